@@ -1,0 +1,1 @@
+"""Meridian 59 server emulator."""

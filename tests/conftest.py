@@ -1,0 +1,35 @@
+"""Shared test fixtures.
+
+The real captures live in ``../shared/captures`` beside the checkout (or wherever
+``M59_SHARED`` points). Tests that need them fail, never skip, when they are missing:
+a replay test that silently skips would prove nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("M59_SHARED", REPO.parent / "shared"))
+CAPTURES = SHARED / "captures"
+
+
+def capture_files() -> list[Path]:
+    return sorted(CAPTURES.glob("*.jsonl"))
+
+
+@pytest.fixture(scope="session")
+def captures_dir() -> Path:
+    if not CAPTURES.is_dir() or not capture_files():
+        pytest.fail(f"no captures found in {CAPTURES}; set M59_SHARED to the shared folder")
+    return CAPTURES
+
+
+@pytest.fixture(scope="session")
+def capture_resources(captures_dir):
+    from emulator.resources import load_resources
+
+    return load_resources(captures_dir / "resources.tsv")
