@@ -79,3 +79,11 @@ def _amounts(value):
     elif isinstance(value, list):
         for item in value:
             yield from _amounts(item)
+
+
+@_settings
+@given(data=st.data())
+def test_room_object_encoder_with_shared_overlay_list(data):
+    value = data.draw(values_for(common.RoomObject))
+    value["motion_overlays"] = value["overlays"]  # one list object, as a walking player sends
+    assert fastpath.encode_room_object(value) == common.RoomObject.build(value)

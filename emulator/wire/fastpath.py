@@ -149,44 +149,95 @@ def _animation(value: Mapping[str, Any]) -> bytes:
     raise struct.error(f"animation type {kind} cannot be sent")
 
 
+_overlay_static = struct.Struct("<IBBH").pack  # icon, hotspot, ANIMATE_NONE, group
+_overlay_translated_static = struct.Struct("<IBBBBH").pack  # icon, hotspot, kind, value, ANIMATE_NONE, group
+_TRANSLATION_KINDS = (common.ANIMATE_TRANSLATION, common.ANIMATE_EFFECT)
+
+
 def _overlays(overlays: list[Mapping[str, Any]]) -> bytes:
     if not overlays:
         return b"\x00"
-    parts = [_u8(len(overlays))]
+    out = bytearray((len(overlays),))
     for overlay in overlays:
-        parts.append(_overlay_head(overlay["icon"], overlay["hotspot"]))
-        parts.append(_translation(overlay["translation"]))
-        parts.append(_animation(overlay["animation"]))
-    return b"".join(parts)
+        translation, animation = overlay["translation"], overlay["animation"]
+        if animation["type"] == common.ANIMATE_NONE:  # the common case, packed in one call
+            group = animation["params"]["group"]
+            if translation is None:
+                out += _overlay_static(overlay["icon"], overlay["hotspot"], common.ANIMATE_NONE, group)
+                continue
+            if translation["kind"] in _TRANSLATION_KINDS:
+                out += _overlay_translated_static(
+                    overlay["icon"], overlay["hotspot"], translation["kind"], translation["value"], common.ANIMATE_NONE, group
+                )
+                continue
+        out += _overlay_head(overlay["icon"], overlay["hotspot"])
+        out += _translation(translation)
+        out += _animation(animation)
+    return bytes(out)
+
+
+_plain_object = struct.Struct("<IIIIIHBH").pack  # untagged id .. rarity, no light, ANIMATE_NONE, group
+_still_position = struct.Struct("<HHHBH").pack  # y, x, angle, ANIMATE_NONE, group
 
 
 def encode_object(obj: Mapping[str, Any]) -> bytes:
     """The OBJECT block (with lighting), as ``protocol_specs.common.Object`` builds it."""
-    object_id = obj["id"]
+    return _object_and_overlays(obj, {})
+
+
+def _object_and_overlays(obj: Mapping[str, Any], overlay_bytes: dict[int, bytes]) -> bytes:
+    object_id, lighting, translation, animation = obj["id"], obj["lighting"], obj["translation"], obj["animation"]
+    overlays = _overlays_once(obj["overlays"], overlay_bytes)
+    if (
+        object_id >> _TAG_SHIFT != _NUMBER_TAG
+        and not lighting["flags"]
+        and translation is None
+        and animation["type"] == common.ANIMATE_NONE
+    ):  # the common case, packed in one call
+        group = animation["params"]["group"]
+        head = _plain_object(object_id, obj["icon"], obj["name"], obj["flags"], obj["rarity"], 0, common.ANIMATE_NONE, group)
+        return head + overlays
     if object_id >> _TAG_SHIFT == _NUMBER_TAG:
         head = _tagged_head(object_id, obj["amount"], obj["icon"], obj["name"], obj["flags"], obj["rarity"])
     else:
         head = _id_head(object_id, obj["icon"], obj["name"], obj["flags"], obj["rarity"])
-    lighting = obj["lighting"]
     if lighting["flags"]:
         light = lighting["light"]
         light_bytes = _light(lighting["flags"], light["intensity"], light["color"])
     else:
         light_bytes = _NO_LIGHT
-    return b"".join(
-        (head, light_bytes, _translation(obj["translation"]), _animation(obj["animation"]), _overlays(obj["overlays"]))
-    )
+    return b"".join((head, light_bytes, _translation(translation), _animation(animation), overlays))
+
+
+def _overlays_once(overlays: list[Mapping[str, Any]], done: dict[int, bytes]) -> bytes:
+    """Encode an overlay list, reusing the bytes when the same list object recurs.
+
+    A walking player's motion overlays are usually the very list of its standing ones;
+    ``done`` lives for one encode call only, so nothing can change in between.
+    """
+    key = id(overlays)
+    found = done.get(key)
+    if found is None:
+        found = done[key] = _overlays(overlays)
+    return found
 
 
 def encode_room_object(obj: Mapping[str, Any]) -> bytes:
     """The ROOMOBJ block, as ``protocol_specs.common.RoomObject`` builds it."""
+    overlay_bytes: dict[int, bytes] = {}
+    head = _object_and_overlays(obj, overlay_bytes)
+    motion_translation, motion_animation = obj["motion_translation"], obj["motion_animation"]
+    motion_overlays = _overlays_once(obj["motion_overlays"], overlay_bytes)
+    if motion_translation is None and motion_animation["type"] == common.ANIMATE_NONE:
+        tail = _still_position(obj["y"], obj["x"], obj["angle"], common.ANIMATE_NONE, motion_animation["params"]["group"])
+        return head + tail + motion_overlays
     return b"".join(
         (
-            encode_object(obj),
+            head,
             _position(obj["y"], obj["x"], obj["angle"]),
-            _translation(obj["motion_translation"]),
-            _animation(obj["motion_animation"]),
-            _overlays(obj["motion_overlays"]),
+            _translation(motion_translation),
+            _animation(motion_animation),
+            motion_overlays,
         )
     )
 
