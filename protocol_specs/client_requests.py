@@ -41,16 +41,10 @@ from construct import (
     this,
 )
 
-from protocol_specs.common import IntList, ObjectRef, ObjectRefList, String
-from protocol_specs.login import Digest
+from protocol_specs.common import Digest, IntList, ObjectRef, ObjectRefList, String, TaggedInt
 from protocol_specs.opcodes import BP, UC, SystemCommand
 from protocol_specs.registry import C2S, GAME, define, gap, gap_for, spec_for
 
-#: A 4-byte field of the server's parse tables: the same wire form as an object
-#: reference even when it is a plain integer (``{4, TAG_INT}``). Parses to
-#: ``Container(id=value, amount=None)``; ``amount`` is present only when the value's
-#: top nibble is 1.
-TaggedInt = ObjectRef
 
 
 class RemainingLengthSwitch(Construct):

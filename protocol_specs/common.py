@@ -11,6 +11,7 @@ from construct import (
     Construct,
     Container,
     Error,
+    GreedyBytes,
     If,
     Int8sl,
     Int8ul,
@@ -19,6 +20,7 @@ from construct import (
     Int32sl,
     Int32ul,
     PascalString,
+    Prefixed,
     PrefixedArray,
     StreamError,
     Struct,
@@ -51,8 +53,17 @@ ObjectRef = Struct(
 #: c2s list of objects: u16 count, then that many object references.
 ObjectRefList = PrefixedArray(Int16ul, ObjectRef)
 
-#: c2s list of integers/resource ids: u16 count, then u32 values.
+#: List of integers/resource ids: u16 count, then u32 values (no tag rule).
 IntList = PrefixedArray(Int16ul, Int32ul)
+
+#: A 4-byte field of the server's c2s parse tables: the same wire form as an object
+#: reference even when it is a plain integer (``{4, TAG_INT}``), so a value whose top
+#: nibble is 1 is followed by an amount.
+TaggedInt = ObjectRef
+
+#: A password digest field: u16 length, then the raw bytes (normally 16: MD5 of the
+#: password with every 0x00 byte replaced by 0x01). Kept as bytes, not text.
+Digest = Prefixed(Int16ul, GreedyBytes)
 
 #: Dynamic lighting (``ExtractDLighting``): 2 bytes when flags is 0, else 5.
 Lighting = Struct(
@@ -172,6 +183,8 @@ RoomObject = Struct(
 
 __all__ = [
     "Animation",
+    "Digest",
+    "TaggedInt",
     "IntList",
     "Int8sl",
     "Int8ul",

@@ -19,15 +19,12 @@ codec flags anything a real client would never send.
 
 from __future__ import annotations
 
-from construct import Array, GreedyBytes, Int8ul, Int16ul, Int32ul, Prefixed, PrefixedArray, Struct, this
+from construct import Array, Int8ul, Int16ul, Int32ul, PrefixedArray, Struct, this
 
-from protocol_specs.common import String
+from protocol_specs.common import Digest, String
 from protocol_specs.opcodes import AP
 from protocol_specs.registry import C2S, LOGIN, S2C, define, gap
 
-#: A password digest field: u16 length, then the raw bytes (normally 16: MD5 of the
-#: password with every 0x00 byte replaced by 0x01). Kept as bytes, not text.
-Digest = Prefixed(Int16ul, GreedyBytes)
 
 # ---------------------------------------------------------------------------------------
 # Client to server

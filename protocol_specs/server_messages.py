@@ -37,6 +37,7 @@ from protocol_specs.common import (
     MOTION_FIELDS,
     OBJECT_FIELDS,
     Animation,
+    IntList,
     Lighting,
     Object,
     ObjectWithoutLight,
@@ -56,7 +57,7 @@ from protocol_specs.registry import GAME, S2C, define, gap
 ObjectList = PrefixedArray(Int16ul, Object)
 
 #: u16 count, then that many u32 ids.
-IdList = PrefixedArray(Int16ul, Int32ul)
+IdList = IntList
 
 #: One entry of the players list (``HandlePlayers``/``HandleAddPlayer``): the client stores
 #: ``name`` as the text of resource ``name_res``.

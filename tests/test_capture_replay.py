@@ -10,7 +10,7 @@ import pytest
 from emulator.capture import CaptureError, CaptureWriter, decode_capture, parse_capture_lines, read_capture
 from emulator.cli import main
 from protocol_specs.registry import C2S, GAME, S2C
-from tests.conftest import CAPTURES, capture_files
+from tests.conftest import capture_files
 
 # Frame counts per file, as listed in the captures' README.
 EXPECTED_FRAMES = {

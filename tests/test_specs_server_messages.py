@@ -15,7 +15,7 @@ from construct import ConstructError, Container
 import protocol_specs.server_messages as sm
 from protocol_specs.opcodes import BP, UC
 from protocol_specs.registry import GAME, S2C, gap_for, spec_for
-from tests.conftest import CAPTURES, capture_files
+from tests.conftest import capture_files
 
 
 class T:

@@ -19,7 +19,7 @@ import struct
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from construct import Construct, FormatField, Renamed, StringEncoded, Struct
+from construct import Construct, FormatField, Renamed, Struct
 
 from protocol_specs import common
 from protocol_specs.registry import Direction, MessageSpec, Mode
