@@ -1,0 +1,1 @@
+"""World content: the operator-editable files in ``data/``, validated into definitions."""
