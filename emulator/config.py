@@ -1,0 +1,199 @@
+"""Server configuration: attrs values with the original server's defaults, loaded from TOML.
+
+Layout of the file (every key optional)::
+
+    [server]
+    listen = "tcp:5959"
+    database = "sqlite:///var/m59emu.db"
+    data = "data"                      # relative paths are relative to the TOML file
+
+    [login]
+    minimum_client_version = 0         # major*100 + minor, e.g. 736
+    old_version_message = "..."
+    banned_message = "..."
+    unavailable_message = "..."
+    max_attempts = 3
+    account_in_use = "override"        # or "refuse" (AP_ACCOUNTUSED)
+    char_module_resource_id = 20055
+    credits = 20
+
+    [security]
+    hangup_spoofs = true
+
+    [limits]
+    max_connections_per_address = 10
+    max_connections_total = 500
+    max_frame_payload = 6000
+    failed_logins_per_account = 5      # bucket size
+    failed_login_account_refill_seconds = 60.0
+    failed_logins_per_address = 20
+    failed_login_address_refill_seconds = 15.0
+
+    [timeouts]
+    before_login = 60.0
+    login_idle = 600.0
+    game_idle = 30.0
+    select_character = 600.0
+
+Every error names the file and the key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+#: The bundled data folder: ``data/`` beside the ``emulator`` package (the repository's).
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_LISTEN = "tcp:5959"
+
+
+def default_database_url() -> str:
+    # Imported late so that loading a config does not pull in the database layer.
+    from emulator.store.database import DEFAULT_DATABASE_URL
+
+    return DEFAULT_DATABASE_URL
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used; the text names file and key."""
+
+
+def _positive(instance: Any, attribute: attrs.Attribute, value: float) -> None:
+    if value <= 0:
+        raise ValueError(f"{attribute.name} must be > 0, got {value!r}")
+
+
+def _non_negative(instance: Any, attribute: attrs.Attribute, value: float) -> None:
+    if value < 0:
+        raise ValueError(f"{attribute.name} must be >= 0, got {value!r}")
+
+
+@attrs.frozen
+class LoginConfig:
+    #: major*100 + minor; below it the client is told to update and hung up (0 = off).
+    minimum_client_version: int = attrs.field(default=0, validator=_non_negative)
+    old_version_message: str = "Your Meridian 59 client is too old. Please update it and try again."
+    banned_message: str = "Your account has been suspended."
+    unavailable_message: str = "The server cannot check logins right now. Please try again later."
+    #: Wrong passwords on one connection before AP_TOOMANYLOGINS (blakserv MaxAttempts).
+    max_attempts: int = attrs.field(default=3, validator=_positive)
+    #: "override" hangs up the old session (blakserv [Inactive] Override = Yes);
+    #: "refuse" answers AP_ACCOUNTUSED.
+    account_in_use: str = attrs.field(default="override", validator=attrs.validators.in_(("override", "refuse")))
+    #: Resource id of char.dll, sent in BP_LOAD_MODULE right after AP_GAME.
+    char_module_resource_id: int = 20055
+    credits: int = 20
+
+
+@attrs.frozen
+class SecurityConfig:
+    #: Hang up on the first wrong c2s security value (blakserv [Security] HangupSpoofs).
+    hangup_spoofs: bool = True
+
+
+@attrs.frozen
+class LimitsConfig:
+    max_connections_per_address: int = attrs.field(default=10, validator=_positive)
+    max_connections_total: int = attrs.field(default=500, validator=_positive)
+    #: Largest c2s payload (blakserv LEN_MAX_CLIENT_MSG).
+    max_frame_payload: int = attrs.field(default=6000, validator=_positive)
+    #: Failed-login token buckets: size, and seconds for one token to come back.
+    failed_logins_per_account: int = attrs.field(default=5, validator=_positive)
+    failed_login_account_refill_seconds: float = attrs.field(default=60.0, validator=_positive)
+    failed_logins_per_address: int = attrs.field(default=20, validator=_positive)
+    failed_login_address_refill_seconds: float = attrs.field(default=15.0, validator=_positive)
+
+
+@attrs.frozen
+class TimeoutsConfig:
+    #: A connection that never logs in is closed after this long.
+    before_login: float = attrs.field(default=60.0, validator=_positive)
+    #: Logged in, login mode: AP_TIMEOUT then hang up (blakserv [Inactive] Synched, 10 min).
+    login_idle: float = attrs.field(default=600.0, validator=_positive)
+    #: Game mode silence: hang up without a message (blakserv [Inactive] Game).
+    game_idle: float = attrs.field(default=30.0, validator=_positive)
+    #: From AP_GAME until a character is chosen, not reset by traffic ([Inactive] SelectChar).
+    select_character: float = attrs.field(default=600.0, validator=_positive)
+
+
+@attrs.frozen
+class Config:
+    listen: str = DEFAULT_LISTEN
+    database: str = attrs.field(factory=default_database_url)
+    data_dir: Path = DEFAULT_DATA_DIR
+    login: LoginConfig = attrs.field(factory=LoginConfig)
+    security: SecurityConfig = attrs.field(factory=SecurityConfig)
+    limits: LimitsConfig = attrs.field(factory=LimitsConfig)
+    timeouts: TimeoutsConfig = attrs.field(factory=TimeoutsConfig)
+
+
+# TOML section -> (attrs class, Config attribute); [server] keys map to Config itself.
+_SECTIONS: dict[str, tuple[type, str]] = {
+    "login": (LoginConfig, "login"),
+    "security": (SecurityConfig, "security"),
+    "limits": (LimitsConfig, "limits"),
+    "timeouts": (TimeoutsConfig, "timeouts"),
+}
+_SERVER_KEYS = {"listen": "listen", "database": "database", "data": "data_dir"}
+
+
+def load_config(path: str | Path) -> Config:
+    """Read a TOML file; missing keys keep their defaults."""
+    path = Path(path)
+    try:
+        with path.open("rb") as stream:
+            document = tomllib.load(stream)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    return config_from_mapping(document, str(path), base_dir=path.parent)
+
+
+def config_from_mapping(document: dict[str, Any], where: str = "<config>", base_dir: Path | None = None) -> Config:
+    changes: dict[str, Any] = {}
+    for section, values in document.items():
+        if not isinstance(values, dict):
+            raise ConfigError(f"{where}: [{section}] must be a table")
+        if section == "server":
+            for key, value in values.items():
+                if key not in _SERVER_KEYS:
+                    raise ConfigError(f"{where}: unknown key server.{key}")
+                if not isinstance(value, str):
+                    raise ConfigError(f"{where}: server.{key} must be a string, got {type(value).__name__}")
+                if key == "data":
+                    data = Path(value)
+                    changes["data_dir"] = data if data.is_absolute() or base_dir is None else base_dir / data
+                else:
+                    changes[_SERVER_KEYS[key]] = value
+            continue
+        if section not in _SECTIONS:
+            raise ConfigError(f"{where}: unknown section [{section}]")
+        cls, attribute = _SECTIONS[section]
+        changes[attribute] = _build_section(cls, section, values, where)
+    return Config(**changes)
+
+
+def _build_section(cls: type, section: str, values: dict[str, Any], where: str) -> Any:
+    fields = {field.name: field for field in attrs.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        field = fields.get(key)
+        if field is None:
+            raise ConfigError(f"{where}: unknown key {section}.{key}")
+        expected = type(field.default)
+        # TOML has ints and floats; an int is fine where a float is expected, a bool is never a number.
+        ok = isinstance(value, expected) and not (expected is not bool and isinstance(value, bool))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value, ok = float(value), True
+        if not ok:
+            raise ConfigError(f"{where}: {section}.{key} must be {expected.__name__}, got {type(value).__name__}")
+        kwargs[key] = value
+    try:
+        return cls(**kwargs)
+    except ValueError as error:
+        raise ConfigError(f"{where}: [{section}] {error}") from None

@@ -1,0 +1,1 @@
+"""Twisted adapters for the sans-IO sessions, and connection limits."""

@@ -1,0 +1,117 @@
+"""Schema migrations: an ordered list of steps, applied on open, each recorded in ``schema_version``.
+
+Each step declares the tables as they were at that version instead of using ``models``: when a later
+step alters a table, replaying step 1 on a fresh database must still build the old shape.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+from collections.abc import Callable, Iterator
+
+import peewee
+
+Migration = Callable[[peewee.Database], None]
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was migrated by a newer m59emu."""
+
+
+def _table_settings(database: peewee.Database) -> list[str]:
+    # utf8mb4_bin: compare name_key exactly; a *_ci collation would also fold accents ("José" = "Jose").
+    if isinstance(database, peewee.MySQLDatabase):
+        return ["ENGINE=InnoDB", "DEFAULT CHARSET=utf8mb4", "COLLATE=utf8mb4_bin"]
+    return []
+
+
+def _version_model(database: peewee.Database) -> type[peewee.Model]:
+    class SchemaVersion(peewee.Model):
+        version = peewee.IntegerField(primary_key=True)
+        applied_at = peewee.DateTimeField()
+
+        class Meta:
+            table_name = "schema_version"
+            table_settings = _table_settings(database)
+
+    SchemaVersion.bind(database)
+    return SchemaVersion
+
+
+def _v1_accounts_and_logins(database: peewee.Database) -> None:
+    class Meta:
+        table_settings = _table_settings(database)
+
+    class Account(peewee.Model):
+        name = peewee.CharField(max_length=64)
+        name_key = peewee.CharField(max_length=64, unique=True)
+        password_hash = peewee.CharField(max_length=255)
+        admin_level = peewee.IntegerField(default=0)
+        created_at = peewee.DateTimeField()
+        last_login_at = peewee.DateTimeField(null=True)
+        last_login_address = peewee.CharField(max_length=64, null=True)
+        banned = peewee.BooleanField(default=False)
+        banned_until = peewee.DateTimeField(null=True)
+        ban_reason = peewee.CharField(max_length=255, null=True)
+
+        class Meta:
+            table_name = "account"
+            table_settings = _table_settings(database)
+
+    class LoginRecord(peewee.Model):
+        account = peewee.ForeignKeyField(Account, null=True, on_delete="SET NULL")
+        name_tried = peewee.CharField(max_length=64)
+        address = peewee.CharField(max_length=64)
+        time = peewee.DateTimeField(index=True)
+        success = peewee.BooleanField()
+        outcome = peewee.CharField(max_length=16)
+
+        class Meta:
+            table_name = "login_record"
+            table_settings = _table_settings(database)
+
+    database.bind([Account, LoginRecord])
+    database.create_tables([Account, LoginRecord])
+
+
+MIGRATIONS: list[Migration] = [_v1_accounts_and_logins]
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def schema_version(database: peewee.Database) -> int:
+    SchemaVersion = _version_model(database)
+    if not SchemaVersion.table_exists():
+        return 0
+    return SchemaVersion.select(peewee.fn.MAX(SchemaVersion.version)).scalar() or 0
+
+
+def migrate(database: peewee.Database) -> int:
+    """Apply every step not yet applied; safe to call on every open, from several processes."""
+    with _exclusive(database):
+        SchemaVersion = _version_model(database)
+        database.create_tables([SchemaVersion], safe=True)
+        current = schema_version(database)
+        if current > LATEST_VERSION:
+            raise SchemaTooNew(f"database schema is version {current}; this m59emu knows up to {LATEST_VERSION}")
+        for version in range(current + 1, LATEST_VERSION + 1):
+            with database.atomic():
+                MIGRATIONS[version - 1](database)
+                SchemaVersion.create(version=version, applied_at=datetime.datetime.now(datetime.UTC).replace(tzinfo=None))
+    return LATEST_VERSION
+
+
+@contextlib.contextmanager
+def _exclusive(database: peewee.Database) -> Iterator[None]:
+    """Keep two processes (server and operator command) from migrating at once."""
+    if isinstance(database, peewee.MySQLDatabase):
+        # MySQL commits DDL implicitly, so a transaction cannot serialize migrations; a named lock can.
+        if not database.execute_sql("SELECT GET_LOCK('m59emu_migrate', 30)").fetchone()[0]:
+            raise TimeoutError("another process holds the m59emu migration lock")
+        try:
+            yield
+        finally:
+            database.execute_sql("SELECT RELEASE_LOCK('m59emu_migrate')")
+    else:
+        with database.atomic():  # SQLite: BEGIN IMMEDIATE (see database.connect) takes the write lock
+            yield

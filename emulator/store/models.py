@@ -1,0 +1,56 @@
+"""The tables, as peewee models bound at run time through ``database_proxy``.
+
+Times are naive ``datetime`` values in UTC (MySQL ``DATETIME`` has no time zone); the functions in
+``accounts`` convert at the edge. A change here needs a new step in ``migrations``.
+"""
+
+from __future__ import annotations
+
+import peewee
+
+database_proxy = peewee.DatabaseProxy()
+
+NAME_MAX_BYTES = 50  # the login server ignores AP_LOGIN with a name of 51 bytes or more
+NAME_COLUMN_LENGTH = 64  # room for casefolding, which can lengthen a name ("ß" -> "ss")
+ADDRESS_COLUMN_LENGTH = 64
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    """One row per applied migration."""
+
+    version = peewee.IntegerField(primary_key=True)
+    applied_at = peewee.DateTimeField()
+
+
+class Account(BaseModel):
+    name = peewee.CharField(max_length=NAME_COLUMN_LENGTH)  # as typed at creation
+    name_key = peewee.CharField(max_length=NAME_COLUMN_LENGTH, unique=True)  # name.casefold()
+    password_hash = peewee.CharField(max_length=255)
+    admin_level = peewee.IntegerField(default=0)  # the AP_LOGINOK account type: 0 user, 1 admin, 2 DM
+    created_at = peewee.DateTimeField()
+    last_login_at = peewee.DateTimeField(null=True)
+    last_login_address = peewee.CharField(max_length=ADDRESS_COLUMN_LENGTH, null=True)
+    # A ban is the flag; banned_until NULL means it has no end. A separate flag instead of a
+    # far-future sentinel keeps "forever" out of every date the server shows or compares.
+    banned = peewee.BooleanField(default=False)
+    banned_until = peewee.DateTimeField(null=True)
+    ban_reason = peewee.CharField(max_length=255, null=True)
+
+
+class LoginRecord(BaseModel):
+    # SET NULL keeps the history of a deleted account.
+    account = peewee.ForeignKeyField(Account, null=True, on_delete="SET NULL", backref="logins")
+    name_tried = peewee.CharField(max_length=NAME_COLUMN_LENGTH)
+    address = peewee.CharField(max_length=ADDRESS_COLUMN_LENGTH)
+    time = peewee.DateTimeField(index=True)
+    success = peewee.BooleanField()
+    outcome = peewee.CharField(max_length=16)  # a LoginVerdict outcome
+
+
+ALL_MODELS: tuple[type[BaseModel], ...] = (SchemaVersion, Account, LoginRecord)

@@ -1,0 +1,117 @@
+"""The store thread: all database work of the server runs on one worker thread.
+
+One thread serializes every write (SQLite never reports "database is locked" to ourselves), keeps
+the reactor free while hashing and querying, and suits peewee, which keeps a connection per thread.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import peewee
+from twisted.application.service import Service
+from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThreadPool
+from twisted.logger import Logger
+from twisted.python.threadpool import ThreadPool
+
+from emulator import auth
+from emulator.store import accounts
+from emulator.store.database import open_database, redact
+
+T = TypeVar("T")
+
+
+class StoreNotRunning(RuntimeError):
+    pass
+
+
+class StoreService(Service):
+    """Owns the worker thread and the database opened on it.
+
+    ``reactor`` must provide IReactorFromThreads (results come back with callFromThread) and
+    IReactorTime (login times come from ``reactor.seconds()``).
+    """
+
+    log = Logger()
+    name = "store"
+
+    def __init__(self, database_url: str, reactor: Any, *, hash_cost: auth.HashCost = auth.DEFAULT_COST) -> None:
+        self._url = database_url
+        self._reactor = reactor
+        self._hash_cost = hash_cost
+        self._pool: ThreadPool | None = None
+        self._database: peewee.Database | None = None  # touched only on the worker thread
+        self._open_error: BaseException | None = None
+        self._accepting = False
+        self.ready: Deferred[None] = Deferred()  # fires once the database is open and migrated
+
+    def startService(self) -> None:
+        super().startService()
+        self._pool = ThreadPool(1, 1, name="m59emu-store")
+        self._pool.start()
+        self._accepting = True
+        opened = deferToThreadPool(self._reactor, self._pool, self._open)
+        opened.addCallbacks(self._opened, self._open_failed)
+
+    def stopService(self) -> Deferred[None]:
+        """Stop taking calls, let queued ones finish, close the database, end the thread."""
+        super().stopService()
+        self._accepting = False
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return Deferred.fromCoroutine(_nothing())
+        closed = deferToThreadPool(self._reactor, pool, self._close)  # queued after every pending call
+
+        def stop_pool(result: object) -> object:
+            pool.stop()  # the worker is idle now: this join returns at once
+            return result
+
+        closed.addBoth(stop_pool)
+        closed.addErrback(lambda failure: self.log.failure("closing the store failed", failure))
+        return closed
+
+    def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Deferred[T]:
+        """Run ``fn(db, *args, **kwargs)`` on the store thread."""
+        if not self._accepting or self._pool is None:
+            raise StoreNotRunning("the store service is not running")
+        return deferToThreadPool(self._reactor, self._pool, self._run, fn, args, kwargs)
+
+    def verify_login(self, name: str, digest: bytes, address: str) -> Deferred[accounts.LoginVerdict]:
+        now = datetime.datetime.fromtimestamp(self._reactor.seconds(), datetime.UTC)
+        return self.call(accounts.verify_login, name, digest, address, now, cost=self._hash_cost)
+
+    # On the worker thread:
+
+    def _open(self) -> None:
+        try:
+            self._database = open_database(self._url)
+        except BaseException as error:
+            self._open_error = error
+            raise
+
+    def _run(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+        if self._database is None:
+            raise StoreNotRunning(f"the database did not open: {self._open_error!r}")
+        return fn(self._database, *args, **kwargs)
+
+    def _close(self) -> None:
+        if self._database is not None:
+            self._database.close()
+            self._database = None
+
+    # On the reactor thread:
+
+    def _opened(self, _: None) -> None:
+        self.log.info("store open: {url}", url=redact(self._url))
+        self.ready.callback(None)
+
+    def _open_failed(self, failure: Any) -> None:
+        self.log.failure("cannot open the store {url}", failure, url=redact(self._url))
+        self.ready.errback(failure)
+
+
+async def _nothing() -> None:
+    return None

@@ -1,0 +1,88 @@
+"""``twistd m59emu``: command-line options and the service tree.
+
+One :class:`MultiService` with, in start order: the account store (its own DB
+thread), the session closer, the game-port listener. Services stop in reverse order,
+so on SIGTERM (twistd stops the reactor, which stops the services) the listener stops
+accepting, then every open connection is closed without a message, then the store
+finishes its queued writes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+import attrs
+from twisted.application import strports
+from twisted.application.service import IService, MultiService, Service
+from twisted.python import usage
+
+from emulator.config import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_LISTEN,
+    Config,
+    ConfigError,
+    load_config,
+)
+from emulator.net.protocol import LoginVerifier, M59Factory
+
+
+class Options(usage.Options):
+    optParameters: ClassVar[list[list[str | None]]] = [
+        ["config", "c", None, "TOML configuration file."],
+        ["listen", "l", None, f"Game-port endpoint description [default: {DEFAULT_LISTEN}]."],
+        ["database", "d", None, "Database URL [default: the config's, else sqlite:///var/m59emu.db]."],
+        ["data", None, None, f"Data directory [default: {DEFAULT_DATA_DIR}]."],
+    ]
+
+    def postOptions(self) -> None:
+        try:
+            config = load_config(self["config"]) if self["config"] else Config()
+        except ConfigError as error:
+            raise usage.UsageError(str(error)) from None
+        # Command-line values win over the file.
+        overrides = {}
+        if self["listen"]:
+            overrides["listen"] = self["listen"]
+        if self["database"]:
+            overrides["database"] = self["database"]
+        if self["data"]:
+            overrides["data_dir"] = Path(self["data"])
+        self.config = attrs.evolve(config, **overrides)
+
+
+class SessionCloser(Service):
+    """Closes every open connection when the server stops."""
+
+    name = "sessions"
+
+    def __init__(self, factory: M59Factory) -> None:
+        self.factory = factory
+
+    def stopService(self) -> None:
+        self.factory.close_all("server shutting down")
+        return super().stopService()
+
+
+def makeService(options: Options, reactor=None, store: IService | None = None) -> MultiService:
+    """Build the service tree. ``reactor`` and ``store`` are injectable for tests."""
+    if reactor is None:
+        from twisted.internet import reactor as global_reactor
+
+        reactor = global_reactor
+    config: Config = options.config
+    if store is None:
+        from emulator.store.thread import StoreService
+
+        store = StoreService(config.database, reactor)
+    top = MultiService()
+    store.setName("store")
+    store.setServiceParent(top)
+    verifier: LoginVerifier = store  # type: ignore[assignment]
+    factory = M59Factory(config, verifier, reactor)
+    SessionCloser(factory).setServiceParent(top)
+    listener = strports.service(config.listen, factory, reactor=reactor)
+    listener.setName("listener")
+    listener.setServiceParent(top)
+    top.factory = factory  # type: ignore[attr-defined]  # handy for tests and the admin console
+    return top

@@ -1,0 +1,1 @@
+"""Helpers for tests and bots: a sans-IO client."""
