@@ -102,4 +102,4 @@ class WorldDefinition:
     objects: tuple[PlacedObject, ...]
     start: Placement  # where new characters appear
     motd: str = ""
-    player_icon: str = "" # .bgf of player bodies
+    player_icon: str = ""  # .bgf of player bodies
