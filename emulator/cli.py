@@ -10,6 +10,7 @@ from typing import Any
 
 from emulator.account_cli import add_account_commands
 from emulator.capture import CaptureError, decode_capture, read_capture
+from emulator.character_cli import add_character_commands
 from emulator.wire.codec import plain
 
 REDACTED = "<redacted>"
@@ -49,6 +50,7 @@ def _build_parser() -> argparse.ArgumentParser:
     gaps.add_argument("--markdown", action="store_true", help="print protocol_specs/GAPS.md")
     gaps.set_defaults(run=_protocol_gaps)
     add_account_commands(commands)
+    add_character_commands(commands)
     return parser
 
 

@@ -41,13 +41,22 @@ Every error names the file and the key.
 from __future__ import annotations
 
 import tomllib
+import sys
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 #: The bundled data folder: ``data/`` beside the ``emulator`` package (the repository's).
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+def bundled_data_dir() -> Path:
+    """The starter world: beside the package in a checkout, else where pip installed it."""
+    beside = Path(__file__).resolve().parent.parent / "data"
+    if beside.is_dir():
+        return beside
+    return Path(sys.prefix) / "share" / "m59emu" / "data"
+
+
+DEFAULT_DATA_DIR = bundled_data_dir()
 DEFAULT_LISTEN = "tcp:5959"
 
 
@@ -121,6 +130,21 @@ class TimeoutsConfig:
 
 
 @attrs.frozen
+class WorldConfig:
+    #: Folder holding the stock client's .roo files (its resource/ folder); "" = none.
+    #: With it, room security values and walls come from the real files.
+    room_files: str = ""
+    #: Where the server writes m59emu.rsc, the strings players add to their client.
+    rsc_dir: str = "var/rsc"
+    tick_seconds: float = attrs.field(default=1.0, validator=_positive)
+    autosave_seconds: float = attrs.field(default=60.0, validator=_positive)
+    seed: int = 0
+    #: Write every connection to a capture file (passwords redacted) for bug reports.
+    record_sessions: bool = False
+    recordings_dir: str = "var/captures"
+
+
+@attrs.frozen
 class Config:
     listen: str = DEFAULT_LISTEN
     database: str = attrs.field(factory=default_database_url)
@@ -129,6 +153,7 @@ class Config:
     security: SecurityConfig = attrs.field(factory=SecurityConfig)
     limits: LimitsConfig = attrs.field(factory=LimitsConfig)
     timeouts: TimeoutsConfig = attrs.field(factory=TimeoutsConfig)
+    world: WorldConfig = attrs.field(factory=WorldConfig)
 
 
 # TOML section -> (attrs class, Config attribute); [server] keys map to Config itself.
@@ -137,6 +162,7 @@ _SECTIONS: dict[str, tuple[type, str]] = {
     "security": (SecurityConfig, "security"),
     "limits": (LimitsConfig, "limits"),
     "timeouts": (TimeoutsConfig, "timeouts"),
+    "world": (WorldConfig, "world"),
 }
 _SERVER_KEYS = {"listen": "listen", "database": "database", "data": "data_dir"}
 

@@ -9,10 +9,12 @@ finishes its queued writes.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import ClassVar
 
 import attrs
+import peewee
 from twisted.application import strports
 from twisted.application.service import IService, MultiService, Service
 from twisted.python import usage
@@ -24,7 +26,12 @@ from emulator.config import (
     ConfigError,
     load_config,
 )
+from emulator.content.loader import ContentError
+from emulator.game import texts
+from emulator.game.service import GameService, prepare_world
 from emulator.net.protocol import LoginVerifier, M59Factory
+from emulator.store.accounts import StoreError
+from emulator.world.roofile import RoomFileError
 
 
 class Options(usage.Options):
@@ -65,12 +72,25 @@ class SessionCloser(Service):
 
 
 def makeService(options: Options, reactor=None, store: IService | None = None) -> MultiService:
-    """Build the service tree. ``reactor`` and ``store`` are injectable for tests."""
+    """Build the service tree. ``reactor`` and ``store`` are injectable for tests.
+
+    The content, room files and resource ids are read here, before the reactor runs;
+    a broken data file stops the server with the file, line and reason.
+    """
     if reactor is None:
         from twisted.internet import reactor as global_reactor
 
         reactor = global_reactor
     config: Config = options.config
+    try:
+        prepared = prepare_world(config)
+    except (ContentError, RoomFileError, StoreError, peewee.PeeweeException, OSError) as error:
+        print(f"m59emu: cannot start:\n{error}", file=sys.stderr)
+        raise SystemExit(1) from None
+    # The client loads char.dll by the id our own .rsc gives it.
+    config = attrs.evolve(
+        config, login=attrs.evolve(config.login, char_module_resource_id=prepared.resources.id(texts.CHAR_MODULE))
+    )
     if store is None:
         from emulator.store.thread import StoreService
 
@@ -78,8 +98,10 @@ def makeService(options: Options, reactor=None, store: IService | None = None) -
     top = MultiService()
     store.setName("store")
     store.setServiceParent(top)
+    game = GameService(prepared, store, reactor, config)
+    game.setServiceParent(top)
     verifier: LoginVerifier = store  # type: ignore[assignment]
-    factory = M59Factory(config, verifier, reactor)
+    factory = M59Factory(config, verifier, reactor, game_sink=game.sink)
     SessionCloser(factory).setServiceParent(top)
     listener = strports.service(config.listen, factory, reactor=reactor)
     listener.setName("listener")

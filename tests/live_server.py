@@ -93,6 +93,12 @@ class LiveServer:
     def connect(self, **client_options) -> "LiveClient":
         return LiveClient(self.port, **client_options)
 
+    def client_resources(self):
+        """What a player installs: the .rsc the server wrote at start."""
+        from emulator.resources import load_resources
+
+        return load_resources(self.workdir / "var" / "rsc" / "m59emu.rsc")
+
 
 class LiveClient:
     """A :class:`TestClient` on a real socket."""
@@ -105,6 +111,17 @@ class LiveClient:
 
     def send(self, data: bytes) -> None:
         self.socket.sendall(data)
+
+    def login_to_game(self, account: str, password: str) -> None:
+        """AP_LOGIN through AP_GAME and the character module."""
+        self.expect("AP_GETLOGIN")
+        self.send(self.codec.login(account, password))
+        self.expect("AP_LOGINOK", "AP_GETCHOICE", "AP_CREDITS")
+        self.send(self.codec.request_game())
+        self.expect("AP_GAME", "BP_LOAD_MODULE")
+
+    def request(self, name: str, **fields) -> None:
+        self.send(self.codec.frame(name, **fields))
 
     def expect(self, *names: str, timeout: float = READ_TIMEOUT) -> list[Message]:
         """Read until the messages ``names`` have arrived in this order; return what arrived."""
@@ -121,6 +138,19 @@ class LiveClient:
         if wanted:
             raise AssertionError(f"still waiting for {wanted}; got {[m.name for m in got]}")
         return got
+
+    def expect_match(self, name: str, timeout: float = READ_TIMEOUT, **fields) -> Message:
+        """Read until a ``name`` message with these field values arrives (seen earlier counts too)."""
+        deadline = time.monotonic() + timeout
+        seen = 0
+        while True:
+            for message in self.received[seen:]:
+                if message.name == name and all(message.fields.get(k) == v for k, v in fields.items()):
+                    return message
+            seen = len(self.received)
+            if time.monotonic() >= deadline or self.closed_by_server:
+                raise AssertionError(f"no {name} with {fields}; got {[m.name for m in self.received]}")
+            list(self._read(deadline))
 
     def expect_close(self, timeout: float = READ_TIMEOUT) -> list[Message]:
         """Read until the server hangs up; return what arrived before."""

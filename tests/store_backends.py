@@ -18,7 +18,14 @@ from emulator.store.database import connect
 
 MYSQL_ENV = "M59_TEST_MYSQL_URL"
 BACKENDS = ["sqlite", "mysql"]
-STORE_TABLES = ("login_record", "account", "schema_version")  # children first
+STORE_TABLES = (  # children first
+    "player_character",
+    "world_state",
+    "resource_name",
+    "login_record",
+    "account",
+    "schema_version",
+)
 
 
 def mysql_url() -> str:

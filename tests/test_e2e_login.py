@@ -33,7 +33,8 @@ def test_login_reaches_game_and_ping_is_answered(server):
     client.expect("AP_LOGINOK", "AP_GETCHOICE", "AP_CREDITS")
     client.send(client.codec.request_game())
     arrived = client.expect("AP_GAME", "BP_LOAD_MODULE")
-    assert arrived[-1].fields["module"] == 20055  # char.dll, right after AP_GAME
+    char_module = server.client_resources().find("char.dll")
+    assert [arrived[-1].fields["module"]] == char_module  # right after AP_GAME, by our .rsc's id
     client.send(client.codec.frame("BP_PING"))  # correct security value and epoch
     echo = client.expect("BP_ECHO_PING")[-1]
     assert echo.fields["security"]["redbook"] == 0

@@ -227,16 +227,20 @@ class FakeStoreService(Service):
 
 def test_make_service_wires_store_listener_and_clean_shutdown(tmp_path):
     config_file = tmp_path / "m59.toml"
-    config_file.write_text('[server]\nlisten = "tcp:5960"\n[login]\nmax_attempts = 5\n')
+    config_file.write_text(
+        f'[server]\nlisten = "tcp:5960"\n[login]\nmax_attempts = 5\n[world]\nrsc_dir = "{tmp_path / "rsc"}"\n'
+    )
+    database = f"sqlite:///{tmp_path / 'x.db'}"
     options = tap.Options()
-    options.parseOptions(["--config", str(config_file), "--database", "sqlite:///x.db"])
-    assert options.config.listen == "tcp:5960" and options.config.database == "sqlite:///x.db"
+    options.parseOptions(["--config", str(config_file), "--database", database])
+    assert options.config.listen == "tcp:5960" and options.config.database == database
     assert options.config.login.max_attempts == 5
     reactor = MemoryReactorClock()
     store = FakeStoreService()
     service = tap.makeService(options, reactor=reactor, store=store)
     assert isinstance(service, MultiService)
-    assert [child.name for child in service] == ["store", "sessions", "listener"]
+    assert [child.name for child in service] == ["store", "game", "sessions", "listener"]
+    assert (tmp_path / "rsc" / "m59emu.rsc").exists()
     assert all(IService.providedBy(child) for child in service)
     service.startService()
     assert reactor.tcpServers[0][0] == 5960
@@ -247,9 +251,11 @@ def test_make_service_wires_store_listener_and_clean_shutdown(tmp_path):
     assert peer.closing
 
 
-def test_make_service_uses_the_real_store_by_default():
+def test_make_service_uses_the_real_store_by_default(tmp_path):
+    config_file = tmp_path / "m59.toml"
+    config_file.write_text(f'[world]\nrsc_dir = "{tmp_path / "rsc"}"\n')
     options = tap.Options()
-    options.parseOptions(["--database", "sqlite:///unused.db"])
+    options.parseOptions(["--config", str(config_file), "--database", f"sqlite:///{tmp_path / 'unused.db'}"])
     assert options.config.listen == "tcp:5959"
     service = tap.makeService(options, reactor=MemoryReactorClock())
     from emulator.store.thread import StoreService

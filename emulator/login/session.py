@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from emulator.config import Config
@@ -49,7 +49,7 @@ from emulator.login.events import (
     Verdict,
     VerifyLogin,
 )
-from emulator.wire.codec import Message, table
+from emulator.wire.codec import Message, ResourceLookup, table
 from emulator.wire.crc import crc16
 from emulator.wire.errors import DecodeError, FrameError
 from emulator.wire.framing import Frame, FrameDecoder, encode_frame
@@ -175,6 +175,22 @@ class ServerConnection:
         else:
             self._send(out, "AP_MESSAGE", text=self.config.login.unavailable_message, action=LoginAction.LA_LOGOFF)
         self._disconnect(out, f"login refused: {refusal.value}")
+        return out
+
+    def send_game(self, messages: Iterable[tuple[str, Mapping[str, Any]]], resources: ResourceLookup | None = None) -> list[Output]:
+        """Frames for game messages from the world (nothing once out of game mode).
+
+        ``resources`` lets format-string messages be built (their parameters depend on
+        the resource texts).
+        """
+        if self.state is not State.GAME:
+            return []
+        out: list[Output] = []
+        try:
+            for name, fields in messages:
+                self._send_fields(out, name, fields, resources)
+        except Exception as error:  # noqa: BLE001 - a bug of ours must not take the server down
+            self._internal_error(out, "send_game", error)
         return out
 
     def character_selected(self, now: float) -> None:
@@ -405,9 +421,12 @@ class ServerConnection:
 
     # ------------------------------------------------------------------ plumbing
 
-    def _send(self, out: list[Output], name: str, **fields: Any) -> None:
+    def _send(self, out: list[Output], message: str, /, **fields: Any) -> None:
+        self._send_fields(out, message, fields, None)
+
+    def _send_fields(self, out: list[Output], name: str, fields: Mapping[str, Any], resources: ResourceLookup | None) -> None:
         mode = self.mode
-        payload = table(mode, S2C).encode(name, fields)
+        payload = table(mode, S2C).encode(name, fields, resources=resources)
         payload = self._scrambler.apply(payload)  # identity until the first BP_ECHO_PING
         seq = self._epoch() & 0xFF if mode is GAME else 0
         out.append(Send(encode_frame(payload, crc16(payload), seq)))

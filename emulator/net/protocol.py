@@ -185,6 +185,9 @@ class M59Factory(Factory):
         account_id = protocol.session.account_id
         if account_id is not None and self.online.get(account_id) is protocol:
             del self.online[account_id]
+        if account_id is not None and self.game_sink is not None:
+            # The world must let go of the character whether or not the player quit first.
+            self.game_sink(protocol, LeaveGame(account_id))
 
     def close_all(self, reason: str) -> None:
         """Server shutdown: close every connection without sending anything."""

@@ -75,7 +75,69 @@ def _v1_accounts_and_logins(database: peewee.Database) -> None:
     database.create_tables([Account, LoginRecord])
 
 
-MIGRATIONS: list[Migration] = [_v1_accounts_and_logins]
+def _v2_characters_world_and_resources(database: peewee.Database) -> None:
+    class Account(peewee.Model):  # only the key, for the foreign key; the table exists since step 1
+        class Meta:
+            table_name = "account"
+
+    class LongTextField(peewee.TextField):
+        field_type = "LONGTEXT"
+
+    class Character(peewee.Model):
+        account = peewee.ForeignKeyField(Account, on_delete="CASCADE")
+        name = peewee.CharField(max_length=64)
+        name_key = peewee.CharField(max_length=64, unique=True)
+        first_time = peewee.BooleanField()
+        description = peewee.TextField()
+        gender = peewee.SmallIntegerField()
+        appearance = peewee.TextField(null=True)
+        room = peewee.CharField(max_length=100, null=True)
+        y = peewee.IntegerField()
+        x = peewee.IntegerField()
+        angle = peewee.IntegerField()
+        health = peewee.IntegerField()
+        max_health = peewee.IntegerField()
+        mana = peewee.IntegerField()
+        max_mana = peewee.IntegerField()
+        vigor = peewee.IntegerField()
+        might = peewee.SmallIntegerField()
+        intellect = peewee.SmallIntegerField()
+        stamina = peewee.SmallIntegerField()
+        agility = peewee.SmallIntegerField()
+        mysticism = peewee.SmallIntegerField()
+        aim = peewee.SmallIntegerField()
+        karma = peewee.IntegerField()
+        created_at = peewee.DateTimeField()
+        last_saved_at = peewee.DateTimeField(null=True)
+        last_played_at = peewee.DateTimeField(null=True)
+
+        class Meta:
+            table_name = "player_character"  # CHARACTER is a reserved word in MySQL
+            table_settings = _table_settings(database)
+
+    class WorldState(peewee.Model):
+        key = peewee.CharField(max_length=16, primary_key=True)
+        snapshot = LongTextField()
+        saved_at = peewee.DateTimeField()
+
+        class Meta:
+            table_name = "world_state"
+            table_settings = _table_settings(database)
+
+    class ResourceName(peewee.Model):
+        id = peewee.IntegerField(primary_key=True)
+        text_hash = peewee.FixedCharField(max_length=40, unique=True)
+        text = peewee.TextField()
+
+        class Meta:
+            table_name = "resource_name"
+            table_settings = _table_settings(database)
+
+    database.bind([Account, Character, WorldState, ResourceName])
+    database.create_tables([Character, WorldState, ResourceName])
+
+
+MIGRATIONS: list[Migration] = [_v1_accounts_and_logins, _v2_characters_world_and_resources]
 LATEST_VERSION = len(MIGRATIONS)
 
 

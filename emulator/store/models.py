@@ -13,6 +13,9 @@ database_proxy = peewee.DatabaseProxy()
 NAME_MAX_BYTES = 50  # the login server ignores AP_LOGIN with a name of 51 bytes or more
 NAME_COLUMN_LENGTH = 64  # room for casefolding, which can lengthen a name ("ß" -> "ss")
 ADDRESS_COLUMN_LENGTH = 64
+CHARACTER_NAME_MAX_BYTES = 30
+ROOM_KEY_COLUMN_LENGTH = 100
+WORLD_STATE_KEY = "world"
 
 
 class BaseModel(peewee.Model):
@@ -53,4 +56,58 @@ class LoginRecord(BaseModel):
     outcome = peewee.CharField(max_length=16)  # a LoginVerdict outcome
 
 
-ALL_MODELS: tuple[type[BaseModel], ...] = (SchemaVersion, Account, LoginRecord)
+class LongTextField(peewee.TextField):
+    # MySQL TEXT stops at 64 KiB, too little for a world snapshot; SQLite reads LONGTEXT as TEXT.
+    field_type = "LONGTEXT"
+
+
+class Character(BaseModel):
+    account = peewee.ForeignKeyField(Account, on_delete="CASCADE", backref="characters")
+    name = peewee.CharField(max_length=NAME_COLUMN_LENGTH)  # as typed
+    name_key = peewee.CharField(max_length=NAME_COLUMN_LENGTH, unique=True)  # name.casefold(), server-wide
+    first_time = peewee.BooleanField()  # the client must run character creation (BP_CHARACTERS flag 1)
+    description = peewee.TextField()
+    gender = peewee.SmallIntegerField()  # 1 male, 2 female
+    appearance = peewee.TextField(null=True)  # JSON: face parts and colours chosen at creation
+    room = peewee.CharField(max_length=ROOM_KEY_COLUMN_LENGTH, null=True)  # None: never placed
+    y = peewee.IntegerField()  # fine units
+    x = peewee.IntegerField()
+    angle = peewee.IntegerField()
+    health = peewee.IntegerField()
+    max_health = peewee.IntegerField()
+    mana = peewee.IntegerField()
+    max_mana = peewee.IntegerField()
+    vigor = peewee.IntegerField()
+    might = peewee.SmallIntegerField()
+    intellect = peewee.SmallIntegerField()
+    stamina = peewee.SmallIntegerField()
+    agility = peewee.SmallIntegerField()
+    mysticism = peewee.SmallIntegerField()
+    aim = peewee.SmallIntegerField()
+    karma = peewee.IntegerField()
+    created_at = peewee.DateTimeField()
+    last_saved_at = peewee.DateTimeField(null=True)
+    last_played_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "player_character"  # CHARACTER is a reserved word in MySQL
+
+
+class WorldState(BaseModel):
+    """One row, key ``WORLD_STATE_KEY``: the simulator's last snapshot."""
+
+    key = peewee.CharField(max_length=16, primary_key=True)
+    snapshot = LongTextField()  # JSON
+    saved_at = peewee.DateTimeField()
+
+
+class ResourceName(BaseModel):
+    """The server's stable resource id for each string it sends."""
+
+    id = peewee.IntegerField(primary_key=True)  # allocated by the store, not the database
+    # MySQL cannot index a long TEXT, so uniqueness is on the text's SHA-1.
+    text_hash = peewee.FixedCharField(max_length=40, unique=True)
+    text = peewee.TextField()
+
+
+ALL_MODELS: tuple[type[BaseModel], ...] = (SchemaVersion, Account, LoginRecord, Character, WorldState, ResourceName)

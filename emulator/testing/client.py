@@ -13,6 +13,7 @@ import hashlib
 from typing import Any
 
 from emulator.auth import client_digest
+from emulator.resources import ResourceTable
 from emulator.wire.codec import Message, table
 from emulator.wire.crc import crc16
 from emulator.wire.framing import MAX_SERVER_PAYLOAD, Frame, FrameDecoder, encode_frame
@@ -39,8 +40,16 @@ class TestClient:
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self, version: tuple[int, int] = DEFAULT_VERSION, garbage_login_check: int | None = None) -> None:
+    def __init__(
+        self,
+        version: tuple[int, int] = DEFAULT_VERSION,
+        garbage_login_check: int | None = None,
+        resources: ResourceTable | None = None,
+    ) -> None:
         self.version = version
+        # The client's resource table: format-string messages cannot be read without it.
+        # Names the server pushes (BP_CHANGE_RESOURCE, BP_PLAYERS) are added as they come.
+        self.resources = resources if resources is not None else ResourceTable()
         self.mode: Mode = LOGIN
         self.last_seq = 0
         self.seeds: tuple[int, ...] | None = None
@@ -102,7 +111,7 @@ class TestClient:
                 raise AssertionError(f"bad s2c CRC {frame.check:#06x}")
             payload = self._descrambler.apply(frame.payload)
             self.last_seq = frame.seq
-            message = table(self.mode, S2C).decode(payload)
+            message = table(self.mode, S2C).decode(payload, self.resources)
             self.frames.append(Frame(frame.check, frame.seq, payload))
             self._track(message)
             messages.append(message)
@@ -120,6 +129,11 @@ class TestClient:
                 self.mode = GAME
         elif name == "BP_QUIT":
             self.mode = LOGIN
+        elif name == "BP_CHANGE_RESOURCE":
+            self.resources.add(message["resource"], message["text"])
+        elif name in ("BP_PLAYERS", "BP_PLAYER_ADD"):
+            for player in message["players"] if name == "BP_PLAYERS" else [message.fields]:
+                self.resources.add(player["name_res"], player["name"])
         elif name == "BP_ECHO_PING" and message.fields.get("security"):
             # Redbook id 0 (or one we do not have) means the built-in string.
             self._descrambler.rekey(message["security"]["token"] ^ 0xED, FALLBACK_REDBOOK)

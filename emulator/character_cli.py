@@ -1,0 +1,120 @@
+"""``m59emu character ...``: operator commands on characters.
+
+Like ``m59emu account``, each command opens the database, runs one short transaction and exits, so
+it works beside a running server. Exit status: 0 done, 1 refused or failed, 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+import peewee
+
+from emulator.store import accounts, characters
+from emulator.store.database import (
+    DEFAULT_DATABASE_URL,
+    DatabaseURLError,
+    open_database,
+    redact,
+)
+from emulator.store.migrations import SchemaTooNew
+
+PROG = "m59emu character"
+
+
+def add_character_commands(subparsers: Any) -> argparse.ArgumentParser:
+    character = subparsers.add_parser("character", help="create and list characters")
+    commands = character.add_subparsers(title="character commands")
+
+    def command(name: str, help_text: str, run: Any) -> argparse.ArgumentParser:
+        parser = commands.add_parser(name, help=help_text)
+        parser.add_argument("account", help="account name (case-insensitive)")
+        parser.add_argument(
+            "--database",
+            default=DEFAULT_DATABASE_URL,
+            metavar="URL",
+            help=f"sqlite:///PATH or mysql://USER:PW@HOST:PORT/DB (default: {DEFAULT_DATABASE_URL})",
+        )
+        parser.set_defaults(run=lambda args: _run(run, args))
+        return parser
+
+    create = command("create", "create a character, ready to play unless --first-time", _create)
+    create.add_argument("name", help="character name: 3 to 30 latin-1 bytes, unique ignoring case")
+    create.add_argument("--first-time", action="store_true",
+                        help="leave it for the player to finish through character creation")
+    create.add_argument("--gender", choices=("male", "female"), default="male")
+    command("list", "list an account's characters", _list)
+    character.set_defaults(run=lambda args: _usage(character))
+    return character
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``m59emu character`` on its own, for `python -m emulator.character_cli`."""
+    parser = argparse.ArgumentParser(prog="m59emu")
+    add_character_commands(parser.add_subparsers(title="commands"))
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help(sys.stderr)
+        return 2
+    return args.run(args)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def _run(command: Any, args: argparse.Namespace) -> int:
+    database = None
+    try:
+        database = open_database(args.database)
+        message = command(database, args)
+    except (accounts.StoreError, DatabaseURLError, SchemaTooNew) as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return 1
+    except (peewee.DatabaseError, OSError) as error:
+        print(f"{PROG}: database {redact(args.database)}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if database is not None:
+            database.close()
+    print(message)
+    return 0
+
+
+def _create(db: peewee.Database, args: argparse.Namespace) -> str:
+    gender = characters.MALE if args.gender == "male" else characters.FEMALE
+    record = characters.create_character(db, args.account, args.name, ready=not args.first_time, gender=gender)
+    state = "first-time: the player finishes it in character creation" if record.first_time else "ready to play"
+    return f"created character {record.name!r} on account {record.account_name!r} ({state})"
+
+
+def _list(db: peewee.Database, args: argparse.Namespace) -> str:
+    account = accounts.get_account(db, args.account)
+    records = characters.list_characters(db, account.id)
+    if not records:
+        return f"account {account.name!r} has no characters"
+    rows = [("NAME", "STATE", "ROOM", "HEALTH", "CREATED", "LAST PLAYED")]
+    for record in records:
+        rows.append((
+            record.name,
+            "first-time" if record.first_time else "ready",
+            record.room or "-",
+            f"{record.health}/{record.max_health}",
+            _when(record.created_at),
+            _when(record.last_played_at),
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1] for row in rows
+    )
+
+
+def _when(moment: Any) -> str:
+    return "-" if moment is None else f"{moment:%Y-%m-%d %H:%M}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""The server's resource registry: one id per string it ever sends.
+
+Static ids start at :data:`FIRST_STATIC_ID`, well clear of the stock client's own
+tables (compiled from 20001 up) and of the dynamic range (from 1,000,000, player
+names). The ids are kept in the store so they stay the same across restarts and edits
+of ``data/``; at start the registry writes ``m59emu.rsc`` for players to put in their
+client's ``resource/`` folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+from emulator.content.model import WorldDefinition
+from emulator.game import texts
+from emulator.resources import ResourceTable
+
+FIRST_STATIC_ID = 200_000
+RSC_FILE_NAME = "m59emu.rsc"
+
+#: Gives ids to texts, keeping ids already given (the store's assign_resource_ids).
+IdAssigner = Callable[[list[str], int], Mapping[str, int]]
+
+
+def content_texts(world: WorldDefinition) -> list[str]:
+    """Every string the world's content makes the server send, without duplicates."""
+    found: dict[str, None] = dict.fromkeys(texts.ALL_FIXED)
+    for room in world.rooms.values():
+        for text in (room.name, room.roo_file, room.background, room.music):
+            if text:
+                found[text] = None
+    for kind in world.kinds.values():
+        for text in (kind.name, kind.icon):
+            if text:
+                found[text] = None
+    if world.player_icon:
+        found[world.player_icon] = None
+    return list(found)
+
+
+def in_memory_assigner() -> IdAssigner:
+    """Sequential ids kept only in memory (tests and tools without a store)."""
+    given: dict[str, int] = {}
+
+    def assign(wanted: list[str], first_id: int) -> Mapping[str, int]:
+        for text in wanted:
+            if text not in given:
+                given[text] = max(given.values(), default=first_id - 1) + 1
+        return {text: given[text] for text in wanted}
+
+    return assign
+
+
+class ServerResources:
+    """Resource ids by text for static strings, plus dynamic names made at run time."""
+
+    def __init__(self, world: WorldDefinition, assign_ids: IdAssigner) -> None:
+        wanted = content_texts(world)
+        self._ids = dict(assign_ids(wanted, FIRST_STATIC_ID))
+        self.table = ResourceTable()
+        for text, resource_id in self._ids.items():
+            self.table.add(resource_id, text, RSC_FILE_NAME)
+
+    def id(self, text: str) -> int:
+        """The id of a static string (one of the world's or a fixed one); 0 for ""."""
+        if not text:
+            return 0
+        return self._ids[text]
+
+    def text(self, resource_id: int) -> str | None:
+        return self.table.text(resource_id)
+
+    def add_name(self, name: str) -> int:
+        """A dynamic id for a player's name (sent to clients with its text)."""
+        return self.table.add_dynamic(name)
+
+    def static_entries(self) -> Iterable[tuple[int, str]]:
+        return self.table.entries(RSC_FILE_NAME)
+
+    def write_rsc(self, folder: Path) -> Path:
+        """Write the client's copy of our strings; returns its path."""
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / RSC_FILE_NAME
+        self.table.write_rsc(path, RSC_FILE_NAME)
+        return path

@@ -1,0 +1,134 @@
+"""Setting up the game side of the server: content, rooms, resources, the world and
+the hub, and the Twisted glue between connections and the hub."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import attrs
+from twisted.application.service import Service
+from twisted.logger import Logger
+
+from emulator.config import Config
+from emulator.content.loader import load_world
+from emulator.content.model import WorldDefinition
+from emulator.game.hub import GameConfig, GameHub
+from emulator.game.resources import ServerResources
+from emulator.game.storage import StoredCharacters
+from emulator.login.events import EnterGame, GameRequest, LeaveGame, Output
+from emulator.store import characters as stored
+from emulator.store.database import open_database
+from emulator.world.roofile import RoomGeometry, load_roo
+from emulator.world.world import World
+
+log = Logger(namespace="m59emu.game")
+
+
+@attrs.frozen
+class PreparedWorld:
+    """Everything read before the reactor starts: a broken file stops the server here."""
+
+    definition: WorldDefinition
+    geometry: dict[str, RoomGeometry]
+    resources: ServerResources
+    snapshot: dict[str, Any] | None
+    rsc_path: Path
+
+
+def prepare_world(config: Config) -> PreparedWorld:
+    """Load and check the content, read the room files, fix resource ids, write the .rsc.
+
+    Raises ``ContentError`` or ``RoomFileError`` (with file and line or offset); the
+    database is opened briefly here, before the reactor runs, so nothing is blocked.
+    """
+    definition = load_world(config.data_dir)
+    geometry: dict[str, RoomGeometry] = {}
+    if config.world.room_files:
+        folder = Path(config.world.room_files)
+        for key, room in definition.rooms.items():
+            path = folder / room.roo_file
+            if path.exists():
+                geometry[key] = load_roo(path)
+    database = open_database(config.database)
+    try:
+        resources = ServerResources(definition, lambda texts, first: stored.assign_resource_ids(database, texts, first))
+        snapshot = stored.load_world_state(database)
+    finally:
+        database.close()
+    rsc_path = resources.write_rsc(Path(config.world.rsc_dir))
+    return PreparedWorld(definition, geometry, resources, snapshot, rsc_path)
+
+
+def room_security(prepared: PreparedWorld, room: str) -> int:
+    """The value the client checks against its .roo file (``BP_PLAYER``)."""
+    geometry = prepared.geometry.get(room)
+    if geometry is not None:
+        return geometry.security
+    return prepared.definition.rooms[room].security or 0
+
+
+class ProtocolConnection:
+    """The hub's view of one :class:`emulator.net.protocol.M59Protocol`."""
+
+    def __init__(self, protocol, resources: ServerResources) -> None:
+        self.protocol = protocol
+        self.resources = resources
+
+    def send_game(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
+        self.protocol.perform(self.protocol.session.send_game(messages, self.resources.table))
+
+    def entered_world(self) -> None:
+        self.protocol.session.character_selected(self.protocol.factory.reactor.seconds())
+
+    def close_game(self, reason: str) -> None:
+        self.protocol.kick(reason)
+
+
+class GameService(Service):
+    """Runs the hub's loops while the server runs; saves everything on the way down."""
+
+    name = "game"
+
+    def __init__(self, prepared: PreparedWorld, store, reactor, config: Config) -> None:
+        world = World(prepared.definition, prepared.geometry, seed=config.world.seed)
+        if prepared.snapshot is not None:
+            world.restore(prepared.snapshot)
+        self.prepared = prepared
+        self.hub = GameHub(
+            world,
+            prepared.definition,
+            prepared.resources,
+            StoredCharacters(store),
+            reactor,
+            GameConfig(tick_seconds=config.world.tick_seconds, autosave_seconds=config.world.autosave_seconds),
+            security_of=lambda room: room_security(prepared, room),
+        )
+
+    def startService(self) -> None:
+        super().startService()
+        for key, room in self.prepared.definition.rooms.items():
+            if key not in self.prepared.geometry and room.security is None:
+                log.warn(
+                    "room {room} ({file}) has no security value: the stock client will refuse it; "
+                    "set [world] room_files to the client's resource folder",
+                    room=key,
+                    file=room.roo_file,
+                )
+        log.info("players need {path} in their client's resource folder", path=str(self.prepared.rsc_path))
+        self.hub.start()
+
+    def stopService(self):
+        super().stopService()
+        return self.hub.stop()
+
+    def sink(self, protocol, event: Output) -> None:
+        """The factory's game sink: connection events in, hub calls out."""
+        key = id(protocol)
+        if isinstance(event, EnterGame):
+            connection = ProtocolConnection(protocol, self.prepared.resources)
+            self.hub.enter_game(key, connection, event.account_id, event.account_name, event.admin_level)
+        elif isinstance(event, GameRequest):
+            self.hub.request(key, event.message)
+        elif isinstance(event, LeaveGame):
+            self.hub.leave_game(key)

@@ -1,0 +1,49 @@
+"""The game hub's store calls, run on the store's single thread (Deferreds back)."""
+
+from __future__ import annotations
+
+import datetime
+
+from twisted.internet import defer
+
+from emulator.store import characters
+from emulator.store.characters import CharacterRecord, CharacterState, NoSuchCharacter
+from emulator.store.thread import StoreService
+
+
+def _utc_now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _get_or_none(db, character_id: int) -> CharacterRecord | None:
+    try:
+        return characters.get_character(db, character_id)
+    except NoSuchCharacter:
+        return None
+
+
+class StoredCharacters:
+    """:class:`emulator.game.hub.CharacterStore` over a :class:`StoreService`."""
+
+    def __init__(self, store: StoreService) -> None:
+        self.store = store
+
+    def list_characters(self, account_id: int) -> defer.Deferred[list[CharacterRecord]]:
+        return self.store.call(characters.list_characters, account_id)
+
+    def get_character(self, character_id: int) -> defer.Deferred[CharacterRecord | None]:
+        return self.store.call(_get_or_none, character_id)
+
+    def customise_character(self, character_id: int, account_id: int, name: str, description: str, gender: int,
+                            attributes: dict[str, int], reserved: tuple[str, ...]) -> defer.Deferred[CharacterRecord]:
+        return self.store.call(
+            characters.customise_character, character_id, account_id, name, description, gender, attributes, reserved
+        )
+
+    def save_characters(self, states: list[CharacterState]) -> defer.Deferred[None]:
+        if not states:
+            return defer.succeed(None)
+        return self.store.call(characters.save_characters, states, _utc_now())
+
+    def save_world_state(self, snapshot: dict) -> defer.Deferred[None]:
+        return self.store.call(characters.save_world_state, snapshot, _utc_now())

@@ -1,0 +1,134 @@
+"""What the world reports; the game hub turns these into messages for the watchers.
+
+Room events (entered, left, moved, turned) name the room; the watchers are the players in
+that room when the event is handled, minus the object itself (a mover's client moved it
+already). Events are meant to be handled right after the call that returned them.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import attrs
+
+
+@attrs.frozen
+class Position:
+    """A fine position in a room (1-based squares, 64 fine units each) and a facing."""
+
+    room: str
+    y: int
+    x: int
+    angle: int = 0
+
+
+@attrs.frozen
+class ObjectEntered:
+    """Show the object (BP_CREATE) to the others in the room."""
+
+    room: str
+    object_id: int
+
+
+@attrs.frozen
+class ObjectLeft:
+    """Remove the object (BP_REMOVE) for the others in the room."""
+
+    room: str
+    object_id: int
+
+
+@attrs.frozen
+class ObjectMoved:
+    """BP_MOVE to everyone in the room but the mover, whose client moved it already.
+
+    ``speed`` is the BP_MOVE speed byte: the client's 18/36/0 for players; wanderers set
+    bit 7 (turn to face the direction of travel). ``mover`` is the player id, None when
+    the world moved the object itself.
+    """
+
+    room: str
+    object_id: int
+    y: int
+    x: int
+    speed: int
+    mover: int | None = None
+
+
+@attrs.frozen
+class ObjectTurned:
+    room: str
+    object_id: int
+    angle: int
+    mover: int | None = None
+
+
+@attrs.frozen
+class PlayerMovedRoom:
+    """The player went through an exit: its client needs the new room (BP_PLAYER, contents)."""
+
+    player_id: int
+    from_room: str
+    to_room: str
+
+
+class MoveRefusal(str, Enum):
+    OUTSIDE = "outside the room"  # past an edge with no exit
+    TOO_FAST = "too fast"
+    BLOCKED = "blocked"  # a wall or unwalkable square on the way
+
+
+@attrs.frozen
+class MoveRefused:
+    """The server keeps the player at (y, x); its client must be put back there."""
+
+    player_id: int
+    reason: str  # a MoveRefusal value
+    y: int
+    x: int
+
+
+@attrs.frozen
+class Said:
+    room: str  # the speaker's room
+    speaker_id: int
+    say_type: int
+    text: str
+    audience: tuple[int, ...]  # player ids, the speaker included (it gets the self-echo)
+
+
+class SayRefusal(str, Enum):
+    TOO_LONG = "too long"
+    TOO_OFTEN = "too often"
+    UNSUPPORTED = "unsupported say type"
+
+
+@attrs.frozen
+class SayRefused:
+    """Nothing was said; the hub may tell the speaker why (or stay silent)."""
+
+    player_id: int
+    reason: str  # a SayRefusal value
+
+
+@attrs.frozen
+class PlayerJoined:
+    """For the players list (BP_PLAYER_ADD): to everyone in ``audience``, newcomer included."""
+
+    player_id: int
+    name: str
+    audience: tuple[int, ...]
+
+
+@attrs.frozen
+class PlayerLeft:
+    """For the players list (BP_PLAYER_REMOVE) of the players still in the world."""
+
+    player_id: int
+    audience: tuple[int, ...]
+
+
+WorldEvent = (
+    ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
+    | Said | SayRefused | PlayerJoined | PlayerLeft
+)

@@ -1,0 +1,534 @@
+"""The world: rooms from the content, the objects placed in them, and players.
+
+Deterministic and clock-free: every call takes ``now`` (seconds), and the same definition,
+seed and sequence of calls give the same events. The world runs whether or not anyone is
+connected: ``tick`` advances game time at a fixed interval and moves the wanderers.
+Work per call is proportional to what it touches (the mover's room, the wanderers), never
+to the whole world.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from emulator.content.model import (
+    FINENESS,
+    Edge,
+    Exit,
+    Placement,
+    RoomDefinition,
+    WorldDefinition,
+    square_centre,
+    square_of,
+)
+from emulator.world.events import (
+    MoveRefusal,
+    MoveRefused,
+    ObjectEntered,
+    ObjectLeft,
+    ObjectMoved,
+    ObjectTurned,
+    PlayerJoined,
+    PlayerLeft,
+    PlayerMovedRoom,
+    Position,
+    Said,
+    SayRefusal,
+    SayRefused,
+)
+from emulator.world.objects import Player, Stats, Thing, TokenBucket, WorldObject
+from emulator.world.roofile import RoomGeometry
+
+__all__ = [
+    "BROADCAST", "EMOTE", "SAY", "YELL", "Player", "Stats", "Thing", "World", "WorldError",
+    "WorldObject", "WorldRules",
+]
+
+FIRST_ID = 100  # rooms, then placed objects, in key order
+FIRST_PLAYER_ID = 0x0100_0000  # a player's id is this plus its character id: stable across logins
+MAX_OBJECT_ID = 0x0FFF_FFFF  # ids are 28 bits on the wire (the top nibble tags number items)
+ANGLES = 4096
+WALK_SPEED = 18
+FACE_TRAVEL = 0x80  # BP_MOVE speed bit: the client turns the object to face where it goes
+SAY, YELL, BROADCAST, EMOTE = 1, 2, 3, 6
+SNAPSHOT_VERSION = 2
+
+# One-square steps in a fixed order (the wanderers' RNG indexes it), with the facing for
+# each. ASSUMPTION (unverified against the client): angle 0 faces east (+x) and angles grow
+# towards south (+y), a quarter turn being 1024.
+_STEPS: tuple[tuple[int, int, int], ...] = (
+    (-1, 0, 3072), (-1, 1, 3584), (0, 1, 0), (1, 1, 512),
+    (1, 0, 1024), (1, -1, 1536), (0, -1, 2048), (-1, -1, 2560),
+)
+
+
+class WorldError(ValueError):
+    """Content, geometry or saved state the world cannot run with."""
+
+
+@attrs.frozen
+class WorldRules:
+    """Limits and pacing; the defaults suit the stock client (at most one move a second,
+    about one square walking and two running)."""
+
+    tick_interval: float = 1.0  # seconds of game time per tick
+    max_catch_up_ticks: int = 5  # after a stall, run at most this many ticks, then skip ahead
+    squares_per_second: float = 3.0  # movement budget refill
+    move_burst: float = 5.0  # squares a player may cover at once after standing still
+    actions_per_second: float = 4.0  # move/turn/go requests; more are dropped silently
+    action_burst: float = 8.0
+    max_say_length: int = 255  # characters
+    says_per_second: float = 1.0
+    say_burst: float = 5.0  # 5 messages at once, then one a second
+    wander_chance: float = 0.3  # per tick, for each wandering object
+
+
+@attrs.define(eq=False)
+class _Room:
+    definition: RoomDefinition
+    geometry: RoomGeometry | None
+    objects: dict[int, Thing] = attrs.field(factory=dict)  # placed objects, by id
+    players: dict[int, Player] = attrs.field(factory=dict)  # in arrival order
+    edge_exits: dict[Edge, Exit] = attrs.field(factory=dict)
+    square_exits: dict[tuple[int, int], Exit] = attrs.field(factory=dict)
+    neighbours: tuple[str, ...] = ()  # rooms joined to this one by an exit, either way
+
+    def inside(self, row: int, col: int) -> bool:
+        return 1 <= row <= self.definition.rows and 1 <= col <= self.definition.cols
+
+
+class World:
+    def __init__(
+        self,
+        definition: WorldDefinition,
+        geometry: Mapping[str, RoomGeometry | None] | None = None,
+        seed: int = 0,
+        rules: WorldRules = WorldRules(),
+    ) -> None:
+        self.definition = definition
+        self.rules = rules
+        self.seed = seed
+        self.tick_count = 0
+        self._next_tick_at: float | None = None
+        geometry = geometry or {}
+        self._rooms = {key: _Room(room, geometry.get(key)) for key, room in definition.rooms.items()}
+        self._check_and_link()
+        self._players: dict[int, Player] = {}
+        self._things: dict[int, Thing] = {}  # placed objects and players, by id
+        self._placed: dict[str, Thing] = {}  # placed objects by content key, in key order
+        self._room_ids: dict[str, int] = {}
+        self._room_keys: dict[int, str] = {}
+        self._next_id = FIRST_ID
+        for placed in sorted(definition.objects, key=lambda p: p.key):
+            y, x = square_centre(placed.at.row, placed.at.col)
+            self._placed[placed.key] = Thing(0, placed.kind, placed.at.room, y, x, placed.at.angle % ANGLES, placed.key)
+        self._wanderers = [t for t in self._placed.values() if definition.kinds[t.kind or ""].wanders]
+        self._assign_ids({}, {}, FIRST_ID)
+
+    # ------------------------------------------------------------------ queries
+
+    @property
+    def game_time(self) -> float:
+        return self.tick_count * self.rules.tick_interval
+
+    def room_id(self, room: str) -> int:
+        return self._room_ids[room]
+
+    def room_key(self, room_id: int) -> str | None:
+        return self._room_keys.get(room_id)
+
+    def object(self, object_id: int) -> Thing | None:
+        """A placed object or a player by id; None if there is no such thing."""
+        return self._things.get(object_id)
+
+    def player(self, player_id: int) -> Player:
+        """The player with this id (KeyError if not in the world)."""
+        return self._players[player_id]
+
+    def player_by_character(self, character_id: int) -> Player | None:
+        return self._players.get(FIRST_PLAYER_ID + character_id)
+
+    def all_players(self) -> list[Player]:
+        return list(self._players.values())
+
+    def players_in(self, room: str) -> list[Player]:
+        return list(self._rooms[room].players.values())
+
+    def room_objects(self, room: str) -> list[Thing]:
+        """Everything in a room: placed objects first (in key order), then players."""
+        state = self._rooms[room]
+        return [*state.objects.values(), *state.players.values()]
+
+    def position_of(self, player_id: int) -> Position:
+        player = self._players[player_id]
+        return Position(player.room, player.y, player.x, player.angle)
+
+    # ------------------------------------------------------------------ players
+
+    def add_player(
+        self,
+        character_id: int,
+        name: str,
+        placement: Position | Placement | None = None,
+        stats: Stats | None = None,
+        now: float = 0.0,
+        *,
+        account_id: int | None = None,
+    ) -> tuple[int, list[Any]]:
+        """Put a character in the world; a missing or no longer valid place means the start."""
+        player_id = FIRST_PLAYER_ID + character_id
+        if character_id < 0 or player_id > MAX_OBJECT_ID:
+            raise WorldError(f"character id {character_id} does not fit an object id")
+        if player_id in self._players:
+            raise WorldError(f"character {character_id} is already in the world")
+        room, y, x, angle = self._resolve_placement(placement)
+        rules = self.rules
+        player = Player(
+            player_id, None, room, y, x, angle,
+            character_id=character_id, name=name, account_id=account_id, stats=stats or Stats(),
+            travel=TokenBucket(rules.squares_per_second, rules.move_burst),
+            actions=TokenBucket(rules.actions_per_second, rules.action_burst),
+            speech=TokenBucket(rules.says_per_second, rules.say_burst),
+        )
+        self._players[player_id] = player
+        self._things[player_id] = player
+        self._rooms[room].players[player_id] = player
+        return player_id, [ObjectEntered(room, player_id), PlayerJoined(player_id, name, tuple(self._players))]
+
+    def remove_player(self, player_id: int, now: float) -> list[Any]:
+        player = self._players.pop(player_id, None)
+        if player is None:
+            return []
+        del self._things[player_id]
+        del self._rooms[player.room].players[player_id]
+        return [ObjectLeft(player.room, player_id), PlayerLeft(player_id, tuple(self._players))]
+
+    def move(self, player_id: int, room: str, y: int, x: int, speed: int, now: float) -> list[Any]:
+        """A BP_REQ_MOVE: validate, then tell the room (never the mover)."""
+        player = self._players.get(player_id)
+        if player is None or room != player.room:
+            return []  # e.g. a request sent before a room change: ignored, as the original does
+        assert player.actions is not None and player.travel is not None
+        if not player.actions.take(now):
+            return []  # a flood: dropped like the original's spam filter; the next move catches up
+        state = self._rooms[room]
+        to_row, to_col = square_of(y, x)
+        exit = None
+        if not state.inside(to_row, to_col):
+            exit = self._edge_exit(state, to_row, to_col)
+            if exit is None:
+                return [MoveRefused(player_id, MoveRefusal.OUTSIDE.value, player.y, player.x)]
+        distance = math.hypot(y - player.y, x - player.x) / FINENESS
+        if not player.travel.take(now, distance):
+            return [MoveRefused(player_id, MoveRefusal.TOO_FAST.value, player.y, player.x)]
+        if exit is not None:  # walking off the grid: the client's own walls got it to the edge
+            return self._take_exit(player, exit)
+        from_row, from_col = square_of(player.y, player.x)
+        if state.geometry is not None and not _path_clear(state.geometry, from_row, from_col, to_row, to_col):
+            player.travel.tokens += distance  # nothing moved, nothing spent
+            return [MoveRefused(player_id, MoveRefusal.BLOCKED.value, player.y, player.x)]
+        player.y, player.x, player.speed = y, x, speed & 0x7F
+        return [ObjectMoved(room, player_id, y, x, player.speed, player_id)]
+
+    def turn(self, player_id: int, angle: int, now: float) -> list[Any]:
+        player = self._players.get(player_id)
+        if player is None:
+            return []
+        assert player.actions is not None
+        if not player.actions.take(now):
+            return []
+        player.angle = angle % ANGLES
+        return [ObjectTurned(player.room, player_id, player.angle, player_id)]
+
+    def go(self, player_id: int, now: float) -> list[Any]:
+        """A BP_REQ_GO: use the square exit under the player, if there is one."""
+        player = self._players.get(player_id)
+        if player is None:
+            return []
+        assert player.actions is not None
+        if not player.actions.take(now):
+            return []
+        exit = self._rooms[player.room].square_exits.get(square_of(player.y, player.x))
+        return [] if exit is None else self._take_exit(player, exit)
+
+    def say(self, player_id: int, say_type: int, text: str, now: float) -> list[Any]:
+        """Say/emote reach the room, yell the room and its neighbours, broadcast everyone."""
+        player = self._players.get(player_id)
+        if player is None or not text:
+            return []
+        if say_type not in (SAY, YELL, BROADCAST, EMOTE):
+            return [SayRefused(player_id, SayRefusal.UNSUPPORTED.value)]
+        refused = self._speech_refusal(player, text, now)
+        if refused is not None:
+            return [refused]
+        if say_type == BROADCAST:
+            audience = tuple(self._players)
+        elif say_type == YELL:
+            state = self._rooms[player.room]
+            audience = tuple(
+                listener
+                for key in (player.room, *state.neighbours)
+                for listener in self._rooms[key].players
+            )
+        else:
+            audience = tuple(self._rooms[player.room].players)
+        return [Said(player.room, player_id, say_type, text, audience)]
+
+    def say_to(self, player_id: int, recipients: Iterable[int], text: str, now: float) -> list[Any]:
+        """BP_SAY_GROUP: speech to named players wherever they are (unknown ids are skipped)."""
+        player = self._players.get(player_id)
+        if player is None or not text:
+            return []
+        refused = self._speech_refusal(player, text, now)
+        if refused is not None:
+            return [refused]
+        audience = tuple(dict.fromkeys([player_id, *(r for r in recipients if r in self._players)]))
+        return [Said(player.room, player_id, SAY, text, audience)]
+
+    # ------------------------------------------------------------------ time
+
+    def tick(self, now: float) -> list[Any]:
+        """Run the ticks due by ``now`` (the first call runs one at once)."""
+        interval = self.rules.tick_interval
+        if self._next_tick_at is None:
+            self._next_tick_at = now
+        events: list[Any] = []
+        ran = 0
+        # a little slack so a caller ticking on the same period never skips a beat on jitter
+        while now + interval * 0.05 >= self._next_tick_at:
+            if ran == self.rules.max_catch_up_ticks:
+                self._next_tick_at = now + interval  # after a stall, skip ahead
+                break
+            self._run_tick(events)
+            ran += 1
+            self._next_tick_at += interval
+        return events
+
+    def _run_tick(self, events: list[Any]) -> None:
+        self.tick_count += 1
+        # a generator per tick from (seed, tick): no generator state to save, same run after a restore
+        rng = random.Random(f"{self.seed}:{self.tick_count}")
+        chance = self.rules.wander_chance
+        for thing in self._wanderers:
+            if rng.random() < chance:
+                self._wander(thing, _STEPS[rng.randrange(len(_STEPS))], events)
+
+    def _wander(self, thing: Thing, step: tuple[int, int, int], events: list[Any]) -> None:
+        state = self._rooms[thing.room]
+        row, col = square_of(thing.y, thing.x)
+        to_row, to_col = row + step[0], col + step[1]
+        if not state.inside(to_row, to_col):
+            return
+        geometry = state.geometry
+        if geometry is not None and not geometry.can_step(row, col, to_row, to_col, monster=True):
+            return
+        thing.y, thing.x = square_centre(to_row, to_col)
+        thing.angle = step[2]
+        events.append(ObjectMoved(thing.room, thing.object_id, thing.y, thing.x, WALK_SPEED | FACE_TRAVEL))
+
+    # ------------------------------------------------------------------ persistence
+
+    def snapshot(self) -> dict[str, Any]:
+        """The world's own state as JSON data: ids, placed objects' places, tick count.
+        Players are not in it (characters are saved on their own)."""
+        return {
+            "version": SNAPSHOT_VERSION,
+            "tick_count": self.tick_count,
+            "next_id": self._next_id,
+            "rooms": dict(self._room_ids),
+            "objects": {
+                key: {"id": t.object_id, "room": t.room, "y": t.y, "x": t.x, "angle": t.angle}
+                for key, t in self._placed.items()
+            },
+        }
+
+    def restore(self, snapshot: Mapping[str, Any]) -> None:
+        """Take back a snapshot's ids and places. Content may have changed since: keys no
+        longer defined are dropped, new ones get fresh ids, places that are no longer
+        valid fall back to the content's. Only before any player enters."""
+        if self._players:
+            raise WorldError("cannot restore a world with players in it")
+        try:
+            version = snapshot.get("version")
+            if version == 1:  # places and ticks only, ids kept as assigned
+                self.tick_count = int(snapshot.get("tick_count", 0))
+                for key, (room, y, x, angle) in dict(snapshot.get("objects", {})).items():
+                    self._restore_place(key, room, y, x, angle)
+                self._reindex_objects()
+                return
+            if version != SNAPSHOT_VERSION:
+                raise WorldError(f"unknown world snapshot version {version!r}")
+            objects = dict(snapshot["objects"])
+            self.tick_count = int(snapshot["tick_count"])
+            self._assign_ids(
+                dict(snapshot["rooms"]),
+                {key: entry["id"] for key, entry in objects.items()},
+                int(snapshot["next_id"]),
+            )
+            for key, entry in objects.items():
+                self._restore_place(key, entry["room"], entry["y"], entry["x"], entry["angle"])
+            self._reindex_objects()
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if isinstance(error, WorldError):
+                raise
+            raise WorldError(f"world snapshot is malformed: {error!r}") from error
+
+    def _restore_place(self, key: str, room: Any, y: Any, x: Any, angle: Any) -> None:
+        thing = self._placed.get(key)
+        if thing is None or room not in self._rooms:
+            return
+        y, x = int(y), int(x)
+        if not self._rooms[room].inside(*square_of(y, x)):
+            return
+        thing.room, thing.y, thing.x, thing.angle = room, y, x, int(angle) % ANGLES
+
+    # ------------------------------------------------------------------ helpers
+
+    def _check_and_link(self) -> None:
+        """Fail early on content the simulator cannot run, and index the exits."""
+        definition = self.definition
+        if definition.start.room not in self._rooms:
+            raise WorldError(f"start room {definition.start.room!r} is not defined")
+        links: dict[str, set[str]] = {key: set() for key in self._rooms}
+        for key, state in self._rooms.items():
+            room = state.definition
+            geometry = state.geometry
+            if geometry is not None and (geometry.rows, geometry.cols) != (room.rows, room.cols):
+                raise WorldError(
+                    f"room {key} ({room.source}): content says {room.rows} x {room.cols}, "
+                    f"{room.roo_file} has {geometry.rows} x {geometry.cols}"
+                )
+            for exit in room.exits:
+                if exit.target.room not in self._rooms:
+                    raise WorldError(f"room {key} ({room.source}): exit to unknown room {exit.target.room!r}")
+                if exit.edge is not None:
+                    state.edge_exits.setdefault(exit.edge, exit)
+                elif exit.row is not None and exit.col is not None:
+                    state.square_exits.setdefault((exit.row, exit.col), exit)
+                if exit.target.room != key:
+                    links[key].add(exit.target.room)
+                    links[exit.target.room].add(key)
+        for key, state in self._rooms.items():
+            state.neighbours = tuple(sorted(links[key]))
+        for placed in definition.objects:
+            if placed.kind not in definition.kinds:
+                raise WorldError(f"object {placed.key} ({placed.source}): unknown kind {placed.kind!r}")
+            if placed.at.room not in self._rooms or not self._rooms[placed.at.room].inside(placed.at.row, placed.at.col):
+                raise WorldError(f"object {placed.key} ({placed.source}): no square {placed.at}")
+
+    def _assign_ids(self, saved_rooms: Mapping[str, Any], saved_objects: Mapping[str, Any], next_id: int) -> None:
+        """Saved ids where still valid and unique, fresh ones (in key order) for the rest."""
+        used: set[int] = set()
+
+        def keep(saved: Mapping[str, Any], keys: Iterable[str]) -> dict[str, int]:
+            kept = {}
+            for key in keys:
+                value = saved.get(key)
+                if type(value) is int and FIRST_ID <= value < FIRST_PLAYER_ID and value not in used:
+                    kept[key] = value
+                    used.add(value)
+            return kept
+
+        room_keys, object_keys = sorted(self._rooms), list(self._placed)
+        rooms, objects = keep(saved_rooms, room_keys), keep(saved_objects, object_keys)
+        counter = max(next_id, FIRST_ID, *(value + 1 for value in used))
+        for keys, ids in ((room_keys, rooms), (object_keys, objects)):
+            for key in keys:
+                if key not in ids:
+                    ids[key] = counter
+                    counter += 1
+        if counter > FIRST_PLAYER_ID:
+            raise WorldError("out of object ids for rooms and placed objects")
+        self._next_id = counter
+        self._room_ids = rooms
+        self._room_keys = {value: key for key, value in rooms.items()}
+        for key, thing in self._placed.items():
+            thing.object_id = objects[key]
+        self._reindex_objects()
+
+    def _reindex_objects(self) -> None:
+        """Rebuild the id and per-room indexes of placed objects, in key order, so room
+        contents never depend on history."""
+        self._things = {pid: p for pid, p in self._things.items() if isinstance(p, Player)}
+        for state in self._rooms.values():
+            state.objects.clear()
+        for thing in self._placed.values():
+            self._things[thing.object_id] = thing
+            self._rooms[thing.room].objects[thing.object_id] = thing
+
+    def _resolve_placement(self, placement: Position | Placement | None) -> tuple[str, int, int, int]:
+        if isinstance(placement, Placement):
+            y, x = square_centre(placement.row, placement.col)
+            placement = Position(placement.room, y, x, placement.angle)
+        if placement is not None:
+            state = self._rooms.get(placement.room)
+            if state is not None and state.inside(*square_of(placement.y, placement.x)):
+                return placement.room, placement.y, placement.x, placement.angle % ANGLES
+        start = self.definition.start
+        y, x = square_centre(start.row, start.col)
+        return start.room, y, x, start.angle % ANGLES
+
+    def _speech_refusal(self, player: Player, text: str, now: float) -> SayRefused | None:
+        if len(text) > self.rules.max_say_length:
+            return SayRefused(player.object_id, SayRefusal.TOO_LONG.value)
+        assert player.speech is not None
+        if not player.speech.take(now):
+            return SayRefused(player.object_id, SayRefusal.TOO_OFTEN.value)
+        return None
+
+    @staticmethod
+    def _edge_exit(state: _Room, row: int, col: int) -> Exit | None:
+        """The exit on the side the target lies past (rows first at a corner)."""
+        rows, cols = state.definition.rows, state.definition.cols
+        edges = []
+        if row < 1:
+            edges.append(Edge.NORTH)
+        elif row > rows:
+            edges.append(Edge.SOUTH)
+        if col < 1:
+            edges.append(Edge.WEST)
+        elif col > cols:
+            edges.append(Edge.EAST)
+        for edge in edges:
+            if edge in state.edge_exits:
+                return state.edge_exits[edge]
+        return None
+
+    def _take_exit(self, player: Player, exit: Exit) -> list[Any]:
+        target = exit.target
+        from_room = player.room
+        del self._rooms[from_room].players[player.object_id]
+        player.room = target.room
+        player.y, player.x = square_centre(target.row, target.col)
+        player.angle = target.angle % ANGLES
+        self._rooms[target.room].players[player.object_id] = player
+        return [
+            ObjectLeft(from_room, player.object_id),
+            PlayerMovedRoom(player.object_id, from_room, target.room),
+            ObjectEntered(target.room, player.object_id),
+        ]
+
+
+def _path_clear(geometry: RoomGeometry, row: int, col: int, to_row: int, to_col: int) -> bool:
+    """Follow the straight line of squares and ask the room about every single step, so a
+    long move cannot use the teleport rule to skip a wall."""
+    d_row, d_col = to_row - row, to_col - col
+    steps = max(abs(d_row), abs(d_col))
+    previous = (row, col)
+    for i in range(1, steps + 1):
+        square = (row + _scaled(d_row, i, steps), col + _scaled(d_col, i, steps))
+        if not geometry.can_step(*previous, *square):
+            return False
+        previous = square
+    return True
+
+
+def _scaled(delta: int, i: int, steps: int) -> int:
+    """round(delta * i / steps), halves away from zero, in integers."""
+    magnitude = (2 * abs(delta) * i + steps) // (2 * steps)
+    return magnitude if delta >= 0 else -magnitude
