@@ -20,7 +20,7 @@ from emulator.login.events import EnterGame, GameRequest, LeaveGame, Output
 from emulator.store import characters as stored
 from emulator.store.database import open_database
 from emulator.world.roofile import RoomGeometry, load_roo
-from emulator.world.world import World
+from emulator.world.world import World, WorldRules
 
 log = Logger(namespace="m59emu.game")
 
@@ -91,7 +91,8 @@ class GameService(Service):
     name = "game"
 
     def __init__(self, prepared: PreparedWorld, store, reactor, config: Config) -> None:
-        world = World(prepared.definition, prepared.geometry, seed=config.world.seed)
+        rules = WorldRules(tick_interval=config.world.tick_seconds)
+        world = World(prepared.definition, prepared.geometry, seed=config.world.seed, rules=rules)
         if prepared.snapshot is not None:
             world.restore(prepared.snapshot)
         self.prepared = prepared

@@ -9,6 +9,7 @@ protocol behaviour; the session does.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol as TypingProtocol
 
 from twisted.internet import defer
@@ -38,6 +39,7 @@ from emulator.login.session import (
     random_seed,
 )
 from emulator.net.limits import ConnectionLimiter, KeyedThrottle
+from emulator.net.recording import SessionRecorder
 
 log = Logger(namespace="m59emu.net")
 
@@ -65,18 +67,27 @@ class M59Protocol(Protocol):
         self.session = ServerConnection(factory.config, factory.seed_source, factory.epoch)
         self._timer: IDelayedCall | None = None
         self._lost = False
+        self.recorder: SessionRecorder | None = None
 
     # -------------------------------------------------------------- Twisted callbacks
 
     def connectionMade(self) -> None:
+        self.recorder = self.factory.open_recording(self.host)
         self.perform(self.session.start(self.factory.reactor.seconds()))
 
     def dataReceived(self, data: bytes) -> None:
-        self.perform(self.session.receive(data, self.factory.reactor.seconds()))
+        now = self.factory.reactor.seconds()
+        outputs = self.session.receive(data, now)
+        if self.recorder is not None:
+            secrets = [output.digest for output in outputs if isinstance(output, VerifyLogin)]
+            self.recorder.received(now, data, secrets)
+        self.perform(outputs)
 
     def connectionLost(self, reason: Failure | None = None) -> None:
         self._lost = True
         self._cancel_timer()
+        if self.recorder is not None:
+            self.recorder.close(self.factory.reactor.seconds())
         self.session.close("connection lost")
         self.factory.connection_closed(self)
 
@@ -87,6 +98,8 @@ class M59Protocol(Protocol):
             if isinstance(output, Send):
                 if not self._lost:
                     self.transport.write(output.data)
+                    if self.recorder is not None:
+                        self.recorder.sent(self.factory.reactor.seconds(), output.data)
             elif isinstance(output, Log):
                 self._log(output)
             elif isinstance(output, VerifyLogin):
@@ -177,6 +190,17 @@ class M59Factory(Factory):
         protocol = M59Protocol(self, host)
         self.connections.add(protocol)
         return protocol
+
+    def open_recording(self, host: str) -> SessionRecorder | None:
+        """A capture file for a new connection, when the config asks for recording."""
+        world = self.config.world
+        if not world.record_sessions:
+            return None
+        try:
+            return SessionRecorder(Path(world.recordings_dir), host, self.reactor.seconds())
+        except OSError as error:
+            log.warn("cannot record session: {error}", error=str(error))  # noqa: G010
+            return None
 
     def connection_closed(self, protocol: M59Protocol) -> None:
         if protocol in self.connections:

@@ -31,11 +31,26 @@ class DecodedFrame:
     error: ProtocolError | None = None
 
 
+class LearnedResources:
+    """A resource table plus the texts the server pushed during the conversation
+    (``BP_CHANGE_RESOURCE``, player names in ``BP_PLAYERS``), as the client keeps them."""
+
+    def __init__(self, base: ResourceLookup | None) -> None:
+        self.base = base
+        self.learned: dict[int, str] = {}
+
+    def text(self, resource_id: int) -> str | None:
+        found = self.learned.get(resource_id)
+        if found is None and self.base is not None:
+            found = self.base.text(resource_id)
+        return found
+
+
 class ConversationDecoder:
     """Feed it each read of a connection, in the order they happened."""
 
     def __init__(self, resources: ResourceLookup | None = None) -> None:
-        self.resources = resources
+        self.resources = LearnedResources(resources)
         # The largest frame either end accepts; a capture may show either.
         self._decoders = {C2S: FrameDecoder(MAX_SERVER_PAYLOAD), S2C: FrameDecoder(MAX_SERVER_PAYLOAD)}
         self.mode = {C2S: LOGIN, S2C: LOGIN}
@@ -91,11 +106,16 @@ class ConversationDecoder:
                 self.mode[C2S] = self.mode[S2C] = GAME
             elif mode is GAME and name == BP.BP_QUIT.name:
                 self.mode[C2S] = self.mode[S2C] = LOGIN
+            elif mode is GAME and name == BP.BP_CHANGE_RESOURCE.name:
+                self.resources.learned[message["resource"]] = message["text"]
+            elif mode is GAME and name in (BP.BP_PLAYERS.name, BP.BP_PLAYER_ADD.name):
+                for player in message["players"] if name == BP.BP_PLAYERS.name else [message.fields]:
+                    self.resources.learned[player["name_res"]] = player["name"]
             elif mode is GAME and name == BP.BP_ECHO_PING.name and message.fields.get("security"):
                 rekey = message["security"]
                 redbook = self._redbook_text(rekey["redbook"])
                 self._descrambler.rekey(rekey["token"] ^ 0xED, redbook)
 
     def _redbook_text(self, resource_id: int) -> bytes:
-        text = self.resources.text(resource_id) if (self.resources and resource_id) else None
+        text = self.resources.text(resource_id) if resource_id else None
         return text.encode("latin-1") if text else FALLBACK_REDBOOK
