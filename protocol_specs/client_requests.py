@@ -96,6 +96,17 @@ define(GAME, C2S, BP.BP_RESYNC, None, note="game.c: server starts its beacon sca
 define(GAME, C2S, BP.BP_REQ_QUIT, None, note="game.c: BP_QUIT, then back to login mode (AP_GETCHOICE + AP_CREDITS)")
 define(GAME, C2S, BP.BP_SEND_CHARACTERS, None, note="game.c GameTryGetUser: reply BP_CHARACTERS")
 
+#: BP_DELETE_CHARACTER: u32 character id. Neither blakserv nor the stock client implements
+#: it (no parse-table entry, no sender); m59emu accepts it from third-party clients, in the
+#: same form as BP_USE_CHARACTER, while no character is in the world.
+define(
+    GAME,
+    C2S,
+    BP.BP_DELETE_CHARACTER,
+    Struct("character_id" / Int32ul),
+    note="m59emu extension: the original has no working character delete",
+)
+
 #: BP_USE_CHARACTER: game.c reads a plain u32 (it is not in a parse table, so no tag rule).
 define(
     GAME,
@@ -511,7 +522,6 @@ _SPECIFIC_GAPS = {
         f"{_NO_ENTRY}; the stock client tries to answer BP_ROUNDTRIP1 with it, but the opcode is "
         "missing from its send table, so nothing is ever sent"
     ),
-    BP.BP_DELETE_CHARACTER: f"{_NO_ENTRY}; no client send table lists it (there is no working character delete)",
     BP.BP_NEW_CHARINFO: "only valid as a BP_SYSTEM sub-command; no entry in the main parse table",
     BP.BP_SEND_CHARINFO: "only valid as a BP_SYSTEM sub-command; no entry in the main parse table",
     BP.BP_REQ_GIVE: f"{_NO_ENTRY}; reserved number, no client sends it (giving is done by BP_REQ_OFFER)",

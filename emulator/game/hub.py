@@ -51,6 +51,8 @@ class CharacterStore(Protocol):
     def customise_character(self, character_id: int, account_id: int, name: str, description: str, gender: int,
                             attributes: dict[str, int], reserved: tuple[str, ...]) -> defer.Deferred[CharacterRecord]: ...
 
+    def delete_character(self, character_id: int, account_id: int) -> defer.Deferred[bool]: ...
+
     def save_characters(self, states: list[CharacterState]) -> defer.Deferred[None]: ...
 
     def save_world_state(self, snapshot: dict) -> defer.Deferred[None]: ...
@@ -174,6 +176,12 @@ class GameHub:
             self.store.get_character(character_id).addCallbacks(
                 self._use_character, self._store_failed, callbackArgs=(session, character_id), errbackArgs=(session, "use")
             ).addErrback(self._bug, "entering the world")
+        elif message.name == "BP_DELETE_CHARACTER" and session.phase is Phase.CHOOSING:
+            self.store.delete_character(message.fields["character_id"], session.account_id).addCallbacks(
+                lambda deleted: self._selection_request(session, Message("BP_SEND_CHARACTERS", {})),
+                self._store_failed,
+                errbackArgs=(session, "delete"),
+            ).addErrback(self._bug, "deleting a character")
         elif message.name == "BP_SYSTEM":
             command, args = message.fields["command"], message.fields["args"]
             if command == 49:  # BP_SEND_CHARINFO: the creation wizard's choices

@@ -20,7 +20,7 @@ class Phase(enum.Enum):
 
 
 #: Requests that mean something before a character is in the world.
-SELECTION_REQUESTS = frozenset({"BP_SEND_CHARACTERS", "BP_USE_CHARACTER", "BP_SYSTEM", "BP_AD_SELECTED"})
+SELECTION_REQUESTS = frozenset({"BP_SEND_CHARACTERS", "BP_USE_CHARACTER", "BP_DELETE_CHARACTER", "BP_SYSTEM", "BP_AD_SELECTED"})
 
 
 @attrs.define

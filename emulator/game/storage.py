@@ -40,6 +40,9 @@ class StoredCharacters:
             characters.customise_character, character_id, account_id, name, description, gender, attributes, reserved
         )
 
+    def delete_character(self, character_id: int, account_id: int) -> defer.Deferred[bool]:
+        return self.store.call(characters.delete_character, character_id, account_id)
+
     def save_characters(self, states: list[CharacterState]) -> defer.Deferred[None]:
         if not states:
             return defer.succeed(None)
