@@ -12,14 +12,11 @@ from typing import Any
 
 import peewee
 
+from emulator.operator_cli import print_usage, run_on_database
 from emulator.store import accounts, characters
 from emulator.store.database import (
     DEFAULT_DATABASE_URL,
-    DatabaseURLError,
-    open_database,
-    redact,
 )
-from emulator.store.migrations import SchemaTooNew
 
 PROG = "m59emu character"
 
@@ -62,26 +59,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
+    return print_usage(parser)
 
 
 def _run(command: Any, args: argparse.Namespace) -> int:
-    database = None
-    try:
-        database = open_database(args.database)
-        message = command(database, args)
-    except (accounts.StoreError, DatabaseURLError, SchemaTooNew) as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return 1
-    except (peewee.DatabaseError, OSError) as error:
-        print(f"{PROG}: database {redact(args.database)}: {error}", file=sys.stderr)
-        return 1
-    finally:
-        if database is not None:
-            database.close()
-    print(message)
-    return 0
+    return run_on_database(PROG, command, args)
 
 
 def _create(db: peewee.Database, args: argparse.Namespace) -> str:
