@@ -61,7 +61,7 @@ WARM_UP = 2.0  # seconds between the last arrival and the start of the measureme
 STEP_FINE = 2 * 64  # travel steps of two squares: within the world's move budget (3 squares/s)
 STEP_INTERVAL = 0.75
 MILESTONES = ("AP_GETLOGIN", "AP_LOGINOK", "BP_CHARACTERS", "BP_PLAYER")
-REF = lambda object_id: {"id": object_id, "amount": None}  # noqa: E731
+REF = lambda object_id: {"id": object_id, "amount": None}
 
 
 # ---------------------------------------------------------------------- figures
@@ -121,7 +121,7 @@ def routes_to_rooms(definition: WorldDefinition, count: int) -> list[tuple[str, 
 class LoadClient(Protocol):
     """One player: logs in, enters the world, travels, then walks, talks and pings."""
 
-    def __init__(self, bench: "LoadBench", index: int, account: str, route: Route) -> None:
+    def __init__(self, bench: LoadBench, index: int, account: str, route: Route) -> None:
         self.bench = bench
         self.index = index
         self.account = account
@@ -273,9 +273,7 @@ class LoadClient(Protocol):
             return
         self.seconds_active += 1
         if self.seconds_active % 5 == self._ping_second:
-            # Half a second apart from the step: a ping that reaches the server in the same
-            # read as a request gets its reply out of order (see BENCHMARKS.md, server load).
-            self.bench.clock.callLater(0.5, self.ping)
+            self.ping()  # often in the same TCP read as the step: the server must keep the order
         if self.state != "walking":
             return
         target = self.away if self.position == self.home else self.home

@@ -144,10 +144,20 @@ class ServerConnection:
                     break
                 if frame is None:
                     break
+                before = len(out)
                 self._frame(out, frame, now)
+                if any(isinstance(output, GameRequest) for output in out[before:]):
+                    # Stop here: the host must answer this request before a later frame
+                    # (a BP_PING) re-keys the opcode scrambler; it calls again for the rest.
+                    break
         except Exception as error:  # noqa: BLE001 - a bug of ours must not take the server down
             self._internal_error(out, "receive", error)
         return out
+
+    @property
+    def has_buffered_input(self) -> bool:
+        """Bytes are waiting: call :meth:`receive` with ``b""`` after performing the outputs."""
+        return not self.closed and self._decoder.buffered > 0
 
     def login_verified(self, verdict: Verdict, now: float, *, account_in_use: bool = False) -> list[Output]:
         """The store's answer to :class:`VerifyLogin`.

@@ -66,6 +66,7 @@ class M59Protocol(Protocol):
         self.host = host
         self.session = ServerConnection(factory.config, factory.seed_source, factory.epoch)
         self._timer: IDelayedCall | None = None
+        self._timer_at = 0.0
         self._lost = False
         self.recorder: SessionRecorder | None = None
 
@@ -82,6 +83,12 @@ class M59Protocol(Protocol):
             secrets = [output.digest for output in outputs if isinstance(output, VerifyLogin)]
             self.recorder.received(now, data, secrets)
         self.perform(outputs)
+        # The session stops after each game request so its answer goes out first.
+        while self.session.has_buffered_input and not self._lost:
+            outputs = self.session.receive(b"", now)
+            if not outputs:
+                break  # only part of a frame is left
+            self.perform(outputs)
 
     def connectionLost(self, reason: Failure | None = None) -> None:
         self._lost = True
@@ -134,10 +141,15 @@ class M59Protocol(Protocol):
 
     def _schedule_timer(self) -> None:
         deadline = self.session.next_deadline()
+        if deadline is None:
+            self._cancel_timer()
+            return
+        if self._timer is not None and self._timer.active() and self._timer_at <= deadline:
+            return  # it fires no later than needed and re-checks then; saves a callLater per message
         self._cancel_timer()
-        if deadline is not None:
-            reactor = self.factory.reactor
-            self._timer = reactor.callLater(max(0.0, deadline - reactor.seconds()), self._on_timer)
+        reactor = self.factory.reactor
+        self._timer_at = deadline
+        self._timer = reactor.callLater(max(0.0, deadline - reactor.seconds()), self._on_timer)
 
     def _cancel_timer(self) -> None:
         if self._timer is not None and self._timer.active():

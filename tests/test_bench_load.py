@@ -1,0 +1,38 @@
+"""Smoke test of the server load benchmark: it runs, gets its clients in and prints its figures.
+
+The figures' values are not checked (they depend on the machine); only that each is printed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+FIGURE_LINES = (
+    "connect to in-world, one client: median ",
+    "connect to in-world, 3 at once: p50 ",
+    "resident memory: ",
+    "players per room: ",
+    "tick: p50 ",
+    "tick during autosave: p99 ",
+    "reactor lag (100 ms probe): p50 ",
+    "messages received by clients: ",
+    "autosaves completed: ",
+    "result: ok",
+)
+
+
+def test_load_benchmark_runs_with_three_clients():
+    run = subprocess.run(
+        [sys.executable, "-m", "emulator.bench.load", "--clients", "3", "--seconds", "4"],
+        check=False,  # the exit code is asserted below, with the output
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=180,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    for line in FIGURE_LINES:
+        assert line in run.stdout, f"{line!r} missing from:\n{run.stdout}"
