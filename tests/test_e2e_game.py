@@ -40,15 +40,23 @@ def enter(server, account, password, create_as: str | None = None):
         assert character["flags"] == 1  # never played: the client opens character creation
         client.request("BP_SYSTEM", command=49, args={})
         client.expect("BP_CHARINFO")
-        client.request(
-            "BP_SYSTEM",
-            command=48,
-            args={
-                "character": REF(character["id"]), "name": create_as, "description": "A traveller.",
-                "gender": 2, "face_parts": [], "hair_translation": 0, "face_translation": 0,
-                "stats": [25] * 6, "spells": [], "skills": [],
-            },
-        )
+
+        def finish(name: str) -> None:
+            client.request(
+                "BP_SYSTEM",
+                command=48,
+                args={
+                    "character": REF(character["id"]), "name": name, "description": "A traveller.",
+                    "gender": 2, "face_parts": [], "hair_translation": 0, "face_translation": 0,
+                    "stats": [25] * 6, "spells": [], "skills": [],
+                },
+            )
+
+        for refused in ("Widow Qesino", "X", "Bad~Name", "Bobbin"):  # an NPC's, too short, bad characters, taken
+            finish(refused)
+            reason = client.expect("BP_MESSAGE", "BP_CHARINFO_NOT_OK")[0]
+            assert reason["params"][0].startswith("That character cannot be made"), refused
+        finish(create_as)
         assert client.expect("BP_CHARINFO_OK")[-1]["character"] == character["id"]
     client.request("BP_USE_CHARACTER", character_id=character["id"])
     burst = client.expect("BP_PLAYER", "BP_ROOM_CONTENTS")

@@ -207,8 +207,10 @@ class GameHub:
 
         def refused(failure) -> None:
             if failure.check(StoreError):
-                log.info("character creation refused for {account}: {reason}", account=session.account_name,
-                         reason=str(failure.value))
+                reason = str(failure.value)
+                log.info("character creation refused for {account}: {reason}", account=session.account_name, reason=reason)
+                # BP_CHARINFO_NOT_OK carries no reason; the text says which rule the name broke.
+                session.send("BP_MESSAGE", **views.text_message(self.resources, f"That character cannot be made: {reason}"))
             else:
                 log.failure("character creation failed", failure)
             session.send("BP_CHARINFO_NOT_OK")

@@ -32,7 +32,6 @@ CONDITION_ICONS = ("heal.bgf", "ankh.bgf", "bolticon.bgf")  # health, mana, vigo
 ATTRIBUTE_NAMES = ("Might", "Intellect", "Stamina", "Agility", "Mysticism", "Aim", "Karma")
 SPELL_SCHOOLS = ("Shal'ille", "Qor", "Kraanan", "Faren", "Riija", "Jala")
 
-NAME_REFUSED = "That name cannot be used: %s"
 
 ALL_FIXED = (
     CHAR_MODULE,
