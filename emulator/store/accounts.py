@@ -204,7 +204,74 @@ def set_admin(db: peewee.Database, name: str, level: int) -> None:
     _update(db, name, admin_level=level)
 
 
+@attrs.frozen
+class LoginCandidate:
+    """What the database says about a name, before the password is checked."""
+
+    name: str
+    account_id: int | None = None
+    password_hash: str | None = attrs.field(default=None, repr=False)
+    info: AccountInfo | None = None
+
+
 @_on_database
+def find_login_candidate(db: peewee.Database, name: str) -> LoginCandidate:
+    """Step 1 of a login, on the database thread."""
+    account = _find(name) if name else None
+    if account is None:
+        return LoginCandidate(name)
+    return LoginCandidate(name, account.id, account.password_hash, _info(account))
+
+
+def judge_login(
+    candidate: LoginCandidate,
+    digest: bytes,
+    now: datetime.datetime,
+    cost: auth.HashCost = auth.DEFAULT_COST,
+) -> LoginVerdict:
+    """Step 2, the slow hash, needing no database (the server runs it on its own threads).
+
+    Exactly one hash verification runs whatever the name, so timing does not tell which names exist.
+    A ban is reported only after the password matched: it is not disclosed to someone guessing.
+    """
+    if candidate.password_hash is None or candidate.info is None:
+        auth.verify_digest(auth.dummy_hash(cost), digest)
+        return LoginVerdict("bad_credentials")
+    if not auth.verify_digest(candidate.password_hash, digest):
+        return LoginVerdict("bad_credentials")
+    info = candidate.info
+    outcome: LoginOutcome = "banned" if info.is_banned(now) else "ok"
+    return LoginVerdict(
+        outcome,
+        account_id=info.id,
+        account_name=info.name,
+        admin_level=info.admin_level,
+        banned_until=info.banned_until if outcome == "banned" else None,
+        ban_reason=info.ban_reason if outcome == "banned" else None,
+    )
+
+
+@_on_database
+def record_login(
+    db: peewee.Database, candidate: LoginCandidate, verdict: LoginVerdict, address: str, now: datetime.datetime
+) -> LoginVerdict:
+    """Step 3, on the database thread: the attempt goes into the history; a success updates the last login."""
+    with db.atomic():
+        LoginRecord.create(
+            account=candidate.account_id,
+            name_tried=candidate.name[:NAME_COLUMN_LENGTH],
+            address=address[:ADDRESS_COLUMN_LENGTH],
+            time=_to_db(now),
+            success=verdict.outcome == "ok",
+            outcome=verdict.outcome,
+        )
+        if verdict.outcome == "ok":
+            Account.update(last_login_at=_to_db(now), last_login_address=address[:ADDRESS_COLUMN_LENGTH]).where(
+                Account.id == candidate.account_id
+            ).execute()
+    return verdict
+
+
 def verify_login(
     db: peewee.Database,
     name: str,
@@ -214,43 +281,10 @@ def verify_login(
     *,
     cost: auth.HashCost = auth.DEFAULT_COST,
 ) -> LoginVerdict:
-    """Check a login and record the attempt.
-
-    Exactly one hash verification runs whatever the name, so timing does not tell which names exist.
-    A ban is reported only after the password matched: it is not disclosed to someone guessing.
-    """
+    """Check a login and record the attempt (the three steps above, in one call)."""
     now = now or _now()
-    account = _find(name) if name else None
-    if account is None:
-        auth.verify_digest(auth.dummy_hash(cost), digest)
-        verdict = LoginVerdict("bad_credentials")
-    elif not auth.verify_digest(account.password_hash, digest):
-        verdict = LoginVerdict("bad_credentials")
-    else:
-        info = _info(account)
-        outcome: LoginOutcome = "banned" if info.is_banned(now) else "ok"
-        verdict = LoginVerdict(
-            outcome,
-            account_id=info.id,
-            account_name=info.name,
-            admin_level=info.admin_level,
-            banned_until=info.banned_until if outcome == "banned" else None,
-            ban_reason=info.ban_reason if outcome == "banned" else None,
-        )
-    with db.atomic():
-        LoginRecord.create(
-            account=account.id if account is not None else None,
-            name_tried=name[:NAME_COLUMN_LENGTH],
-            address=address[:ADDRESS_COLUMN_LENGTH],
-            time=_to_db(now),
-            success=verdict.outcome == "ok",
-            outcome=verdict.outcome,
-        )
-        if verdict.outcome == "ok":
-            Account.update(last_login_at=_to_db(now), last_login_address=address[:ADDRESS_COLUMN_LENGTH]).where(
-                Account.id == account.id
-            ).execute()
-    return verdict
+    candidate = find_login_candidate(db, name)
+    return record_login(db, candidate, judge_login(candidate, digest, now, cost), address, now)
 
 
 @_on_database

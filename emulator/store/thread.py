@@ -28,6 +28,10 @@ class StoreNotRunning(RuntimeError):
     pass
 
 
+#: Threads for password hashing; Argon2 releases the GIL, so this many logins hash at once.
+HASH_THREADS = 2
+
+
 class StoreService(Service):
     """Owns the worker thread and the database opened on it.
 
@@ -43,6 +47,7 @@ class StoreService(Service):
         self._reactor = reactor
         self._hash_cost = hash_cost
         self._pool: ThreadPool | None = None
+        self._hash_pool: ThreadPool | None = None  # password hashing: CPU only, releases the GIL
         self._database: peewee.Database | None = None  # touched only on the worker thread
         self._open_error: BaseException | None = None
         self._accepting = False
@@ -52,6 +57,8 @@ class StoreService(Service):
         super().startService()
         self._pool = ThreadPool(1, 1, name="m59emu-store")
         self._pool.start()
+        self._hash_pool = ThreadPool(1, HASH_THREADS, name="m59emu-hash")
+        self._hash_pool.start()
         self._accepting = True
         opened = deferToThreadPool(self._reactor, self._pool, self._open)
         opened.addCallbacks(self._opened, self._open_failed)
@@ -60,6 +67,9 @@ class StoreService(Service):
         """Stop taking calls, let queued ones finish, close the database, end the thread."""
         super().stopService()
         self._accepting = False
+        hash_pool, self._hash_pool = self._hash_pool, None
+        if hash_pool is not None:
+            hash_pool.stop()  # waits for hashes in progress; their results are then recorded or dropped
         pool, self._pool = self._pool, None
         if pool is None:
             return Deferred.fromCoroutine(_nothing())
@@ -80,8 +90,17 @@ class StoreService(Service):
         return deferToThreadPool(self._reactor, self._pool, self._run, fn, args, kwargs)
 
     def verify_login(self, name: str, digest: bytes, address: str) -> Deferred[accounts.LoginVerdict]:
+        """Look up, hash, record: the hash (tens of ms) runs on the hash threads, so a wave of
+        logins does not hold up the database thread, which every other store call needs."""
         now = datetime.datetime.fromtimestamp(self._reactor.seconds(), datetime.UTC)
-        return self.call(accounts.verify_login, name, digest, address, now, cost=self._hash_cost)
+
+        def judge(candidate: accounts.LoginCandidate) -> Deferred[accounts.LoginVerdict]:
+            if self._hash_pool is None:
+                raise StoreNotRunning("the store service is not running")
+            judged = deferToThreadPool(self._reactor, self._hash_pool, accounts.judge_login, candidate, digest, now, self._hash_cost)
+            return judged.addCallback(lambda verdict: self.call(accounts.record_login, candidate, verdict, address, now))
+
+        return self.call(accounts.find_login_candidate, name).addCallback(judge)
 
     # On the worker thread:
 
