@@ -55,23 +55,8 @@ def add_account_commands(subparsers: Any) -> argparse.ArgumentParser:
     admin = command("admin", "set the admin level", _admin)
     admin.add_argument("--level", type=int, choices=sorted(accounts.ADMIN_LEVELS), required=True,
                        help="0 user, 1 admin, 2 DM")
-    account.set_defaults(run=lambda args: _usage(account))
+    account.set_defaults(run=lambda args: print_usage(account))
     return account
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``m59emu account`` on its own, for tests and `python -m emulator.account_cli`."""
-    parser = argparse.ArgumentParser(prog="m59emu")
-    add_account_commands(parser.add_subparsers(title="commands"))
-    args = parser.parse_args(argv)
-    if not hasattr(args, "run"):
-        parser.print_help(sys.stderr)
-        return 2
-    return args.run(args)
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    return print_usage(parser)
 
 
 def _run(command: Any, args: argparse.Namespace) -> int:
@@ -174,5 +159,3 @@ def _ban_text(info: accounts.AccountInfo, now: datetime.datetime) -> str:
     return f"banned {until}" + (f": {info.ban_reason}" if info.ban_reason else "")
 
 
-if __name__ == "__main__":
-    sys.exit(main())

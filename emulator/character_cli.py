@@ -7,7 +7,6 @@ it works beside a running server. Exit status: 0 done, 1 refused or failed, 2 us
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 import peewee
@@ -43,23 +42,8 @@ def add_character_commands(subparsers: Any) -> argparse.ArgumentParser:
                         help="leave it for the player to finish through character creation")
     create.add_argument("--gender", choices=("male", "female"), default="male")
     command("list", "list an account's characters", _list)
-    character.set_defaults(run=lambda args: _usage(character))
+    character.set_defaults(run=lambda args: print_usage(character))
     return character
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``m59emu character`` on its own, for `python -m emulator.character_cli`."""
-    parser = argparse.ArgumentParser(prog="m59emu")
-    add_character_commands(parser.add_subparsers(title="commands"))
-    args = parser.parse_args(argv)
-    if not hasattr(args, "run"):
-        parser.print_help(sys.stderr)
-        return 2
-    return args.run(args)
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    return print_usage(parser)
 
 
 def _run(command: Any, args: argparse.Namespace) -> int:
@@ -98,5 +82,3 @@ def _when(moment: Any) -> str:
     return "-" if moment is None else f"{moment:%Y-%m-%d %H:%M}"
 
 
-if __name__ == "__main__":
-    sys.exit(main())
