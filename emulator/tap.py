@@ -32,6 +32,7 @@ from emulator.game.service import GameService, prepare_world
 from emulator.net.protocol import LoginVerifier, M59Factory
 from emulator.store.accounts import StoreError
 from emulator.world.roofile import RoomFileError
+from emulator.world.world import WorldError
 
 
 class Options(usage.Options):
@@ -95,10 +96,14 @@ def makeService(options: Options, reactor=None, store: IService | None = None) -
         from emulator.store.thread import StoreService
 
         store = StoreService(config.database, reactor)
+    try:
+        game = GameService(prepared, store, reactor, config)
+    except WorldError as error:  # room files that do not fit the content, a bad saved state
+        print(f"m59emu: cannot start:\n{error}", file=sys.stderr)
+        raise SystemExit(1) from None
     top = MultiService()
     store.setName("store")
     store.setServiceParent(top)
-    game = GameService(prepared, store, reactor, config)
     game.setServiceParent(top)
     verifier: LoginVerifier = store  # type: ignore[assignment]
     factory = M59Factory(config, verifier, reactor, game_sink=game.sink)
