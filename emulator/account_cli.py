@@ -15,11 +15,8 @@ from typing import Any, TextIO
 
 import peewee
 
-from emulator.operator_cli import CommandError, print_usage, run_on_database
+from emulator.operator_cli import add_database_option, CommandError, print_usage, run_on_database
 from emulator.store import accounts
-from emulator.store.database import (
-    DEFAULT_DATABASE_URL,
-)
 
 PROG = "m59emu account"
 
@@ -32,12 +29,7 @@ def add_account_commands(subparsers: Any) -> argparse.ArgumentParser:
         parser = commands.add_parser(name, help=help_text)
         if needs_name:
             parser.add_argument("name", help="account name (case-insensitive)")
-        parser.add_argument(
-            "--database",
-            default=DEFAULT_DATABASE_URL,
-            metavar="URL",
-            help=f"sqlite:///PATH or mysql://USER:PW@HOST:PORT/DB (default: {DEFAULT_DATABASE_URL})",
-        )
+        add_database_option(parser)
         parser.set_defaults(run=lambda args: _run(run, args))
         return parser
 

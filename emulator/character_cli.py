@@ -11,11 +11,8 @@ from typing import Any
 
 import peewee
 
-from emulator.operator_cli import print_usage, run_on_database
+from emulator.operator_cli import add_database_option, print_usage, run_on_database
 from emulator.store import accounts, characters
-from emulator.store.database import (
-    DEFAULT_DATABASE_URL,
-)
 
 PROG = "m59emu character"
 
@@ -27,12 +24,7 @@ def add_character_commands(subparsers: Any) -> argparse.ArgumentParser:
     def command(name: str, help_text: str, run: Any) -> argparse.ArgumentParser:
         parser = commands.add_parser(name, help=help_text)
         parser.add_argument("account", help="account name (case-insensitive)")
-        parser.add_argument(
-            "--database",
-            default=DEFAULT_DATABASE_URL,
-            metavar="URL",
-            help=f"sqlite:///PATH or mysql://USER:PW@HOST:PORT/DB (default: {DEFAULT_DATABASE_URL})",
-        )
+        add_database_option(parser)
         parser.set_defaults(run=lambda args: _run(run, args))
         return parser
 

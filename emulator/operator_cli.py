@@ -11,7 +11,7 @@ from collections.abc import Callable
 import peewee
 
 from emulator.store import accounts
-from emulator.store.database import DatabaseURLError, open_database, redact
+from emulator.store.database import DEFAULT_DATABASE_URL, DatabaseURLError, open_database, redact
 from emulator.store.migrations import SchemaTooNew
 
 
@@ -39,6 +39,15 @@ def run_on_database(prog: str, command: DatabaseCommand, args: argparse.Namespac
     if message:
         print(message)
     return 0
+
+
+def add_database_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database",
+        default=DEFAULT_DATABASE_URL,
+        metavar="URL",
+        help=f"sqlite:///PATH or mysql://USER:PW@HOST:PORT/DB (default: {DEFAULT_DATABASE_URL})",
+    )
 
 
 def print_usage(parser: argparse.ArgumentParser) -> int:

@@ -289,10 +289,7 @@ class GameHub:
         motd = self.config.motd or self.definition.motd
         if motd:
             session.send("BP_MESSAGE", **views.text_message(resources, motd))
-        session.send(
-            "BP_PLAYERS",
-            players=[self._player_entry(other) for other in self.by_player.values()],
-        )
+        self._players(session, {})
         self._send_room(session)
         session.send("BP_USERCOMMAND", command=4, args={"schools": [resources.id(name) for name in texts.SPELL_SCHOOLS]})
         session.send("BP_LOAD_MODULE", module=resources.id(texts.MAIL_MODULE))
@@ -324,7 +321,7 @@ class GameHub:
             depth3=0,
         )
         session.send("BP_LIGHT_SHADING", intensity=0, sun_x=2860, sun_y=0)
-        session.send("BP_ROOM_CONTENTS", room_id=room_id, objects=[self._room_object(thing) for thing in self.world.room_objects(player.room)])
+        self._room_contents(session, {})
         session.send("BP_PLAY_MUSIC", music=resources.id(room.music))
 
     def _room_object(self, thing) -> dict[str, Any]:
@@ -450,17 +447,7 @@ class GameHub:
         if session.phase is not Phase.IN_WORLD or session.player_id is None:
             session.phase = Phase.GONE
             return None
-        player = self.world.player(session.player_id)
-        state = CharacterState(
-            character_id=session.character_id,
-            room=player.room,
-            y=player.y,
-            x=player.x,
-            angle=player.angle,
-            health=player.stats.health,
-            mana=player.stats.mana,
-            vigor=player.stats.vigor,
-        )
+        state = self._state_of(session)
         events = self.world.remove_player(session.player_id, self.now())
         del self.by_player[session.player_id]
         session.phase = Phase.GONE
@@ -483,15 +470,14 @@ class GameHub:
         if len(self.tick_durations) > 100_000:
             del self.tick_durations[:50_000]
 
+    def _state_of(self, session: GameSession) -> CharacterState:
+        """What is saved of a character in the world."""
+        player = self.world.player(session.player_id)
+        return CharacterState(session.character_id, player.room, player.y, player.x, player.angle,
+                              player.stats.health, player.stats.mana, player.stats.vigor)
+
     def online_states(self) -> list[CharacterState]:
-        states = []
-        for session in self.by_player.values():
-            player = self.world.player(session.player_id)
-            states.append(
-                CharacterState(session.character_id, player.room, player.y, player.x, player.angle,
-                               player.stats.health, player.stats.mana, player.stats.vigor)
-            )
-        return states
+        return [self._state_of(session) for session in self.by_player.values()]
 
     def autosave(self) -> defer.Deferred | None:
         """Save every online character and the world's state, off the reactor thread.
