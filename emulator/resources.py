@@ -22,9 +22,21 @@ import os
 import struct
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import IO
 
 import attrs
-from construct import Bytes, Const, Construct, ConstructError, Int32sl, Int32ul, PrefixedArray, Struct, stream_write
+from construct import (
+    Bytes,
+    Const,
+    Construct,
+    ConstructError,
+    Container,
+    Int32sl,
+    Int32ul,
+    PrefixedArray,
+    Struct,
+    stream_write,
+)
 
 __all__ = [
     "MIN_DYNAMIC_RSC",
@@ -78,8 +90,8 @@ class ResourceFileError(ValueError):
 class _Latin1CString(Construct):
     """NUL-terminated latin-1 text (``CString`` refuses latin-1 unless registered globally)."""
 
-    def _parse(self, stream, context, path):
-        chunks = []
+    def _parse(self, stream: IO[bytes], context: Container, path: str) -> str:
+        chunks: list[bytes] = []
         while True:
             byte = stream.read(1)
             if not byte:
@@ -88,7 +100,7 @@ class _Latin1CString(Construct):
                 return b"".join(chunks).decode("latin-1")
             chunks.append(byte)
 
-    def _build(self, obj, stream, context, path):
+    def _build(self, obj: object, stream: IO[bytes], context: Container, path: str) -> str:
         if not isinstance(obj, str):
             raise ConstructError(f"text must be a str, got {obj!r}", path=path)
         try:
@@ -310,14 +322,14 @@ class ResourceTable:
         lines = content.splitlines()
         if not lines or tuple(lines[0].split("\t")) != TSV_HEADER:
             raise ResourceFileError("first line must be the header id<TAB>file<TAB>string_json", source, 1)
-        rows = []
+        rows: list[tuple[int, str, str | None]] = []
         for number, line in enumerate(lines[1:], start=2):
             if not line.strip():
                 continue
             parts = line.split("\t", 2)
             if len(parts) != 3:
                 raise ResourceFileError("expected 3 tab-separated columns", source, number)
-            raw_id, file_name, raw_text = parts
+            raw_id, raw_file_name, raw_text = parts
             try:
                 rsc_id = int(raw_id)
                 text = json.loads(raw_text)
@@ -325,7 +337,7 @@ class ResourceTable:
                 raise ResourceFileError(f"bad row: {exc}", source, number) from None
             if not isinstance(text, str) or not 0 <= rsc_id <= _U32_MAX:
                 raise ResourceFileError("id must be a u32 and the text a JSON string", source, number)
-            rows.append((rsc_id, text, file_name or None))
+            rows.append((rsc_id, text, raw_file_name or None))
         for rsc_id, text, file_name in rows:
             self.add(rsc_id, text, file_name)
 

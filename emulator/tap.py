@@ -106,7 +106,7 @@ def makeService(options: Options, reactor=None, store: IService | None = None) -
     store.setServiceParent(top)
     game.setServiceParent(top)
     verifier: LoginVerifier = store  # type: ignore[assignment]
-    factory = M59Factory(config, verifier, reactor, game_sink=game.sink)
+    factory = M59Factory(config, verifier, reactor, game=game.hub, game_resources=prepared.resources.table)
     SessionCloser(factory).setServiceParent(top)
     listener = strports.service(config.listen, factory, reactor=reactor)
     listener.setName("listener")

@@ -25,6 +25,9 @@ extra byte on ``BP_REQ_ATTACK``, is modelled explicitly.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import IO, Any
+
 from construct import (
     Array,
     Construct,
@@ -55,12 +58,12 @@ class RemainingLengthSwitch(Construct):
     pick the case. Only for layouts whose lengths can never collide.
     """
 
-    def __init__(self, selector, cases):
+    def __init__(self, selector: Callable[[int], str | None], cases: Mapping[str, Construct]) -> None:
         super().__init__()
         self.selector = selector
         self.cases = cases
 
-    def _parse(self, stream, context, path):
+    def _parse(self, stream: IO[bytes], context: Container, path: str) -> Container:
         start = stream.tell()
         stream.seek(0, 2)
         remaining = stream.tell() - start
@@ -75,7 +78,9 @@ class RemainingLengthSwitch(Construct):
                 result[key] = value
         return result
 
-    def _build(self, obj, stream, context, path):
+    def _build(
+        self, obj: Mapping[str, Any], stream: IO[bytes], context: Container, path: str
+    ) -> Mapping[str, Any]:
         form = obj["form"]
         if form not in self.cases:
             raise StreamError(f"unknown form {form!r}", path=path)
@@ -83,7 +88,7 @@ class RemainingLengthSwitch(Construct):
         self.cases[form]._build(fields, stream, context, path)
         return obj
 
-    def _sizeof(self, context, path):
+    def _sizeof(self, context: Container, path: str) -> int:
         raise StreamError("size depends on the payload length", path=path)
 
 

@@ -7,6 +7,9 @@ because it maps every byte to one character, so any byte string round-trips exac
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import IO
+
 from construct import (
     Construct,
     Container,
@@ -86,7 +89,7 @@ class OptionalTranslation(Construct):
     Parses to ``None`` or ``Container(kind=..., value=...)``.
     """
 
-    def _parse(self, stream, context, path):
+    def _parse(self, stream: IO[bytes], context: Container, path: str) -> Container | None:
         position = stream.tell()
         peeked = stream.read(1)
         if len(peeked) == 1 and peeked[0] in (ANIMATE_TRANSLATION, ANIMATE_EFFECT):
@@ -95,7 +98,9 @@ class OptionalTranslation(Construct):
         stream.seek(position)
         return None
 
-    def _build(self, obj, stream, context, path):
+    def _build(
+        self, obj: Mapping[str, int] | None, stream: IO[bytes], context: Container, path: str
+    ) -> Mapping[str, int] | None:
         if obj is None:
             return None
         kind, value = obj["kind"], obj["value"]
@@ -104,7 +109,7 @@ class OptionalTranslation(Construct):
         stream_write(stream, bytes((kind, value)), 2, path)
         return obj
 
-    def _sizeof(self, context, path):
+    def _sizeof(self, context: Container, path: str) -> int:
         raise StreamError("translation prefix has a variable size", path=path)
 
 

@@ -46,7 +46,7 @@ from __future__ import annotations
 import io
 import struct
 from functools import lru_cache
-from typing import Any, Callable, NamedTuple, Protocol
+from typing import IO, Any, Callable, NamedTuple, Protocol
 
 from construct import Construct, ConstructError, Container, SizeofError, stream_write
 
@@ -339,7 +339,7 @@ class _StreamSource:
         return value
 
 
-def _stream_reader(stream: Any, path: str) -> Callable[[int], bytes]:
+def _stream_reader(stream: IO[bytes], path: str) -> Callable[[int], bytes]:
     def read(size: int) -> bytes:
         try:
             data = stream.read(size)
@@ -378,7 +378,7 @@ class _FormattedText(Construct):
     ``%d/%i`` (s32) and ``%s`` (u32 resource id), ``str`` for ``%q`` (latin-1).
     """
 
-    def _parse(self, stream, context, path):
+    def _parse(self, stream: IO[bytes], context: Container, path: str) -> Container:
         read = _stream_reader(stream, path)
         format_id = _UINT32.unpack(read(4))[0]
         source = _StreamSource(read)
@@ -390,7 +390,7 @@ class _FormattedText(Construct):
             raise
         return Container(format=format_id, params=source.params)
 
-    def _build(self, obj, stream, context, path):
+    def _build(self, obj: Any, stream: IO[bytes], context: Container, path: str) -> Container:
         try:
             try:
                 format_id = obj["format"]
@@ -405,7 +405,7 @@ class _FormattedText(Construct):
         stream_write(stream, data, len(data), path)
         return Container(format=format_id, params=list(params))
 
-    def _sizeof(self, context, path):
+    def _sizeof(self, context: Container, path: str) -> int:
         raise SizeofError("a formatted text has a variable size", path=path)
 
 

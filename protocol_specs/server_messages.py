@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from construct import (
     Array,
+    Container,
     Error,
     If,
     Int8ul,
@@ -150,7 +151,7 @@ Stat = Struct(
 
 # HandleEchoPing: reply to BP_PING. Either empty, or the new opcode-obfuscation key:
 # the wire byte is the secure token XOR 0xED, then the redbook resource id.
-def _echo_has_key(ctx) -> bool:
+def _echo_has_key(ctx: Container) -> bool:
     """Parsing: bytes remain after the opcode. Building: a key was given."""
     if ctx.get("_parsing"):
         stream = ctx._io

@@ -1,4 +1,4 @@
-"""Drive a ServerConnection with the test client and a fake store, all in memory."""
+"""Drive a ConnectionMachine with the test client and a fake store, all in memory."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from emulator.config import (
     SecurityConfig,
     TimeoutsConfig,
 )
-from emulator.login import (
+from emulator.connection import (
     Disconnect,
     LoggedIn,
     Output,
     Send,
-    ServerConnection,
+    ConnectionMachine,
     VerifyLogin,
 )
 from emulator.testing.client import TestClient
@@ -41,7 +41,7 @@ class Harness:
         self.store = store or default_store()
         self._seeds = itertools.count(0x1000)
         self.epoch = epoch
-        self.session = ServerConnection(self.config, lambda: next(self._seeds), lambda: self.epoch)
+        self.session = ConnectionMachine(self.config, lambda: next(self._seeds), lambda: self.epoch)
         self.client = TestClient()
         self.outputs: list[Output] = []
         self.now = 0.0

@@ -14,7 +14,7 @@ from twisted.internet import defer, threads
 from twisted.trial import unittest
 
 from emulator import auth
-from emulator.cli import main
+from emulator.cli.main import main
 from emulator.store import accounts, open_database
 from emulator.store.thread import StoreService
 from tests.store_backends import database_url, temporary_folder  # noqa: F401  (fixture)

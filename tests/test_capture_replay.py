@@ -8,7 +8,7 @@ import json
 import pytest
 
 from emulator.capture import CaptureError, CaptureWriter, decode_capture, parse_capture_lines, read_capture
-from emulator.cli import main
+from emulator.cli.main import main
 from protocol_specs.registry import C2S, GAME, S2C
 from tests.conftest import capture_files
 

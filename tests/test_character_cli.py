@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from emulator import auth
-from emulator.cli import main
+from emulator.cli.main import main
 from emulator.store import accounts, characters, open_database
 from tests.store_backends import database_url  # noqa: F401  (fixture)
 

@@ -10,6 +10,7 @@ from emulator.config import DEFAULT_DATA_DIR
 from emulator.content.loader import load_world
 from emulator.game import texts
 from emulator.game.hub import GameConfig, GameHub
+from emulator.game.ports import Account
 from emulator.game.resources import ServerResources, in_memory_assigner
 from emulator.store.characters import CharacterRecord
 from emulator.wire.codec import Message, table
@@ -47,23 +48,23 @@ class Store:
         return defer.succeed(None)
 
 
-class Connection:
-    """Collects what the hub sends and proves each message encodes with its schema."""
+class Link:
+    """A client link that collects what the hub sends and proves each message encodes with its schema."""
 
     def __init__(self, resources):
         self.resources = resources
         self.messages: list[Message] = []
 
-    def send_game(self, messages):
+    def deliver(self, messages):
         codec = table(GAME, S2C)
         for name, fields in messages:
             payload = codec.encode(name, fields, resources=self.resources.table)
             self.messages.append(codec.decode(payload, self.resources.table))
 
-    def entered_world(self):
+    def character_entered(self):
         pass
 
-    def close_game(self, reason):
+    def close(self, reason):
         self.closed = reason
 
     def named(self, name):
@@ -77,9 +78,9 @@ def setup():
     hub = GameHub(World(definition, seed=3), definition, resources, store, task.Clock(), GameConfig())
     connections = {}
     for key, account, character in ((1, 10, 1), (2, 20, 2)):
-        connections[key] = Connection(resources)
-        hub.enter_game(key, connections[key], account, f"acct{account}", 0)
-        hub.request(key, Message("BP_USE_CHARACTER", {"character_id": character}))
+        connections[key] = Link(resources)
+        hub.enter_game(connections[key], Account(account, f"acct{account}", 0))
+        hub.request(connections[key], Message("BP_USE_CHARACTER", {"character_id": character}))
     return hub, connections, resources
 
 
@@ -98,23 +99,23 @@ def test_stats_groups_and_look_at_a_player():
     hub, connections, resources = setup()
     anna = connections[1]
     for group in (1, 2, 3, 4, 9):
-        hub.request(1, Message("BP_SEND_STATS", {"group": group}))
+        hub.request(connections[1], Message("BP_SEND_STATS", {"group": group}))
     groups = {m["group"]: m["stats"] for m in anna.named("BP_STAT_GROUP")}
     assert sorted(groups) == [1, 2, 3, 4]  # group 9 is not answered
     health = groups[1][0]["data"]["value"]
     assert (health["value"], health["current_max"]) == (18, 20)
     assert [s["data"]["value"]["value"] for s in groups[2]] == [30, 20, 25, 25, 25, 25, -5]
-    boris_id = next(pid for pid, s in hub.by_player.items() if s.name == "Boris")
-    hub.request(1, Message("BP_REQ_LOOK", {"object": {"id": boris_id, "amount": None}}))
+    boris_id = next(pid for pid, s in hub.in_world.items() if s.avatar.name == "Boris")
+    hub.request(connections[1], Message("BP_REQ_LOOK", {"object": {"id": boris_id, "amount": None}}))
     look = anna.named("BP_USERCOMMAND")[-1]
     assert look["command"] == 2 and look["args"]["object"]["id"] == boris_id  # UC_LOOK_PLAYER
-    hub.request(1, Message("BP_SEND_STAT_GROUPS", {}))
+    hub.request(connections[1], Message("BP_SEND_STAT_GROUPS", {}))
     assert len(anna.named("BP_STAT_GROUPS")[-1]["names"]) == 4
 
 
 def test_speech_formats_for_speaker_and_listener():
     hub, connections, resources = setup()
-    hub.request(1, Message("BP_SAY_TO", {"say_type": 2, "text": "over here"}))
+    hub.request(connections[1], Message("BP_SAY_TO", {"say_type": 2, "text": "over here"}))
     mine = connections[1].named("BP_SAID")[-1]["text"]
     theirs = connections[2].named("BP_SAID")[-1]["text"]
     assert resources.text(mine["format"]) == texts.SAY_SELF[2] and mine["params"] == ["over here"]
@@ -124,8 +125,8 @@ def test_speech_formats_for_speaker_and_listener():
 
 def test_leaving_saves_the_character_and_tells_the_others():
     hub, connections, resources = setup()
-    anna_id = next(pid for pid, s in hub.by_player.items() if s.name == "Anna")
-    hub.leave_game(1)
+    anna_id = next(pid for pid, s in hub.in_world.items() if s.avatar.name == "Anna")
+    hub.leave_game(connections[1])
     assert [state.character_id for state in hub.store.saved] == [1]
     assert connections[2].named("BP_PLAYER_REMOVE")[-1]["id"] == anna_id
     assert connections[2].named("BP_REMOVE")[-1]["id"] == anna_id

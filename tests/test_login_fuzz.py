@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from emulator.login import (
+from emulator.connection import (
     Disconnect,
     EnterGame,
     GameRequest,
@@ -14,7 +14,7 @@ from emulator.login import (
     LoggedIn,
     Refusal,
     Send,
-    ServerConnection,
+    ConnectionMachine,
     VerifyLogin,
 )
 from emulator.testing.client import TestClient
@@ -66,7 +66,7 @@ actions = st.one_of(
 @given(st.lists(actions, max_size=40), st.integers(1, 255))
 def test_session_never_raises(steps, epoch):
     seeds = iter(range(10**9))
-    session = ServerConnection(CONFIG, lambda: next(seeds), lambda: epoch)
+    session = ConnectionMachine(CONFIG, lambda: next(seeds), lambda: epoch)
     client = TestClient()
     now = 0.0
     outputs = session.start(now)
@@ -108,7 +108,7 @@ def test_session_never_raises(steps, epoch):
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=300), st.integers(1, 50))
 def test_arbitrary_bytes_in_any_chunking_never_raise(data, chunk):
-    session = ServerConnection(CONFIG)
+    session = ConnectionMachine(CONFIG)
     session.start(0.0)
     for start in range(0, len(data), chunk):
         for output in session.receive(data[start : start + chunk], 1.0):

@@ -6,7 +6,7 @@ import attrs
 import pytest
 
 from emulator.capture import decode_capture, read_capture
-from emulator.login import (
+from emulator.connection import (
     Disconnect,
     EnterGame,
     GameRequest,
@@ -15,7 +15,7 @@ from emulator.login import (
     LoggedIn,
     Refusal,
     Send,
-    ServerConnection,
+    ConnectionMachine,
     State,
     VerifyLogin,
 )
@@ -157,7 +157,7 @@ def test_messages_while_verifying_are_ignored_and_a_late_verdict_still_applies()
 
 
 def test_verdict_for_a_session_not_verifying_is_ignored():
-    session = ServerConnection(make_config())
+    session = ConnectionMachine(make_config())
     session.start(0.0)
     assert session.login_verified(FakeVerdict("ok", 1, "wire1"), 0.0) == []
     assert session.login_refused(Refusal.THROTTLED, 0.0) == []
@@ -386,7 +386,7 @@ def test_internal_errors_become_log_and_disconnect():
     def broken_seeds() -> int:
         raise RuntimeError("boom")
 
-    session = ServerConnection(make_config(), broken_seeds)
+    session = ConnectionMachine(make_config(), broken_seeds)
     client = TestClient()
     session.start(0.0)
     outputs = session.receive(client.login("wire1", "wirepass1"), 0.0)
@@ -474,7 +474,7 @@ def test_replayed_client_side_gets_the_originals_replies(captures_dir, capture, 
     seeds = next((list(f.message["seeds"]) for f in expected if f.message.name == "AP_GETCHOICE"), [])
     source = iter(seeds)
     harness = Harness()
-    harness.session = ServerConnection(harness.config, lambda: next(source), lambda: EPOCH)
+    harness.session = ConnectionMachine(harness.config, lambda: next(source), lambda: EPOCH)
     replies = harness.start()
     for frame in c2s[:cut]:
         replies += harness.send(encode_frame(frame.frame.payload, frame.frame.check, frame.frame.seq))

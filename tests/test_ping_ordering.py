@@ -3,7 +3,7 @@ the ping re-keys the opcode scrambler, or the client cannot read anything after 
 
 from __future__ import annotations
 
-from emulator.login.events import GameRequest, Log, Send
+from emulator.connection.events import GameRequest, Log, Send
 from tests.login_harness import Harness
 
 
@@ -12,15 +12,17 @@ def test_session_stops_after_a_game_request_until_the_host_answers():
     harness.enter_game()
     client = harness.client
     read = client.frame("BP_SAY_TO", say_type=1, text="hi") + client.frame("BP_PING")
-    outputs = harness.session.receive(read, 1.0)
+    harness.session.receive_data(read, 1.0)
+    outputs = harness.session.next_event(1.0)
+    assert outputs is not None
     assert [type(output) for output in outputs if not isinstance(output, Log)] == [GameRequest]
-    assert harness.session.has_buffered_input
     # The host answers the request now, under the scrambler state the client has ...
     answer = harness.session.send_game([("BP_PLAY_MUSIC", {"music": 0})])
     assert [m.name for m in client.receive(answer[0].data)] == ["BP_PLAY_MUSIC"]
     # ... and only then is the ping processed and the scrambler re-keyed.
-    rest = harness.session.receive(b"", 1.0)
-    assert not harness.session.has_buffered_input
+    rest = harness.session.next_event(1.0)
+    assert rest is not None
+    assert harness.session.next_event(1.0) is None  # nothing more buffered
     replies = [m.name for output in rest if isinstance(output, Send) for m in client.receive(output.data)]
     assert replies == ["BP_ECHO_PING"]
     after = harness.session.send_game([("BP_PLAY_MUSIC", {"music": 7})])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import protocol_specs
-from emulator.cli import gaps_document
+from emulator.cli.main import gaps_document
 from protocol_specs.opcodes import AP, BP
 from protocol_specs.registry import C2S, GAME, LOGIN, S2C
 from tests.conftest import REPO

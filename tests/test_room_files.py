@@ -28,7 +28,7 @@ def test_security_and_walls_come_from_the_client_room_file(tmp_path):
 
     service = tap.makeService(_options(tmp_path, rooms), reactor=MemoryReactorClock(), store=Service())
     game = service.getServiceNamed("game")
-    assert game.hub.security_of("jasper_inn") == 0x12345678  # not the data file's 0x899DEED0
+    assert game.hub.context.security_of("jasper_inn") == 0x12345678  # not the data file's 0x899DEED0
     world = game.hub.world
     from emulator.world.world import Stats
 

@@ -84,7 +84,7 @@ def test_new_player_starts_at_the_start_and_others_see_it() -> None:
     second, events = w.add_player(2, "Bob", None, now=0.0)
     assert second == FIRST_PLAYER_ID + 2
     assert square(w, second) == ("inn", 4, 4)
-    assert events == [ev.ObjectEntered("inn", second), ev.PlayerJoined(second, "Bob", (first, second))]
+    assert events == [ev.PlayerJoined(second, "Bob", (first, second)), ev.ObjectEntered("inn", second)]
     keeper, *players = w.room_objects("inn")
     assert keeper.key == "innkeeper" and w.object(keeper.object_id) is keeper
     assert [p.object_id for p in players] == [first, second]
@@ -103,7 +103,7 @@ def test_invalid_saved_place_falls_back_to_start_and_duplicates_are_refused() ->
 def test_remove_player_tells_the_room_and_the_list() -> None:
     w = world()
     ann, bob = at(w, "inn", 3, 3, 1), at(w, "inn", 3, 4, 2)
-    assert w.remove_player(ann, 1.0) == [ev.ObjectLeft("inn", ann), ev.PlayerLeft(ann, (bob,))]
+    assert w.remove_player(ann, 1.0) == [ev.PlayerLeft(ann, (bob,)), ev.ObjectLeft("inn", ann)]
     assert w.players_in("inn") == [w.player(bob)]
     assert w.remove_player(ann, 2.0) == []
 

@@ -18,6 +18,7 @@ import argparse
 import platform
 import time
 from collections.abc import Callable
+from typing import Any
 
 from emulator.wire.codec import table
 from emulator.wire.crc import crc16
@@ -33,7 +34,7 @@ UPDATES = table(GAME, S2C)
 
 def client_stream(count: int) -> bytes:
     """``count`` c2s game frames of a walking, talking player, as one byte string."""
-    mix = [
+    mix: list[tuple[str, dict[str, Any]]] = [
         ("BP_REQ_MOVE", {"y": 416, "x": 864, "speed": 18, "room": {"id": 484, "amount": None}}),
         ("BP_REQ_MOVE", {"y": 480, "x": 800, "speed": 36, "room": {"id": 484, "amount": None}}),
         ("BP_REQ_TURN", {"object": {"id": 4325, "amount": None}, "angle": 1024}),
@@ -52,9 +53,9 @@ def client_stream(count: int) -> bytes:
     return b"".join(frames)
 
 
-def room_object(index: int) -> dict:
+def room_object(index: int) -> dict[str, Any]:
     static = {"type": 1, "params": {"group": 1}}
-    body = {
+    body: dict[str, Any] = {
         "id": 5000 + index,
         "amount": None,
         "icon": 23670,

@@ -34,13 +34,13 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from twisted.internet import defer, task
 from twisted.internet.protocol import ClientFactory, Protocol
-from twisted.logger import LogLevel, globalLogBeginner
+from twisted.logger import ILogObserver, LogEvent, LogLevel, globalLogBeginner
 
 from emulator import auth
 from emulator.config import DEFAULT_DATA_DIR
@@ -61,6 +61,7 @@ WARM_UP = 2.0  # seconds between the last arrival and the start of the measureme
 STEP_FINE = 2 * 64  # travel steps of two squares: within the world's move budget (3 squares/s)
 STEP_INTERVAL = 0.75
 MILESTONES = ("AP_GETLOGIN", "AP_LOGINOK", "BP_CHARACTERS", "BP_PLAYER")
+SERIOUS_LOG_LEVELS = (LogLevel.warn, LogLevel.error, LogLevel.critical)  # shown after the run
 REF = lambda object_id: {"id": object_id, "amount": None}
 
 
@@ -182,6 +183,7 @@ class LoadClient(Protocol):
     # --------------------------------------------------------------- conversation
 
     def handle(self, message: Message) -> None:
+        assert self.transport is not None  # messages only arrive through dataReceived
         name = message.name
         if name in MILESTONES and name not in self.marks:
             self.marks[name] = self.bench.clock.seconds()
@@ -348,8 +350,6 @@ class LoadBench:
         self.exit_code = 1
         self.log_levels: Counter[str] = Counter()
         self.log_problems: list[str] = []
-        self.save_windows: list[tuple[float, float | None]] = []  # perf_counter start, end
-        self.tick_records: list[tuple[float, float, bool]] = []  # start, seconds, during a save
         self.lag_samples: list[tuple[float, float]] = []  # perf_counter, seconds late
         self.top: Any = None
         self.port = 0
@@ -392,45 +392,11 @@ class LoadBench:
         self.game = self.top.getServiceNamed("game")
         self.hub = self.game.hub
         self.client_resources = load_resources(self.game.prepared.rsc_path)
-        self._instrument_hub()
 
-    def _instrument_hub(self) -> None:
-        """Time each tick and each autosave from outside: hub.py has no hook for this.
-
-        The hub's LoopingCalls captured bound methods at construction, so their ``f`` is
-        swapped (a stable LoopingCall attribute) rather than the hub's methods.
-        """
-        hub = self.hub
-        tick, autosave = hub._tick_loop.f, hub._save_loop.f
-
-        def timed_tick() -> None:
-            saving = hub._saving is not None
-            started = time.perf_counter()
-            tick()
-            self.tick_records.append((started, time.perf_counter() - started, saving))
-
-        def timed_autosave() -> Any:
-            started = time.perf_counter()
-            result = autosave()
-            if isinstance(result, defer.Deferred):
-                window = len(self.save_windows)
-                self.save_windows.append((started, None))
-
-                def done(value: Any) -> Any:
-                    self.save_windows[window] = (started, time.perf_counter())
-                    return value
-
-                result.addBoth(done)
-            return result
-
-        hub._tick_loop.f = timed_tick
-        hub._save_loop.f = timed_autosave
-
-    def observe_log(self, event: dict) -> None:
+    def observe_log(self, event: LogEvent) -> None:
         level = event.get("log_level")
         self.log_levels[level.name if level else "?"] += 1
-        serious = level in (LogLevel.warn, LogLevel.error, LogLevel.critical)
-        if serious and self.clients_started and len(self.log_problems) < 10:
+        if level in SERIOUS_LOG_LEVELS and self.clients_started and len(self.log_problems) < 10:
             from twisted.logger import formatEvent
 
             text = formatEvent(event)
@@ -499,6 +465,7 @@ class LoadBench:
             for c in clients:
                 before = c.connect_started if previous == "connect" else c.marks[previous]
                 after = c.in_world_at if milestone == "BP_ROOM_CONTENTS" else c.marks[milestone]
+                assert after is not None  # every client got in: a failure returned above
                 gaps.append(after - before)
             steps.append(f"{previous}->{milestone} {ms(percentile(gaps, 0.5))}/{ms(percentile(gaps, 0.99))}")
             previous = milestone
@@ -524,8 +491,7 @@ class LoadBench:
 
         # The measurement window.
         received_before = sum(c.received for c in clients)
-        ticks_before, saves_before = len(self.tick_records), len(self.save_windows)
-        hub_ticks_before = len(self.hub.tick_durations)
+        ticks_before, saves_before = len(self.hub.ticks), len(self.hub.saves)
         refused_before = self.refused_moves
         client_seconds_before = self.client_seconds
         window_started = time.perf_counter()
@@ -534,11 +500,11 @@ class LoadBench:
         lag_probe.stop()
         window = time.perf_counter() - window_started
         received = sum(c.received for c in clients) - received_before
-        ticks = self.tick_records[ticks_before:]
-        durations = self.hub.tick_durations[hub_ticks_before:]  # the hub's own figures
-        during_save = [seconds for start, seconds, saving in ticks if saving or self.overlaps_save(start, seconds)]
-        saves = self.save_windows[saves_before:]
-        completed = [end - start for start, end in saves if end is not None]
+        ticks = list(self.hub.ticks)[ticks_before:]
+        durations = [tick.duration for tick in ticks]
+        during_save = [t.duration for t in ticks if t.during_save or self.overlaps_save(t.started, t.duration)]
+        saves = list(self.hub.saves)[saves_before:]
+        completed = [save.finished - save.started for save in saves if save.finished is not None]
 
         print(f"measurement window: {window:.1f} s, {len(durations)} ticks")
         print(f"tick: p50 {ms(percentile(durations, 0.5))}, p99 {ms(percentile(durations, 0.99))}, "
@@ -552,7 +518,7 @@ class LoadBench:
         print(f"messages received by clients: {received / window:,.0f}/s ({received:,} in the window)")
         print(f"autosaves completed: {len(completed)} of {len(saves)} started in the window "
               f"(save time p50 {ms(percentile(completed, 0.5))}, max {ms(max(completed, default=math.nan))}); "
-              f"hub.saves_started {self.hub.saves_started}")
+              f"{len(self.hub.saves)} since the start")
         print(f"moves refused by the server in the window: {self.refused_moves - refused_before}")
         client_share = (self.client_seconds - client_seconds_before) / window
         print(f"in-process clients' share of the reactor thread: {client_share:.0%} (decoding every frame they receive)")
@@ -566,7 +532,7 @@ class LoadBench:
 
     def overlaps_save(self, start: float, seconds: float) -> bool:
         end = start + seconds
-        return any(s_start < end and (s_end is None or s_end > start) for s_start, s_end in self.save_windows)
+        return any(save.started < end and (save.finished is None or save.finished > start) for save in self.hub.saves)
 
     def start_lag_probe(self) -> task.LoopingCall:
         """How late the reactor runs a 100 ms timer: what every connection waits on too."""
@@ -583,7 +549,7 @@ class LoadBench:
         loop.start(0.1, now=False)
         return loop
 
-    def report_failures(self, failures: list[str | None], what: str) -> int:
+    def report_failures(self, failures: Sequence[str | None], what: str) -> int:
         failures = [f for f in failures if f]
         print(f"FAILED: {len(failures)} clients {what}:")
         for reason in failures[:10]:
@@ -625,7 +591,8 @@ def main(argv: list[str] | None = None) -> int:
         bench.prepare()
         print(f"prepared {args.clients} accounts and characters in {time.perf_counter() - started:.1f} s "
               f"in {bench.folder}")
-        globalLogBeginner.beginLoggingTo([bench.observe_log], redirectStandardIO=False)
+        # Twisted takes any callable as an observer; its annotation asks for the interface.
+        globalLogBeginner.beginLoggingTo([cast(ILogObserver, bench.observe_log)], redirectStandardIO=False)
         bench.build_server()
         if len(bench.routes) < args.rooms:
             print(f"note: only {len(bench.routes)} rooms are reachable through square exits")
@@ -644,11 +611,15 @@ def main(argv: list[str] | None = None) -> int:
             if reactor.running:
                 reactor.stop()
 
+        def stop_if_running() -> None:
+            if reactor.running:
+                reactor.stop()
+
         def abort() -> None:
             print(f"FAILED: hard deadline of {deadline:.0f} s exceeded; stopping")
             outcome["code"] = 1
             defer.ensureDeferred(stop_everything())
-            reactor.callLater(10.0, lambda: reactor.running and reactor.stop())  # if stopping hangs
+            reactor.callLater(10.0, stop_if_running)  # if stopping hangs
 
         def begin() -> None:
             bench.top.startService()
@@ -656,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
 
         watchdog = reactor.callLater(deadline, abort)
         reactor.callWhenRunning(begin)
-        reactor.run(installSignalHandlers=True)
+        reactor.run()  # with signal handlers: Ctrl-C stops the benchmark
         if watchdog.active():
             watchdog.cancel()
     finally:

@@ -436,7 +436,7 @@ class _Table:
                 f"'{key}' must be written as [[{key}]] blocks, not {_type_name(value)}",
             )
             return []
-        entries = []
+        entries: list[tuple[int, Mapping[str, Any]]] = []
         for index, entry in enumerate(value):
             if isinstance(entry, dict):
                 entries.append((index, entry))

@@ -1,5 +1,5 @@
 """Setting up the game side of the server: content, rooms, resources, the world and
-the hub, and the Twisted glue between connections and the hub."""
+the hub, and the service that runs the hub's loops while the server runs."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 
 import attrs
 from twisted.application.service import Service
+from twisted.internet import defer
+from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
 
 from emulator.config import Config
@@ -16,9 +18,9 @@ from emulator.content.model import WorldDefinition
 from emulator.game.hub import GameConfig, GameHub
 from emulator.game.resources import ServerResources
 from emulator.game.storage import StoredCharacters
-from emulator.login.events import EnterGame, GameRequest, LeaveGame, Output
 from emulator.store import characters as stored
 from emulator.store.database import open_database
+from emulator.store.thread import StoreService
 from emulator.world.roofile import RoomGeometry, load_roo
 from emulator.world.world import World, WorldRules
 
@@ -68,29 +70,12 @@ def room_security(prepared: PreparedWorld, room: str) -> int:
     return prepared.definition.rooms[room].security or 0
 
 
-class ProtocolConnection:
-    """The hub's view of one :class:`emulator.net.protocol.M59Protocol`."""
-
-    def __init__(self, protocol, resources: ServerResources) -> None:
-        self.protocol = protocol
-        self.resources = resources
-
-    def send_game(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
-        self.protocol.perform(self.protocol.session.send_game(messages, self.resources.table))
-
-    def entered_world(self) -> None:
-        self.protocol.session.character_selected(self.protocol.factory.reactor.seconds())
-
-    def close_game(self, reason: str) -> None:
-        self.protocol.kick(reason)
-
-
 class GameService(Service):
     """Runs the hub's loops while the server runs; saves everything on the way down."""
 
     name = "game"
 
-    def __init__(self, prepared: PreparedWorld, store, reactor, config: Config) -> None:
+    def __init__(self, prepared: PreparedWorld, store: StoreService, reactor: IReactorTime, config: Config) -> None:
         rules = WorldRules(tick_interval=config.world.tick_seconds)
         world = World(prepared.definition, prepared.geometry, seed=config.world.seed, rules=rules)
         if prepared.snapshot is not None:
@@ -119,17 +104,6 @@ class GameService(Service):
         log.info("players need {path} in their client's resource folder", path=str(self.prepared.rsc_path))
         self.hub.start()
 
-    def stopService(self):
+    def stopService(self) -> defer.Deferred[Any]:
         super().stopService()
         return self.hub.stop()
-
-    def sink(self, protocol, event: Output) -> None:
-        """The factory's game sink: connection events in, hub calls out."""
-        key = id(protocol)
-        if isinstance(event, EnterGame):
-            connection = ProtocolConnection(protocol, self.prepared.resources)
-            self.hub.enter_game(key, connection, event.account_id, event.account_name, event.admin_level)
-        elif isinstance(event, GameRequest):
-            self.hub.request(key, event.message)
-        elif isinstance(event, LeaveGame):
-            self.hub.leave_game(key)

@@ -1,46 +1,50 @@
-"""One player's game-mode conversation: character selection, then life in the world.
-
-Sans-IO: :class:`GameSession` gets decoded requests and returns the messages to send
-(``(name, fields)`` pairs) and the world commands to run; the hub does both.
-"""
+"""One connection's life in game mode: character selection, then a character in the world."""
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import Any
 
 import attrs
+
+from emulator.game.ports import Account, ClientLink, Outgoing
 
 
 class Phase(enum.Enum):
     CHOOSING = "choosing"  # at the character list; only selection requests count
     ENTERING = "entering"  # a character was chosen; waiting for the store
-    IN_WORLD = "in_world"
+    IN_WORLD = "in_world"  # ``avatar`` is set
     GONE = "gone"
 
 
-#: Requests that mean something before a character is in the world.
-SELECTION_REQUESTS = frozenset({"BP_SEND_CHARACTERS", "BP_USE_CHARACTER", "BP_DELETE_CHARACTER", "BP_SYSTEM", "BP_AD_SELECTED"})
+@attrs.frozen
+class Avatar:
+    """A character while it is in the world: every in-world handler gets one."""
+
+    player_id: int  # the world's object id for the character
+    character_id: int
+    name: str
+    name_resource: int  # the dynamic resource the clients show the name by
 
 
-@attrs.define
+@attrs.define(eq=False)
 class GameSession:
-    """What the hub knows about one connection in game mode."""
+    """What the game knows about one connection in game mode."""
 
-    key: int  # the hub's handle for the connection
-    account_id: int
-    account_name: str
-    admin_level: int
+    link: ClientLink
+    account: Account
     phase: Phase = Phase.CHOOSING
-    character_id: int | None = None
-    player_id: int | None = None  # the world's object id for the character
-    name_resource: int = 0
-    name: str = ""
-    outbox: list[tuple[str, dict[str, Any]]] = attrs.field(factory=list)
+    avatar: Avatar | None = None
+    on_output: Callable[[GameSession], None] = attrs.field(default=lambda session: None, repr=False)
+    outbox: list[Outgoing] = attrs.field(factory=list)
+    unhandled: set[str] = attrs.field(factory=set)  # request kinds already logged as unhandled
 
     def send(self, message: str, /, **fields: Any) -> None:
+        if not self.outbox:
+            self.on_output(self)  # so only sessions with output are flushed
         self.outbox.append((message, fields))
 
-    def take_outbox(self) -> list[tuple[str, dict[str, Any]]]:
+    def take_outbox(self) -> list[Outgoing]:
         messages, self.outbox = self.outbox, []
         return messages

@@ -1,17 +1,25 @@
-"""Twisted adapters: bytes in and out of :class:`~emulator.login.session.ServerConnection`.
+"""Twisted adapters: bytes in and out of :class:`~emulator.connection.machine.ConnectionMachine`.
 
 :class:`M59Factory` owns what spans connections: connection caps, failed-login
 throttles, the registry of logged-in accounts (for "account in use") and the store.
-:class:`M59Protocol` feeds one session and performs its outputs. Nothing here decides
-protocol behaviour; the session does.
+:class:`M59Protocol` feeds one connection's machine and performs its outputs; in game
+mode it hands requests to the game through :class:`~emulator.game.ports.GameGateway`
+and gives the game a :class:`GameLink`. Nothing here decides protocol behaviour.
+
+Outputs are performed from one queue, in order, and what is written leaves in one
+``transport.write`` when the protocol's current call ends: a call that arrives while
+one is running (a store answer given at once, the game answering a request) only
+queues, so nothing re-enters the protocol.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import collections
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol as TypingProtocol
 
+import attrs
 from twisted.internet import defer
 from twisted.internet.interfaces import IAddress, IDelayedCall, IReactorTime
 from twisted.internet.protocol import Factory, Protocol
@@ -19,7 +27,7 @@ from twisted.logger import Logger, LogLevel
 from twisted.python.failure import Failure
 
 from emulator.config import Config
-from emulator.login.events import (
+from emulator.connection.events import (
     Disconnect,
     EnterGame,
     GameRequest,
@@ -32,14 +40,16 @@ from emulator.login.events import (
     Verdict,
     VerifyLogin,
 )
-from emulator.login.session import (
+from emulator.connection.machine import (
+    ConnectionMachine,
     EpochSource,
     SeedSource,
-    ServerConnection,
     random_seed,
 )
+from emulator.game.ports import Account, GameGateway, Outgoing
 from emulator.net.limits import ConnectionLimiter, KeyedThrottle
 from emulator.net.recording import SessionRecorder
+from emulator.wire.codec import ResourceLookup
 
 log = Logger(namespace="m59emu.net")
 
@@ -52,79 +62,182 @@ class LoginVerifier(TypingProtocol):
     def verify_login(self, name: str, digest: bytes, address: str) -> defer.Deferred[Verdict]: ...
 
 
-#: Receives EnterGame / LeaveGame / GameRequest for the world (next issue).
-GameSink = Callable[["M59Protocol", Output], None]
-
-
 def _address_host(address: IAddress) -> str:
     return str(getattr(address, "host", address))
+
+
+@attrs.define(eq=False)
+class GameLink:
+    """The game's handle on one connection (:class:`~emulator.game.ports.ClientLink`).
+
+    It only records what the game asked for and wakes the protocol, which carries it
+    out when its current call (if any) has finished.
+    """
+
+    wake: Callable[[], None] = attrs.field(repr=False)
+    messages: list[Outgoing] = attrs.field(factory=list)
+    entered: bool = False
+    close_reason: str | None = None
+
+    def deliver(self, messages: Sequence[Outgoing]) -> None:
+        self.messages.extend(messages)
+        self.wake()
+
+    def character_entered(self) -> None:
+        self.entered = True
+        self.wake()
+
+    def close(self, reason: str) -> None:
+        if self.close_reason is None:
+            self.close_reason = reason
+        self.wake()
 
 
 class M59Protocol(Protocol):
     def __init__(self, factory: M59Factory, host: str) -> None:
         self.factory = factory
         self.host = host
-        self.session = ServerConnection(factory.config, factory.seed_source, factory.epoch)
+        self.machine = ConnectionMachine(factory.config, factory.seed_source, factory.epoch)
+        self.link: GameLink | None = None  # while in game mode
+        self.recorder: SessionRecorder | None = None
+        self._todo: collections.deque[Output] = collections.deque()
+        self._busy = False  # inside one of our own calls: others only queue
+        self._outgoing: list[bytes] = []
+        self._closing = False
+        self._lost = False
         self._timer: IDelayedCall | None = None
         self._timer_at = 0.0
-        self._lost = False
-        self.recorder: SessionRecorder | None = None
 
     # -------------------------------------------------------------- Twisted callbacks
 
     def connectionMade(self) -> None:
         self.recorder = self.factory.open_recording(self.host)
-        self.perform(self.session.start(self.factory.reactor.seconds()))
+        self.perform(self.machine.start(self.factory.reactor.seconds()))
 
     def dataReceived(self, data: bytes) -> None:
+        if self._lost:
+            return
         now = self.factory.reactor.seconds()
-        outputs = self.session.receive(data, now)
+        secrets: list[bytes] = []
+        self._busy = True
+        try:
+            self.machine.receive_data(data, now)
+            # One frame at a time, each answered (the game's reply included) before the next.
+            while not self._closing and (outputs := self.machine.next_event(now)) is not None:
+                secrets += [output.digest for output in outputs if isinstance(output, VerifyLogin)]
+                self._todo.extend(outputs)
+                self._work()
+        finally:
+            self._busy = False
         if self.recorder is not None:
-            secrets = [output.digest for output in outputs if isinstance(output, VerifyLogin)]
             self.recorder.received(now, data, secrets)
-        self.perform(outputs)
-        # The session stops after each game request so its answer goes out first.
-        while self.session.has_buffered_input and not self._lost:
-            outputs = self.session.receive(b"", now)
-            if not outputs:
-                break  # only part of a frame is left
-            self.perform(outputs)
+        self._finish()
 
     def connectionLost(self, reason: Failure | None = None) -> None:
         self._lost = True
         self._cancel_timer()
         if self.recorder is not None:
             self.recorder.close(self.factory.reactor.seconds())
-        self.session.close("connection lost")
+        self.machine.close("connection lost")
+        self._leave_game()
         self.factory.connection_closed(self)
 
     # -------------------------------------------------------------- outputs
 
     def perform(self, outputs: list[Output]) -> None:
-        for output in outputs:
-            if isinstance(output, Send):
-                if not self._lost:
-                    self.transport.write(output.data)
-                    if self.recorder is not None:
-                        self.recorder.sent(self.factory.reactor.seconds(), output.data)
-            elif isinstance(output, Log):
-                self._log(output)
-            elif isinstance(output, VerifyLogin):
-                self.factory.verify(self, output)
-            elif isinstance(output, LoggedIn):
-                self.factory.logged_in(self, output)
-            elif isinstance(output, (EnterGame, LeaveGame, GameRequest)):
-                self.factory.to_game(self, output)
-            elif isinstance(output, Disconnect):
-                self._cancel_timer()
-                if not self._lost:
-                    self.transport.loseConnection()  # after writing what was sent
-        if not self.session.closed and not self._lost:
-            self._schedule_timer()
+        """Carry out a machine's outputs (now, or after the call in progress)."""
+        self._todo.extend(outputs)
+        if not self._busy:
+            self._busy = True
+            try:
+                self._work()
+            finally:
+                self._busy = False
+            self._finish()
 
     def kick(self, reason: str) -> None:
         """Close from the server's side without sending anything."""
-        self.perform(self.session.close(reason))
+        self.perform(self.machine.close(reason))
+
+    def _wake(self) -> None:
+        """The game link has something: carry it out unless a call of ours is running."""
+        self.perform([])
+
+    def _work(self) -> None:
+        """Perform queued outputs and what the game link asked for, in order."""
+        while True:
+            while self._todo:
+                self._perform_one(self._todo.popleft())
+            if not self._take_from_link():
+                return
+
+    def _take_from_link(self) -> bool:
+        link = self.link
+        if link is None:
+            return False
+        outputs: list[Output] = []
+        if link.entered:
+            link.entered = False
+            self.machine.character_selected(self.factory.reactor.seconds())
+        if link.messages:
+            messages, link.messages = link.messages, []
+            outputs += self.machine.send_game(messages, self.factory.game_resources)
+        if link.close_reason is not None:
+            outputs += self.machine.close(link.close_reason)
+            link.close_reason = None
+        self._todo.extend(outputs)
+        return bool(outputs)
+
+    def _perform_one(self, output: Output) -> None:
+        if isinstance(output, Send):
+            if not self._lost and not self._closing:
+                self._outgoing.append(output.data)
+        elif isinstance(output, Log):
+            self._log(output)
+        elif isinstance(output, VerifyLogin):
+            self.factory.verify(self, output)
+        elif isinstance(output, LoggedIn):
+            self.factory.logged_in(self, output)
+        elif isinstance(output, EnterGame):
+            self._enter_game(output)
+        elif isinstance(output, GameRequest):
+            game = self.factory.game
+            if game is not None and self.link is not None:
+                game.request(self.link, output.message)
+        elif isinstance(output, LeaveGame):
+            self._leave_game()
+        elif isinstance(output, Disconnect):
+            self._closing = True
+            self._cancel_timer()
+
+    def _finish(self) -> None:
+        """Write what the call produced in one go; hang up after it if asked; re-arm the timer."""
+        if self._outgoing and not self._lost:
+            data = b"".join(self._outgoing)
+            self.transport.write(data)
+            if self.recorder is not None:
+                self.recorder.sent(self.factory.reactor.seconds(), data)
+        self._outgoing.clear()
+        if self._lost:
+            return
+        if self._closing:
+            self.transport.loseConnection()  # after writing what was sent
+        elif not self.machine.closed:
+            self._schedule_timer()
+
+    def _enter_game(self, event: EnterGame) -> None:
+        game = self.factory.game
+        if game is None:
+            return  # login only (tests): game requests are logged by the machine
+        self.link = GameLink(self._wake)
+        game.enter_game(self.link, Account(event.account_id, event.account_name, event.admin_level))
+
+    def _leave_game(self) -> None:
+        link, self.link = self.link, None
+        game = self.factory.game
+        if link is not None and game is not None:
+            # The world must let go of the character whether or not the player quit first.
+            game.leave_game(link)
 
     def _log(self, record: Log) -> None:
         # The format names only our own field keys; peer-chosen text stays in the values.
@@ -140,7 +253,7 @@ class M59Protocol(Protocol):
     # -------------------------------------------------------------- timer
 
     def _schedule_timer(self) -> None:
-        deadline = self.session.next_deadline()
+        deadline = self.machine.next_deadline()
         if deadline is None:
             self._cancel_timer()
             return
@@ -158,7 +271,7 @@ class M59Protocol(Protocol):
 
     def _on_timer(self) -> None:
         self._timer = None
-        self.perform(self.session.tick(self.factory.reactor.seconds()))
+        self.perform(self.machine.tick(self.factory.reactor.seconds()))
 
 
 class M59Factory(Factory):
@@ -171,14 +284,16 @@ class M59Factory(Factory):
         reactor: IReactorTime,
         seed_source: SeedSource = random_seed,
         epoch: EpochSource = lambda: 1,
-        game_sink: GameSink | None = None,
+        game: GameGateway | None = None,
+        game_resources: ResourceLookup | None = None,
     ) -> None:
         self.config = config
         self.store = store
         self.reactor = reactor
         self.seed_source = seed_source
         self.epoch = epoch
-        self.game_sink = game_sink
+        self.game = game
+        self.game_resources = game_resources  # to build the game's format-string messages
         limits = config.limits
         self.limiter = ConnectionLimiter(limits.max_connections_per_address, limits.max_connections_total)
         self.account_failures = KeyedThrottle(
@@ -218,12 +333,9 @@ class M59Factory(Factory):
         if protocol in self.connections:
             self.connections.discard(protocol)
             self.limiter.release(protocol.host)
-        account_id = protocol.session.account_id
+        account_id = protocol.machine.account_id
         if account_id is not None and self.online.get(account_id) is protocol:
             del self.online[account_id]
-        if account_id is not None and self.game_sink is not None:
-            # The world must let go of the character whether or not the player quit first.
-            self.game_sink(protocol, LeaveGame(account_id))
 
     def close_all(self, reason: str) -> None:
         """Server shutdown: close every connection without sending anything."""
@@ -239,11 +351,11 @@ class M59Factory(Factory):
             log.warn(  # noqa: G010 - twisted.logger.Logger has warn, not warning
                 "failed-login throttle: account {account!r} peer={peer!r}", account=request.name, peer=protocol.host
             )
-            protocol.perform(protocol.session.login_refused(Refusal.THROTTLED, now))
+            protocol.perform(protocol.machine.login_refused(Refusal.THROTTLED, now))
             return
         if not self.address_failures.allows(protocol.host, now):
             log.warn("failed-login throttle: address peer={peer!r}", peer=protocol.host)  # noqa: G010 - twisted.logger.Logger has warn, not warning
-            protocol.perform(protocol.session.login_refused(Refusal.THROTTLED, now))
+            protocol.perform(protocol.machine.login_refused(Refusal.THROTTLED, now))
             return
         try:
             deferred = self.store.verify_login(request.name, request.digest, protocol.host)
@@ -260,7 +372,7 @@ class M59Factory(Factory):
             self.account_failures.charge(account_key, now)
             self.address_failures.charge(protocol.host, now)
         in_use = False
-        if verdict.outcome == "ok" and not protocol.session.closed:
+        if verdict.outcome == "ok" and not protocol.machine.closed:
             other = self.online.get(verdict.account_id) if verdict.account_id is not None else None
             if other is not None and other is not protocol:
                 if self.config.login.account_in_use == "override":
@@ -271,19 +383,14 @@ class M59Factory(Factory):
                     other.kick("account logged in elsewhere")
                 else:
                     in_use = True
-        protocol.perform(protocol.session.login_verified(verdict, now, account_in_use=in_use))
+        protocol.perform(protocol.machine.login_verified(verdict, now, account_in_use=in_use))
 
     def _store_failed(self, failure: Failure, protocol: M59Protocol) -> None:
         log.failure("account store failed during login peer={peer!r}", failure, peer=protocol.host)
-        protocol.perform(protocol.session.login_refused(Refusal.UNAVAILABLE, self.reactor.seconds()))
+        protocol.perform(protocol.machine.login_refused(Refusal.UNAVAILABLE, self.reactor.seconds()))
 
     def logged_in(self, protocol: M59Protocol, event: LoggedIn) -> None:
         self.online[event.account_id] = protocol
-
-    def to_game(self, protocol: M59Protocol, event: Output) -> None:
-        if self.game_sink is not None:
-            self.game_sink(protocol, event)
-        # Until the world exists, game requests are only logged (by the session).
 
     def __repr__(self) -> str:  # shown by Twisted when listening
         return "M59Factory"

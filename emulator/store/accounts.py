@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable
-from typing import Concatenate, Literal, ParamSpec, TypeVar
+from typing import Concatenate, Literal, ParamSpec, TypeVar, overload
 
 import attrs
 import peewee
@@ -368,6 +368,14 @@ def _utc(moment: datetime.datetime) -> datetime.datetime:
 def _to_db(moment: datetime.datetime) -> datetime.datetime:
     # Whole seconds: MySQL DATETIME drops fractions, and both backends should read back the same.
     return _utc(moment).replace(tzinfo=None, microsecond=0)
+
+
+@overload
+def _from_db(moment: datetime.datetime) -> datetime.datetime: ...
+
+
+@overload
+def _from_db(moment: datetime.datetime | None) -> datetime.datetime | None: ...
 
 
 def _from_db(moment: datetime.datetime | None) -> datetime.datetime | None:

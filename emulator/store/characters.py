@@ -370,8 +370,8 @@ def _assign_resource_ids(wanted: Sequence[str], first_id: int) -> dict[str, int]
         for offset, text in enumerate(missing):
             by_hash[hashes[text]] = next_id + offset
             rows.append({"id": next_id + offset, "text_hash": hashes[text], "text": text})
-        for chunk in _chunks(rows, _BATCH // 3):
-            ResourceName.insert_many(chunk).execute()
+        for row_chunk in _chunks(rows, _BATCH // 3):
+            ResourceName.insert_many(row_chunk).execute()
     return {text: by_hash[hashes[text]] for text in wanted}
 
 

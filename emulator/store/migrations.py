@@ -26,11 +26,15 @@ def _table_settings(database: peewee.Database) -> list[str]:
     return []
 
 
-def _version_model(database: peewee.Database) -> type[peewee.Model]:
-    class SchemaVersion(peewee.Model):
-        version = peewee.IntegerField(primary_key=True)
-        applied_at = peewee.DateTimeField()
+class _SchemaVersionColumns(peewee.Model):
+    """The columns of ``schema_version``; ``_version_model`` gives it a table and a database."""
 
+    version = peewee.IntegerField(primary_key=True)
+    applied_at = peewee.DateTimeField()
+
+
+def _version_model(database: peewee.Database) -> type[_SchemaVersionColumns]:
+    class SchemaVersion(_SchemaVersionColumns):
         class Meta:
             table_name = "schema_version"
             table_settings = _table_settings(database)
@@ -126,7 +130,7 @@ def _v2_characters_world_and_resources(database: peewee.Database) -> None:
 
     class ResourceName(peewee.Model):
         id = peewee.IntegerField(primary_key=True)
-        text_hash = peewee.FixedCharField(max_length=40, unique=True)
+        text_hash = peewee.FixedCharField(max_length=40, unique=True)  # type: ignore[call-overload]  # see models
         text = peewee.TextField()
 
         class Meta:

@@ -32,6 +32,7 @@ class SchemaVersion(BaseModel):
 
 
 class Account(BaseModel):
+    id = peewee.AutoField()  # what peewee adds when no primary key is declared; declared for the type checker
     name = peewee.CharField(max_length=NAME_COLUMN_LENGTH)  # as typed at creation
     name_key = peewee.CharField(max_length=NAME_COLUMN_LENGTH, unique=True)  # name.casefold()
     password_hash = peewee.CharField(max_length=255)
@@ -47,8 +48,10 @@ class Account(BaseModel):
 
 
 class LoginRecord(BaseModel):
+    id = peewee.AutoField()
     # SET NULL keeps the history of a deleted account.
     account = peewee.ForeignKeyField(Account, null=True, on_delete="SET NULL", backref="logins")
+    account_id: int | None  # the column behind ``account``, added by peewee
     name_tried = peewee.CharField(max_length=NAME_COLUMN_LENGTH)
     address = peewee.CharField(max_length=ADDRESS_COLUMN_LENGTH)
     time = peewee.DateTimeField(index=True)
@@ -62,7 +65,9 @@ class LongTextField(peewee.TextField):
 
 
 class Character(BaseModel):
+    id = peewee.AutoField()
     account = peewee.ForeignKeyField(Account, on_delete="CASCADE", backref="characters")
+    account_id: int  # the column behind ``account``, added by peewee
     name = peewee.CharField(max_length=NAME_COLUMN_LENGTH)  # as typed
     name_key = peewee.CharField(max_length=NAME_COLUMN_LENGTH, unique=True)  # name.casefold(), server-wide
     first_time = peewee.BooleanField()  # the client must run character creation (BP_CHARACTERS flag 1)
@@ -106,7 +111,8 @@ class ResourceName(BaseModel):
 
     id = peewee.IntegerField(primary_key=True)  # allocated by the store, not the database
     # MySQL cannot index a long TEXT, so uniqueness is on the text's SHA-1.
-    text_hash = peewee.FixedCharField(max_length=40, unique=True)
+    # peewee's stub leaves max_length out of FixedCharField's signature; peewee takes it.
+    text_hash = peewee.FixedCharField(max_length=40, unique=True)  # type: ignore[call-overload]
     text = peewee.TextField()
 
 

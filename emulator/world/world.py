@@ -40,6 +40,7 @@ from emulator.world.events import (
     Said,
     SayRefusal,
     SayRefused,
+    WorldEvent,
 )
 from emulator.world.objects import Player, Stats, Thing, TokenBucket, WorldObject
 from emulator.world.roofile import RoomGeometry
@@ -179,7 +180,7 @@ class World:
         now: float = 0.0,
         *,
         account_id: int | None = None,
-    ) -> tuple[int, list[Any]]:
+    ) -> tuple[int, list[WorldEvent]]:
         """Put a character in the world; a missing or no longer valid place means the start."""
         player_id = FIRST_PLAYER_ID + character_id
         if character_id < 0 or player_id > MAX_OBJECT_ID:
@@ -198,17 +199,18 @@ class World:
         self._players[player_id] = player
         self._things[player_id] = player
         self._rooms[room].players[player_id] = player
-        return player_id, [ObjectEntered(room, player_id), PlayerJoined(player_id, name, tuple(self._players))]
+        # The players list hears of the arrival before the room sees it, as the original logs a user on first.
+        return player_id, [PlayerJoined(player_id, name, tuple(self._players)), ObjectEntered(room, player_id)]
 
-    def remove_player(self, player_id: int, now: float) -> list[Any]:
+    def remove_player(self, player_id: int, now: float) -> list[WorldEvent]:
         player = self._players.pop(player_id, None)
         if player is None:
             return []
         del self._things[player_id]
         del self._rooms[player.room].players[player_id]
-        return [ObjectLeft(player.room, player_id), PlayerLeft(player_id, tuple(self._players))]
+        return [PlayerLeft(player_id, tuple(self._players)), ObjectLeft(player.room, player_id)]
 
-    def move(self, player_id: int, room: str, y: int, x: int, speed: int, now: float) -> list[Any]:
+    def move(self, player_id: int, room: str, y: int, x: int, speed: int, now: float) -> list[WorldEvent]:
         """A BP_REQ_MOVE: validate, then tell the room (never the mover)."""
         player = self._players.get(player_id)
         if player is None or room != player.room:
@@ -235,7 +237,7 @@ class World:
         player.y, player.x, player.speed = y, x, speed & 0x7F
         return [ObjectMoved(room, player_id, y, x, player.speed, player_id)]
 
-    def turn(self, player_id: int, angle: int, now: float) -> list[Any]:
+    def turn(self, player_id: int, angle: int, now: float) -> list[WorldEvent]:
         player = self._players.get(player_id)
         if player is None:
             return []
@@ -245,7 +247,7 @@ class World:
         player.angle = angle % ANGLES
         return [ObjectTurned(player.room, player_id, player.angle, player_id)]
 
-    def go(self, player_id: int, now: float) -> list[Any]:
+    def go(self, player_id: int, now: float) -> list[WorldEvent]:
         """A BP_REQ_GO: use the square exit under the player, if there is one."""
         player = self._players.get(player_id)
         if player is None:
@@ -256,7 +258,7 @@ class World:
         exit = self._rooms[player.room].square_exits.get(square_of(player.y, player.x))
         return [] if exit is None else self._take_exit(player, exit)
 
-    def say(self, player_id: int, say_type: int, text: str, now: float) -> list[Any]:
+    def say(self, player_id: int, say_type: int, text: str, now: float) -> list[WorldEvent]:
         """Say/emote reach the room, yell the room and its neighbours, broadcast everyone."""
         player = self._players.get(player_id)
         if player is None or not text:
@@ -279,7 +281,7 @@ class World:
             audience = tuple(self._rooms[player.room].players)
         return [Said(player.room, player_id, say_type, text, audience)]
 
-    def say_to(self, player_id: int, recipients: Iterable[int], text: str, now: float) -> list[Any]:
+    def say_to(self, player_id: int, recipients: Iterable[int], text: str, now: float) -> list[WorldEvent]:
         """BP_SAY_GROUP: speech to named players wherever they are (unknown ids are skipped)."""
         player = self._players.get(player_id)
         if player is None or not text:
@@ -292,12 +294,12 @@ class World:
 
     # ------------------------------------------------------------------ time
 
-    def tick(self, now: float) -> list[Any]:
+    def tick(self, now: float) -> list[WorldEvent]:
         """Run the ticks due by ``now`` (the first call runs one at once)."""
         interval = self.rules.tick_interval
         if self._next_tick_at is None:
             self._next_tick_at = now
-        events: list[Any] = []
+        events: list[WorldEvent] = []
         ran = 0
         # a little slack so a caller ticking on the same period never skips a beat on jitter
         while now + interval * 0.05 >= self._next_tick_at:
@@ -309,7 +311,7 @@ class World:
             self._next_tick_at += interval
         return events
 
-    def _run_tick(self, events: list[Any]) -> None:
+    def _run_tick(self, events: list[WorldEvent]) -> None:
         self.tick_count += 1
         # a generator per tick from (seed, tick): no generator state to save, same run after a restore
         rng = random.Random(f"{self.seed}:{self.tick_count}")
@@ -318,7 +320,7 @@ class World:
             if rng.random() < chance:
                 self._wander(thing, _STEPS[rng.randrange(len(_STEPS))], events)
 
-    def _wander(self, thing: Thing, step: tuple[int, int, int], events: list[Any]) -> None:
+    def _wander(self, thing: Thing, step: tuple[int, int, int], events: list[WorldEvent]) -> None:
         state = self._rooms[thing.room]
         row, col = square_of(thing.y, thing.x)
         to_row, to_col = row + step[0], col + step[1]
@@ -499,7 +501,7 @@ class World:
                 return state.edge_exits[edge]
         return None
 
-    def _take_exit(self, player: Player, exit: Exit) -> list[Any]:
+    def _take_exit(self, player: Player, exit: Exit) -> list[WorldEvent]:
         target = exit.target
         from_room = player.room
         del self._rooms[from_room].players[player.object_id]

@@ -1,4 +1,4 @@
-"""What a :class:`~emulator.login.session.ServerConnection` asks its host to do.
+"""What a :class:`~emulator.connection.machine.ConnectionMachine` asks its host to do.
 
 Every method of the session returns a list of these, in order. They are plain data:
 the network adapter performs them, a test inspects them.
@@ -82,7 +82,7 @@ Output = Send | VerifyLogin | LoggedIn | EnterGame | LeaveGame | GameRequest | D
 
 
 class Refusal(enum.Enum):
-    """Why the host refused to verify a login (see ``ServerConnection.login_refused``)."""
+    """Why the host refused to verify a login (see ``ConnectionMachine.login_refused``)."""
 
     THROTTLED = "throttled"  # too many failed logins for this account or address
     UNAVAILABLE = "unavailable"  # the store failed

@@ -1,7 +1,7 @@
 """Sans-IO server side of one client connection: login mode and the game-mode envelope.
 
 No reactor, no sockets, no clock: the host feeds bytes and the current time, and
-performs the returned :mod:`~emulator.login.events` in order (h11 / aioquic style).
+performs the returned :mod:`~emulator.connection.events` in order (h11 / aioquic style).
 
 States::
 
@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from emulator.config import Config
-from emulator.login.events import (
+from emulator.connection.events import (
     Disconnect,
     EnterGame,
     GameRequest,
@@ -83,7 +83,7 @@ class State(enum.Enum):
     CLOSED = "closed"
 
 
-class ServerConnection:
+class ConnectionMachine:
     """One connection. Every public method returns the outputs to perform, in order."""
 
     def __init__(
@@ -127,37 +127,46 @@ class ServerConnection:
         self._send(out, "AP_GETLOGIN")
         return out
 
-    def receive(self, data: bytes, now: float) -> list[Output]:
-        """Bytes from the socket. Never raises."""
+    def receive_data(self, data: bytes, now: float) -> None:
+        """Bytes from the socket, kept until :meth:`next_event` pulls them. Never raises."""
         if self.closed:
-            return []
+            return
         self._last_activity = now  # any bytes count, even a partial frame (game.c)
+        self._decoder.feed(data)
+
+    def next_event(self, now: float) -> list[Output] | None:
+        """The outputs of the next whole frame received; ``None`` when there is none yet.
+
+        One frame per call, in the shape of h11's ``next_event``. A :class:`GameRequest`
+        is always the last output of its list: the host answers it before pulling again,
+        so the answer is scrambled with the key the client holds and a ``BP_PING`` later
+        in the same read re-keys only after it. Never raises.
+        """
+        if self.closed:
+            return None
         out: list[Output] = []
         try:
-            self._decoder.feed(data)
-            while not self.closed:
-                try:
-                    frame = self._decoder.next_frame()
-                except FrameError as error:
-                    out.append(Log("warn", "bad_frame", {"error": str(error), "mode": self.mode.value}))
-                    self._disconnect(out, "bad frame")
-                    break
-                if frame is None:
-                    break
-                before = len(out)
-                self._frame(out, frame, now)
-                if any(isinstance(output, GameRequest) for output in out[before:]):
-                    # Stop here: the host must answer this request before a later frame
-                    # (a BP_PING) re-keys the opcode scrambler; it calls again for the rest.
-                    break
+            try:
+                frame = self._decoder.next_frame()
+            except FrameError as error:
+                out.append(Log("warn", "bad_frame", {"error": str(error), "mode": self.mode.value}))
+                self._disconnect(out, "bad frame")
+                return out
+            if frame is None:
+                return None
+            self._frame(out, frame, now)
         except Exception as error:  # noqa: BLE001 - a bug of ours must not take the server down
             self._internal_error(out, "receive", error)
         return out
 
-    @property
-    def has_buffered_input(self) -> bool:
-        """Bytes are waiting: call :meth:`receive` with ``b""`` after performing the outputs."""
-        return not self.closed and self._decoder.buffered > 0
+    def receive(self, data: bytes, now: float) -> list[Output]:
+        """:meth:`receive_data`, then every event at once: for hosts that answer no game
+        request in between (tests and tools). Never raises."""
+        self.receive_data(data, now)
+        out: list[Output] = []
+        while (event := self.next_event(now)) is not None:
+            out.extend(event)
+        return out
 
     def login_verified(self, verdict: Verdict, now: float, *, account_in_use: bool = False) -> list[Output]:
         """The store's answer to :class:`VerifyLogin`.
@@ -452,13 +461,13 @@ class ServerConnection:
         self._disconnect(out, "internal error")
 
 
-_LOGIN_HANDLERS: dict[str, Callable[[ServerConnection, list[Output], Message], None]] = {
-    "AP_LOGIN": ServerConnection._on_login,
-    "AP_REQ_GAME": ServerConnection._on_req_game,
-    "AP_REQ_ADMIN": ServerConnection._on_req_admin,
-    "AP_REQ_MENU": ServerConnection._on_req_menu,
-    "AP_PING": ServerConnection._on_ping,
-    "AP_RESYNC": ServerConnection._on_resync,
-    "AP_REGISTER": ServerConnection._on_text_note,
-    "AP_ADMINNOTE": ServerConnection._on_text_note,
+_LOGIN_HANDLERS: dict[str, Callable[[ConnectionMachine, list[Output], Message], None]] = {
+    "AP_LOGIN": ConnectionMachine._on_login,
+    "AP_REQ_GAME": ConnectionMachine._on_req_game,
+    "AP_REQ_ADMIN": ConnectionMachine._on_req_admin,
+    "AP_REQ_MENU": ConnectionMachine._on_req_menu,
+    "AP_PING": ConnectionMachine._on_ping,
+    "AP_RESYNC": ConnectionMachine._on_resync,
+    "AP_REGISTER": ConnectionMachine._on_text_note,
+    "AP_ADMINNOTE": ConnectionMachine._on_text_note,
 }

@@ -1,6 +1,6 @@
 """Sans-IO login: the server side of a connection up to (and around) game mode."""
 
-from emulator.login.events import (
+from emulator.connection.events import (
     Disconnect,
     EnterGame,
     GameRequest,
@@ -13,7 +13,7 @@ from emulator.login.events import (
     Verdict,
     VerifyLogin,
 )
-from emulator.login.session import ServerConnection, State
+from emulator.connection.machine import ConnectionMachine, State
 
 __all__ = [
     "Disconnect",
@@ -25,7 +25,7 @@ __all__ = [
     "Output",
     "Refusal",
     "Send",
-    "ServerConnection",
+    "ConnectionMachine",
     "State",
     "Verdict",
     "VerifyLogin",

@@ -1,4 +1,5 @@
-"""The ``m59emu`` operator command."""
+"""The ``m59emu`` command: its argument parser and dispatcher, and the ``capture`` and ``protocol``
+subcommands."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from emulator.account_cli import add_account_commands
 from emulator.capture import CaptureError, decode_capture, read_capture
-from emulator.character_cli import add_character_commands
+from emulator.cli.accounts import add_account_commands
+from emulator.cli.characters import add_character_commands
 from emulator.wire.codec import plain
+
+if TYPE_CHECKING:
+    from emulator.resources import ResourceTable
+    from protocol_specs.registry import Gap
 
 REDACTED = "<redacted>"
 
@@ -62,7 +67,7 @@ def _protocol_messages(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sorted_gaps():
+def _sorted_gaps() -> list[Gap]:
     import protocol_specs
 
     return sorted(protocol_specs.all_gaps(), key=lambda g: (g.mode.value, g.direction.value, g.opcode))
@@ -103,7 +108,7 @@ def _add_resources_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _resources_for(capture_path: Path, explicit: Path | None):
+def _resources_for(capture_path: Path, explicit: Path | None) -> ResourceTable | None:
     from emulator.resources import load_resources
 
     if explicit is not None:
@@ -177,6 +182,3 @@ def _format_value(key: str, value: Any) -> str:
         return value.hex()
     return str(value)
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 import peewee
 
-from emulator.operator_cli import add_database_option, CommandError, print_usage, run_on_database
+from emulator.cli.database import add_database_option, CommandError, print_usage, run_on_database
 from emulator.store import accounts
 
 PROG = "m59emu account"

@@ -11,7 +11,7 @@ from typing import Any
 
 import peewee
 
-from emulator.operator_cli import add_database_option, print_usage, run_on_database
+from emulator.cli.database import add_database_option, print_usage, run_on_database
 from emulator.store import accounts, characters
 
 PROG = "m59emu character"

@@ -1,0 +1,114 @@
+"""What every game system shares: the world, the content, resources, the store, the
+clock, and the sessions with their queued output."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import attrs
+from twisted.internet import defer
+from twisted.internet.interfaces import IReactorTime
+from twisted.logger import Logger
+from twisted.python.failure import Failure
+
+from emulator.content.model import WorldDefinition
+from emulator.game.ports import Account, ClientLink
+from emulator.game.resources import ServerResources
+from emulator.game.session import GameSession
+from emulator.store.characters import CharacterRecord, CharacterState
+from emulator.world.world import World
+
+log = Logger(namespace="m59emu.game")
+
+
+class CharacterStore(Protocol):
+    """The store calls the game makes; each returns a Deferred and runs off the reactor."""
+
+    def list_characters(self, account_id: int) -> defer.Deferred[list[CharacterRecord]]: ...
+
+    def get_character(self, character_id: int) -> defer.Deferred[CharacterRecord | None]: ...
+
+    def customise_character(self, character_id: int, account_id: int, name: str, description: str, gender: int,
+                            attributes: dict[str, int], reserved: tuple[str, ...]) -> defer.Deferred[CharacterRecord]: ...
+
+    def delete_character(self, character_id: int, account_id: int) -> defer.Deferred[bool]: ...
+
+    def save_characters(self, states: list[CharacterState]) -> defer.Deferred[None]: ...
+
+    def save_world_state(self, snapshot: dict[str, Any]) -> defer.Deferred[None]: ...
+
+
+@attrs.frozen
+class GameConfig:
+    tick_seconds: float = 1.0
+    autosave_seconds: float = 60.0
+    motd: str = ""
+    ads: tuple[tuple[str, str], ...] = ()
+
+
+class GameContext:
+    def __init__(
+        self,
+        world: World,
+        definition: WorldDefinition,
+        resources: ServerResources,
+        store: CharacterStore,
+        clock: IReactorTime,
+        config: GameConfig,
+        security_of: Callable[[str], int],
+    ) -> None:
+        self.world = world
+        self.definition = definition
+        self.resources = resources
+        self.store = store
+        self.clock = clock
+        self.config = config
+        self.security_of = security_of  # room key -> the value the client checks its .roo against
+        self.sessions: dict[ClientLink, GameSession] = {}
+        self.in_world: dict[int, GameSession] = {}  # by player id; each has an avatar
+        # Names a player may not take: everything the world already names.
+        self.reserved_names = tuple(kind.name for kind in definition.kinds.values())
+        self._waiting: list[GameSession] = []  # sessions with output, in the order it came
+
+    def now(self) -> float:
+        return self.clock.seconds()
+
+    @property
+    def motd(self) -> str:
+        return self.config.motd or self.definition.motd
+
+    # ------------------------------------------------------------------ sessions
+
+    def open_session(self, link: ClientLink, account: Account) -> GameSession:
+        session = GameSession(link, account, on_output=self._has_output)
+        self.sessions[link] = session
+        return session
+
+    def is_current(self, session: GameSession) -> bool:
+        """False once the connection left game mode (a store answer may come after)."""
+        return self.sessions.get(session.link) is session
+
+    def _has_output(self, session: GameSession) -> None:
+        self._waiting.append(session)
+
+    def hang_up(self, session: GameSession, reason: str) -> None:
+        """Close the connection after the messages queued for it."""
+        if session.outbox:
+            session.link.deliver(session.take_outbox())
+        session.link.close(reason)
+
+    def flush(self) -> None:
+        """Hand every queued message to its connection."""
+        waiting, self._waiting = self._waiting, []
+        for session in waiting:
+            if session.outbox:
+                session.link.deliver(session.take_outbox())
+
+    # ------------------------------------------------------------------ store
+
+    def save_characters(self, states: list[CharacterState], why: str) -> None:
+        def failed(failure: Failure) -> None:
+            log.failure("saving characters on {why} failed", failure, why=why)
+
+        self.store.save_characters(states).addErrback(failed)

@@ -1,0 +1,72 @@
+"""How a room and what is in it look to a player: the fields of BP_PLAYER,
+BP_ROOM_CONTENTS, object blocks and the players list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.game import views
+from emulator.game.context import GameContext
+from emulator.game.session import Avatar, GameSession
+from emulator.world.objects import Thing
+
+SUN_X = 2860  # BP_LIGHT_SHADING's fixed sun direction
+SUN_Y = 0
+
+
+def appearance(ctx: GameContext, thing: Thing) -> tuple[int, int, int]:
+    """Icon, name and flags resources of anything in a room."""
+    session = ctx.in_world.get(thing.object_id)
+    if session is not None and session.avatar is not None:
+        return ctx.resources.id(ctx.definition.player_icon), session.avatar.name_resource, views.OF_PLAYER
+    kind = ctx.definition.kinds[thing.kind or ""]
+    return ctx.resources.id(kind.icon), ctx.resources.id(kind.name), kind.flags
+
+
+def room_object(ctx: GameContext, thing: Thing) -> dict[str, Any]:
+    icon, name, flags = appearance(ctx, thing)
+    return views.room_object_block(thing.object_id, icon, name, flags, thing.y, thing.x, thing.angle)
+
+
+def player_entry(avatar: Avatar) -> dict[str, Any]:
+    """One line of the players list (BP_PLAYERS, BP_PLAYER_ADD)."""
+    return {"id": avatar.player_id, "name_res": avatar.name_resource, "name": avatar.name, "flags": views.OF_PLAYER}
+
+
+def send_players(ctx: GameContext, session: GameSession) -> None:
+    avatars = [other.avatar for other in ctx.in_world.values() if other.avatar is not None]
+    session.send("BP_PLAYERS", players=[player_entry(avatar) for avatar in avatars])
+
+
+def send_room_contents(ctx: GameContext, session: GameSession, avatar: Avatar) -> None:
+    room = ctx.world.player(avatar.player_id).room
+    objects = [room_object(ctx, thing) for thing in ctx.world.room_objects(room)]
+    session.send("BP_ROOM_CONTENTS", room_id=ctx.world.room_id(room), objects=objects)
+
+
+def send_room(ctx: GameContext, session: GameSession, avatar: Avatar) -> None:
+    """BP_PLAYER, lighting, BP_ROOM_CONTENTS and music: a fresh room for the player."""
+    player = ctx.world.player(avatar.player_id)
+    room = ctx.definition.rooms[player.room]
+    resources = ctx.resources
+    session.send(
+        "BP_PLAYER",
+        id=player.object_id,
+        icon=resources.id(ctx.definition.player_icon),
+        name=avatar.name_resource,
+        room_id=ctx.world.room_id(player.room),
+        room_file=resources.id(room.roo_file),
+        room_name=resources.id(room.name),
+        room_security=ctx.security_of(player.room),
+        ambient_light=room.ambient_light,
+        player_light=room.player_light,
+        background=resources.id(room.background),
+        wading_sound=0,
+        room_flags=0,
+        depth1=0,
+        depth2=0,
+        depth3=0,
+    )
+    session.send("BP_LIGHT_SHADING", intensity=0, sun_x=SUN_X, sun_y=SUN_Y)
+    send_room_contents(ctx, session, avatar)
+    session.send("BP_PLAY_MUSIC", music=resources.id(room.music))

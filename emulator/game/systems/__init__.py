@@ -1,0 +1,16 @@
+"""The game systems, one module each; :data:`ALL_SYSTEMS` is what the hub serves."""
+
+from __future__ import annotations
+
+from emulator.game.requests import System
+from emulator.game.systems import character_sheet, inventory, looking, movement, presence, selection, speech
+
+ALL_SYSTEMS: tuple[System, ...] = (
+    selection.SYSTEM,
+    presence.SYSTEM,
+    movement.SYSTEM,
+    speech.SYSTEM,
+    looking.SYSTEM,
+    character_sheet.SYSTEM,
+    inventory.SYSTEM,
+)

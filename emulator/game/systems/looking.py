@@ -1,0 +1,47 @@
+"""Looking at things and asking again for the room, its contents and the players list."""
+
+from __future__ import annotations
+
+from emulator.game import room_view, views
+from emulator.game.context import GameContext
+from emulator.game.requests import Fields, System
+from emulator.game.session import Avatar, GameSession
+from protocol_specs.opcodes import UC
+
+
+def look(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
+    target_id = fields["object"]["id"]
+    thing = ctx.world.object(target_id)
+    if thing is None:
+        return
+    icon, name, flags = room_view.appearance(ctx, thing)
+    block = views.object_block(thing.object_id, icon, name, flags)
+    looked_at = ctx.in_world.get(target_id)
+    if looked_at is not None and looked_at.avatar is not None:
+        text = f"{looked_at.avatar.name} is an adventurer of Meridian."
+        session.send("BP_USERCOMMAND", command=UC.UC_LOOK_PLAYER, args={
+            "object": block, "flags": 0, "description": views.text_message(ctx.resources, text), "extra": "", "url": "",
+        })
+    else:
+        description = views.text_message(ctx.resources, ctx.definition.kinds[thing.kind or ""].description)
+        session.send("BP_LOOK", object=block, flags=0, description=description, inscription=None)
+
+
+def room_contents(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
+    room_view.send_room_contents(ctx, session, avatar)
+
+
+def player(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
+    room_view.send_room(ctx, session, avatar)
+
+
+def players(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
+    room_view.send_players(ctx, session)
+
+
+SYSTEM = System("looking", in_world={
+    "BP_REQ_LOOK": look,
+    "BP_SEND_ROOM_CONTENTS": room_contents,
+    "BP_SEND_PLAYER": player,
+    "BP_SEND_PLAYERS": players,
+})

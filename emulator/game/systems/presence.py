@@ -1,0 +1,82 @@
+"""A character entering the world (the entry burst) and leaving it (logoff, quit, a
+dropped connection)."""
+
+from __future__ import annotations
+
+from emulator.game import room_view, texts, views
+from emulator.game.context import GameContext
+from emulator.game.render import render
+from emulator.game.requests import Fields, System
+from emulator.game.session import Avatar, GameSession, Phase
+from emulator.game.systems.character_sheet import send_condition
+from emulator.store.characters import CharacterRecord, CharacterState
+from emulator.world.events import Position
+from emulator.world.objects import Stats
+from protocol_specs.opcodes import UC
+
+
+def enter_world(ctx: GameContext, session: GameSession, record: CharacterRecord) -> None:
+    placement = None
+    if record.room is not None and record.room in ctx.definition.rooms:
+        placement = Position(record.room, record.y, record.x, record.angle)
+    stats = Stats(
+        health=record.health, max_health=record.max_health, mana=record.mana, max_mana=record.max_mana,
+        vigor=record.vigor, might=record.might, intellect=record.intellect, stamina=record.stamina,
+        agility=record.agility, mysticism=record.mysticism, aim=record.aim, karma=record.karma,
+    )
+    player_id, events = ctx.world.add_player(record.id, record.name, placement, stats, ctx.now())
+    avatar = Avatar(player_id, record.id, record.name, ctx.resources.add_name(record.name))
+    session.avatar = avatar
+    session.phase = Phase.IN_WORLD
+    ctx.in_world[player_id] = session
+    session.link.character_entered()
+    # A new dynamic name: every client learns its text before anything shows it.
+    for other in ctx.sessions.values():
+        other.send("BP_CHANGE_RESOURCE", resource=avatar.name_resource, text=avatar.name)
+    render(ctx, events)
+    send_entry_burst(ctx, session, avatar)
+
+
+def send_entry_burst(ctx: GameContext, session: GameSession, avatar: Avatar) -> None:
+    """What the stock client needs to show a playable room, in the order it expects."""
+    resources = ctx.resources
+    session.send("BP_LOAD_MODULE", module=resources.id(texts.UI_MODULE))
+    if ctx.motd:
+        session.send("BP_MESSAGE", **views.text_message(resources, ctx.motd))
+    room_view.send_players(ctx, session)
+    room_view.send_room(ctx, session, avatar)
+    session.send("BP_USERCOMMAND", command=UC.UC_SPELL_SCHOOLS,
+                 args={"schools": [resources.id(name) for name in texts.SPELL_SCHOOLS]})
+    session.send("BP_LOAD_MODULE", module=resources.id(texts.MAIL_MODULE))
+    send_condition(ctx, session, avatar)
+
+
+def character_state(ctx: GameContext, avatar: Avatar) -> CharacterState:
+    """What is saved of a character in the world."""
+    player = ctx.world.player(avatar.player_id)
+    return CharacterState(avatar.character_id, player.room, player.y, player.x, player.angle,
+                          player.stats.health, player.stats.mana, player.stats.vigor)
+
+
+def leave_world(ctx: GameContext, session: GameSession) -> CharacterState | None:
+    """Take the session's character out of the world; what to save of it, if it was in."""
+    avatar = session.avatar
+    session.phase = Phase.GONE
+    if avatar is None:
+        return None
+    state = character_state(ctx, avatar)
+    events = ctx.world.remove_player(avatar.player_id, ctx.now())
+    del ctx.in_world[avatar.player_id]
+    session.avatar = None
+    render(ctx, events)
+    return state
+
+
+def logoff(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
+    state = leave_world(ctx, session)
+    if state is not None:
+        ctx.save_characters([state], "logoff")
+    ctx.hang_up(session, "logoff")
+
+
+SYSTEM = System("presence", in_world={"BP_LOGOFF": logoff})

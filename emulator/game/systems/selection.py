@@ -1,0 +1,140 @@
+"""The character selection screen: the list, choosing, deleting, and the creation
+wizard of a first-time character."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twisted.logger import Logger
+from twisted.python.failure import Failure
+
+from emulator.game import views
+from emulator.game.context import GameContext
+from emulator.game.requests import Fields, System
+from emulator.game.session import GameSession, Phase
+from emulator.game.systems.presence import enter_world
+from emulator.store.accounts import StoreError
+from emulator.store.characters import ATTRIBUTES, CharacterRecord
+from protocol_specs.opcodes import SystemCommand
+
+log = Logger(namespace="m59emu.game")
+
+_NO_FACE_PARTS: dict[str, Any] = {"hair": [], "head": 0, "eyes": [], "noses": [], "mouths": []}
+FIRST_TIME = 1  # BP_CHARACTERS flag: the client runs the creation wizard for this one
+
+
+def send_characters(ctx: GameContext, session: GameSession, fields: Fields) -> None:
+    def listed(characters: list[CharacterRecord]) -> None:
+        if not ctx.is_current(session):
+            return
+        session.send(
+            "BP_CHARACTERS",
+            characters=[{"id": c.id, "name": c.name, "flags": FIRST_TIME if c.first_time else 0} for c in characters],
+            motd=ctx.motd,
+            ads=[{"image": image, "url": url} for image, url in ctx.config.ads],
+        )
+        ctx.flush()
+
+    deferred = ctx.store.list_characters(session.account.id)
+    deferred.addCallbacks(listed, _store_failed, errbackArgs=(session, "list"))
+    deferred.addErrback(_bug, "listing characters")
+
+
+def use_character(ctx: GameContext, session: GameSession, fields: Fields) -> None:
+    if session.phase is not Phase.CHOOSING:
+        return
+    session.phase = Phase.ENTERING
+    character_id = fields["character_id"]
+
+    def found(record: CharacterRecord | None) -> None:
+        if not ctx.is_current(session):
+            return
+        account = session.account
+        if record is None or record.account_id != account.id or record.first_time:
+            log.warn("{account} asked for character {character} it cannot use", account=account.name,
+                     character=character_id)
+            session.phase = Phase.CHOOSING
+            return
+        if any(other.avatar.character_id == record.id for other in ctx.in_world.values() if other.avatar):
+            log.warn("character {character} is already in the world", character=record.name)
+            session.phase = Phase.CHOOSING
+            return
+        enter_world(ctx, session, record)
+        ctx.flush()
+
+    deferred = ctx.store.get_character(character_id)
+    deferred.addCallbacks(found, _store_failed, errbackArgs=(session, "use"))
+    deferred.addErrback(_bug, "entering the world")
+
+
+def delete_character(ctx: GameContext, session: GameSession, fields: Fields) -> None:
+    """An m59emu extension (BP_DELETE_CHARACTER); the list is sent again after."""
+    if session.phase is not Phase.CHOOSING:
+        return
+
+    def deleted(done: bool) -> None:
+        if ctx.is_current(session):
+            send_characters(ctx, session, {})
+
+    deferred = ctx.store.delete_character(fields["character_id"], session.account.id)
+    deferred.addCallbacks(deleted, _store_failed, errbackArgs=(session, "delete"))
+    deferred.addErrback(_bug, "deleting a character")
+
+
+def system_command(ctx: GameContext, session: GameSession, fields: Fields) -> None:
+    command, args = fields["command"], fields["args"]
+    if command == SystemCommand.BP_SEND_CHARINFO:  # the creation wizard's choices
+        session.send("BP_CHARINFO", hair_translations=[], face_translations=[],
+                     faces=[_NO_FACE_PARTS, _NO_FACE_PARTS], spells=[], skills=[])
+    elif command == SystemCommand.BP_NEW_CHARINFO:  # the finished wizard
+        _customise(ctx, session, args)
+
+
+def _customise(ctx: GameContext, session: GameSession, args: Fields) -> None:
+    attributes = [value["id"] if isinstance(value, dict) else value for value in args["stats"]]
+    if len(attributes) != len(ATTRIBUTES):
+        session.send("BP_CHARINFO_NOT_OK")
+        return
+    account = session.account
+    deferred = ctx.store.customise_character(
+        args["character"]["id"], account.id, args["name"], args["description"], args["gender"],
+        dict(zip(ATTRIBUTES, attributes)), ctx.reserved_names,
+    )
+
+    def made(record: CharacterRecord) -> None:
+        session.send("BP_CHARINFO_OK", character=record.id)
+        ctx.flush()
+
+    def refused(failure: Failure) -> None:
+        if failure.check(StoreError):
+            reason = str(failure.value)
+            log.info("character creation refused for {account}: {reason}", account=account.name, reason=reason)
+            # BP_CHARINFO_NOT_OK carries no reason; the text says which rule the name broke.
+            session.send("BP_MESSAGE", **views.text_message(ctx.resources, f"That character cannot be made: {reason}"))
+        else:
+            log.failure("character creation failed", failure)
+        session.send("BP_CHARINFO_NOT_OK")
+        ctx.flush()
+
+    deferred.addCallbacks(made, refused)
+
+
+def _store_failed(failure: Failure, session: GameSession, what: str) -> None:
+    log.failure("store call {what} failed for {account}", failure, what=what, account=session.account.name)
+    if session.phase is Phase.ENTERING:
+        session.phase = Phase.CHOOSING
+
+
+def _bug(failure: Failure, what: str) -> None:
+    log.failure("{what} failed", failure, what=what)
+
+
+SYSTEM = System(
+    "selection",
+    selection={
+        "BP_SEND_CHARACTERS": send_characters,
+        "BP_USE_CHARACTER": use_character,
+        "BP_DELETE_CHARACTER": delete_character,
+        "BP_SYSTEM": system_command,
+    },
+)
