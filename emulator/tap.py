@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
+from typing import Protocol as TypingProtocol
 
 import attrs
 import peewee
 from twisted.application import strports
-from twisted.application.service import IService, MultiService, Service
+from twisted.application.service import IServiceCollection, MultiService, Service
 from twisted.python import usage
 
 from emulator.config import (
@@ -29,8 +30,9 @@ from emulator.config import (
 from emulator.content.loader import ContentError
 from emulator.game import texts
 from emulator.game.service import GameService, prepare_world
+from emulator.game.storage import StoreCalls
 from emulator.net.protocol import LoginVerifier, M59Factory
-from emulator.store.accounts import StoreError
+from emulator.store.accounts import LoginVerdict, StoreError
 from emulator.world.roofile import RoomFileError
 from emulator.world.world import WorldError
 
@@ -72,7 +74,15 @@ class SessionCloser(Service):
         return super().stopService()
 
 
-def makeService(options: Options, reactor=None, store: IService | None = None) -> MultiService:
+class ServerStore(StoreCalls, LoginVerifier[LoginVerdict], TypingProtocol):
+    """What the server needs of its store: a service that runs store calls and checks logins."""
+
+    def setName(self, name: str) -> None: ...
+
+    def setServiceParent(self, parent: IServiceCollection) -> None: ...
+
+
+def makeService(options: Options, reactor: Any = None, store: ServerStore | None = None) -> MultiService:
     """Build the service tree. ``reactor`` and ``store`` are injectable for tests.
 
     The content, room files and resource ids are read here, before the reactor runs;
@@ -105,8 +115,7 @@ def makeService(options: Options, reactor=None, store: IService | None = None) -
     store.setName("store")
     store.setServiceParent(top)
     game.setServiceParent(top)
-    verifier: LoginVerifier = store  # type: ignore[assignment]
-    factory = M59Factory(config, verifier, reactor, game=game.hub, game_resources=prepared.resources.table)
+    factory = M59Factory(config, store, reactor, game=game.hub, game_resources=prepared.resources.table)
     SessionCloser(factory).setServiceParent(top)
     listener = strports.service(config.listen, factory, reactor=reactor)
     listener.setName("listener")

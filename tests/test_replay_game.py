@@ -3,23 +3,23 @@
 Requests are taken from the captures of the original server, with the original's
 object ids swapped for ours (character, room, self, the thing looked at). The server
 records the session (``[world] record_sessions``); that recording must decode exactly
-with the capture decoder, and the kinds of reply must be the original's.
+with the capture decoder, and the kinds of reply must be the original's. The server
+runs in memory (real protocol, game and store; no sockets), so every reply is read as
+soon as its request is sent, with no waiting.
 """
 
 from __future__ import annotations
 
-import time
-
 import pytest
+from twisted.logger import LogLevel, globalLogPublisher
 
 from emulator.capture import decode_capture, read_capture
 from emulator.resources import load_resources
+from emulator.testing.memory_server import MemoryServer
 from protocol_specs.registry import C2S, GAME, S2C
 from tests.conftest import CAPTURES
-from tests.live_server import LiveServer, run_cli
 
 GAME_CAPTURES = ["login_to_game.jsonl", "walk_and_say.jsonl", "shop_buy_list.jsonl", "stats_and_spells.jsonl", "harness_cli_smoke.jsonl"]
-CONFIG = '[world]\nrecord_sessions = true\nrecordings_dir = "var/captures"\n'
 
 
 def original_requests(name: str, resources) -> list:
@@ -46,20 +46,30 @@ def remap(value, ids: dict[int, int]):
 
 @pytest.fixture
 def server(tmp_path, captures_dir):
-    url = f"sqlite:///{tmp_path / 'world.db'}"
-    run_cli("account", "create", "wire1", "--database", url, stdin="wirepass1\n")
-    run_cli("character", "create", "wire1", "Wireling", "--database", url)
-    live = LiveServer(tmp_path, url, CONFIG)
-    yield live
-    assert live.stop() in (0, -15), live.log()
-    assert "Traceback" not in live.log(), live.log()
+    """The whole server in memory, so each reply is there as soon as the request is sent."""
+    failures: list[dict] = []
+
+    def observe(event: dict) -> None:
+        if event.get("log_failure") is not None or event.get("log_level") in (LogLevel.error, LogLevel.critical):
+            failures.append(event)
+
+    globalLogPublisher.addObserver(observe)
+    try:
+        server = MemoryServer(tmp_path, f'record_sessions = true\nrecordings_dir = "{tmp_path / "captures"}"\n')
+        server.create_account("wire1", "wirepass1")
+        server.create_character("wire1", "Wireling")
+        yield server
+        server.stop()
+    finally:
+        globalLogPublisher.removeObserver(observe)
+    assert failures == []
 
 
 @pytest.mark.parametrize("name", GAME_CAPTURES)
 def test_replayed_client_side_gets_well_formed_answers(name, server, capture_resources):
     requests = original_requests(name, capture_resources)
     theirs = original_ids(name, capture_resources)
-    client = server.connect(resources=server.client_resources())
+    client = server.connect()
     client.login_to_game("wire1", "wirepass1")
     ids: dict[int, int] = {}
     answered: dict[str, set[str]] = {}
@@ -71,9 +81,9 @@ def test_replayed_client_side_gets_well_formed_answers(name, server, capture_res
             fields["character_id"] = ours
         fields = remap(fields, ids)
         before = len(client.received)
-        client.request(message.name, **fields)
+        replies = client.request(message.name, **fields)
         if message.name == "BP_USE_CHARACTER":
-            burst = client.expect("BP_PLAYER", "BP_ROOM_CONTENTS")
+            burst = client.expect_in(replies, "BP_PLAYER", "BP_ROOM_CONTENTS")
             player = next(m for m in burst if m.name == "BP_PLAYER")
             contents = next(m for m in reversed(burst) if m.name == "BP_ROOM_CONTENTS")
             others = [o["id"] for o in contents["objects"] if o["id"] != player["id"]]
@@ -84,17 +94,15 @@ def test_replayed_client_side_gets_well_formed_answers(name, server, capture_res
                     if ref not in ids and others:
                         ids[ref] = others[0]
         elif message.name == "BP_REQ_QUIT":
-            client.expect("BP_QUIT", "AP_GETCHOICE", "AP_CREDITS")
-        else:
-            client.quiet_for(0.15)
+            client.expect_in(replies, "BP_QUIT", "AP_GETCHOICE", "AP_CREDITS")
+        server.advance(0.25)  # the client's own pace; the world ticks on
         answered.setdefault(message.name, set()).update(m.name for m in client.received[before:])
     client.close()
-    time.sleep(0.3)
 
     _assert_replies_like_the_original(name, answered, capture_resources)
-    # The largest recording is our client's (the server's start-up probe makes an empty one).
-    recording = max((server.workdir / "var" / "captures").glob("*.jsonl"), key=lambda path: path.stat().st_size)
-    ours = load_resources(server.workdir / "var" / "rsc" / "m59emu.rsc")
+    # The largest recording is our client's.
+    recording = max((server.workdir / "captures").glob("*.jsonl"), key=lambda path: path.stat().st_size)
+    ours = load_resources(server.game.prepared.rsc_path)
     decoded = list(decode_capture(read_capture(recording), ours))
     problems = [(item.direction.value, item.mode.value, str(item.error)) for item in decoded if item.error]
     assert problems == []

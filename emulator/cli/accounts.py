@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 import peewee
 
-from emulator.cli.database import add_database_option, CommandError, print_usage, run_on_database
+from emulator.cli.database import add_database_option, CommandError, DatabaseCommand, print_usage, run_on_database
 from emulator.store import accounts
 
 PROG = "m59emu account"
@@ -25,7 +25,7 @@ def add_account_commands(subparsers: Any) -> argparse.ArgumentParser:
     account = subparsers.add_parser("account", help="create, list, ban and delete accounts")
     commands = account.add_subparsers(title="account commands")
 
-    def command(name: str, help_text: str, run: Any, *, needs_name: bool = True) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str, run: DatabaseCommand, *, needs_name: bool = True) -> argparse.ArgumentParser:
         parser = commands.add_parser(name, help=help_text)
         if needs_name:
             parser.add_argument("name", help="account name (case-insensitive)")
@@ -51,7 +51,7 @@ def add_account_commands(subparsers: Any) -> argparse.ArgumentParser:
     return account
 
 
-def _run(command: Any, args: argparse.Namespace) -> int:
+def _run(command: DatabaseCommand, args: argparse.Namespace) -> int:
     return run_on_database(PROG, command, args)
 
 

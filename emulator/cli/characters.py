@@ -7,11 +7,12 @@ it works beside a running server. Exit status: 0 done, 1 refused or failed, 2 us
 from __future__ import annotations
 
 import argparse
+import datetime
 from typing import Any
 
 import peewee
 
-from emulator.cli.database import add_database_option, print_usage, run_on_database
+from emulator.cli.database import add_database_option, DatabaseCommand, print_usage, run_on_database
 from emulator.store import accounts, characters
 
 PROG = "m59emu character"
@@ -21,7 +22,7 @@ def add_character_commands(subparsers: Any) -> argparse.ArgumentParser:
     character = subparsers.add_parser("character", help="create and list characters")
     commands = character.add_subparsers(title="character commands")
 
-    def command(name: str, help_text: str, run: Any) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str, run: DatabaseCommand) -> argparse.ArgumentParser:
         parser = commands.add_parser(name, help=help_text)
         parser.add_argument("account", help="account name (case-insensitive)")
         add_database_option(parser)
@@ -38,7 +39,7 @@ def add_character_commands(subparsers: Any) -> argparse.ArgumentParser:
     return character
 
 
-def _run(command: Any, args: argparse.Namespace) -> int:
+def _run(command: DatabaseCommand, args: argparse.Namespace) -> int:
     return run_on_database(PROG, command, args)
 
 
@@ -70,7 +71,7 @@ def _list(db: peewee.Database, args: argparse.Namespace) -> str:
     )
 
 
-def _when(moment: Any) -> str:
+def _when(moment: datetime.datetime | None) -> str:
     return "-" if moment is None else f"{moment:%Y-%m-%d %H:%M}"
 
 

@@ -1,4 +1,4 @@
-"""Sans-IO login: the server side of a connection up to (and around) game mode."""
+"""The sans-IO connection state machine: login mode, then the game-mode envelope."""
 
 from emulator.connection.events import (
     Disconnect,

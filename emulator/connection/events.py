@@ -1,6 +1,6 @@
 """What a :class:`~emulator.connection.machine.ConnectionMachine` asks its host to do.
 
-Every method of the session returns a list of these, in order. They are plain data:
+Every method of the machine returns a list of these, in order. They are plain data:
 the network adapter performs them, a test inspects them.
 """
 
@@ -57,7 +57,7 @@ class LeaveGame:
 
 @attrs.frozen
 class GameRequest:
-    """A decoded game-mode request for the world (next issue)."""
+    """A decoded game-mode request for the game; answer it before pulling the next event."""
 
     message: Message
 

@@ -34,7 +34,9 @@ class CharacterStore(Protocol):
 
     def delete_character(self, character_id: int, account_id: int) -> defer.Deferred[bool]: ...
 
-    def save_characters(self, states: list[CharacterState]) -> defer.Deferred[None]: ...
+    def save_characters(self, states: list[CharacterState]) -> defer.Deferred[list[int]]:
+        """Save in one transaction; the ids of characters deleted meanwhile (skipped)."""
+        ...
 
     def save_world_state(self, snapshot: dict[str, Any]) -> defer.Deferred[None]: ...
 
@@ -108,7 +110,11 @@ class GameContext:
     # ------------------------------------------------------------------ store
 
     def save_characters(self, states: list[CharacterState], why: str) -> None:
+        def saved(gone: list[int] | None) -> None:
+            if gone:
+                log.warn("characters {ids} were deleted while in the world; not saved on {why}", ids=gone, why=why)
+
         def failed(failure: Failure) -> None:
             log.failure("saving characters on {why} failed", failure, why=why)
 
-        self.store.save_characters(states).addErrback(failed)
+        self.store.save_characters(states).addCallbacks(saved, failed)

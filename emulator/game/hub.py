@@ -173,10 +173,11 @@ class GameHub:
         ctx = self.context
         record = SaveRecord(time.perf_counter())
         self.saves.append(record)
-        saving = defer.gatherResults(
-            [ctx.store.save_characters(self.online_states()), ctx.store.save_world_state(ctx.world.snapshot())],
-            consumeErrors=True,
-        )
+        writes: list[defer.Deferred[Any]] = [
+            ctx.store.save_characters(self.online_states()),
+            ctx.store.save_world_state(ctx.world.snapshot()),
+        ]
+        saving = defer.gatherResults(writes, consumeErrors=True)
 
         def failed(failure: Failure) -> None:
             log.failure("autosave failed", failure)

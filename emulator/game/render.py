@@ -55,13 +55,13 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             for session in _watchers(ctx, event.room, but=event.object_id):
                 session.send("BP_TURN", id=event.object_id, angle=event.angle)
         case PlayerMovedRoom():
-            session = ctx.in_world.get(event.player_id)
-            if session is not None and session.avatar is not None:
-                room_view.send_room(ctx, session, session.avatar)
+            traveller = ctx.in_world.get(event.player_id)
+            if traveller is not None and traveller.avatar is not None:
+                room_view.send_room(ctx, traveller, traveller.avatar)
         case MoveRefused():
-            session = ctx.in_world.get(event.player_id)
-            if session is not None:  # put the client back where the server has it
-                session.send("BP_MOVE", id=event.player_id, y=event.y, x=event.x, speed=0)
+            mover = ctx.in_world.get(event.player_id)
+            if mover is not None:  # put the client back where the server has it
+                mover.send("BP_MOVE", id=event.player_id, y=event.y, x=event.x, speed=0)
         case Said():
             _said(ctx, event)
         case SayRefused():

@@ -17,10 +17,9 @@ from emulator.content.loader import load_world
 from emulator.content.model import WorldDefinition
 from emulator.game.hub import GameConfig, GameHub
 from emulator.game.resources import ServerResources
-from emulator.game.storage import StoredCharacters
+from emulator.game.storage import StoreCalls, StoredCharacters
 from emulator.store import characters as stored
 from emulator.store.database import open_database
-from emulator.store.thread import StoreService
 from emulator.world.roofile import RoomGeometry, load_roo
 from emulator.world.world import World, WorldRules
 
@@ -75,7 +74,7 @@ class GameService(Service):
 
     name = "game"
 
-    def __init__(self, prepared: PreparedWorld, store: StoreService, reactor: IReactorTime, config: Config) -> None:
+    def __init__(self, prepared: PreparedWorld, store: StoreCalls, reactor: IReactorTime, config: Config) -> None:
         rules = WorldRules(tick_interval=config.world.tick_seconds)
         world = World(prepared.definition, prepared.geometry, seed=config.world.seed, rules=rules)
         if prepared.snapshot is not None:

@@ -1,21 +1,34 @@
-"""The game hub's store calls, run on the store's single thread (Deferreds back)."""
+"""The game's store calls, run where the database lives (Deferreds back)."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
+import peewee
 from twisted.internet import defer
 
 from emulator.store import characters
 from emulator.store.characters import CharacterRecord, CharacterState, NoSuchCharacter
-from emulator.store.thread import StoreService
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class StoreCalls(Protocol):
+    """Runs ``fn(db, ...)`` where the database lives (the store thread, or inline in tests)."""
+
+    def call(
+        self, fn: Callable[Concatenate[peewee.Database, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> defer.Deferred[T]: ...
 
 
 def _utc_now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-def _get_or_none(db, character_id: int) -> CharacterRecord | None:
+def _get_or_none(db: peewee.Database, character_id: int) -> CharacterRecord | None:
     try:
         return characters.get_character(db, character_id)
     except NoSuchCharacter:
@@ -23,9 +36,9 @@ def _get_or_none(db, character_id: int) -> CharacterRecord | None:
 
 
 class StoredCharacters:
-    """:class:`emulator.game.hub.CharacterStore` over a :class:`StoreService`."""
+    """:class:`emulator.game.context.CharacterStore` over the store's calls."""
 
-    def __init__(self, store: StoreService) -> None:
+    def __init__(self, store: StoreCalls) -> None:
         self.store = store
 
     def list_characters(self, account_id: int) -> defer.Deferred[list[CharacterRecord]]:
@@ -43,9 +56,9 @@ class StoredCharacters:
     def delete_character(self, character_id: int, account_id: int) -> defer.Deferred[bool]:
         return self.store.call(characters.delete_character, character_id, account_id)
 
-    def save_characters(self, states: list[CharacterState]) -> defer.Deferred[None]:
+    def save_characters(self, states: list[CharacterState]) -> defer.Deferred[list[int]]:
         if not states:
-            return defer.succeed(None)
+            return defer.succeed([])
         return self.store.call(characters.save_characters, states, _utc_now())
 
     def save_world_state(self, snapshot: dict) -> defer.Deferred[None]:

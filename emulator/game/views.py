@@ -10,8 +10,10 @@ from typing import Any
 
 from emulator.game import texts
 from emulator.game.resources import ServerResources
+from protocol_specs.opcodes import Animate
+from protocol_specs.server_messages import STAT_INT, STATS_NUMERIC
 
-_STILL = {"type": 1, "params": {"group": 1}}  # ANIMATE_NONE, first bitmap group
+_STILL = {"type": Animate.ANIMATE_NONE, "params": {"group": 1}}  # the first bitmap group
 _NO_LIGHT = {"flags": 0, "light": None}
 
 OF_PLAYER = 0x00000004
@@ -52,8 +54,8 @@ def numeric_stat(slot: int, name: int, value: int, low: int, high: int, current_
     return {
         "slot": slot,
         "name": name,
-        "type": 1,  # STATS_NUMERIC
-        "data": {"tag": 1, "value": {"value": value, "min": low, "max": high, "current_max": current_max}},
+        "type": STATS_NUMERIC,
+        "data": {"tag": STAT_INT, "value": {"value": value, "min": low, "max": high, "current_max": current_max}},
     }
 
 

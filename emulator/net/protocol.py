@@ -17,6 +17,7 @@ from __future__ import annotations
 import collections
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Generic, TypeVar
 from typing import Protocol as TypingProtocol
 
 import attrs
@@ -56,13 +57,16 @@ log = Logger(namespace="m59emu.net")
 _LEVELS = {"debug": LogLevel.debug, "info": LogLevel.info, "warn": LogLevel.warn, "error": LogLevel.error}
 
 
-class LoginVerifier(TypingProtocol):
+VerdictT = TypeVar("VerdictT", bound=Verdict)
+
+
+class LoginVerifier(TypingProtocol[VerdictT]):
     """The slice of ``emulator.store.thread.StoreService`` the login needs."""
 
-    def verify_login(self, name: str, digest: bytes, address: str) -> defer.Deferred[Verdict]: ...
+    def verify_login(self, name: str, digest: bytes, address: str) -> defer.Deferred[VerdictT]: ...
 
 
-def _address_host(address: IAddress) -> str:
+def _address_host(address: IAddress | None) -> str:
     return str(getattr(address, "host", address))
 
 
@@ -212,6 +216,7 @@ class M59Protocol(Protocol):
 
     def _finish(self) -> None:
         """Write what the call produced in one go; hang up after it if asked; re-arm the timer."""
+        assert self.transport is not None  # set by makeConnection before any call
         if self._outgoing and not self._lost:
             data = b"".join(self._outgoing)
             self.transport.write(data)
@@ -274,13 +279,13 @@ class M59Protocol(Protocol):
         self.perform(self.machine.tick(self.factory.reactor.seconds()))
 
 
-class M59Factory(Factory):
+class M59Factory(Factory, Generic[VerdictT]):
     protocol = M59Protocol  # for introspection; buildProtocol constructs it
 
     def __init__(
         self,
         config: Config,
-        store: LoginVerifier,
+        store: LoginVerifier[VerdictT],
         reactor: IReactorTime,
         seed_source: SeedSource = random_seed,
         epoch: EpochSource = lambda: 1,
@@ -307,7 +312,7 @@ class M59Factory(Factory):
 
     # -------------------------------------------------------------- connections
 
-    def buildProtocol(self, addr: IAddress) -> M59Protocol | None:
+    def buildProtocol(self, addr: IAddress | None) -> M59Protocol | None:
         host = _address_host(addr)
         refusal = self.limiter.refusal(host)
         if refusal is not None:
@@ -366,20 +371,21 @@ class M59Factory(Factory):
         )
         deferred.addErrback(lambda failure: log.failure("login verdict handling failed", failure))
 
-    def _verdict(self, verdict: Verdict, protocol: M59Protocol, account_key: str) -> None:
+    def _verdict(self, verdict: VerdictT, protocol: M59Protocol, account_key: str) -> None:
         now = self.reactor.seconds()
         if verdict.outcome == "bad_credentials":
             self.account_failures.charge(account_key, now)
             self.address_failures.charge(protocol.host, now)
         in_use = False
         if verdict.outcome == "ok" and not protocol.machine.closed:
-            other = self.online.get(verdict.account_id) if verdict.account_id is not None else None
-            if other is not None and other is not protocol:
+            account_id = verdict.account_id
+            other = self.online.get(account_id) if account_id is not None else None
+            if account_id is not None and other is not None and other is not protocol:
                 if self.config.login.account_in_use == "override":
                     log.info(
                         "account {account!r} logged in again: closing the old connection", account=verdict.account_name
                     )
-                    del self.online[verdict.account_id]
+                    del self.online[account_id]
                     other.kick("account logged in elsewhere")
                 else:
                     in_use = True

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import peewee
 from twisted.application.service import Service
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThreadPool
 from twisted.logger import Logger
+from twisted.python.failure import Failure
 from twisted.python.threadpool import ThreadPool
 
 from emulator import auth
@@ -22,6 +23,7 @@ from emulator.store import accounts
 from emulator.store.database import open_database, redact
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class StoreNotRunning(RuntimeError):
@@ -83,7 +85,9 @@ class StoreService(Service):
         closed.addErrback(lambda failure: self.log.failure("closing the store failed", failure))
         return closed
 
-    def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Deferred[T]:
+    def call(
+        self, fn: Callable[Concatenate[peewee.Database, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> Deferred[T]:
         """Run ``fn(db, *args, **kwargs)`` on the store thread."""
         if not self._accepting or self._pool is None:
             raise StoreNotRunning("the store service is not running")
@@ -127,7 +131,7 @@ class StoreService(Service):
         self.log.info("store open: {url}", url=redact(self._url))
         self.ready.callback(None)
 
-    def _open_failed(self, failure: Any) -> None:
+    def _open_failed(self, failure: Failure) -> None:
         self.log.failure("cannot open the store {url}", failure, url=redact(self._url))
         self.ready.errback(failure)
 

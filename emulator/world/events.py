@@ -1,4 +1,4 @@
-"""What the world reports; the game hub turns these into messages for the watchers.
+"""What the world reports; ``emulator/game/render.py`` turns these into messages for the watchers.
 
 Room events (entered, left, moved, turned) name the room; the watchers are the players in
 that room when the event is handled, minus the object itself (a mover's client moved it
@@ -105,7 +105,7 @@ class SayRefusal(str, Enum):
 
 @attrs.frozen
 class SayRefused:
-    """Nothing was said; the hub may tell the speaker why (or stay silent)."""
+    """Nothing was said; the speaker may be told why (or not)."""
 
     player_id: int
     reason: str  # a SayRefusal value
