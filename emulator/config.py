@@ -115,6 +115,9 @@ class LimitsConfig:
     failed_login_account_refill_seconds: float = attrs.field(default=60.0, validator=_positive)
     failed_logins_per_address: int = attrs.field(default=20, validator=_positive)
     failed_login_address_refill_seconds: float = attrs.field(default=15.0, validator=_positive)
+    #: Game output queued for one connection that is not reading, in bytes: past it,
+    #: position updates are coalesced, and a connection still over it is closed.
+    max_output_bytes: int = attrs.field(default=256 * 1024, validator=_positive)
 
 
 @attrs.frozen
@@ -138,6 +141,9 @@ class WorldConfig:
     rsc_dir: str = "var/rsc"
     tick_seconds: float = attrs.field(default=1.0, validator=_positive)
     autosave_seconds: float = attrs.field(default=60.0, validator=_positive)
+    #: What many players see (steps, speech, arrivals) leaves at most this often, in one
+    #: write per connection; a player's own replies leave at once. 0: every reactor turn.
+    broadcast_seconds: float = attrs.field(default=0.03, validator=_non_negative)
     seed: int = 0
     #: Write every connection to a capture file (passwords redacted) for bug reports.
     record_sessions: bool = False
@@ -149,6 +155,8 @@ class Config:
     listen: str = DEFAULT_LISTEN
     database: str = attrs.field(factory=default_database_url)
     data_dir: Path = DEFAULT_DATA_DIR
+    #: Events below this level are not logged: "debug", "info", "warn" or "error".
+    log_level: str = attrs.field(default="info", validator=attrs.validators.in_(("debug", "info", "warn", "error")))
     login: LoginConfig = attrs.field(factory=LoginConfig)
     security: SecurityConfig = attrs.field(factory=SecurityConfig)
     limits: LimitsConfig = attrs.field(factory=LimitsConfig)
@@ -164,7 +172,7 @@ _SECTIONS: dict[str, tuple[type, str]] = {
     "timeouts": (TimeoutsConfig, "timeouts"),
     "world": (WorldConfig, "world"),
 }
-_SERVER_KEYS = {"listen": "listen", "database": "database", "data": "data_dir"}
+_SERVER_KEYS = {"listen": "listen", "database": "database", "data": "data_dir", "log_level": "log_level"}
 
 
 def load_config(path: str | Path) -> Config:
@@ -201,7 +209,10 @@ def config_from_mapping(document: dict[str, Any], where: str = "<config>", base_
             raise ConfigError(f"{where}: unknown section [{section}]")
         cls, attribute = _SECTIONS[section]
         changes[attribute] = _build_section(cls, section, values, where)
-    return Config(**changes)
+    try:
+        return Config(**changes)
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from None
 
 
 def _build_section(cls: type, section: str, values: dict[str, Any], where: str) -> Any:

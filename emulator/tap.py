@@ -20,6 +20,7 @@ from twisted.application import strports
 from twisted.application.service import IServiceCollection, MultiService, Service
 from twisted.python import usage
 
+from emulator import logs
 from emulator.config import (
     DEFAULT_DATA_DIR,
     DEFAULT_LISTEN,
@@ -93,6 +94,7 @@ def makeService(options: Options, reactor: Any = None, store: ServerStore | None
 
         reactor = global_reactor
     config: Config = options.config
+    logs.set_level(config.log_level)
     try:
         prepared = prepare_world(config)
     except (ContentError, RoomFileError, StoreError, peewee.PeeweeException, OSError) as error:
@@ -115,7 +117,7 @@ def makeService(options: Options, reactor: Any = None, store: ServerStore | None
     store.setName("store")
     store.setServiceParent(top)
     game.setServiceParent(top)
-    factory = M59Factory(config, store, reactor, game=game.hub, game_resources=prepared.resources.table)
+    factory = M59Factory(config, store, reactor, game=game.hub)
     SessionCloser(factory).setServiceParent(top)
     listener = strports.service(config.listen, factory, reactor=reactor)
     listener.setName("listener")

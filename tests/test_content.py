@@ -253,7 +253,7 @@ def test_latin1_accents_are_fine(data: Path) -> None:
 
 def test_wrong_types_and_ranges(data: Path) -> None:
     room = data / "rooms/jasper_store.toml"
-    rows = replace_line(room, "rows = 24", "rows = 24.5")
+    rows = replace_line(room, "rows = 25", "rows = 25.5")
     light = replace_line(room, "ambient_light = 164", "ambient_light = 300")
     kinds = data / "objects/kinds.toml"
     wanders = replace_line(kinds, "wanders = true", "wanders = 1")
@@ -318,7 +318,7 @@ def test_many_errors_are_reported_together(data: Path) -> None:
 
 def test_broken_file_never_yields_a_partial_world(data: Path) -> None:
     # A single bad value in one room: nothing at all is returned.
-    replace_line(data / "rooms/lake_f8.toml", "rows = 48", 'rows = "48"')
+    replace_line(data / "rooms/lake_f8.toml", "rows = 49", 'rows = "49"')
     with pytest.raises(ContentError) as caught:
         load_world(data)
     assert len(caught.value.problems) == 1

@@ -49,7 +49,7 @@ class Store:
 
 
 class Link:
-    """A client link that collects what the hub sends and proves each message encodes with its schema."""
+    """A client link that collects what the hub sends and proves each message decodes with its schema."""
 
     def __init__(self, resources):
         self.resources = resources
@@ -57,9 +57,8 @@ class Link:
 
     def deliver(self, messages):
         codec = table(GAME, S2C)
-        for name, fields in messages:
-            payload = codec.encode(name, fields, resources=self.resources.table)
-            self.messages.append(codec.decode(payload, self.resources.table))
+        for message in messages:
+            self.messages.append(codec.decode(message.payload, self.resources.table))
 
     def character_entered(self):
         pass
@@ -75,13 +74,19 @@ def setup():
     definition = load_world(DEFAULT_DATA_DIR)
     resources = ServerResources(definition, in_memory_assigner())
     store = Store([record(1, 10, "Anna"), record(2, 20, "Boris")])
-    hub = GameHub(World(definition, seed=3), definition, resources, store, task.Clock(), GameConfig())
+    hub = GameHub(World(definition, seed=3), definition, resources, store, task.Clock(), GameConfig(broadcast_seconds=0))
     connections = {}
     for key, account, character in ((1, 10, 1), (2, 20, 2)):
         connections[key] = Link(resources)
         hub.enter_game(connections[key], Account(account, f"acct{account}", 0))
         hub.request(connections[key], Message("BP_USE_CHARACTER", {"character_id": character}))
+        end_of_turn(hub)
     return hub, connections, resources
+
+
+def end_of_turn(hub):
+    """What others see leaves at the end of the reactor turn."""
+    hub.context.clock.advance(0)
 
 
 def test_entry_burst_in_the_original_order():
@@ -116,6 +121,7 @@ def test_stats_groups_and_look_at_a_player():
 def test_speech_formats_for_speaker_and_listener():
     hub, connections, resources = setup()
     hub.request(connections[1], Message("BP_SAY_TO", {"say_type": 2, "text": "over here"}))
+    end_of_turn(hub)
     mine = connections[1].named("BP_SAID")[-1]["text"]
     theirs = connections[2].named("BP_SAID")[-1]["text"]
     assert resources.text(mine["format"]) == texts.SAY_SELF[2] and mine["params"] == ["over here"]
@@ -127,6 +133,7 @@ def test_leaving_saves_the_character_and_tells_the_others():
     hub, connections, resources = setup()
     anna_id = next(pid for pid, s in hub.in_world.items() if s.avatar.name == "Anna")
     hub.leave_game(connections[1])
+    end_of_turn(hub)
     assert [state.character_id for state in hub.store.saved] == [1]
     assert connections[2].named("BP_PLAYER_REMOVE")[-1]["id"] == anna_id
     assert connections[2].named("BP_REMOVE")[-1]["id"] == anna_id

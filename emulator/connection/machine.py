@@ -53,6 +53,7 @@ from emulator.wire.codec import Message, ResourceLookup, table
 from emulator.wire.crc import crc16
 from emulator.wire.errors import DecodeError, FrameError
 from emulator.wire.framing import Frame, FrameDecoder, encode_frame
+from emulator.wire.outgoing import Encoded, finish_game_frames
 from emulator.wire.security import (
     FALLBACK_REDBOOK,
     SEED_COUNT,
@@ -91,8 +92,11 @@ class ConnectionMachine:
         config: Config,
         seed_source: SeedSource = random_seed,
         epoch: EpochSource = lambda: 1,
+        *,
+        debug: bool = False,
     ) -> None:
         self.config = config
+        self._debug = debug  # debug records are built only when someone will read them
         self._seed_source = seed_source
         self._epoch = epoch
         self.state = State.AWAITING_LOGIN
@@ -196,21 +200,29 @@ class ConnectionMachine:
         self._disconnect(out, f"login refused: {refusal.value}")
         return out
 
-    def send_game(self, messages: Iterable[tuple[str, Mapping[str, Any]]], resources: ResourceLookup | None = None) -> list[Output]:
-        """Frames for game messages from the world (nothing once out of game mode).
+    def send_game(
+        self, messages: Iterable[Encoded | tuple[str, Mapping[str, Any]]], resources: ResourceLookup | None = None
+    ) -> list[Output]:
+        """Frames for game messages (nothing once out of game mode), in one :class:`Send`.
 
-        ``resources`` lets format-string messages be built (their parameters depend on
-        the resource texts).
+        Messages come encoded once for all their recipients (:class:`Encoded`), or as a
+        name and fields to encode here; ``resources`` lets format-string messages be built.
         """
         if self.state is not State.GAME:
             return []
-        out: list[Output] = []
         try:
-            for name, fields in messages:
-                self._send_fields(out, name, fields, resources)
+            codec = table(GAME, S2C)
+            payloads = [
+                message.payload if isinstance(message, Encoded)
+                else codec.encode(message[0], message[1], resources=resources)
+                for message in messages
+            ]
+            data = finish_game_frames(payloads, self._scrambler, self._epoch() & 0xFF)
         except Exception as error:  # noqa: BLE001 - a bug of ours must not take the server down
+            out: list[Output] = []
             self._internal_error(out, "send_game", error)
-        return out
+            return out
+        return [Send(data)] if data else []
 
     def character_selected(self, now: float) -> None:
         """The world accepted a character: the character-selection timer stops."""
@@ -270,16 +282,19 @@ class ConnectionMachine:
     def _login_frame(self, out: list[Output], frame: Frame, now: float) -> None:
         # The check field of c2s AP frames is not validated: the stock client sends garbage.
         if frame.seq != 0:
-            out.append(Log("debug", "login_frame_dropped", {"seq": frame.seq, "opcode": frame.opcode}))
+            if self._debug:
+                out.append(Log("debug", "login_frame_dropped", {"seq": frame.seq, "opcode": frame.opcode}))
             return
         message = self._decode(out, LOGIN, frame.payload)
         if message is None:
             return
         handler = _LOGIN_HANDLERS.get(message.name)
         if self.state is State.AWAITING_LOGIN and message.name != "AP_LOGIN":
-            out.append(Log("debug", "ignored_before_login", {"message": message.name}))
+            if self._debug:
+                out.append(Log("debug", "ignored_before_login", {"message": message.name}))
         elif self.state is State.VERIFYING:
-            out.append(Log("debug", "ignored_while_verifying", {"message": message.name}))
+            if self._debug:
+                out.append(Log("debug", "ignored_while_verifying", {"message": message.name}))
         elif handler is None:
             out.append(Log("info", "invalid_login_message", {"message": message.name}))
         else:
@@ -298,7 +313,8 @@ class ConnectionMachine:
             return
         epoch = self._epoch() & 0xFF
         if frame.seq != epoch:
-            out.append(Log("debug", "stale_epoch", {"seq": frame.seq, "epoch": epoch}))
+            if self._debug:
+                out.append(Log("debug", "stale_epoch", {"seq": frame.seq, "epoch": epoch}))
             return
         message = self._decode(out, GAME, frame.payload)
         if message is None:
@@ -311,7 +327,8 @@ class ConnectionMachine:
         elif name == "BP_RESYNC":
             out.append(Log("info", "resync_requested", {"mode": "game"}))
         else:
-            out.append(Log("debug", "game_request", {"message": name}))
+            if self._debug:
+                out.append(Log("debug", "game_request", {"message": name}))
             out.append(GameRequest(message))
 
     def _decode(self, out: list[Output], mode: Mode, payload: bytes) -> Message | None:
@@ -327,7 +344,8 @@ class ConnectionMachine:
 
     def _on_login(self, out: list[Output], message: Message) -> None:
         if self.state is not State.AWAITING_LOGIN:
-            out.append(Log("debug", "login_while_logged_in", {}))
+            if self._debug:
+                out.append(Log("debug", "login_while_logged_in", {}))
             return
         fields = message.fields
         name_bytes: bytes = fields["account"].encode("latin-1", "replace")

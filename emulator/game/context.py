@@ -3,23 +3,26 @@ clock, and the sessions with their queued output."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 import attrs
 from twisted.internet import defer
-from twisted.internet.interfaces import IReactorTime
-from twisted.logger import Logger
+from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.python.failure import Failure
 
 from emulator.content.model import WorldDefinition
 from emulator.game.ports import Account, ClientLink
 from emulator.game.resources import ServerResources
 from emulator.game.session import GameSession
+from emulator.logs import logger
 from emulator.store.characters import CharacterRecord, CharacterState
+from emulator.wire.codec import table
+from emulator.wire.outgoing import Encoded
 from emulator.world.world import World
+from protocol_specs.registry import GAME, S2C
 
-log = Logger(namespace="m59emu.game")
+log = logger("m59emu.game")
 
 
 class CharacterStore(Protocol):
@@ -47,6 +50,9 @@ class GameConfig:
     autosave_seconds: float = 60.0
     motd: str = ""
     ads: tuple[tuple[str, str], ...] = ()
+    #: Output for players other than the one whose request is being answered leaves at
+    #: most this often (0: at the end of the reactor turn), in one write per connection.
+    broadcast_seconds: float = 0.03
 
 
 class GameContext:
@@ -72,6 +78,9 @@ class GameContext:
         # Names a player may not take: everything the world already names.
         self.reserved_names = tuple(kind.name for kind in definition.kinds.values())
         self._waiting: list[GameSession] = []  # sessions with output, in the order it came
+        self._codec = table(GAME, S2C)
+        self._flush_call: IDelayedCall | None = None
+        self._flushed_at = float("-inf")
 
     def now(self) -> float:
         return self.clock.seconds()
@@ -82,8 +91,18 @@ class GameContext:
 
     # ------------------------------------------------------------------ sessions
 
+    def encode(self, message: str, /, **fields: Any) -> Encoded:
+        """A message encoded once, to be queued for any number of players."""
+        return self.encode_fields(message, fields)
+
+    def encode_fields(self, message: str, fields: Mapping[str, Any]) -> Encoded:
+        payload = self._codec.encode(message, fields, resources=self.resources.table)
+        if message == "BP_MOVE":  # a later step of the same object makes this one stale
+            return Encoded(payload, (payload[0], fields["id"]))
+        return Encoded(payload)
+
     def open_session(self, link: ClientLink, account: Account) -> GameSession:
-        session = GameSession(link, account, on_output=self._has_output)
+        session = GameSession(link, account, encode=self.encode_fields, on_output=self._has_output)
         self.sessions[link] = session
         return session
 
@@ -93,12 +112,30 @@ class GameContext:
 
     def _has_output(self, session: GameSession) -> None:
         self._waiting.append(session)
+        if self._flush_call is None:
+            delay = max(0.0, self._flushed_at + self.config.broadcast_seconds - self.clock.seconds())
+            self._flush_call = self.clock.callLater(delay, self._flush_due)
+
+    def _flush_due(self) -> None:
+        self._flush_call = None
+        self._flushed_at = self.clock.seconds()
+        self.flush()
 
     def hang_up(self, session: GameSession, reason: str) -> None:
         """Close the connection after the messages queued for it."""
         if session.outbox:
             session.link.deliver(session.take_outbox())
         session.link.close(reason)
+
+    def flush_session(self, session: GameSession) -> None:
+        """Hand one player's queued messages to its connection now (its own replies)."""
+        if session.outbox:
+            session.link.deliver(session.take_outbox())
+
+    def cancel_flush(self) -> None:
+        if self._flush_call is not None and self._flush_call.active():
+            self._flush_call.cancel()
+        self._flush_call = None
 
     def flush(self) -> None:
         """Hand every queued message to its connection."""

@@ -14,7 +14,6 @@ from typing import Any
 import attrs
 from twisted.internet import defer, task
 from twisted.internet.interfaces import IReactorTime
-from twisted.logger import Logger
 from twisted.python.failure import Failure
 
 from emulator.content.model import WorldDefinition
@@ -26,13 +25,14 @@ from emulator.game.resources import ServerResources
 from emulator.game.session import GameSession
 from emulator.game.systems import ALL_SYSTEMS
 from emulator.game.systems.presence import character_state, leave_world
+from emulator.logs import logger
 from emulator.store.characters import CharacterState
 from emulator.wire.codec import Message
 from emulator.world.world import World
 
 __all__ = ["GameConfig", "GameHub", "SaveRecord", "TickRecord"]
 
-log = Logger(namespace="m59emu.game")
+log = logger("m59emu.game")
 
 TIMINGS_KEPT = 100_000  # tick and save records kept for benchmarks and the status page
 
@@ -109,6 +109,7 @@ class GameHub:
             state = leave_world(ctx, session)
             if state is not None:
                 states.append(state)
+        ctx.cancel_flush()
         ctx.flush()
         return defer.DeferredList(
             [ctx.store.save_characters(states), ctx.store.save_world_state(ctx.world.snapshot())],
@@ -134,7 +135,8 @@ class GameHub:
                          account=session.account.name)
         except Exception:  # noqa: BLE001 - one bad request must not take the game down
             log.failure("request {request} failed", request=message.name)
-        ctx.flush()
+        # The requester's replies leave now; what others see leaves with the next broadcast.
+        ctx.flush_session(session)
 
     def leave_game(self, link: ClientLink) -> None:
         ctx = self.context
@@ -144,7 +146,6 @@ class GameHub:
         state = leave_world(ctx, session)
         if state is not None:
             ctx.save_characters([state], "logoff")
-        ctx.flush()
 
     # ------------------------------------------------------------------ ticking and saving
 
@@ -153,7 +154,6 @@ class GameHub:
         ctx = self.context
         try:
             render(ctx, ctx.world.tick(ctx.now()))
-            ctx.flush()
         except Exception:  # noqa: BLE001 - keep ticking
             log.failure("world tick failed")
         self.ticks.append(TickRecord(started, time.perf_counter() - started, self._saving is not None))

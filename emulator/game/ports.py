@@ -8,15 +8,13 @@ given to ``deliver`` are queued and written when the connection is next free.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Protocol
 
 import attrs
 
 from emulator.wire.codec import Message
-
-#: A message for the client: its schema name and its fields.
-Outgoing = tuple[str, Mapping[str, Any]]
+from emulator.wire.outgoing import Encoded
 
 
 @attrs.frozen
@@ -31,8 +29,8 @@ class Account:
 class ClientLink(Protocol):
     """What the game may do to one connection in game mode."""
 
-    def deliver(self, messages: Sequence[Outgoing]) -> None:
-        """Queue game messages for the client, in order."""
+    def deliver(self, messages: Sequence[Encoded]) -> None:
+        """Queue game messages for the client, in order; the network side frames them."""
 
     def character_entered(self) -> None:
         """A character is in the world: the character-selection timeout no longer applies."""

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, assert_never
 
-from twisted.logger import Logger
 
 from emulator.game import room_view, texts
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
+from emulator.logs import logger
+from emulator.wire.outgoing import Encoded
 from emulator.world.events import (
     MoveRefused,
     ObjectEntered,
@@ -29,7 +30,7 @@ from emulator.world.events import (
 )
 from protocol_specs.opcodes import SayType
 
-log = Logger(namespace="m59emu.game")
+log = logger("m59emu.game")
 
 
 def render(ctx: GameContext, events: Iterable[WorldEvent]) -> None:
@@ -42,18 +43,15 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
         case ObjectEntered():
             thing = ctx.world.object(event.object_id)
             if thing is not None:
-                block = room_view.room_object(ctx, thing)
-                for session in _watchers(ctx, event.room, but=event.object_id):
-                    session.send("BP_CREATE", **block)
+                _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_CREATE", room_view.room_object(ctx, thing))
         case ObjectLeft():
-            for session in _watchers(ctx, event.room, but=event.object_id):
-                session.send("BP_REMOVE", id=event.object_id)
+            _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_REMOVE", {"id": event.object_id})
         case ObjectMoved():
-            for session in _watchers(ctx, event.room, but=event.object_id):
-                session.send("BP_MOVE", id=event.object_id, y=event.y, x=event.x, speed=event.speed)
+            fields = {"id": event.object_id, "y": event.y, "x": event.x, "speed": event.speed}
+            _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_MOVE", fields)
         case ObjectTurned():
-            for session in _watchers(ctx, event.room, but=event.object_id):
-                session.send("BP_TURN", id=event.object_id, angle=event.angle)
+            fields = {"id": event.object_id, "angle": event.angle}
+            _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_TURN", fields)
         case PlayerMovedRoom():
             traveller = ctx.in_world.get(event.player_id)
             if traveller is not None and traveller.avatar is not None:
@@ -70,14 +68,20 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
         case PlayerJoined():
             newcomer = ctx.in_world.get(event.player_id)
             if newcomer is not None and newcomer.avatar is not None:
-                entry = room_view.player_entry(newcomer.avatar)
-                for session in _players(ctx, event.audience):
-                    session.send("BP_PLAYER_ADD", **entry)
+                _show(ctx, _players(ctx, event.audience), "BP_PLAYER_ADD", room_view.player_entry(newcomer.avatar))
         case PlayerLeft():
-            for session in _players(ctx, event.audience):
-                session.send("BP_PLAYER_REMOVE", id=event.player_id)
+            _show(ctx, _players(ctx, event.audience), "BP_PLAYER_REMOVE", {"id": event.player_id})
         case _:
             assert_never(event)
+
+
+def _show(ctx: GameContext, sessions: Iterable[GameSession], message: str, fields: dict[str, Any]) -> None:
+    """One message for many players: encoded once (only if anyone sees it), queued for each."""
+    encoded = None
+    for session in sessions:
+        if encoded is None:
+            encoded = ctx.encode_fields(message, fields)
+        session.queue(encoded)
 
 
 def _watchers(ctx: GameContext, room: str, but: int) -> Iterator[GameSession]:
@@ -97,18 +101,24 @@ def _players(ctx: GameContext, player_ids: Iterable[int]) -> Iterator[GameSessio
 
 
 def _said(ctx: GameContext, event: Said) -> None:
+    """The speaker reads "You say", everyone else "<name> says": two encodings at most."""
     speaker = ctx.in_world.get(event.speaker_id)
     if speaker is None or speaker.avatar is None:
         return
     avatar = speaker.avatar
     say_type = event.say_type if event.say_type in texts.SAY else SayType.SAY_NORMAL
+    encoded: dict[bool, Encoded] = {}
     for listener in _players(ctx, event.audience):
-        text_format = texts.SAY_SELF[say_type] if listener is speaker else texts.SAY[say_type]
-        params: list[Any] = [avatar.name_resource, event.text] if text_format.startswith("%s") else [event.text]
-        listener.send(
-            "BP_SAID",
-            sender=avatar.player_id,
-            sender_name=avatar.name_resource,
-            say_type=say_type,
-            text={"format": ctx.resources.id(text_format), "params": params},
-        )
+        is_speaker = listener is speaker
+        message = encoded.get(is_speaker)
+        if message is None:
+            text_format = texts.SAY_SELF[say_type] if is_speaker else texts.SAY[say_type]
+            params: list[Any] = [avatar.name_resource, event.text] if text_format.startswith("%s") else [event.text]
+            message = encoded[is_speaker] = ctx.encode(
+                "BP_SAID",
+                sender=avatar.player_id,
+                sender_name=avatar.name_resource,
+                say_type=say_type,
+                text={"format": ctx.resources.id(text_format), "params": params},
+            )
+        listener.queue(message)

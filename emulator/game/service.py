@@ -10,7 +10,6 @@ import attrs
 from twisted.application.service import Service
 from twisted.internet import defer
 from twisted.internet.interfaces import IReactorTime
-from twisted.logger import Logger
 
 from emulator.config import Config
 from emulator.content.loader import load_world
@@ -18,12 +17,13 @@ from emulator.content.model import WorldDefinition
 from emulator.game.hub import GameConfig, GameHub
 from emulator.game.resources import ServerResources
 from emulator.game.storage import StoreCalls, StoredCharacters
+from emulator.logs import logger
 from emulator.store import characters as stored
 from emulator.store.database import open_database
 from emulator.world.roofile import RoomGeometry, load_roo
 from emulator.world.world import World, WorldRules
 
-log = Logger(namespace="m59emu.game")
+log = logger("m59emu.game")
 
 
 @attrs.frozen
@@ -86,7 +86,8 @@ class GameService(Service):
             prepared.resources,
             StoredCharacters(store),
             reactor,
-            GameConfig(tick_seconds=config.world.tick_seconds, autosave_seconds=config.world.autosave_seconds),
+            GameConfig(tick_seconds=config.world.tick_seconds, autosave_seconds=config.world.autosave_seconds,
+                       broadcast_seconds=config.world.broadcast_seconds),
             security_of=lambda room: room_security(prepared, room),
         )
 

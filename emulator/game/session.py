@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
 
-from emulator.game.ports import Account, ClientLink, Outgoing
+from emulator.game.ports import Account, ClientLink
+from emulator.wire.outgoing import Encoded
 
 
 class Phase(enum.Enum):
@@ -34,17 +35,23 @@ class GameSession:
 
     link: ClientLink
     account: Account
+    encode: Callable[[str, Mapping[str, Any]], Encoded] = attrs.field(repr=False)
     phase: Phase = Phase.CHOOSING
     avatar: Avatar | None = None
     on_output: Callable[[GameSession], None] = attrs.field(default=lambda session: None, repr=False)
-    outbox: list[Outgoing] = attrs.field(factory=list)
+    outbox: list[Encoded] = attrs.field(factory=list)
     unhandled: set[str] = attrs.field(factory=set)  # request kinds already logged as unhandled
 
     def send(self, message: str, /, **fields: Any) -> None:
+        """Encode a message for this player alone and queue it."""
+        self.queue(self.encode(message, fields))
+
+    def queue(self, message: Encoded) -> None:
+        """Queue a message encoded once for everyone who sees it."""
         if not self.outbox:
             self.on_output(self)  # so only sessions with output are flushed
-        self.outbox.append((message, fields))
+        self.outbox.append(message)
 
-    def take_outbox(self) -> list[Outgoing]:
+    def take_outbox(self) -> list[Encoded]:
         messages, self.outbox = self.outbox, []
         return messages

@@ -24,7 +24,7 @@ import attrs
 from twisted.internet import defer
 from twisted.internet.interfaces import IAddress, IDelayedCall, IReactorTime
 from twisted.internet.protocol import Factory, Protocol
-from twisted.logger import Logger, LogLevel
+from twisted.logger import LogLevel
 from twisted.python.failure import Failure
 
 from emulator.config import Config
@@ -47,12 +47,14 @@ from emulator.connection.machine import (
     SeedSource,
     random_seed,
 )
-from emulator.game.ports import Account, GameGateway, Outgoing
+from emulator.game.ports import Account, GameGateway
+from emulator import logs
+from emulator.logs import logger
 from emulator.net.limits import ConnectionLimiter, KeyedThrottle
 from emulator.net.recording import SessionRecorder
-from emulator.wire.codec import ResourceLookup
+from emulator.wire.outgoing import Encoded
 
-log = Logger(namespace="m59emu.net")
+log = logger("m59emu.net")
 
 _LEVELS = {"debug": LogLevel.debug, "info": LogLevel.info, "warn": LogLevel.warn, "error": LogLevel.error}
 
@@ -70,22 +72,70 @@ def _address_host(address: IAddress | None) -> str:
     return str(getattr(address, "host", address))
 
 
+FRAME_OVERHEAD = 7  # header bytes per frame, for counting what a held queue holds
+
+
 @attrs.define(eq=False)
 class GameLink:
     """The game's handle on one connection (:class:`~emulator.game.ports.ClientLink`).
 
-    It only records what the game asked for and wakes the protocol, which carries it
-    out when its current call (if any) has finished.
+    It records what the game asked for and wakes the protocol, which carries it out when
+    its current call (if any) has finished. While the client is not reading fast enough
+    (the transport paused us), messages are held here: a newer position of an object
+    replaces the held one, and past ``limit`` bytes the link is marked overflowing.
     """
 
     wake: Callable[[], None] = attrs.field(repr=False)
-    messages: list[Outgoing] = attrs.field(factory=list)
+    limit: int  # bytes that may be held
+    messages: list[Encoded | None] = attrs.field(factory=list)  # None: superseded while held
+    held: bool = False
+    held_bytes: int = 0
+    overflowing: bool = False
     entered: bool = False
     close_reason: str | None = None
+    _latest: dict[tuple[int, int], int] = attrs.field(factory=dict)  # superseding key -> index
 
-    def deliver(self, messages: Sequence[Outgoing]) -> None:
-        self.messages.extend(messages)
+    def deliver(self, messages: Sequence[Encoded]) -> None:
+        if not self.held:
+            self.messages.extend(messages)
+        else:
+            for message in messages:
+                self._hold(message)
         self.wake()
+
+    def _hold(self, message: Encoded) -> None:
+        key = message.supersedes
+        if key is not None:
+            earlier = self._latest.get(key)
+            if earlier is not None:
+                stale = self.messages[earlier]
+                if stale is not None:
+                    self.held_bytes -= len(stale.payload) + FRAME_OVERHEAD
+                self.messages[earlier] = None
+            self._latest[key] = len(self.messages)
+        self.messages.append(message)
+        self.held_bytes += len(message.payload) + FRAME_OVERHEAD
+        if self.held_bytes > self.limit:
+            self.overflowing = True
+
+    def hold(self) -> None:
+        """The client stopped reading: keep messages here, coalesced, until :meth:`release`."""
+        if not self.held:
+            self.held = True
+            for message in self.messages:  # what came in this turn counts too
+                if message is not None:
+                    self.held_bytes += len(message.payload) + FRAME_OVERHEAD
+
+    def release(self) -> None:
+        self.held = False
+        self.held_bytes = 0
+        self._latest.clear()
+
+    def take_messages(self) -> list[Encoded]:
+        messages, self.messages = self.messages, []
+        self._latest.clear()
+        self.held_bytes = 0
+        return [message for message in messages if message is not None]
 
     def character_entered(self) -> None:
         self.entered = True
@@ -101,13 +151,14 @@ class M59Protocol(Protocol):
     def __init__(self, factory: M59Factory, host: str) -> None:
         self.factory = factory
         self.host = host
-        self.machine = ConnectionMachine(factory.config, factory.seed_source, factory.epoch)
+        self.machine = ConnectionMachine(factory.config, factory.seed_source, factory.epoch, debug=logs.enabled("debug"))
         self.link: GameLink | None = None  # while in game mode
         self.recorder: SessionRecorder | None = None
         self._todo: collections.deque[Output] = collections.deque()
         self._busy = False  # inside one of our own calls: others only queue
         self._outgoing: list[bytes] = []
         self._closing = False
+        self._paused = False
         self._lost = False
         self._timer: IDelayedCall | None = None
         self._timer_at = 0.0
@@ -116,7 +167,25 @@ class M59Protocol(Protocol):
 
     def connectionMade(self) -> None:
         self.recorder = self.factory.open_recording(self.host)
+        # The transport pauses us when its buffer fills (a client not reading).
+        self.transport.registerProducer(self, True)  # type: ignore[union-attr]
         self.perform(self.machine.start(self.factory.reactor.seconds()))
+
+    # IPushProducer: game output for a client that does not keep up waits in the link.
+
+    def pauseProducing(self) -> None:
+        self._paused = True
+        if self.link is not None:
+            self.link.hold()
+
+    def resumeProducing(self) -> None:
+        self._paused = False
+        if self.link is not None:
+            self.link.release()
+        self.perform([])
+
+    def stopProducing(self) -> None:
+        self._paused = True
 
     def dataReceived(self, data: bytes) -> None:
         if self._lost:
@@ -183,9 +252,11 @@ class M59Protocol(Protocol):
         if link.entered:
             link.entered = False
             self.machine.character_selected(self.factory.reactor.seconds())
-        if link.messages:
-            messages, link.messages = link.messages, []
-            outputs += self.machine.send_game(messages, self.factory.game_resources)
+        if link.overflowing:
+            self._overflow(link)
+            return False
+        if link.messages and not link.held:
+            outputs += self.machine.send_game(link.take_messages())
         if link.close_reason is not None:
             outputs += self.machine.close(link.close_reason)
             link.close_reason = None
@@ -214,6 +285,21 @@ class M59Protocol(Protocol):
             self._closing = True
             self._cancel_timer()
 
+    def _overflow(self, link: GameLink) -> None:
+        """A client that reads nothing while its game output piles up: drop it at once."""
+        log.warn("closing a connection that is not reading: {held} bytes of game output held peer={peer!r}",
+                 held=link.held_bytes, peer=self.host)  # noqa: G010
+        link.messages.clear()
+        link.overflowing = False
+        self._todo.clear()
+        self._outgoing.clear()
+        self._lost = True  # nothing more is written; connectionLost follows the abort
+        self.machine.close("output over its limit")
+        self._leave_game()
+        self._cancel_timer()
+        if self.transport is not None:
+            self.transport.abortConnection()  # type: ignore[attr-defined]  # ITCPTransport; the buffer is not flushed
+
     def _finish(self) -> None:
         """Write what the call produced in one go; hang up after it if asked; re-arm the timer."""
         assert self.transport is not None  # set by makeConnection before any call
@@ -234,7 +320,9 @@ class M59Protocol(Protocol):
         game = self.factory.game
         if game is None:
             return  # login only (tests): game requests are logged by the machine
-        self.link = GameLink(self._wake)
+        self.link = GameLink(self._wake, self.factory.config.limits.max_output_bytes)
+        if self._paused:
+            self.link.hold()
         game.enter_game(self.link, Account(event.account_id, event.account_name, event.admin_level))
 
     def _leave_game(self) -> None:
@@ -290,7 +378,6 @@ class M59Factory(Factory, Generic[VerdictT]):
         seed_source: SeedSource = random_seed,
         epoch: EpochSource = lambda: 1,
         game: GameGateway | None = None,
-        game_resources: ResourceLookup | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -298,7 +385,6 @@ class M59Factory(Factory, Generic[VerdictT]):
         self.seed_source = seed_source
         self.epoch = epoch
         self.game = game
-        self.game_resources = game_resources  # to build the game's format-string messages
         limits = config.limits
         self.limiter = ConnectionLimiter(limits.max_connections_per_address, limits.max_connections_total)
         self.account_failures = KeyedThrottle(

@@ -30,7 +30,8 @@ class MemoryServer:
     def __init__(self, workdir: Path, config_text: str = "", start_time: float = 1_000_000.0) -> None:
         self.workdir = workdir
         config = workdir / "m59emu.toml"
-        config.write_text(f'[world]\nrsc_dir = "{workdir / "rsc"}"\n{config_text}')
+        # Broadcasts leave at the end of each reactor turn, so a read sees them at once.
+        config.write_text(f'[world]\nrsc_dir = "{workdir / "rsc"}"\nbroadcast_seconds = 0\n{config_text}')
         options = Options()
         options.parseOptions(["--config", str(config), "--database", f"sqlite:///{workdir / 'm59emu.db'}"])
         self.reactor = MemoryReactorClock()
@@ -71,6 +72,7 @@ class MemoryClient:
     """A :class:`TestClient` joined to one server connection in memory."""
 
     def __init__(self, server: MemoryServer, host: str, port: int) -> None:
+        self.server = server
         self.codec = TestClient(resources=load_resources(server.game.prepared.rsc_path))
         address = IPv4Address("TCP", host, port)
         protocol = server.factory.buildProtocol(address)
@@ -94,7 +96,9 @@ class MemoryClient:
         return self.send(self.codec.frame(name, **fields))
 
     def read(self) -> list[Message]:
-        """Everything sent since the last read, decoded (raises on anything malformed)."""
+        """Everything sent by the end of this reactor turn since the last read, decoded
+        (raises on anything malformed)."""
+        self.server.reactor.advance(0)
         data = self.transport.value()
         self.transport.clear()
         messages = self.codec.receive(data)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from twisted.logger import Logger
 
 from emulator.game import texts, views
 from emulator.game.context import GameContext
 from emulator.game.requests import Fields, System
 from emulator.game.session import Avatar, GameSession
+from emulator.logs import logger
 
-log = Logger(namespace="m59emu.game")
+log = logger("m59emu.game")
 
 
 class StatGroup(enum.IntEnum):

@@ -31,8 +31,9 @@ def enter_world(ctx: GameContext, session: GameSession, record: CharacterRecord)
     ctx.in_world[player_id] = session
     session.link.character_entered()
     # A new dynamic name: every client learns its text before anything shows it.
+    name = ctx.encode("BP_CHANGE_RESOURCE", resource=avatar.name_resource, text=avatar.name)
     for other in ctx.sessions.values():
-        other.send("BP_CHANGE_RESOURCE", resource=avatar.name_resource, text=avatar.name)
+        other.queue(name)
     render(ctx, events)
     send_entry_burst(ctx, session, avatar)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from twisted.logger import Logger
 from twisted.python.failure import Failure
 
 from emulator.game import views
@@ -13,11 +12,12 @@ from emulator.game.context import GameContext
 from emulator.game.requests import Fields, System
 from emulator.game.session import GameSession, Phase
 from emulator.game.systems.presence import enter_world
+from emulator.logs import logger
 from emulator.store.accounts import StoreError
 from emulator.store.characters import ATTRIBUTES, CharacterRecord
 from protocol_specs.opcodes import SystemCommand
 
-log = Logger(namespace="m59emu.game")
+log = logger("m59emu.game")
 
 _NO_FACE_PARTS: dict[str, Any] = {"hair": [], "head": 0, "eyes": [], "noses": [], "mouths": []}
 FIRST_TIME = 1  # BP_CHARACTERS flag: the client runs the creation wizard for this one
@@ -33,7 +33,7 @@ def send_characters(ctx: GameContext, session: GameSession, fields: Fields) -> N
             motd=ctx.motd,
             ads=[{"image": image, "url": url} for image, url in ctx.config.ads],
         )
-        ctx.flush()
+        ctx.flush_session(session)
 
     deferred = ctx.store.list_characters(session.account.id)
     deferred.addCallbacks(listed, _store_failed, errbackArgs=(session, "list"))
@@ -60,7 +60,7 @@ def use_character(ctx: GameContext, session: GameSession, fields: Fields) -> Non
             session.phase = Phase.CHOOSING
             return
         enter_world(ctx, session, record)
-        ctx.flush()
+        ctx.flush_session(session)
 
     deferred = ctx.store.get_character(character_id)
     deferred.addCallbacks(found, _store_failed, errbackArgs=(session, "use"))
@@ -103,7 +103,7 @@ def _customise(ctx: GameContext, session: GameSession, args: Fields) -> None:
 
     def made(record: CharacterRecord) -> None:
         session.send("BP_CHARINFO_OK", character=record.id)
-        ctx.flush()
+        ctx.flush_session(session)
 
     def refused(failure: Failure) -> None:
         if failure.check(StoreError):
@@ -114,7 +114,7 @@ def _customise(ctx: GameContext, session: GameSession, args: Fields) -> None:
         else:
             log.failure("character creation failed", failure)
         session.send("BP_CHARINFO_NOT_OK")
-        ctx.flush()
+        ctx.flush_session(session)
 
     deferred.addCallbacks(made, refused)
 
