@@ -110,8 +110,14 @@ class LimitsConfig:
     max_connections_total: int = attrs.field(default=500, validator=_positive)
     #: Largest c2s payload (blakserv LEN_MAX_CLIENT_MSG).
     max_frame_payload: int = attrs.field(default=6000, validator=_positive)
-    #: Failed-login token buckets: size, and seconds for one token to come back.
-    failed_logins_per_account: int = attrs.field(default=5, validator=_positive)
+    #: Failed-login token buckets: size, and seconds for one token to come back. Tokens
+    #: are taken before the password is checked and given back when it was right.
+    #: Per account and address: the tight one.
+    failed_logins_per_account_address: int = attrs.field(default=5, validator=_positive)
+    failed_login_account_address_refill_seconds: float = attrs.field(default=60.0, validator=_positive)
+    #: Per account from addresses it has never logged in from: a looser brake on an
+    #: attack from many addresses that does not lock the owner out.
+    failed_logins_per_account: int = attrs.field(default=30, validator=_positive)
     failed_login_account_refill_seconds: float = attrs.field(default=60.0, validator=_positive)
     failed_logins_per_address: int = attrs.field(default=20, validator=_positive)
     failed_login_address_refill_seconds: float = attrs.field(default=15.0, validator=_positive)
@@ -120,10 +126,49 @@ class LimitsConfig:
     max_output_bytes: int = attrs.field(default=256 * 1024, validator=_positive)
 
 
+#: Game requests per second and at once, by kind; heavier replies get less. The stock
+#: client stays well inside these (it asks for its stats a few times on entering, pings
+#: every 5 s, and moves about once a second).
+DEFAULT_REQUEST_RATES: dict[str, tuple[float, int]] = {
+    "BP_REQ_MOVE": (10.0, 20),
+    "BP_REQ_TURN": (10.0, 20),
+    "BP_SAY_TO": (5.0, 10),
+    "BP_SAY_GROUP": (5.0, 10),
+    "BP_PING": (2.0, 5),
+    "BP_SEND_ROOM_CONTENTS": (1.0, 5),  # the whole room
+    "BP_SEND_PLAYERS": (1.0, 5),  # everyone online
+    "BP_SEND_PLAYER": (1.0, 5),  # the room again
+    "BP_SEND_CHARACTERS": (1.0, 5),
+    "BP_REQ_LOOK": (4.0, 10),
+    "BP_REQ_INVENTORY": (2.0, 5),
+    "BP_SEND_STATS": (2.0, 10),
+    "BP_SEND_STAT_GROUPS": (2.0, 10),
+    "BP_SEND_SPELLS": (2.0, 10),
+    "BP_SEND_SKILLS": (2.0, 10),
+}
+
+
+@attrs.frozen
+class RequestsConfig:
+    """The budget of game requests of one connection (section ``[requests]``)."""
+
+    #: Any kind not in ``kinds``: this many per second, and this many at once.
+    rate: float = attrs.field(default=10.0, validator=_positive)
+    burst: int = attrs.field(default=20, validator=_positive)
+    #: Requests over budget are dropped; this many dropped within ``drop_window``
+    #: seconds closes the connection.
+    max_dropped: int = attrs.field(default=100, validator=_positive)
+    drop_window: float = attrs.field(default=10.0, validator=_positive)
+    #: Per kind, ``[rate, burst]``; a config's table adds to and overrides the defaults.
+    kinds: dict[str, tuple[float, int]] = attrs.field(factory=lambda: dict(DEFAULT_REQUEST_RATES))
+
+
 @attrs.frozen
 class TimeoutsConfig:
-    #: A connection that never logs in is closed after this long.
+    #: A connection that never logs in is closed after this long ...
     before_login: float = attrs.field(default=60.0, validator=_positive)
+    #: ... and one that has not sent a whole first frame, after this long.
+    first_frame: float = attrs.field(default=10.0, validator=_positive)
     #: Logged in, login mode: AP_TIMEOUT then hang up (blakserv [Inactive] Synched, 10 min).
     login_idle: float = attrs.field(default=600.0, validator=_positive)
     #: Game mode silence: hang up without a message (blakserv [Inactive] Game).
@@ -161,6 +206,7 @@ class Config:
     security: SecurityConfig = attrs.field(factory=SecurityConfig)
     limits: LimitsConfig = attrs.field(factory=LimitsConfig)
     timeouts: TimeoutsConfig = attrs.field(factory=TimeoutsConfig)
+    requests: RequestsConfig = attrs.field(factory=RequestsConfig)
     world: WorldConfig = attrs.field(factory=WorldConfig)
 
 
@@ -170,6 +216,7 @@ _SECTIONS: dict[str, tuple[type, str]] = {
     "security": (SecurityConfig, "security"),
     "limits": (LimitsConfig, "limits"),
     "timeouts": (TimeoutsConfig, "timeouts"),
+    "requests": (RequestsConfig, "requests"),
     "world": (WorldConfig, "world"),
 }
 _SERVER_KEYS = {"listen": "listen", "database": "database", "data": "data_dir", "log_level": "log_level"}
@@ -215,6 +262,25 @@ def config_from_mapping(document: dict[str, Any], where: str = "<config>", base_
         raise ConfigError(f"{where}: {error}") from None
 
 
+def _request_kinds(value: Any, where: str) -> dict[str, tuple[float, int]]:
+    """``[requests.kinds]``: message name = [rate, burst], on top of the defaults."""
+    import protocol_specs  # here, so reading a config does not load every schema unless it names kinds
+    from protocol_specs.registry import C2S, GAME
+
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: requests.kinds must be a table")
+    known = {spec.name for spec in protocol_specs.all_specs() if spec.mode is GAME and spec.direction is C2S}
+    kinds = dict(DEFAULT_REQUEST_RATES)
+    for name, pair in value.items():
+        if name not in known:
+            raise ConfigError(f"{where}: requests.kinds.{name} is not a game-mode client request")
+        if (not isinstance(pair, list) or len(pair) != 2 or isinstance(pair[0], bool) or isinstance(pair[1], bool)
+                or not isinstance(pair[0], (int, float)) or not isinstance(pair[1], int) or pair[0] <= 0 or pair[1] < 1):
+            raise ConfigError(f"{where}: requests.kinds.{name} must be [rate per second > 0, burst >= 1]")
+        kinds[name] = (float(pair[0]), pair[1])
+    return kinds
+
+
 def _build_section(cls: type, section: str, values: dict[str, Any], where: str) -> Any:
     fields = {field.name: field for field in attrs.fields(cls)}
     kwargs: dict[str, Any] = {}
@@ -222,6 +288,9 @@ def _build_section(cls: type, section: str, values: dict[str, Any], where: str) 
         field = fields.get(key)
         if field is None:
             raise ConfigError(f"{where}: unknown key {section}.{key}")
+        if cls is RequestsConfig and key == "kinds":
+            kwargs[key] = _request_kinds(value, where)
+            continue
         expected = type(field.default)
         # TOML has ints and floats; an int is fine where a float is expected, a bool is never a number.
         ok = isinstance(value, expected) and not (expected is not bool and isinstance(value, bool))

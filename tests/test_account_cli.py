@@ -69,6 +69,22 @@ def test_empty_password(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().err == "m59emu account: no password given\n"
 
 
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [("   \t ", "the password is only spaces"), ("x" * 100_000, "the password is 100,000 characters long")],
+)
+def test_unusable_passwords_are_refused(url: str, capsys: pytest.CaptureFixture[str], password: str, reason: str) -> None:
+    assert run(url, "create", "bob", stdin=password + "\n") == 1
+    assert reason in capsys.readouterr().err
+    assert run(url, "list") == 0
+    assert "bob" not in capsys.readouterr().out  # nothing was created
+    run(url, "create", "bob", stdin="good one\n")
+    capsys.readouterr()
+    assert run(url, "passwd", "bob", stdin=password + "\n") == 1
+    assert reason in capsys.readouterr().err
+    assert login(url, "bob", "good one").outcome == "ok"  # the old password still works
+
+
 def test_terminal_prompt_asks_twice(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     answers = iter([PASSWORD, PASSWORD, "one", "two"])
     prompts: list[str] = []

@@ -84,14 +84,55 @@ def test_one_bad_connection_does_not_disturb_another():
 
 
 def test_connection_caps_per_address_and_total():
-    factory, _, _ = make_factory(limits=LimitsConfig(max_connections_per_address=2, max_connections_total=3))
+    store = default_store()
+    store.add("wire2", "wirepass2")
+    store.add("wire3", "wirepass3")
+    factory, _, _ = make_factory(store, limits=LimitsConfig(max_connections_per_address=2, max_connections_total=3))
     first, second = Peer(factory, "10.0.0.1"), Peer(factory, "10.0.0.1")
     assert Peer(factory, "10.0.0.1").protocol is None
     third = Peer(factory, "10.0.0.2")
+    for peer, n in ((first, 1), (second, 2), (third, 3)):  # logged in: nobody to shed
+        assert peer.login(f"wire{n}", f"wirepass{n}")[0] == "AP_LOGINOK"
     assert Peer(factory, "10.0.0.3").protocol is None  # total reached
     first.lose()
     assert Peer(factory, "10.0.0.1").protocol is not None
     assert second.protocol and third.protocol
+
+
+def test_when_full_an_idle_connection_before_login_makes_room():
+    """Strangers holding idle connections cannot fill the server: when the total is
+    reached, the one that waited longest without logging in is closed for a newcomer."""
+    factory, reactor, _ = make_factory(limits=LimitsConfig(max_connections_per_address=10, max_connections_total=4))
+    player = Peer(factory, "10.0.0.1")
+    player.login()
+    squatters = []
+    for n in range(3):
+        squatters.append(Peer(factory, f"10.6.6.{n}"))
+        reactor.advance(1)
+    newcomer = Peer(factory, "10.0.0.2")
+    assert newcomer.protocol is not None
+    assert squatters[0].closing and not squatters[1].closing  # the oldest idle one went
+    assert not player.closing
+    assert factory.limiter.total == 4
+    squatters[0].lose()
+    assert factory.limiter.total == 4  # its slot was freed once, when it was shed
+    assert newcomer.login()[0] == "AP_LOGINOK"
+
+
+def test_a_connection_that_sends_no_whole_frame_is_closed_soon():
+    factory, reactor, _ = make_factory(timeouts=TimeoutsConfig(first_frame=5.0, before_login=60.0))
+    silent, slow = Peer(factory, "10.0.0.1"), Peer(factory, "10.0.0.2")
+    slow.read()
+    slow.protocol.dataReceived(slow.client.login("wire1", "wirepass1")[:3])  # half a header, then nothing
+    reactor.advance(5)
+    assert silent.closing and slow.closing
+    talker = Peer(factory, "10.0.0.3")
+    talker.read()
+    talker.send(talker.client.frame("AP_PING"))
+    reactor.advance(30)
+    assert not talker.closing  # a whole frame arrived: the login deadline applies
+    reactor.advance(30)
+    assert talker.closing
 
 
 def test_failed_logins_are_throttled_per_account():
@@ -161,7 +202,7 @@ def test_verdict_after_the_connection_is_gone_is_harmless():
 
 
 def test_timers_run_on_the_injected_clock():
-    factory, reactor, _ = make_factory(timeouts=TimeoutsConfig(before_login=50, game_idle=30))
+    factory, reactor, _ = make_factory(timeouts=TimeoutsConfig(before_login=50, first_frame=40, game_idle=30))
     idle = Peer(factory, "10.0.0.1")
     player = Peer(factory, "10.0.0.2")
     idle.read()
@@ -271,3 +312,37 @@ def test_bad_config_is_a_usage_error(tmp_path):
     bad.write_text("[limits]\nmax_connections_total = 'many'\n")
     with pytest.raises(UsageError, match=r"bad\.toml.*limits\.max_connections_total"):
         tap.Options().parseOptions(["--config", str(bad)])
+
+
+def test_the_owner_gets_in_while_strangers_guess_from_elsewhere():
+    factory, reactor, store = make_factory(login=LoginConfig(max_attempts=100))
+    owner = Peer(factory, "10.0.0.1")
+    assert owner.login()[0] == "AP_LOGINOK"  # the owner has logged in from here before
+    owner.lose()
+    for attacker in range(40):  # 40 addresses, each guessing until refused
+        peer = Peer(factory, f"10.9.0.{attacker}")
+        peer.read()
+        for _ in range(10):
+            if peer.closing:
+                break
+            peer.send(peer.client.login("wire1", "guess"))
+    assert len(store.calls) <= 1 + factory.config.limits.failed_logins_per_account  # the brake held
+    again = Peer(factory, "10.0.0.1")
+    assert again.login()[0] == "AP_LOGINOK"  # one guess a minute from strangers locks nobody out
+
+
+def test_parallel_guesses_cannot_outrun_the_throttle():
+    """Tokens are taken before the password is checked: 9 connections with 3 guesses each,
+    all sent before any answer, reach the store at most the burst's number of times."""
+    store = default_store()
+    store.hold = True
+    factory, _, _ = make_factory(store=store, login=LoginConfig(max_attempts=10))
+    peers = [Peer(factory, "10.0.0.7", 40000 + n) for n in range(9)]
+    for peer in peers:
+        peer.read()
+    for _ in range(3):
+        for peer in peers:
+            if not peer.closing:
+                peer.send(peer.client.login("wire1", "guess"))
+        store.release()
+    assert len(store.calls) == factory.config.limits.failed_logins_per_account_address == 5

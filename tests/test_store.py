@@ -67,6 +67,17 @@ def test_invalid_names(db, name: str) -> None:
     assert accounts.list_accounts(db) == []
 
 
+def test_a_name_whose_folded_key_outgrows_the_column_is_refused(db) -> None:
+    """50 × "ß" is a valid 50-byte name whose case-folded key is 100 characters: MariaDB
+    would refuse or cut it, so it is refused first, with the reason."""
+    with pytest.raises(accounts.InvalidAccountName, match="too long once letter case is folded"):
+        create(db, "ß" * 50)
+    longest = "ß" * 32  # folds to 64 characters: exactly the column
+    create(db, longest)
+    assert accounts.get_account(db, longest.upper()).name == longest
+    assert login(db, "SS" * 32).outcome == "ok"
+
+
 def test_longest_name(db) -> None:
     assert create(db, "é" * 50).name == "é" * 50
 

@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from emulator.config import Config
+from emulator.connection.budget import RequestBudget
 from emulator.connection.events import (
     Disconnect,
     EnterGame,
@@ -97,6 +98,7 @@ class ConnectionMachine:
     ) -> None:
         self.config = config
         self._debug = debug  # debug records are built only when someone will read them
+        self._budget = RequestBudget(config.requests)
         self._seed_source = seed_source
         self._epoch = epoch
         self.state = State.AWAITING_LOGIN
@@ -107,6 +109,7 @@ class ConnectionMachine:
         self._failures = 0
         self._started_at = 0.0
         self._last_activity = 0.0
+        self.framed = False  # a whole frame has arrived (a connection that sends none is shed first)
         self._game_entered_at: float | None = None  # None once a character is chosen
         self.account_id: int | None = None
         self.account_name: str | None = None
@@ -158,6 +161,7 @@ class ConnectionMachine:
                 return out
             if frame is None:
                 return None
+            self.framed = True
             self._frame(out, frame, now)
         except Exception as error:  # noqa: BLE001 - a bug of ours must not take the server down
             self._internal_error(out, "receive", error)
@@ -232,6 +236,8 @@ class ConnectionMachine:
         """When :meth:`tick` may next have something to do (for the host's timer)."""
         timeouts = self.config.timeouts
         if self.state in (State.AWAITING_LOGIN, State.VERIFYING):
+            if not self.framed:
+                return self._started_at + min(timeouts.first_frame, timeouts.before_login)
             return self._started_at + timeouts.before_login
         if self.state is State.MENU:
             return self._last_activity + timeouts.login_idle
@@ -249,7 +255,7 @@ class ConnectionMachine:
             return []
         out: list[Output] = []
         if self.state in (State.AWAITING_LOGIN, State.VERIFYING):
-            out.append(Log("info", "timeout", {"phase": "before_login"}))
+            out.append(Log("info", "timeout", {"phase": "before_login" if self.framed else "first_frame"}))
             self._send(out, "AP_TIMEOUT")
         elif self.state is State.MENU:
             out.append(Log("info", "timeout", {"phase": "login_idle"}))
@@ -275,7 +281,7 @@ class ConnectionMachine:
 
     def _frame(self, out: list[Output], frame: Frame, now: float) -> None:
         if self.state is State.GAME:
-            self._game_frame(out, frame)
+            self._game_frame(out, frame, now)
         else:
             self._login_frame(out, frame, now)
 
@@ -300,7 +306,7 @@ class ConnectionMachine:
         else:
             handler(self, out, message)
 
-    def _game_frame(self, out: list[Output], frame: Frame) -> None:
+    def _game_frame(self, out: list[Output], frame: Frame, now: float) -> None:
         assert self._security is not None  # set by the AP_GETCHOICE before AP_GAME
         expected = self._security.next_check(frame.payload)  # steps even for stale frames
         if frame.check != expected and not self._seeds_hacked:
@@ -320,6 +326,9 @@ class ConnectionMachine:
         if message is None:
             return
         name = message.name
+        if name != "BP_REQ_QUIT" and not self._budget.allows(name, now):
+            self._over_budget(out, name, now)
+            return
         if name == "BP_PING":
             self._echo_ping(out)
         elif name == "BP_REQ_QUIT":
@@ -330,6 +339,18 @@ class ConnectionMachine:
             if self._debug:
                 out.append(Log("debug", "game_request", {"message": name}))
             out.append(GameRequest(message))
+
+    def _over_budget(self, out: list[Output], name: str, now: float) -> None:
+        """Drop the request; one line per window of drops, and a flood closes the connection."""
+        report = self._budget.drop(name, now)
+        if report is None:
+            return
+        fields = {"dropped": report.summary(), "seconds": round(report.seconds, 1), "account": self.account_name}
+        if report.flood:
+            out.append(Log("warn", "request_flood_disconnected", fields))
+            self._disconnect(out, "request flood")
+        else:
+            out.append(Log("warn", "requests_dropped", fields))
 
     def _decode(self, out: list[Output], mode: Mode, payload: bytes) -> Message | None:
         try:

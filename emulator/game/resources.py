@@ -61,6 +61,7 @@ class ServerResources:
         self.table = ResourceTable()
         for text, resource_id in self._ids.items():
             self.table.add(resource_id, text, RSC_FILE_NAME)
+        self._names: dict[str, tuple[int, int]] = {}  # name -> (dynamic id, holders)
 
     def id(self, text: str) -> int:
         """The id of a static string (one of the world's or a fixed one); 0 for ""."""
@@ -72,8 +73,26 @@ class ServerResources:
         return self.table.text(resource_id)
 
     def add_name(self, name: str) -> int:
-        """A dynamic id for a player's name (sent to clients with its text)."""
-        return self.table.add_dynamic(name)
+        """A dynamic id for a player's name (sent to clients with its text); the same id
+        while anyone holds the name. Pair with :meth:`release_name`."""
+        resource_id, holders = self._names.get(name, (0, 0))
+        if not holders:
+            resource_id = self.table.add_dynamic(name)
+        self._names[name] = (resource_id, holders + 1)
+        return resource_id
+
+    def release_name(self, name: str) -> None:
+        """The holder of a name left: the last one out frees it."""
+        resource_id, holders = self._names.get(name, (0, 0))
+        if holders > 1:
+            self._names[name] = (resource_id, holders - 1)
+        elif holders == 1:
+            del self._names[name]
+            self.table.remove(resource_id)
+
+    @property
+    def names_held(self) -> int:
+        return len(self._names)
 
     def static_entries(self) -> Iterable[tuple[int, str]]:
         return self.table.entries(RSC_FILE_NAME)

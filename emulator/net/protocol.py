@@ -45,12 +45,13 @@ from emulator.connection.machine import (
     ConnectionMachine,
     EpochSource,
     SeedSource,
+    State,
     random_seed,
 )
 from emulator.game.ports import Account, GameGateway
 from emulator import logs
 from emulator.logs import logger
-from emulator.net.limits import ConnectionLimiter, KeyedThrottle
+from emulator.net.limits import ConnectionLimiter, LoginAdmission, LoginThrottle
 from emulator.net.recording import SessionRecorder
 from emulator.wire.outgoing import Encoded
 
@@ -73,6 +74,7 @@ def _address_host(address: IAddress | None) -> str:
 
 
 FRAME_OVERHEAD = 7  # header bytes per frame, for counting what a held queue holds
+REPEAT_WINDOW = 10.0  # seconds in which a connection's repeated log event is only counted
 
 
 @attrs.define(eq=False)
@@ -153,6 +155,7 @@ class M59Protocol(Protocol):
         self.host = host
         self.machine = ConnectionMachine(factory.config, factory.seed_source, factory.epoch, debug=logs.enabled("debug"))
         self.link: GameLink | None = None  # while in game mode
+        self.connected_at = factory.reactor.seconds()
         self.recorder: SessionRecorder | None = None
         self._todo: collections.deque[Output] = collections.deque()
         self._busy = False  # inside one of our own calls: others only queue
@@ -162,6 +165,7 @@ class M59Protocol(Protocol):
         self._lost = False
         self._timer: IDelayedCall | None = None
         self._timer_at = 0.0
+        self._log_windows: dict[str, tuple[float, int]] = {}  # event -> (first logged at, repeats since)
 
     # -------------------------------------------------------------- Twisted callbacks
 
@@ -207,6 +211,10 @@ class M59Protocol(Protocol):
         self._finish()
 
     def connectionLost(self, reason: Failure | None = None) -> None:
+        now = self.factory.reactor.seconds()
+        for event, (since, repeats) in self._log_windows.items():
+            self._log_repeats(event, since, repeats, now)
+        self._log_windows.clear()
         self._lost = True
         self._cancel_timer()
         if self.recorder is not None:
@@ -333,6 +341,24 @@ class M59Protocol(Protocol):
             game.leave_game(link)
 
     def _log(self, record: Log) -> None:
+        """Log a machine's record; the same event again within ``REPEAT_WINDOW`` seconds is
+        only counted, and said once as a summary, so one client cannot flood the log."""
+        now = self.factory.reactor.seconds()
+        window = self._log_windows.get(record.event)
+        if window is not None and now - window[0] < REPEAT_WINDOW:
+            self._log_windows[record.event] = (window[0], window[1] + 1)
+            return
+        if window is not None:
+            self._log_repeats(record.event, *window, now)
+        self._log_windows[record.event] = (now, 0)
+        self._emit(record)
+
+    def _log_repeats(self, event: str, since: float, repeats: int, now: float) -> None:
+        if repeats:
+            log.info("{session_event} repeated {repeats} more times in {seconds:.0f} s peer={peer!r}",
+                     session_event=event, repeats=repeats, seconds=now - since, peer=self.host)
+
+    def _emit(self, record: Log) -> None:
         # The format names only our own field keys; peer-chosen text stays in the values.
         keys = " ".join(f"{key}={{{key}!r}}" for key in record.fields)
         log.emit(
@@ -387,12 +413,7 @@ class M59Factory(Factory, Generic[VerdictT]):
         self.game = game
         limits = config.limits
         self.limiter = ConnectionLimiter(limits.max_connections_per_address, limits.max_connections_total)
-        self.account_failures = KeyedThrottle(
-            limits.failed_logins_per_account, limits.failed_login_account_refill_seconds
-        )
-        self.address_failures = KeyedThrottle(
-            limits.failed_logins_per_address, limits.failed_login_address_refill_seconds
-        )
+        self.login_throttle = LoginThrottle(limits)
         self.connections: set[M59Protocol] = set()
         self.online: dict[int, M59Protocol] = {}  # account id -> its connection
 
@@ -400,6 +421,8 @@ class M59Factory(Factory, Generic[VerdictT]):
 
     def buildProtocol(self, addr: IAddress | None) -> M59Protocol | None:
         host = _address_host(addr)
+        if self.limiter.total >= self.limiter.max_total and self.limiter.count(host) < self.limiter.max_per_address:
+            self._shed_one()
         refusal = self.limiter.refusal(host)
         if refusal is not None:
             log.warn("connection refused: {limit} peer={peer!r}", limit=refusal, peer=host)  # noqa: G010 - twisted.logger.Logger has warn, not warning
@@ -408,6 +431,18 @@ class M59Factory(Factory, Generic[VerdictT]):
         protocol = M59Protocol(self, host)
         self.connections.add(protocol)
         return protocol
+
+    def _shed_one(self) -> None:
+        """Full: close the connection that has waited longest without logging in
+        (preferring those that never sent a whole frame) to make room."""
+        waiting = [p for p in self.connections if p.machine.state is State.AWAITING_LOGIN]
+        if not waiting:
+            return
+        shed = min(waiting, key=lambda p: (p.machine.framed, p.connected_at))
+        log.info("full: closing connection idle before login to make room peer={peer!r}", peer=shed.host)
+        self.connections.discard(shed)
+        self.limiter.release(shed.host)
+        shed.kick("shed to make room")
 
     def open_recording(self, host: str) -> SessionRecorder | None:
         """A capture file for a new connection, when the config asks for recording."""
@@ -437,15 +472,12 @@ class M59Factory(Factory, Generic[VerdictT]):
 
     def verify(self, protocol: M59Protocol, request: VerifyLogin) -> None:
         now = self.reactor.seconds()
-        account_key = request.name.lower()
-        if not self.account_failures.allows(account_key, now):
+        admission = self.login_throttle.admit(request.name, protocol.host, now)
+        if isinstance(admission, str):
             log.warn(  # noqa: G010 - twisted.logger.Logger has warn, not warning
-                "failed-login throttle: account {account!r} peer={peer!r}", account=request.name, peer=protocol.host
+                "failed-login throttle ({brake}): account {account!r} peer={peer!r}",
+                brake=admission, account=request.name, peer=protocol.host,
             )
-            protocol.perform(protocol.machine.login_refused(Refusal.THROTTLED, now))
-            return
-        if not self.address_failures.allows(protocol.host, now):
-            log.warn("failed-login throttle: address peer={peer!r}", peer=protocol.host)  # noqa: G010 - twisted.logger.Logger has warn, not warning
             protocol.perform(protocol.machine.login_refused(Refusal.THROTTLED, now))
             return
         try:
@@ -453,15 +485,16 @@ class M59Factory(Factory, Generic[VerdictT]):
         except Exception:  # noqa: BLE001 - a synchronous store error is handled like an errback
             deferred = defer.fail()
         deferred.addCallbacks(
-            self._verdict, self._store_failed, callbackArgs=(protocol, account_key), errbackArgs=(protocol,)
+            self._verdict, self._store_failed, callbackArgs=(protocol, admission), errbackArgs=(protocol, admission)
         )
         deferred.addErrback(lambda failure: log.failure("login verdict handling failed", failure))
 
-    def _verdict(self, verdict: VerdictT, protocol: M59Protocol, account_key: str) -> None:
+    def _verdict(self, verdict: VerdictT, protocol: M59Protocol, admission: LoginAdmission) -> None:
         now = self.reactor.seconds()
-        if verdict.outcome == "bad_credentials":
-            self.account_failures.charge(account_key, now)
-            self.address_failures.charge(protocol.host, now)
+        if verdict.outcome == "ok":
+            self.login_throttle.succeeded(admission, now)
+        elif verdict.outcome != "bad_credentials":
+            self.login_throttle.void(admission, now)  # banned: the password was right
         in_use = False
         if verdict.outcome == "ok" and not protocol.machine.closed:
             account_id = verdict.account_id
@@ -477,7 +510,8 @@ class M59Factory(Factory, Generic[VerdictT]):
                     in_use = True
         protocol.perform(protocol.machine.login_verified(verdict, now, account_in_use=in_use))
 
-    def _store_failed(self, failure: Failure, protocol: M59Protocol) -> None:
+    def _store_failed(self, failure: Failure, protocol: M59Protocol, admission: LoginAdmission) -> None:
+        self.login_throttle.void(admission, self.reactor.seconds())
         log.failure("account store failed during login peer={peer!r}", failure, peer=protocol.host)
         protocol.perform(protocol.machine.login_refused(Refusal.UNAVAILABLE, self.reactor.seconds()))
 

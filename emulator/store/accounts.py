@@ -106,10 +106,16 @@ def validate_name(name: str) -> str:
         raise InvalidAccountName(f"account name {name!r} has unprintable characters")
     if name != name.strip(" "):
         raise InvalidAccountName(f"account name {name!r} starts or ends with a space")
+    if len(name_key(name)) > NAME_COLUMN_LENGTH:  # "ß" folds to "ss": the key can outgrow the name
+        raise InvalidAccountName(
+            f"account name {name!r} is too long once letter case is folded ({len(name_key(name))} of "
+            f"{NAME_COLUMN_LENGTH} characters)"
+        )
     return name
 
 
 def name_key(name: str) -> str:
+    """The name as compared: names differing only in letter case are one name."""
     return name.casefold()
 
 
@@ -309,9 +315,18 @@ def recent_logins(db: peewee.Database, name: str | None = None, limit: int = 50)
     ]
 
 
+#: Longest password accepted: the client sends only its digest, so this catches
+#: mistakes (a pasted file, a wrong pipe), not attacks.
+PASSWORD_MAX_CHARACTERS = 256
+
+
 def _password_digest(password: str) -> bytes:
     if not password:
         raise InvalidPassword("the password is empty")
+    if not password.strip():
+        raise InvalidPassword("the password is only spaces")
+    if len(password) > PASSWORD_MAX_CHARACTERS:
+        raise InvalidPassword(f"the password is {len(password):,} characters long; at most {PASSWORD_MAX_CHARACTERS} are allowed")
     try:
         return auth.client_digest(password)
     except ValueError as error:

@@ -70,6 +70,7 @@ def leave_world(ctx: GameContext, session: GameSession) -> CharacterState | None
     del ctx.in_world[avatar.player_id]
     session.avatar = None
     render(ctx, events)
+    ctx.resources.release_name(avatar.name)
     return state
 
 
