@@ -59,3 +59,16 @@ def test_scrambler_walks_the_redbook():
     first = scrambler.apply(b"\x01")
     assert first == bytes([0x01 ^ 0x10])
     assert scrambler.token == 0x10 + (FALLBACK_REDBOOK[0] & 0x7F)
+
+
+@given(st.lists(st.binary(min_size=1, max_size=8), max_size=40), st.integers(0, 255), st.integers(0, 100), st.booleans())
+def test_scrambling_a_batch_equals_scrambling_one_by_one(payloads, token, steps, keyed):
+    one, batch = OpcodeScrambler(), OpcodeScrambler()
+    if keyed:
+        for scrambler in (one, batch):
+            scrambler.rekey(token)
+            for _ in range(steps):
+                scrambler.apply(b"\x00")
+    assert batch.apply_each(payloads) == [one.apply(payload) for payload in payloads]
+    assert (batch.token, batch.active) == (one.token, one.active)
+    assert batch.apply(b"\x07") == one.apply(b"\x07")  # left at the same place in the walk

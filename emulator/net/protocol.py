@@ -96,6 +96,7 @@ class GameLink:
     entered: bool = False
     close_reason: str | None = None
     _latest: dict[tuple[int, int], int] = attrs.field(factory=dict)  # superseding key -> index
+    _gaps: bool = False  # some held message was superseded (a None in ``messages``)
 
     def deliver(self, messages: Sequence[Encoded]) -> None:
         if not self.held:
@@ -114,6 +115,7 @@ class GameLink:
                 if stale is not None:
                     self.held_bytes -= len(stale.payload) + FRAME_OVERHEAD
                 self.messages[earlier] = None
+                self._gaps = True
             self._latest[key] = len(self.messages)
         self.messages.append(message)
         self.held_bytes += len(message.payload) + FRAME_OVERHEAD
@@ -137,6 +139,9 @@ class GameLink:
         messages, self.messages = self.messages, []
         self._latest.clear()
         self.held_bytes = 0
+        if not self._gaps:  # the usual case: nothing was superseded
+            return messages  # type: ignore[return-value]  # no None in it
+        self._gaps = False
         return [message for message in messages if message is not None]
 
     def character_entered(self) -> None:
@@ -225,7 +230,7 @@ class M59Protocol(Protocol):
 
     # -------------------------------------------------------------- outputs
 
-    def perform(self, outputs: list[Output]) -> None:
+    def perform(self, outputs: list[Output], *, rearm_timer: bool = True) -> None:
         """Carry out a machine's outputs (now, or after the call in progress)."""
         self._todo.extend(outputs)
         if not self._busy:
@@ -234,15 +239,16 @@ class M59Protocol(Protocol):
                 self._work()
             finally:
                 self._busy = False
-            self._finish()
+            self._finish(rearm_timer)
 
     def kick(self, reason: str) -> None:
         """Close from the server's side without sending anything."""
         self.perform(self.machine.close(reason))
 
     def _wake(self) -> None:
-        """The game link has something: carry it out unless a call of ours is running."""
-        self.perform([])
+        """The game link has something: carry it out unless a call of ours is running.
+        Sending moves no deadline, so the timer is left as it is."""
+        self.perform([], rearm_timer=False)
 
     def _work(self) -> None:
         """Perform queued outputs and what the game link asked for, in order."""
@@ -308,7 +314,7 @@ class M59Protocol(Protocol):
         if self.transport is not None:
             self.transport.abortConnection()  # type: ignore[attr-defined]  # ITCPTransport; the buffer is not flushed
 
-    def _finish(self) -> None:
+    def _finish(self, rearm_timer: bool = True) -> None:
         """Write what the call produced in one go; hang up after it if asked; re-arm the timer."""
         assert self.transport is not None  # set by makeConnection before any call
         if self._outgoing and not self._lost:
@@ -321,7 +327,7 @@ class M59Protocol(Protocol):
             return
         if self._closing:
             self.transport.loseConnection()  # after writing what was sent
-        elif not self.machine.closed:
+        elif rearm_timer and not self.machine.closed:
             self._schedule_timer()
 
     def _enter_game(self, event: EnterGame) -> None:

@@ -34,11 +34,10 @@ class Encoded:
 def finish_game_frames(payloads: Iterable[bytes], scrambler: OpcodeScrambler, seq: int) -> bytes:
     """Whole frames for the socket: scramble, CRC, header; in order (the token rolls)."""
     pack = _HEADER.pack
-    scramble = scrambler.apply
     parts: list[bytes] = []
-    for payload in payloads:
-        scrambled = scramble(payload)
+    append = parts.append
+    for scrambled in scrambler.apply_each(payloads):
         length = len(scrambled)
-        parts.append(pack(length, crc32(scrambled) & 0xFFFF, length, seq))
-        parts.append(scrambled)
+        append(pack(length, crc32(scrambled) & 0xFFFF, length, seq))
+        append(scrambled)
     return b"".join(parts)

@@ -13,7 +13,7 @@ the client before dispatching; both run the same steps.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from emulator.wire.crc import crc16
 
@@ -83,6 +83,28 @@ class OpcodeScrambler:
         if self._position is not None and self._redbook:
             self.token = (self.token + (self._redbook[self._position] & 0x7F)) & 0xFFFFFFFF
             self._position = (self._position + 1) % len(self._redbook)
+        return out
+
+    def apply_each(self, payloads: Iterable[bytes]) -> list[bytes]:
+        """:meth:`apply` to each payload in turn (the broadcast hot path: one call per batch)."""
+        position = self._position
+        redbook = self._redbook
+        if position is None or not redbook:  # not keyed: the token stays as it is
+            token = self.token & 0xFF
+            if not token:
+                return list(payloads)
+            return [bytes((payload[0] ^ token,)) + payload[1:] for payload in payloads]
+        token = self.token
+        length = len(redbook)
+        out = []
+        for payload in payloads:
+            low = token & 0xFF
+            out.append(bytes((payload[0] ^ low,)) + payload[1:] if low else payload)
+            token = (token + (redbook[position] & 0x7F)) & 0xFFFFFFFF
+            position += 1
+            if position == length:
+                position = 0
+        self.token, self._position = token, position
         return out
 
     def rekey(self, token: int, redbook: bytes = FALLBACK_REDBOOK) -> None:
