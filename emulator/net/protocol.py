@@ -15,18 +15,17 @@ queues, so nothing re-enters the protocol.
 from __future__ import annotations
 
 import collections
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Generic, TypeVar
 from typing import Protocol as TypingProtocol
 
-import attrs
 from twisted.internet import defer
 from twisted.internet.interfaces import IAddress, IDelayedCall, IReactorTime
 from twisted.internet.protocol import Factory, Protocol
 from twisted.logger import LogLevel
 from twisted.python.failure import Failure
 
+from emulator import logs
 from emulator.config import Config
 from emulator.connection.events import (
     Disconnect,
@@ -49,16 +48,12 @@ from emulator.connection.machine import (
     random_seed,
 )
 from emulator.game.ports import Account, GameGateway
-from emulator import logs
 from emulator.logs import logger
+from emulator.net.game_link import GameLink
 from emulator.net.limits import ConnectionLimiter, LoginAdmission, LoginThrottle
 from emulator.net.recording import SessionRecorder
-from emulator.wire.outgoing import Encoded
 
 log = logger("m59emu.net")
-
-_LEVELS = {"debug": LogLevel.debug, "info": LogLevel.info, "warn": LogLevel.warn, "error": LogLevel.error}
-
 
 VerdictT = TypeVar("VerdictT", bound=Verdict)
 
@@ -73,85 +68,7 @@ def _address_host(address: IAddress | None) -> str:
     return str(getattr(address, "host", address))
 
 
-FRAME_OVERHEAD = 7  # header bytes per frame, for counting what a held queue holds
 REPEAT_WINDOW = 10.0  # seconds in which a connection's repeated log event is only counted
-
-
-@attrs.define(eq=False)
-class GameLink:
-    """The game's handle on one connection (:class:`~emulator.game.ports.ClientLink`).
-
-    It records what the game asked for and wakes the protocol, which carries it out when
-    its current call (if any) has finished. While the client is not reading fast enough
-    (the transport paused us), messages are held here: a newer position of an object
-    replaces the held one, and past ``limit`` bytes the link is marked overflowing.
-    """
-
-    wake: Callable[[], None] = attrs.field(repr=False)
-    limit: int  # bytes that may be held
-    messages: list[Encoded | None] = attrs.field(factory=list)  # None: superseded while held
-    held: bool = False
-    held_bytes: int = 0
-    overflowing: bool = False
-    entered: bool = False
-    close_reason: str | None = None
-    _latest: dict[tuple[int, int], int] = attrs.field(factory=dict)  # superseding key -> index
-    _gaps: bool = False  # some held message was superseded (a None in ``messages``)
-
-    def deliver(self, messages: Sequence[Encoded]) -> None:
-        if not self.held:
-            self.messages.extend(messages)
-        else:
-            for message in messages:
-                self._hold(message)
-        self.wake()
-
-    def _hold(self, message: Encoded) -> None:
-        key = message.supersedes
-        if key is not None:
-            earlier = self._latest.get(key)
-            if earlier is not None:
-                stale = self.messages[earlier]
-                if stale is not None:
-                    self.held_bytes -= len(stale.payload) + FRAME_OVERHEAD
-                self.messages[earlier] = None
-                self._gaps = True
-            self._latest[key] = len(self.messages)
-        self.messages.append(message)
-        self.held_bytes += len(message.payload) + FRAME_OVERHEAD
-        if self.held_bytes > self.limit:
-            self.overflowing = True
-
-    def hold(self) -> None:
-        """The client stopped reading: keep messages here, coalesced, until :meth:`release`."""
-        if not self.held:
-            self.held = True
-            for message in self.messages:  # what came in this turn counts too
-                if message is not None:
-                    self.held_bytes += len(message.payload) + FRAME_OVERHEAD
-
-    def release(self) -> None:
-        self.held = False
-        self.held_bytes = 0
-        self._latest.clear()
-
-    def take_messages(self) -> list[Encoded]:
-        messages, self.messages = self.messages, []
-        self._latest.clear()
-        self.held_bytes = 0
-        if not self._gaps:  # the usual case: nothing was superseded
-            return messages  # type: ignore[return-value]  # no None in it
-        self._gaps = False
-        return [message for message in messages if message is not None]
-
-    def character_entered(self) -> None:
-        self.entered = True
-        self.wake()
-
-    def close(self, reason: str) -> None:
-        if self.close_reason is None:
-            self.close_reason = reason
-        self.wake()
 
 
 class M59Protocol(Protocol):
@@ -368,7 +285,7 @@ class M59Protocol(Protocol):
         # The format names only our own field keys; peer-chosen text stays in the values.
         keys = " ".join(f"{key}={{{key}!r}}" for key in record.fields)
         log.emit(
-            _LEVELS.get(record.level, LogLevel.info),
+            logs.LEVELS.get(record.level, LogLevel.info),
             "{session_event} peer={peer!r} " + keys,
             session_event=record.event,
             peer=self.host,
