@@ -1,8 +1,9 @@
 """Shared test fixtures.
 
 The real captures live in ``../shared/captures`` beside the checkout (or wherever
-``M59_SHARED`` points). Tests that need them fail, never skip, when they are missing:
-a replay test that silently skips would prove nothing.
+``M59_SHARED`` points), the original game's sources in ``../shared/upstream``. Tests
+that need them fail, never skip, when they are missing: a replay test that silently
+skips would prove nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("M59_SHARED", REPO.parent / "shared"))
 CAPTURES = SHARED / "captures"
+UPSTREAM = SHARED / "upstream"
 
 
 def capture_files() -> list[Path]:
@@ -33,3 +35,14 @@ def capture_resources(captures_dir):
     from emulator.resources import load_resources
 
     return load_resources(captures_dir / "resources.tsv")
+
+
+@pytest.fixture(scope="session")
+def kod_tree():
+    """The original's Blakod tree, parsed once for the whole session (about 5 s)."""
+    from emulator.importer.blakod import KodTree
+
+    kod, kodbase = UPSTREAM / "kod", UPSTREAM / "build" / "kodbase.txt"
+    if not kod.is_dir() or not kodbase.is_file():
+        pytest.fail(f"no original game sources in {UPSTREAM}; set M59_SHARED to the shared folder")
+    return KodTree.load(kod, kodbase)

@@ -26,7 +26,7 @@ FIGURE_LINES = (
 
 def test_load_benchmark_runs_with_three_clients():
     run = subprocess.run(
-        [sys.executable, "-m", "emulator.bench.load", "--clients", "3", "--seconds", "4"],
+        [sys.executable, "-m", "emulator.bench.load", "--clients", "3", "--seconds", "1"],
         check=False,  # the exit code is asserted below, with the output
         capture_output=True,
         text=True,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.capture import CaptureError, decode_capture, read_capture
 from emulator.cli.accounts import add_account_commands
 from emulator.cli.characters import add_character_commands
+from emulator.cli.importing import add_import_command
 from emulator.wire.codec import plain
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ def _build_parser() -> argparse.ArgumentParser:
     gaps.set_defaults(run=_protocol_gaps)
     add_account_commands(commands)
     add_character_commands(commands)
+    add_import_command(commands)
     return parser
 
 

@@ -30,10 +30,23 @@ import attrs
 from emulator.content.model import (
     Edge,
     Exit,
+    DialogueLine,
+    ItemInfo,
+    LockedDoor,
+    MonsterChance,
+    MonsterInfo,
     ObjectKind,
     PlacedObject,
     Placement,
+    Reagent,
     RoomDefinition,
+    ShopEntry,
+    ShopInfo,
+    SkillDefinition,
+    SpawnRules,
+    SpellDefinition,
+    TreasureEntry,
+    TreasureTable,
     WorldDefinition,
 )
 
@@ -81,6 +94,17 @@ MAX_FILE_BYTES = 1_000_000
 ROOM_EXTENSIONS = (".roo",)
 BITMAP_EXTENSIONS = (".bgf",)
 MUSIC_EXTENSIONS = (".mid", ".mp3")
+
+#: Resource ids of the original game's texts stay below the server's own (200,000 up).
+MAX_ORIGINAL_RESOURCE_ID = 199_999
+
+# ROOM_* flags of the original (blakston.khd), by the names the import writes.
+ROOM_FLAGS = (
+    "safe_death", "no_combat", "no_pk", "guild_pk_only", "no_magic", "hometown", "lamps",
+    "sanctuary", "anti_magic", "kill_zone", "guest_area", "hard_learn", "safelogoff",
+    "triple_heal", "jig", "no_mob_combat",
+)
+SOUND_EXTENSIONS = (".wav", ".ogg")
 
 _KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
@@ -449,6 +473,48 @@ class _Table:
         return entries
 
 
+def _resource_ids(reader: _Table, fields: Iterable[str]) -> tuple[tuple[str, int], ...]:
+    """``<field>_rsc`` keys: the original game's resource id of a text or file name."""
+    found: list[tuple[str, int]] = []
+    for field in fields:
+        value = reader.integer(f"{field}_rsc", low=1, high=MAX_ORIGINAL_RESOURCE_ID)
+        if value is not None:
+            if field not in reader.table:
+                reader.error(f"{field}_rsc", f"'{field}_rsc' is given without '{field}'")
+                continue
+            found.append((field, value))
+    return tuple(found)
+
+
+def _names(reader: _Table, key: str, allowed: Iterable[str] | None = None) -> list[str] | None:
+    """A list of names in quotes (``allowed``: the only names accepted)."""
+    value = reader.table.get(key, _MISSING)
+    if value is _MISSING:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        reader.error(key, f"'{key}' must be a list of names in quotes like [\"a\", \"b\"]")
+        return None
+    if allowed is not None:
+        known = list(allowed)
+        for item in value:
+            if item not in known:
+                close = difflib.get_close_matches(item, known, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                reader.error(key, f"unknown {key} name '{item}'{hint}; known: {', '.join(known)}")
+                return None
+    return list(value)
+
+
+def _sub_table(reader: _Table, key: str, allowed: Iterable[str]) -> _Table | None:
+    value = reader.table.get(key, _MISSING)
+    if value is _MISSING:
+        return None
+    if not isinstance(value, dict):
+        reader.error(key, f"'{key}' must be a [{key}] table, not {_type_name(value)}")
+        return None
+    return _Table(reader.file, reader.where + (key,), value, allowed)
+
+
 def _valid_key(value: str) -> bool:
     return _KEY_PATTERN.fullmatch(value) is not None
 
@@ -471,10 +537,54 @@ _ROOM_KEYS = (
     "security",
     "exits",
     "spawns",
+    "name_rsc",
+    "roo_file_rsc",
+    "music_rsc",
+    "background_rsc",
+    "flags",
+    "locked_doors",
+    "monsters",
+    "monster_spawns",
+    "monster_limit",
+    "initial_min",
+    "initial_max",
+    "spawn_milliseconds",
+    "spawn_percent",
 )
-_EXIT_KEYS = ("row", "col", "edge", "to", "to_row", "to_col", "to_angle")
+_EDGE_CONDITIONS = ("when_row_above", "when_row_below", "when_col_above", "when_col_below")
+_EXIT_KEYS = ("row", "col", "edge", "to", "to_row", "to_col", "to_angle", "turn", *_EDGE_CONDITIONS)
+_MONSTER_CHANCE_KEYS = ("kind", "percent")
+_LOCKED_DOOR_KEYS = ("row", "col", "message", "message_rsc")
 _SPAWN_KEYS = ("row", "col", "angle")
-_KIND_KEYS = ("name", "icon", "description", "flags", "moveon", "wanders")
+_KIND_KEYS = (
+    "name", "icon", "description", "flags", "moveon", "wanders",
+    "name_rsc", "icon_rsc", "description_rsc", "monster", "shop", "item", "dialogue",
+)
+_DIALOGUE_KEYS = ("triggers", "triggers_rsc", "action", "numbers", "says", "says_rsc", "restriction")
+_MONSTER_KEYS = (
+    "level", "difficulty", "karma", "speed", "attack", "behaviour", "npc_flags", "treasure",
+    "sound_hit", "sound_hit_rsc", "sound_miss", "sound_miss_rsc", "sound_aware",
+    "sound_aware_rsc", "sound_death", "sound_death_rsc",
+)
+_SHOP_KEYS = ("sells", "teaches_spells", "teaches_skills", "markup")
+_SHOP_ENTRY_KEYS = ("kind", "number", "color", "translation")
+_ITEM_NUMBERS = (
+    "weight", "bulk", "value", "use_type", "item_type", "use_amount", "hits_min", "hits_max",
+    "defense", "damage_reduce", "weapon_type", "weapon_quality", "proficiency", "spell_modifier",
+)
+_ITEM_KEYS = (*_ITEM_NUMBERS, "stacks")
+_SPELL_KEYS = (
+    "number", "name", "name_rsc", "icon", "icon_rsc", "description", "description_rsc",
+    "school", "level", "mana", "vigor", "cast_time", "harmful", "outlaw", "family", "reagents",
+    "targets",
+)
+_REAGENT_KEYS = ("kind", "count")
+_SKILL_KEYS = (
+    "number", "name", "name_rsc", "icon", "icon_rsc", "description", "description_rsc",
+    "level", "school", "vigor", "family",
+)
+_TREASURE_KEYS = ("number", "items")
+_TREASURE_ENTRY_KEYS = ("kind", "weight")
 _PLACED_FILE_KEYS = ("object",)
 _PLACED_KEYS = ("key", "kind", "room", "row", "col", "angle")
 
@@ -496,6 +606,24 @@ class _PendingPlacement:
 
 
 @attrs.define
+class _Ref:
+    """A reference to a kind, spell, skill or treasure table, checked once all are read."""
+
+    file: _File
+    where: tuple[Any, ...]
+    what: str  # "kind", "spell", "skill", "treasure"
+    key: str
+
+
+_REF_HOMES = {
+    "kind": "objects/*.toml",
+    "spell": "spells.toml",
+    "skill": "skills.toml",
+    "treasure": "treasure.toml",
+}
+
+
+@attrs.define
 class _RoomDraft:
     key: str
     file: _File | None  # None: the file could not be parsed (already reported)
@@ -513,17 +641,49 @@ def load_world(data_dir: Path) -> WorldDefinition:
     world = _read_toml(data_dir / "world.toml", str(data_dir / "world.toml"), problems)
     world_fields = _load_world_file(world, pending) if world else None
 
-    rooms = _load_rooms(data_dir, problems, pending)
+    refs: list[_Ref] = []
+    rooms = _load_rooms(data_dir, problems, pending, refs)
 
     kinds_file = _read_toml(
         data_dir / "objects" / "kinds.toml",
         str(data_dir / "objects" / "kinds.toml"),
         problems,
     )
-    kinds = _load_kinds(kinds_file) if kinds_file else None
+    kinds = _load_kinds(kinds_file, refs) if kinds_file else None
     # Kind keys written in the file, valid or not: placed objects are checked against
     # these so that one broken kind does not also flag every object using it.
     kind_keys = set(kinds_file.data) if kinds_file else None
+    # More kinds, grouped by family in other files (objects/creatures.toml, ...).
+    for path in _extra_kind_files(data_dir):
+        shown = str(data_dir / "objects" / path.name)
+        extra_file = _read_toml(path, shown, problems)
+        if extra_file is None:
+            kinds = None
+            continue
+        if kind_keys is not None:
+            for key in extra_file.data:
+                if key in kind_keys:
+                    extra_file.report((key,), f"kind '{key}' is defined in two files")
+            kind_keys |= set(extra_file.data)
+        extra = _load_kinds(extra_file, refs, required=False)
+        if extra is None or kinds is None:
+            kinds = None
+        else:
+            kinds.update(extra)
+    optional: dict[str, Any] = {}
+    loaders = {"spells": _load_spells, "treasure": _load_treasure}
+    for name in ("spells", "skills", "treasure"):
+        path = data_dir / f"{name}.toml"
+        if not path.exists():
+            optional[name] = {}
+            continue
+        file = _read_toml(path, str(path), problems)
+        if file is None:
+            optional[name] = None
+        elif name == "skills":
+            optional[name] = _load_skills(file)
+        else:
+            optional[name] = loaders[name](file, refs)
 
     placed_file = _read_toml(
         data_dir / "objects" / "placed.toml",
@@ -559,13 +719,27 @@ def load_world(data_dir: Path) -> WorldDefinition:
                     f"'{target.room}', which has rows 1..{rows} and cols 1..{cols}",
                 )
 
+    ref_keys: dict[str, set[str] | None] = {
+        "kind": kind_keys,
+        "spell": set(optional["spells"]) if optional["spells"] is not None else None,
+        "skill": set(optional["skills"]) if optional["skills"] is not None else None,
+        "treasure": set(optional["treasure"]) if optional["treasure"] is not None else None,
+    }
+    for ref in refs:
+        keys = ref_keys[ref.what]
+        if keys is None or ref.key in keys:
+            continue
+        close = difflib.get_close_matches(ref.key, sorted(keys), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        ref.file.report(ref.where, f"no {ref.what} '{ref.key}'{hint}; they are in {_REF_HOMES[ref.what]}")
+
     if problems.items:
         # Grouped by file and in line order, the way an operator fixes them.
         raise ContentError(sorted(problems.items, key=lambda p: (p.path, p.line)))
 
     # Nothing was reported, so every part is present and valid; the check below only
     # keeps the promise to raise nothing but ContentError should that ever not hold.
-    if world_fields is None or rooms is None or kinds is None or placed is None:
+    if world_fields is None or rooms is None or kinds is None or placed is None or None in optional.values():
         internal = Problem(str(data_dir), 1, "content could not be loaded (internal error)")
         raise ContentError([internal])
     room_definitions = {key: _finish_room(draft) for key, draft in rooms.items()}
@@ -576,7 +750,22 @@ def load_world(data_dir: Path) -> WorldDefinition:
         start=world_fields["start"],
         motd=world_fields["motd"],
         player_icon=world_fields["player_icon"],
+        spells=optional["spells"],
+        skills=optional["skills"],
+        treasure=optional["treasure"],
     )
+
+
+def _extra_kind_files(data_dir: Path) -> list[Path]:
+    folder = data_dir / "objects"
+    try:
+        return sorted(
+            path
+            for path in folder.iterdir()
+            if path.suffix == ".toml" and path.name not in ("kinds.toml", "placed.toml") and not path.name.startswith(".")
+        )
+    except OSError:
+        return []
 
 
 def _load_world_file(file: _File, pending: list[_PendingPlacement]) -> dict[str, Any] | None:
@@ -610,7 +799,7 @@ def _placement(reader: _Table, what: str) -> _PendingPlacement | None:
 
 
 def _load_rooms(
-    data_dir: Path, problems: _Problems, pending: list[_PendingPlacement]
+    data_dir: Path, problems: _Problems, pending: list[_PendingPlacement], refs: list[_Ref]
 ) -> dict[str, _RoomDraft] | None:
     rooms_dir = data_dir / "rooms"
     shown_dir = str(rooms_dir)
@@ -636,14 +825,14 @@ def _load_rooms(
             problems.add(shown, 1, f"room file name '{key}' must be {KEY_RULE} characters")
             continue
         file = _read_toml(path, shown, problems)
-        draft = _load_room(key, file, pending) if file is not None else None
+        draft = _load_room(key, file, pending, refs) if file is not None else None
         # A broken room keeps a stub entry, so references to it do not add a second,
         # misleading "no such room" error; its own problems are already reported.
         drafts[key] = draft if draft is not None else _RoomDraft(key, None, {}, [], [])
     return drafts
 
 
-def _load_room(key: str, file: _File, pending: list[_PendingPlacement]) -> _RoomDraft:
+def _load_room(key: str, file: _File, pending: list[_PendingPlacement], refs: list[_Ref]) -> _RoomDraft:
     top = _Table(file, (), file.data, _ROOM_KEYS)
     fields: dict[str, Any] = {
         "name": top.text("name", required=True, non_empty=True),
@@ -658,6 +847,58 @@ def _load_room(key: str, file: _File, pending: list[_PendingPlacement]) -> _Room
     }
     rows, cols = fields["rows"], fields["cols"]
     fields = {name: value for name, value in fields.items() if value is not None}
+    fields["resource_ids"] = _resource_ids(top, ("name", "roo_file", "music", "background"))
+    fields["flags"] = tuple(_names(top, "flags", ROOM_FLAGS) or ())
+    fields["spawn_rules"] = SpawnRules(
+        limit=top.integer("monster_limit", low=0, high=10_000),
+        initial_min=top.integer("initial_min", low=0, high=10_000),
+        initial_max=top.integer("initial_max", low=0, high=10_000),
+        interval_ms=top.integer("spawn_milliseconds", low=0, high=86_400_000),
+        percent=top.integer("spawn_percent", low=0, high=100),
+    )
+    locked: list[LockedDoor] = []
+    for index, entry in top.tables("locked_doors"):
+        reader = _Table(file, ("locked_doors", index), entry, _LOCKED_DOOR_KEYS)
+        row = reader.integer("row", low=1, high=MAX_GRID, required=True)
+        col = reader.integer("col", low=1, high=MAX_GRID, required=True)
+        message = reader.text("message", max_bytes=MAX_DESCRIPTION_BYTES)
+        ids = _resource_ids(reader, ("message",))
+        if not reader.ok or row is None or col is None or message is None:
+            top.ok = False
+            continue
+        if rows is not None and cols is not None and not (1 <= row <= rows and 1 <= col <= cols):
+            reader.error("row" if not 1 <= row <= rows else "col", f"locked door (row {row}, col {col}) is outside this room, which has rows 1..{rows} and cols 1..{cols}")
+            continue
+        locked.append(LockedDoor(row, col, message, ids))
+    fields["locked_doors"] = tuple(locked)
+    monsters: list[MonsterChance] = []
+    for index, entry in top.tables("monsters"):
+        reader = _Table(file, ("monsters", index), entry, _MONSTER_CHANCE_KEYS)
+        kind = reader.key_ref("kind")
+        percent = reader.integer("percent", low=0, high=100, required=True)
+        if reader.ok and kind is not None and percent is not None:
+            refs.append(_Ref(file, ("monsters", index, "kind"), "kind", kind))
+            monsters.append(MonsterChance(kind, percent))
+        else:
+            top.ok = False
+    fields["monsters"] = tuple(monsters)
+    monster_spawns: list[Placement] = []
+    for index, entry in top.tables("monster_spawns"):
+        reader = _Table(file, ("monster_spawns", index), entry, _SPAWN_KEYS)
+        row = reader.integer("row", low=1, high=MAX_GRID, required=True)
+        col = reader.integer("col", low=1, high=MAX_GRID, required=True)
+        if not reader.ok or row is None or col is None:
+            top.ok = False
+            continue
+        if rows is not None and cols is not None and not (1 <= row <= rows and 1 <= col <= cols):
+            reader.error(
+                "row" if not 1 <= row <= rows else "col",
+                f"monster spawn square (row {row}, col {col}) is outside this room, which has "
+                f"rows 1..{rows} and cols 1..{cols}",
+            )
+            continue
+        monster_spawns.append(Placement(key, row, col))
+    fields["monster_spawns"] = tuple(monster_spawns)
 
     exits: list[tuple[dict[str, Any], _PendingPlacement]] = []
     used_squares: dict[tuple[int, int], int] = {}
@@ -672,9 +913,21 @@ def _load_room(key: str, file: _File, pending: list[_PendingPlacement]) -> _Room
         to_row = reader.integer("to_row", low=1, high=MAX_GRID, required=True)
         to_col = reader.integer("to_col", low=1, high=MAX_GRID, required=True)
         to_angle = reader.angle("to_angle")
+        turn = reader.integer("turn", low=0, high=359)
+        if "turn" in entry and "to_angle" in entry:
+            reader.error("turn", "an exit has either 'to_angle' (a facing) or 'turn' (a change of facing), not both")
         has_square = "row" in entry or "col" in entry
         has_edge = "edge" in entry
         exit_fields: dict[str, Any] = {}
+        conditions = [(name, reader.integer(name, low=0, high=MAX_GRID + 1)) for name in _EDGE_CONDITIONS if name in entry]
+        if len(conditions) > 1:
+            reader.error(conditions[1][0], "an edge exit has at most one 'when_...' condition")
+        elif conditions and "edge" not in entry:
+            reader.error(conditions[0][0], f"'{conditions[0][0]}' is only for an exit with 'edge'")
+        elif conditions and conditions[0][1] is not None:
+            exit_fields["when"] = (conditions[0][0].removeprefix("when_"), conditions[0][1])
+        if turn is not None:
+            exit_fields["turn"] = round(turn * MAX_ANGLE / 360) % MAX_ANGLE
         if has_square and has_edge:
             reader.error(
                 None,
@@ -690,13 +943,16 @@ def _load_room(key: str, file: _File, pending: list[_PendingPlacement]) -> _Room
                         f"'edge' = {edge_name!r} must be north, south, east or west",
                     )
                 else:
-                    if edge in used_edges:
+                    if "when" in exit_fields:
+                        pass  # conditional exits may share a side
+                    elif edge in used_edges:
                         reader.error(
                             "edge",
                             f"this room already has an exit past its {edge.value} edge "
                             f"(line {used_edges[edge]})",
                         )
-                    used_edges.setdefault(edge, file.line(*where))
+                    if "when" not in exit_fields:
+                        used_edges.setdefault(edge, file.line(*where))
                     exit_fields["edge"] = edge
         elif has_square:
             if "row" not in entry or "col" not in entry:
@@ -774,11 +1030,11 @@ def _finish_room(draft: _RoomDraft) -> RoomDefinition:
     )
 
 
-def _load_kinds(file: _File) -> dict[str, ObjectKind] | None:
+def _load_kinds(file: _File, refs: list[_Ref], required: bool = True) -> dict[str, ObjectKind] | None:
     """All kinds, or None if any is invalid (each problem is reported)."""
     kinds: dict[str, ObjectKind] = {}
     complete = True
-    if not file.data:
+    if not file.data and required:
         file.report((), "there are no object kinds: add at least one [kind_key] table")
         return None
     for key, table in file.data.items():
@@ -797,6 +1053,11 @@ def _load_kinds(file: _File) -> dict[str, ObjectKind] | None:
         description = reader.text("description", max_bytes=MAX_DESCRIPTION_BYTES, multiline=True)
         flags = _flag_bits(reader)
         wanders = reader.boolean("wanders")
+        resource_ids = _resource_ids(reader, ("name", "icon", "description"))
+        monster = _monster_info(reader, refs)
+        shop = _shop_info(reader, refs)
+        item = _item_info(reader)
+        dialogue = _dialogue(reader)
         if (
             not reader.ok
             or name is None
@@ -815,8 +1076,226 @@ def _load_kinds(file: _File) -> dict[str, ObjectKind] | None:
             flags=flags,
             wanders=wanders,
             source=file.source(key),
+            resource_ids=resource_ids,
+            monster=monster,
+            shop=shop,
+            item=item,
+            dialogue=dialogue,
         )
     return kinds if complete else None
+
+
+def _monster_info(kind: _Table, refs: list[_Ref]) -> MonsterInfo | None:
+    reader = _sub_table(kind, "monster", _MONSTER_KEYS)
+    if reader is None:
+        return None
+    numbers = {name: reader.integer(name, low=-1_000_000, high=1_000_000) for name in ("level", "difficulty", "karma", "speed")}
+    lists = {name: _names(reader, name) for name in ("attack", "behaviour", "npc_flags")}
+    treasure = reader.key_ref("treasure", required=False)
+    if treasure:
+        refs.append(_Ref(reader.file, reader.where + ("treasure",), "treasure", treasure))
+    sounds = []
+    for what in ("hit", "miss", "aware", "death"):
+        sound = reader.filename(f"sound_{what}", SOUND_EXTENSIONS)
+        if sound:
+            sounds.append((what, sound))
+    _resource_ids(reader, ("sound_hit", "sound_miss", "sound_aware", "sound_death"))
+    if not reader.ok:
+        kind.ok = False
+        return None
+    return MonsterInfo(
+        **numbers,
+        attack=tuple(lists["attack"] or ()),
+        behaviour=tuple(lists["behaviour"] or ()),
+        npc_flags=tuple(lists["npc_flags"] or ()),
+        treasure=treasure or "",
+        sounds=tuple(sounds),
+    )
+
+
+def _shop_info(kind: _Table, refs: list[_Ref]) -> ShopInfo | None:
+    reader = _sub_table(kind, "shop", _SHOP_KEYS)
+    if reader is None:
+        return None
+    sells: list[ShopEntry] = []
+    for index, entry in reader.tables("sells"):
+        line = _Table(reader.file, reader.where + ("sells", index), entry, _SHOP_ENTRY_KEYS)
+        item_kind = line.key_ref("kind")
+        number = line.integer("number", low=1, high=1_000_000)
+        options = tuple(
+            (name, value)
+            for name in ("color", "translation")
+            if (value := line.integer(name, low=0, high=0xFFFF)) is not None
+        )
+        if not line.ok or item_kind is None:
+            reader.ok = False
+            continue
+        refs.append(_Ref(reader.file, reader.where + ("sells", index, "kind"), "kind", item_kind))
+        sells.append(ShopEntry(item_kind, number, options))
+    teaches: dict[str, tuple[str, ...]] = {}
+    for field, what in (("teaches_spells", "spell"), ("teaches_skills", "skill")):
+        names = _names(reader, field) or []
+        for name in names:
+            refs.append(_Ref(reader.file, reader.where + (field,), what, name))
+        teaches[field] = tuple(names)
+    markup = reader.integer("markup", low=0, high=1000)
+    if not reader.ok:
+        kind.ok = False
+        return None
+    return ShopInfo(tuple(sells), teaches["teaches_spells"], teaches["teaches_skills"], markup)
+
+
+def _dialogue(kind: _Table) -> tuple[DialogueLine, ...]:
+    lines: list[DialogueLine] = []
+    for index, entry in kind.tables("dialogue"):
+        reader = _Table(kind.file, kind.where + ("dialogue", index), entry, _DIALOGUE_KEYS)
+        triggers = _names(reader, "triggers")
+        says = _names(reader, "says") or []
+        action = reader.text("action", required=True, non_empty=True, max_bytes=64)
+        numbers = _numbers(reader, "numbers")
+        restriction = reader.integer("restriction", low=0, high=0x7FFFFFFF, default=0)
+        ids = {}
+        for field, texts in (("triggers", triggers or []), ("says", says)):
+            found = _numbers(reader, f"{field}_rsc", low=1, high=MAX_ORIGINAL_RESOURCE_ID)
+            if found and len(found) != len(texts):
+                reader.error(f"{field}_rsc", f"'{field}_rsc' must give one id for each of the {len(texts)} '{field}'")
+            ids[field] = tuple(found or ())
+        for text in [*(triggers or []), *says]:
+            why = _check_text(text, max_bytes=MAX_DESCRIPTION_BYTES, multiline=False)
+            if why:
+                reader.error("says", f"a text {why}")
+        if not reader.ok or not triggers or action is None or numbers is None or restriction is None:
+            if not triggers and reader.ok:
+                reader.error("triggers", "'triggers' must list at least one word")
+            kind.ok = False
+            continue
+        lines.append(DialogueLine(tuple(triggers), action, tuple(numbers), tuple(says), restriction, ids["triggers"], ids["says"]))
+    return tuple(lines)
+
+
+def _numbers(reader: _Table, key: str, low: int = -1_000_000, high: int = 1_000_000) -> list[int] | None:
+    value = reader.table.get(key, _MISSING)
+    if value is _MISSING:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) and low <= v <= high for v in value):
+        reader.error(key, f"'{key}' must be a list of whole numbers {low}..{high}")
+        return None
+    return list(value)
+
+
+def _item_info(kind: _Table) -> ItemInfo | None:
+    reader = _sub_table(kind, "item", _ITEM_KEYS)
+    if reader is None:
+        return None
+    values = tuple(
+        (name, value)
+        for name in _ITEM_NUMBERS
+        if (value := reader.integer(name, low=-1_000_000, high=1_000_000)) is not None
+    )
+    stacks = reader.boolean("stacks")
+    if not reader.ok or stacks is None:
+        kind.ok = False
+        return None
+    return ItemInfo(values, stacks)
+
+
+def _texts(reader: _Table, with_description: bool = True) -> tuple[str | None, str | None, str | None]:
+    name = reader.text("name", required=True, non_empty=True)
+    icon = reader.filename("icon", BITMAP_EXTENSIONS)
+    description = reader.text("description", max_bytes=MAX_DESCRIPTION_BYTES, multiline=True)
+    return name, icon, description
+
+
+def _load_spells(file: _File, refs: list[_Ref]) -> dict[str, SpellDefinition] | None:
+    spells: dict[str, SpellDefinition] = {}
+    complete = True
+    numbers: dict[int, str] = {}
+    for key, table in file.data.items():
+        if not _valid_key(key) or not isinstance(table, dict):
+            file.report((key,), f"spell '{key}' must be a [key] table with a key of {KEY_RULE} characters")
+            complete = False
+            continue
+        reader = _Table(file, (key,), table, _SPELL_KEYS)
+        number = reader.integer("number", low=0, high=1_000_000, required=True)
+        if number is not None and number in numbers:
+            reader.error("number", f"spell number {number} is also '{numbers[number]}'")
+        name, icon, description = _texts(reader)
+        ids = _resource_ids(reader, ("name", "icon", "description"))
+        ints = {f: reader.integer(f, low=-1_000_000, high=1_000_000) for f in ("level", "mana", "vigor", "cast_time", "targets")}
+        school = reader.text("school", max_bytes=32)
+        family = reader.text("family", max_bytes=64)
+        harmful, outlaw = reader.boolean("harmful"), reader.boolean("outlaw")
+        reagents: list[Reagent] = []
+        for index, entry in reader.tables("reagents"):
+            line = _Table(file, (key, "reagents", index), entry, _REAGENT_KEYS)
+            kind = line.key_ref("kind")
+            count = line.integer("count", low=1, high=1000, required=True)
+            if not line.ok or kind is None or count is None:
+                reader.ok = False
+                continue
+            refs.append(_Ref(file, (key, "reagents", index, "kind"), "kind", kind))
+            reagents.append(Reagent(kind, count))
+        if not reader.ok or number is None or name is None:
+            complete = False
+            continue
+        numbers[number] = key
+        spells[key] = SpellDefinition(
+            key=key, number=number, name=name, school=school or "", family=family or "",
+            icon=icon or "", description=description or "", harmful=bool(harmful), outlaw=bool(outlaw),
+            reagents=tuple(reagents), resource_ids=ids, source=file.source(key), **ints,
+        )
+    return spells if complete else None
+
+
+def _load_skills(file: _File) -> dict[str, SkillDefinition] | None:
+    skills: dict[str, SkillDefinition] = {}
+    complete = True
+    for key, table in file.data.items():
+        if not _valid_key(key) or not isinstance(table, dict):
+            file.report((key,), f"skill '{key}' must be a [key] table with a key of {KEY_RULE} characters")
+            complete = False
+            continue
+        reader = _Table(file, (key,), table, _SKILL_KEYS)
+        number = reader.integer("number", low=0, high=1_000_000, required=True)
+        name, icon, description = _texts(reader)
+        ids = _resource_ids(reader, ("name", "icon", "description"))
+        ints = {f: reader.integer(f, low=-1_000_000, high=1_000_000) for f in ("level", "school", "vigor")}
+        family = reader.text("family", max_bytes=64)
+        if not reader.ok or number is None or name is None:
+            complete = False
+            continue
+        skills[key] = SkillDefinition(
+            key=key, number=number, name=name, family=family or "", icon=icon or "",
+            description=description or "", resource_ids=ids, source=file.source(key), **ints,
+        )
+    return skills if complete else None
+
+
+def _load_treasure(file: _File, refs: list[_Ref]) -> dict[str, TreasureTable] | None:
+    tables: dict[str, TreasureTable] = {}
+    complete = True
+    for key, table in file.data.items():
+        if not _valid_key(key) or not isinstance(table, dict):
+            file.report((key,), f"treasure table '{key}' must be a [key] table with a key of {KEY_RULE} characters")
+            complete = False
+            continue
+        reader = _Table(file, (key,), table, _TREASURE_KEYS)
+        number = reader.integer("number", low=0, high=1_000_000, required=True)
+        entries: list[TreasureEntry] = []
+        for index, entry in reader.tables("items"):
+            line = _Table(file, (key, "items", index), entry, _TREASURE_ENTRY_KEYS)
+            kind = line.key_ref("kind")
+            weight = line.integer("weight", low=0, high=1_000_000, required=True)
+            if not line.ok or kind is None or weight is None:
+                reader.ok = False
+                continue
+            refs.append(_Ref(file, (key, "items", index, "kind"), "kind", kind))
+            entries.append(TreasureEntry(kind, weight))
+        if not reader.ok or number is None:
+            complete = False
+            continue
+        tables[key] = TreasureTable(key, number, tuple(entries), file.source(key))
+    return tables if complete else None
 
 
 def _flag_bits(reader: _Table) -> int | None:

@@ -45,6 +45,11 @@ class Placement:
     angle: int = 0
 
 
+#: Which text fields of a definition carry the original game's resource id, e.g.
+#: ``{"name": 22251}``: the server sends that id instead of one of its own.
+ResourceIds = tuple[tuple[str, int], ...]
+
+
 @attrs.frozen
 class Exit:
     """A way out of a room.
@@ -57,6 +62,48 @@ class Exit:
     row: int | None = None
     col: int | None = None
     edge: Edge | None = None
+    turn: int | None = None  # keep facing, turned by this many angle units (None: face target.angle)
+    # Edge exits only: used when the player's square before leaving passes this test,
+    # e.g. ("row_below", 24); several exits may share a side this way (None: the default).
+    when: tuple[str, int] | None = None
+
+    def applies(self, row: int, col: int) -> bool:
+        """Whether an edge exit is for a player leaving from square (row, col)."""
+        if self.when is None:
+            return True
+        test, value = self.when
+        position = row if test.startswith("row") else col
+        return position > value if test.endswith("above") else position < value
+
+
+@attrs.frozen
+class LockedDoor:
+    """A door square that leads nowhere: using it shows ``message`` (the original's
+    ROOM_LOCKED_DOOR exits; "" for the standard one)."""
+
+    row: int
+    col: int
+    message: str = ""
+    resource_ids: ResourceIds = ()
+
+
+@attrs.frozen
+class MonsterChance:
+    """One line of a room's monster table: a kind and its share of the spawns, in percent."""
+
+    kind: str
+    percent: int
+
+
+@attrs.frozen
+class SpawnRules:
+    """How a room with a monster table fills up (the original's MonsterRoom figures)."""
+
+    limit: int | None = None  # most monsters at once
+    initial_min: int | None = None
+    initial_max: int | None = None
+    interval_ms: int | None = None  # time between spawn attempts
+    percent: int | None = None  # chance of a spawn per attempt
 
 
 @attrs.frozen
@@ -74,6 +121,12 @@ class RoomDefinition:
     exits: tuple[Exit, ...] = ()
     spawns: tuple[Placement, ...] = ()
     source: str = ""  # "file:line" for messages to the operator
+    flags: tuple[str, ...] = ()  # "no_combat", "sanctuary", "safelogoff", ...
+    locked_doors: tuple[LockedDoor, ...] = ()
+    monsters: tuple[MonsterChance, ...] = ()
+    monster_spawns: tuple[Placement, ...] = ()  # squares where monsters appear
+    spawn_rules: SpawnRules = SpawnRules()
+    resource_ids: ResourceIds = ()
 
 
 @attrs.frozen
@@ -84,6 +137,122 @@ class ObjectKind:
     description: str
     flags: int = 0  # OF_* bits (protocol_specs.opcodes / proto.h)
     wanders: bool = False  # moves about on its own while the world ticks
+    source: str = ""
+    resource_ids: ResourceIds = ()
+    monster: MonsterInfo | None = None
+    shop: ShopInfo | None = None
+    item: ItemInfo | None = None
+    dialogue: tuple[DialogueLine, ...] = ()
+
+
+@attrs.frozen
+class MonsterInfo:
+    """What a creature or town NPC is, for the combat and AI systems to come."""
+
+    level: int | None = None
+    difficulty: int | None = None
+    karma: int | None = None
+    speed: int | None = None
+    attack: tuple[str, ...] = ()
+    behaviour: tuple[str, ...] = ()
+    npc_flags: tuple[str, ...] = ()
+    treasure: str = ""  # key in treasure.toml
+    sounds: tuple[tuple[str, str], ...] = ()  # ("hit", "file.wav"), ...
+
+
+@attrs.frozen
+class DialogueLine:
+    """One line of an NPC's speech library: when a player says one of ``triggers``, the
+    NPC does ``action`` (e.g. "say" one of ``says``, or "mood" by ``numbers[0]``)."""
+
+    triggers: tuple[str, ...]
+    action: str
+    numbers: tuple[int, ...] = ()
+    says: tuple[str, ...] = ()
+    restriction: int = 0
+    triggers_rsc: tuple[int, ...] = ()
+    says_rsc: tuple[int, ...] = ()
+
+
+@attrs.frozen
+class ShopEntry:
+    kind: str
+    number: int | None = None
+    options: tuple[tuple[str, int], ...] = ()  # e.g. ("color", 3): a variant of the kind
+
+
+@attrs.frozen
+class ShopInfo:
+    sells: tuple[ShopEntry, ...] = ()
+    teaches_spells: tuple[str, ...] = ()
+    teaches_skills: tuple[str, ...] = ()
+    markup: int | None = None
+
+
+@attrs.frozen
+class ItemInfo:
+    """An item kind's figures, as the original's classvars give them (absent: not set)."""
+
+    values: tuple[tuple[str, int], ...] = ()  # ("weight", 10), ("bulk", 5), ...
+    stacks: bool = False
+
+    def get(self, name: str) -> int | None:
+        return dict(self.values).get(name)
+
+
+@attrs.frozen
+class Reagent:
+    kind: str
+    count: int
+
+
+@attrs.frozen
+class SpellDefinition:
+    key: str
+    number: int
+    name: str
+    school: str = ""
+    level: int | None = None
+    mana: int | None = None
+    vigor: int | None = None
+    cast_time: int | None = None
+    targets: int | None = None  # how many targets a cast takes (0: none, the caster or the room)
+    harmful: bool = False
+    outlaw: bool = False
+    family: str = ""
+    icon: str = ""
+    description: str = ""
+    reagents: tuple[Reagent, ...] = ()
+    resource_ids: ResourceIds = ()
+    source: str = ""
+
+
+@attrs.frozen
+class SkillDefinition:
+    key: str
+    number: int
+    name: str
+    level: int | None = None
+    school: int | None = None
+    vigor: int | None = None
+    family: str = ""
+    icon: str = ""
+    description: str = ""
+    resource_ids: ResourceIds = ()
+    source: str = ""
+
+
+@attrs.frozen
+class TreasureEntry:
+    kind: str
+    weight: int
+
+
+@attrs.frozen
+class TreasureTable:
+    key: str
+    number: int
+    items: tuple[TreasureEntry, ...] = ()
     source: str = ""
 
 
@@ -103,3 +272,34 @@ class WorldDefinition:
     start: Placement  # where new characters appear
     motd: str = ""
     player_icon: str = ""  # .bgf of player bodies
+    spells: dict[str, SpellDefinition] = attrs.field(factory=dict)
+    skills: dict[str, SkillDefinition] = attrs.field(factory=dict)
+    treasure: dict[str, TreasureTable] = attrs.field(factory=dict)
+
+    def pinned_resource_ids(self) -> dict[str, int]:
+        """Texts that keep the original game's resource id (text -> id; the lowest id
+        when one text has several, which the client shows the same)."""
+        pinned: dict[str, int] = {}
+
+        def add(fields: dict[str, str], ids: ResourceIds) -> None:
+            for field, resource_id in ids:
+                text = fields.get(field)
+                if text and (text not in pinned or resource_id < pinned[text]):
+                    pinned[text] = resource_id
+
+        for room in self.rooms.values():
+            add({"name": room.name, "roo_file": room.roo_file, "music": room.music, "background": room.background}, room.resource_ids)
+            for door in room.locked_doors:
+                add({"message": door.message}, door.resource_ids)
+        for kind in self.kinds.values():
+            add({"name": kind.name, "icon": kind.icon, "description": kind.description}, kind.resource_ids)
+            for line in kind.dialogue:
+                for texts, ids in ((line.triggers, line.triggers_rsc), (line.says, line.says_rsc)):
+                    if len(texts) == len(ids):
+                        for text, resource_id in zip(texts, ids):
+                            add({"text": text}, (("text", resource_id),))
+        for spell in self.spells.values():
+            add({"name": spell.name, "icon": spell.icon, "description": spell.description}, spell.resource_ids)
+        for skill in self.skills.values():
+            add({"name": skill.name, "icon": skill.icon, "description": skill.description}, skill.resource_ids)
+        return pinned

@@ -18,6 +18,7 @@ from emulator.resources import ResourceTable
 
 FIRST_STATIC_ID = 200_000
 RSC_FILE_NAME = "m59emu.rsc"
+ORIGINAL_RSC_NAME = "original"  # texts with the original game's ids: the client has them already
 
 #: Gives ids to texts, keeping ids already given (the store's assign_resource_ids).
 IdAssigner = Callable[[list[str], int], Mapping[str, int]]
@@ -53,14 +54,24 @@ def in_memory_assigner() -> IdAssigner:
 
 
 class ServerResources:
-    """Resource ids by text for static strings, plus dynamic names made at run time."""
+    """Resource ids by text for static strings, plus dynamic names made at run time.
+
+    Texts the content gives an original resource id (imported worlds: ``name_rsc``, ...)
+    keep it: the stock client already has them, so they are not in ``m59emu.rsc``. Only
+    the server's own strings get ids of ours, from :data:`FIRST_STATIC_ID` up.
+    """
 
     def __init__(self, world: WorldDefinition, assign_ids: IdAssigner) -> None:
-        wanted = content_texts(world)
+        pinned = world.pinned_resource_ids()
+        wanted = [text for text in content_texts(world) if text not in pinned]
         self._ids = dict(assign_ids(wanted, FIRST_STATIC_ID))
         self.table = ResourceTable()
         for text, resource_id in self._ids.items():
             self.table.add(resource_id, text, RSC_FILE_NAME)
+        for text, resource_id in pinned.items():
+            self._ids[text] = resource_id
+            self.table.add(resource_id, text, ORIGINAL_RSC_NAME)
+        self._pinned = pinned
         self._names: dict[str, tuple[int, int]] = {}  # name -> (dynamic id, holders)
 
     def id(self, text: str) -> int:
@@ -71,6 +82,10 @@ class ServerResources:
 
     def text(self, resource_id: int) -> str | None:
         return self.table.text(resource_id)
+
+    def original_id(self, text: str) -> int | None:
+        """The original game's id of a text the stock client already has, if any."""
+        return self._pinned.get(text)
 
     def add_name(self, name: str) -> int:
         """A dynamic id for a player's name (sent to clients with its text); the same id

@@ -82,3 +82,12 @@ def attribute_stats(resources: ServerResources, attributes: tuple[int, ...], kar
 def text_message(resources: ServerResources, text: str) -> dict[str, Any]:
     """Fields of a BP_MESSAGE that shows ``text`` as it is."""
     return {"format": resources.id(texts.TEXT), "params": [text]}
+
+
+def description_message(resources: ServerResources, text: str) -> dict[str, Any]:
+    """Fields of a text the client may already have: by its original id when it has
+    one (the stock client shows it from its own files), else as plain text."""
+    original = resources.original_id(text)
+    if original is not None and "%" not in text:  # a bare id: the text must need no parameters
+        return {"format": original, "params": []}
+    return text_message(resources, text)

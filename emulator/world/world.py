@@ -20,6 +20,7 @@ from emulator.content.model import (
     FINENESS,
     Edge,
     Exit,
+    PlacedObject,
     Placement,
     RoomDefinition,
     WorldDefinition,
@@ -95,7 +96,7 @@ class _Room:
     geometry: RoomGeometry | None
     objects: dict[int, Thing] = attrs.field(factory=dict)  # placed objects, by id
     players: dict[int, Player] = attrs.field(factory=dict)  # in arrival order
-    edge_exits: dict[Edge, Exit] = attrs.field(factory=dict)
+    edge_exits: dict[Edge, list[Exit]] = attrs.field(factory=dict)  # conditional ones first
     square_exits: dict[tuple[int, int], Exit] = attrs.field(factory=dict)
     neighbours: tuple[str, ...] = ()  # rooms joined to this one by an exit, either way
 
@@ -125,7 +126,7 @@ class World:
         self._room_ids: dict[str, int] = {}
         self._room_keys: dict[int, str] = {}
         self._next_id = FIRST_ID
-        for placed in sorted(definition.objects, key=lambda p: p.key):
+        for placed in sorted((*definition.objects, *initial_monsters(definition, seed)), key=lambda p: p.key):
             y, x = square_centre(placed.at.row, placed.at.col)
             self._placed[placed.key] = Thing(0, placed.kind, placed.at.room, y, x, placed.at.angle % ANGLES, placed.key)
         self._wanderers = [t for t in self._placed.values() if definition.kinds[t.kind or ""].wanders]
@@ -222,7 +223,7 @@ class World:
         to_row, to_col = square_of(y, x)
         exit = None
         if not state.inside(to_row, to_col):
-            exit = self._edge_exit(state, to_row, to_col)
+            exit = self._edge_exit(state, to_row, to_col, *square_of(player.y, player.x))
             if exit is None:
                 return [MoveRefused(player_id, MoveRefusal.OUTSIDE.value, player.y, player.x)]
         distance = math.hypot(y - player.y, x - player.x) / FINENESS
@@ -405,11 +406,18 @@ class World:
                     f"room {key} ({room.source}): content says {room.rows} x {room.cols}, "
                     f"{room.roo_file} has {geometry.rows} x {geometry.cols}"
                 )
+            if geometry is not None:
+                for spawn in room.monster_spawns:
+                    if not geometry.walkable(spawn.row, spawn.col):
+                        raise WorldError(
+                            f"room {key} ({room.source}): monster spawn square ({spawn.row}, {spawn.col}) "
+                            f"is a wall in {room.roo_file}"
+                        )
             for exit in room.exits:
                 if exit.target.room not in self._rooms:
                     raise WorldError(f"room {key} ({room.source}): exit to unknown room {exit.target.room!r}")
                 if exit.edge is not None:
-                    state.edge_exits.setdefault(exit.edge, exit)
+                    state.edge_exits.setdefault(exit.edge, []).append(exit)
                 elif exit.row is not None and exit.col is not None:
                     state.square_exits.setdefault((exit.row, exit.col), exit)
                 if exit.target.room != key:
@@ -417,6 +425,8 @@ class World:
                     links[exit.target.room].add(key)
         for key, state in self._rooms.items():
             state.neighbours = tuple(sorted(links[key]))
+            for exits in state.edge_exits.values():
+                exits.sort(key=lambda exit: exit.when is None)  # stable: file order otherwise
         for placed in definition.objects:
             if placed.kind not in definition.kinds:
                 raise WorldError(f"object {placed.key} ({placed.source}): unknown kind {placed.kind!r}")
@@ -484,7 +494,7 @@ class World:
         return None
 
     @staticmethod
-    def _edge_exit(state: _Room, row: int, col: int) -> Exit | None:
+    def _edge_exit(state: _Room, row: int, col: int, from_row: int, from_col: int) -> Exit | None:
         """The exit on the side the target lies past (rows first at a corner)."""
         rows, cols = state.definition.rows, state.definition.cols
         edges = []
@@ -497,8 +507,9 @@ class World:
         elif col > cols:
             edges.append(Edge.EAST)
         for edge in edges:
-            if edge in state.edge_exits:
-                return state.edge_exits[edge]
+            for exit in state.edge_exits.get(edge, ()):
+                if exit.applies(from_row, from_col):
+                    return exit
         return None
 
     def _take_exit(self, player: Player, exit: Exit) -> list[WorldEvent]:
@@ -507,13 +518,38 @@ class World:
         del self._rooms[from_room].players[player.object_id]
         player.room = target.room
         player.y, player.x = square_centre(target.row, target.col)
-        player.angle = target.angle % ANGLES
+        # An exit either sets the facing or turns the one the player had (the original's ROTATE_*).
+        player.angle = (player.angle + exit.turn if exit.turn is not None else target.angle) % ANGLES
         self._rooms[target.room].players[player.object_id] = player
         return [
             ObjectLeft(from_room, player.object_id),
             PlayerMovedRoom(player.object_id, from_room, target.room),
             ObjectEntered(target.room, player.object_id),
         ]
+
+
+def initial_monsters(definition: WorldDefinition, seed: int = 0) -> list[PlacedObject]:
+    """The first monsters of every room with a monster table: between its initial minimum
+    and maximum (at most one per spawn square and the room's limit), kinds drawn by their
+    percentages. They stand on their spawn squares until a monster system moves them; the
+    same definition and seed always give the same monsters, so their keys (and ids) last."""
+    found: list[PlacedObject] = []
+    for key in sorted(definition.rooms):
+        room = definition.rooms[key]
+        chances = [chance for chance in room.monsters if chance.percent > 0 and chance.kind in definition.kinds]
+        if not chances or not room.monster_spawns:
+            continue
+        rng = random.Random(f"{seed}:monsters:{key}")
+        rules = room.spawn_rules
+        low = rules.initial_min if rules.initial_min is not None else 1
+        high = max(low, rules.initial_max if rules.initial_max is not None else low)
+        count = min(rng.randint(low, high), len(room.monster_spawns), rules.limit if rules.limit is not None else high)
+        squares = rng.sample(list(room.monster_spawns), count)
+        weights = [chance.percent for chance in chances]
+        for number, square in enumerate(squares, 1):
+            kind = rng.choices(chances, weights)[0].kind
+            found.append(PlacedObject(f"{key}~monster{number}", kind, Placement(key, square.row, square.col)))
+    return found
 
 
 def _path_clear(geometry: RoomGeometry, row: int, col: int, to_row: int, to_col: int) -> bool:

@@ -23,7 +23,7 @@ def look(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields)
             "object": block, "flags": 0, "description": views.text_message(ctx.resources, text), "extra": "", "url": "",
         })
     else:
-        description = views.text_message(ctx.resources, ctx.definition.kinds[thing.kind or ""].description)
+        description = views.description_message(ctx.resources, ctx.definition.kinds[thing.kind or ""].description)
         session.send("BP_LOOK", object=block, flags=0, description=description, inscription=None)
 
 
