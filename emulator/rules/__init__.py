@@ -1,0 +1,11 @@
+"""The original game's rules as plain, deterministic functions.
+
+No I/O, no world state: numbers in, numbers out, and randomness only through an injected
+:data:`~emulator.rules.dice.Roll`. Each rule cites the upstream Blakod handler it follows.
+
+- :mod:`.dice`: the original's integer arithmetic and ``random(low, high)``.
+- :mod:`.combat`: chance to hit, damage, resistances, monster and player fighting numbers.
+- :mod:`.kills`: karma and max-health gain from a kill.
+- :mod:`.vitals`: health, mana and vigor maxima, regeneration, exertion and rest.
+- :mod:`.death`: where the dead go and what death costs.
+"""
