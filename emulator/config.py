@@ -124,6 +124,10 @@ class LimitsConfig:
     #: Game output queued for one connection that is not reading, in bytes: past it,
     #: position updates are coalesced, and a connection still over it is closed.
     max_output_bytes: int = attrs.field(default=256 * 1024, validator=_positive)
+    #: The kernel's send buffer per connection, in bytes: small, so a client that stops
+    #: reading backs up into the server (where it is bounded above) within seconds,
+    #: not after megabytes; 0 leaves the system's default.
+    socket_send_buffer: int = attrs.field(default=64 * 1024, validator=_non_negative)
 
 
 #: Game requests per second and at once, by kind; heavier replies get less. The stock

@@ -15,12 +15,13 @@ queues, so nothing re-enters the protocol.
 from __future__ import annotations
 
 import collections
+import socket
 from pathlib import Path
 from typing import Generic, TypeVar
 from typing import Protocol as TypingProtocol
 
 from twisted.internet import defer
-from twisted.internet.interfaces import IAddress, IDelayedCall, IReactorTime
+from twisted.internet.interfaces import IAddress, IDelayedCall, IReactorTime, ITCPTransport
 from twisted.internet.protocol import Factory, Protocol
 from twisted.logger import LogLevel
 from twisted.python.failure import Failure
@@ -93,9 +94,20 @@ class M59Protocol(Protocol):
 
     def connectionMade(self) -> None:
         self.recorder = self.factory.open_recording(self.host)
+        self._tune_socket()
         # The transport pauses us when its buffer fills (a client not reading).
         self.transport.registerProducer(self, True)  # type: ignore[union-attr]
         self.perform(self.machine.start(self.factory.reactor.seconds()))
+
+    def _tune_socket(self) -> None:
+        """No Nagle delay (output already leaves in one write per turn), and a bounded
+        kernel send buffer. Transports without a socket (tests) are left alone."""
+        if ITCPTransport.providedBy(self.transport):
+            self.transport.setTcpNoDelay(True)
+        handle = getattr(self.transport, "getHandle", lambda: None)()
+        size = self.factory.config.limits.socket_send_buffer
+        if size and isinstance(handle, socket.socket):
+            handle.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
 
     # IPushProducer: game output for a client that does not keep up waits in the link.
 
