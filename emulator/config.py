@@ -193,6 +193,8 @@ class WorldConfig:
     #: What many players see (steps, speech, arrivals) leaves at most this often, in one
     #: write per connection; a player's own replies leave at once. 0: every reactor turn.
     broadcast_seconds: float = attrs.field(default=0.03, validator=_non_negative)
+    #: ... and at least this much per player in the world (a flush costs per connection).
+    broadcast_seconds_per_player: float = attrs.field(default=0.00015, validator=_non_negative)
     seed: int = 0
     #: Write every connection to a capture file (passwords redacted) for bug reports.
     record_sessions: bool = False

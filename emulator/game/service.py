@@ -87,7 +87,8 @@ class GameService(Service):
             StoredCharacters(store),
             reactor,
             GameConfig(tick_seconds=config.world.tick_seconds, autosave_seconds=config.world.autosave_seconds,
-                       broadcast_seconds=config.world.broadcast_seconds),
+                       broadcast_seconds=config.world.broadcast_seconds,
+                       broadcast_seconds_per_player=config.world.broadcast_seconds_per_player),
             security_of=lambda room: room_security(prepared, room),
         )
 

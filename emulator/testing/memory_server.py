@@ -31,7 +31,7 @@ class MemoryServer:
         self.workdir = workdir
         config = workdir / "m59emu.toml"
         # Broadcasts leave at the end of each reactor turn, so a read sees them at once.
-        config.write_text(f'[world]\nrsc_dir = "{workdir / "rsc"}"\nbroadcast_seconds = 0\n{config_text}')
+        config.write_text(f'[world]\nrsc_dir = "{workdir / "rsc"}"\nbroadcast_seconds = 0\nbroadcast_seconds_per_player = 0\n{config_text}')
         options = Options()
         options.parseOptions(["--config", str(config), "--database", f"sqlite:///{workdir / 'm59emu.db'}"])
         self.reactor = MemoryReactorClock()
