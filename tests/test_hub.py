@@ -74,7 +74,7 @@ def setup():
     definition = load_world(DEFAULT_DATA_DIR)
     resources = ServerResources(definition, in_memory_assigner())
     store = Store([record(1, 10, "Anna"), record(2, 20, "Boris")])
-    hub = GameHub(World(definition, seed=3), definition, resources, store, task.Clock(), GameConfig(broadcast_seconds=0))
+    hub = GameHub(World(definition, seed=3), definition, resources, store, task.Clock(), GameConfig(broadcast_seconds=0, broadcast_seconds_per_player=0))
     connections = {}
     for key, account, character in ((1, 10, 1), (2, 20, 2)):
         connections[key] = Link(resources)
