@@ -46,3 +46,34 @@ def kod_tree():
     if not kod.is_dir() or not kodbase.is_file():
         pytest.fail(f"no original game sources in {UPSTREAM}; set M59_SHARED to the shared folder")
     return KodTree.load(kod, kodbase)
+
+
+#: The benchmarks' smoke runs: each a separate program, started together so the suite
+#: waits for the slowest, not for the sum.
+BENCHMARK_SMOKE_RUNS = {
+    "load": ["emulator.bench.load", "--clients", "3", "--seconds", "1"],
+    "crowd": ["emulator.bench.crowd", "--clients", "6", "--rooms", "1", "--seconds", "3"],
+    "soak": ["emulator.bench.soak", "--players", "3", "--baseline", "2", "--seconds", "5"],
+}
+
+
+@pytest.fixture(scope="session")
+def benchmark_runs() -> dict[str, tuple[int, str]]:
+    """Exit status and output (stdout, then stderr) of each benchmark's smoke run."""
+    import subprocess
+    import sys
+
+    running = {
+        name: subprocess.Popen([sys.executable, "-m", *args], cwd=REPO, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for name, args in BENCHMARK_SMOKE_RUNS.items()
+    }
+    results = {}
+    for name, process in running.items():
+        try:
+            out, err = process.communicate(timeout=180)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            out, err = process.communicate()
+        results[name] = (process.returncode, out + err)
+    return results

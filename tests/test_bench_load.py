@@ -5,10 +5,6 @@ The figures' values are not checked (they depend on the machine); only that each
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from tests.conftest import REPO
 
 FIGURE_LINES = (
     "connect to in-world, one client: median ",
@@ -24,15 +20,8 @@ FIGURE_LINES = (
 )
 
 
-def test_load_benchmark_runs_with_three_clients():
-    run = subprocess.run(
-        [sys.executable, "-m", "emulator.bench.load", "--clients", "3", "--seconds", "1"],
-        check=False,  # the exit code is asserted below, with the output
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=180,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+def test_load_benchmark_runs_with_three_clients(benchmark_runs):
+    status, output = benchmark_runs["load"]
+    assert status == 0, output
     for line in FIGURE_LINES:
-        assert line in run.stdout, f"{line!r} missing from:\n{run.stdout}"
+        assert line in output, f"{line!r} missing from:\n{output}"

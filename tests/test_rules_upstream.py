@@ -6,7 +6,6 @@ Blakod reader, once per session, so the numbers in ``emulator/rules`` cannot dri
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -21,10 +20,8 @@ KODBASE = UPSTREAM / "build" / "kodbase.txt"
 
 
 @pytest.fixture(scope="session")
-def kod() -> KodTree:
-    if not KOD_DIR.is_dir() or not KODBASE.is_file():
-        pytest.fail(f"no original game sources in {UPSTREAM}; set M59_SHARED to the shared folder")
-    return KodTree.load(Path(KOD_DIR), KODBASE)
+def kod(kod_tree: KodTree) -> KodTree:
+    return kod_tree  # parsed once for the session (tests/conftest.py)
 
 
 def test_to_hit_and_resistance_constants(kod: KodTree) -> None:
