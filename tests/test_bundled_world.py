@@ -249,3 +249,38 @@ def test_no_bundled_text_repeats_the_original(original_runs) -> None:
                 copied.append(f"{where}: {' '.join(run)!r} is in the original: {original_runs[run][:120]!r}")
                 break
     assert not copied, "\n".join(copied)
+
+
+SENTENCE_WORDS = 8  # a run this long is a sentence of someone's, not a name or a stock phrase
+
+
+def repository_files() -> list[Path]:
+    """The files the repository holds (``git ls-files``), text only."""
+    import subprocess
+
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
+    paths = [REPO / name for name in listed.decode().split("\0") if name]
+    return [path for path in paths if path.is_file() and path.stat().st_size < 2_000_000]
+
+
+def test_no_file_in_the_repository_holds_a_sentence_of_the_original() -> None:
+    """What `git grep` would find: no eight-word run of any of the original's texts
+    (descriptions, messages) in any file the repository holds, code and docs included."""
+    if not KOD.is_dir():
+        pytest.fail(f"no original kod source in {KOD}; set M59_SHARED to the shared folder")
+    sentences: dict[tuple[str, ...], str] = {}
+    for text in kod_resource_texts(KOD):
+        for run in runs(text, SENTENCE_WORDS):
+            sentences.setdefault(run, text)
+    assert len(sentences) > 10_000
+    copied = []
+    files = repository_files()
+    assert len(files) > 100
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue  # not text
+        for run in runs(text, SENTENCE_WORDS) & sentences.keys():
+            copied.append(f"{path.relative_to(REPO)}: {' '.join(run)!r} (the original: {sentences[run][:80]!r})")
+    assert not copied, "\n".join(copied[:20])
