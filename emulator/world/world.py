@@ -2,9 +2,10 @@
 
 Deterministic and clock-free: every call takes ``now`` (seconds), and the same definition,
 seed and sequence of calls give the same events. The world runs whether or not anyone is
-connected: ``tick`` advances game time at a fixed interval and moves the wanderers.
-Work per call is proportional to what it touches (the mover's room, the wanderers), never
-to the whole world.
+connected: ``tick`` advances game time at a fixed interval, moves the wanderers and runs
+the monsters (``monsters.py``).
+Work per call is proportional to what it touches (the mover's room, the wanderers, the
+monsters and rooms whose timers are due), never to the whole world.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from emulator.content.model import (
     FINENESS,
     Edge,
     Exit,
-    PlacedObject,
     Placement,
     RoomDefinition,
     WorldDefinition,
@@ -43,22 +43,23 @@ from emulator.world.events import (
     SayRefused,
     WorldEvent,
 )
+from emulator.world.monsters import FIRST_MONSTER_ID, Monster, MonsterPopulation
 from emulator.world.objects import Player, Stats, Thing, TokenBucket, WorldObject
 from emulator.world.roofile import RoomGeometry
 
 __all__ = [
-    "BROADCAST", "EMOTE", "SAY", "YELL", "Player", "Stats", "Thing", "World", "WorldError",
+    "BROADCAST", "EMOTE", "SAY", "YELL", "Monster", "Player", "Stats", "Thing", "World", "WorldError",
     "WorldObject", "WorldRules",
 ]
 
-FIRST_ID = 100  # rooms, then placed objects, in key order
+FIRST_ID = 100  # rooms, then placed objects, in key order; monsters from FIRST_MONSTER_ID
 FIRST_PLAYER_ID = 0x0100_0000  # a player's id is this plus its character id: stable across logins
 MAX_OBJECT_ID = 0x0FFF_FFFF  # ids are 28 bits on the wire (the top nibble tags number items)
 ANGLES = 4096
 WALK_SPEED = 18
 FACE_TRAVEL = 0x80  # BP_MOVE speed bit: the client turns the object to face where it goes
 SAY, YELL, BROADCAST, EMOTE = 1, 2, 3, 6
-SNAPSHOT_VERSION = 2
+SNAPSHOT_VERSION = 3  # 3: live monsters
 
 # One-square steps in a fixed order (the wanderers' RNG indexes it), with the facing for
 # each. ASSUMPTION (unverified against the client): angle 0 faces east (+x) and angles grow
@@ -126,11 +127,13 @@ class World:
         self._room_ids: dict[str, int] = {}
         self._room_keys: dict[int, str] = {}
         self._next_id = FIRST_ID
-        for placed in sorted((*definition.objects, *initial_monsters(definition, seed)), key=lambda p: p.key):
+        for placed in sorted(definition.objects, key=lambda p: p.key):
             y, x = square_centre(placed.at.row, placed.at.col)
             self._placed[placed.key] = Thing(0, placed.kind, placed.at.room, y, x, placed.at.angle % ANGLES, placed.key)
         self._wanderers = [t for t in self._placed.values() if definition.kinds[t.kind or ""].wanders]
         self._assign_ids({}, {}, FIRST_ID)
+        self._monsters = MonsterPopulation(definition, geometry, seed, rules.tick_interval)
+        self._monsters.populate(self.tick_count)
 
     # ------------------------------------------------------------------ queries
 
@@ -145,8 +148,13 @@ class World:
         return self._room_keys.get(room_id)
 
     def object(self, object_id: int) -> Thing | None:
-        """A placed object or a player by id; None if there is no such thing."""
-        return self._things.get(object_id)
+        """A placed object, a monster or a player by id; None if there is no such thing."""
+        thing = self._things.get(object_id)
+        return thing if thing is not None else self._monsters.by_id.get(object_id)
+
+    def monsters(self) -> list[Monster]:
+        """Every live monster, in id order."""
+        return sorted(self._monsters, key=lambda monster: monster.object_id)
 
     def player(self, player_id: int) -> Player:
         """The player with this id (KeyError if not in the world)."""
@@ -162,9 +170,9 @@ class World:
         return list(self._rooms[room].players.values())
 
     def room_objects(self, room: str) -> list[Thing]:
-        """Everything in a room: placed objects first (in key order), then players."""
+        """Everything in a room: placed objects first (in key order), monsters, then players."""
         state = self._rooms[room]
-        return [*state.objects.values(), *state.players.values()]
+        return [*state.objects.values(), *self._monsters.in_room(room), *state.players.values()]
 
     def position_of(self, player_id: int) -> Position:
         player = self._players[player_id]
@@ -320,6 +328,10 @@ class World:
         for thing in self._wanderers:
             if rng.random() < chance:
                 self._wander(thing, _STEPS[rng.randrange(len(_STEPS))], events)
+        self._monsters.run_tick(self.tick_count, rng, self._players_in, events)
+
+    def _players_in(self, room: str) -> Mapping[int, Player]:
+        return self._rooms[room].players
 
     def _wander(self, thing: Thing, step: tuple[int, int, int], events: list[WorldEvent]) -> None:
         state = self._rooms[thing.room]
@@ -337,8 +349,8 @@ class World:
     # ------------------------------------------------------------------ persistence
 
     def snapshot(self) -> dict[str, Any]:
-        """The world's own state as JSON data: ids, placed objects' places, tick count.
-        Players are not in it (characters are saved on their own)."""
+        """The world's own state as JSON data: ids, placed objects' places, live monsters,
+        tick count. Players are not in it (characters are saved on their own)."""
         return {
             "version": SNAPSHOT_VERSION,
             "tick_count": self.tick_count,
@@ -348,12 +360,14 @@ class World:
                 key: {"id": t.object_id, "room": t.room, "y": t.y, "x": t.x, "angle": t.angle}
                 for key, t in self._placed.items()
             },
+            "monsters": self._monsters.snapshot(),
         }
 
     def restore(self, snapshot: Mapping[str, Any]) -> None:
-        """Take back a snapshot's ids and places. Content may have changed since: keys no
-        longer defined are dropped, new ones get fresh ids, places that are no longer
-        valid fall back to the content's. Only before any player enters."""
+        """Take back a snapshot's ids, places and live monsters. Content may have changed
+        since: keys no longer defined are dropped, new ones get fresh ids, places that are
+        no longer valid fall back to the content's, monsters of a kind or room no longer
+        defined are gone. Only before any player enters."""
         if self._players:
             raise WorldError("cannot restore a world with players in it")
         try:
@@ -363,8 +377,9 @@ class World:
                 for key, (room, y, x, angle) in dict(snapshot.get("objects", {})).items():
                     self._restore_place(key, room, y, x, angle)
                 self._reindex_objects()
+                self._monsters.restore(None, self.tick_count)
                 return
-            if version != SNAPSHOT_VERSION:
+            if version not in (2, SNAPSHOT_VERSION):
                 raise WorldError(f"unknown world snapshot version {version!r}")
             objects = dict(snapshot["objects"])
             self.tick_count = int(snapshot["tick_count"])
@@ -376,6 +391,8 @@ class World:
             for key, entry in objects.items():
                 self._restore_place(key, entry["room"], entry["y"], entry["x"], entry["angle"])
             self._reindex_objects()
+            # version 2 had no live monsters: the fresh population carries on from the saved tick
+            self._monsters.restore(snapshot["monsters"] if version == SNAPSHOT_VERSION else None, self.tick_count)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             if isinstance(error, WorldError):
                 raise
@@ -441,7 +458,7 @@ class World:
             kept = {}
             for key in keys:
                 value = saved.get(key)
-                if type(value) is int and FIRST_ID <= value < FIRST_PLAYER_ID and value not in used:
+                if type(value) is int and FIRST_ID <= value < FIRST_MONSTER_ID and value not in used:
                     kept[key] = value
                     used.add(value)
             return kept
@@ -454,7 +471,7 @@ class World:
                 if key not in ids:
                     ids[key] = counter
                     counter += 1
-        if counter > FIRST_PLAYER_ID:
+        if counter > FIRST_MONSTER_ID:
             raise WorldError("out of object ids for rooms and placed objects")
         self._next_id = counter
         self._room_ids = rooms
@@ -526,30 +543,6 @@ class World:
             PlayerMovedRoom(player.object_id, from_room, target.room),
             ObjectEntered(target.room, player.object_id),
         ]
-
-
-def initial_monsters(definition: WorldDefinition, seed: int = 0) -> list[PlacedObject]:
-    """The first monsters of every room with a monster table: between its initial minimum
-    and maximum (at most one per spawn square and the room's limit), kinds drawn by their
-    percentages. They stand on their spawn squares until a monster system moves them; the
-    same definition and seed always give the same monsters, so their keys (and ids) last."""
-    found: list[PlacedObject] = []
-    for key in sorted(definition.rooms):
-        room = definition.rooms[key]
-        chances = [chance for chance in room.monsters if chance.percent > 0 and chance.kind in definition.kinds]
-        if not chances or not room.monster_spawns:
-            continue
-        rng = random.Random(f"{seed}:monsters:{key}")
-        rules = room.spawn_rules
-        low = rules.initial_min if rules.initial_min is not None else 1
-        high = max(low, rules.initial_max if rules.initial_max is not None else low)
-        count = min(rng.randint(low, high), len(room.monster_spawns), rules.limit if rules.limit is not None else high)
-        squares = rng.sample(list(room.monster_spawns), count)
-        weights = [chance.percent for chance in chances]
-        for number, square in enumerate(squares, 1):
-            kind = rng.choices(chances, weights)[0].kind
-            found.append(PlacedObject(f"{key}~monster{number}", kind, Placement(key, square.row, square.col)))
-    return found
 
 
 def _path_clear(geometry: RoomGeometry, row: int, col: int, to_row: int, to_col: int) -> bool:

@@ -1,0 +1,430 @@
+"""Monsters that live in the world: spawning per room, wandering, noticing, chasing, healing.
+
+Facts from the original (monster rooms and monster.kod), not its code:
+
+* A room with a monster table fills up at start with between its initial minimum and
+  maximum (no more than its spawn squares or its limit); then every spawn interval it tries
+  once more, with the room's spawn percentage, while it holds fewer than its limit. The
+  original divides the interval by five (its full-speed spawn rate with players about);
+  here the world keeps spawning with nobody online, at that rate.
+* A spawn picks its kind by a 1..100 roll against the table's running percentages (a roll
+  past the table's total spawns nothing) and a random spawn square; here only among the
+  spawn squares no monster stands on (none free: no spawn).
+* A monster acts on its own timer: a wandering step every move delay, a chase step every
+  chase delay (the rules' GetMoveTime and GetChaseTime). Aggressive ones notice the nearest
+  player within their vision distance and in sight, chase it along open squares, and give
+  up when it leaves the room or their sight range. A wounded monster heals a point on some
+  steps (the rules' heal chances).
+
+Every step asks the room file (``can_step(..., monster=True)``), so no monster ever crosses
+a wall. Work per tick is the monsters and rooms whose timers are due (a timer wheel keyed by
+tick), never the whole population. All randomness comes from the world's per-tick
+generator, and due monsters act in id order, so a seed and a number of ticks give the same
+monsters in the same places, also after a snapshot and restore.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from emulator.content.model import MonsterChance, RoomDefinition, WorldDefinition, square_centre, square_of
+from emulator.rules.combat import (
+    karma_same,
+    monster_chase_delay_ms,
+    monster_heals_on_chase_step,
+    monster_heals_on_move_step,
+    monster_max_hit_points,
+    monster_move_delay_ms,
+    monster_vision_distance,
+)
+from emulator.rules.dice import roll_with
+from emulator.world.events import ObjectEntered, ObjectMoved, WorldEvent
+from emulator.world.objects import Player, Thing
+from emulator.world.roofile import RoomGeometry
+from emulator.world.sight import line_of_sight
+
+__all__ = [
+    "FIRST_MONSTER_ID", "LAST_MONSTER_ID", "Monster", "MonsterPopulation", "SpawnRoom", "STEPS",
+]
+
+FIRST_MONSTER_ID = 0x0080_0000  # rooms and placed objects stay below, players start above
+LAST_MONSTER_ID = 0x00FF_FFFF
+WALK_SPEED = 18
+FACE_TRAVEL = 0x80  # BP_MOVE speed bit: the client turns the object to face where it goes
+
+# The original's defaults for a monster class that sets nothing (monster.kod, monsroom.kod).
+DEFAULT_LEVEL = 25
+DEFAULT_DIFFICULTY = 0
+DEFAULT_SPEED = 0
+DEFAULT_SPAWN_MS = 20_000
+DEFAULT_LIMIT = 10
+DEFAULT_INITIAL_MIN, DEFAULT_INITIAL_MAX = 1, 5
+SPAWN_RATE_DIVISOR = 5  # the original's interval is divided by the players present, at most 5
+
+AGGRESSIVE = frozenset({"fight_aggressive", "fight_hyperaggressive"})
+KARMA_AGGRESSIVE = "fight_karma_aggressive"
+NO_MOVE = "nomove"
+CHASE_SEARCH_MARGIN = 2  # squares beyond the vision distance a chase path may go round
+
+# One-square steps in a fixed order (the RNG indexes it), with the facing of each.
+# ASSUMPTION (unverified against the client): angle 0 faces east, 1024 south.
+STEPS: tuple[tuple[int, int, int], ...] = (
+    (-1, 0, 3072), (-1, 1, 3584), (0, 1, 0), (1, 1, 512),
+    (1, 0, 1024), (1, -1, 1536), (0, -1, 2048), (-1, -1, 2560),
+)
+_FACING = {(d_row, d_col): angle for d_row, d_col, angle in STEPS}
+
+
+@attrs.define(eq=False)
+class Monster(Thing):
+    """A live monster. ``next_action`` is the tick its timer fires next."""
+
+    level: int = DEFAULT_LEVEL
+    difficulty: int = DEFAULT_DIFFICULTY
+    speed: int = DEFAULT_SPEED
+    karma: int | None = None
+    hit_points: int = 1
+    max_hit_points: int = 1
+    moves: bool = True
+    aggressive: bool = False
+    karma_aggressive: bool = False
+    next_action: int = 0
+    target: int | None = None  # the player it chases
+
+    @property
+    def vision(self) -> int:
+        return monster_vision_distance(self.difficulty)
+
+
+@attrs.define(eq=False)
+class SpawnRoom:
+    """A room's monster table, spawn squares and limits, and what lives in it now."""
+
+    key: str
+    chances: tuple[MonsterChance, ...]
+    spawns: tuple[tuple[int, int], ...]
+    limit: int
+    initial_min: int
+    initial_max: int
+    interval_ticks: int
+    percent: int
+    next_spawn: int = 0
+    monsters: dict[int, Monster] = attrs.field(factory=dict)  # by id
+
+
+PlayersIn = Callable[[str], Mapping[int, Player]]
+
+
+class MonsterPopulation:
+    """Every live monster of the world and every room's spawn bookkeeping."""
+
+    def __init__(
+        self,
+        definition: WorldDefinition,
+        geometry: Mapping[str, RoomGeometry | None],
+        seed: int,
+        tick_interval: float,
+    ) -> None:
+        self.definition = definition
+        self.geometry = geometry
+        self.seed = seed
+        self.tick_ms = tick_interval * 1000
+        self.rooms: dict[str, SpawnRoom] = {}
+        for key in sorted(definition.rooms):
+            room = spawn_room(definition, definition.rooms[key], self.ticks)
+            if room is not None:
+                self.rooms[key] = room
+        self.by_id: dict[int, Monster] = {}
+        self.next_serial = 0
+        self._due_monsters: dict[int, list[Monster]] = {}
+        self._due_rooms: dict[int, list[SpawnRoom]] = {}
+
+    # ------------------------------------------------------------------ queries
+
+    def in_room(self, room: str) -> list[Monster]:
+        state = self.rooms.get(room)
+        return [] if state is None else list(state.monsters.values())
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def __iter__(self) -> Iterator[Monster]:
+        return iter(self.by_id.values())
+
+    # ------------------------------------------------------------------ spawning
+
+    def populate(self, tick: int) -> None:
+        """Every room's first monsters, and its timers started (staggered, so the rooms
+        do not all spawn on the same tick)."""
+        for key, room in self.rooms.items():
+            rng = random.Random(f"{self.seed}:monsters:{key}")
+            count = min(rng.randint(room.initial_min, max(room.initial_min, room.initial_max)), len(room.spawns))
+            for _ in range(count):
+                if len(room.monsters) >= room.limit:
+                    break
+                self._try_spawn(room, rng, tick, [])
+            self._schedule_room(room, tick + 1 + rng.randrange(room.interval_ticks))
+
+    def _try_spawn(self, room: SpawnRoom, rng: random.Random, tick: int, events: list[WorldEvent]) -> Monster | None:
+        roll = rng.randint(1, 100)
+        total = 0
+        kind = None
+        for chance in room.chances:
+            total += chance.percent
+            if roll <= total:
+                kind = chance.kind
+                break
+        taken = {square_of(m.y, m.x) for m in room.monsters.values()}
+        free = [square for square in room.spawns if square not in taken]
+        if kind is None or not free:
+            return None
+        row, col = free[rng.randrange(len(free))]
+        monster = self._make(self._fresh_id(), kind, room.key, row, col, rng)
+        monster.next_action = tick + self.ticks(monster_move_delay_ms(monster.speed, roll_with(rng)))
+        self._add(monster)
+        events.append(ObjectEntered(room.key, monster.object_id))
+        return monster
+
+    def _make(self, object_id: int, kind_key: str, room: str, row: int, col: int, rng: random.Random) -> Monster:
+        info = self.definition.kinds[kind_key].monster
+        level = info.level if info is not None and info.level is not None else DEFAULT_LEVEL
+        behaviour = info.behaviour if info is not None else ()
+        y, x = square_centre(row, col)
+        max_hit_points = monster_max_hit_points(level)
+        return Monster(
+            object_id, kind_key, room, y, x, STEPS[rng.randrange(len(STEPS))][2], "",
+            level=level,
+            difficulty=info.difficulty if info is not None and info.difficulty is not None else DEFAULT_DIFFICULTY,
+            speed=info.speed if info is not None and info.speed is not None else DEFAULT_SPEED,
+            karma=info.karma if info is not None else None,
+            hit_points=max_hit_points,
+            max_hit_points=max_hit_points,
+            moves=NO_MOVE not in behaviour,
+            aggressive=bool(AGGRESSIVE.intersection(behaviour)),
+            karma_aggressive=KARMA_AGGRESSIVE in behaviour,
+        )
+
+    def _fresh_id(self) -> int:
+        """The next id in the monsters' range, wrapping round past ones still alive."""
+        span = LAST_MONSTER_ID - FIRST_MONSTER_ID + 1
+        for _ in range(span):
+            object_id = FIRST_MONSTER_ID + self.next_serial % span
+            self.next_serial = (self.next_serial + 1) % span
+            if object_id not in self.by_id:
+                return object_id
+        raise OverflowError("no free monster id")
+
+    def _add(self, monster: Monster) -> None:
+        self.by_id[monster.object_id] = monster
+        self.rooms[monster.room].monsters[monster.object_id] = monster
+        self._due_monsters.setdefault(monster.next_action, []).append(monster)
+
+    def _schedule_room(self, room: SpawnRoom, tick: int) -> None:
+        room.next_spawn = tick
+        self._due_rooms.setdefault(tick, []).append(room)
+
+    # ------------------------------------------------------------------ time
+
+    def ticks(self, milliseconds: float) -> int:
+        """A delay in whole ticks, at least one."""
+        return max(1, round(milliseconds / self.tick_ms))
+
+    def run_tick(self, tick: int, rng: random.Random, players_in: PlayersIn, events: list[WorldEvent]) -> None:
+        for room in sorted(self._due_rooms.pop(tick, ()), key=lambda r: r.key):
+            if len(room.monsters) < room.limit and rng.randint(1, 100) <= room.percent:
+                self._try_spawn(room, rng, tick, events)
+            self._schedule_room(room, tick + room.interval_ticks)
+        due = self._due_monsters.pop(tick, ())
+        for monster in sorted(due, key=lambda m: m.object_id):
+            if self.by_id.get(monster.object_id) is not monster:
+                continue  # gone since it was scheduled
+            delay_ms = self._act(monster, rng, players_in(monster.room), events)
+            monster.next_action = tick + self.ticks(delay_ms)
+            self._due_monsters.setdefault(monster.next_action, []).append(monster)
+
+    def _act(self, monster: Monster, rng: random.Random, players: Mapping[int, Player], events: list[WorldEvent]) -> float:
+        """One turn of a monster; returns the milliseconds until its next one."""
+        roll = roll_with(rng)
+        row, col = square_of(monster.y, monster.x)
+        geometry = self.geometry.get(monster.room)
+        target = players.get(monster.target) if monster.target is not None else None
+        if target is not None and not self._still_in_range(monster, row, col, target):
+            target = None
+        if target is None and players and (monster.aggressive or monster.karma_aggressive):
+            target = self._notice(monster, row, col, players.values(), geometry)
+        monster.target = None if target is None else target.object_id
+        if target is not None:
+            step = chase_step(geometry, self._room_size(monster.room), row, col, *square_of(target.y, target.x), monster.vision)
+            if step is not None and monster.moves:
+                self._step(monster, row, col, step, events)
+            if monster_heals_on_chase_step(roll):
+                self._heal(monster)
+            diagonal = step is not None and step[0] != 0 and step[1] != 0
+            return monster_chase_delay_ms(monster.difficulty, monster.speed, roll, diagonal)
+        if monster.moves:
+            d_row, d_col, _ = STEPS[rng.randrange(len(STEPS))]
+            if can_walk(geometry, self._room_size(monster.room), row, col, row + d_row, col + d_col):
+                self._step(monster, row, col, (d_row, d_col), events)
+        if monster_heals_on_move_step(roll):
+            self._heal(monster)
+        return monster_move_delay_ms(monster.speed, roll)
+
+    def _still_in_range(self, monster: Monster, row: int, col: int, target: Player) -> bool:
+        """A chase goes on while the player stays in the room and within vision distance
+        (only noticing needs a clear line: a player round a corner is still hunted)."""
+        t_row, t_col = square_of(target.y, target.x)
+        return target.room == monster.room and within(row, col, t_row, t_col, monster.vision)
+
+    def _notice(
+        self, monster: Monster, row: int, col: int, players: Any, geometry: RoomGeometry | None
+    ) -> Player | None:
+        """The nearest player in range and in sight that the monster would attack."""
+        best: tuple[int, int, Player] | None = None
+        for player in players:
+            if monster.karma_aggressive and not monster.aggressive and karma_same(monster.karma, player.stats.karma):
+                continue
+            t_row, t_col = square_of(player.y, player.x)
+            if not within(row, col, t_row, t_col, monster.vision):
+                continue
+            distance = (t_row - row) ** 2 + (t_col - col) ** 2
+            if (best is None or (distance, player.object_id) < best[:2]) and line_of_sight(geometry, row, col, t_row, t_col):
+                best = (distance, player.object_id, player)
+        return None if best is None else best[2]
+
+    def _step(self, monster: Monster, row: int, col: int, step: tuple[int, int], events: list[WorldEvent]) -> None:
+        monster.y, monster.x = square_centre(row + step[0], col + step[1])
+        monster.angle = _FACING[step]
+        events.append(ObjectMoved(monster.room, monster.object_id, monster.y, monster.x, WALK_SPEED | FACE_TRAVEL))
+
+    @staticmethod
+    def _heal(monster: Monster) -> None:
+        if monster.hit_points < monster.max_hit_points:
+            monster.hit_points += 1
+
+    def _room_size(self, room: str) -> tuple[int, int]:
+        definition = self.definition.rooms[room]
+        return definition.rows, definition.cols
+
+    # ------------------------------------------------------------------ persistence
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "next_serial": self.next_serial,
+            "spawn_due": {key: room.next_spawn for key, room in self.rooms.items()},
+            "monsters": [
+                {
+                    "id": m.object_id, "kind": m.kind, "room": m.room, "y": m.y, "x": m.x, "angle": m.angle,
+                    "hit_points": m.hit_points, "next_action": m.next_action,
+                }
+                for m in sorted(self.by_id.values(), key=lambda m: m.object_id)
+            ],
+        }
+
+    def restore(self, saved: Mapping[str, Any] | None, tick: int) -> None:
+        """Take back saved monsters (those whose kind, room and square still make sense);
+        ``None`` (a snapshot from before monsters lived) keeps the fresh population and
+        moves its timers on to ``tick``. Chases are not saved: players are not either."""
+        if saved is None:
+            monsters = list(self.by_id.values())
+            rooms = {key: room.next_spawn for key, room in self.rooms.items()}
+            offset = tick
+        else:
+            monsters = [m for m in map(self._restored, saved["monsters"]) if m is not None]
+            rooms = {key: int(value) for key, value in dict(saved["spawn_due"]).items()}
+            offset = 0
+            self.next_serial = int(saved["next_serial"]) % (LAST_MONSTER_ID - FIRST_MONSTER_ID + 1)
+        self.by_id.clear()
+        self._due_monsters.clear()
+        self._due_rooms.clear()
+        for room in self.rooms.values():
+            room.monsters.clear()
+            due = rooms.get(room.key, 0) + offset
+            self._schedule_room(room, due if due > tick else tick + 1 + (room.next_spawn % room.interval_ticks))
+        for monster in sorted(monsters, key=lambda m: m.object_id):
+            if monster.object_id in self.by_id:
+                continue
+            monster.target = None
+            monster.next_action = max(monster.next_action + offset, tick + 1)
+            self._add(monster)
+
+    def _restored(self, entry: Mapping[str, Any]) -> Monster | None:
+        kind, room, object_id = entry["kind"], entry["room"], int(entry["id"])
+        if kind not in self.definition.kinds or room not in self.rooms:
+            return None
+        if not FIRST_MONSTER_ID <= object_id <= LAST_MONSTER_ID:
+            return None
+        y, x = int(entry["y"]), int(entry["x"])
+        rows, cols = self._room_size(room)
+        row, col = square_of(y, x)
+        if not (1 <= row <= rows and 1 <= col <= cols):
+            return None
+        monster = self._make(object_id, kind, room, row, col, random.Random(0))
+        monster.y, monster.x = y, x
+        monster.angle = int(entry["angle"]) % 4096
+        monster.hit_points = max(1, min(int(entry["hit_points"]), monster.max_hit_points))
+        monster.next_action = int(entry["next_action"])
+        return monster
+
+
+def spawn_room(definition: WorldDefinition, room: RoomDefinition, ticks: Callable[[float], int]) -> SpawnRoom | None:
+    """A room's spawn bookkeeping, or None when it has no usable table or spawn square."""
+    chances = tuple(c for c in room.monsters if c.percent > 0 and c.kind in definition.kinds)
+    if not chances or not room.monster_spawns:
+        return None
+    rules = room.spawn_rules
+    initial_min = rules.initial_min if rules.initial_min is not None else DEFAULT_INITIAL_MIN
+    initial_max = rules.initial_max if rules.initial_max is not None else DEFAULT_INITIAL_MAX
+    interval_ms = rules.interval_ms if rules.interval_ms is not None else DEFAULT_SPAWN_MS
+    return SpawnRoom(
+        room.key,
+        chances,
+        tuple(dict.fromkeys((s.row, s.col) for s in room.monster_spawns)),
+        limit=rules.limit if rules.limit is not None else DEFAULT_LIMIT,
+        initial_min=initial_min,
+        initial_max=initial_max,
+        interval_ticks=ticks(interval_ms / SPAWN_RATE_DIVISOR),
+        percent=rules.percent if rules.percent is not None else 100,
+    )
+
+
+def within(row: int, col: int, to_row: int, to_col: int, distance: int) -> bool:
+    return (to_row - row) ** 2 + (to_col - col) ** 2 <= distance * distance
+
+
+def can_walk(geometry: RoomGeometry | None, size: tuple[int, int], row: int, col: int, to_row: int, to_col: int) -> bool:
+    """Whether a monster may take one step: inside the grid, and allowed by the room file."""
+    if not (1 <= to_row <= size[0] and 1 <= to_col <= size[1]):
+        return False
+    return geometry is None or geometry.can_step(row, col, to_row, to_col, monster=True)
+
+
+def chase_step(
+    geometry: RoomGeometry | None, size: tuple[int, int], row: int, col: int, to_row: int, to_col: int, reach: int
+) -> tuple[int, int] | None:
+    """The first step of a shortest walk towards a square next to the target, searched
+    within a box of ``reach`` (plus a margin) around the monster; None when it is already
+    next to the target or no walk is found (then it waits rather than bump a wall)."""
+    if max(abs(to_row - row), abs(to_col - col)) <= 1:
+        return None
+    radius = reach + CHASE_SEARCH_MARGIN
+    first: dict[tuple[int, int], tuple[int, int] | None] = {(row, col): None}
+    queue = deque([(row, col)])
+    while queue:
+        square = queue.popleft()
+        for d_row, d_col, _ in STEPS:
+            nxt = (square[0] + d_row, square[1] + d_col)
+            if nxt in first or abs(nxt[0] - row) > radius or abs(nxt[1] - col) > radius:
+                continue
+            if not can_walk(geometry, size, square[0], square[1], *nxt):
+                continue
+            step = first[square] or (d_row, d_col)
+            if max(abs(to_row - nxt[0]), abs(to_col - nxt[1])) <= 1:
+                return step
+            first[nxt] = step
+            queue.append(nxt)
+    return None
