@@ -10,12 +10,14 @@ from collections.abc import Iterable, Iterator
 from typing import Any, assert_never
 
 
-from emulator.game import room_view, texts
+from emulator.game import room_view, texts, views
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
 from emulator.logs import logger
 from emulator.wire.outgoing import Encoded
 from emulator.world.events import (
+    AttackResolved,
+    MonsterKilled,
     MoveRefused,
     ObjectEntered,
     ObjectLeft,
@@ -31,6 +33,9 @@ from emulator.world.events import (
 from protocol_specs.opcodes import SayType
 
 log = logger("m59emu.game")
+
+#: The client's stat group of attributes and karma (character_sheet.StatGroup.ATTRIBUTES).
+ATTRIBUTES_GROUP = 2
 
 
 def render(ctx: GameContext, events: Iterable[WorldEvent]) -> None:
@@ -71,6 +76,11 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
                 _show(ctx, _players(ctx, event.audience), "BP_PLAYER_ADD", room_view.player_entry(newcomer.avatar))
         case PlayerLeft():
             _show(ctx, _players(ctx, event.audience), "BP_PLAYER_REMOVE", {"id": event.player_id})
+        case AttackResolved():
+            _attack_resolved(ctx, event)
+        case MonsterKilled():
+            _show(ctx, _watchers(ctx, event.room, but=event.monster_id), "BP_REMOVE", {"id": event.monster_id})
+            _monster_killed(ctx, event)
         case _:
             assert_never(event)
 
@@ -122,3 +132,34 @@ def _said(ctx: GameContext, event: Said) -> None:
                 text={"format": ctx.resources.id(text_format), "params": params},
             )
         listener.queue(message)
+
+
+def _kind_name(ctx: GameContext, kind: str) -> str:
+    found = ctx.definition.kinds.get(kind)
+    return found.name if found is not None else "it"
+
+
+def _attack_resolved(ctx: GameContext, event: AttackResolved) -> None:
+    """The attacker reads how the swing went (our own sentences until the original's
+    texts are sent); a killing blow is told by :class:`MonsterKilled`."""
+    attacker = ctx.in_world.get(event.attacker)
+    if attacker is None or event.target_health_left <= 0:
+        return
+    name = _kind_name(ctx, event.target_kind)
+    if event.hit:
+        text = f"You hit the {name} for {event.damage} damage."
+    else:
+        text = f"You miss the {name}."
+    attacker.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
+
+
+def _monster_killed(ctx: GameContext, event: MonsterKilled) -> None:
+    killer = ctx.in_world.get(event.killer)
+    if killer is None:
+        return
+    killer.send("BP_MESSAGE", **views.text_message(ctx.resources, f"You killed the {_kind_name(ctx, event.kind)}."))
+    if event.karma_changed:  # the attributes as the character sheet sends them, one BP_STAT each
+        s = ctx.world.player(event.killer).stats
+        attributes = (s.might, s.intellect, s.stamina, s.agility, s.mysticism, s.aim)
+        for stat in views.attribute_stats(ctx.resources, attributes, s.karma):
+            killer.send("BP_STAT", group=ATTRIBUTES_GROUP, stat=stat)

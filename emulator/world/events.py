@@ -128,7 +128,36 @@ class PlayerLeft:
     audience: tuple[int, ...]
 
 
+@attrs.frozen
+class AttackResolved:
+    """A player swung at a monster: the attacker is told whether it hit and for how much.
+
+    ``damage`` is the hit points the monster lost (0 on a miss); ``target_health_left`` is
+    what it has left (0 or less: it died, and a :class:`MonsterKilled` follows).
+    """
+
+    room: str
+    attacker: int
+    target: int
+    target_kind: str
+    hit: bool
+    damage: int
+    target_health_left: int
+
+
+@attrs.frozen
+class MonsterKilled:
+    """The monster is gone (BP_REMOVE for the room); the killer is told, and sees its
+    attributes again when the kill changed its karma."""
+
+    room: str
+    monster_id: int
+    kind: str
+    killer: int
+    karma_changed: bool = False
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
-    | Said | SayRefused | PlayerJoined | PlayerLeft
+    | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
 )

@@ -224,6 +224,14 @@ class MonsterPopulation:
         self.rooms[monster.room].monsters[monster.object_id] = monster
         self._due_monsters.setdefault(monster.next_action, []).append(monster)
 
+    def remove(self, monster: Monster) -> None:
+        """A monster is gone (killed): its room counts it no more, so the room refills on
+        its spawn timer; its own timer finds it gone and is dropped."""
+        if self.by_id.get(monster.object_id) is monster:
+            del self.by_id[monster.object_id]
+            del self.rooms[monster.room].monsters[monster.object_id]
+        monster.target = None
+
     def _schedule_room(self, room: SpawnRoom, tick: int) -> None:
         room.next_spawn = tick
         self._due_rooms.setdefault(tick, []).append(room)

@@ -51,3 +51,7 @@ class Player(Thing):
     travel: TokenBucket | None = None  # squares of movement
     actions: TokenBucket | None = None  # move and turn requests, against floods
     speech: TokenBucket | None = None
+    last_attack_at: float | None = None  # when its last swing was resolved (the attack delay)
+    #: Hundredths of a karma point beyond ``stats.karma`` (the original keeps karma in
+    #: hundredths; whole points are shown and saved). In memory only for now.
+    karma_fraction: int = 0

@@ -27,7 +27,21 @@ from emulator.content.model import (
     square_centre,
     square_of,
 )
+from emulator.rules.combat import (
+    PLAYER_ATTACK_DELAY_MS,
+    monster_damage_taken,
+    monster_defense,
+    player_attack_reach,
+    player_damage,
+    player_offense,
+    roll_attack,
+    within_reach,
+)
+from emulator.rules.dice import roll_with
+from emulator.rules.kills import add_karma, karma_change_for_killing_monster, shown_karma
 from emulator.world.events import (
+    AttackResolved,
+    MonsterKilled,
     MoveRefusal,
     MoveRefused,
     ObjectEntered,
@@ -300,6 +314,58 @@ class World:
             return [refused]
         audience = tuple(dict.fromkeys([player_id, *(r for r in recipients if r in self._players)]))
         return [Said(player.room, player_id, SAY, text, audience)]
+
+    def attack(self, player_id: int, target_id: int, now: float) -> list[WorldEvent]:
+        """A BP_REQ_ATTACK, bare-handed: a live monster in the attacker's room, within
+        unarmed reach, no sooner than the original's attack delay after the last swing;
+        anything else does nothing. The swing follows the rules (battler.kod TryAttack):
+        the hit die, on a hit unarmed damage, then the monster's AssessDamage. At 0 hit
+        points the monster dies: it leaves its room (which refills on its spawn timer) and
+        the killer's karma moves as the original's KilledSomething moves it.
+
+        Not modelled yet: punch and brawling skills (0), boosts over base max health
+        (max health is taken as base), resistances of monster kinds (none in the content),
+        the max-health gain roll after a kill (needs the player's running gain chance).
+        """
+        player = self._players.get(player_id)
+        monster = self._monsters.by_id.get(target_id)
+        if player is None or monster is None or monster.room != player.room:
+            return []
+        row, col = square_of(player.y, player.x)
+        t_row, t_col = square_of(monster.y, monster.x)
+        if not within_reach(t_row - row, t_col - col, player_attack_reach(None)):
+            return []
+        if player.last_attack_at is not None and (now - player.last_attack_at) * 1000 < PLAYER_ATTACK_DELAY_MS:
+            return []
+        player.last_attack_at = now
+        # a generator per swing from stable facts: the same calls give the same fight
+        roll = roll_with(random.Random(f"{self.seed}:attack:{self.tick_count}:{player_id}:{target_id}:{now!r}"))
+        stats = player.stats
+        offense = player_offense(0, 0, stats.aim, stats.max_health)
+        defense = monster_defense(monster.level, monster.difficulty)
+        swing = roll_attack(offense, defense, lambda: player_damage(roll, stats.might, stats.aim), roll)
+        taken = monster_damage_taken(swing.damage) if swing.hit else 0
+        monster.hit_points -= taken
+        kind = monster.kind or ""
+        events: list[WorldEvent] = [
+            AttackResolved(player.room, player_id, target_id, kind, swing.hit, taken, monster.hit_points)
+        ]
+        if monster.hit_points <= 0:
+            self._monsters.remove(monster)
+            events.append(MonsterKilled(monster.room, target_id, kind, player_id, self._karma_for_kill(player, monster)))
+        return events
+
+    @staticmethod
+    def _karma_for_kill(player: Player, monster: Monster) -> bool:
+        """Apply the kill's karma change (hundredths); True when the shown karma moved."""
+        stats = player.stats
+        stored = stats.karma * 100 + player.karma_fraction
+        change = karma_change_for_killing_monster(shown_karma(stored), monster.karma or 0)
+        stored = add_karma(stored, change)
+        shown = shown_karma(stored)
+        changed = shown != stats.karma
+        stats.karma, player.karma_fraction = shown, stored - shown * 100
+        return changed
 
     # ------------------------------------------------------------------ time
 
