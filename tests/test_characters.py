@@ -231,6 +231,18 @@ def test_save_batch(db) -> None:
     assert characters.save_characters(db, [], LATER) == []
 
 
+def test_karma_and_max_health_are_saved_when_given(db) -> None:
+    """What combat changes (karma from kills, max health) survives a restart."""
+    account(db)
+    one = create(db, "One")
+    characters.save_characters(db, [CharacterState(one.id, "RID_TOS", 64, 64, 0, 25, 4, 150, max_health=27, karma=-3)], LATER)
+    saved = characters.get_character(db, one.id)
+    assert (saved.health, saved.max_health, saved.karma) == (25, 27, -3)
+    characters.save_characters(db, [CharacterState(one.id, "RID_TOS", 64, 64, 0, 26, 4, 150)], LATER)  # not given: kept
+    saved = characters.get_character(db, one.id)
+    assert (saved.health, saved.max_health, saved.karma) == (26, 27, -3)
+
+
 def test_failing_batch_saves_nothing(db, monkeypatch: pytest.MonkeyPatch) -> None:
     account(db)
     one, two = create(db, "One"), create(db, "Two")

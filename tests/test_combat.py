@@ -234,5 +234,13 @@ def test_two_clients_see_a_rat_beaten_to_death(tmp_path: Path) -> None:
         server.advance(1.0)
         assert alice.request("BP_REQ_ATTACK", attack_type=1, target={"id": rat, "amount": None}, trailing=0) == []
         assert not alice.closed_by_server and not bob.closed_by_server
+        # The karma earned is kept: Alice logs off and comes back with it.
+        alice.request("BP_LOGOFF")
+        alice.close()
+        again = server.connect()
+        again.login_to_game("alice", "pw-alice")
+        again.enter_world("Alanna")
+        (attributes,) = [m for m in again.request("BP_SEND_STATS", group=2) if m.name == "BP_STAT_GROUP"]
+        assert attributes["stats"][6]["data"]["value"]["value"] == 2  # karma, slot 7
     finally:
         server.stop()

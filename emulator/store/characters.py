@@ -132,6 +132,8 @@ class CharacterState:
     health: int
     mana: int
     vigor: int
+    max_health: int | None = None  # None: leave the saved value as it is
+    karma: int | None = None
 
 
 def validate_character_name(name: str, reserved: Iterable[str] = ()) -> str:
@@ -308,16 +310,15 @@ def save_characters(db: peewee.Database, states: Iterable[CharacterState], now: 
         for state in states:
             if state.character_id not in present:
                 continue
-            Character.update(
-                room=state.room,
-                y=state.y,
-                x=state.x,
-                angle=state.angle,
-                health=state.health,
-                mana=state.mana,
-                vigor=state.vigor,
-                last_saved_at=saved_at,
-            ).where(Character.id == state.character_id).execute()
+            changes: dict[str, Any] = {
+                "room": state.room, "y": state.y, "x": state.x, "angle": state.angle,
+                "health": state.health, "mana": state.mana, "vigor": state.vigor, "last_saved_at": saved_at,
+            }
+            if state.max_health is not None:
+                changes["max_health"] = state.max_health
+            if state.karma is not None:
+                changes["karma"] = state.karma
+            Character.update(**changes).where(Character.id == state.character_id).execute()
     return sorted({state.character_id for state in states} - present)
 
 

@@ -55,8 +55,9 @@ def send_entry_burst(ctx: GameContext, session: GameSession, avatar: Avatar) -> 
 def character_state(ctx: GameContext, avatar: Avatar) -> CharacterState:
     """What is saved of a character in the world."""
     player = ctx.world.player(avatar.player_id)
+    stats = player.stats
     return CharacterState(avatar.character_id, player.room, player.y, player.x, player.angle,
-                          player.stats.health, player.stats.mana, player.stats.vigor)
+                          stats.health, stats.mana, stats.vigor, max_health=stats.max_health, karma=stats.karma)
 
 
 def leave_world(ctx: GameContext, session: GameSession) -> CharacterState | None:
