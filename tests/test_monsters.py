@@ -297,11 +297,11 @@ def test_no_monster_step_is_one_the_room_file_refuses(
     where = {m.object_id: square_of(m.y, m.x) for m in world.monsters()}
     for second in range(150):
         for event in world.tick(float(second)):
-            if isinstance(event, ev.ObjectEntered) and event.object_id >= FIRST_MONSTER_ID:
+            if isinstance(event, ev.ObjectEntered) and FIRST_MONSTER_ID <= event.object_id <= LAST_MONSTER_ID:
                 thing = world.object(event.object_id)
                 assert thing is not None and square_of(thing.y, thing.x) in spawns
                 where[event.object_id] = square_of(thing.y, thing.x)
-            elif isinstance(event, ev.ObjectMoved) and event.object_id >= FIRST_MONSTER_ID:
+            elif isinstance(event, ev.ObjectMoved) and FIRST_MONSTER_ID <= event.object_id <= LAST_MONSTER_ID:
                 row, col = where[event.object_id]
                 to_row, to_col = square_of(event.y, event.x)
                 assert max(abs(to_row - row), abs(to_col - col)) == 1

@@ -17,6 +17,7 @@ from emulator.logs import logger
 from emulator.wire.outgoing import Encoded
 from emulator.world.events import (
     AttackResolved,
+    MonsterAttacked,
     MonsterKilled,
     MoveRefused,
     ObjectEntered,
@@ -24,6 +25,7 @@ from emulator.world.events import (
     ObjectMoved,
     ObjectTurned,
     PlayerJoined,
+    PlayerDied,
     PlayerLeft,
     PlayerMovedRoom,
     Said,
@@ -36,6 +38,8 @@ log = logger("m59emu.game")
 
 #: The client's stat group of attributes and karma (character_sheet.StatGroup.ATTRIBUTES).
 ATTRIBUTES_GROUP = 2
+#: The client's stat group of the health, mana and vigor bars (character_sheet.StatGroup.CONDITION).
+CONDITION_GROUP = 1
 
 
 def render(ctx: GameContext, events: Iterable[WorldEvent]) -> None:
@@ -81,6 +85,10 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
         case MonsterKilled():
             _show(ctx, _watchers(ctx, event.room, but=event.monster_id), "BP_REMOVE", {"id": event.monster_id})
             _monster_killed(ctx, event)
+        case MonsterAttacked():
+            _monster_attacked(ctx, event)
+        case PlayerDied():
+            _player_died(ctx, event)
         case _:
             assert_never(event)
 
@@ -163,3 +171,35 @@ def _monster_killed(ctx: GameContext, event: MonsterKilled) -> None:
         attributes = (s.might, s.intellect, s.stamina, s.agility, s.mysticism, s.aim)
         for stat in views.attribute_stats(ctx.resources, attributes, s.karma):
             killer.send("BP_STAT", group=ATTRIBUTES_GROUP, stat=stat)
+
+
+def _monster_attacked(ctx: GameContext, event: MonsterAttacked) -> None:
+    """The victim reads how the monster's swing went (our own sentences) and, on a hit,
+    sees its health bar at what the blow left (one BP_STAT, slot 1 of the condition group)."""
+    victim = ctx.in_world.get(event.victim)
+    if victim is None:
+        return
+    name = _kind_name(ctx, event.kind)
+    if event.hit:
+        text = f"The {name} hits you for {event.damage} damage."
+    else:
+        text = f"The {name} misses you."
+    victim.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
+    if event.hit:
+        stats = ctx.world.player(event.victim).stats
+        bars = views.condition_stats(
+            ctx.resources, event.health_left, stats.max_health, stats.mana, stats.max_mana, stats.vigor
+        )
+        victim.send("BP_STAT", group=CONDITION_GROUP, stat=bars[0])
+
+
+def _player_died(ctx: GameContext, event: PlayerDied) -> None:
+    """The dead player is told, and sees its bars at the revival vitals; the new room
+    follows with :class:`PlayerMovedRoom`."""
+    dead = ctx.in_world.get(event.player_id)
+    if dead is None:
+        return
+    dead.send("BP_MESSAGE", **views.text_message(ctx.resources, "You have died."))
+    s = ctx.world.player(event.player_id).stats
+    for stat in views.condition_stats(ctx.resources, s.health, s.max_health, s.mana, s.max_mana, s.vigor):
+        dead.send("BP_STAT", group=CONDITION_GROUP, stat=stat)

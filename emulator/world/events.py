@@ -157,7 +157,35 @@ class MonsterKilled:
     karma_changed: bool = False
 
 
+@attrs.frozen
+class MonsterAttacked:
+    """A monster swung at a player: the victim is told whether it hit and for how much,
+    and sees its health bar. ``damage`` is the health it lost (0 on a miss);
+    ``health_left`` is what it has left (0: it died, and a :class:`PlayerDied` follows)."""
+
+    room: str
+    monster_id: int
+    kind: str
+    victim: int
+    hit: bool
+    damage: int
+    health_left: int
+
+
+@attrs.frozen
+class PlayerDied:
+    """The player died in ``from_room`` and wakes in ``to_room`` with the revival vitals;
+    the :class:`ObjectLeft`, :class:`PlayerMovedRoom` and :class:`ObjectEntered` of the
+    move follow. ``killer_kind`` is the monster kind that killed it ("" if none)."""
+
+    player_id: int
+    from_room: str
+    to_room: str
+    killer_kind: str = ""
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
+    | MonsterAttacked | PlayerDied
 )

@@ -15,6 +15,10 @@ Facts from the original (monster rooms and monster.kod), not its code:
   player within their vision distance and in sight, chase it along open squares, and give
   up when it leaves the room or their sight range. A wounded monster heals a point on some
   steps (the rules' heal chances).
+* A chasing monster whose target is within its attack range (and in sight) swings instead
+  of stepping, then waits its attack delay (GetAttackTime): monster offence against the
+  player's defence, its damage through the player's damage-taken rule. A player left at
+  0 health is handed to the world, which sends it where the dead go.
 
 Every step asks the room file (``can_step(..., monster=True)``), so no monster ever crosses
 a wall. Work per tick is the monsters and rooms whose timers are due (a timer wheel keyed by
@@ -35,6 +39,13 @@ import attrs
 from emulator.content.model import MonsterChance, RoomDefinition, WorldDefinition, square_centre, square_of
 from emulator.rules.combat import (
     karma_same,
+    monster_attack_delay_ms,
+    monster_attack_range,
+    monster_damage,
+    monster_offense,
+    player_damage_taken,
+    player_defense,
+    roll_attack,
     monster_chase_delay_ms,
     monster_heals_on_chase_step,
     monster_heals_on_move_step,
@@ -42,8 +53,8 @@ from emulator.rules.combat import (
     monster_move_delay_ms,
     monster_vision_distance,
 )
-from emulator.rules.dice import roll_with
-from emulator.world.events import ObjectEntered, ObjectMoved, WorldEvent
+from emulator.rules.dice import Roll, roll_with
+from emulator.world.events import MonsterAttacked, ObjectEntered, ObjectMoved, WorldEvent
 from emulator.world.objects import Player, Thing
 from emulator.world.roofile import RoomGeometry
 from emulator.world.sight import line_of_sight
@@ -118,6 +129,8 @@ class SpawnRoom:
 
 
 PlayersIn = Callable[[str], Mapping[int, Player]]
+#: The world's handling of a player a monster's blow left at 0 health (it moves the player).
+OnDeath = Callable[[Player, "Monster", list[WorldEvent]], None]
 
 
 class MonsterPopulation:
@@ -242,7 +255,14 @@ class MonsterPopulation:
         """A delay in whole ticks, at least one."""
         return max(1, round(milliseconds / self.tick_ms))
 
-    def run_tick(self, tick: int, rng: random.Random, players_in: PlayersIn, events: list[WorldEvent]) -> None:
+    def run_tick(
+        self,
+        tick: int,
+        rng: random.Random,
+        players_in: PlayersIn,
+        events: list[WorldEvent],
+        on_death: OnDeath | None = None,
+    ) -> None:
         for room in sorted(self._due_rooms.pop(tick, ()), key=lambda r: r.key):
             if len(room.monsters) < room.limit and rng.randint(1, 100) <= room.percent:
                 self._try_spawn(room, rng, tick, events)
@@ -251,11 +271,18 @@ class MonsterPopulation:
         for monster in sorted(due, key=lambda m: m.object_id):
             if self.by_id.get(monster.object_id) is not monster:
                 continue  # gone since it was scheduled
-            delay_ms = self._act(monster, rng, players_in(monster.room), events)
+            delay_ms = self._act(monster, rng, players_in(monster.room), events, on_death)
             monster.next_action = tick + self.ticks(delay_ms)
             self._due_monsters.setdefault(monster.next_action, []).append(monster)
 
-    def _act(self, monster: Monster, rng: random.Random, players: Mapping[int, Player], events: list[WorldEvent]) -> float:
+    def _act(
+        self,
+        monster: Monster,
+        rng: random.Random,
+        players: Mapping[int, Player],
+        events: list[WorldEvent],
+        on_death: OnDeath | None = None,
+    ) -> float:
         """One turn of a monster; returns the milliseconds until its next one."""
         roll = roll_with(rng)
         row, col = square_of(monster.y, monster.x)
@@ -267,6 +294,11 @@ class MonsterPopulation:
             target = self._notice(monster, row, col, players.values(), geometry)
         monster.target = None if target is None else target.object_id
         if target is not None:
+            t_row, t_col = square_of(target.y, target.x)
+            reach = monster_attack_range(monster.difficulty)
+            if within(row, col, t_row, t_col, reach) and line_of_sight(geometry, row, col, t_row, t_col):
+                self._attack(monster, target, roll, events, on_death)
+                return monster_attack_delay_ms(monster.difficulty, monster.speed, roll)
             step = chase_step(geometry, self._room_size(monster.room), row, col, *square_of(target.y, target.x), monster.vision)
             if step is not None and monster.moves:
                 self._step(monster, row, col, step, events)
@@ -281,6 +313,35 @@ class MonsterPopulation:
         if monster_heals_on_move_step(roll):
             self._heal(monster)
         return monster_move_delay_ms(monster.speed, roll)
+
+    def _attack(
+        self, monster: Monster, target: Player, roll: Roll, events: list[WorldEvent], on_death: OnDeath | None
+    ) -> None:
+        """One swing at the chased player by the rules (monster.kod/battler.kod TryAttack):
+        monster offence against the player's bare defence, the monster's damage through
+        the player's damage-taken rule; at 0 health the world takes the dead player."""
+        stats = target.stats
+        offense = monster_offense(monster.level, monster.difficulty)
+        defense = player_defense(0, 0, 0, stats.agility, stats.max_health)
+        swing = roll_attack(offense, defense, lambda: monster_damage(monster.level, roll), roll)
+        taken = player_damage_taken(swing.damage, stats.health, stats.max_health) if swing.hit else 0
+        stats.health = max(0, stats.health - taken)
+        events.append(MonsterAttacked(
+            monster.room, monster.object_id, monster.kind or "", target.object_id, swing.hit, taken, stats.health
+        ))
+        if stats.health <= 0:
+            monster.target = None
+            if on_death is not None:
+                on_death(target, monster, events)
+
+    def give_up_on(self, room: str, player_id: int) -> None:
+        """The monsters of a room chasing this player stop (it died or left)."""
+        state = self.rooms.get(room)
+        if state is None:
+            return
+        for monster in state.monsters.values():
+            if monster.target == player_id:
+                monster.target = None
 
     def _still_in_range(self, monster: Monster, row: int, col: int, target: Player) -> bool:
         """A chase goes on while the player stays in the room and within vision distance

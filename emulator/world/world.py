@@ -37,6 +37,7 @@ from emulator.rules.combat import (
     roll_attack,
     within_reach,
 )
+from emulator.rules.death import UNDERWORLD, DeathCircumstances, death_cost, revival_vitals
 from emulator.rules.dice import roll_with
 from emulator.rules.kills import add_karma, karma_change_for_killing_monster, shown_karma
 from emulator.world.events import (
@@ -50,6 +51,7 @@ from emulator.world.events import (
     ObjectTurned,
     PlayerJoined,
     PlayerLeft,
+    PlayerDied,
     PlayerMovedRoom,
     Position,
     Said,
@@ -394,7 +396,48 @@ class World:
         for thing in self._wanderers:
             if rng.random() < chance:
                 self._wander(thing, _STEPS[rng.randrange(len(_STEPS))], events)
-        self._monsters.run_tick(self.tick_count, rng, self._players_in, events)
+        self._monsters.run_tick(self.tick_count, rng, self._players_in, events, self._monster_killed_player)
+
+    def death_place(self) -> Position:
+        """Where the dead go (user.kod UserGotoDeadRoom): the rules' Underworld when the
+        content has it (imported rooms are keyed by the lowercase class name), at its
+        square; otherwise the world's start."""
+        dead = UNDERWORLD
+        key = dead.room_class.lower()
+        state = self._rooms.get(key)
+        if state is not None and dead.row is not None and dead.col is not None and state.inside(dead.row, dead.col):
+            y, x = square_centre(dead.row, dead.col)
+            if dead.fine_row is not None and dead.fine_col is not None:
+                y, x = dead.row * FINENESS + dead.fine_row % FINENESS, dead.col * FINENESS + dead.fine_col % FINENESS
+            return Position(key, y, x, (dead.angle or 0) % ANGLES)
+        start = self.definition.start
+        y, x = square_centre(start.row, start.col)
+        return Position(start.room, y, x, start.angle % ANGLES)
+
+    def _monster_killed_player(self, player: Player, monster: Monster, events: list[WorldEvent]) -> None:
+        self._player_died(player, monster.kind or "", events)
+
+    def _player_died(self, player: Player, killer_kind: str, events: list[WorldEvent]) -> None:
+        """The dead leave their room for the death place with the revival vitals; the
+        monsters chasing them give up. They stay online (the players list is unchanged).
+        The lasting penalty (taken on leaving the Underworld) is not applied yet."""
+        from_room = player.room
+        self._monsters.give_up_on(from_room, player.object_id)
+        place = self.death_place()
+        stats = player.stats
+        revival = revival_vitals(
+            stats.max_health, stats.max_mana, stats.vigor, death_cost(DeathCircumstances(room_number=0))
+        )
+        stats.health, stats.mana, stats.vigor = revival.health, revival.mana, revival.vigor
+        del self._rooms[from_room].players[player.object_id]
+        player.room, player.y, player.x, player.angle = place.room, place.y, place.x, place.angle
+        self._rooms[place.room].players[player.object_id] = player
+        events += [
+            ObjectLeft(from_room, player.object_id),
+            PlayerDied(player.object_id, from_room, place.room, killer_kind),
+            PlayerMovedRoom(player.object_id, from_room, place.room),
+            ObjectEntered(place.room, player.object_id),
+        ]
 
     def _players_in(self, room: str) -> Mapping[int, Player]:
         return self._rooms[room].players
