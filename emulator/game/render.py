@@ -30,6 +30,7 @@ from emulator.world.events import (
     PlayerMovedRoom,
     Said,
     SayRefused,
+    VitalsChanged,
     WorldEvent,
 )
 from protocol_specs.opcodes import SayType
@@ -89,6 +90,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             _monster_attacked(ctx, event)
         case PlayerDied():
             _player_died(ctx, event)
+        case VitalsChanged():
+            _vitals_changed(ctx, event)
         case _:
             assert_never(event)
 
@@ -203,3 +206,13 @@ def _player_died(ctx: GameContext, event: PlayerDied) -> None:
     s = ctx.world.player(event.player_id).stats
     for stat in views.condition_stats(ctx.resources, s.health, s.max_health, s.mana, s.max_mana, s.vigor):
         dead.send("BP_STAT", group=CONDITION_GROUP, stat=stat)
+
+
+def _vitals_changed(ctx: GameContext, event: VitalsChanged) -> None:
+    """The player sees its condition bars again, each as its own BP_STAT (as on entering)."""
+    session = ctx.in_world.get(event.player_id)
+    if session is None:
+        return
+    s = ctx.world.player(event.player_id).stats
+    for stat in views.condition_stats(ctx.resources, s.health, s.max_health, s.mana, s.max_mana, s.vigor):
+        session.send("BP_STAT", group=CONDITION_GROUP, stat=stat)

@@ -184,8 +184,16 @@ class PlayerDied:
     killer_kind: str = ""
 
 
+@attrs.frozen
+class VitalsChanged:
+    """A player's health, mana or vigor moved (regeneration, rest, exertion): its bars
+    are sent again, once per call or tick whatever the number of points."""
+
+    player_id: int
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
-    | MonsterAttacked | PlayerDied
+    | MonsterAttacked | PlayerDied | VitalsChanged
 )

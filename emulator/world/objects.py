@@ -55,3 +55,12 @@ class Player(Thing):
     #: Hundredths of a karma point beyond ``stats.karma`` (the original keeps karma in
     #: hundredths; whole points are shown and saved). In memory only for now.
     karma_fraction: int = 0
+    #: Posture and vigor (issue 11, step 5), in memory only for now.
+    resting: bool = False  # UC_REST until UC_STAND
+    safety: bool = True  # UC_SAFETY: on by default, as the original; on, no attacks on players
+    moved_since_entry: bool = False  # health regenerates only once the player has moved (player.kod)
+    exertion: int = 0  # exertion not yet turned into vigor (rules.vitals.Vigor.exertion)
+    #: Game time (milliseconds) when the next health, mana and rest timers fire; None: unarmed.
+    health_due_ms: int | None = None
+    mana_due_ms: int | None = None
+    rest_due_ms: int | None = None

@@ -35,10 +35,24 @@ from emulator.rules.combat import (
     player_damage,
     player_offense,
     roll_attack,
+    swing_exertion,
     within_reach,
 )
 from emulator.rules.death import UNDERWORLD, DeathCircumstances, death_cost, revival_vitals
 from emulator.rules.dice import roll_with
+from emulator.rules.vitals import (
+    DEFAULT_VIGOR_REST_THRESHOLD,
+    SANCTUARY_REST_MULTIPLIER,
+    Vigor,
+    add_exertion,
+    health_after_regen_tick,
+    health_regen_delay_ms,
+    health_regen_runs,
+    mana_after_regen_tick,
+    mana_regen_delay_ms,
+    rest_delay_ms,
+    rest_tick,
+)
 from emulator.rules.kills import add_karma, karma_change_for_killing_monster, shown_karma
 from emulator.world.events import (
     AttackResolved,
@@ -57,6 +71,7 @@ from emulator.world.events import (
     Said,
     SayRefusal,
     SayRefused,
+    VitalsChanged,
     WorldEvent,
 )
 from emulator.world.monsters import FIRST_MONSTER_ID, Monster, MonsterPopulation
@@ -260,6 +275,7 @@ class World:
             player.travel.tokens += distance  # nothing moved, nothing spent
             return [MoveRefused(player_id, MoveRefusal.BLOCKED.value, player.y, player.x)]
         player.y, player.x, player.speed = y, x, speed & 0x7F
+        player.moved_since_entry = True
         return [ObjectMoved(room, player_id, y, x, player.speed, player_id)]
 
     def turn(self, player_id: int, angle: int, now: float) -> list[WorldEvent]:
@@ -330,8 +346,12 @@ class World:
         the max-health gain roll after a kill (needs the player's running gain chance).
         """
         player = self._players.get(player_id)
+        if player is None or self.no_combat(player.room):
+            return []  # a no-combat room: nobody fights there
+        if target_id in self._players and player.safety:
+            return []  # the safety flag forbids attacking players (and there is no PvP yet)
         monster = self._monsters.by_id.get(target_id)
-        if player is None or monster is None or monster.room != player.room:
+        if monster is None or monster.room != player.room:
             return []
         row, col = square_of(player.y, player.x)
         t_row, t_col = square_of(monster.y, monster.x)
@@ -352,10 +372,90 @@ class World:
         events: list[WorldEvent] = [
             AttackResolved(player.room, player_id, target_id, kind, swing.hit, taken, monster.hit_points)
         ]
+        if self._exert(player, swing_exertion(None)):
+            events.append(VitalsChanged(player_id))
         if monster.hit_points <= 0:
             self._monsters.remove(monster)
             events.append(MonsterKilled(monster.room, target_id, kind, player_id, self._karma_for_kill(player, monster)))
         return events
+
+    # ------------------------------------------------------------------ posture and vitals
+
+    def no_combat(self, room: str) -> bool:
+        """Whether the room's flags forbid fighting (the original's no-combat rooms)."""
+        return "no_combat" in self._rooms[room].definition.flags
+
+    def rest(self, player_id: int) -> list[WorldEvent]:
+        """UC_REST: the player sits down; vigor comes back on the rest timer."""
+        player = self._players.get(player_id)
+        if player is not None and not player.resting:
+            player.resting, player.rest_due_ms = True, None
+        return []
+
+    def stand(self, player_id: int) -> list[WorldEvent]:
+        """UC_STAND: the player stands up; the rest timer stops."""
+        player = self._players.get(player_id)
+        if player is not None:
+            player.resting, player.rest_due_ms = False, None
+        return []
+
+    def set_safety(self, player_id: int, on: bool) -> list[WorldEvent]:
+        """UC_SAFETY: with it on (the default) the player cannot attack other players."""
+        player = self._players.get(player_id)
+        if player is not None:
+            player.safety = on
+        return []
+
+    @staticmethod
+    def _exert(player: Player, amount: int) -> bool:
+        """Add exertion by the rules; True when the vigor shown moved."""
+        stats = player.stats
+        state = add_exertion(Vigor(stats.vigor, player.exertion), amount)
+        changed = state.vigor != stats.vigor
+        stats.vigor, player.exertion = state.vigor, state.exertion
+        return changed
+
+    def _regenerate(self, events: list[WorldEvent]) -> None:
+        """The players' health, mana and rest timers (player.kod HealthTimer, ManaTimer,
+        RestTimer): each armed with the rules' delay, one step when it fires, re-armed.
+        One :class:`VitalsChanged` per player whose bars moved this tick."""
+        now_ms = round(self.game_time * 1000)
+        for player in self._players.values():
+            stats = player.stats
+            before = (stats.health, stats.mana, stats.vigor)
+            if health_regen_runs(stats.health, stats.max_health):
+                if player.health_due_ms is None:
+                    player.health_due_ms = now_ms + health_regen_delay_ms(stats.vigor, stats.stamina, stats.max_health)
+                elif now_ms >= player.health_due_ms:
+                    stats.health = health_after_regen_tick(stats.health, stats.max_health, player.moved_since_entry)
+                    player.health_due_ms = now_ms + health_regen_delay_ms(stats.vigor, stats.stamina, stats.max_health)
+            else:
+                player.health_due_ms = None
+            if stats.mana != stats.max_mana:
+                if player.mana_due_ms is None:
+                    player.mana_due_ms = now_ms + mana_regen_delay_ms(
+                        stats.mana, stats.max_mana, stats.vigor, stats.mysticism
+                    )
+                elif now_ms >= player.mana_due_ms:
+                    stats.mana = mana_after_regen_tick(stats.mana, stats.max_mana)
+                    player.mana_due_ms = now_ms + mana_regen_delay_ms(
+                        stats.mana, stats.max_mana, stats.vigor, stats.mysticism
+                    )
+            else:
+                player.mana_due_ms = None
+            if player.resting and stats.vigor < DEFAULT_VIGOR_REST_THRESHOLD:
+                if player.rest_due_ms is None:
+                    player.rest_due_ms = now_ms + rest_delay_ms(stats.stamina)
+                elif now_ms >= player.rest_due_ms:
+                    flags = self._rooms[player.room].definition.flags
+                    multiplier = SANCTUARY_REST_MULTIPLIER if "sanctuary" in flags else 1
+                    state = rest_tick(Vigor(stats.vigor, player.exertion), DEFAULT_VIGOR_REST_THRESHOLD, multiplier)
+                    stats.vigor, player.exertion = state.vigor, state.exertion
+                    player.rest_due_ms = now_ms + rest_delay_ms(stats.stamina)
+            else:
+                player.rest_due_ms = None
+            if (stats.health, stats.mana, stats.vigor) != before:
+                events.append(VitalsChanged(player.object_id))
 
     @staticmethod
     def _karma_for_kill(player: Player, monster: Monster) -> bool:
@@ -397,6 +497,7 @@ class World:
             if rng.random() < chance:
                 self._wander(thing, _STEPS[rng.randrange(len(_STEPS))], events)
         self._monsters.run_tick(self.tick_count, rng, self._players_in, events, self._monster_killed_player)
+        self._regenerate(events)
 
     def death_place(self) -> Position:
         """Where the dead go (user.kod UserGotoDeadRoom): the rules' Underworld when the
@@ -440,6 +541,9 @@ class World:
         ]
 
     def _players_in(self, room: str) -> Mapping[int, Player]:
+        """The players the monsters of a room may notice: none in a no-combat room."""
+        if self.no_combat(room):
+            return {}
         return self._rooms[room].players
 
     def _wander(self, thing: Thing, step: tuple[int, int, int], events: list[WorldEvent]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from emulator.game.requests import System
-from emulator.game.systems import character_sheet, combat, inventory, looking, movement, presence, selection, speech
+from emulator.game.systems import character_sheet, combat, inventory, looking, movement, posture, presence, selection, speech
 
 ALL_SYSTEMS: tuple[System, ...] = (
     selection.SYSTEM,
@@ -14,4 +14,5 @@ ALL_SYSTEMS: tuple[System, ...] = (
     character_sheet.SYSTEM,
     inventory.SYSTEM,
     combat.SYSTEM,
+    posture.SYSTEM,
 )
