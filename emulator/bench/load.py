@@ -601,9 +601,10 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 outcome["code"] = await bench.run()
             except Exception as error:  # noqa: BLE001 - print it, stop cleanly, exit 1
-                print(f"FAILED: {error!r}")
                 outcome["code"] = 1
-            await stop_everything()
+                print(f"FAILED: {error!r}")
+            finally:  # stop even when printing fails (a closed pipe)
+                await stop_everything()
 
         async def stop_everything() -> None:
             if bench.top is not None and bench.top.running:
@@ -616,10 +617,10 @@ def main(argv: list[str] | None = None) -> int:
                 reactor.stop()
 
         def abort() -> None:
-            print(f"FAILED: hard deadline of {deadline:.0f} s exceeded; stopping")
             outcome["code"] = 1
-            defer.ensureDeferred(stop_everything())
             reactor.callLater(10.0, stop_if_running)  # if stopping hangs
+            defer.ensureDeferred(stop_everything())
+            print(f"FAILED: hard deadline of {deadline:.0f} s exceeded; stopping")
 
         def begin() -> None:
             bench.top.startService()
