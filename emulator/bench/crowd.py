@@ -57,7 +57,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -547,23 +547,33 @@ class CrowdRun:
     def stop_everything(self) -> None:
         """Workers first (they may be mid-report), then the server; never leaves a process behind."""
         self.shared.phase.value = PHASE_FINISH
-        for process in self.workers:
-            process.join(timeout=2.0)
-            if process.is_alive():
-                process.terminate()
-                process.join(timeout=5.0)
-            if process.is_alive():
-                process.kill()
-                process.join(timeout=5.0)
+        stop_processes(self.workers, grace=2.0)
         for results in self.results:
             results.close()
-        if self.server is not None and self.server.poll() is None:
-            self.server.send_signal(signal.SIGTERM)
-            try:
-                self.server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.server.kill()
-                self.server.wait(timeout=5)
+        stop_server(self.server)
+
+
+def stop_processes(processes: Sequence[multiprocessing.process.BaseProcess], grace: float) -> None:
+    """Let each process end within ``grace`` seconds, then terminate it, then kill it."""
+    for process in processes:
+        process.join(timeout=grace)
+        if process.is_alive():
+            process.terminate()
+            process.join(timeout=5.0)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5.0)
+
+
+def stop_server(server: subprocess.Popen[bytes] | None) -> None:
+    """SIGTERM (the server saves and closes), and a kill if it has not gone in 15 s."""
+    if server is not None and server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=5)
 
 
 def main(argv: list[str] | None = None) -> int:

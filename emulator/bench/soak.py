@@ -77,6 +77,8 @@ from emulator.bench.crowd import (
     machine_busy_seconds,
     raise_interrupt,
     resident_kib,
+    stop_processes,
+    stop_server,
 )
 from emulator.bench.crowd_bot import (
     _MOVE,
@@ -754,23 +756,10 @@ class SoakRun:
         self.stop_helpers.set()
         self.control.phase.value = ATTACK_STOP
         self.shared.phase.value = PHASE_FINISH
-        for process in ([self.players] if self.players is not None else []) + self.attackers:
-            process.join(timeout=5.0)
-            if process.is_alive():
-                process.terminate()
-                process.join(timeout=5.0)
-            if process.is_alive():
-                process.kill()
-                process.join(timeout=5.0)
+        stop_processes(([self.players] if self.players is not None else []) + self.attackers, grace=5.0)
         for results in self.attacker_results + ([self.players_results] if self.players_results else []):
             results.close()
-        if self.server is not None and self.server.poll() is None:
-            self.server.send_signal(signal.SIGTERM)
-            try:
-                self.server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.server.kill()
-                self.server.wait(timeout=5)
+        stop_server(self.server)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, assert_never
 
 
-from emulator.game import room_view, texts, views
+from emulator.game import room_view, sheet, texts, views
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
 from emulator.logs import logger
@@ -37,10 +37,6 @@ from protocol_specs.opcodes import SayType
 
 log = logger("m59emu.game")
 
-#: The client's stat group of attributes and karma (character_sheet.StatGroup.ATTRIBUTES).
-ATTRIBUTES_GROUP = 2
-#: The client's stat group of the health, mana and vigor bars (character_sheet.StatGroup.CONDITION).
-CONDITION_GROUP = 1
 
 
 def render(ctx: GameContext, events: Iterable[WorldEvent]) -> None:
@@ -170,10 +166,7 @@ def _monster_killed(ctx: GameContext, event: MonsterKilled) -> None:
         return
     killer.send("BP_MESSAGE", **views.text_message(ctx.resources, f"You killed the {_kind_name(ctx, event.kind)}."))
     if event.karma_changed:  # the attributes as the character sheet sends them, one BP_STAT each
-        s = ctx.world.player(event.killer).stats
-        attributes = (s.might, s.intellect, s.stamina, s.agility, s.mysticism, s.aim)
-        for stat in views.attribute_stats(ctx.resources, attributes, s.karma):
-            killer.send("BP_STAT", group=ATTRIBUTES_GROUP, stat=stat)
+        sheet.send_attributes(killer, ctx.resources, ctx.world.player(event.killer).stats)
 
 
 def _monster_attacked(ctx: GameContext, event: MonsterAttacked) -> None:
@@ -189,11 +182,8 @@ def _monster_attacked(ctx: GameContext, event: MonsterAttacked) -> None:
         text = f"The {name} misses you."
     victim.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
     if event.hit:
-        stats = ctx.world.player(event.victim).stats
-        bars = views.condition_stats(
-            ctx.resources, event.health_left, stats.max_health, stats.mana, stats.max_mana, stats.vigor
-        )
-        victim.send("BP_STAT", group=CONDITION_GROUP, stat=bars[0])
+        bars = sheet.condition(ctx.resources, ctx.world.player(event.victim).stats, health=event.health_left)
+        victim.send("BP_STAT", group=sheet.StatGroup.CONDITION, stat=bars[0])
 
 
 def _player_died(ctx: GameContext, event: PlayerDied) -> None:
@@ -203,9 +193,7 @@ def _player_died(ctx: GameContext, event: PlayerDied) -> None:
     if dead is None:
         return
     dead.send("BP_MESSAGE", **views.text_message(ctx.resources, "You have died."))
-    s = ctx.world.player(event.player_id).stats
-    for stat in views.condition_stats(ctx.resources, s.health, s.max_health, s.mana, s.max_mana, s.vigor):
-        dead.send("BP_STAT", group=CONDITION_GROUP, stat=stat)
+    sheet.send_condition(dead, ctx.resources, ctx.world.player(event.player_id).stats)
 
 
 def _vitals_changed(ctx: GameContext, event: VitalsChanged) -> None:
@@ -213,6 +201,4 @@ def _vitals_changed(ctx: GameContext, event: VitalsChanged) -> None:
     session = ctx.in_world.get(event.player_id)
     if session is None:
         return
-    s = ctx.world.player(event.player_id).stats
-    for stat in views.condition_stats(ctx.resources, s.health, s.max_health, s.mana, s.max_mana, s.vigor):
-        session.send("BP_STAT", group=CONDITION_GROUP, stat=stat)
+    sheet.send_condition(session, ctx.resources, ctx.world.player(event.player_id).stats)

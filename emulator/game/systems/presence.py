@@ -3,12 +3,11 @@ dropped connection)."""
 
 from __future__ import annotations
 
-from emulator.game import room_view, texts, views
+from emulator.game import room_view, sheet, texts, views
 from emulator.game.context import GameContext
 from emulator.game.render import render
 from emulator.game.requests import Fields, System
 from emulator.game.session import Avatar, GameSession, Phase
-from emulator.game.systems.character_sheet import send_condition
 from emulator.store.characters import CharacterRecord, CharacterState
 from emulator.world.events import Position
 from emulator.world.objects import Stats
@@ -49,7 +48,7 @@ def send_entry_burst(ctx: GameContext, session: GameSession, avatar: Avatar) -> 
     session.send("BP_USERCOMMAND", command=UC.UC_SPELL_SCHOOLS,
                  args={"schools": [resources.id(name) for name in texts.SPELL_SCHOOLS]})
     session.send("BP_LOAD_MODULE", module=resources.id(texts.MAIL_MODULE))
-    send_condition(ctx, session, avatar)
+    sheet.send_condition(session, resources, ctx.world.player(avatar.player_id).stats)
 
 
 def character_state(ctx: GameContext, avatar: Avatar) -> CharacterState:
