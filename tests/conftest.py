@@ -48,6 +48,24 @@ def kod_tree():
     return KodTree.load(kod, kodbase)
 
 
+@pytest.fixture(scope="session")
+def imported(kod_tree, tmp_path_factory: pytest.TempPathFactory):
+    """The original world imported once per session: (data folder, import report)."""
+    from emulator.importer.original import import_world
+
+    out = tmp_path_factory.mktemp("imported") / "data"
+    report = import_world(UPSTREAM, out, tree=kod_tree)
+    return out, report
+
+
+@pytest.fixture(scope="session")
+def world(imported):
+    """The imported world's content, loaded (raises ContentError listing every problem)."""
+    from emulator.content.loader import load_world
+
+    return load_world(imported[0])
+
+
 #: The benchmarks' smoke runs: each a separate program, started together so the suite
 #: waits for the slowest, not for the sum.
 BENCHMARK_SMOKE_RUNS = {

@@ -29,18 +29,6 @@ UPSTREAM = SHARED / "upstream"
 ROOM_FILES = UPSTREAM / "resource" / "rooms"
 
 
-@pytest.fixture(scope="session")
-def imported(kod_tree: KodTree, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ImportReport]:
-    out = tmp_path_factory.mktemp("imported") / "data"
-    report = import_world(UPSTREAM, out, tree=kod_tree)
-    return out, report
-
-
-@pytest.fixture(scope="session")
-def world(imported: tuple[Path, ImportReport]) -> WorldDefinition:
-    return load_world(imported[0])  # raises ContentError listing every problem
-
-
 # --- what the import gives -------------------------------------------------------------
 
 
