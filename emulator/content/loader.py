@@ -565,14 +565,31 @@ _MONSTER_KEYS = (
     "level", "difficulty", "karma", "speed", "attack", "behaviour", "npc_flags", "treasure",
     "sound_hit", "sound_hit_rsc", "sound_miss", "sound_miss_rsc", "sound_aware",
     "sound_aware_rsc", "sound_death", "sound_death_rsc",
+    "dead_name", "dead_name_rsc", "dead_icon", "dead_icon_rsc", "dead_drawfx",
 )
+#: Drawing effects of a monster's body (the original's DRAWFX_* values), by name.
+DRAWFX_VALUES: dict[str, int] = {
+    "translucent_25": 0x100000,
+    "translucent_50": 0x200000,
+    "translucent_75": 0x300000,
+    "black": 0x400000,
+    "invisible": 0x500000,
+    "ditherinvis": 0x700000,
+    "dithertrans": 0x800000,
+    "doubletrans": 0x900000,
+    "secondtrans": 0xA00000,
+}
 _SHOP_KEYS = ("sells", "teaches_spells", "teaches_skills", "markup")
 _SHOP_ENTRY_KEYS = ("kind", "number", "color", "translation")
 _ITEM_NUMBERS = (
     "weight", "bulk", "value", "use_type", "item_type", "use_amount", "hits_min", "hits_max",
     "defense", "damage_reduce", "weapon_type", "weapon_quality", "proficiency", "spell_modifier",
+    "number", "ground_group",
 )
-_ITEM_KEYS = (*_ITEM_NUMBERS, "stacks")
+_ANY_ITEM_NUMBER = (-1_000_000, 1_000_000)
+#: Numbers that go on the wire: a number item's count (u32 amount), its bitmap group (u16).
+_ITEM_RANGES = {"number": (1, 1_000_000), "ground_group": (1, 0xFFFF)}
+_ITEM_KEYS = (*_ITEM_NUMBERS, "stacks", "plural", "plural_rsc")
 _SPELL_KEYS = (
     "number", "name", "name_rsc", "icon", "icon_rsc", "description", "description_rsc",
     "school", "level", "mana", "vigor", "cast_time", "harmful", "outlaw", "family", "reagents",
@@ -1100,6 +1117,10 @@ def _monster_info(kind: _Table, refs: list[_Ref]) -> MonsterInfo | None:
         if sound:
             sounds.append((what, sound))
     _resource_ids(reader, ("sound_hit", "sound_miss", "sound_aware", "sound_death"))
+    dead_name = reader.text("dead_name", non_empty=True)
+    dead_icon = reader.filename("dead_icon", BITMAP_EXTENSIONS)
+    dead_ids = _resource_ids(reader, ("dead_name", "dead_icon"))
+    dead_drawfx = _drawfx(reader, "dead_drawfx")
     if not reader.ok:
         kind.ok = False
         return None
@@ -1110,7 +1131,23 @@ def _monster_info(kind: _Table, refs: list[_Ref]) -> MonsterInfo | None:
         npc_flags=tuple(lists["npc_flags"] or ()),
         treasure=treasure or "",
         sounds=tuple(sounds),
+        dead_name=dead_name or "",
+        dead_icon=dead_icon or "",
+        dead_drawfx=dead_drawfx or 0,
+        dead_resource_ids=dead_ids,
     )
+
+
+def _drawfx(reader: _Table, key: str) -> int | None:
+    """A drawing effect by name (``"translucent_50"``); 0 when left out."""
+    value = reader.table.get(key, _MISSING)
+    if value is _MISSING:
+        return 0
+    if not isinstance(value, str) or value not in DRAWFX_VALUES:
+        shown = repr(value) if isinstance(value, str) else _type_name(value)
+        reader.error(key, f"'{key}' must be one of {', '.join(DRAWFX_VALUES)}, not {shown}")
+        return None
+    return DRAWFX_VALUES[value]
 
 
 def _shop_info(kind: _Table, refs: list[_Ref]) -> ShopInfo | None:
@@ -1190,13 +1227,15 @@ def _item_info(kind: _Table) -> ItemInfo | None:
     values = tuple(
         (name, value)
         for name in _ITEM_NUMBERS
-        if (value := reader.integer(name, low=-1_000_000, high=1_000_000)) is not None
+        if (value := reader.integer(name, low=_ITEM_RANGES.get(name, _ANY_ITEM_NUMBER)[0], high=_ITEM_RANGES.get(name, _ANY_ITEM_NUMBER)[1])) is not None
     )
     stacks = reader.boolean("stacks")
+    plural = reader.text("plural", non_empty=True)
+    plural_ids = _resource_ids(reader, ("plural",))
     if not reader.ok or stacks is None:
         kind.ok = False
         return None
-    return ItemInfo(values, stacks)
+    return ItemInfo(values, stacks, plural or "", plural_ids)
 
 
 def _texts(reader: _Table, with_description: bool = True) -> tuple[str | None, str | None, str | None]:

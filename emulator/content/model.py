@@ -158,6 +158,12 @@ class MonsterInfo:
     npc_flags: tuple[str, ...] = ()
     treasure: str = ""  # key in treasure.toml
     sounds: tuple[tuple[str, str], ...] = ()  # ("hit", "file.wav"), ...
+    #: The body it leaves when killed: name, bitmap, drawing effect (a DRAWFX_* value);
+    #: no body without a dead icon, as the original's CreateDeadBody.
+    dead_name: str = ""
+    dead_icon: str = ""
+    dead_drawfx: int = 0
+    dead_resource_ids: ResourceIds = ()  # ("dead_name", id), ("dead_icon", id)
 
 
 @attrs.frozen
@@ -195,6 +201,8 @@ class ItemInfo:
 
     values: tuple[tuple[str, int], ...] = ()  # ("weight", 10), ("bulk", 5), ...
     stacks: bool = False
+    plural: str = ""  # the name of more than one (number items)
+    resource_ids: ResourceIds = ()  # ("plural", id)
 
     def get(self, name: str) -> int | None:
         return dict(self.values).get(name)
@@ -293,6 +301,10 @@ class WorldDefinition:
                 add({"message": door.message}, door.resource_ids)
         for kind in self.kinds.values():
             add({"name": kind.name, "icon": kind.icon, "description": kind.description}, kind.resource_ids)
+            if kind.monster is not None:
+                add({"dead_name": kind.monster.dead_name, "dead_icon": kind.monster.dead_icon}, kind.monster.dead_resource_ids)
+            if kind.item is not None:
+                add({"plural": kind.item.plural}, kind.item.resource_ids)
             for line in kind.dialogue:
                 for texts, ids in ((line.triggers, line.triggers_rsc), (line.says, line.says_rsc)):
                     if len(texts) == len(ids):

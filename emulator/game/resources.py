@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from emulator.content.model import WorldDefinition
+from emulator.content.model import ObjectKind, WorldDefinition
 from emulator.game import texts
 from emulator.resources import ResourceTable
 
@@ -35,9 +35,21 @@ def content_texts(world: WorldDefinition) -> list[str]:
         for text in (kind.name, kind.icon):
             if text:
                 found[text] = None
+        for text in kind_remains_texts(kind):
+            found[text] = None
     if world.player_icon:
         found[world.player_icon] = None
     return list(found)
+
+
+def kind_remains_texts(kind: ObjectKind) -> list[str]:
+    """What a kind shows when it lies on the ground: a monster's body, the name of many."""
+    shown = []
+    if kind.monster is not None and kind.monster.dead_icon:
+        shown += [kind.monster.dead_name or kind.name, kind.monster.dead_icon]
+    if kind.item is not None and kind.item.plural:
+        shown.append(kind.item.plural)
+    return shown
 
 
 def in_memory_assigner() -> IdAssigner:

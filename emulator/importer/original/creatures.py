@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from emulator.content.loader import MAX_DESCRIPTION_BYTES, MAX_NAME_BYTES
+from emulator.content.loader import DRAWFX_VALUES, MAX_DESCRIPTION_BYTES, MAX_NAME_BYTES
 from emulator.importer.blakod import NIL, CallValue, ClassRef, KodClass, KodValue, ResourceRef, find_assignments
 from emulator.importer.original.common import _collect, _constant_names, _fits, _flags, _handler_class, _int, _key, _value_names
 from emulator.importer.original.state import ImportState
@@ -33,9 +33,24 @@ class CreatureImport(ImportState):
         treasure = _int(cls.value("viTreasure_type"))
         if treasure:
             section["treasure_number"] = treasure
+        self.dead_body_fields(section, cls)
         for field, variable in (("sound_hit", "vrSound_hit"), ("sound_miss", "vrSound_miss"), ("sound_aware", "vrSound_aware"), ("sound_death", "vrSound_death")):
             self.texts.put(section, field, cls, variable, category="sound", file_suffixes=(".wav", ".ogg"))
         return section
+
+    def dead_body_fields(self, section: dict[str, Any], cls: KodClass) -> None:
+        """The body a monster leaves (monster.kod CreateDeadBody): its name, icon and
+        drawing effect. A class without a dead icon leaves none."""
+        if not self.texts.put(section, "dead_icon", cls, "vrDead_icon", category="corpse", file_suffixes=(".bgf",)):
+            return
+        self.texts.put(section, "dead_name", cls, "vrDead_name", category="corpse")
+        drawfx = _int(cls.value("viDead_drawfx"))
+        if drawfx:
+            names = {value: name.casefold() for value, name in _value_names(self.tree, "DRAWFX_").items()}
+            if drawfx in names and names[drawfx] in DRAWFX_VALUES:
+                section["dead_drawfx"] = names[drawfx]
+            else:
+                self.skip("corpse", cls, cls.line, f"viDead_drawfx {drawfx:#x} is no known drawing effect")
 
     def shop_section(self, cls: KodClass) -> dict[str, Any]:
         owner = _handler_class(cls, "SetForSale", "plFor_sale")
