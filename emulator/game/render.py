@@ -20,6 +20,7 @@ from emulator.world.events import (
     MonsterAttacked,
     MonsterKilled,
     MoveRefused,
+    ObjectChanged,
     ObjectEntered,
     ObjectLeft,
     ObjectMoved,
@@ -50,6 +51,10 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             thing = ctx.world.object(event.object_id)
             if thing is not None:
                 _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_CREATE", room_view.room_object(ctx, thing))
+        case ObjectChanged():
+            thing = ctx.world.object(event.object_id)
+            if thing is not None:
+                _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_CHANGE", room_view.changed_object(ctx, thing))
         case ObjectLeft():
             _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_REMOVE", {"id": event.object_id})
         case ObjectMoved():

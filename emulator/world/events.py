@@ -39,6 +39,15 @@ class ObjectLeft:
 
 
 @attrs.frozen
+class ObjectChanged:
+    """The object looks different (BP_CHANGE) to everyone in the room, e.g. a pile of
+    number items that grew."""
+
+    room: str
+    object_id: int
+
+
+@attrs.frozen
 class ObjectMoved:
     """BP_MOVE to everyone in the room but the mover, whose client moved it already.
 
@@ -195,5 +204,5 @@ class VitalsChanged:
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
-    | MonsterAttacked | PlayerDied | VitalsChanged
+    | MonsterAttacked | PlayerDied | VitalsChanged | ObjectChanged
 )

@@ -74,8 +74,9 @@ from emulator.world.events import (
     VitalsChanged,
     WorldEvent,
 )
-from emulator.world.monsters import FIRST_MONSTER_ID, Monster, MonsterPopulation
+from emulator.world.monsters import Monster, MonsterPopulation
 from emulator.world.objects import Player, Stats, Thing, TokenBucket, WorldObject
+from emulator.world.remains import FIRST_REMAINS_ID, Remains
 from emulator.world.roofile import RoomGeometry
 
 __all__ = [
@@ -83,14 +84,14 @@ __all__ = [
     "WorldObject", "WorldRules",
 ]
 
-FIRST_ID = 100  # rooms, then placed objects, in key order; monsters from FIRST_MONSTER_ID
+FIRST_ID = 100  # rooms, then placed objects, in key order; remains and monsters above
 FIRST_PLAYER_ID = 0x0100_0000  # a player's id is this plus its character id: stable across logins
 MAX_OBJECT_ID = 0x0FFF_FFFF  # ids are 28 bits on the wire (the top nibble tags number items)
 ANGLES = 4096
 WALK_SPEED = 18
 FACE_TRAVEL = 0x80  # BP_MOVE speed bit: the client turns the object to face where it goes
 SAY, YELL, BROADCAST, EMOTE = 1, 2, 3, 6
-SNAPSHOT_VERSION = 3  # 3: live monsters
+SNAPSHOT_VERSION = 4  # 3: live monsters; 4: bodies and ground items
 
 # One-square steps in a fixed order (the wanderers' RNG indexes it), with the facing for
 # each. ASSUMPTION (unverified against the client): angle 0 faces east (+x) and angles grow
@@ -165,6 +166,7 @@ class World:
         self._assign_ids({}, {}, FIRST_ID)
         self._monsters = MonsterPopulation(definition, geometry, seed, rules.tick_interval)
         self._monsters.populate(self.tick_count)
+        self._remains = Remains(definition, seed)
 
     # ------------------------------------------------------------------ queries
 
@@ -181,7 +183,9 @@ class World:
     def object(self, object_id: int) -> Thing | None:
         """A placed object, a monster or a player by id; None if there is no such thing."""
         thing = self._things.get(object_id)
-        return thing if thing is not None else self._monsters.by_id.get(object_id)
+        if thing is None:
+            thing = self._monsters.by_id.get(object_id) or self._remains.by_id.get(object_id)
+        return thing
 
     def monsters(self) -> list[Monster]:
         """Every live monster, in id order."""
@@ -201,9 +205,10 @@ class World:
         return list(self._rooms[room].players.values())
 
     def room_objects(self, room: str) -> list[Thing]:
-        """Everything in a room: placed objects first (in key order), monsters, then players."""
+        """Everything in a room: placed objects first (in key order), bodies and ground
+        items (oldest first), monsters, then players."""
         state = self._rooms[room]
-        return [*state.objects.values(), *self._monsters.in_room(room), *state.players.values()]
+        return [*state.objects.values(), *self._remains.in_room(room), *self._monsters.in_room(room), *state.players.values()]
 
     def position_of(self, player_id: int) -> Position:
         player = self._players[player_id]
@@ -376,6 +381,12 @@ class World:
             events.append(VitalsChanged(player_id))
         if monster.hit_points <= 0:
             self._monsters.remove(monster)
+            # the body and the treasure appear before the monster goes (monster.kod Killed)
+            self._remains.monster_died(
+                kind, monster.level, monster.difficulty, monster.room, monster.y, monster.x, monster.angle,
+                round(self.game_time * 1000),
+                random.Random(f"{self.seed}:remains:{self.tick_count}:{target_id}:{now!r}"), events,
+            )
             events.append(MonsterKilled(monster.room, target_id, kind, player_id, self._karma_for_kill(player, monster)))
         return events
 
@@ -497,6 +508,7 @@ class World:
             if rng.random() < chance:
                 self._wander(thing, _STEPS[rng.randrange(len(_STEPS))], events)
         self._monsters.run_tick(self.tick_count, rng, self._players_in, events, self._monster_killed_player)
+        self._remains.run(round(self.game_time * 1000), self._has_players, self._fixtures_in, events)
         self._regenerate(events)
 
     def death_place(self) -> Position:
@@ -540,6 +552,18 @@ class World:
             ObjectEntered(place.room, player.object_id),
         ]
 
+    def _has_players(self, room: str) -> bool:
+        return bool(self._rooms[room].players)
+
+    def _fixtures_in(self, room: str) -> int:
+        """The room's placed passive objects (not the monsters and NPCs placed in it)."""
+        kinds = self.definition.kinds
+        return sum(1 for thing in self._rooms[room].objects.values() if kinds[thing.kind or ""].monster is None)
+
+    def remains(self) -> list[Thing]:
+        """Every body and ground item, in id order."""
+        return sorted(self._remains, key=lambda remain: remain.object_id)
+
     def _players_in(self, room: str) -> Mapping[int, Player]:
         """The players the monsters of a room may notice: none in a no-combat room."""
         if self.no_combat(room):
@@ -574,6 +598,7 @@ class World:
                 for key, t in self._placed.items()
             },
             "monsters": self._monsters.snapshot(),
+            "remains": self._remains.snapshot(round(self.game_time * 1000)),
         }
 
     def restore(self, snapshot: Mapping[str, Any]) -> None:
@@ -591,8 +616,9 @@ class World:
                     self._restore_place(key, room, y, x, angle)
                 self._reindex_objects()
                 self._monsters.restore(None, self.tick_count)
+                self._remains.restore(None, round(self.game_time * 1000), self._room_size)
                 return
-            if version not in (2, SNAPSHOT_VERSION):
+            if version not in (2, 3, SNAPSHOT_VERSION):
                 raise WorldError(f"unknown world snapshot version {version!r}")
             objects = dict(snapshot["objects"])
             self.tick_count = int(snapshot["tick_count"])
@@ -605,11 +631,17 @@ class World:
                 self._restore_place(key, entry["room"], entry["y"], entry["x"], entry["angle"])
             self._reindex_objects()
             # version 2 had no live monsters: the fresh population carries on from the saved tick
-            self._monsters.restore(snapshot["monsters"] if version == SNAPSHOT_VERSION else None, self.tick_count)
+            self._monsters.restore(snapshot["monsters"] if version >= 3 else None, self.tick_count)
+            # before version 4 no bodies or ground items were kept
+            self._remains.restore(snapshot["remains"] if version >= 4 else None, round(self.game_time * 1000), self._room_size)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             if isinstance(error, WorldError):
                 raise
             raise WorldError(f"world snapshot is malformed: {error!r}") from error
+
+    def _room_size(self, room: str) -> tuple[int, int] | None:
+        state = self._rooms.get(room)
+        return None if state is None else (state.definition.rows, state.definition.cols)
 
     def _restore_place(self, key: str, room: Any, y: Any, x: Any, angle: Any) -> None:
         thing = self._placed.get(key)
@@ -671,7 +703,7 @@ class World:
             kept = {}
             for key in keys:
                 value = saved.get(key)
-                if type(value) is int and FIRST_ID <= value < FIRST_MONSTER_ID and value not in used:
+                if type(value) is int and FIRST_ID <= value < FIRST_REMAINS_ID and value not in used:
                     kept[key] = value
                     used.add(value)
             return kept
@@ -684,7 +716,7 @@ class World:
                 if key not in ids:
                     ids[key] = counter
                     counter += 1
-        if counter > FIRST_MONSTER_ID:
+        if counter > FIRST_REMAINS_ID:  # bodies and ground items, then monsters, have the ids above
             raise WorldError("out of object ids for rooms and placed objects")
         self._next_id = counter
         self._room_ids = rooms

@@ -1,0 +1,242 @@
+"""A killed monster leaves its body and its treasure: where, what, for how long, and after
+a restart (monster.kod Killed, CreateDeadBody, CreateTreasure; body.kod; room.kod)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from emulator.content.model import (
+    ItemInfo,
+    MonsterChance,
+    MonsterInfo,
+    ObjectKind,
+    PlacedObject,
+    Placement,
+    RoomDefinition,
+    SpawnRules,
+    TreasureEntry,
+    TreasureTable,
+    WorldDefinition,
+    square_centre,
+    square_of,
+)
+from emulator.rules.combat import monster_treasure_count
+from emulator.rules.dice import roll_with
+from emulator.rules.treasure import MONSTER_CORPSE_DECAY_MS, ROOM_DISPOSE_JITTER_MS, ROOM_DISPOSE_MS
+from emulator.world import events as ev
+from emulator.world.monsters import Monster
+from emulator.world.remains import FIRST_REMAINS_ID, Corpse, GroundItem
+from emulator.world.world import World
+
+SPAWN = (5, 5)
+
+
+def definition(
+    treasure: tuple[TreasureEntry, ...] = (TreasureEntry("coins", 50), TreasureEntry("berries", 50)),
+    level: int = 1,
+    difficulty: int = 0,
+    dead_icon: str = "ratX.bgf",
+    fixtures: int = 0,
+) -> WorldDefinition:
+    """A cellar whose one spawn square holds a still rat that dies at one blow."""
+    rooms = {
+        "town": RoomDefinition("town", "Town", "town.roo", 6, 6),
+        "cellar": RoomDefinition(
+            "cellar", "Cellar", "cellar.roo", 10, 10,
+            monsters=(MonsterChance("rat", 100),),
+            monster_spawns=(Placement("cellar", *SPAWN),),
+            spawn_rules=SpawnRules(limit=1, initial_min=1, initial_max=1, interval_ms=1_000_000, percent=0),
+        ),
+    }
+    info = MonsterInfo(
+        level=level, difficulty=difficulty, behaviour=("nomove",), treasure="ratloot",
+        dead_name="dead rat" if dead_icon else "", dead_icon=dead_icon, dead_drawfx=0x200000,
+    )
+    kinds = {
+        "rat": ObjectKind("rat", "rat", "rat.bgf", "A rat.", monster=info),
+        "coins": ObjectKind("coins", "coin", "coin.bgf", "", 0x10, item=ItemInfo((("item_type", 0x2000), ("number", 1)), True, "coins")),
+        "berries": ObjectKind("berries", "berry", "berry.bgf", "", 0x10, item=ItemInfo((("number", 4),), True, "berries")),
+        "stick": ObjectKind("stick", "stick", "stick.bgf", "", 0x10, item=ItemInfo()),
+        "barrel": ObjectKind("barrel", "barrel", "barrel.bgf", ""),
+    }
+    placed = tuple(PlacedObject(f"barrel{n}", "barrel", Placement("cellar", 1, n + 1)) for n in range(fixtures))
+    tables = {"ratloot": TreasureTable("ratloot", 27, treasure)}
+    return WorldDefinition(rooms, kinds, placed, start=Placement("town", 3, 3), treasure=tables)
+
+
+def kill_the_rat(world: World, now: float = 0.0) -> tuple[Monster, int, list[ev.WorldEvent]]:
+    (rat,) = world.monsters()
+    rat.hit_points = 1  # one blow left in it, whatever its level
+    y, x = square_centre(SPAWN[0], SPAWN[1] + 1)
+    killer, _ = world.add_player(1, "Killer", ev.Position("cellar", y, x))
+    for second in range(300):
+        events = world.attack(killer, rat.object_id, now + second)
+        if any(isinstance(e, ev.MonsterKilled) for e in events):
+            return rat, killer, events
+    raise AssertionError("the rat never died")
+
+
+def test_the_body_and_the_treasure_appear_where_the_monster_fell_before_it_goes() -> None:
+    world = World(definition(), seed=3)
+    rat, killer, events = kill_the_rat(world)
+    remains = world.remains()
+    corpse, *items = remains
+    assert isinstance(corpse, Corpse)
+    assert (corpse.kind, corpse.room, corpse.y, corpse.x, corpse.angle) == ("rat", "cellar", rat.y, rat.x, rat.angle)
+    assert corpse.object_id >= FIRST_REMAINS_ID
+    # level 1, difficulty 0: one item, a pile on the rat's square
+    assert len(items) == monster_treasure_count(1, 0, roll_with(random.Random(0))) == 1
+    (item,) = items
+    assert isinstance(item, GroundItem) and item.kind in ("coins", "berries")
+    assert square_of(item.y, item.x) == SPAWN and item.number is not None
+    if item.kind == "berries":
+        assert item.number == 4  # its own number
+    else:
+        assert 1 + 2 * 1 <= item.number <= 1 + 2 * 1  # 1 + money of a level 1 monster: 2 * max(1, random(0, 1))
+    # the order of the original: body, treasure, then the monster is deleted
+    kinds = [type(e).__name__ for e in events]
+    assert kinds[-3:] == ["ObjectEntered", "ObjectEntered", "MonsterKilled"]
+    assert [e.object_id for e in events if isinstance(e, ev.ObjectEntered)] == [corpse.object_id, item.object_id]
+    # everyone in the room has them now, in arrival order; the monster is gone
+    assert [t.object_id for t in world.room_objects("cellar")] == [corpse.object_id, item.object_id, killer]
+    assert world.object(corpse.object_id) is corpse and world.object(rat.object_id) is None
+
+
+def test_the_body_decomposes_after_the_originals_time() -> None:
+    world = World(definition(), seed=3)
+    world.tick(0.0)
+    kill_the_rat(world)
+    corpse = world.remains()[0]
+    died_ms = round(world.game_time * 1000)
+    assert isinstance(corpse, Corpse) and corpse.decays_at_ms == died_ms + MONSTER_CORPSE_DECAY_MS
+    left: list[tuple[float, ev.ObjectLeft]] = []
+    now = 0.0
+    while world.game_time * 1000 < died_ms + MONSTER_CORPSE_DECAY_MS:
+        now += 1.0
+        left += [(world.game_time, e) for e in world.tick(now) if isinstance(e, ev.ObjectLeft)]
+    assert left == [(world.game_time, ev.ObjectLeft("cellar", corpse.object_id))]
+    assert world.game_time * 1000 == died_ms + MONSTER_CORPSE_DECAY_MS
+    assert world.object(corpse.object_id) is None
+
+
+def test_a_monster_without_a_dead_icon_leaves_only_its_treasure() -> None:
+    world = World(definition(dead_icon=""), seed=3)
+    kill_the_rat(world)
+    assert [type(r) for r in world.remains()] == [GroundItem]
+
+
+def test_an_empty_treasure_table_drops_nothing() -> None:
+    world = World(definition(treasure=()), seed=3)
+    kill_the_rat(world)
+    assert [type(r) for r in world.remains()] == [Corpse]
+
+
+def test_a_number_item_joins_its_pile_on_the_same_square() -> None:
+    world = World(definition(treasure=(TreasureEntry("berries", 1),), level=55 * 3), seed=3)
+    # level 165: 1 + 165/55 = 4 items, all berries, on one square: a single pile of 16
+    rat, killer, events = kill_the_rat(world)
+    (corpse, pile) = world.remains()
+    assert isinstance(pile, GroundItem) and pile.number == 4 * 4
+    assert [e for e in events if isinstance(e, ev.ObjectChanged)] == [ev.ObjectChanged("cellar", pile.object_id)] * 3
+
+
+def test_single_items_lie_side_by_side() -> None:
+    world = World(definition(treasure=(TreasureEntry("stick", 1),), level=110), seed=3)
+    kill_the_rat(world)
+    sticks = [r for r in world.remains() if isinstance(r, GroundItem)]
+    assert len(sticks) == 3 and all(s.number is None for s in sticks)
+
+
+def test_an_empty_room_loses_its_ground_items_on_its_dispose_timer_and_keeps_the_body() -> None:
+    world = World(definition(), seed=3)
+    world.tick(0.0)
+    rat, killer, _ = kill_the_rat(world)
+    world.remove_player(killer, 1.0)
+    corpse, item = world.remains()
+    gone: list[float] = []
+    now = 0.0
+    while world.object(item.object_id) is not None:
+        now += 1.0
+        if any(isinstance(e, ev.ObjectLeft) and e.object_id == item.object_id for e in world.tick(now)):
+            gone.append(world.game_time)
+    # the room's timer fires within one period (plus the jitter) of the drop
+    assert 0 < gone[0] <= (ROOM_DISPOSE_MS + ROOM_DISPOSE_JITTER_MS) / 1000 + 1
+    if gone[0] * 1000 < MONSTER_CORPSE_DECAY_MS:
+        assert world.object(corpse.object_id) is corpse  # the body has its own timer
+
+
+def test_with_players_about_only_a_crowded_room_is_tidied() -> None:
+    def leftovers(fixtures: int, level: int = 110, dead_icon: str = "ratX.bgf") -> int:
+        content = definition(treasure=(TreasureEntry("stick", 1),), level=level, dead_icon=dead_icon, fixtures=fixtures)
+        world = World(content, seed=3)
+        world.tick(0.0)
+        kill_the_rat(world)  # the killer stays in the room
+        for second in range(1, 2 * (ROOM_DISPOSE_MS + ROOM_DISPOSE_JITTER_MS) // 1000):
+            world.tick(float(second))
+        return sum(isinstance(r, GroundItem) for r in world.remains())
+
+    # body + 3 sticks = 4 passive objects: not more than five, nothing goes
+    assert leftovers(0) == 3
+    # 7 barrels + body + 3 sticks = 11: the oldest 3 go at each firing, and the barrels
+    # are the oldest, so the sticks stay
+    assert leftovers(7) == 3
+    # 2 barrels + body + 3 sticks = 6: the oldest 2 (the barrels) are offered at the first
+    # firing, nothing goes; the body decays, then 5 objects are not a crowd
+    assert leftovers(2) == 3
+    # no body, 6 sticks (the most a monster drops): the oldest 2 go, then 4 are no crowd
+    assert leftovers(0, level=55 * 6, dead_icon="") == 4
+
+
+def test_the_remains_survive_a_restart_with_their_time_left() -> None:
+    content = definition()
+    world = World(content, seed=3)
+    world.tick(0.0)
+    kill_the_rat(world)
+    for second in range(1, 31):
+        world.tick(float(second))
+    corpse, item = world.remains()
+    assert isinstance(corpse, Corpse) and isinstance(item, GroundItem)
+    snapshot = world.snapshot()
+    assert snapshot["version"] == 4
+    again = World(content, seed=3)
+    again.restore(snapshot)
+    restored = again.remains()
+    assert [(type(r), r.object_id, r.kind, r.room, r.y, r.x, r.angle) for r in restored] == [
+        (type(r), r.object_id, r.kind, r.room, r.y, r.x, r.angle) for r in (corpse, item)
+    ]
+    assert isinstance(restored[1], GroundItem) and restored[1].number == item.number
+    assert isinstance(restored[0], Corpse) and restored[0].decays_at_ms == corpse.decays_at_ms
+    # both decompose on the same tick
+    def decayed(w: World) -> float:
+        now = 100.0
+        while w.object(corpse.object_id) is not None:
+            now += 1.0
+            w.tick(now)
+        return w.game_time
+
+    assert decayed(world) == decayed(again)
+    # new remains do not take the restored ids
+    assert world.snapshot()["remains"]["next_serial"] == snapshot["remains"]["next_serial"]
+
+
+def test_older_snapshots_load_and_bad_remains_are_dropped() -> None:
+    content = definition()
+    world = World(content, seed=3)
+    kill_the_rat(world)
+    snapshot = world.snapshot()
+    world.remove_player(world.all_players()[0].object_id, 0.0)
+    old = {key: value for key, value in snapshot.items() if key != "remains"}
+    old["version"] = 3
+    before = World(content, seed=3)
+    before.restore(old)
+    assert before.remains() == []
+    objects = snapshot["remains"]["objects"]
+    objects[0]["kind"] = "dragon"  # a kind no longer defined
+    objects[1]["room"] = "moon"  # a room no longer defined
+    pruned = World(content, seed=3)
+    pruned.restore(snapshot)
+    assert pruned.remains() == []
+    with pytest.raises(Exception, match="malformed"):
+        World(content, seed=3).restore({**snapshot, "remains": {"objects": []}})
