@@ -4,6 +4,8 @@ a restart (monster.kod Killed, CreateDeadBody, CreateTreasure; body.kod; room.ko
 from __future__ import annotations
 
 import random
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -25,11 +27,14 @@ from emulator.content.model import (
 from emulator.rules.combat import monster_treasure_count
 from emulator.rules.dice import roll_with
 from emulator.rules.treasure import MONSTER_CORPSE_DECAY_MS, ROOM_DISPOSE_JITTER_MS, ROOM_DISPOSE_MS
+from emulator.testing.memory_server import MemoryServer
+from emulator.wire.codec import Message
 from emulator.world import events as ev
 from emulator.world.monsters import Monster
 from emulator.world.remains import FIRST_REMAINS_ID, Corpse, GroundItem
 from emulator.world.world import World
 
+REPO = Path(__file__).resolve().parent.parent
 SPAWN = (5, 5)
 
 
@@ -39,15 +44,19 @@ def definition(
     difficulty: int = 0,
     dead_icon: str = "ratX.bgf",
     fixtures: int = 0,
+    respawn: bool = False,
 ) -> WorldDefinition:
-    """A cellar whose one spawn square holds a still rat that dies at one blow."""
+    """A cellar whose one spawn square holds a still rat; with ``respawn``, another takes
+    its place within a few ticks."""
     rooms = {
         "town": RoomDefinition("town", "Town", "town.roo", 6, 6),
         "cellar": RoomDefinition(
             "cellar", "Cellar", "cellar.roo", 10, 10,
             monsters=(MonsterChance("rat", 100),),
             monster_spawns=(Placement("cellar", *SPAWN),),
-            spawn_rules=SpawnRules(limit=1, initial_min=1, initial_max=1, interval_ms=1_000_000, percent=0),
+            spawn_rules=SpawnRules(
+                limit=1, initial_min=1, initial_max=1, interval_ms=10_000 if respawn else 1_000_000, percent=100 if respawn else 0,
+            ),
         ),
     }
     info = MonsterInfo(
@@ -70,7 +79,9 @@ def kill_the_rat(world: World, now: float = 0.0) -> tuple[Monster, int, list[ev.
     (rat,) = world.monsters()
     rat.hit_points = 1  # one blow left in it, whatever its level
     y, x = square_centre(SPAWN[0], SPAWN[1] + 1)
-    killer, _ = world.add_player(1, "Killer", ev.Position("cellar", y, x))
+    killer = next((p.object_id for p in world.players_in("cellar")), None)
+    if killer is None:
+        killer, _ = world.add_player(1, "Killer", ev.Position("cellar", y, x))
     for second in range(300):
         events = world.attack(killer, rat.object_id, now + second)
         if any(isinstance(e, ev.MonsterKilled) for e in events):
@@ -134,12 +145,26 @@ def test_an_empty_treasure_table_drops_nothing() -> None:
 
 
 def test_a_number_item_joins_its_pile_on_the_same_square() -> None:
-    world = World(definition(treasure=(TreasureEntry("berries", 1),), level=55 * 3), seed=3)
-    # level 165: 1 + 165/55 = 4 items, all berries, on one square: a single pile of 16
+    content = definition(treasure=(TreasureEntry("berries", 1),), level=55 * 3, respawn=True)
+    world = World(content, seed=3)
+    # level 165: 1 + 165/55 = 4 items, all berries, on one square: a single pile of 16,
+    # which the room sees once
     rat, killer, events = kill_the_rat(world)
     (corpse, pile) = world.remains()
     assert isinstance(pile, GroundItem) and pile.number == 4 * 4
-    assert [e for e in events if isinstance(e, ev.ObjectChanged)] == [ev.ObjectChanged("cellar", pile.object_id)] * 3
+    assert [e for e in events if isinstance(e, (ev.ObjectEntered, ev.ObjectChanged))] == [
+        ev.ObjectEntered("cellar", corpse.object_id), ev.ObjectEntered("cellar", pile.object_id),
+    ]
+    # a later death on the same square: its berries join the pile, which the room sees change
+    for second in range(1, 100):
+        events = world.tick(float(second))
+        if world.monsters():
+            break
+    (again,) = world.monsters()
+    assert square_of(again.y, again.x) == SPAWN
+    _, _, events = kill_the_rat(world, now=200.0)
+    assert [e for e in events if isinstance(e, ev.ObjectChanged)] == [ev.ObjectChanged("cellar", pile.object_id)]
+    assert pile.number == 2 * 4 * 4 and [type(r) for r in world.remains()] == [Corpse, GroundItem, Corpse]
 
 
 def test_single_items_lie_side_by_side() -> None:
@@ -240,3 +265,84 @@ def test_older_snapshots_load_and_bad_remains_are_dropped() -> None:
     assert pruned.remains() == []
     with pytest.raises(Exception, match="malformed"):
         World(content, seed=3).restore({**snapshot, "remains": {"objects": []}})
+
+
+# ---------------------------------------------------------------------------- through the server
+
+
+def test_two_clients_see_the_body_and_a_growing_pile(tmp_path: Path) -> None:
+    """The bundled data with a still rat next to the start square that drops three lots
+    of berries: both players see its body and one pile of them (the amount, the plural
+    name, the ground bitmap group); a second rat dying there makes the pile grow (BP_CHANGE)."""
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    with (data / "objects" / "kinds.toml").open("a") as kinds:
+        kinds.write(
+            '\n[cellar_rat]\nname = "cellar rat"\nicon = "rat.bgf"\ndescription = "A rat."\n'
+            'flags = ["attackable"]\n\n[cellar_rat.monster]\nlevel = 110\nbehaviour = ["nomove"]\n'
+            'treasure = "cellar"\ndead_name = "dead cellar rat"\ndead_icon = "ratX.bgf"\ndead_drawfx = "black"\n'
+            '\n[berries]\nname = "berry"\nicon = "berry.bgf"\ndescription = "Berries."\nflags = ["gettable"]\n'
+            '\n[berries.item]\nstacks = true\nnumber = 4\nplural = "berries"\nground_group = 2\n'
+        )
+    (data / "treasure.toml").write_text('[cellar]\nnumber = 1\n\n[[cellar.items]]\nkind = "berries"\nweight = 1\n')
+    inn = data / "rooms" / "jasper_inn.toml"
+    inn.write_text(
+        "monster_limit = 1\ninitial_min = 1\ninitial_max = 1\nspawn_milliseconds = 5000\nspawn_percent = 100\n"
+        + inn.read_text()
+        + '\n[[monsters]]\nkind = "cellar_rat"\npercent = 100\n'
+        + "\n[[monster_spawns]]\nrow = 5\ncol = 10\n"  # the start is (4, 10)
+    )
+    server = MemoryServer(tmp_path, f'[server]\ndata = "{data}"\n')
+    try:
+        clients = []
+        for account, character in (("alice", "Alanna"), ("bob", "Bertram")):
+            server.create_account(account, f"pw-{account}")
+            server.create_character(account, character)
+            client = server.connect()
+            client.login_to_game(account, f"pw-{account}")
+            client.enter_world(character)
+            clients.append(client)
+        alice, bob = clients
+        live = server.hub.world
+
+        def kill() -> tuple[int, list[Message]]:
+            """Alanna punches the rat of the inn to death (a level 110 rat, three drops,
+            with one blow left in it); what Bertram saw of the room meanwhile."""
+            for _ in range(20):
+                if live.monsters():
+                    break
+                server.advance(1.0)
+            (rat,) = live.monsters()
+            rat.hit_points = 1
+            alice.read()
+            seen = bob.read()
+            for _ in range(200):
+                alice.request("BP_REQ_ATTACK", attack_type=1, target={"id": rat.object_id, "amount": None}, trailing=0)
+                if live.object(rat.object_id) is None:
+                    break
+                server.advance(1.0)
+                seen += bob.request("BP_PING")
+            seen += bob.read()
+            return rat.object_id, [m for m in seen if m.name in ("BP_CREATE", "BP_CHANGE", "BP_REMOVE")]
+
+        first_rat, seen = kill()
+        corpse, pile = live.remains()
+        assert isinstance(pile, GroundItem) and pile.number == 3 * 4
+        tagged = pile.object_id | 1 << 28  # a number item: tagged id, then its amount
+        assert [(m.name, m["id"]) for m in seen] == [("BP_CREATE", corpse.object_id), ("BP_CREATE", tagged), ("BP_REMOVE", first_rat)]
+        resources = server.game.prepared.resources
+        body, created = seen[0], seen[1]
+        assert (body["icon"], body["name"], body["flags"]) == (resources.id("ratX.bgf"), resources.id("dead cellar rat"), 0x40 | 0x400000)
+        assert (created["amount"], created["name"], created["icon"]) == (12, resources.id("berries"), resources.id("berry.bgf"))
+        assert created["animation"]["params"]["group"] == 2
+
+        second_rat, seen = kill()
+        second_corpse = live.remains()[-1]
+        assert [(m.name, m["id"]) for m in seen if m.name != "BP_CREATE" or m["id"] < 0x0080_0000] == [
+            ("BP_CREATE", second_corpse.object_id), ("BP_CHANGE", tagged), ("BP_REMOVE", second_rat),
+        ]
+        changed = seen[-2]
+        assert (changed["amount"], changed["name"], changed["animation"]["params"]["group"]) == (24, resources.id("berries"), 2)
+        assert not alice.closed_by_server and not bob.closed_by_server
+    finally:
+        server.stop()

@@ -8,7 +8,9 @@ trestype.kod GenerateTreasure; room.kod NewHold and DisposeTimer), not its code:
   decomposes (leaves the room) after the rules' corpse time.
 * Its treasure type then makes the rules' number of items, each chosen by the rules
   from the table; money gets the rules' amount on top of its own number. They are put on
-  the monster's square; a number item joins a pile of its kind already on that square.
+  the monster's square; a number item joins a pile of its kind already on that square
+  (the room sees it change). The piles of one death are counted together first, so the
+  room sees each new pile once, at its size.
 * A room tidies up on its dispose timer: with nobody in it every ground item goes; with
   players in it, only when it holds more than five passive objects, the oldest fifth of
   them (bodies and fixtures stay). The original's timer runs in every room from the
@@ -74,6 +76,22 @@ class GroundItem(Thing):
 Remain = Corpse | GroundItem
 
 
+def _piled(made: list[tuple[str, int | None]]) -> list[tuple[str, int | None]]:
+    """One death's number items of a kind counted together (they would join one pile on
+    its square anyway): the room sees the pile once, at its size, rather than changing."""
+    piles: dict[str, int] = {}
+    result: list[tuple[str, int | None]] = []
+    for kind, number in made:
+        if number is None:
+            result.append((kind, None))
+        elif kind in piles:
+            result[piles[kind]] = (kind, (result[piles[kind]][1] or 0) + number)
+        else:
+            piles[kind] = len(result)
+            result.append((kind, number))
+    return result
+
+
 def is_money(kind: ObjectKind) -> bool:
     item = kind.item
     return item is not None and bool((item.get("item_type") or 0) & ITEMTYPE_MONEY)
@@ -119,7 +137,8 @@ class Remains:
             self._add(corpse)
             events.append(ObjectEntered(room, corpse.object_id))
         roll = roll_with(rng)
-        for item_kind, number in self.treasure(info.treasure, level, difficulty, ONE_TREASURE in info.npc_flags, roll):
+        made = self.treasure(info.treasure, level, difficulty, ONE_TREASURE in info.npc_flags, roll)
+        for item_kind, number in _piled(made):
             self.drop(item_kind, number, room, y, x, now_ms, events)
 
     def treasure(self, table_key: str, level: int, difficulty: int, one_treasure: bool, roll: Roll) -> list[tuple[str, int | None]]:
