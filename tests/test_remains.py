@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from emulator.content.loader import ContentError, load_world
 from emulator.content.model import (
     ItemInfo,
     MonsterChance,
@@ -24,6 +25,7 @@ from emulator.content.model import (
     square_centre,
     square_of,
 )
+from emulator.importer.blakod import KodTree
 from emulator.rules.combat import monster_treasure_count
 from emulator.rules.dice import roll_with
 from emulator.rules.treasure import MONSTER_CORPSE_DECAY_MS, ROOM_DISPOSE_JITTER_MS, ROOM_DISPOSE_MS
@@ -31,7 +33,7 @@ from emulator.testing.memory_server import MemoryServer
 from emulator.wire.codec import Message
 from emulator.world import events as ev
 from emulator.world.monsters import Monster
-from emulator.world.remains import FIRST_REMAINS_ID, Corpse, GroundItem
+from emulator.world.remains import FIRST_REMAINS_ID, Corpse, GroundItem, is_money
 from emulator.world.world import World
 
 REPO = Path(__file__).resolve().parent.parent
@@ -335,6 +337,11 @@ def test_two_clients_see_the_body_and_a_growing_pile(tmp_path: Path) -> None:
         assert (body["icon"], body["name"], body["flags"]) == (resources.id("ratX.bgf"), resources.id("dead cellar rat"), 0x40 | 0x400000)
         assert (created["amount"], created["name"], created["icon"]) == (12, resources.id("berries"), resources.id("berry.bgf"))
         assert created["animation"]["params"]["group"] == 2
+        # looking: the pile by its tagged id and amount, as the client names number items;
+        # the body offers no look
+        looked = [m for m in bob.request("BP_REQ_LOOK", object={"id": tagged, "amount": 12}) if m.name == "BP_LOOK"]
+        assert [m["description"]["params"] for m in looked] == [["Berries."]]
+        assert bob.request("BP_REQ_LOOK", object={"id": corpse.object_id, "amount": None}) == []
 
         second_rat, seen = kill()
         second_corpse = live.remains()[-1]
@@ -346,3 +353,80 @@ def test_two_clients_see_the_body_and_a_growing_pile(tmp_path: Path) -> None:
         assert not alice.closed_by_server and not bob.closed_by_server
     finally:
         server.stop()
+
+
+# ---------------------------------------------------------------------------- content
+
+
+def test_the_loader_reads_a_body_and_a_pile_and_names_file_and_line_of_mistakes(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    kinds = data / "objects" / "kinds.toml"
+    good = (
+        '\n[cellar_rat]\nname = "cellar rat"\nicon = "rat.bgf"\n\n[cellar_rat.monster]\n'
+        'dead_name = "dead cellar rat"\ndead_name_rsc = 23824\ndead_icon = "ratX.bgf"\ndead_drawfx = "translucent_50"\n'
+        '\n[berries]\nname = "berry"\nicon = "berry.bgf"\n\n[berries.item]\nstacks = true\nnumber = 4\n'
+        'plural = "berries"\nplural_rsc = 29679\nground_group = 2\n'
+    )
+    kinds.write_text(kinds.read_text() + good)
+    loaded = load_world(data)
+    rat = loaded.kinds["cellar_rat"].monster
+    assert rat is not None and (rat.dead_name, rat.dead_icon, rat.dead_drawfx) == ("dead cellar rat", "ratX.bgf", 0x200000)
+    berries = loaded.kinds["berries"].item
+    assert berries is not None and (berries.plural, berries.get("number"), berries.get("ground_group")) == ("berries", 4, 2)
+    # the original's ids are kept for the texts a stock client has
+    assert loaded.pinned_resource_ids()["dead cellar rat"] == 23824
+    assert loaded.pinned_resource_ids()["berries"] == 29679
+
+    bad = (
+        good.replace('dead_drawfx = "translucent_50"', 'dead_drawfx = "glowing"')
+        .replace('dead_icon = "ratX.bgf"', 'dead_icon = "ratX.png"')
+        .replace("number = 4", "number = 0")
+        .replace('plural = "berries"\n', "")
+        .replace("ground_group = 2", "ground_group = 70000")
+    )
+    kinds.write_text(kinds.read_text().replace(good, bad))
+    problems = "\n".join(problems_of_loading(data))
+    text = kinds.read_text().splitlines()
+
+    def line(start: str) -> str:
+        return f"{kinds}:{next(n for n, t in enumerate(text, 1) if t.startswith(start))}: "
+
+    assert line("dead_drawfx") + "'dead_drawfx' must be one of translucent_25" in problems
+    assert line("dead_icon") + "'dead_icon' must end with .bgf" in problems
+    assert line("number = 0") + "'number' = 0 is out of range 1..1000000" in problems
+    assert line("plural_rsc") + "'plural_rsc' is given without 'plural'" in problems
+    assert line("ground_group") + "'ground_group' = 70000 is out of range 1..65535" in problems
+
+
+def problems_of_loading(data: Path) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load_world(data)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_the_import_gives_bodies_and_piles_as_the_original(world: WorldDefinition, kod_tree: KodTree) -> None:
+    with_body = 0
+    for key, kind in world.kinds.items():
+        info = kind.monster
+        if info is None:
+            continue
+        cls = kod_tree.classes[key]
+        if cls.resource("vrDead_icon") is None:
+            assert not info.dead_icon, key
+            continue
+        with_body += 1
+        assert dict(info.dead_resource_ids) == {
+            "dead_icon": cls.resource_id("vrDead_icon"), "dead_name": cls.resource_id("vrDead_name"),
+        }, key
+        assert info.dead_drawfx == (cls.value("viDead_drawfx") or 0), key
+    assert with_body >= 60 and world.kinds["giantrat"].monster is not None
+    assert any(kind.monster is not None and kind.monster.dead_drawfx for kind in world.kinds.values())
+    herbs, money = kod_tree.classes["herbs"], kod_tree.classes["money"]
+    herb_item, money_item = world.kinds["herbs"].item, world.kinds["money"].item
+    assert herb_item is not None and money_item is not None
+    assert (herb_item.get("number"), dict(herb_item.resource_ids)) == (herbs.value("piNumber"), {"plural": herbs.resource_id("vrName_plural")})
+    assert money_item.get("ground_group") == money.value("viGround_group") != 1
+    assert is_money(world.kinds["money"]) and not is_money(world.kinds["herbs"])
+    # every item a treasure table names is a kind of the world
+    assert all(entry.kind in world.kinds for table in world.treasure.values() for entry in table.items)
