@@ -343,8 +343,9 @@ class World:
         unarmed reach, no sooner than the original's attack delay after the last swing;
         anything else does nothing. The swing follows the rules (battler.kod TryAttack):
         the hit die, on a hit unarmed damage, then the monster's AssessDamage. At 0 hit
-        points the monster dies: it leaves its room (which refills on its spawn timer) and
-        the killer's karma moves as the original's KilledSomething moves it.
+        points the monster dies: its body and its treasure appear on its square
+        (``remains.py``), it leaves its room (which refills on its spawn timer) and the
+        killer's karma moves as the original's KilledSomething moves it.
 
         Not modelled yet: punch and brawling skills (0), boosts over base max health
         (max health is taken as base), resistances of monster kinds (none in the content),
@@ -587,7 +588,8 @@ class World:
 
     def snapshot(self) -> dict[str, Any]:
         """The world's own state as JSON data: ids, placed objects' places, live monsters,
-        tick count. Players are not in it (characters are saved on their own)."""
+        bodies (with the time they have left) and ground items, tick count. Players are not
+        in it (characters are saved on their own)."""
         return {
             "version": SNAPSHOT_VERSION,
             "tick_count": self.tick_count,
@@ -602,10 +604,11 @@ class World:
         }
 
     def restore(self, snapshot: Mapping[str, Any]) -> None:
-        """Take back a snapshot's ids, places and live monsters. Content may have changed
-        since: keys no longer defined are dropped, new ones get fresh ids, places that are
-        no longer valid fall back to the content's, monsters of a kind or room no longer
-        defined are gone. Only before any player enters."""
+        """Take back a snapshot's ids, places, live monsters, bodies and ground items.
+        Content may have changed since: keys no longer defined are dropped, new ones get
+        fresh ids, places that are no longer valid fall back to the content's, monsters,
+        bodies and items of a kind or room no longer defined are gone. Only before any
+        player enters."""
         if self._players:
             raise WorldError("cannot restore a world with players in it")
         try:
