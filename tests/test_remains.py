@@ -351,8 +351,28 @@ def test_two_clients_see_the_body_and_a_growing_pile(tmp_path: Path) -> None:
         changed = seen[-2]
         assert (changed["amount"], changed["name"], changed["animation"]["params"]["group"]) == (24, resources.id("berries"), 2)
         assert not alice.closed_by_server and not bob.closed_by_server
+        # A restart: the world saved on the way down comes back with the bodies (and the
+        # time they have left) and the pile, which a player entering sees.
+        now_ms = round(live.game_time * 1000)
+        before = [(type(r), r.object_id, r.kind, r.y, r.x, r.angle) for r in live.remains()]
+        left = [r.decays_at_ms - now_ms for r in live.remains() if isinstance(r, Corpse)]
+        assert left and all(0 < ms <= MONSTER_CORPSE_DECAY_MS for ms in left)
     finally:
         server.stop()
+    restarted = MemoryServer(tmp_path, f'[server]\ndata = "{data}"\n')
+    try:
+        world = restarted.hub.world
+        now_ms = round(world.game_time * 1000)
+        assert [(type(r), r.object_id, r.kind, r.y, r.x, r.angle) for r in world.remains()] == before
+        assert [r.decays_at_ms - now_ms for r in world.remains() if isinstance(r, Corpse)] == left
+        carol = restarted.connect()
+        carol.login_to_game("alice", "pw-alice")
+        carol.enter_world("Alanna")
+        contents = next(m for m in carol.received if m.name == "BP_ROOM_CONTENTS")
+        listed = {o["id"]: o for o in contents["objects"]}
+        assert listed[tagged]["amount"] == 24 and {r[1] for r in before if r[0] is Corpse} <= set(listed)
+    finally:
+        restarted.stop()
 
 
 # ---------------------------------------------------------------------------- content
