@@ -31,9 +31,10 @@ from emulator.rules.dice import roll_with
 from emulator.rules.treasure import MONSTER_CORPSE_DECAY_MS, ROOM_DISPOSE_JITTER_MS, ROOM_DISPOSE_MS
 from emulator.testing.memory_server import MemoryServer
 from emulator.wire.codec import Message
+from tests.test_rules_treasure import scripted
 from emulator.world import events as ev
 from emulator.world.monsters import Monster
-from emulator.world.remains import FIRST_REMAINS_ID, Corpse, GroundItem, is_money
+from emulator.world.remains import FIRST_REMAINS_ID, Corpse, GroundItem, Remains, is_money
 from emulator.world.world import World
 
 REPO = Path(__file__).resolve().parent.parent
@@ -450,3 +451,14 @@ def test_the_import_gives_bodies_and_piles_as_the_original(world: WorldDefinitio
     assert is_money(world.kinds["money"]) and not is_money(world.kinds["herbs"])
     # every item a treasure table names is a kind of the world
     assert all(entry.kind in world.kinds for table in world.treasure.values() for entry in table.items)
+
+
+def test_treasure_follows_the_rules_roll_by_roll() -> None:
+    remains = Remains(definition(), seed=3)
+    # count: 1 + 30/55 + random(0, 9/3) -> 2 drawn; then per item random(0, 100), and for
+    # money random(30/2, 3*30/2) doubled on top of its own 1
+    made = remains.treasure("ratloot", 30, 9, False, scripted(1, 51, 50, 20))
+    assert made == [("berries", 4), ("coins", 1 + 2 * 20)]
+    # one_treasure monsters draw a single item and roll no count
+    assert remains.treasure("ratloot", 30, 9, True, scripted(100)) == [("berries", 4)]
+    assert remains.treasure("nothing", 30, 9, False, scripted()) == []
