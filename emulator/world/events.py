@@ -204,5 +204,6 @@ class VitalsChanged:
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
-    | MonsterAttacked | PlayerDied | VitalsChanged | ObjectChanged
+    | MonsterAttacked | PlayerDied | VitalsChanged
+    | ObjectChanged
 )

@@ -382,14 +382,18 @@ class World:
             events.append(VitalsChanged(player_id))
         if monster.hit_points <= 0:
             self._monsters.remove(monster)
-            # the body and the treasure appear before the monster goes (monster.kod Killed)
-            self._remains.monster_died(
-                kind, monster.level, monster.difficulty, monster.room, monster.y, monster.x, monster.angle,
-                round(self.game_time * 1000),
-                random.Random(f"{self.seed}:remains:{self.tick_count}:{target_id}:{now!r}"), events,
-            )
+            self._leave_remains(monster, now, events)
             events.append(MonsterKilled(monster.room, target_id, kind, player_id, self._karma_for_kill(player, monster)))
         return events
+
+    def _leave_remains(self, monster: Monster, now: float, events: list[WorldEvent]) -> None:
+        """The body and the treasure of a killed monster, reported before the monster
+        goes (monster.kod Killed); a generator from stable facts, as for the swing."""
+        rng = random.Random(f"{self.seed}:remains:{self.tick_count}:{monster.object_id}:{now!r}")
+        self._remains.monster_died(
+            monster.kind or "", monster.level, monster.difficulty, monster.room, monster.y, monster.x, monster.angle,
+            round(self.game_time * 1000), rng, events,
+        )
 
     # ------------------------------------------------------------------ posture and vitals
 
