@@ -89,6 +89,12 @@ def test_monster_tables_and_shops_are_data(world: WorldDefinition, kod_tree: Kod
         assert all(chance.kind in world.kinds and 0 <= chance.percent <= 100 for chance in room.monsters)
     troll = world.kinds["troll"].monster
     assert troll is not None and troll.level == 90 and troll.karma == -75
+    # the classes that set viWimpy carry it; the others fight to the end (0)
+    wimpy = {c.name.casefold(): c.value("viWimpy") for c in kod_tree.subclasses_of("Monster")}
+    assert {k: v for k, v in wimpy.items() if k in world.kinds and v} == {
+        key: kind.monster.wimpy for key, kind in world.kinds.items() if kind.monster is not None and kind.monster.wimpy
+    }
+    assert world.kinds["orc"].monster is not None and world.kinds["orc"].monster.wimpy > 0
     smith = world.kinds["jasperblacksmith"].shop
     assert smith is not None and {"mace", "shortsword"} <= {entry.kind for entry in smith.sells}
     innkeeper = world.kinds["jasperinnkeeper"].shop

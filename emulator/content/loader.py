@@ -565,6 +565,7 @@ _MONSTER_KEYS = (
     "level", "difficulty", "karma", "speed", "attack", "behaviour", "npc_flags", "treasure",
     "sound_hit", "sound_hit_rsc", "sound_miss", "sound_miss_rsc", "sound_aware",
     "sound_aware_rsc", "sound_death", "sound_death_rsc",
+    "wimpy",
 )
 _SHOP_KEYS = ("sells", "teaches_spells", "teaches_skills", "markup")
 _SHOP_ENTRY_KEYS = ("kind", "number", "color", "translation")
@@ -1091,6 +1092,7 @@ def _monster_info(kind: _Table, refs: list[_Ref]) -> MonsterInfo | None:
         return None
     numbers = {name: reader.integer(name, low=-1_000_000, high=1_000_000) for name in ("level", "difficulty", "karma", "speed")}
     lists = {name: _names(reader, name) for name in ("attack", "behaviour", "npc_flags")}
+    wimpy = reader.integer("wimpy", low=0, high=100)
     treasure = reader.key_ref("treasure", required=False)
     if treasure:
         refs.append(_Ref(reader.file, reader.where + ("treasure",), "treasure", treasure))
@@ -1110,6 +1112,7 @@ def _monster_info(kind: _Table, refs: list[_Ref]) -> MonsterInfo | None:
         npc_flags=tuple(lists["npc_flags"] or ()),
         treasure=treasure or "",
         sounds=tuple(sounds),
+        wimpy=wimpy or 0,
     )
 
 

@@ -158,6 +158,7 @@ class MonsterInfo:
     npc_flags: tuple[str, ...] = ()
     treasure: str = ""  # key in treasure.toml
     sounds: tuple[tuple[str, str], ...] = ()  # ("hit", "file.wav"), ...
+    wimpy: int = 0  # flees (or regroups) below this percent of its hit points; 0 never
 
 
 @attrs.frozen

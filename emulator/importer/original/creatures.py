@@ -21,6 +21,9 @@ class CreatureImport(ImportState):
             value = _int(cls.value(variable))
             if value is not None:
                 section[field] = value
+        wimpy = _int(cls.value("viWimpy"))
+        if wimpy:  # 0, the default, never flees
+            section["wimpy"] = wimpy
         attack = _int(cls.value("viAttack_type"))
         if attack:
             section["attack"] = [n.casefold() for n in _flags(attack, _constant_names(self.tree, "ATCK_"))]
