@@ -76,6 +76,7 @@ class MoveRefusal(str, Enum):
     OUTSIDE = "outside the room"  # past an edge with no exit
     TOO_FAST = "too fast"
     BLOCKED = "blocked"  # a wall or unwalkable square on the way
+    TOO_TIRED = "too tired to run"  # running needs the rules' vigor
 
 
 @attrs.frozen

@@ -59,6 +59,8 @@ class Player(Thing):
     resting: bool = False  # UC_REST until UC_STAND
     safety: bool = True  # UC_SAFETY: on by default, as the original; on, no attacks on players
     moved_since_entry: bool = False  # health regenerates only once the player has moved (player.kod)
+    moves_counter: int = 0  # user.kod piMovesCounter: when moving costs vigor
+    last_move_second: int | None = None  # whole game second of the last accepted move
     exertion: int = 0  # exertion not yet turned into vigor (rules.vitals.Vigor.exertion)
     #: Game time (milliseconds) when the next health, mana and rest timers fire; None: unarmed.
     health_due_ms: int | None = None

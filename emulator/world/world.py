@@ -44,12 +44,17 @@ from emulator.rules.vitals import (
     DEFAULT_VIGOR_REST_THRESHOLD,
     SANCTUARY_REST_MULTIPLIER,
     Vigor,
+    USER_WALKING_SPEED,
     add_exertion,
+    can_run,
     health_after_regen_tick,
     health_regen_delay_ms,
     health_regen_runs,
     mana_after_regen_tick,
     mana_regen_delay_ms,
+    move_costs_vigor,
+    move_exertion,
+    moves_counter_after,
     rest_delay_ms,
     rest_tick,
 )
@@ -265,6 +270,8 @@ class World:
             exit = self._edge_exit(state, to_row, to_col, *square_of(player.y, player.x))
             if exit is None:
                 return [MoveRefused(player_id, MoveRefusal.OUTSIDE.value, player.y, player.x)]
+        if speed & 0x7F > USER_WALKING_SPEED and not can_run(player.stats.vigor):
+            return [MoveRefused(player_id, MoveRefusal.TOO_TIRED.value, player.y, player.x)]
         distance = math.hypot(y - player.y, x - player.x) / FINENESS
         if not player.travel.take(now, distance):
             return [MoveRefused(player_id, MoveRefusal.TOO_FAST.value, player.y, player.x)]
@@ -276,7 +283,15 @@ class World:
             return [MoveRefused(player_id, MoveRefusal.BLOCKED.value, player.y, player.x)]
         player.y, player.x, player.speed = y, x, speed & 0x7F
         player.moved_since_entry = True
-        return [ObjectMoved(room, player_id, y, x, player.speed, player_id)]
+        events: list[WorldEvent] = [ObjectMoved(room, player_id, y, x, player.speed, player_id)]
+        # walking and running tire (user.kod UserMove), charged at most once a second
+        second = int(now)
+        since = second - player.last_move_second if player.last_move_second is not None else second + 1
+        player.moves_counter = moves_counter_after(player.moves_counter, since)
+        player.last_move_second = second
+        if move_costs_vigor(player.moves_counter, since) and self._exert(player, move_exertion(player.speed)):
+            events.append(VitalsChanged(player_id))
+        return events
 
     def turn(self, player_id: int, angle: int, now: float) -> list[WorldEvent]:
         player = self._players.get(player_id)
