@@ -5,20 +5,23 @@ imported world seen through the real protocol, expanded with the client's format
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 
 from emulator.content.loader import ContentError, load_world
-from emulator.content.model import WorldDefinition, combat_text_keys, square_of
+from emulator.content.model import WorldDefinition, combat_text_keys
 from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
 from emulator.importer.original.messages import resource_name
 from emulator.resources import ResourceTable, read_rsc
-from emulator.rules.combat import WeaponDamage, SpellDamage
+from emulator.rules.combat import SpellDamage, WeaponDamage, monster_defense, player_damage, player_offense, roll_attack
+from emulator.rules.dice import roll_with
 from emulator.rules.feedback import (
     BATTLER_AVOID_CHANCE,
     Defence,
@@ -29,7 +32,10 @@ from emulator.rules.feedback import (
     monster_blow_type,
     ouch_sound,
     player_hit_sound,
+    swing_miss_sound,
 )
+from emulator.world import events as ev
+from emulator.world.world import World
 from emulator.testing.memory_server import MemoryServer
 from protocol_specs.format_string import render
 
@@ -94,6 +100,52 @@ def test_hit_sounds_and_cries() -> None:
     assert [ouch_sound(1, h, 100).key for h in (100, 76, 75, 51, 50, 26, 25, 0)] == [
         "ouch_male1", "ouch_male1", "ouch_male2", "ouch_male2", "ouch_male3", "ouch_male3", "ouch_male4", "ouch_male4"]
     assert ouch_sound(2, 80, 100).key == "ouch_female1" and ouch_sound(2, 5, 0).key == "ouch_female4"
+
+
+# --- the world decides ---------------------------------------------------------------------
+
+
+def test_the_world_decides_how_each_swing_is_told_from_the_swing_s_own_die() -> None:
+    from .test_combat import add_player, cave_with_ogre, expected_swing
+
+    world, monster = cave_with_ogre()
+    attacker = add_player(world, "cave", 5, 6)
+    told: list[tuple[bool, str, str]] = []
+    now = 0.0
+    while world.monsters() and now < 500:
+        roll = roll_with(random.Random(f"{world.seed}:attack:{world.tick_count}:{attacker}:{monster.object_id}:{now!r}"))
+        stats = world.player(attacker).stats
+        swing = roll_attack(player_offense(0, 0, stats.aim, stats.max_health), monster_defense(monster.level, monster.difficulty),
+                            lambda: player_damage(roll, stats.might, stats.aim), roll)
+        hit, damage = expected_swing(world, attacker, monster, now)
+        assert swing.hit == hit
+        (resolved, *_) = world.attack(attacker, monster.object_id, now)
+        assert isinstance(resolved, ev.AttackResolved) and resolved.damage_type == PUNCH
+        if hit:  # the sound is drawn after the damage, from the same die
+            expected = ("", player_hit_sound(None if monster.hit_points <= 0 else damage, roll).key)
+        else:  # the ogre's dodge weight is its difficulty times 10
+            expected = (defence_of_miss(0, 0, 10 * monster.difficulty, roll).value, swing_miss_sound(roll).key)
+        assert (resolved.defence, resolved.sound) == expected
+        told.append((hit, resolved.defence, resolved.sound))
+        now += 1.0
+    assert {d for hit, d, _ in told if not hit} == {"dodge", "avoid"}
+    assert {s[:-1] for hit, _, s in told} >= {"hit_flesh", "swish", "hit_metal"}
+
+
+def test_a_monster_s_blows_carry_its_attack_type_and_its_misses_the_player_s_defence() -> None:
+    from .test_monster_attacks import add_player, definition, fight
+
+    plain = definition()
+    ogre = plain.kinds["ogre"]
+    assert ogre.monster is not None
+    biting = attrs.evolve(plain, kinds={"ogre": attrs.evolve(ogre, monster=attrs.evolve(ogre.monster, attack=("weap_bite",)))})
+    for world_definition, blow in ((plain, WeaponDamage.HIT), (biting, WeaponDamage.BITE)):
+        world = World(world_definition, seed=3)
+        add_player(world, "cave", 5, 6, health=40)
+        swings = [e for e in fight(world) if isinstance(e, ev.MonsterAttacked)]
+        assert any(s.hit for s in swings) and not all(s.hit for s in swings)
+        assert all(s.damage_type == blow for s in swings)
+        assert all(s.defence == ("" if s.hit else "avoid") for s in swings)  # no parry, block or dodge yet
 
 
 # --- the import ---------------------------------------------------------------------------
