@@ -49,6 +49,7 @@ from emulator.content.model import (
     TreasureTable,
     WorldDefinition,
 )
+from emulator.content.model import ARTICLES, CombatMessages, KindMessages, OriginalText, combat_text_keys
 
 MAX_ANGLE = 4096
 
@@ -686,6 +687,12 @@ def load_world(data_dir: Path) -> WorldDefinition:
         else:
             optional[name] = loaders[name](file, refs)
 
+    messages: CombatMessages | None = None
+    messages_path = data_dir / "messages.toml"
+    if messages_path.exists():
+        messages_file = _read_toml(messages_path, str(messages_path), problems)
+        messages = _load_messages(messages_file, refs) if messages_file else None
+
     placed_file = _read_toml(
         data_dir / "objects" / "placed.toml",
         str(data_dir / "objects" / "placed.toml"),
@@ -754,6 +761,7 @@ def load_world(data_dir: Path) -> WorldDefinition:
         spells=optional["spells"],
         skills=optional["skills"],
         treasure=optional["treasure"],
+        messages=messages,
     )
 
 
@@ -1101,7 +1109,7 @@ def _monster_info(kind: _Table, refs: list[_Ref]) -> MonsterInfo | None:
         sound = reader.filename(f"sound_{what}", SOUND_EXTENSIONS)
         if sound:
             sounds.append((what, sound))
-    _resource_ids(reader, ("sound_hit", "sound_miss", "sound_aware", "sound_death"))
+    sound_ids = _resource_ids(reader, ("sound_hit", "sound_miss", "sound_aware", "sound_death"))
     if not reader.ok:
         kind.ok = False
         return None
@@ -1113,6 +1121,7 @@ def _monster_info(kind: _Table, refs: list[_Ref]) -> MonsterInfo | None:
         treasure=treasure or "",
         sounds=tuple(sounds),
         wimpy=wimpy or 0,
+        sound_ids=tuple((field.removeprefix("sound_"), resource_id) for field, resource_id in sound_ids),
     )
 
 
@@ -1299,6 +1308,73 @@ def _load_treasure(file: _File, refs: list[_Ref]) -> dict[str, TreasureTable] | 
             continue
         tables[key] = TreasureTable(key, number, tuple(entries), file.source(key))
     return tables if complete else None
+
+
+_MESSAGES_FILE_KEYS = ("texts", "kinds")
+_MESSAGE_TEXT_KEYS = ("text", "text_rsc")
+_KIND_MESSAGES_KEYS = ("attack_name", "attack_name_rsc", "attack_spell", "gender", "article")
+_GENDERS = ("male", "female", "neuter")
+_SPELL_TYPES = ("all", "fire", "shock", "cold", "holy", "unholy", "acid", "quake", "huntersword")
+
+
+def _load_messages(file: _File, refs: list[_Ref]) -> CombatMessages | None:
+    """messages.toml: ``[texts.<purpose>]`` (every purpose the renderer uses, each with
+    its text and original id) and ``[kinds.<kind>]`` (how fights name a monster kind)."""
+    top = _Table(file, (), file.data, _MESSAGES_FILE_KEYS)
+    texts: dict[str, OriginalText] = {}
+    given = top.table.get("texts", {})
+    if not isinstance(given, dict):
+        top.error("texts", f"'texts' must be a [texts] table, not {_type_name(given)}")
+        given = {}
+    known = combat_text_keys()
+    for key, entry in given.items():
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            file.report(("texts", key), f"unknown text purpose '{key}'{hint}")
+            top.ok = False
+            continue
+        if not isinstance(entry, dict):
+            file.report(("texts", key), f"'{key}' must be a table with text and text_rsc, not {_type_name(entry)}")
+            top.ok = False
+            continue
+        reader = _Table(file, ("texts", key), entry, _MESSAGE_TEXT_KEYS)
+        text = reader.text("text", required=True)
+        resource_id = reader.integer("text_rsc", low=1, high=MAX_ORIGINAL_RESOURCE_ID, required=True)
+        if not reader.ok or text is None or resource_id is None:
+            top.ok = False
+            continue
+        texts[key] = OriginalText(text, resource_id)
+    missing = [key for key in known if key not in given]
+    if missing:
+        top.error("texts" if "texts" in top.table else None, f"[texts] lacks {len(missing)} purposes: {', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}")
+    kinds: dict[str, KindMessages] = {}
+    given_kinds = top.table.get("kinds", {})
+    if not isinstance(given_kinds, dict):
+        top.error("kinds", f"'kinds' must be a [kinds] table, not {_type_name(given_kinds)}")
+        given_kinds = {}
+    for key, entry in given_kinds.items():
+        if not isinstance(entry, dict):
+            file.report(("kinds", key), f"'{key}' must be a [kinds.{key}] table, not {_type_name(entry)}")
+            top.ok = False
+            continue
+        reader = _Table(file, ("kinds", key), entry, _KIND_MESSAGES_KEYS)
+        refs.append(_Ref(file, ("kinds", key), "kind", key))
+        name = reader.text("attack_name", required="attack_name_rsc" in entry)
+        name_id = reader.integer("attack_name_rsc", low=1, high=MAX_ORIGINAL_RESOURCE_ID, required="attack_name" in entry)
+        spells = _names(reader, "attack_spell", _SPELL_TYPES)
+        gender = reader.text("gender", default="neuter")
+        if gender is not None and gender not in _GENDERS:
+            reader.error("gender", f"'gender' must be one of {', '.join(_GENDERS)}, not {gender!r}")
+        article = reader.text("article", default="the")
+        if article is not None and article not in ARTICLES:
+            reader.error("article", f"'article' must be one of {', '.join(ARTICLES)}, not {article!r}")
+        if not reader.ok or gender is None or article is None or spells is None:
+            top.ok = False
+            continue
+        attack_name = OriginalText(name, name_id) if name is not None and name_id is not None else None
+        kinds[key] = KindMessages(attack_name, tuple(spells), gender, article)
+    return CombatMessages(texts, kinds) if top.ok else None
 
 
 def _flag_bits(reader: _Table) -> int | None:

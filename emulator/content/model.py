@@ -159,6 +159,11 @@ class MonsterInfo:
     treasure: str = ""  # key in treasure.toml
     sounds: tuple[tuple[str, str], ...] = ()  # ("hit", "file.wav"), ...
     wimpy: int = 0  # flees (or regroups) below this percent of its hit points; 0 never
+    sound_ids: tuple[tuple[str, int], ...] = ()  # ("miss", original resource id), ...
+
+    def sound_id(self, what: str) -> int | None:
+        """The original's resource id of the kind's ``what`` sound ("hit", "miss", ...)."""
+        return dict(self.sound_ids).get(what)
 
 
 @attrs.frozen
@@ -266,6 +271,65 @@ class PlacedObject:
 
 
 @attrs.frozen
+class OriginalText:
+    """A text the stock client has under the original's resource id."""
+
+    text: str
+    resource_id: int
+
+
+@attrs.frozen
+class KindMessages:
+    """How the fight messages name a monster kind (messages.toml ``[kinds.<kind>]``)."""
+
+    attack_name: OriginalText | None = None  # None: the default attack name
+    attack_spell: tuple[str, ...] = ()  # SpellDamage names (lowercase): its blows are spells
+    gender: str = "neuter"  # "male", "female", "neuter": his, her, its
+    article: str = "the"  # its definite article: "the", "none", "a", ...
+
+
+def combat_text_keys() -> tuple[str, ...]:
+    """Every purpose key of messages.toml ``[texts]``: the renderer uses each of them."""
+    from emulator.rules.feedback import OUCH_HEALTH_PERCENTS, SOUND_VARIANTS, WORD_FAMILIES, Defence, Severity
+
+    keys = [
+        "attacker_hit", "attacker_miss", "defender_hit", "defender_miss", "blue_text", "plain_text",
+        "punch", "attack", "monster_attack", "killed_something", "punch_killed_something", "his", "her", "its",
+    ]
+    keys += [defence.word(singular) for defence in Defence for singular in (False, True)]
+    for severity in Severity:
+        keys.append(severity.value)
+        if severity is not Severity.FAIL:
+            keys += [f"{family}_{severity.value}" for family in WORD_FAMILIES]
+    for article in ARTICLES:
+        keys += [f"article_{article}", f"cap_article_{article}"]
+    for variant in range(1, SOUND_VARIANTS + 1):
+        keys += [f"hit_{family}{variant}" for family in ("flesh", "leather", "metal")] + [f"swish{variant}"]
+    for variant in range(1, len(OUCH_HEALTH_PERCENTS) + 2):
+        keys += [f"ouch_male{variant}", f"ouch_female{variant}"]
+    return tuple(keys)
+
+
+#: The articles of the original (object.kod LookupArticle), by their ARTICLE_* name.
+ARTICLES = ("the", "none", "a", "an", "your", "this", "some")
+
+
+@attrs.frozen
+class CombatMessages:
+    """The original's fight texts and sounds by purpose key (an imported world's
+    ``messages.toml``); absent in a hand-made world, which shows the server's own sentences."""
+
+    texts: dict[str, OriginalText]
+    kinds: dict[str, KindMessages] = attrs.field(factory=dict)
+
+    def id(self, key: str) -> int:
+        return self.texts[key].resource_id
+
+    def kind(self, key: str) -> KindMessages:
+        return self.kinds.get(key) or KindMessages()
+
+
+@attrs.frozen
 class WorldDefinition:
     rooms: dict[str, RoomDefinition]
     kinds: dict[str, ObjectKind]
@@ -276,6 +340,7 @@ class WorldDefinition:
     spells: dict[str, SpellDefinition] = attrs.field(factory=dict)
     skills: dict[str, SkillDefinition] = attrs.field(factory=dict)
     treasure: dict[str, TreasureTable] = attrs.field(factory=dict)
+    messages: CombatMessages | None = None  # messages.toml: the original's fight texts
 
     def pinned_resource_ids(self) -> dict[str, int]:
         """Texts that keep the original game's resource id (text -> id; the lowest id

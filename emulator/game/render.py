@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, assert_never
 
 
-from emulator.game import room_view, sheet, texts, views
+from emulator.game import fight_messages, room_view, sheet, texts, views
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
 from emulator.logs import logger
@@ -80,6 +80,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
         case AttackResolved():
             _attack_resolved(ctx, event)
         case MonsterKilled():
+            if ctx.definition.messages is not None:  # the original's words, then the monster goes
+                fight_messages.monster_killed(ctx, ctx.definition.messages, event)
             _show(ctx, _watchers(ctx, event.room, but=event.monster_id), "BP_REMOVE", {"id": event.monster_id})
             _monster_killed(ctx, event)
         case MonsterAttacked():
@@ -149,6 +151,9 @@ def _kind_name(ctx: GameContext, kind: str) -> str:
 def _attack_resolved(ctx: GameContext, event: AttackResolved) -> None:
     """The attacker reads how the swing went (our own sentences until the original's
     texts are sent); a killing blow is told by :class:`MonsterKilled`."""
+    if ctx.definition.messages is not None:
+        fight_messages.attack_resolved(ctx, ctx.definition.messages, event)
+        return
     attacker = ctx.in_world.get(event.attacker)
     if attacker is None or event.target_health_left <= 0:
         return
@@ -164,7 +169,8 @@ def _monster_killed(ctx: GameContext, event: MonsterKilled) -> None:
     killer = ctx.in_world.get(event.killer)
     if killer is None:
         return
-    killer.send("BP_MESSAGE", **views.text_message(ctx.resources, f"You killed the {_kind_name(ctx, event.kind)}."))
+    if ctx.definition.messages is None:  # else the original's words are told already
+        killer.send("BP_MESSAGE", **views.text_message(ctx.resources, f"You killed the {_kind_name(ctx, event.kind)}."))
     if event.karma_changed:  # the attributes as the character sheet sends them, one BP_STAT each
         sheet.send_attributes(killer, ctx.resources, ctx.world.player(event.killer).stats)
 
@@ -173,14 +179,17 @@ def _monster_attacked(ctx: GameContext, event: MonsterAttacked) -> None:
     """The victim reads how the monster's swing went (our own sentences) and, on a hit,
     sees its health bar at what the blow left (one BP_STAT, slot 1 of the condition group)."""
     victim = ctx.in_world.get(event.victim)
+    if ctx.definition.messages is not None:
+        fight_messages.monster_attacked(ctx, ctx.definition.messages, event)
     if victim is None:
         return
     name = _kind_name(ctx, event.kind)
-    if event.hit:
-        text = f"The {name} hits you for {event.damage} damage."
+    if ctx.definition.messages is not None:
+        pass  # told in the original's words above
+    elif event.hit:
+        victim.send("BP_MESSAGE", **views.text_message(ctx.resources, f"The {name} hits you for {event.damage} damage."))
     else:
-        text = f"The {name} misses you."
-    victim.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
+        victim.send("BP_MESSAGE", **views.text_message(ctx.resources, f"The {name} misses you."))
     if event.hit:
         bars = sheet.condition(ctx.resources, ctx.world.player(event.victim).stats, health=event.health_left)
         victim.send("BP_STAT", group=sheet.StatGroup.CONDITION, stat=bars[0])

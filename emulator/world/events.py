@@ -135,6 +135,9 @@ class AttackResolved:
 
     ``damage`` is the hit points the monster lost (0 on a miss); ``target_health_left`` is
     what it has left (0 or less: it died, and a :class:`MonsterKilled` follows).
+    How it is told (rules.feedback): ``damage_type`` is the blow's type for the damage
+    word, ``defence`` why a miss missed (a Defence value), ``sound`` the purpose key of
+    the sound the room hears ("hit_metal2", "swish1").
     """
 
     room: str
@@ -144,6 +147,9 @@ class AttackResolved:
     hit: bool
     damage: int
     target_health_left: int
+    damage_type: int = 0
+    defence: str = ""
+    sound: str = ""
 
 
 @attrs.frozen
@@ -162,7 +168,9 @@ class MonsterKilled:
 class MonsterAttacked:
     """A monster swung at a player: the victim is told whether it hit and for how much,
     and sees its health bar. ``damage`` is the health it lost (0 on a miss);
-    ``health_left`` is what it has left (0: it died, and a :class:`PlayerDied` follows)."""
+    ``health_left`` is what it has left (0: it died, and a :class:`PlayerDied` follows).
+    ``damage_type`` is the blow's type for the damage word, ``defence`` why a miss missed
+    (a rules.feedback Defence value)."""
 
     room: str
     monster_id: int
@@ -171,6 +179,8 @@ class MonsterAttacked:
     hit: bool
     damage: int
     health_left: int
+    damage_type: int = 0
+    defence: str = ""
 
 
 @attrs.frozen

@@ -59,6 +59,7 @@ from emulator.rules.combat import (
     monster_vision_distance,
 )
 from emulator.rules.dice import Roll, roll_with
+from emulator.rules.feedback import defence_of_miss, monster_blow_type
 from emulator.world.events import MonsterAttacked, ObjectEntered, ObjectMoved, WorldEvent
 from emulator.world.objects import Player, Thing
 from emulator.world.roofile import RoomGeometry
@@ -344,8 +345,15 @@ class MonsterPopulation:
         swing = roll_attack(offense, defense, lambda: monster_damage(monster.level, roll), roll)
         taken = player_damage_taken(swing.damage, stats.health, stats.max_health) if swing.hit else 0
         stats.health = max(0, stats.health - taken)
+        # A miss is told by the player's defence (no parry, block or dodge skills yet: it
+        # avoids), drawn from its own generator so the tick's die keeps its sequence.
+        defence = ""
+        if not swing.hit:
+            describe = roll_with(random.Random(f"{self.seed}:defence:{monster.next_action}:{monster.object_id}:{target.object_id}"))
+            defence = defence_of_miss(0, 0, 0, describe).value
         events.append(MonsterAttacked(
-            monster.room, monster.object_id, monster.kind or "", target.object_id, swing.hit, taken, stats.health
+            monster.room, monster.object_id, monster.kind or "", target.object_id, swing.hit, taken, stats.health,
+            damage_type=self._blow_type(monster.kind), defence=defence,
         ))
         if stats.health <= 0:
             monster.target = None
@@ -373,6 +381,14 @@ class MonsterPopulation:
             return chase_step(geometry, size, row, col, a_row, a_col, monster.vision)
         t_row, t_col = square_of(target.y, target.x)
         return flee_step(geometry, size, row, col, t_row, t_col)
+
+    def _blow_type(self, kind_key: str | None) -> int:
+        """The type of the kind's blows for the damage words (its attack and spell types)."""
+        kind = self.definition.kinds.get(kind_key or "")
+        attack = kind.monster.attack if kind is not None and kind.monster is not None else ()
+        messages = self.definition.messages
+        spells = messages.kind(kind_key).attack_spell if messages is not None and kind_key else ()
+        return monster_blow_type(attack, spells)
 
     def give_up_on(self, room: str, player_id: int) -> None:
         """The monsters of a room chasing this player stop (it died or left)."""

@@ -40,6 +40,8 @@ from emulator.rules.combat import (
 )
 from emulator.rules.death import UNDERWORLD, DeathCircumstances, death_cost, revival_vitals
 from emulator.rules.dice import roll_with
+from emulator.rules.combat import monster_dodge_ability, player_attack_type
+from emulator.rules.feedback import blow_type, defence_of_miss, player_hit_sound, swing_miss_sound
 from emulator.rules.vitals import (
     DEFAULT_VIGOR_REST_THRESHOLD,
     SANCTUARY_REST_MULTIPLIER,
@@ -384,8 +386,18 @@ class World:
         taken = monster_damage_taken(swing.damage) if swing.hit else 0
         monster.hit_points -= taken
         kind = monster.kind or ""
+        # how the swing is told, from the same die after the swing (player.kod DoHitMessageSound, GetDefenseDesc)
+        defence = ""
+        if swing.hit:
+            sound = player_hit_sound(None if monster.hit_points <= 0 else taken, roll).key
+        else:
+            defence = defence_of_miss(0, 0, monster_dodge_ability(monster.difficulty), roll).value
+            sound = swing_miss_sound(roll).key
         events: list[WorldEvent] = [
-            AttackResolved(player.room, player_id, target_id, kind, swing.hit, taken, monster.hit_points)
+            AttackResolved(
+                player.room, player_id, target_id, kind, swing.hit, taken, monster.hit_points,
+                damage_type=blow_type(player_attack_type(None), 0), defence=defence, sound=sound,
+            )
         ]
         if self._exert(player, swing_exertion(None)):
             events.append(VitalsChanged(player_id))

@@ -24,7 +24,7 @@ def enter_world(ctx: GameContext, session: GameSession, record: CharacterRecord)
         agility=record.agility, mysticism=record.mysticism, aim=record.aim, karma=record.karma,
     )
     player_id, events = ctx.world.add_player(record.id, record.name, placement, stats, ctx.now())
-    avatar = Avatar(player_id, record.id, record.name, ctx.resources.add_name(record.name))
+    avatar = Avatar(player_id, record.id, record.name, ctx.resources.add_name(record.name), gender=record.gender)
     session.avatar = avatar
     session.phase = Phase.IN_WORLD
     ctx.in_world[player_id] = session
