@@ -326,6 +326,8 @@ class MonsterPopulation:
         swing = roll_attack(offense, defense, lambda: monster_damage(monster.level, roll), roll)
         taken = player_damage_taken(swing.damage, stats.health, stats.max_health) if swing.hit else 0
         stats.health = max(0, stats.health - taken)
+        if swing.hit:  # what the player's next kill counts for a max-health gain
+            target.took_blow(monster.object_id, taken)
         events.append(MonsterAttacked(
             monster.room, monster.object_id, monster.kind or "", target.object_id, swing.hit, taken, stats.health
         ))
