@@ -551,8 +551,6 @@ _ROOM_KEYS = (
     "spawn_milliseconds",
     "spawn_percent",
     "number",
-    "teleport_row",
-    "teleport_col",
 )
 _EDGE_CONDITIONS = ("when_row_above", "when_row_below", "when_col_above", "when_col_below")
 _EXIT_KEYS = ("row", "col", "edge", "to", "to_row", "to_col", "to_angle", "turn", *_EDGE_CONDITIONS)
@@ -850,18 +848,6 @@ def _load_room(key: str, file: _File, pending: list[_PendingPlacement], refs: li
         "number": top.integer("number", low=0, high=0x7FFFFFFF),
     }
     rows, cols = fields["rows"], fields["cols"]
-    teleport_row = top.integer("teleport_row", low=1, high=MAX_GRID)
-    teleport_col = top.integer("teleport_col", low=1, high=MAX_GRID)
-    if (teleport_row is None) != (teleport_col is None):
-        top.error("teleport_row" if teleport_row is None else "teleport_col",
-                  "a teleport square needs both 'teleport_row' and 'teleport_col'")
-    elif teleport_row is not None and teleport_col is not None:
-        if rows is not None and cols is not None and not (teleport_row <= rows and teleport_col <= cols):
-            top.error("teleport_row" if teleport_row > rows else "teleport_col",
-                      f"teleport square (row {teleport_row}, col {teleport_col}) is outside this room, "
-                      f"which has rows 1..{rows} and cols 1..{cols}")
-        else:
-            fields["teleport"] = (teleport_row, teleport_col)
     fields = {name: value for name, value in fields.items() if value is not None}
     fields["resource_ids"] = _resource_ids(top, ("name", "roo_file", "music", "background"))
     fields["flags"] = tuple(_names(top, "flags", ROOM_FLAGS) or ())

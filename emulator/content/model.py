@@ -130,9 +130,6 @@ class RoomDefinition:
     #: The original's room number (piRoom_num), for the rules that name rooms by number
     #: (where the dead go, the newbie area); None for rooms of our own.
     number: int | None = None
-    #: The room's own arrival square (the original's viTeleport_row/col), for moves that
-    #: name only the room; None: not given.
-    teleport: tuple[int, int] | None = None
 
 
 @attrs.frozen

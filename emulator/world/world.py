@@ -545,11 +545,12 @@ class World:
         state = self._rooms.get(key)
         if state is None:
             return None
-        if dead.row is None or dead.col is None:  # the room's own teleport square
-            if state.definition.teleport is None:
+        if dead.row is None or dead.col is None:  # the room's own teleport square: its first spawn
+            if not state.definition.spawns:
                 return None
-            y, x = square_centre(*state.definition.teleport)
-            return Position(key, y, x, (dead.angle or 0) % ANGLES)
+            arrival = state.definition.spawns[0]
+            y, x = square_centre(arrival.row, arrival.col)
+            return Position(key, y, x, (dead.angle if dead.angle is not None else arrival.angle) % ANGLES)
         if not state.inside(dead.row, dead.col):
             return None
         y, x = square_centre(dead.row, dead.col)
