@@ -169,3 +169,41 @@ def test_logging_off_in_the_underworld_pays_the_penalty_and_the_dead_wake_there_
         assert again["room_id"] == server.hub.world.room_id("hades")
     finally:
         server.stop()
+
+
+def test_a_kill_that_toughens_the_player_shows_and_keeps_the_new_max_health(tmp_path: Path) -> None:
+    """A sure gain (a huge running chance) on killing the brute, a tougher monster: the
+    client reads it and sees its bars full at the new maximum; the gain is saved."""
+    data = bundled_data_with_a_killer(tmp_path)
+    server = start(tmp_path, data)
+    try:
+        server.create_account("alice", "pw")
+        server.create_character("alice", "Alanna")
+        alanna = server.store.run(characters.find_character, "Alanna")
+        assert alanna is not None
+        y, x = square_centre(*START)
+        fighter = CharacterState(alanna.id, "jasper_inn", y, x, 0, health=40, mana=10, vigor=200, max_health=40,
+                                 base_max_health=40, gain_chance=10_000, past_tutorial=True)
+        server.store.run(characters.save_characters, [fighter], datetime.datetime.now(datetime.UTC))
+        client, player = enter(server, "alice", "Alanna")
+        (brute,) = server.hub.world.monsters()
+        brute.hit_points = 1
+        client.read()
+        replies: list[Any] = []
+        for _ in range(60):
+            replies += client.request("BP_REQ_ATTACK", attack_type=1, target={"id": brute.object_id, "amount": None},
+                                      trailing=0)
+            if any(m.name == "BP_MESSAGE" and m["params"][0] == "You killed the brute." for m in replies):
+                break
+            server.advance(1.0)
+            replies += client.read()
+        texts = [m["params"][0] for m in replies if m.name == "BP_MESSAGE"]
+        assert texts[-2:] == ["You killed the brute.", "That fight has hardened you: your health grows."]
+        assert health_bars(replies)[-1] == (41, 41)
+        stamina = alanna.stamina
+        client.request("BP_LOGOFF")
+        saved = server.store.run(characters.get_character, alanna.id)
+        assert (saved.max_health, saved.base_max_health, saved.health) == (41, 41, 41)
+        assert saved.gain_chance == -(41 // 2) - (50 - stamina) // 2  # the chance starts over
+    finally:
+        server.stop()
