@@ -551,6 +551,7 @@ _ROOM_KEYS = (
     "initial_max",
     "spawn_milliseconds",
     "spawn_percent",
+    "number",
 )
 _EDGE_CONDITIONS = ("when_row_above", "when_row_below", "when_col_above", "when_col_below")
 _EXIT_KEYS = ("row", "col", "edge", "to", "to_row", "to_col", "to_angle", "turn", *_EDGE_CONDITIONS)
@@ -853,6 +854,7 @@ def _load_room(key: str, file: _File, pending: list[_PendingPlacement], refs: li
         "player_light": top.integer("player_light", low=0, high=255, default=48),
         "music": top.filename("music", MUSIC_EXTENSIONS),
         "security": top.integer("security", low=0, high=0xFFFFFFFF),
+        "number": top.integer("number", low=0, high=0x7FFFFFFF),
     }
     rows, cols = fields["rows"], fields["cols"]
     fields = {name: value for name, value in fields.items() if value is not None}

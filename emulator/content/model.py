@@ -127,6 +127,9 @@ class RoomDefinition:
     monster_spawns: tuple[Placement, ...] = ()  # squares where monsters appear
     spawn_rules: SpawnRules = SpawnRules()
     resource_ids: ResourceIds = ()
+    #: The original's room number (piRoom_num), for the rules that name rooms by number
+    #: (where the dead go, the newbie area); None for rooms of our own.
+    number: int | None = None
 
 
 @attrs.frozen

@@ -17,6 +17,9 @@ from emulator.logs import logger
 from emulator.wire.outgoing import Encoded
 from emulator.world.events import (
     AttackResolved,
+    DeathAnnounced,
+    DeathPenaltyPaid,
+    MaxHealthGained,
     MonsterAttacked,
     MonsterKilled,
     MoveRefused,
@@ -90,6 +93,12 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             _player_died(ctx, event)
         case VitalsChanged():
             _vitals_changed(ctx, event)
+        case DeathAnnounced():
+            _death_announced(ctx, event)
+        case MaxHealthGained():
+            _max_health_gained(ctx, event)
+        case DeathPenaltyPaid():
+            _death_penalty_paid(ctx, event)
         case _:
             assert_never(event)
 
@@ -210,4 +219,31 @@ def _vitals_changed(ctx: GameContext, event: VitalsChanged) -> None:
     session = ctx.in_world.get(event.player_id)
     if session is None:
         return
+    sheet.send_condition(session, ctx.resources, ctx.world.player(event.player_id).stats)
+
+
+def _death_announced(ctx: GameContext, event: DeathAnnounced) -> None:
+    """Everyone online reads of the death (our own sentence; the original tells every
+    logged-on player who was killed by what)."""
+    if event.killer_kind:
+        text = f"{event.victim_name} has fallen to the {_kind_name(ctx, event.killer_kind)}."
+    else:
+        text = f"{event.victim_name} has died."
+    _show(ctx, _players(ctx, event.audience), "BP_MESSAGE", views.text_message(ctx.resources, text))
+
+
+def _max_health_gained(ctx: GameContext, event: MaxHealthGained) -> None:
+    """The player is told it grew tougher and sees its bars at the new maximum, full."""
+    session = ctx.in_world.get(event.player_id)
+    if session is None:
+        return
+    session.send("BP_MESSAGE", **views.text_message(ctx.resources, "That fight has hardened you: your health grows."))
+    sheet.send_condition(session, ctx.resources, ctx.world.player(event.player_id).stats)
+
+
+def _death_penalty_paid(ctx: GameContext, event: DeathPenaltyPaid) -> None:
+    """The player sees its bars after the penalty (the original tells nothing more)."""
+    session = ctx.in_world.get(event.player_id)
+    if session is None:
+        return  # e.g. it paid by logging off
     sheet.send_condition(session, ctx.resources, ctx.world.player(event.player_id).stats)

@@ -196,6 +196,38 @@ class PlayerDied:
 
 
 @attrs.frozen
+class DeathAnnounced:
+    """Everyone in the world hears of a player's death (the original's system-wide
+    "killed by" notice, system.kod UserKilled); ``killer_kind`` is the monster kind."""
+
+    victim: int
+    victim_name: str
+    killer_kind: str
+    audience: tuple[int, ...]
+
+
+@attrs.frozen
+class MaxHealthGained:
+    """A kill made the player tougher: its base max health rose by one and its health was
+    refilled (player.kod AdvancementCheck). It is told, and sees its condition bars."""
+
+    player_id: int
+    base_max_health: int
+
+
+@attrs.frozen
+class DeathPenaltyPaid:
+    """The player left the Underworld and paid for its death (player.kod
+    ApplyDeathPenalties): ``lost_health_point`` when its base max health dropped. It sees
+    its stats again. ``cost`` is the death cost, in percent, that was due."""
+
+    player_id: int
+    cost: int
+    lost_health_point: bool
+    base_max_health: int
+
+
+@attrs.frozen
 class VitalsChanged:
     """A player's health, mana or vigor moved (regeneration, rest, exertion): its bars
     are sent again, once per call or tick whatever the number of points."""
@@ -206,5 +238,5 @@ class VitalsChanged:
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
-    | MonsterAttacked | PlayerDied | VitalsChanged
+    | MonsterAttacked | PlayerDied | VitalsChanged | DeathAnnounced | MaxHealthGained | DeathPenaltyPaid
 )

@@ -351,6 +351,8 @@ class MonsterPopulation:
         if not swing.hit:
             describe = roll_with(random.Random(f"{self.seed}:defence:{monster.next_action}:{monster.object_id}:{target.object_id}"))
             defence = defence_of_miss(0, 0, 0, describe).value
+        if swing.hit:  # what the player's next kill counts for a max-health gain
+            target.took_blow(monster.object_id, taken)
         events.append(MonsterAttacked(
             monster.room, monster.object_id, monster.kind or "", target.object_id, swing.hit, taken, stats.health,
             damage_type=self._blow_type(monster.kind), defence=defence,
