@@ -554,7 +554,7 @@ _ROOM_KEYS = (
     "number",
 )
 _EDGE_CONDITIONS = ("when_row_above", "when_row_below", "when_col_above", "when_col_below")
-_EXIT_KEYS = ("row", "col", "edge", "to", "to_row", "to_col", "to_angle", "turn", *_EDGE_CONDITIONS)
+_EXIT_KEYS = ("row", "col", "edge", "to", "to_row", "to_col", "to_angle", "turn", "on_step", *_EDGE_CONDITIONS)
 _MONSTER_CHANCE_KEYS = ("kind", "percent")
 _LOCKED_DOOR_KEYS = ("row", "col", "message", "message_rsc")
 _SPAWN_KEYS = ("row", "col", "angle")
@@ -925,11 +925,14 @@ def _load_room(key: str, file: _File, pending: list[_PendingPlacement], refs: li
         to_col = reader.integer("to_col", low=1, high=MAX_GRID, required=True)
         to_angle = reader.angle("to_angle")
         turn = reader.integer("turn", low=0, high=359)
+        on_step = reader.boolean("on_step")
+        if on_step and "edge" in entry:
+            reader.error("on_step", "'on_step' is only for a square exit ('row' and 'col')")
         if "turn" in entry and "to_angle" in entry:
             reader.error("turn", "an exit has either 'to_angle' (a facing) or 'turn' (a change of facing), not both")
         has_square = "row" in entry or "col" in entry
         has_edge = "edge" in entry
-        exit_fields: dict[str, Any] = {}
+        exit_fields: dict[str, Any] = {"on_step": True} if on_step and "edge" not in entry else {}
         conditions = [(name, reader.integer(name, low=0, high=MAX_GRID + 1)) for name in _EDGE_CONDITIONS if name in entry]
         if len(conditions) > 1:
             reader.error(conditions[1][0], "an edge exit has at most one 'when_...' condition")

@@ -66,6 +66,9 @@ class Exit:
     # Edge exits only: used when the player's square before leaving passes this test,
     # e.g. ("row_below", 24); several exits may share a side this way (None: the default).
     when: tuple[str, int] | None = None
+    # Square exits only: taken as soon as a player steps on the square (the original's
+    # portals), not on BP_REQ_GO as a door is.
+    on_step: bool = False
 
     def applies(self, row: int, col: int) -> bool:
         """Whether an edge exit is for a player leaving from square (row, col)."""

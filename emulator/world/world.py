@@ -306,6 +306,9 @@ class World:
         player.last_move_second = second
         if move_costs_vigor(player.moves_counter, since) and self._exert(player, move_exertion(player.speed)):
             events.append(VitalsChanged(player_id))
+        portal = state.square_exits.get((to_row, to_col))
+        if portal is not None and portal.on_step:  # a portal takes whoever steps on it
+            events += self._take_exit(player, portal)
         return events
 
     def turn(self, player_id: int, angle: int, now: float) -> list[WorldEvent]:

@@ -24,6 +24,7 @@ from emulator.importer.original.kinds import KindImport
 from emulator.importer.original.messages import MessageImport
 from emulator.importer.original.output import SERVER_CONFIG_NAME, write_folder
 from emulator.importer.original.placed import PlacedImport
+from emulator.importer.original.portals import PortalImport
 from emulator.importer.original.references import ReferenceImport
 from emulator.importer.original.report import REPORT_NAME, ImportReport, Skipped, _relative
 from emulator.importer.original.rooms import RoomImport
@@ -32,7 +33,7 @@ from emulator.importer.original.spells import SpellImport
 from emulator.importer.original.treasure import TreasureImport
 
 
-class _Importer(RoomImport, PlacedImport, SpellImport, TreasureImport, KindImport, MessageImport, ReferenceImport):
+class _Importer(PortalImport, RoomImport, PlacedImport, SpellImport, TreasureImport, KindImport, MessageImport, ReferenceImport):
     """One import run: the families of the import over one shared state."""
 
 
@@ -48,6 +49,7 @@ def import_world(source: Path, out: Path, resources: Path | None = None, tree: K
         importer.report.skipped.append(Skipped("blakod", "", _relative(Path(problem.path), copy.root), problem.line, problem.message))
     importer.import_rooms()
     importer.import_placed()
+    importer.import_portals()
     importer.report_code_transitions()
     importer.import_spells()
     importer.import_skills()
