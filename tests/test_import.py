@@ -7,6 +7,7 @@ tests assert on counts, keys and resource ids only (no text of the original is h
 from __future__ import annotations
 
 import collections
+import re
 import filecmp
 from pathlib import Path
 
@@ -95,6 +96,13 @@ def test_monster_tables_and_shops_are_data(world: WorldDefinition, kod_tree: Kod
         key: kind.monster.wimpy for key, kind in world.kinds.items() if kind.monster is not None and kind.monster.wimpy
     }
     assert world.kinds["orc"].monster is not None and world.kinds["orc"].monster.wimpy > 0
+    # the attack animation each class plays when it swings (its SendAnimation's ANIM_ATTACK branch)
+    animated = {key: kind.monster.attack_animation for key, kind in world.kinds.items() if kind.monster is not None and kind.monster.attack_animation}
+    assert len(animated) >= 40
+    source = (UPSTREAM / "kod/object/active/holder/nomoveon/battler/monster/giarat.kod").read_text()
+    branch = source[source.index("if piAnimation = ANIM_ATTACK"):]
+    numbers = [int(n) for n in re.findall(r"\d+", branch[branch.index("ANIMATE_ONCE"):branch.index(";")])]
+    assert animated["giantrat"] == tuple(numbers[1::2])  # AddPacket(..., 4,period, 2,first, 2,last, 2,after)
     smith = world.kinds["jasperblacksmith"].shop
     assert smith is not None and {"mace", "shortsword"} <= {entry.kind for entry in smith.sells}
     innkeeper = world.kinds["jasperinnkeeper"].shop

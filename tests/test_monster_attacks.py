@@ -164,7 +164,7 @@ def test_a_player_killed_by_a_monster_wakes_in_the_underworld(tmp_path: Path) ->
         kinds.write(
             '\n[brute]\nname = "brute"\nicon = "brute.bgf"\ndescription = "A brute."\n'
             'flags = ["attackable"]\n\n[brute.monster]\nlevel = 60\ndifficulty = 6\n'
-            'behaviour = ["nomove", "fight_aggressive"]\n'
+            'behaviour = ["nomove", "fight_aggressive"]\nattack_animation = [100, 7, 11, 1]\n'
         )
     (data / "rooms" / "underworld.toml").write_text(
         'name = "Underworld"\nroo_file = "uworld.roo"\nrows = 30\ncols = 20\n'
@@ -193,6 +193,9 @@ def test_a_player_killed_by_a_monster_wakes_in_the_underworld(tmp_path: Path) ->
         texts = [m["params"][0] for m in received if m.name == "BP_MESSAGE"]
         assert texts[-2:] == ["Alanna has fallen to the brute.", "You have died."]  # everyone hears of it
         assert texts[:-2] and all(t.startswith(("The brute hits you for ", "The brute misses you.")) for t in texts[:-2])
+        # each blow is seen as the brute playing its attack animation once
+        swings = [m for m in received if m.name == "BP_CHANGE"]
+        assert len(swings) == len(texts) - 2 and {m["animation"]["params"]["group_low"] for m in swings} == {7}
         healths = [
             m["stat"]["data"]["value"]["value"]
             for m in received

@@ -487,6 +487,22 @@ def _resource_ids(reader: _Table, fields: Iterable[str]) -> tuple[tuple[str, int
     return tuple(found)
 
 
+def _attack_animation(reader: _Table) -> tuple[int, int, int, int] | None:
+    """``attack_animation = [period, first, last, after]``: milliseconds per frame and the
+    bitmap groups a monster plays once when it swings."""
+    value = reader.table.get("attack_animation", _MISSING)
+    if value is _MISSING:
+        return None
+    if not (
+        isinstance(value, list) and len(value) == 4
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        and 0 <= value[0] <= 0xFFFF_FFFF and all(0 <= v <= 0xFFFF for v in value[1:])
+    ):
+        reader.error("attack_animation", "'attack_animation' must be [period, first group, last group, group after]: four whole numbers (period 0..4294967295 ms, groups 0..65535)")
+        return None
+    return value[0], value[1], value[2], value[3]
+
+
 def _names(reader: _Table, key: str, allowed: Iterable[str] | None = None) -> list[str] | None:
     """A list of names in quotes (``allowed``: the only names accepted)."""
     value = reader.table.get(key, _MISSING)
@@ -567,7 +583,7 @@ _MONSTER_KEYS = (
     "level", "difficulty", "karma", "speed", "attack", "behaviour", "npc_flags", "treasure",
     "sound_hit", "sound_hit_rsc", "sound_miss", "sound_miss_rsc", "sound_aware",
     "sound_aware_rsc", "sound_death", "sound_death_rsc",
-    "wimpy",
+    "wimpy", "attack_animation",
 )
 _SHOP_KEYS = ("sells", "teaches_spells", "teaches_skills", "markup")
 _SHOP_ENTRY_KEYS = ("kind", "number", "color", "translation")
@@ -1106,6 +1122,7 @@ def _monster_info(kind: _Table, refs: list[_Ref]) -> MonsterInfo | None:
     numbers = {name: reader.integer(name, low=-1_000_000, high=1_000_000) for name in ("level", "difficulty", "karma", "speed")}
     lists = {name: _names(reader, name) for name in ("attack", "behaviour", "npc_flags")}
     wimpy = reader.integer("wimpy", low=0, high=100)
+    attack_animation = _attack_animation(reader)
     treasure = reader.key_ref("treasure", required=False)
     if treasure:
         refs.append(_Ref(reader.file, reader.where + ("treasure",), "treasure", treasure))
@@ -1126,6 +1143,7 @@ def _monster_info(kind: _Table, refs: list[_Ref]) -> MonsterInfo | None:
         treasure=treasure or "",
         sounds=tuple(sounds),
         wimpy=wimpy or 0,
+        attack_animation=attack_animation,
         sound_ids=tuple((field.removeprefix("sound_"), resource_id) for field, resource_id in sound_ids),
     )
 

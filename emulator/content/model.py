@@ -165,6 +165,8 @@ class MonsterInfo:
     treasure: str = ""  # key in treasure.toml
     sounds: tuple[tuple[str, str], ...] = ()  # ("hit", "file.wav"), ...
     wimpy: int = 0  # flees (or regroups) below this percent of its hit points; 0 never
+    #: Played once when it swings: (period ms, first group, last group, group after).
+    attack_animation: tuple[int, int, int, int] | None = None
     sound_ids: tuple[tuple[str, int], ...] = ()  # ("miss", original resource id), ...
 
     def sound_id(self, what: str) -> int | None:

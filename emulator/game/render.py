@@ -157,9 +157,28 @@ def _kind_name(ctx: GameContext, kind: str) -> str:
     return found.name if found is not None else "it"
 
 
+def _swing(
+    ctx: GameContext, room: str, object_id: int, animation: tuple[int, int, int, int], target: int | None = None
+) -> None:
+    """The others in the room see the attacker swing: a BP_CHANGE of it playing its attack
+    once (the original's SomethingChanged with the attack animation set). The target sees
+    it too, even when the blow has already sent it to the dead (the original shows the
+    swing before it deals the damage)."""
+    thing = ctx.world.object(object_id)
+    watchers = list(_watchers(ctx, room, but=object_id))
+    victim = ctx.in_world.get(target) if target is not None else None
+    if victim is not None and victim not in watchers:
+        watchers.append(victim)
+    if thing is None or not watchers:
+        return
+    _show(ctx, watchers, "BP_CHANGE", room_view.room_object(ctx, thing, views.play_once(*animation)))
+
+
 def _attack_resolved(ctx: GameContext, event: AttackResolved) -> None:
     """The attacker reads how the swing went (our own sentences until the original's
-    texts are sent); a killing blow is told by :class:`MonsterKilled`."""
+    texts are sent); a killing blow is told by :class:`MonsterKilled`. The room sees
+    the punch."""
+    _swing(ctx, event.room, event.attacker, views.FIST_ATTACK)
     if ctx.definition.messages is not None:
         fight_messages.attack_resolved(ctx, ctx.definition.messages, event)
         return
@@ -187,6 +206,9 @@ def _monster_killed(ctx: GameContext, event: MonsterKilled) -> None:
 def _monster_attacked(ctx: GameContext, event: MonsterAttacked) -> None:
     """The victim reads how the monster's swing went (our own sentences) and, on a hit,
     sees its health bar at what the blow left (one BP_STAT, slot 1 of the condition group)."""
+    kind = ctx.definition.kinds.get(event.kind)
+    if kind is not None and kind.monster is not None and kind.monster.attack_animation is not None:
+        _swing(ctx, event.room, event.monster_id, kind.monster.attack_animation, event.victim)
     victim = ctx.in_world.get(event.victim)
     if ctx.definition.messages is not None:
         fight_messages.monster_attacked(ctx, ctx.definition.messages, event)
