@@ -23,6 +23,7 @@ from emulator.world.roofile import load_roo
 from emulator.world.world import World
 
 from .conftest import SHARED
+from .test_fight_messages import _client_texts
 
 ROOM_FILES = SHARED / "upstream" / "resource" / "rooms"
 NUMBER_TAG = 1 << 28  # a number item's id on the wire carries this tag and its amount
@@ -92,11 +93,14 @@ def test_a_giant_rat_beaten_to_death_leaves_its_body_and_treasure(
         # bite them on the way: the fight is the same on every run (the world's seed, the
         # clock this test drives), and it leaves Alanna alive; the test checks that she is.
         clients, saved = {}, {}
+        stock_texts = list(_client_texts(kod_tree).items())
         for account, name, square in (("alice", "Alanna", alice_square), ("bob", "Bertram", bob_square)):
             server.create_account(account, f"pw-{account}")
             server.create_character(account, name)
             figures = _save_in_place(server, name, rat.room, *square)
             client = server.connect()
+            for resource_id, text in stock_texts:  # a stock client has the original's strings
+                client.codec.resources.add(resource_id, text)
             client.login_to_game(account, f"pw-{account}")
             entered = client.enter_world(name)
             assert entered["room_id"] == live.room_id(rat.room)
@@ -177,9 +181,20 @@ def test_a_giant_rat_beaten_to_death_leaves_its_body_and_treasure(
         # the other player saw the room as the killer did: the monsters coming and going,
         # the body and the treasure appearing, the rat removed
         def room_changes(seen: list[Message]) -> list[tuple[str, Any]]:
-            return [(m.name, m.fields.get("id")) for m in seen if m.name in ("BP_MOVE", "BP_TURN", "BP_CREATE", "BP_CHANGE", "BP_REMOVE")]
+            names = ("BP_MOVE", "BP_TURN", "BP_CREATE", "BP_CHANGE", "BP_REMOVE")
+            return [(m.name, m.fields.get("id")) for m in seen if m.name in names and m.fields.get("id") not in (alice_id, bob_id)]
 
         assert room_changes(seen_by_bob) == room_changes(seen_by_alice)
+        # and the fight itself: each of Alanna's swings and each of the rat's, as the
+        # swinger's look changing (BP_CHANGE), with the sounds of the blows
+        def changes_of(object_id: int) -> int:
+            return sum((m.name, m.fields.get("id")) == ("BP_CHANGE", object_id) for m in seen_by_bob)
+
+        swings = [e for e in recorded if isinstance(e, ev.AttackResolved) and e.attacker == alice_id]
+        bites = [e for e in recorded if isinstance(e, ev.MonsterAttacked) and e.monster_id == rat.object_id]
+        assert swings and changes_of(alice_id) == len(swings)
+        assert changes_of(rat.object_id) == len(bites)
+        assert any(m.name == "BP_PLAY_WAVE" for m in seen_by_bob)
 
         # Health and max health: what the rules left in the world, and what each client shows.
         # No regeneration before a player moves (player.kod HealthTimer), so health is the
@@ -202,6 +217,8 @@ def test_a_giant_rat_beaten_to_death_leaves_its_body_and_treasure(
         server.create_character("carol", "Cora")
         _save_in_place(server, "Cora", rat.room, *alice_square)
         carol = server.connect()
+        for resource_id, text in stock_texts:
+            carol.codec.resources.add(resource_id, text)
         carol.login_to_game("carol", "pw-carol")
         carol.enter_world("Cora")
         contents = next(m for m in carol.received if m.name == "BP_ROOM_CONTENTS")

@@ -33,7 +33,7 @@ from emulator.testing.memory_server import MemoryServer
 from emulator.wire.codec import Message
 from tests.test_rules_treasure import scripted
 from emulator.world import events as ev
-from emulator.world.monsters import Monster
+from emulator.world.monsters import FIRST_MONSTER_ID, Monster
 from emulator.world.remains import FIRST_REMAINS_ID, Corpse, GroundItem, Remains, is_money
 from emulator.world.world import World
 
@@ -326,7 +326,11 @@ def test_two_clients_see_the_body_and_a_growing_pile(tmp_path: Path) -> None:
                 server.advance(1.0)
                 seen += bob.request("BP_PING")
             seen += bob.read()
-            return rat.object_id, [m for m in seen if m.name in ("BP_CREATE", "BP_CHANGE", "BP_REMOVE")]
+            # the rat's end and what it left (not its coming, the swings or other monsters)
+            return rat.object_id, [
+                m for m in seen if (m.name, m.fields.get("id")) == ("BP_REMOVE", rat.object_id)
+                or (m.name in ("BP_CREATE", "BP_CHANGE") and FIRST_REMAINS_ID <= m["id"] & 0x0FFF_FFFF < FIRST_MONSTER_ID)
+            ]
 
         first_rat, seen = kill()
         corpse, pile = live.remains()
@@ -346,7 +350,7 @@ def test_two_clients_see_the_body_and_a_growing_pile(tmp_path: Path) -> None:
 
         second_rat, seen = kill()
         second_corpse = live.remains()[-1]
-        assert [(m.name, m["id"]) for m in seen if m.name != "BP_CREATE" or m["id"] < 0x0080_0000] == [
+        assert [(m.name, m["id"]) for m in seen] == [
             ("BP_CREATE", second_corpse.object_id), ("BP_CHANGE", tagged), ("BP_REMOVE", second_rat),
         ]
         changed = seen[-2]

@@ -10,13 +10,16 @@ from collections.abc import Iterable, Iterator
 from typing import Any, assert_never
 
 
-from emulator.game import room_view, sheet, texts, views
+from emulator.game import fight_messages, room_view, sheet, texts, views
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
 from emulator.logs import logger
 from emulator.wire.outgoing import Encoded
 from emulator.world.events import (
     AttackResolved,
+    DeathAnnounced,
+    DeathPenaltyPaid,
+    MaxHealthGained,
     MonsterAttacked,
     MonsterKilled,
     MoveRefused,
@@ -85,6 +88,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
         case AttackResolved():
             _attack_resolved(ctx, event)
         case MonsterKilled():
+            if ctx.definition.messages is not None:  # the original's words, then the monster goes
+                fight_messages.monster_killed(ctx, ctx.definition.messages, event)
             _show(ctx, _watchers(ctx, event.room, but=event.monster_id), "BP_REMOVE", {"id": event.monster_id})
             _monster_killed(ctx, event)
         case MonsterAttacked():
@@ -93,6 +98,12 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             _player_died(ctx, event)
         case VitalsChanged():
             _vitals_changed(ctx, event)
+        case DeathAnnounced():
+            _death_announced(ctx, event)
+        case MaxHealthGained():
+            _max_health_gained(ctx, event)
+        case DeathPenaltyPaid():
+            _death_penalty_paid(ctx, event)
         case _:
             assert_never(event)
 
@@ -151,9 +162,31 @@ def _kind_name(ctx: GameContext, kind: str) -> str:
     return found.name if found is not None else "it"
 
 
+def _swing(
+    ctx: GameContext, room: str, object_id: int, animation: tuple[int, int, int, int], target: int | None = None
+) -> None:
+    """The others in the room see the attacker swing: a BP_CHANGE of it playing its attack
+    once (the original's SomethingChanged with the attack animation set). The target sees
+    it too, even when the blow has already sent it to the dead (the original shows the
+    swing before it deals the damage)."""
+    thing = ctx.world.object(object_id)
+    watchers = list(_watchers(ctx, room, but=object_id))
+    victim = ctx.in_world.get(target) if target is not None else None
+    if victim is not None and victim not in watchers:
+        watchers.append(victim)
+    if thing is None or not watchers:
+        return
+    _show(ctx, watchers, "BP_CHANGE", room_view.room_object(ctx, thing, views.play_once(*animation)))
+
+
 def _attack_resolved(ctx: GameContext, event: AttackResolved) -> None:
     """The attacker reads how the swing went (our own sentences until the original's
-    texts are sent); a killing blow is told by :class:`MonsterKilled`."""
+    texts are sent); a killing blow is told by :class:`MonsterKilled`. The room sees
+    the punch."""
+    _swing(ctx, event.room, event.attacker, views.FIST_ATTACK)
+    if ctx.definition.messages is not None:
+        fight_messages.attack_resolved(ctx, ctx.definition.messages, event)
+        return
     attacker = ctx.in_world.get(event.attacker)
     if attacker is None or event.target_health_left <= 0:
         return
@@ -169,7 +202,8 @@ def _monster_killed(ctx: GameContext, event: MonsterKilled) -> None:
     killer = ctx.in_world.get(event.killer)
     if killer is None:
         return
-    killer.send("BP_MESSAGE", **views.text_message(ctx.resources, f"You killed the {_kind_name(ctx, event.kind)}."))
+    if ctx.definition.messages is None:  # else the original's words are told already
+        killer.send("BP_MESSAGE", **views.text_message(ctx.resources, f"You killed the {_kind_name(ctx, event.kind)}."))
     if event.karma_changed:  # the attributes as the character sheet sends them, one BP_STAT each
         sheet.send_attributes(killer, ctx.resources, ctx.world.player(event.killer).stats)
 
@@ -177,15 +211,21 @@ def _monster_killed(ctx: GameContext, event: MonsterKilled) -> None:
 def _monster_attacked(ctx: GameContext, event: MonsterAttacked) -> None:
     """The victim reads how the monster's swing went (our own sentences) and, on a hit,
     sees its health bar at what the blow left (one BP_STAT, slot 1 of the condition group)."""
+    kind = ctx.definition.kinds.get(event.kind)
+    if kind is not None and kind.monster is not None and kind.monster.attack_animation is not None:
+        _swing(ctx, event.room, event.monster_id, kind.monster.attack_animation, event.victim)
     victim = ctx.in_world.get(event.victim)
+    if ctx.definition.messages is not None:
+        fight_messages.monster_attacked(ctx, ctx.definition.messages, event)
     if victim is None:
         return
     name = _kind_name(ctx, event.kind)
-    if event.hit:
-        text = f"The {name} hits you for {event.damage} damage."
+    if ctx.definition.messages is not None:
+        pass  # told in the original's words above
+    elif event.hit:
+        victim.send("BP_MESSAGE", **views.text_message(ctx.resources, f"The {name} hits you for {event.damage} damage."))
     else:
-        text = f"The {name} misses you."
-    victim.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
+        victim.send("BP_MESSAGE", **views.text_message(ctx.resources, f"The {name} misses you."))
     if event.hit:
         bars = sheet.condition(ctx.resources, ctx.world.player(event.victim).stats, health=event.health_left)
         victim.send("BP_STAT", group=sheet.StatGroup.CONDITION, stat=bars[0])
@@ -206,4 +246,31 @@ def _vitals_changed(ctx: GameContext, event: VitalsChanged) -> None:
     session = ctx.in_world.get(event.player_id)
     if session is None:
         return
+    sheet.send_condition(session, ctx.resources, ctx.world.player(event.player_id).stats)
+
+
+def _death_announced(ctx: GameContext, event: DeathAnnounced) -> None:
+    """Everyone online reads of the death (our own sentence; the original tells every
+    logged-on player who was killed by what)."""
+    if event.killer_kind:
+        text = f"{event.victim_name} has fallen to the {_kind_name(ctx, event.killer_kind)}."
+    else:
+        text = f"{event.victim_name} has died."
+    _show(ctx, _players(ctx, event.audience), "BP_MESSAGE", views.text_message(ctx.resources, text))
+
+
+def _max_health_gained(ctx: GameContext, event: MaxHealthGained) -> None:
+    """The player is told it grew tougher and sees its bars at the new maximum, full."""
+    session = ctx.in_world.get(event.player_id)
+    if session is None:
+        return
+    session.send("BP_MESSAGE", **views.text_message(ctx.resources, "That fight has hardened you: your health grows."))
+    sheet.send_condition(session, ctx.resources, ctx.world.player(event.player_id).stats)
+
+
+def _death_penalty_paid(ctx: GameContext, event: DeathPenaltyPaid) -> None:
+    """The player sees its bars after the penalty (the original tells nothing more)."""
+    session = ctx.in_world.get(event.player_id)
+    if session is None:
+        return  # e.g. it paid by logging off
     sheet.send_condition(session, ctx.resources, ctx.world.player(event.player_id).stats)

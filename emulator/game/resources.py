@@ -84,6 +84,16 @@ class ServerResources:
             self._ids[text] = resource_id
             self.table.add(resource_id, text, ORIGINAL_RSC_NAME)
         self._pinned = pinned
+        if world.messages is not None:  # the fight texts and the names they are filled with, by their own ids
+            for entry in world.messages.texts.values():
+                self.table.add(entry.resource_id, entry.text, ORIGINAL_RSC_NAME)
+            for named in world.messages.kinds.values():
+                if named.attack_name is not None:
+                    self.table.add(named.attack_name.resource_id, named.attack_name.text, ORIGINAL_RSC_NAME)
+            for kind in world.kinds.values():
+                for field, resource_id in kind.resource_ids:
+                    if field == "name":
+                        self.table.add(resource_id, kind.name, ORIGINAL_RSC_NAME)
         self._names: dict[str, tuple[int, int]] = {}  # name -> (dynamic id, holders)
 
     def id(self, text: str) -> int:

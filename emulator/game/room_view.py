@@ -32,9 +32,9 @@ def appearance(ctx: GameContext, thing: Thing) -> tuple[int, int, int]:
     return ctx.resources.id(kind.icon), ctx.resources.id(kind.name), kind.flags
 
 
-def room_object(ctx: GameContext, thing: Thing) -> dict[str, Any]:
+def room_object(ctx: GameContext, thing: Thing, animation: dict[str, Any] | None = None) -> dict[str, Any]:
     icon, name, flags = appearance(ctx, thing)
-    block = views.room_object_block(thing.object_id, icon, name, flags, thing.y, thing.x, thing.angle)
+    block = views.room_object_block(thing.object_id, icon, name, flags, thing.y, thing.x, thing.angle, animation)
     if isinstance(thing, GroundItem):
         _ground_item(ctx, thing, block)
     return block

@@ -85,6 +85,7 @@ class MoveRefusal(str, Enum):
     OUTSIDE = "outside the room"  # past an edge with no exit
     TOO_FAST = "too fast"
     BLOCKED = "blocked"  # a wall or unwalkable square on the way
+    TOO_TIRED = "too tired to run"  # running needs the rules' vigor
 
 
 @attrs.frozen
@@ -143,6 +144,9 @@ class AttackResolved:
 
     ``damage`` is the hit points the monster lost (0 on a miss); ``target_health_left`` is
     what it has left (0 or less: it died, and a :class:`MonsterKilled` follows).
+    How it is told (rules.feedback): ``damage_type`` is the blow's type for the damage
+    word, ``defence`` why a miss missed (a Defence value), ``sound`` the purpose key of
+    the sound the room hears ("hit_metal2", "swish1").
     """
 
     room: str
@@ -152,6 +156,9 @@ class AttackResolved:
     hit: bool
     damage: int
     target_health_left: int
+    damage_type: int = 0
+    defence: str = ""
+    sound: str = ""
 
 
 @attrs.frozen
@@ -170,7 +177,9 @@ class MonsterKilled:
 class MonsterAttacked:
     """A monster swung at a player: the victim is told whether it hit and for how much,
     and sees its health bar. ``damage`` is the health it lost (0 on a miss);
-    ``health_left`` is what it has left (0: it died, and a :class:`PlayerDied` follows)."""
+    ``health_left`` is what it has left (0: it died, and a :class:`PlayerDied` follows).
+    ``damage_type`` is the blow's type for the damage word, ``defence`` why a miss missed
+    (a rules.feedback Defence value)."""
 
     room: str
     monster_id: int
@@ -179,6 +188,8 @@ class MonsterAttacked:
     hit: bool
     damage: int
     health_left: int
+    damage_type: int = 0
+    defence: str = ""
 
 
 @attrs.frozen
@@ -194,6 +205,38 @@ class PlayerDied:
 
 
 @attrs.frozen
+class DeathAnnounced:
+    """Everyone in the world hears of a player's death (the original's system-wide
+    "killed by" notice, system.kod UserKilled); ``killer_kind`` is the monster kind."""
+
+    victim: int
+    victim_name: str
+    killer_kind: str
+    audience: tuple[int, ...]
+
+
+@attrs.frozen
+class MaxHealthGained:
+    """A kill made the player tougher: its base max health rose by one and its health was
+    refilled (player.kod AdvancementCheck). It is told, and sees its condition bars."""
+
+    player_id: int
+    base_max_health: int
+
+
+@attrs.frozen
+class DeathPenaltyPaid:
+    """The player left the Underworld and paid for its death (player.kod
+    ApplyDeathPenalties): ``lost_health_point`` when its base max health dropped. It sees
+    its stats again. ``cost`` is the death cost, in percent, that was due."""
+
+    player_id: int
+    cost: int
+    lost_health_point: bool
+    base_max_health: int
+
+
+@attrs.frozen
 class VitalsChanged:
     """A player's health, mana or vigor moved (regeneration, rest, exertion): its bars
     are sent again, once per call or tick whatever the number of points."""
@@ -204,6 +247,6 @@ class VitalsChanged:
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
-    | MonsterAttacked | PlayerDied | VitalsChanged
+    | MonsterAttacked | PlayerDied | VitalsChanged | DeathAnnounced | MaxHealthGained | DeathPenaltyPaid
     | ObjectChanged
 )

@@ -38,24 +38,35 @@ from emulator.rules.combat import (
     swing_exertion,
     within_reach,
 )
-from emulator.rules.death import UNDERWORLD, DeathCircumstances, death_cost, revival_vitals
-from emulator.rules.dice import roll_with
+from emulator.rules.combat import monster_dodge_ability, player_attack_type
+from emulator.rules.death import NEWBIE_RESTART, RID_UNDERWORLD, UNDERWORLD, DeathDestination, in_newbie_area
+from emulator.rules.dice import Roll, roll_with
+from emulator.rules.feedback import blow_type, defence_of_miss, player_hit_sound, swing_miss_sound
 from emulator.rules.vitals import (
     DEFAULT_VIGOR_REST_THRESHOLD,
     SANCTUARY_REST_MULTIPLIER,
     Vigor,
+    USER_WALKING_SPEED,
     add_exertion,
+    can_run,
     health_after_regen_tick,
     health_regen_delay_ms,
     health_regen_runs,
     mana_after_regen_tick,
     mana_regen_delay_ms,
+    move_costs_vigor,
+    move_exertion,
+    moves_counter_after,
     rest_delay_ms,
     rest_tick,
 )
 from emulator.rules.kills import add_karma, karma_change_for_killing_monster, shown_karma
+from emulator.world import mortality
 from emulator.world.events import (
     AttackResolved,
+    DeathAnnounced,
+    DeathPenaltyPaid,
+    MaxHealthGained,
     MonsterKilled,
     MoveRefusal,
     MoveRefused,
@@ -163,6 +174,12 @@ class World:
             y, x = square_centre(placed.at.row, placed.at.col)
             self._placed[placed.key] = Thing(0, placed.kind, placed.at.room, y, x, placed.at.angle % ANGLES, placed.key)
         self._wanderers = [t for t in self._placed.values() if definition.kinds[t.kind or ""].wanders]
+        # rooms by the original's number (the first in key order, should two share one)
+        self._rooms_by_number: dict[int, str] = {}
+        for key in sorted(definition.rooms):
+            number = definition.rooms[key].number
+            if number is not None:
+                self._rooms_by_number.setdefault(number, key)
         self._assign_ids({}, {}, FIRST_ID)
         self._monsters = MonsterPopulation(definition, geometry, seed, rules.tick_interval)
         self._monsters.populate(self.tick_count)
@@ -253,7 +270,10 @@ class World:
             return []
         del self._things[player_id]
         del self._rooms[player.room].players[player_id]
-        return [PlayerLeft(player_id, tuple(self._players)), ObjectLeft(player.room, player_id)]
+        events: list[WorldEvent] = [PlayerLeft(player_id, tuple(self._players)), ObjectLeft(player.room, player_id)]
+        # logging off leaves the room too: in the Underworld that pays for the death (user.kod UserLogoff)
+        self._left_room(player, player.room, events)
+        return events
 
     def move(self, player_id: int, room: str, y: int, x: int, speed: int, now: float) -> list[WorldEvent]:
         """A BP_REQ_MOVE: validate, then tell the room (never the mover)."""
@@ -270,6 +290,8 @@ class World:
             exit = self._edge_exit(state, to_row, to_col, *square_of(player.y, player.x))
             if exit is None:
                 return [MoveRefused(player_id, MoveRefusal.OUTSIDE.value, player.y, player.x)]
+        if speed & 0x7F > USER_WALKING_SPEED and not can_run(player.stats.vigor):
+            return [MoveRefused(player_id, MoveRefusal.TOO_TIRED.value, player.y, player.x)]
         distance = math.hypot(y - player.y, x - player.x) / FINENESS
         if not player.travel.take(now, distance):
             return [MoveRefused(player_id, MoveRefusal.TOO_FAST.value, player.y, player.x)]
@@ -281,7 +303,18 @@ class World:
             return [MoveRefused(player_id, MoveRefusal.BLOCKED.value, player.y, player.x)]
         player.y, player.x, player.speed = y, x, speed & 0x7F
         player.moved_since_entry = True
-        return [ObjectMoved(room, player_id, y, x, player.speed, player_id)]
+        events: list[WorldEvent] = [ObjectMoved(room, player_id, y, x, player.speed, player_id)]
+        # walking and running tire (user.kod UserMove), charged at most once a second
+        second = int(now)
+        since = second - player.last_move_second if player.last_move_second is not None else second + 1
+        player.moves_counter = moves_counter_after(player.moves_counter, since)
+        player.last_move_second = second
+        if move_costs_vigor(player.moves_counter, since) and self._exert(player, move_exertion(player.speed)):
+            events.append(VitalsChanged(player_id))
+        portal = state.square_exits.get((to_row, to_col))
+        if portal is not None and portal.on_step:  # a portal takes whoever steps on it
+            events += self._take_exit(player, portal)
+        return events
 
     def turn(self, player_id: int, angle: int, now: float) -> list[WorldEvent]:
         player = self._players.get(player_id)
@@ -347,9 +380,10 @@ class World:
         (``remains.py``), it leaves its room (which refills on its spawn timer) and the
         killer's karma moves as the original's KilledSomething moves it.
 
+        A kill may raise the killer's max health (``mortality.after_kill``).
+
         Not modelled yet: punch and brawling skills (0), boosts over base max health
-        (max health is taken as base), resistances of monster kinds (none in the content),
-        the max-health gain roll after a kill (needs the player's running gain chance).
+        (max health is taken as base), resistances of monster kinds (none in the content).
         """
         player = self._players.get(player_id)
         if player is None or self.no_combat(player.room):
@@ -366,6 +400,9 @@ class World:
         if player.last_attack_at is not None and (now - player.last_attack_at) * 1000 < PLAYER_ATTACK_DELAY_MS:
             return []
         player.last_attack_at = now
+        if player.kill_target != target_id:  # a new fight: what counts for a gain starts over
+            player.reset_gain_flags()
+            player.kill_target = target_id
         # a generator per swing from stable facts: the same calls give the same fight
         roll = roll_with(random.Random(f"{self.seed}:attack:{self.tick_count}:{player_id}:{target_id}:{now!r}"))
         stats = player.stats
@@ -374,9 +411,20 @@ class World:
         swing = roll_attack(offense, defense, lambda: player_damage(roll, stats.might, stats.aim), roll)
         taken = monster_damage_taken(swing.damage) if swing.hit else 0
         monster.hit_points -= taken
+        player.did_damage = player.did_damage or taken > 0
         kind = monster.kind or ""
+        # how the swing is told, from the same die after the swing (player.kod DoHitMessageSound, GetDefenseDesc)
+        defence = ""
+        if swing.hit:
+            sound = player_hit_sound(None if monster.hit_points <= 0 else taken, roll).key
+        else:
+            defence = defence_of_miss(0, 0, monster_dodge_ability(monster.difficulty), roll).value
+            sound = swing_miss_sound(roll).key
         events: list[WorldEvent] = [
-            AttackResolved(player.room, player_id, target_id, kind, swing.hit, taken, monster.hit_points)
+            AttackResolved(
+                player.room, player_id, target_id, kind, swing.hit, taken, monster.hit_points,
+                damage_type=blow_type(player_attack_type(None), 0), defence=defence, sound=sound,
+            )
         ]
         if self._exert(player, swing_exertion(None)):
             events.append(VitalsChanged(player_id))
@@ -384,6 +432,7 @@ class World:
             self._monsters.remove(monster)
             self._leave_remains(monster, now, events)
             events.append(MonsterKilled(monster.room, target_id, kind, player_id, self._karma_for_kill(player, monster)))
+            self._advance_after_kill(player, monster, roll, events)
         return events
 
     def _leave_remains(self, monster: Monster, now: float, events: list[WorldEvent]) -> None:
@@ -516,42 +565,67 @@ class World:
         self._remains.run(round(self.game_time * 1000), self._has_players, self._fixtures_in, events)
         self._regenerate(events)
 
-    def death_place(self) -> Position:
-        """Where the dead go (user.kod UserGotoDeadRoom): the rules' Underworld when the
-        content has it (imported rooms are keyed by the lowercase class name), at its
-        square; otherwise the world's start."""
-        dead = UNDERWORLD
-        key = dead.room_class.lower()
-        state = self._rooms.get(key)
-        if state is not None and dead.row is not None and dead.col is not None and state.inside(dead.row, dead.col):
-            y, x = square_centre(dead.row, dead.col)
-            if dead.fine_row is not None and dead.fine_col is not None:
-                y, x = dead.row * FINENESS + dead.fine_row % FINENESS, dead.col * FINENESS + dead.fine_col % FINENESS
-            return Position(key, y, x, (dead.angle or 0) % ANGLES)
+    def room_number(self, room: str) -> int | None:
+        """The original's number of a room (the content's ``number``), None if it has none."""
+        return self._rooms[room].definition.number
+
+    def death_place(self, from_room: str | None = None) -> Position:
+        """Where the dead go (user.kod UserGotoDeadRoom): from the newbie area back to its
+        first room, at its teleport square; otherwise to the rules' square of the
+        Underworld. Each found by the original's room number, or for content without
+        numbers by key (imported rooms are keyed by the lowercase class name). Without
+        that room, the world's start."""
+        number = self.room_number(from_room) if from_room is not None else None
+        if number is not None and in_newbie_area(number):
+            place = self._destination(NEWBIE_RESTART)
+            if place is not None:
+                return place
+        place = self._destination(UNDERWORLD)
+        if place is not None:
+            return place
         start = self.definition.start
         y, x = square_centre(start.row, start.col)
         return Position(start.room, y, x, start.angle % ANGLES)
+
+    def _destination(self, dead: DeathDestination) -> Position | None:
+        key = self._rooms_by_number.get(dead.room_number, dead.room_class.lower())
+        state = self._rooms.get(key)
+        if state is None:
+            return None
+        if dead.row is None or dead.col is None:  # the room's own teleport square: its first spawn
+            if not state.definition.spawns:
+                return None
+            arrival = state.definition.spawns[0]
+            y, x = square_centre(arrival.row, arrival.col)
+            return Position(key, y, x, (dead.angle if dead.angle is not None else arrival.angle) % ANGLES)
+        if not state.inside(dead.row, dead.col):
+            return None
+        y, x = square_centre(dead.row, dead.col)
+        if dead.fine_row is not None and dead.fine_col is not None:
+            y, x = dead.row * FINENESS + dead.fine_row % FINENESS, dead.col * FINENESS + dead.fine_col % FINENESS
+        return Position(key, y, x, (dead.angle or 0) % ANGLES)
+
+    def _is_underworld(self, room: str) -> bool:
+        return room == self._rooms_by_number.get(RID_UNDERWORLD, UNDERWORLD.room_class.lower())
 
     def _monster_killed_player(self, player: Player, monster: Monster, events: list[WorldEvent]) -> None:
         self._player_died(player, monster.kind or "", events)
 
     def _player_died(self, player: Player, killer_kind: str, events: list[WorldEvent]) -> None:
-        """The dead leave their room for the death place with the revival vitals; the
-        monsters chasing them give up. They stay online (the players list is unchanged).
-        The lasting penalty (taken on leaving the Underworld) is not applied yet."""
+        """The dead leave their room for the death place with the revival vitals and the
+        death cost to pay on leaving the Underworld (``mortality.die``); everyone is told;
+        the monsters chasing them give up. They stay online (the players list is unchanged)."""
         from_room = player.room
         self._monsters.give_up_on(from_room, player.object_id)
-        place = self.death_place()
-        stats = player.stats
-        revival = revival_vitals(
-            stats.max_health, stats.max_mana, stats.vigor, death_cost(DeathCircumstances(room_number=0))
-        )
-        stats.health, stats.mana, stats.vigor = revival.health, revival.mana, revival.vigor
+        number = self.room_number(from_room)
+        mortality.die(player, number if number is not None else 0)
+        place = self.death_place(from_room)
         del self._rooms[from_room].players[player.object_id]
         player.room, player.y, player.x, player.angle = place.room, place.y, place.x, place.angle
         self._rooms[place.room].players[player.object_id] = player
         events += [
             ObjectLeft(from_room, player.object_id),
+            DeathAnnounced(player.object_id, player.name, killer_kind, tuple(self._players)),
             PlayerDied(player.object_id, from_room, place.room, killer_kind),
             PlayerMovedRoom(player.object_id, from_room, place.room),
             ObjectEntered(place.room, player.object_id),
@@ -568,6 +642,26 @@ class World:
     def remains(self) -> list[Thing]:
         """Every body and ground item, in id order."""
         return sorted(self._remains, key=lambda remain: remain.object_id)
+
+    def _left_room(self, player: Player, room: str, events: list[WorldEvent]) -> None:
+        """A player left ``room`` (an exit, logging off): leaving the Underworld pays the
+        penalty of the last death (uworld.kod LeaveHold). A fight in progress no longer
+        counts for a gain (player.kod NewOwner)."""
+        player.reset_gain_flags()
+        if not self._is_underworld(room):
+            return
+        cost = player.death_cost
+        # a generator from stable facts: the same calls give the same penalty
+        roll = roll_with(random.Random(f"{self.seed}:penalty:{self.tick_count}:{player.object_id}"))
+        # no skills or spells yet: once they exist, pass the player's and apply what dropped
+        penalty = mortality.pay_death_penalty(player, roll)
+        events.append(DeathPenaltyPaid(player.object_id, cost, penalty.lost_health_point, penalty.base_max_health))
+
+    def _advance_after_kill(self, player: Player, monster: Monster, roll: Roll, events: list[WorldEvent]) -> None:
+        """The kill may raise the killer's max health; never in a safe-death room."""
+        can_advance = "safe_death" not in self._rooms[player.room].definition.flags
+        if mortality.after_kill(player, monster.object_id, monster.level, roll, can_advance):
+            events.append(MaxHealthGained(player.object_id, player.stats.base_max_health))
 
     def _players_in(self, room: str) -> Mapping[int, Player]:
         """The players the monsters of a room may notice: none in a no-combat room."""
@@ -790,8 +884,9 @@ class World:
         # An exit either sets the facing or turns the one the player had (the original's ROTATE_*).
         player.angle = (player.angle + exit.turn if exit.turn is not None else target.angle) % ANGLES
         self._rooms[target.room].players[player.object_id] = player
-        return [
-            ObjectLeft(from_room, player.object_id),
+        events: list[WorldEvent] = [ObjectLeft(from_room, player.object_id)]
+        self._left_room(player, from_room, events)
+        return events + [
             PlayerMovedRoom(player.object_id, from_room, target.room),
             ObjectEntered(target.room, player.object_id),
         ]

@@ -1,0 +1,139 @@
+"""A fight as the stock client shows it in an imported world: the original's format
+strings filled with the original's words (all by resource id, so the client shows them
+from its own files) and the original's sounds to the room.
+
+What the original sends, and to whom (battler.kod AssessHit/AssessMiss, player.kod
+DoHitMessageSound/KilledSomething, monster.kod AssessHit/AssessMiss/Killed, punch.kod,
+stroke.kod SendMissMessageToAttacker; a room's SomethingWaveRoom plays a sound to every
+player in it, flags 0):
+
+* a player's punch that lands: the room hears the hit sound (from the player); the
+  attacker reads ``attacker_hit`` (colour, "punch", damage word, the monster's article
+  and name); on a kill the word is the slaying one, and ``punch_killed_something``
+  (article, name) follows, then the room hears the monster's death sound;
+* a punch that misses: the attacker reads ``attacker_miss`` (colour, article, name, the
+  monster's defence), the room hears a swish (from the player);
+* a monster's blow on a player: the room hears the monster's *miss* sound and the
+  player's cry (both from the player; the original plays the miss sound for a hit too,
+  and neither when the kind has no miss sound); the victim reads ``defender_hit``
+  (colour, article, name, damage word, his/her/its, the attack name);
+* a monster's miss: the room hears its miss sound; the victim reads ``defender_miss``
+  (colour, its defence, article, name).
+
+Monster against player is always the blue text (the plain one is for player against player).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from emulator.content.model import CombatMessages, KindMessages
+from emulator.game.context import GameContext
+from emulator.game.session import GameSession
+from emulator.rules.feedback import Defence, damage_word, described_damage, ouch_sound
+from emulator.world.events import AttackResolved, MonsterAttacked, MonsterKilled
+
+
+def attack_resolved(ctx: GameContext, messages: CombatMessages, event: AttackResolved) -> None:
+    """The hit sound, then the attacker's message; or the message, then the swish."""
+    if event.hit and event.sound:
+        _room_sound(ctx, event.room, messages.id(event.sound), event.attacker)
+    attacker = ctx.in_world.get(event.attacker)
+    if attacker is not None:
+        _tell(attacker, messages, *_attacker_message(ctx, messages, event))
+    if not event.hit and event.sound:
+        _room_sound(ctx, event.room, messages.id(event.sound), event.attacker)
+
+
+def _attacker_message(ctx: GameContext, messages: CombatMessages, event: AttackResolved) -> tuple[str, list[Any]]:
+    kind = messages.kind(event.target_kind)
+    if event.hit:
+        word = damage_word(described_damage(event.damage, event.target_health_left <= 0), event.damage_type)
+        return "attacker_hit", [messages.id("blue_text"), messages.id("punch"), messages.id(word),
+                                _article(messages, kind, capital=False), _name(ctx, event.target_kind)]
+    defence = Defence(event.defence or Defence.AVOID.value).word(singular=True)
+    return "attacker_miss", [messages.id("blue_text"), _article(messages, kind, capital=True),
+                             _name(ctx, event.target_kind), messages.id(defence)]
+
+
+def monster_killed(ctx: GameContext, messages: CombatMessages, event: MonsterKilled) -> None:
+    """The killer's punch message, then the room hears the monster's death sound (from
+    the monster, still in the room: the original plays it from the new corpse)."""
+    killer = ctx.in_world.get(event.killer)
+    if killer is not None:
+        kind = messages.kind(event.kind)
+        _tell(killer, messages, "punch_killed_something", [_article(messages, kind, capital=True), _name(ctx, event.kind)])
+    death = _kind_sound(ctx, event.kind, "death")
+    if death is not None:
+        _room_sound(ctx, event.room, death, event.monster_id)
+
+
+def monster_attacked(ctx: GameContext, messages: CombatMessages, event: MonsterAttacked) -> None:
+    """The monster's sounds (and the victim's cry), then the victim's message."""
+    miss_sound = _kind_sound(ctx, event.kind, "miss")
+    victim = ctx.world.player(event.victim) if event.victim in ctx.in_world else None
+    if miss_sound is not None:
+        _room_sound(ctx, event.room, miss_sound, event.victim)
+        if event.hit and victim is not None:
+            session = ctx.in_world[event.victim]
+            gender = session.avatar.gender if session.avatar is not None else 0
+            cry = ouch_sound(gender, event.health_left, victim.stats.max_health)
+            _room_sound(ctx, event.room, messages.id(cry.key), event.victim)
+    if victim is None:
+        return
+    session = ctx.in_world[event.victim]
+    kind = messages.kind(event.kind)
+    if event.hit:
+        damage = described_damage(event.damage, event.health_left <= 0, True, victim.stats.max_health)
+        attack_name = kind.attack_name.resource_id if kind.attack_name is not None else messages.id("monster_attack")
+        params = [messages.id("blue_text"), _article(messages, kind, capital=True), _name(ctx, event.kind),
+                  messages.id(damage_word(damage, event.damage_type)), messages.id(_his_her(kind)), attack_name]
+        _tell(session, messages, "defender_hit", params)
+    else:
+        defence = Defence(event.defence or Defence.AVOID.value).word(singular=False)
+        params = [messages.id("blue_text"), messages.id(defence), _article(messages, kind, capital=False), _name(ctx, event.kind)]
+        _tell(session, messages, "defender_miss", params)
+
+
+def _tell(session: GameSession, messages: CombatMessages, purpose: str, params: list[Any]) -> None:
+    session.send("BP_MESSAGE", format=messages.id(purpose), params=params)
+
+
+def _article(messages: CombatMessages, kind: KindMessages, capital: bool) -> int:
+    """GetDef / GetCapDef: the kind's definite article ("the " unless it has none)."""
+    return messages.id(f"{'cap_' if capital else ''}article_{kind.article}")
+
+
+def _his_her(kind: KindMessages) -> str:
+    return {"male": "his", "female": "her"}.get(kind.gender, "its")
+
+
+def _name(ctx: GameContext, kind_key: str) -> int:
+    """GetName: the kind's own name resource (the id the original gives that class)."""
+    kind = ctx.definition.kinds.get(kind_key)
+    if kind is None:
+        return 0
+    own = dict(kind.resource_ids).get("name")
+    return own if own is not None else ctx.resources.id(kind.name)
+
+
+def _kind_sound(ctx: GameContext, kind_key: str, what: str) -> int | None:
+    kind = ctx.definition.kinds.get(kind_key)
+    return kind.monster.sound_id(what) if kind is not None and kind.monster is not None else None
+
+
+def _room_sound(ctx: GameContext, room: str, wave: int, source: int) -> None:
+    """SomethingWaveRoom: one BP_PLAY_WAVE, encoded once, to every player in the room."""
+    encoded = None
+    for session in _in_room(ctx, room):
+        if encoded is None:
+            encoded = ctx.encode("BP_PLAY_WAVE", wave=wave, source=source, flags=0, row=0, col=0, radius=0, max_volume=0)
+        session.queue(encoded)
+
+
+def _in_room(ctx: GameContext, room: str) -> Iterator[GameSession]:
+    for player in ctx.world.players_in(room):
+        session = ctx.in_world.get(player.object_id)
+        if session is not None:
+            yield session
