@@ -346,6 +346,7 @@ def test_two_clients_see_the_body_and_a_growing_pile(tmp_path: Path) -> None:
         # the body offers no look
         looked = [m for m in bob.request("BP_REQ_LOOK", object={"id": tagged, "amount": 12}) if m.name == "BP_LOOK"]
         assert [m["description"]["params"] for m in looked] == [["Berries."]]
+        assert [(m["object"]["id"], m["object"]["amount"]) for m in looked] == [(tagged, 12)]
         assert bob.request("BP_REQ_LOOK", object={"id": corpse.object_id, "amount": None}) == []
 
         second_rat, seen = kill()

@@ -48,12 +48,19 @@ def changed_object(ctx: GameContext, thing: Thing) -> dict[str, Any]:
     return block
 
 
+def with_count(thing: Thing, block: dict[str, Any]) -> dict[str, Any]:
+    """A number item's block goes with its count: a tagged id, then the amount (user.kod
+    ToCliObject); any other block as it is."""
+    if isinstance(thing, GroundItem) and thing.number is not None:
+        block["id"] = thing.object_id | CLIENT_TAG_NUMBER << 28
+        block["amount"] = thing.number
+    return block
+
+
 def _ground_item(ctx: GameContext, item: GroundItem, block: dict[str, Any]) -> None:
-    """A number item goes with its count (a tagged id, as user.kod ToCliObject sends it);
-    an item on the ground shows its ground bitmap group (item.kod SendAnimation)."""
-    if item.number is not None:
-        block["id"] = item.object_id | CLIENT_TAG_NUMBER << 28
-        block["amount"] = item.number
+    """A number item goes with its count; an item on the ground shows its ground bitmap
+    group (item.kod SendAnimation)."""
+    with_count(item, block)
     info = ctx.definition.kinds[item.kind or ""].item
     group = info.get("ground_group") if info is not None else None
     if group is not None:

@@ -16,7 +16,7 @@ def look(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields)
     if thing is None or isinstance(thing, Corpse):
         return  # a monster's body is not to be looked at (the client offers no look)
     icon, name, flags = room_view.appearance(ctx, thing)
-    block = views.object_block(thing.object_id, icon, name, flags)
+    block = room_view.with_count(thing, views.object_block(thing.object_id, icon, name, flags))
     looked_at = ctx.in_world.get(target_id)
     if looked_at is not None and looked_at.avatar is not None:
         text = f"{looked_at.avatar.name} is an adventurer of Meridian."
