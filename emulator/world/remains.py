@@ -108,6 +108,7 @@ class Remains:
         self.next_serial = 0
         self._decay: list[tuple[int, int]] = []  # (due ms, id), a heap; stale entries skipped
         self._dispose_due: dict[str, int] = {}  # rooms holding ground items: next firing (ms)
+        self._dispose_order: list[tuple[int, str]] = []  # the same as a heap; stale entries skipped
 
     # ------------------------------------------------------------------ queries
 
@@ -185,12 +186,14 @@ class Remains:
             corpse = self.by_id.get(object_id)
             if isinstance(corpse, Corpse) and corpse.decays_at_ms == due:
                 self._remove(corpse, events)
-        for room in [room for room, due in self._dispose_due.items() if due <= now_ms]:
+        while self._dispose_order and self._dispose_order[0][0] <= now_ms:
+            due, room = heapq.heappop(self._dispose_order)
+            if self._dispose_due.get(room) != due:
+                continue
+            del self._dispose_due[room]
             self._dispose(room, players_present(room), fixtures_in(room), events)
             if any(isinstance(r, GroundItem) for r in self.rooms.get(room, {}).values()):
-                self._dispose_due[room] = self._next_dispose(room, now_ms)
-            else:
-                del self._dispose_due[room]
+                self._arm_dispose(room, now_ms)
 
     def _dispose(self, room: str, players: bool, fixtures: int, events: list[WorldEvent]) -> None:
         held = list(self.rooms.get(room, {}).values())  # oldest first
@@ -235,7 +238,8 @@ class Remains:
 
     def _arm_dispose(self, room: str, now_ms: int) -> None:
         if room not in self._dispose_due:
-            self._dispose_due[room] = self._next_dispose(room, now_ms)
+            due = self._dispose_due[room] = self._next_dispose(room, now_ms)
+            heapq.heappush(self._dispose_order, (due, room))
 
     def _remove(self, remain: Remain, events: list[WorldEvent]) -> None:
         del self.by_id[remain.object_id]
@@ -270,6 +274,7 @@ class Remains:
         self.rooms.clear()
         self._decay.clear()
         self._dispose_due.clear()
+        self._dispose_order.clear()
         if saved is None:
             return
         self.next_serial = int(saved["next_serial"]) % (LAST_REMAINS_ID - FIRST_REMAINS_ID + 1)
