@@ -58,6 +58,9 @@ class Player(Thing):
     #: Posture and vigor (issue 11, step 5), in memory only for now.
     resting: bool = False  # UC_REST until UC_STAND
     safety: bool = True  # UC_SAFETY: on by default, as the original; on, no attacks on players
+    #: Brands of player killing (player.kod PFLAG_OUTLAW, PFLAG_MURDERER), in memory only for now.
+    outlaw: bool = False  # attacked an innocent player
+    murderer: bool = False  # killed an innocent player
     moved_since_entry: bool = False  # health regenerates only once the player has moved (player.kod)
     moves_counter: int = 0  # user.kod piMovesCounter: when moving costs vigor
     last_move_second: int | None = None  # whole game second of the last accepted move
