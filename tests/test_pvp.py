@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from emulator.config import WorldConfig
-from emulator.content.model import Placement, RoomDefinition, WorldDefinition, square_centre
+from emulator.content.model import Exit, Placement, RoomDefinition, WorldDefinition, square_centre
 from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
 from emulator.rules.combat import player_damage, player_damage_taken, player_defense, player_offense, roll_attack
 from emulator.rules.dice import roll_with
 from emulator.rules.kills import PKILL_ENABLE_HP, karma_change_from_kill
-from emulator.rules.pvp import AttackRefusal, Murder, PkStatus, attack_makes_outlaw, attack_refusal, murder
+from emulator.rules.pvp import AttackRefusal, Murder, PkStatus, attack_makes_outlaw, attack_refusal, kill_zone_crossing, murder
 from emulator.testing.memory_server import MemoryServer
 from emulator.world import events as ev
 from emulator.world.objects import Stats
@@ -86,6 +86,15 @@ def test_the_brands_of_an_attack_and_a_kill() -> None:
     assert murder(innocent, innocent, safe_room=True) is Murder.JUSTIFIED
 
 
+def test_only_players_who_may_not_fight_players_are_told_of_kill_zones() -> None:
+    zone, plain = ("kill_zone", "lamps"), ("lamps",)
+    assert kill_zone_crossing(PkStatus(NEWBIE), plain, zone) is True
+    assert kill_zone_crossing(PkStatus(NEWBIE), zone, ()) is False
+    assert kill_zone_crossing(PkStatus(NEWBIE), zone, zone) is None and kill_zone_crossing(PkStatus(NEWBIE), (), plain) is None
+    assert kill_zone_crossing(PkStatus(ADULT), plain, zone) is None
+    assert kill_zone_crossing(PkStatus(NEWBIE, outlaw=True), zone, plain) is None
+
+
 def test_player_killing_is_on_by_default_as_the_original_ships() -> None:
     system = (UPSTREAM / "kod" / "util" / "system.kod").read_text(encoding="latin-1")
     khd = (UPSTREAM / "kod" / "include" / "blakston.khd").read_text(encoding="latin-1")
@@ -105,7 +114,12 @@ def definition() -> WorldDefinition:
         "field": (), "inn": ("no_combat",), "hall": ("no_pk",), "square": ("guild_pk_only",),
         "pit": ("kill_zone",), "arena": ("safe_death",),
     }
-    rooms = {key: RoomDefinition(key, key.title(), f"{key}.roo", 10, 10, flags=room_flags) for key, room_flags in flags.items()}
+    # a square exit each way between the field and the pit, at (1, 1)
+    exits = {"field": (Exit(Placement("pit", 2, 2), row=1, col=1),), "pit": (Exit(Placement("field", 2, 2), row=1, col=1),)}
+    rooms = {
+        key: RoomDefinition(key, key.title(), f"{key}.roo", 10, 10, flags=room_flags, exits=exits.get(key, ()))
+        for key, room_flags in flags.items()
+    }
     return WorldDefinition(rooms, {}, (), start=Placement("inn", 1, 1))  # where the dead wake, too
 
 
@@ -167,6 +181,19 @@ def test_attacks_that_do_nothing_at_all() -> None:
     assert world.attack(anna, far, 0.0) == []
     assert world.attack(anna, elsewhere, 1.0) == []
     assert snapshot(world, anna, bob, far, elsewhere) == before
+
+
+def test_a_new_player_is_warned_on_entering_a_kill_zone_and_told_on_leaving() -> None:
+    world = World(definition())
+    newbie = add_player(world, "field", 1, 1, 1, health=NEWBIE, max_health=NEWBIE)
+    adult = add_player(world, "field", 1, 1, 2, health=ADULT, max_health=ADULT)
+    into = world.go(newbie, 0.0)
+    assert into[0] == ev.KillZoneCrossed(newbie, entered=True) and world.player(newbie).room == "pit"
+    assert ev.PlayerMovedRoom(newbie, "field", "pit") in into
+    assert not any(isinstance(e, ev.KillZoneCrossed) for e in world.go(adult, 0.0))
+    world.player(newbie).y, world.player(newbie).x = square_centre(1, 1)
+    out = world.go(newbie, 1.0)
+    assert out[0] == ev.KillZoneCrossed(newbie, entered=False) and world.player(newbie).room == "field"
 
 
 def expected_swing(world: World, attacker: int, victim: int, now: float) -> tuple[bool, int]:

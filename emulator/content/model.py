@@ -311,6 +311,7 @@ def combat_text_keys() -> tuple[str, ...]:
     # player against player: why an attack was refused, the brands, the victim's last punch
     keys += [f"refused_{refusal.value}" for refusal in AttackRefusal]
     keys += ["outlawed", *(f"murder_{m.value}" for m in Murder if m is not Murder.JUSTIFIED), "punch_was_killed"]
+    keys += ["kill_zone_entered", "kill_zone_left"]
     return tuple(keys)
 
 

@@ -35,7 +35,9 @@ having no article:
 * a miss: the attacker reads ``attacker_miss``, the room hears the swish, the victim
   reads ``defender_miss``;
 * a kill: the killer reads ``punch_killed_something``, then ``murder_branded`` (with the
-  victim named) or ``murder_again`` when the victim was innocent.
+  victim named) or ``murder_again`` when the victim was innocent;
+* a player who may not fight players, going into or out of a kill zone, reads
+  ``kill_zone_entered`` or ``kill_zone_left`` (user.kod).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from emulator.rules.feedback import Defence, damage_word, described_damage, ouch
 from emulator.rules.pvp import AttackRefusal, Murder
 from emulator.world.events import (
     AttackResolved,
+    KillZoneCrossed,
     MonsterAttacked,
     MonsterKilled,
     PlayerAttacked,
@@ -126,6 +129,12 @@ def player_attack_refused(ctx: GameContext, messages: CombatMessages, event: Pla
         return
     params = [messages.id("article_none"), _player_name(ctx, event.victim)] if AttackRefusal(event.reason).names_victim else []
     _tell(attacker, messages, f"refused_{event.reason}", params)
+
+
+def kill_zone_crossed(ctx: GameContext, messages: CombatMessages, event: KillZoneCrossed) -> None:
+    session = ctx.in_world.get(event.player_id)
+    if session is not None:
+        _tell(session, messages, "kill_zone_entered" if event.entered else "kill_zone_left", [])
 
 
 def player_outlawed(ctx: GameContext, messages: CombatMessages, event: PlayerOutlawed) -> None:

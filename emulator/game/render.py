@@ -18,6 +18,7 @@ from emulator.rules.pvp import AttackRefusal, Murder
 from emulator.wire.outgoing import Encoded
 from emulator.world.events import (
     AttackResolved,
+    KillZoneCrossed,
     MonsterAttacked,
     MonsterKilled,
     MoveRefused,
@@ -103,6 +104,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             _player_attacked(ctx, event)
         case PlayerKilledPlayer():
             _player_killed_player(ctx, event)
+        case KillZoneCrossed():
+            _kill_zone_crossed(ctx, event)
         case _:
             assert_never(event)
 
@@ -267,6 +270,15 @@ def _player_attacked(ctx: GameContext, event: PlayerAttacked) -> None:
     if event.hit and victim is not None:
         bars = sheet.condition(ctx.resources, ctx.world.player(event.victim).stats, health=event.health_left)
         victim.send("BP_STAT", group=sheet.StatGroup.CONDITION, stat=bars[0])
+
+
+def _kill_zone_crossed(ctx: GameContext, event: KillZoneCrossed) -> None:
+    if ctx.definition.messages is not None:
+        fight_messages.kill_zone_crossed(ctx, ctx.definition.messages, event)
+        return
+    text = ("Beware: other players may attack you in this place." if event.entered
+            else "You have left the kill zone: other players cannot attack you here.")
+    _tell_text(ctx, ctx.in_world.get(event.player_id), text)
 
 
 def _player_killed_player(ctx: GameContext, event: PlayerKilledPlayer) -> None:

@@ -96,6 +96,16 @@ def attack_makes_outlaw(attacker: PkStatus, victim: PkStatus) -> bool:
     return victim.innocent and attacker.innocent
 
 
+def kill_zone_crossing(player: PkStatus, from_flags: Collection[str], to_flags: Collection[str]) -> bool | None:
+    """A player who may not fight players is warned on entering a kill zone (True) and
+    told it is protected again on leaving one (False); None: nothing to tell
+    (user.kod, on every room change)."""
+    if player.pkill_enabled:
+        return None
+    was, will = "kill_zone" in from_flags, "kill_zone" in to_flags
+    return None if was == will else will
+
+
 class Murder(str, enum.Enum):
     """What killing a player makes of the killer (player.kod KilledSomething)."""
 

@@ -206,6 +206,15 @@ class PlayerAttackRefused:
 
 
 @attrs.frozen
+class KillZoneCrossed:
+    """A player who may not fight players went into (``entered``) or out of a kill zone,
+    where players may attack it all the same: it is told, before it leaves its room."""
+
+    player_id: int
+    entered: bool
+
+
+@attrs.frozen
 class PlayerOutlawed:
     """The player attacked an innocent and is an outlaw from now on; it is told so
     before its swing is."""
@@ -260,5 +269,5 @@ WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
     | MonsterAttacked | PlayerDied | VitalsChanged | PlayerAttackRefused | PlayerOutlawed | PlayerAttacked
-    | PlayerKilledPlayer
+    | PlayerKilledPlayer | KillZoneCrossed
 )

@@ -63,9 +63,18 @@ from emulator.rules.vitals import (
     rest_tick,
 )
 from emulator.rules.kills import add_karma, karma_change_for_killing_monster, karma_change_from_kill, shown_karma
-from emulator.rules.pvp import AttackRefusal, Murder, PkStatus, attack_makes_outlaw, attack_refusal, murder
+from emulator.rules.pvp import (
+    AttackRefusal,
+    Murder,
+    PkStatus,
+    attack_makes_outlaw,
+    attack_refusal,
+    kill_zone_crossing,
+    murder,
+)
 from emulator.world.events import (
     AttackResolved,
+    KillZoneCrossed,
     MonsterKilled,
     MoveRefusal,
     PlayerAttacked,
@@ -499,6 +508,11 @@ class World:
         events.append(PlayerKilledPlayer(room, killer.object_id, victim.object_id, brand.value, karma_changed))
         self._player_died(victim, "", events)
 
+    def _kill_zone_crossed(self, player: Player, from_room: str, to_room: str) -> list[WorldEvent]:
+        flags = self._rooms[from_room].definition.flags, self._rooms[to_room].definition.flags
+        entered = kill_zone_crossing(_pk_status(player), *flags)
+        return [] if entered is None else [KillZoneCrossed(player.object_id, entered)]
+
     @staticmethod
     def _add_karma(player: Player, change: int) -> bool:
         """Add hundredths of karma (player.kod AddKarma); True when the shown karma moved."""
@@ -882,6 +896,7 @@ class World:
         player.angle = (player.angle + exit.turn if exit.turn is not None else target.angle) % ANGLES
         self._rooms[target.room].players[player.object_id] = player
         return [
+            *self._kill_zone_crossed(player, from_room, target.room),
             ObjectLeft(from_room, player.object_id),
             PlayerMovedRoom(player.object_id, from_room, target.room),
             ObjectEntered(target.room, player.object_id),

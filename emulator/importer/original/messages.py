@@ -5,7 +5,7 @@ article (``messages.toml``).
 Each entry is a purpose key (the names of :mod:`emulator.rules.feedback`) with the text
 and the original resource id, so the server can send the ids the stock client already
 has. Which resource serves which purpose is a fact of the original's code (battler.kod,
-player.kod, monster.kod, object.kod, stroke.kod, punch.kod, room.kod), written down here.
+player.kod, monster.kod, object.kod, stroke.kod, punch.kod, room.kod, user.kod), written down here.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ _NAMED = {
     "murder_branded": "player_wanted_now",
     "murder_again": "player_killed_player",
     "punch_was_killed": "punch_player_was_killed",
+    "kill_zone_entered": "user_kill_zone",
+    "kill_zone_left": "user_angel_rejoins",
 }
 
 
