@@ -23,6 +23,7 @@ from emulator.testing.memory_server import MemoryServer
 from emulator.world import events as ev
 from emulator.world.objects import Stats
 from emulator.world.world import World, WorldRules
+from protocol_specs.format_string import render
 from protocol_specs.opcodes import UC
 
 from .conftest import UPSTREAM
@@ -464,6 +465,13 @@ def test_a_fight_between_players_in_the_original_s_words(
         # the killing blow: the victim's last punch first, then the blow itself
         (last,) = [i for i, (f, _) in enumerate(told) if f == was_killed]
         assert told[last] == (was_killed, [none, names[anna]]) and told[last + 1][0] == defender_hit
+        # as the client shows them, with its own format rules (the names are the server's resources)
+        texts.add(names[anna], "Alanna")
+        texts.add(names[bertram], "Bertram")
+        for format_id, params in blows[:4] + mine[:3]:
+            shown = render(format_id, params, texts)
+            assert shown == str(texts.text(format_id)) % tuple(texts.text(p) for p in params)
+            assert ("Alanna" if format_id in (defender_hit, defender_miss) else "Bertram") in shown or format_id == aggressor
         hits = len([1 for f, _ in blows if f == defender_hit])
         assert len(bars) >= hits and bars[hits - 1] == 0 and all(b > 0 for b in bars[: hits - 1])
         assert waves >= len(blows)  # a hit sound and a cry per hit, a swish per miss, heard in the room
