@@ -8,4 +8,5 @@ No I/O, no world state: numbers in, numbers out, and randomness only through an 
 - :mod:`.kills`: karma and max-health gain from a kill.
 - :mod:`.vitals`: health, mana and vigor maxima, regeneration, exertion and rest.
 - :mod:`.death`: where the dead go and what death costs.
+- :mod:`.pvp`: whether a player may attack a player, and the outlaw and murderer brands.
 """
