@@ -249,10 +249,10 @@ def test_what_a_character_keeps_over_fights_and_deaths_is_saved_when_given(db) -
     account(db)
     one = create(db, "One")
     assert (one.base_max_health, one.karma_fraction, one.gain_chance, one.death_cost) == (20, 0, 0, 0)
-    assert (one.past_tutorial, one.safety) == (False, True)
+    assert (one.past_tutorial, one.safety, one.outlaw, one.murderer) == (False, True, False, False)
     state = CharacterState(
         one.id, "underworld", 64, 64, 0, 1, 1, 50, max_health=41, karma=-3, base_max_health=40, karma_fraction=-57,
-        gain_chance=-23, death_cost=100, past_tutorial=True, safety=False,
+        gain_chance=-23, death_cost=100, past_tutorial=True, safety=False, outlaw=True, murderer=True,
     )
     characters.save_characters(db, [state], LATER)
     saved = characters.get_character(db, one.id)
@@ -262,7 +262,7 @@ def test_what_a_character_keeps_over_fights_and_deaths_is_saved_when_given(db) -
     characters.save_characters(db, [CharacterState(one.id, "town", 64, 64, 0, 30, 4, 150)], LATER)  # not given: kept
     again = characters.get_character(db, one.id)
     assert (again.base_max_health, again.karma_fraction, again.gain_chance, again.death_cost) == (40, -57, -23, 100)
-    assert (again.past_tutorial, again.safety) == (True, False)
+    assert (again.past_tutorial, again.safety, again.outlaw, again.murderer) == (True, False, True, True)
 
 
 def test_migration_to_version_3_keeps_characters(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
@@ -285,7 +285,7 @@ def test_migration_to_version_3_keeps_characters(database_url: str, monkeypatch:
         old.close()
     db = open_database(database_url)
     try:
-        assert migrations.schema_version(db) == 3
+        assert migrations.schema_version(db) == migrations.LATEST_VERSION
         by_name = {c.name: c for c in characters.list_characters(db, bob)}
         novice, veteran = by_name["Novice"], by_name["Veteran"]
         assert (novice.base_max_health, novice.past_tutorial) == (20, False)
@@ -293,6 +293,7 @@ def test_migration_to_version_3_keeps_characters(database_url: str, monkeypatch:
         assert (veteran.karma, veteran.karma_fraction, veteran.gain_chance, veteran.death_cost, veteran.safety) == (
             7, 0, 0, 0, True
         )
+        assert (veteran.outlaw, veteran.murderer) == (False, False)  # schema 4: no brands before
     finally:
         db.close()
 
@@ -416,7 +417,7 @@ def test_migration_from_version_1(database_url: str, monkeypatch: pytest.MonkeyP
         old.close()
     db = open_database(database_url)
     try:
-        assert migrations.schema_version(db) == migrations.LATEST_VERSION == 3
+        assert migrations.schema_version(db) == migrations.LATEST_VERSION == 4
         assert {"player_character", "world_state", "resource_name"} <= set(db.get_tables())
         assert [a.name for a in accounts.list_accounts(db)] == ["Bob"]
         assert create(db, "Newcomer", "bob").account_name == "Bob"

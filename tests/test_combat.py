@@ -158,8 +158,8 @@ def test_attacks_that_do_nothing() -> None:
     full = monster.hit_points
     assert world.attack(far, monster.object_id, 0.0) == []
     assert world.attack(town, monster.object_id, 0.0) == []  # a monster in another room
-    assert world.attack(near, near, 0.0) == []  # a player is no monster
-    assert world.attack(near, far, 0.0) == []
+    assert world.attack(near, near, 0.0) == [ev.PlayerAttackRefused(near, near, "self")]  # told, nothing else
+    assert world.attack(near, far, 0.0) == []  # a player out of reach (player against player: tests/test_pvp.py)
     assert world.attack(near, world.room_id("cave"), 0.0) == []  # nor is a room
     assert world.attack(near, 0xDEAD, 0.0) == []  # nor nothing
     assert world.attack(FIRST_PLAYER_ID + 99, monster.object_id, 0.0) == []  # nobody attacking

@@ -216,6 +216,17 @@ def test_the_penalty_follows_the_rules_with_the_same_dice() -> None:
     assert paid == expected and player.stats.base_max_health == expected.base_max_health
 
 
+def test_a_full_death_clears_the_outlaw_brand_and_a_cheap_one_does_not() -> None:
+    """An outlaw who dies for real has met justice (player.kod ApplyDeathPenalties);
+    a murderer stays one."""
+    full = Player(1, None, "hades", 0, 0, stats=veteran(), past_tutorial=True, death_cost=100, outlaw=True, murderer=True)
+    mortality.pay_death_penalty(full, roll_with(random.Random(1)))
+    assert (full.outlaw, full.murderer) == (False, True)
+    cheap = Player(2, None, "hades", 0, 0, stats=veteran(), past_tutorial=True, death_cost=10, outlaw=True)
+    mortality.pay_death_penalty(cheap, roll_with(random.Random(1)))
+    assert cheap.outlaw
+
+
 def test_logging_off_in_the_underworld_pays_too() -> None:
     """As the original's logoff leaves the room (user.kod UserLogoff)."""
     world = World(definition(), seed=4)

@@ -173,13 +173,13 @@ def test_a_no_combat_room_refuses_attacks_both_ways() -> None:
 
 def test_the_safety_flag_toggles_and_forbids_attacking_players() -> None:
     world = World(definition())
-    anna = add_player(world, "town", 2, 2, character=1)
-    bob = add_player(world, "town", 2, 3, character=2)
+    anna = add_player(world, "town", 2, 2, character=1, health=40, max_health=40)
+    bob = add_player(world, "town", 2, 3, character=2, health=40, max_health=40)
     assert world.player(anna).safety  # on by default, as the original
-    assert world.attack(anna, bob, 0.0) == []
+    assert world.attack(anna, bob, 0.0) == [ev.PlayerAttackRefused(anna, bob, "safety")]
     world.set_safety(anna, False)
     assert not world.player(anna).safety
-    assert world.attack(anna, bob, 5.0) == []  # no player-versus-player attack yet
+    assert any(isinstance(e, ev.PlayerAttacked) for e in world.attack(anna, bob, 5.0))  # the safety no longer holds back
     world.tick(0.0)
     assert not world.player(anna).safety  # kept
     world.set_safety(anna, True)

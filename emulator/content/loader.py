@@ -1401,7 +1401,7 @@ def _load_messages(file: _File, refs: list[_Ref]) -> CombatMessages | None:
             top.ok = False
             continue
         reader = _Table(file, ("texts", key), entry, _MESSAGE_TEXT_KEYS)
-        text = reader.text("text", required=True)
+        text = reader.text("text", required=True, max_bytes=MAX_DESCRIPTION_BYTES)  # some are whole sentences
         resource_id = reader.integer("text_rsc", low=1, high=MAX_ORIGINAL_RESOURCE_ID, required=True)
         if not reader.ok or text is None or resource_id is None:
             top.ok = False

@@ -307,6 +307,7 @@ class KindMessages:
 def combat_text_keys() -> tuple[str, ...]:
     """Every purpose key of messages.toml ``[texts]``: the renderer uses each of them."""
     from emulator.rules.feedback import OUCH_HEALTH_PERCENTS, SOUND_VARIANTS, WORD_FAMILIES, Defence, Severity
+    from emulator.rules.pvp import AttackRefusal, Murder
 
     keys = [
         "attacker_hit", "attacker_miss", "defender_hit", "defender_miss", "blue_text", "plain_text",
@@ -323,6 +324,10 @@ def combat_text_keys() -> tuple[str, ...]:
         keys += [f"hit_{family}{variant}" for family in ("flesh", "leather", "metal")] + [f"swish{variant}"]
     for variant in range(1, len(OUCH_HEALTH_PERCENTS) + 2):
         keys += [f"ouch_male{variant}", f"ouch_female{variant}"]
+    # player against player: why an attack was refused, the brands, the victim's last punch
+    keys += [f"refused_{refusal.value}" for refusal in AttackRefusal]
+    keys += ["outlawed", *(f"murder_{m.value}" for m in Murder if m is not Murder.JUSTIFIED), "punch_was_killed"]
+    keys += ["kill_zone_entered", "kill_zone_left"]
     return tuple(keys)
 
 

@@ -21,6 +21,23 @@ player in it, flags 0):
   (colour, its defence, article, name).
 
 Monster against player is always the blue text (the plain one is for player against player).
+
+Player against player (player.kod AllowPlayerAttack, CheckStatusAndSafety, AssessDamage,
+KilledSomething; battler.kod AssessHit/AssessMiss; punch.kod), in the plain text, players
+having no article:
+
+* a refused attack: the attacker reads why (the newbie and safety refusals name the
+  victim);
+* an attack on an innocent by an innocent: ``outlawed`` before the swing;
+* a hit: a killing blow first tells the victim ``punch_was_killed`` (the attacker named);
+  the room hears the hit sound (from the attacker) and the victim's cry (from the
+  victim); the attacker reads ``attacker_hit``, the victim ``defender_hit``;
+* a miss: the attacker reads ``attacker_miss``, the room hears the swish, the victim
+  reads ``defender_miss``;
+* a kill: the killer reads ``punch_killed_something``, then ``murder_branded`` (with the
+  victim named) or ``murder_again`` when the victim was innocent;
+* a player who may not fight players, going into or out of a kill zone, reads
+  ``kill_zone_entered`` or ``kill_zone_left`` (user.kod).
 """
 
 from __future__ import annotations
@@ -32,7 +49,17 @@ from emulator.content.model import CombatMessages, KindMessages
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
 from emulator.rules.feedback import Defence, damage_word, described_damage, ouch_sound
-from emulator.world.events import AttackResolved, MonsterAttacked, MonsterKilled
+from emulator.rules.pvp import AttackRefusal, Murder
+from emulator.world.events import (
+    AttackResolved,
+    KillZoneCrossed,
+    MonsterAttacked,
+    MonsterKilled,
+    PlayerAttacked,
+    PlayerAttackRefused,
+    PlayerKilledPlayer,
+    PlayerOutlawed,
+)
 
 
 def attack_resolved(ctx: GameContext, messages: CombatMessages, event: AttackResolved) -> None:
@@ -94,6 +121,82 @@ def monster_attacked(ctx: GameContext, messages: CombatMessages, event: MonsterA
         defence = Defence(event.defence or Defence.AVOID.value).word(singular=False)
         params = [messages.id("blue_text"), messages.id(defence), _article(messages, kind, capital=False), _name(ctx, event.kind)]
         _tell(session, messages, "defender_miss", params)
+
+
+def player_attack_refused(ctx: GameContext, messages: CombatMessages, event: PlayerAttackRefused) -> None:
+    attacker = ctx.in_world.get(event.player_id)
+    if attacker is None:
+        return
+    params = [messages.id("article_none"), _player_name(ctx, event.victim)] if AttackRefusal(event.reason).names_victim else []
+    _tell(attacker, messages, f"refused_{event.reason}", params)
+
+
+def kill_zone_crossed(ctx: GameContext, messages: CombatMessages, event: KillZoneCrossed) -> None:
+    session = ctx.in_world.get(event.player_id)
+    if session is not None:
+        _tell(session, messages, "kill_zone_entered" if event.entered else "kill_zone_left", [])
+
+
+def player_outlawed(ctx: GameContext, messages: CombatMessages, event: PlayerOutlawed) -> None:
+    session = ctx.in_world.get(event.player_id)
+    if session is not None:
+        _tell(session, messages, "outlawed", [])
+
+
+def player_attacked(ctx: GameContext, messages: CombatMessages, event: PlayerAttacked) -> None:
+    """A blow between players in the original's order (see the module's notes)."""
+    attacker = ctx.in_world.get(event.attacker)
+    victim = ctx.in_world.get(event.victim)
+    plain = messages.id("plain_text")
+    none, cap_none = messages.id("article_none"), messages.id("cap_article_none")
+    attacker_name, victim_name = _player_name(ctx, event.attacker), _player_name(ctx, event.victim)
+    if not event.hit:
+        if attacker is not None:
+            defence = Defence(event.defence or Defence.AVOID.value).word(singular=True)
+            _tell(attacker, messages, "attacker_miss", [plain, cap_none, victim_name, messages.id(defence)])
+        if event.sound:
+            _room_sound(ctx, event.room, messages.id(event.sound), event.attacker)
+        if victim is not None:
+            defence = Defence(event.victim_defence or Defence.AVOID.value).word(singular=False)
+            _tell(victim, messages, "defender_miss", [plain, messages.id(defence), none, attacker_name])
+        return
+    killed = event.health_left <= 0
+    if killed and victim is not None:
+        _tell(victim, messages, "punch_was_killed", [none, attacker_name])
+    if event.sound:
+        _room_sound(ctx, event.room, messages.id(event.sound), event.attacker)
+    max_health = ctx.world.player(event.victim).stats.max_health
+    cry = ouch_sound(_gender(victim), event.health_left, max_health)
+    _room_sound(ctx, event.room, messages.id(cry.key), event.victim)
+    word = messages.id(damage_word(described_damage(event.damage, killed, True, max_health), event.damage_type))
+    punch = messages.id("punch")
+    if attacker is not None:
+        _tell(attacker, messages, "attacker_hit", [plain, punch, word, none, victim_name])
+    if victim is not None:
+        his_her = messages.id({1: "his", 2: "her"}.get(_gender(attacker), "its"))
+        _tell(victim, messages, "defender_hit", [plain, cap_none, attacker_name, word, his_her, punch])
+
+
+def player_killed_player(ctx: GameContext, messages: CombatMessages, event: PlayerKilledPlayer) -> None:
+    killer = ctx.in_world.get(event.killer)
+    if killer is None:
+        return
+    victim_name = _player_name(ctx, event.victim)
+    _tell(killer, messages, "punch_killed_something", [messages.id("cap_article_none"), victim_name])
+    if event.murder == Murder.BRANDED.value:
+        _tell(killer, messages, "murder_branded", [messages.id("article_none"), victim_name])
+    elif event.murder == Murder.AGAIN.value:
+        _tell(killer, messages, "murder_again", [])
+
+
+def _player_name(ctx: GameContext, player_id: int) -> int:
+    """GetName of a player: the resource its name is shown by (0, nothing, once gone)."""
+    session = ctx.in_world.get(player_id)
+    return session.avatar.name_resource if session is not None and session.avatar is not None else 0
+
+
+def _gender(session: GameSession | None) -> int:
+    return session.avatar.gender if session is not None and session.avatar is not None else 0
 
 
 def _tell(session: GameSession, messages: CombatMessages, purpose: str, params: list[Any]) -> None:

@@ -14,12 +14,14 @@ from emulator.game import fight_messages, room_view, sheet, texts, views
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
 from emulator.logs import logger
+from emulator.rules.pvp import AttackRefusal, Murder
 from emulator.wire.outgoing import Encoded
 from emulator.world.events import (
     AttackResolved,
     DeathAnnounced,
     DeathPenaltyPaid,
     MaxHealthGained,
+    KillZoneCrossed,
     MonsterAttacked,
     MonsterKilled,
     MoveRefused,
@@ -28,8 +30,12 @@ from emulator.world.events import (
     ObjectLeft,
     ObjectMoved,
     ObjectTurned,
+    PlayerAttacked,
+    PlayerAttackRefused,
     PlayerJoined,
     PlayerDied,
+    PlayerKilledPlayer,
+    PlayerOutlawed,
     PlayerLeft,
     PlayerMovedRoom,
     Said,
@@ -104,6 +110,16 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             _max_health_gained(ctx, event)
         case DeathPenaltyPaid():
             _death_penalty_paid(ctx, event)
+        case PlayerAttackRefused():
+            _player_attack_refused(ctx, event)
+        case PlayerOutlawed():
+            _player_outlawed(ctx, event)
+        case PlayerAttacked():
+            _player_attacked(ctx, event)
+        case PlayerKilledPlayer():
+            _player_killed_player(ctx, event)
+        case KillZoneCrossed():
+            _kill_zone_crossed(ctx, event)
         case _:
             assert_never(event)
 
@@ -229,6 +245,88 @@ def _monster_attacked(ctx: GameContext, event: MonsterAttacked) -> None:
     if event.hit:
         bars = sheet.condition(ctx.resources, ctx.world.player(event.victim).stats, health=event.health_left)
         victim.send("BP_STAT", group=sheet.StatGroup.CONDITION, stat=bars[0])
+
+
+# Our own sentences for player against player, where the world has not the original's.
+_REFUSALS = {
+    AttackRefusal.SELF: "Attacking yourself is not possible.",
+    AttackRefusal.NO_COMBAT: "Fighting is not allowed in this place.",
+    AttackRefusal.NO_PK_ROOM: "Players cannot be attacked in this place.",
+    AttackRefusal.GUILD_ROOM: "Here only guild members may fight each other.",
+    AttackRefusal.SAFE_SERVER: "Player killing is turned off on this server.",
+    AttackRefusal.NEWBIE_ATTACKER: "You need more experience before you can fight other players.",
+    AttackRefusal.NEWBIE_VICTIM: "{victim} is too new to be attacked.",
+    AttackRefusal.SAFETY: "Your safety is on: you held back from attacking {victim}.",
+}
+_MURDERS = {
+    Murder.BRANDED.value: "You are a murderer now.",
+    Murder.AGAIN.value: "You have killed another innocent player.",
+}
+
+
+def _player_name(ctx: GameContext, player_id: int) -> str:
+    return ctx.world.player(player_id).name
+
+
+def _tell_text(ctx: GameContext, session: GameSession | None, text: str) -> None:
+    if session is not None:
+        session.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
+
+
+def _player_attack_refused(ctx: GameContext, event: PlayerAttackRefused) -> None:
+    if ctx.definition.messages is not None:
+        fight_messages.player_attack_refused(ctx, ctx.definition.messages, event)
+        return
+    text = _REFUSALS[AttackRefusal(event.reason)].format(victim=_player_name(ctx, event.victim))
+    _tell_text(ctx, ctx.in_world.get(event.player_id), text)
+
+
+def _player_outlawed(ctx: GameContext, event: PlayerOutlawed) -> None:
+    if ctx.definition.messages is not None:
+        fight_messages.player_outlawed(ctx, ctx.definition.messages, event)
+        return
+    _tell_text(ctx, ctx.in_world.get(event.player_id), "You attacked an innocent player: you are an outlaw now.")
+
+
+def _player_attacked(ctx: GameContext, event: PlayerAttacked) -> None:
+    """Both players read how the swing went; on a hit the victim sees its health bar at
+    what the blow left (one BP_STAT, as for a monster's blow)."""
+    victim = ctx.in_world.get(event.victim)
+    if ctx.definition.messages is not None:
+        fight_messages.player_attacked(ctx, ctx.definition.messages, event)
+    else:
+        attacker_name, victim_name = _player_name(ctx, event.attacker), _player_name(ctx, event.victim)
+        attacker = ctx.in_world.get(event.attacker)
+        if event.hit:
+            _tell_text(ctx, attacker, f"You hit {victim_name} for {event.damage} damage.")
+            _tell_text(ctx, victim, f"{attacker_name} hits you for {event.damage} damage.")
+        else:
+            _tell_text(ctx, attacker, f"You miss {victim_name}.")
+            _tell_text(ctx, victim, f"{attacker_name} misses you.")
+    if event.hit and victim is not None:
+        bars = sheet.condition(ctx.resources, ctx.world.player(event.victim).stats, health=event.health_left)
+        victim.send("BP_STAT", group=sheet.StatGroup.CONDITION, stat=bars[0])
+
+
+def _kill_zone_crossed(ctx: GameContext, event: KillZoneCrossed) -> None:
+    if ctx.definition.messages is not None:
+        fight_messages.kill_zone_crossed(ctx, ctx.definition.messages, event)
+        return
+    text = ("Beware: other players may attack you in this place." if event.entered
+            else "You have left the kill zone: other players cannot attack you here.")
+    _tell_text(ctx, ctx.in_world.get(event.player_id), text)
+
+
+def _player_killed_player(ctx: GameContext, event: PlayerKilledPlayer) -> None:
+    killer = ctx.in_world.get(event.killer)
+    if ctx.definition.messages is not None:
+        fight_messages.player_killed_player(ctx, ctx.definition.messages, event)
+    else:
+        _tell_text(ctx, killer, f"You killed {_player_name(ctx, event.victim)}.")
+        if event.murder in _MURDERS:
+            _tell_text(ctx, killer, _MURDERS[event.murder])
+    if killer is not None and event.karma_changed:
+        sheet.send_attributes(killer, ctx.resources, ctx.world.player(event.killer).stats)
 
 
 def _player_died(ctx: GameContext, event: PlayerDied) -> None:

@@ -75,7 +75,7 @@ class GameService(Service):
     name = "game"
 
     def __init__(self, prepared: PreparedWorld, store: StoreCalls, reactor: IReactorTime, config: Config) -> None:
-        rules = WorldRules(tick_interval=config.world.tick_seconds)
+        rules = WorldRules(tick_interval=config.world.tick_seconds, player_killing=config.world.player_killing)
         world = World(prepared.definition, prepared.geometry, seed=config.world.seed, rules=rules)
         if prepared.snapshot is not None:
             world.restore(prepared.snapshot)

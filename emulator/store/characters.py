@@ -63,6 +63,7 @@ DEFAULT_STATS: Mapping[str, int] = {
 #: CharacterState fields saved only when given.
 _OPTIONAL_STATE = (
     "max_health", "karma", "base_max_health", "karma_fraction", "gain_chance", "death_cost", "past_tutorial", "safety",
+    "outlaw", "murderer",
 )
 
 _BATCH = 500  # ids per IN (...) clause: far under SQLite's and MySQL's parameter limits
@@ -126,6 +127,8 @@ class CharacterRecord:
     death_cost: int = 0
     past_tutorial: bool = False
     safety: bool = True
+    outlaw: bool = False
+    murderer: bool = False
 
     @property
     def attributes(self) -> dict[str, int]:
@@ -152,6 +155,8 @@ class CharacterState:
     death_cost: int | None = None
     past_tutorial: bool | None = None
     safety: bool | None = None
+    outlaw: bool | None = None
+    murderer: bool | None = None
 
 
 def validate_character_name(name: str, reserved: Iterable[str] = ()) -> str:
@@ -473,4 +478,6 @@ def _record(character: Character, account: Account) -> CharacterRecord:
         death_cost=character.death_cost,
         past_tutorial=bool(character.past_tutorial),
         safety=bool(character.safety),
+        outlaw=bool(character.outlaw),
+        murderer=bool(character.murderer),
     )

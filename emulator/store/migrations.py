@@ -161,8 +161,21 @@ def _v3_what_a_character_keeps(database: peewee.Database) -> None:
     database.execute_sql(f"UPDATE {table} SET base_max_health = max_health, past_tutorial = (max_health >= 30)")
 
 
+def _v4_player_killing_brands(database: peewee.Database) -> None:
+    """The outlaw and murderer brands of player killing (the original's PFLAG_OUTLAW and
+    PFLAG_MURDERER, kept with the player)."""
+    from playhouse.migrate import MySQLMigrator, SqliteMigrator, migrate as run
+
+    migrator = MySQLMigrator(database) if isinstance(database, peewee.MySQLDatabase) else SqliteMigrator(database)
+    run(
+        migrator.add_column("player_character", "outlaw", peewee.BooleanField(default=False)),
+        migrator.add_column("player_character", "murderer", peewee.BooleanField(default=False)),
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_accounts_and_logins, _v2_characters_world_and_resources, _v3_what_a_character_keeps,
+    _v4_player_killing_brands,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -100,6 +100,9 @@ class Character(BaseModel):
     death_cost = peewee.SmallIntegerField(default=0)  # percent still to pay for a death; 0: none
     past_tutorial = peewee.BooleanField(default=False)  # the original's PFLAG_TUTORIAL
     safety = peewee.BooleanField(default=True)  # the UC_SAFETY flag
+    # since schema 4: the brands of player killing
+    outlaw = peewee.BooleanField(default=False)  # attacked an innocent player
+    murderer = peewee.BooleanField(default=False)  # killed an innocent player
 
     class Meta:
         table_name = "player_character"  # CHARACTER is a reserved word in MySQL

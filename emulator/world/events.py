@@ -237,6 +237,68 @@ class DeathPenaltyPaid:
 
 
 @attrs.frozen
+class PlayerAttackRefused:
+    """An attack on a player did not happen: the attacker is told why (``reason``, a
+    rules.pvp AttackRefusal value, some of whose messages name the victim)."""
+
+    player_id: int
+    victim: int
+    reason: str
+
+
+@attrs.frozen
+class KillZoneCrossed:
+    """A player who may not fight players went into (``entered``) or out of a kill zone,
+    where players may attack it all the same: it is told, before it leaves its room."""
+
+    player_id: int
+    entered: bool
+
+
+@attrs.frozen
+class PlayerOutlawed:
+    """The player attacked an innocent and is an outlaw from now on; it is told so
+    before its swing is."""
+
+    player_id: int
+
+
+@attrs.frozen
+class PlayerAttacked:
+    """A player swung at a player in ``room``: both are told, the room hears it, the
+    victim sees its health bar on a hit. ``damage`` is the health the victim lost (0 on
+    a miss), ``health_left`` what it has left (0: it died, and a
+    :class:`PlayerKilledPlayer` follows). ``damage_type`` is the blow's type for the
+    damage word; on a miss ``defence`` is the victim's defence as the attacker is told
+    it and ``victim_defence`` as the victim is (the original draws it twice); ``sound``
+    is the purpose key of the hit or swish sound."""
+
+    room: str
+    attacker: int
+    victim: int
+    hit: bool
+    damage: int
+    health_left: int
+    damage_type: int = 0
+    defence: str = ""
+    victim_defence: str = ""
+    sound: str = ""
+
+
+@attrs.frozen
+class PlayerKilledPlayer:
+    """The killer is told of the kill and of what it makes of it (``murder``, a rules.pvp
+    Murder value), and sees its attributes again when its karma moved. The victim's
+    :class:`PlayerDied` follows, except in a safe-death room (it keeps 1 health)."""
+
+    room: str
+    killer: int
+    victim: int
+    murder: str
+    karma_changed: bool = False
+
+
+@attrs.frozen
 class VitalsChanged:
     """A player's health, mana or vigor moved (regeneration, rest, exertion): its bars
     are sent again, once per call or tick whatever the number of points."""
@@ -248,5 +310,6 @@ WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
     | MonsterAttacked | PlayerDied | VitalsChanged | DeathAnnounced | MaxHealthGained | DeathPenaltyPaid
+    | PlayerAttackRefused | PlayerOutlawed | PlayerAttacked | PlayerKilledPlayer | KillZoneCrossed
     | ObjectChanged
 )

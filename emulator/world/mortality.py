@@ -102,13 +102,15 @@ def pay_death_penalty(
 
     ``skills`` and ``spells`` are the player's ``(id, ability)`` lists; players have none
     yet, so the abilities that drop (``penalty.skills``/``penalty.spells``) are for the
-    caller to apply once they exist. Guilds and outlaws do not exist either, so
-    ``leaves_guild`` and ``clears_outlaw`` change nothing here."""
+    caller to apply once they exist. Guilds do not exist either, so ``leaves_guild``
+    changes nothing here; an outlaw whose death was not cheap has met justice."""
     stats = player.stats
     penalty = apply_death_penalties(
         player.death_cost, stats.base_max_health, stats.stamina, skills, spells, roll, tutorial=player.past_tutorial
     )
     change_base_max_health(player, penalty.base_max_health - stats.base_max_health)
+    if penalty.clears_outlaw:
+        player.outlaw = False
     player.death_cost = 0
     return penalty
 

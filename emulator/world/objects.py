@@ -78,6 +78,9 @@ class Player(Thing):
     kill_target: int | None = None
     did_damage: bool = False
     took_damage: bool = False
+    #: Brands of player killing (player.kod PFLAG_OUTLAW, PFLAG_MURDERER). Saved.
+    outlaw: bool = False  # attacked an innocent player
+    murderer: bool = False  # killed an innocent player
     moved_since_entry: bool = False  # health regenerates only once the player has moved (player.kod)
     moves_counter: int = 0  # user.kod piMovesCounter: when moving costs vigor
     last_move_second: int | None = None  # whole game second of the last accepted move

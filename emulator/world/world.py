@@ -33,6 +33,8 @@ from emulator.rules.combat import (
     monster_defense,
     player_attack_reach,
     player_damage,
+    player_damage_taken,
+    player_defense,
     player_offense,
     roll_attack,
     swing_exertion,
@@ -60,15 +62,29 @@ from emulator.rules.vitals import (
     rest_delay_ms,
     rest_tick,
 )
-from emulator.rules.kills import add_karma, karma_change_for_killing_monster, shown_karma
+from emulator.rules.kills import add_karma, karma_change_for_killing_monster, karma_change_from_kill, shown_karma
+from emulator.rules.pvp import (
+    AttackRefusal,
+    Murder,
+    PkStatus,
+    attack_makes_outlaw,
+    attack_refusal,
+    kill_zone_crossing,
+    murder,
+)
 from emulator.world import mortality
 from emulator.world.events import (
     AttackResolved,
     DeathAnnounced,
     DeathPenaltyPaid,
+    KillZoneCrossed,
     MaxHealthGained,
     MonsterKilled,
     MoveRefusal,
+    PlayerAttacked,
+    PlayerAttackRefused,
+    PlayerKilledPlayer,
+    PlayerOutlawed,
     MoveRefused,
     ObjectEntered,
     ObjectLeft,
@@ -132,6 +148,9 @@ class WorldRules:
     says_per_second: float = 1.0
     say_burst: float = 5.0  # 5 messages at once, then one a second
     wander_chance: float = 0.3  # per tick, for each wandering object
+    #: The original's server type: True is its normal type (players may attack players
+    #: where the rules allow), False its no-murder type (system.kod IsPKAllowed).
+    player_killing: bool = True
 
 
 @attrs.define(eq=False)
@@ -378,7 +397,8 @@ class World:
         the hit die, on a hit unarmed damage, then the monster's AssessDamage. At 0 hit
         points the monster dies: its body and its treasure appear on its square
         (``remains.py``), it leaves its room (which refills on its spawn timer) and the
-        killer's karma moves as the original's KilledSomething moves it.
+        killer's karma moves as the original's KilledSomething moves it. An attack on a
+        player follows the player-killing rules instead (:meth:`_attack_player`).
 
         A kill may raise the killer's max health (``mortality.after_kill``).
 
@@ -386,10 +406,13 @@ class World:
         (max health is taken as base), resistances of monster kinds (none in the content).
         """
         player = self._players.get(player_id)
-        if player is None or self.no_combat(player.room):
+        if player is None:
+            return []
+        victim = self._players.get(target_id)
+        if victim is not None:  # player against player: its own checks and messages
+            return self._attack_player(player, victim, now)
+        if self.no_combat(player.room):
             return []  # a no-combat room: nobody fights there
-        if target_id in self._players and player.safety:
-            return []  # the safety flag forbids attacking players (and there is no PvP yet)
         monster = self._monsters.by_id.get(target_id)
         if monster is None or monster.room != player.room:
             return []
@@ -443,6 +466,100 @@ class World:
             monster.kind or "", monster.level, monster.difficulty, monster.room, monster.y, monster.x, monster.angle,
             round(self.game_time * 1000), rng, events,
         )
+
+    def _attack_player(self, player: Player, victim: Player, now: float) -> list[WorldEvent]:
+        """A bare-handed attack on a player, in the original's order (player.kod TryAttack):
+        not oneself; the attack delay (a refused attack still starts it, as the
+        original's IsOkayAttackTime does); same room and unarmed reach (silently, as for
+        monsters); then the player-killing rules (rules.pvp), each refusal told. An
+        allowed attack on an innocent by an innocent brands the attacker an outlaw. The
+        swing: player offence against the victim's player defence, unarmed damage through
+        the victim's damage-taken rule and caps. A kill moves the killer's karma, brands
+        a murderer, and sends the victim down the world's death path; in a safe-death room
+        the victim keeps 1 health instead, and nothing is counted.
+
+        Not modelled yet: the same as for monsters (skills, weapons, resistances,
+        boosts), and guilds, factions, arenas, chaos nights, tokens, revenants, kill counts.
+        """
+        player_id, victim_id = player.object_id, victim.object_id
+        if victim is player:
+            return [PlayerAttackRefused(player_id, victim_id, AttackRefusal.SELF.value)]
+        if player.last_attack_at is not None and (now - player.last_attack_at) * 1000 < PLAYER_ATTACK_DELAY_MS:
+            return []
+        player.last_attack_at = now
+        if victim.room != player.room:
+            return []
+        row, col = square_of(player.y, player.x)
+        t_row, t_col = square_of(victim.y, victim.x)
+        if not within_reach(t_row - row, t_col - col, player_attack_reach(None)):
+            return []
+        flags = self._rooms[player.room].definition.flags
+        attacker_status, victim_status = _pk_status(player), _pk_status(victim)
+        refusal = attack_refusal(attacker_status, victim_status, player.safety, flags, self.rules.player_killing)
+        if refusal is not None:
+            return [PlayerAttackRefused(player_id, victim_id, refusal.value)]
+        events: list[WorldEvent] = []
+        if attack_makes_outlaw(attacker_status, victim_status):
+            player.outlaw = True
+            events.append(PlayerOutlawed(player_id))
+        roll = roll_with(random.Random(f"{self.seed}:attack:{self.tick_count}:{player_id}:{victim_id}:{now!r}"))
+        stats, target = player.stats, victim.stats
+        offense = player_offense(0, 0, stats.aim, stats.max_health)
+        defense = player_defense(0, 0, 0, target.agility, target.max_health)
+        swing = roll_attack(offense, defense, lambda: player_damage(roll, stats.might, stats.aim), roll)
+        taken = player_damage_taken(swing.damage, target.health, target.max_health, outlaw_or_murderer=not victim_status.innocent) if swing.hit else 0
+        target.health = max(0, target.health - taken)
+        # told from the same die after the swing: the hit sound, or the defence told to the
+        # attacker, the swish, the defence told to the victim (battler.kod AssessMiss order)
+        defence = victim_defence = ""
+        if swing.hit:
+            sound = player_hit_sound(None if target.health <= 0 else taken, roll).key
+        else:
+            defence = defence_of_miss(0, 0, 0, roll).value
+            sound = swing_miss_sound(roll).key
+            victim_defence = defence_of_miss(0, 0, 0, roll).value
+        events.append(PlayerAttacked(
+            player.room, player_id, victim_id, swing.hit, taken, target.health,
+            damage_type=blow_type(player_attack_type(None), 0), defence=defence, victim_defence=victim_defence, sound=sound,
+        ))
+        if self._exert(player, swing_exertion(None)):
+            events.append(VitalsChanged(player_id))
+        if target.health <= 0:
+            self._player_killed_player(player, victim, attacker_status, victim_status, events)
+        return events
+
+    def _player_killed_player(
+        self, killer: Player, victim: Player, killer_status: PkStatus, victim_status: PkStatus, events: list[WorldEvent]
+    ) -> None:
+        """player.kod KilledSomething and Killed for a player victim."""
+        room = killer.room
+        if "safe_death" in self._rooms[room].definition.flags:  # SafePlayerAttack: nobody dies, nothing counts
+            victim.stats.health = 1
+            events += [PlayerKilledPlayer(room, killer.object_id, victim.object_id, Murder.JUSTIFIED.value),
+                       VitalsChanged(victim.object_id)]
+            return
+        stored = killer.stats.karma * 100 + killer.karma_fraction
+        karma_changed = self._add_karma(killer, karma_change_from_kill(shown_karma(stored), victim.stats.karma))
+        brand = murder(killer_status, victim_status)
+        if brand is Murder.BRANDED:
+            killer.murderer, killer.outlaw = True, False
+        events.append(PlayerKilledPlayer(room, killer.object_id, victim.object_id, brand.value, karma_changed))
+        self._player_died(victim, "", events)
+
+    def _kill_zone_crossed(self, player: Player, from_room: str, to_room: str) -> list[WorldEvent]:
+        flags = self._rooms[from_room].definition.flags, self._rooms[to_room].definition.flags
+        entered = kill_zone_crossing(_pk_status(player), *flags)
+        return [] if entered is None else [KillZoneCrossed(player.object_id, entered)]
+
+    @staticmethod
+    def _add_karma(player: Player, change: int) -> bool:
+        """Add hundredths of karma (player.kod AddKarma); True when the shown karma moved."""
+        stats = player.stats
+        stored = add_karma(stats.karma * 100 + player.karma_fraction, change)
+        shown = shown_karma(stored)
+        changed = shown != stats.karma
+        stats.karma, player.karma_fraction = shown, stored - shown * 100
+        return changed
 
     # ------------------------------------------------------------------ posture and vitals
 
@@ -884,12 +1001,21 @@ class World:
         # An exit either sets the facing or turns the one the player had (the original's ROTATE_*).
         player.angle = (player.angle + exit.turn if exit.turn is not None else target.angle) % ANGLES
         self._rooms[target.room].players[player.object_id] = player
-        events: list[WorldEvent] = [ObjectLeft(from_room, player.object_id)]
+        events: list[WorldEvent] = [
+            *self._kill_zone_crossed(player, from_room, target.room),
+            ObjectLeft(from_room, player.object_id),
+        ]
         self._left_room(player, from_room, events)
         return events + [
             PlayerMovedRoom(player.object_id, from_room, target.room),
             ObjectEntered(target.room, player.object_id),
         ]
+
+
+def _pk_status(player: Player) -> PkStatus:
+    """What the player-killing rules read of a player (max health stands for base max
+    health, as everywhere in the world's fights)."""
+    return PkStatus(player.stats.max_health, outlaw=player.outlaw, murderer=player.murderer)
 
 
 def _path_clear(geometry: RoomGeometry, row: int, col: int, to_row: int, to_col: int) -> bool:

@@ -30,6 +30,7 @@ def enter_world(ctx: GameContext, session: GameSession, record: CharacterRecord)
     player.karma_fraction = max(-99, min(99, record.karma_fraction))
     player.gain_chance, player.death_cost = record.gain_chance, max(0, min(100, record.death_cost))
     player.past_tutorial, player.safety = record.past_tutorial, record.safety
+    player.outlaw, player.murderer = record.outlaw, record.murderer
     avatar = Avatar(player_id, record.id, record.name, ctx.resources.add_name(record.name), gender=record.gender)
     session.avatar = avatar
     session.phase = Phase.IN_WORLD
@@ -70,7 +71,7 @@ def state_of(character_id: int, player: Player) -> CharacterState:
         character_id, player.room, player.y, player.x, player.angle, stats.health, stats.mana, stats.vigor,
         max_health=stats.max_health, karma=stats.karma, base_max_health=stats.base_max_health,
         karma_fraction=player.karma_fraction, gain_chance=player.gain_chance, death_cost=player.death_cost,
-        past_tutorial=player.past_tutorial, safety=player.safety,
+        past_tutorial=player.past_tutorial, safety=player.safety, outlaw=player.outlaw, murderer=player.murderer,
     )
 
 

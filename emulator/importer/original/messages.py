@@ -5,7 +5,7 @@ article (``messages.toml``).
 Each entry is a purpose key (the names of :mod:`emulator.rules.feedback`) with the text
 and the original resource id, so the server can send the ids the stock client already
 has. Which resource serves which purpose is a fact of the original's code (battler.kod,
-player.kod, monster.kod, object.kod, stroke.kod, punch.kod), written down here.
+player.kod, monster.kod, object.kod, stroke.kod, punch.kod, room.kod, user.kod), written down here.
 """
 
 from __future__ import annotations
@@ -33,6 +33,20 @@ _NAMED = {
     "his": "object_his",
     "her": "object_her",
     "its": "object_its",
+    "refused_self": "player_no_target_self",
+    "refused_no_combat": "room_no_attack",
+    "refused_no_pk_room": "room_no_pk_allowed",
+    "refused_guild_room": "room_guild_combat",
+    "refused_safe_server": "player_safe_server",
+    "refused_newbie_attacker": "player_cant_hit_newbie",
+    "refused_newbie_victim": "player_guardian_angel",
+    "refused_safety": "player_safety_caught",
+    "outlawed": "player_aggressor",
+    "murder_branded": "player_wanted_now",
+    "murder_again": "player_killed_player",
+    "punch_was_killed": "punch_player_was_killed",
+    "kill_zone_entered": "user_kill_zone",
+    "kill_zone_left": "user_angel_rejoins",
 }
 
 
