@@ -312,7 +312,9 @@ def test_punches_in_the_imported_world_are_told_in_the_original_words(
                     assert kill["params"] == _ids(kod_tree, "object_article_cap_the_rsc", rat_resource)
                     assert render(kill["format"], kill["params"], texts) == sentence(
                         "punch_player_killed_something", "object_article_cap_the_rsc", rat_resource)
-                    death = [w for w in _frames(after, "BP_PLAY_WAVE") if w["source"] == rat.object_id]
+                    # the death cry comes from the body the rat left (monster.kod Killed)
+                    (body,) = [m["id"] for m in _frames(replies, "BP_CREATE") if m["icon"] == _ids(kod_tree, "giantrat_dead_icon_rsc")[0]]
+                    death = [w for w in _frames(after, "BP_PLAY_WAVE") if w["source"] == body]
                     assert [w["wave"] for w in death] == [kod_tree.classes["giantrat"].resource_id("vrSound_death")]
                     removed = [m for m in _frames(after, "BP_REMOVE")]
                     assert [m["id"] for m in removed] == [rat.object_id]

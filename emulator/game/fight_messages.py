@@ -85,15 +85,15 @@ def _attacker_message(ctx: GameContext, messages: CombatMessages, event: AttackR
 
 
 def monster_killed(ctx: GameContext, messages: CombatMessages, event: MonsterKilled) -> None:
-    """The killer's punch message, then the room hears the monster's death sound (from
-    the monster, still in the room: the original plays it from the new corpse)."""
+    """The killer's punch message, then the room hears the monster's death sound, from
+    its body as the original plays it (from the monster when the kind leaves none)."""
     killer = ctx.in_world.get(event.killer)
     if killer is not None:
         kind = messages.kind(event.kind)
         _tell(killer, messages, "punch_killed_something", [_article(messages, kind, capital=True), _name(ctx, event.kind)])
     death = _kind_sound(ctx, event.kind, "death")
     if death is not None:
-        _room_sound(ctx, event.room, death, event.monster_id)
+        _room_sound(ctx, event.room, death, event.corpse_id if event.corpse_id is not None else event.monster_id)
 
 
 def monster_attacked(ctx: GameContext, messages: CombatMessages, event: MonsterAttacked) -> None:

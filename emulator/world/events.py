@@ -171,6 +171,7 @@ class MonsterKilled:
     kind: str
     killer: int
     karma_changed: bool = False
+    corpse_id: int | None = None  # the body it left, where its death cry comes from
 
 
 @attrs.frozen

@@ -126,21 +126,25 @@ class Remains:
     def monster_died(
         self, kind_key: str, level: int, difficulty: int, room: str, y: int, x: int, angle: int,
         now_ms: int, rng: random.Random, events: list[WorldEvent],
-    ) -> None:
-        """The body (if the kind has a dead icon), then the treasure, on the monster's square."""
+    ) -> int | None:
+        """The body (if the kind has a dead icon), then the treasure, on the monster's
+        square; returns the body's id (None without one)."""
         kind = self.definition.kinds.get(kind_key)
         info = kind.monster if kind is not None else None
         if info is None:
-            return
+            return None
         y, x = square_centre(*square_of(y, x))
+        corpse_id = None
         if info.dead_icon:
             corpse = Corpse(self._fresh_id(), kind_key, room, y, x, angle % ANGLES, decays_at_ms=now_ms + MONSTER_CORPSE_DECAY_MS)
             self._add(corpse)
             events.append(ObjectEntered(room, corpse.object_id))
+            corpse_id = corpse.object_id
         roll = roll_with(rng)
         made = self.treasure(info.treasure, level, difficulty, ONE_TREASURE in info.npc_flags, roll)
         for item_kind, number in _piled(made):
             self.drop(item_kind, number, room, y, x, now_ms, events)
+        return corpse_id
 
     def treasure(self, table_key: str, level: int, difficulty: int, one_treasure: bool, roll: Roll) -> list[tuple[str, int | None]]:
         """The items a treasure type makes for a monster: (item kind, number or None)."""

@@ -453,16 +453,19 @@ class World:
             events.append(VitalsChanged(player_id))
         if monster.hit_points <= 0:
             self._monsters.remove(monster)
-            self._leave_remains(monster, now, events)
-            events.append(MonsterKilled(monster.room, target_id, kind, player_id, self._karma_for_kill(player, monster)))
+            corpse = self._leave_remains(monster, now, events)
+            events.append(MonsterKilled(
+                monster.room, target_id, kind, player_id, self._karma_for_kill(player, monster), corpse_id=corpse
+            ))
             self._advance_after_kill(player, monster, roll, events)
         return events
 
-    def _leave_remains(self, monster: Monster, now: float, events: list[WorldEvent]) -> None:
+    def _leave_remains(self, monster: Monster, now: float, events: list[WorldEvent]) -> int | None:
         """The body and the treasure of a killed monster, reported before the monster
-        goes (monster.kod Killed); a generator from stable facts, as for the swing."""
+        goes (monster.kod Killed); a generator from stable facts, as for the swing.
+        Returns the body's id, if the kind leaves one."""
         rng = random.Random(f"{self.seed}:remains:{self.tick_count}:{monster.object_id}:{now!r}")
-        self._remains.monster_died(
+        return self._remains.monster_died(
             monster.kind or "", monster.level, monster.difficulty, monster.room, monster.y, monster.x, monster.angle,
             round(self.game_time * 1000), rng, events,
         )
