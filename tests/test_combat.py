@@ -1,5 +1,5 @@
 """A player fights a monster bare-handed: the swing, the rules' numbers, the kill, the
-respawn, the refusals, and the same through the real protocol (issue 11, step 3)."""
+respawn, the refusals, and the same through the real protocol."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Monsters fight back: an aggressive monster swings at the player it chases when within
 its attack range, by the rules' numbers and on its attack timer; a player at 0 health dies
-and wakes where the original sends the dead, with the revival vitals (issue 11, step 4)."""
+and wakes where the original sends the dead, with the revival vitals."""
 
 from __future__ import annotations
 

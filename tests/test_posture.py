@@ -1,4 +1,4 @@
-"""Rest and stand, vigor, the safety flag and no-combat rooms (issue 11, step 5)."""
+"""Rest and stand, vigor, the safety flag and no-combat rooms."""
 
 from __future__ import annotations
 

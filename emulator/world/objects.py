@@ -58,7 +58,7 @@ class Player(Thing):
     #: Hundredths of a karma point beyond ``stats.karma`` (the original keeps karma in
     #: hundredths; whole points are shown). Saved with the character.
     karma_fraction: int = 0
-    #: Posture (issue 11, step 5). Resting is not saved: the original stands a player up
+    #: Posture. Resting is not saved: the original stands a player up
     #: when it logs off (UserLogoffHook StopResting). Safety is saved, as the original keeps
     #: it among the player's saved flags (PFLAG_SAFETY).
     resting: bool = False  # UC_REST until UC_STAND

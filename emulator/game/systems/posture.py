@@ -1,5 +1,5 @@
 """Posture and the safety flag: the user commands UC_REST, UC_STAND and UC_SAFETY
-(BP_USERCOMMAND, issue 11 step 5).
+(BP_USERCOMMAND).
 
 Resting makes vigor come back on the rules' rest timer (up to the rest threshold);
 standing stops it. The safety flag (on by default, as the original) forbids attacking
