@@ -34,6 +34,7 @@ from emulator.wire.codec import Message
 from tests.test_rules_treasure import scripted
 from emulator.world import events as ev
 from emulator.world.monsters import FIRST_MONSTER_ID, Monster
+from emulator.world.items import FIRST_ITEM_ID, Items, row_of
 from emulator.world.remains import FIRST_REMAINS_ID, Corpse, GroundItem, Remains, is_money
 from emulator.world.world import World
 
@@ -167,7 +168,7 @@ def test_a_number_item_joins_its_pile_on_the_same_square() -> None:
     assert square_of(again.y, again.x) == SPAWN
     _, _, events = kill_the_rat(world, now=200.0)
     assert [e for e in events if isinstance(e, ev.ObjectChanged)] == [ev.ObjectChanged("cellar", pile.object_id)]
-    assert pile.number == 2 * 4 * 4 and [type(r) for r in world.remains()] == [Corpse, GroundItem, Corpse]
+    assert pile.number == 2 * 4 * 4 and [type(r) for r in world.remains()] == [Corpse, Corpse, GroundItem]
 
 
 def test_single_items_lie_side_by_side() -> None:
@@ -227,9 +228,11 @@ def test_the_remains_survive_a_restart_with_their_time_left() -> None:
     corpse, item = world.remains()
     assert isinstance(corpse, Corpse) and isinstance(item, GroundItem)
     snapshot = world.snapshot()
-    assert snapshot["version"] == 4
+    assert snapshot["version"] == 5
+    assert [entry["id"] for entry in snapshot["remains"]["objects"]] == [corpse.object_id]  # items: the store's
     again = World(content, seed=3)
     again.restore(snapshot)
+    again.load_items([row_of(i) for i in world.items], world.items.ledger.totals)
     restored = again.remains()
     assert [(type(r), r.object_id, r.kind, r.room, r.y, r.x, r.angle) for r in restored] == [
         (type(r), r.object_id, r.kind, r.room, r.y, r.x, r.angle) for r in (corpse, item)
@@ -262,10 +265,21 @@ def test_older_snapshots_load_and_bad_remains_are_dropped() -> None:
     assert before.remains() == []
     objects = snapshot["remains"]["objects"]
     objects[0]["kind"] = "dragon"  # a kind no longer defined
-    objects[1]["room"] = "moon"  # a room no longer defined
     pruned = World(content, seed=3)
     pruned.restore(snapshot)
     assert pruned.remains() == []
+    objects[0]["kind"] = "rat"
+    objects[0]["room"] = "moon"  # a room no longer defined
+    pruned = World(content, seed=3)
+    pruned.restore(snapshot)
+    assert pruned.remains() == []
+    # a version 4 snapshot's ground items are not taken (the store moved them to its tables)
+    old4 = {**snapshot, "version": 4}
+    old4["remains"] = {"next_serial": 5, "objects": [{"id": FIRST_REMAINS_ID + 1, "kind": "coins", "room": "cellar",
+                                                       "y": 352, "x": 352, "angle": 0, "number": 3}]}
+    four = World(content, seed=3)
+    four.restore(old4)
+    assert four.remains() == []
     with pytest.raises(Exception, match="malformed"):
         World(content, seed=3).restore({**snapshot, "remains": {"objects": []}})
 
@@ -329,7 +343,8 @@ def test_two_clients_see_the_body_and_a_growing_pile(tmp_path: Path) -> None:
             # the rat's end and what it left (not its coming, the swings or other monsters)
             return rat.object_id, [
                 m for m in seen if (m.name, m.fields.get("id")) == ("BP_REMOVE", rat.object_id)
-                or (m.name in ("BP_CREATE", "BP_CHANGE") and FIRST_REMAINS_ID <= m["id"] & 0x0FFF_FFFF < FIRST_MONSTER_ID)
+                or (m.name in ("BP_CREATE", "BP_CHANGE") and (FIRST_REMAINS_ID <= m["id"] & 0x0FFF_FFFF < FIRST_MONSTER_ID
+                                                              or m["id"] & 0x0FFF_FFFF >= FIRST_ITEM_ID))
             ]
 
         first_rat, seen = kill()
@@ -350,7 +365,7 @@ def test_two_clients_see_the_body_and_a_growing_pile(tmp_path: Path) -> None:
         assert bob.request("BP_REQ_LOOK", object={"id": corpse.object_id, "amount": None}) == []
 
         second_rat, seen = kill()
-        second_corpse = live.remains()[-1]
+        second_corpse = [r for r in live.remains() if isinstance(r, Corpse)][-1]
         assert [(m.name, m["id"]) for m in seen] == [
             ("BP_CREATE", second_corpse.object_id), ("BP_CHANGE", tagged), ("BP_REMOVE", second_rat),
         ]
@@ -459,7 +474,7 @@ def test_the_import_gives_bodies_and_piles_as_the_original(world: WorldDefinitio
 
 
 def test_treasure_follows_the_rules_roll_by_roll() -> None:
-    remains = Remains(definition(), seed=3)
+    remains = Remains(definition(), 3, Items(definition()))
     # count: 1 + 30/55 + random(0, 9/3) -> 2 drawn; then per item random(0, 100), and for
     # money random(30/2, 3*30/2) doubled on top of its own 1
     made = remains.treasure("ratloot", 30, 9, False, scripted(1, 51, 50, 20))

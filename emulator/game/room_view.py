@@ -8,6 +8,7 @@ from typing import Any
 from emulator.game import views
 from emulator.game.context import GameContext
 from emulator.game.session import Avatar, GameSession
+from emulator.world.items import Item
 from emulator.world.objects import Thing
 from emulator.world.remains import Corpse, GroundItem
 from protocol_specs.opcodes import CLIENT_TAG_NUMBER, Animate
@@ -37,6 +38,21 @@ def room_object(ctx: GameContext, thing: Thing, animation: dict[str, Any] | None
     block = views.room_object_block(thing.object_id, icon, name, flags, thing.y, thing.x, thing.angle, animation)
     if isinstance(thing, GroundItem):
         _ground_item(ctx, thing, block)
+    return block
+
+
+def inventory_object(ctx: GameContext, item: Item) -> dict[str, Any]:
+    """An OBJECT block of a carried item (BP_INVENTORY, BP_INVENTORY_ADD), a number item's
+    with its count."""
+    icon, name, flags = appearance(ctx, item)
+    return with_count(item, views.object_block(item.object_id, icon, name, flags))
+
+
+def changed_inventory_object(ctx: GameContext, item: Item) -> dict[str, Any]:
+    """The fields of a BP_CHANGE of a carried item (user.kod SomethingChanged shows an
+    item in the inventory): its block, still."""
+    block = inventory_object(ctx, item)
+    block.update(motion_translation=None, motion_animation=block["animation"], motion_overlays=block["overlays"])
     return block
 
 

@@ -307,10 +307,45 @@ class VitalsChanged:
     player_id: int
 
 
+
+@attrs.frozen
+class CarriedGained:
+    """A new item in the player's inventory (BP_INVENTORY_ADD to that player)."""
+
+    player_id: int
+    item_id: int
+
+
+@attrs.frozen
+class CarriedChanged:
+    """A carried number item's count changed (the player sees the new amount)."""
+
+    player_id: int
+    item_id: int
+
+
+@attrs.frozen
+class CarriedLost:
+    """An item left the player's inventory (BP_INVENTORY_REMOVE to that player)."""
+
+    player_id: int
+    item_id: int
+
+
+@attrs.frozen
+class ItemRefused:
+    """An item request did nothing, or less than asked: the player is told why.
+    ``reason`` is an ``ItemRefusal`` value; ``kind`` the item's kind."""
+
+    player_id: int
+    reason: str
+    kind: str
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
     | MonsterAttacked | PlayerDied | VitalsChanged | DeathAnnounced | MaxHealthGained | DeathPenaltyPaid
     | PlayerAttackRefused | PlayerOutlawed | PlayerAttacked | PlayerKilledPlayer | KillZoneCrossed
-    | ObjectChanged
+    | ObjectChanged | CarriedGained | CarriedChanged | CarriedLost | ItemRefused
 )

@@ -17,6 +17,9 @@ trestype.kod GenerateTreasure; room.kod NewHold and DisposeTimer), not its code:
   start; here a room's firings are fixed points of game time (a phase per room, a jitter
   per firing, both from the seed), looked at only while the room holds ground items.
 
+The treasure is made of items (``items.py``): created there, recorded in the ledger, and
+tidied away through it; this module keeps the bodies and the rooms' dispose timers.
+
 Work is proportional to the remains whose timers are due, never to the whole world.
 Randomness comes from the caller's generator (seeded by the world from stable facts).
 """
@@ -42,7 +45,8 @@ from emulator.rules.treasure import (
     normalized_weights,
     room_dispose_delay_ms,
 )
-from emulator.world.events import ObjectChanged, ObjectEntered, ObjectLeft, WorldEvent
+from emulator.world.events import ObjectEntered, ObjectLeft, WorldEvent
+from emulator.world.items import Item, Items
 from emulator.world.objects import Thing
 
 __all__ = ["FIRST_REMAINS_ID", "LAST_REMAINS_ID", "Corpse", "GroundItem", "Remains", "is_money"]
@@ -66,14 +70,17 @@ class Corpse(Thing):
     decays_at_ms: int = 0  # game time
 
 
-@attrs.define(eq=False)
-class GroundItem(Thing):
-    """An item lying in a room; ``number`` is a number item's count (None: a single item)."""
+#: An item lying in a room (the items' own class; the name says where it is).
+GroundItem = Item
 
-    number: int | None = None
+Remain = Corpse | Item
 
 
-Remain = Corpse | GroundItem
+def _arrival(remain: Remain) -> tuple[int, int]:
+    """When it came to the room: the oldest are tidied first."""
+    if isinstance(remain, Corpse):
+        return remain.decays_at_ms - MONSTER_CORPSE_DECAY_MS, remain.object_id
+    return remain.arrived_ms, remain.object_id
 
 
 def _piled(made: list[tuple[str, int | None]]) -> list[tuple[str, int | None]]:
@@ -98,13 +105,15 @@ def is_money(kind: ObjectKind) -> bool:
 
 
 class Remains:
-    """Every body and ground item of the world, by room in arrival order."""
+    """Every body of the world, by room in arrival order, and the rooms' dispose timers
+    over bodies and ground items."""
 
-    def __init__(self, definition: WorldDefinition, seed: int) -> None:
+    def __init__(self, definition: WorldDefinition, seed: int, items: Items) -> None:
         self.definition = definition
         self.seed = seed
-        self.by_id: dict[int, Remain] = {}
-        self.rooms: dict[str, dict[int, Remain]] = {}
+        self.items = items
+        self.by_id: dict[int, Corpse] = {}
+        self.rooms: dict[str, dict[int, Corpse]] = {}
         self.next_serial = 0
         self._decay: list[tuple[int, int]] = []  # (due ms, id), a heap; stale entries skipped
         self._dispose_due: dict[str, int] = {}  # rooms holding ground items: next firing (ms)
@@ -113,13 +122,20 @@ class Remains:
     # ------------------------------------------------------------------ queries
 
     def in_room(self, room: str) -> list[Remain]:
-        return list(self.rooms.get(room, {}).values())
+        """Bodies and ground items, oldest first."""
+        bodies: list[Remain] = list(self.rooms.get(room, {}).values())
+        items = self.items.on_ground(room)
+        if not items:
+            return bodies
+        return sorted(bodies + list(items), key=_arrival)
 
     def __len__(self) -> int:
-        return len(self.by_id)
+        return len(self.by_id) + sum(len(self.items.on_ground(room)) for room in self.items.ground_rooms())
 
     def __iter__(self) -> Iterator[Remain]:
-        return iter(self.by_id.values())
+        yield from self.by_id.values()
+        for room in self.items.ground_rooms():
+            yield from self.items.on_ground(room)
 
     # ------------------------------------------------------------------ a death
 
@@ -168,18 +184,10 @@ class Remains:
         return made
 
     def drop(self, kind: str, number: int | None, room: str, y: int, x: int, now_ms: int, events: list[WorldEvent]) -> None:
-        """An item onto a square: a number item joins a pile of its kind there (room.kod NewHold)."""
-        if number is not None:
-            for other in self.rooms.get(room, {}).values():
-                if isinstance(other, GroundItem) and other.kind == kind and other.number is not None \
-                        and square_of(other.y, other.x) == square_of(y, x):
-                    other.number += number
-                    events.append(ObjectChanged(room, other.object_id))
-                    return
-        item = GroundItem(self._fresh_id(), kind, room, y, x, 0, number=number)
-        self._add(item)
-        self._arm_dispose(room, now_ms)
-        events.append(ObjectEntered(room, item.object_id))
+        """A new item of the treasure onto a square: a number item joins a pile of its kind
+        there (room.kod NewHold); the room's dispose timer runs."""
+        self.items.create_on_ground(kind, number, room, y, x, now_ms, "treasure", events)
+        self.arm_dispose(room, now_ms)
 
     # ------------------------------------------------------------------ time
 
@@ -196,19 +204,19 @@ class Remains:
                 continue
             del self._dispose_due[room]
             self._dispose(room, players_present(room), fixtures_in(room), events)
-            if any(isinstance(r, GroundItem) for r in self.rooms.get(room, {}).values()):
-                self._arm_dispose(room, now_ms)
+            if self.items.on_ground(room):
+                self.arm_dispose(room, now_ms)
 
     def _dispose(self, room: str, players: bool, fixtures: int, events: list[WorldEvent]) -> None:
-        held = list(self.rooms.get(room, {}).values())  # oldest first
+        held = self.in_room(room)  # oldest first
         if not players:
             offered = held
         else:
             count = disposed_when_crowded(fixtures + len(held))
             offered = held[: max(0, count - fixtures)]  # the fixtures are the oldest of all
         for remain in offered:
-            if isinstance(remain, GroundItem):
-                self._remove(remain, events)
+            if isinstance(remain, Item):
+                self.items.destroy(remain.object_id, "tidied", events)
 
     def _next_dispose(self, room: str, after_ms: int) -> int:
         """The room's first dispose firing after ``after_ms``: its phase plus whole periods,
@@ -234,18 +242,18 @@ class Remains:
                 return object_id
         raise OverflowError("no free id for remains")
 
-    def _add(self, remain: Remain) -> None:
-        self.by_id[remain.object_id] = remain
-        self.rooms.setdefault(remain.room, {})[remain.object_id] = remain
-        if isinstance(remain, Corpse):
-            heapq.heappush(self._decay, (remain.decays_at_ms, remain.object_id))
+    def _add(self, corpse: Corpse) -> None:
+        self.by_id[corpse.object_id] = corpse
+        self.rooms.setdefault(corpse.room, {})[corpse.object_id] = corpse
+        heapq.heappush(self._decay, (corpse.decays_at_ms, corpse.object_id))
 
-    def _arm_dispose(self, room: str, now_ms: int) -> None:
+    def arm_dispose(self, room: str, now_ms: int) -> None:
+        """Make sure the room's dispose timer runs (it holds ground items)."""
         if room not in self._dispose_due:
             due = self._dispose_due[room] = self._next_dispose(room, now_ms)
             heapq.heappush(self._dispose_order, (due, room))
 
-    def _remove(self, remain: Remain, events: list[WorldEvent]) -> None:
+    def _remove(self, remain: Corpse, events: list[WorldEvent]) -> None:
         del self.by_id[remain.object_id]
         held = self.rooms[remain.room]
         del held[remain.object_id]
@@ -256,24 +264,23 @@ class Remains:
     # ------------------------------------------------------------------ persistence
 
     def snapshot(self, now_ms: int) -> dict[str, Any]:
-        """Every remain in arrival order, bodies with the time they have left."""
+        """Every body in arrival order, with the time it has left (ground items are kept
+        in the store's item tables, not here)."""
         entries = []
         for remains in self.rooms.values():
             for remain in remains.values():
-                entry: dict[str, Any] = {
+                entries.append({
                     "id": remain.object_id, "kind": remain.kind, "room": remain.room,
                     "y": remain.y, "x": remain.x, "angle": remain.angle,
-                }
-                if isinstance(remain, Corpse):
-                    entry["decays_in_ms"] = max(0, remain.decays_at_ms - now_ms)
-                else:
-                    entry["number"] = remain.number
-                entries.append(entry)
+                    "decays_in_ms": max(0, remain.decays_at_ms - now_ms),
+                })
         return {"next_serial": self.next_serial, "objects": entries}
 
     def restore(self, saved: Mapping[str, Any] | None, now_ms: int, room_size: Callable[[str], tuple[int, int] | None]) -> None:
-        """Take back saved remains that still make sense (kind, room, square, id); None
-        (a snapshot from before remains were kept) leaves the world without any."""
+        """Take back saved bodies that still make sense (kind, room, square, id); None
+        (a snapshot from before remains were kept) leaves the world without any. Ground
+        items of older snapshots are not taken: the store moved them to its item tables
+        (schema 5)."""
         self.by_id.clear()
         self.rooms.clear()
         self._decay.clear()
@@ -286,10 +293,8 @@ class Remains:
             remain = self._restored(entry, now_ms, room_size)
             if remain is not None and remain.object_id not in self.by_id:
                 self._add(remain)
-                if isinstance(remain, GroundItem):
-                    self._arm_dispose(remain.room, now_ms)
 
-    def _restored(self, entry: Mapping[str, Any], now_ms: int, room_size: Callable[[str], tuple[int, int] | None]) -> Remain | None:
+    def _restored(self, entry: Mapping[str, Any], now_ms: int, room_size: Callable[[str], tuple[int, int] | None]) -> Corpse | None:
         object_id, kind_key, room = int(entry["id"]), entry["kind"], entry["room"]
         kind = self.definition.kinds.get(kind_key) if isinstance(kind_key, str) else None
         size = room_size(room) if isinstance(room, str) else None
@@ -299,12 +304,6 @@ class Remains:
         row, col = square_of(y, x)
         if not (1 <= row <= size[0] and 1 <= col <= size[1]):
             return None
-        if "decays_in_ms" in entry:
-            if kind.monster is None or not kind.monster.dead_icon:
-                return None
-            return Corpse(object_id, kind_key, room, y, x, angle, decays_at_ms=now_ms + max(0, int(entry["decays_in_ms"])))
-        number = entry.get("number")
-        stacks = kind.item is not None and kind.item.stacks
-        if stacks != (number is not None):
-            return None  # the kind changed between counted and single since
-        return GroundItem(object_id, kind_key, room, y, x, angle, number=None if number is None else max(1, int(number)))
+        if "decays_in_ms" not in entry or kind.monster is None or not kind.monster.dead_icon:
+            return None  # a ground item of an older snapshot, or a kind that has no body now
+        return Corpse(object_id, kind_key, room, y, x, angle, decays_at_ms=now_ms + max(0, int(entry["decays_in_ms"])))

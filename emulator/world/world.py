@@ -86,6 +86,7 @@ from emulator.world.events import (
     PlayerKilledPlayer,
     PlayerOutlawed,
     MoveRefused,
+    ItemRefused,
     ObjectEntered,
     ObjectLeft,
     ObjectMoved,
@@ -101,6 +102,7 @@ from emulator.world.events import (
     VitalsChanged,
     WorldEvent,
 )
+from emulator.world.items import Item, ItemRefusal, ItemRow, Items
 from emulator.world.monsters import Monster, MonsterPopulation
 from emulator.world.objects import Player, Stats, Thing, TokenBucket, WorldObject
 from emulator.world.remains import FIRST_REMAINS_ID, Remains
@@ -118,7 +120,7 @@ ANGLES = 4096
 WALK_SPEED = 18
 FACE_TRAVEL = 0x80  # BP_MOVE speed bit: the client turns the object to face where it goes
 SAY, YELL, BROADCAST, EMOTE = 1, 2, 3, 6
-SNAPSHOT_VERSION = 4  # 3: live monsters; 4: bodies and ground items
+SNAPSHOT_VERSION = 5  # 3: live monsters; 4: bodies and ground items; 5: bodies only (items: the store)
 
 # One-square steps in a fixed order (the wanderers' RNG indexes it), with the facing for
 # each. ASSUMPTION (unverified against the client): angle 0 faces east (+x) and angles grow
@@ -202,7 +204,8 @@ class World:
         self._assign_ids({}, {}, FIRST_ID)
         self._monsters = MonsterPopulation(definition, geometry, seed, rules.tick_interval)
         self._monsters.populate(self.tick_count)
-        self._remains = Remains(definition, seed)
+        self.items = Items(definition)
+        self._remains = Remains(definition, seed, self.items)
 
     # ------------------------------------------------------------------ queries
 
@@ -217,11 +220,19 @@ class World:
         return self._room_keys.get(room_id)
 
     def object(self, object_id: int) -> Thing | None:
-        """A placed object, a monster or a player by id; None if there is no such thing."""
+        """A placed object, a monster, a body, an item on the ground or a player by id;
+        None if there is no such thing in a room."""
         thing = self._things.get(object_id)
         if thing is None:
             thing = self._monsters.by_id.get(object_id) or self._remains.by_id.get(object_id)
+        if thing is None:
+            item = self.items.by_id.get(object_id)
+            thing = item if item is not None and item.carrier is None else None
         return thing
+
+    def carried(self, player_id: int) -> list[Item]:
+        """What a player in the world carries, in inventory order."""
+        return self.items.carried(self._players[player_id].character_id)
 
     def monsters(self) -> list[Monster]:
         """Every live monster, in id order."""
@@ -389,6 +400,61 @@ class World:
             return [refused]
         audience = tuple(dict.fromkeys([player_id, *(r for r in recipients if r in self._players)]))
         return [Said(player.room, player_id, SAY, text, audience)]
+
+    # ------------------------------------------------------------------ items
+
+    def pick_up(self, player_id: int, item_id: int, number: int | None, now: float) -> list[WorldEvent]:
+        """A BP_REQ_GET: an item (or part of a pile) from the ground of the player's room
+        into its inventory, by the rules of ``items.py``; a refusal is told."""
+        player = self._players.get(player_id)
+        if player is None:
+            return []
+        events: list[WorldEvent] = []
+        refusal, partly = self.items.pick_up(
+            player.character_id, player_id, item_id, number, player.room, player.y, player.x, player.stats.might, events,
+        )
+        item = self.items.by_id.get(item_id)
+        kind = item.kind or "" if item is not None else ""
+        if refusal is not None:
+            return [ItemRefused(player_id, refusal.value, kind)]
+        if partly:
+            events.append(ItemRefused(player_id, ItemRefusal.PARTLY.value, kind))
+        return events
+
+    def drop(self, player_id: int, item_id: int, number: int | None, now: float) -> list[WorldEvent]:
+        """A BP_REQ_DROP: a carried item (or part of a pile) onto the player's square."""
+        player = self._players.get(player_id)
+        if player is None:
+            return []
+        events: list[WorldEvent] = []
+        now_ms = round(self.game_time * 1000)
+        item = self.items.by_id.get(item_id)
+        kind = item.kind or "" if item is not None else ""
+        refusal = self.items.drop(
+            player.character_id, player_id, item_id, number, player.room, player.y, player.x, now_ms, events,
+        )
+        if refusal is not None:
+            return [ItemRefused(player_id, refusal.value, kind)]
+        self._remains.arm_dispose(player.room, now_ms)
+        return events
+
+    def reorder_inventory(self, player_id: int, item_id: int, before_id: int) -> bool:
+        player = self._players.get(player_id)
+        return player is not None and self.items.reorder(player.character_id, item_id, before_id)
+
+    def reorder_inventory_by_index(self, player_id: int, from_index: int, to_index: int) -> bool:
+        player = self._players.get(player_id)
+        return player is not None and self.items.reorder_by_index(player.character_id, from_index, to_index)
+
+    def load_items(self, rows: Iterable[ItemRow], totals: Mapping[str, tuple[int, int]]) -> None:
+        """Take the store's items and ledger (before any player enters); the rooms with
+        ground items run their dispose timers."""
+        if self._players:
+            raise WorldError("cannot load items with players in the world")
+        self.items.load(rows, totals, self._room_size)
+        now_ms = round(self.game_time * 1000)
+        for room in self.items.ground_rooms():
+            self._remains.arm_dispose(room, now_ms)
 
     def attack(self, player_id: int, target_id: int, now: float) -> list[WorldEvent]:
         """A BP_REQ_ATTACK, bare-handed: a live monster in the attacker's room, within
@@ -806,8 +872,8 @@ class World:
 
     def snapshot(self) -> dict[str, Any]:
         """The world's own state as JSON data: ids, placed objects' places, live monsters,
-        bodies (with the time they have left) and ground items, tick count. Players are not
-        in it (characters are saved on their own)."""
+        bodies (with the time they have left), tick count. Players are not in it
+        (characters are saved on their own), nor items (the store keeps them)."""
         return {
             "version": SNAPSHOT_VERSION,
             "tick_count": self.tick_count,
@@ -839,7 +905,7 @@ class World:
                 self._monsters.restore(None, self.tick_count)
                 self._remains.restore(None, round(self.game_time * 1000), self._room_size)
                 return
-            if version not in (2, 3, SNAPSHOT_VERSION):
+            if version not in (2, 3, 4, SNAPSHOT_VERSION):
                 raise WorldError(f"unknown world snapshot version {version!r}")
             objects = dict(snapshot["objects"])
             self.tick_count = int(snapshot["tick_count"])

@@ -1,15 +1,66 @@
-"""What a player carries and uses. Nobody carries anything yet: the lists are empty."""
+"""What a player carries: the inventory, picking up, dropping and ordering items.
+
+The world checks everything (``emulator/world/items.py``); a request about an item that
+is not where the player could reach it is refused there and told. Object references
+arrive with the number items' tag in their top nibble and, then, an amount: the id is
+the low 28 bits, the amount the number asked for.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from emulator.game import room_view
 from emulator.game.context import GameContext
+from emulator.game.render import render
 from emulator.game.requests import Fields, System
 from emulator.game.session import Avatar, GameSession
+from emulator.world.events import WorldEvent
+
+ID_MASK = 0x0FFF_FFFF
+MAX_DROPPED_AT_ONCE = 100  # items in one BP_REQ_DROP list; the rest of a longer list is ignored
+
+
+def _reference(ref: Mapping[str, Any]) -> tuple[int, int | None]:
+    """(object id, amount or None) of an object reference."""
+    amount = ref.get("amount")
+    return int(ref["id"]) & ID_MASK, None if amount is None else int(amount)
 
 
 def inventory(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
-    session.send("BP_INVENTORY", objects=[])
-    session.send("BP_USE_LIST", ids=[])
+    objects = [room_view.inventory_object(ctx, item) for item in ctx.world.carried(avatar.player_id)]
+    session.send("BP_INVENTORY", objects=objects)
+    session.send("BP_USE_LIST", ids=[])  # nothing is worn or wielded yet
 
 
-SYSTEM = System("inventory", in_world={"BP_REQ_INVENTORY": inventory})
+def get(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
+    item_id, amount = _reference(fields["object"])
+    render(ctx, ctx.world.pick_up(avatar.player_id, item_id, amount, ctx.now()))
+
+
+def drop(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
+    references = [fields["object"]] if fields.get("form") == "single" else list(fields.get("objects", ()))
+    events: list[WorldEvent] = []
+    for ref in references[:MAX_DROPPED_AT_ONCE]:
+        item_id, amount = _reference(ref)
+        events += ctx.world.drop(avatar.player_id, item_id, amount, ctx.now())
+    render(ctx, events)
+
+
+def inventory_move(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
+    """No reply: the client moved the item in its own list already."""
+    if fields.get("form") == "indices":
+        ctx.world.reorder_inventory_by_index(avatar.player_id, int(fields["from_index"]), int(fields["to_index"]))
+    else:
+        item_id, _ = _reference(fields["item"])
+        before_id, _ = _reference(fields["place_of"])
+        ctx.world.reorder_inventory(avatar.player_id, item_id, before_id)
+
+
+SYSTEM = System("inventory", in_world={
+    "BP_REQ_INVENTORY": inventory,
+    "BP_REQ_GET": get,
+    "BP_REQ_DROP": drop,
+    "BP_REQ_INVENTORY_MOVE": inventory_move,
+})
