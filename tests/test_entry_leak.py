@@ -45,6 +45,9 @@ class ForgetfulStore:
     def save_world_state(self, snapshot):
         return defer.succeed(None)
 
+    def save_items(self, operations):
+        return defer.succeed(len(operations))
+
 
 def test_ten_thousand_entries_leave_memory_flat():
     hub, links, resources = setup()

@@ -33,6 +33,9 @@ class RecordingStore:
         self.world_saves.append(snapshot)
         return self._later()
 
+    def save_items(self, operations):
+        return defer.succeed(len(operations))
+
     def finish_saves(self) -> None:
         while self.pending:
             self.pending.pop(0).callback(None)

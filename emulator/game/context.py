@@ -19,6 +19,7 @@ from emulator.logs import logger
 from emulator.store.characters import CharacterRecord, CharacterState
 from emulator.wire.codec import table
 from emulator.wire.outgoing import Encoded
+from emulator.world.items import Operation
 from emulator.world.world import World
 from protocol_specs.registry import GAME, S2C
 
@@ -42,6 +43,10 @@ class CharacterStore(Protocol):
         ...
 
     def save_world_state(self, snapshot: dict[str, Any]) -> defer.Deferred[None]: ...
+
+    def save_items(self, operations: list[Operation]) -> defer.Deferred[Any]:
+        """Write whole item operations in one transaction."""
+        ...
 
 
 @attrs.frozen

@@ -18,6 +18,7 @@ from twisted.python.failure import Failure
 
 from emulator.content.model import WorldDefinition
 from emulator.game.context import CharacterStore, GameConfig, GameContext
+from emulator.game.item_saver import ItemSaver
 from emulator.game.ports import Account, ClientLink
 from emulator.game.render import render
 from emulator.game.requests import RequestTable, System
@@ -65,6 +66,7 @@ class GameHub:
         systems: tuple[System, ...] = ALL_SYSTEMS,
     ) -> None:
         self.context = GameContext(world, definition, resources, store, clock, config, security_of)
+        self.item_saver = ItemSaver(world.items, store, clock)
         self.requests = RequestTable(systems)
         self._tick_loop = task.LoopingCall(self.tick)
         self._tick_loop.clock = clock
@@ -97,6 +99,7 @@ class GameHub:
         config = self.context.config
         self._tick_loop.start(config.tick_seconds, now=False)
         self._save_loop.start(config.autosave_seconds, now=False)
+        self.item_saver.soon()  # e.g. items of kinds no longer defined, destroyed on loading
 
     def stop(self) -> defer.Deferred[Any]:
         """Stop ticking, take every player out of the world and save everything."""
@@ -112,7 +115,7 @@ class GameHub:
         ctx.cancel_flush()
         ctx.flush()
         return defer.DeferredList(
-            [ctx.store.save_characters(states), ctx.store.save_world_state(ctx.world.snapshot())],
+            [ctx.store.save_characters(states), ctx.store.save_world_state(ctx.world.snapshot()), self.item_saver.stop()],
             consumeErrors=True,
         )
 
@@ -135,6 +138,7 @@ class GameHub:
                          account=session.account.name)
         except Exception:  # noqa: BLE001 - one bad request must not take the game down
             log.failure("request {request} failed", request=message.name)
+        self.item_saver.soon()
         # The requester's replies leave now; what others see leaves with the next broadcast.
         ctx.flush_session(session)
 
@@ -156,6 +160,7 @@ class GameHub:
             render(ctx, ctx.world.tick(ctx.now()))
         except Exception:  # noqa: BLE001 - keep ticking
             log.failure("world tick failed")
+        self.item_saver.soon()
         self.ticks.append(TickRecord(started, time.perf_counter() - started, self._saving is not None))
 
     def online_states(self) -> list[CharacterState]:

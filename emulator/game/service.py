@@ -19,6 +19,8 @@ from emulator.game.resources import ServerResources
 from emulator.game.storage import StoreCalls, StoredCharacters
 from emulator.logs import logger
 from emulator.store import characters as stored
+from emulator.store import items as stored_items
+from emulator.store.items import StoredItems
 from emulator.store.database import open_database
 from emulator.world.roofile import RoomGeometry, load_roo
 from emulator.world.world import World, WorldRules
@@ -35,6 +37,7 @@ class PreparedWorld:
     resources: ServerResources
     snapshot: dict[str, Any] | None
     rsc_path: Path
+    items: StoredItems = StoredItems((), {})
 
 
 def prepare_world(config: Config) -> PreparedWorld:
@@ -55,10 +58,11 @@ def prepare_world(config: Config) -> PreparedWorld:
     try:
         resources = ServerResources(definition, lambda texts, first: stored.assign_resource_ids(database, texts, first))
         snapshot = stored.load_world_state(database)
+        items = stored_items.load_items(database)
     finally:
         database.close()
     rsc_path = resources.write_rsc(Path(config.world.rsc_dir))
-    return PreparedWorld(definition, geometry, resources, snapshot, rsc_path)
+    return PreparedWorld(definition, geometry, resources, snapshot, rsc_path, items)
 
 
 def room_security(prepared: PreparedWorld, room: str) -> int:
@@ -79,6 +83,7 @@ class GameService(Service):
         world = World(prepared.definition, prepared.geometry, seed=config.world.seed, rules=rules)
         if prepared.snapshot is not None:
             world.restore(prepared.snapshot)
+        world.load_items(prepared.items.rows, prepared.items.totals)
         self.prepared = prepared
         self.hub = GameHub(
             world,

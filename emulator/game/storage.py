@@ -10,7 +10,9 @@ import peewee
 from twisted.internet import defer
 
 from emulator.store import characters
+from emulator.store import items as stored_items
 from emulator.store.characters import CharacterRecord, CharacterState, NoSuchCharacter
+from emulator.world.items import Operation
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -63,3 +65,6 @@ class StoredCharacters:
 
     def save_world_state(self, snapshot: dict) -> defer.Deferred[None]:
         return self.store.call(characters.save_world_state, snapshot, _utc_now())
+
+    def save_items(self, operations: list[Operation]) -> defer.Deferred[int]:
+        return self.store.call(stored_items.apply_item_batch, operations, _utc_now())

@@ -173,9 +173,82 @@ def _v4_player_killing_brands(database: peewee.Database) -> None:
     )
 
 
+def _v5_items_and_ledger(database: peewee.Database) -> None:
+    """Items with their places, and the ledger of their creations and destructions. The
+    ground items an older world snapshot carried move into the item table once, each
+    recorded as created; the snapshot keeps only the bodies."""
+    import json
+
+    class Item(peewee.Model):
+        id = peewee.IntegerField(primary_key=True)
+        kind = peewee.CharField(max_length=100)
+        number = peewee.IntegerField(null=True)
+        room = peewee.CharField(max_length=100, null=True)
+        y = peewee.IntegerField()
+        x = peewee.IntegerField()
+        angle = peewee.IntegerField()
+        carrier = peewee.IntegerField(null=True, index=True)
+        slot = peewee.IntegerField()
+        arrived_ms = peewee.BigIntegerField()
+
+        class Meta:
+            table_name = "item"
+            table_settings = _table_settings(database)
+
+    class ItemLedger(peewee.Model):
+        kind = peewee.CharField(max_length=100, index=True)
+        created = peewee.BigIntegerField()
+        destroyed = peewee.BigIntegerField()
+        reason = peewee.CharField(max_length=32)
+        recorded_at = peewee.DateTimeField()
+
+        class Meta:
+            table_name = "item_ledger"
+            table_settings = _table_settings(database)
+
+    class WorldState(peewee.Model):
+        key = peewee.CharField(max_length=16, primary_key=True)
+        snapshot = peewee.TextField()
+        saved_at = peewee.DateTimeField()
+
+        class Meta:
+            table_name = "world_state"
+
+    database.bind([Item, ItemLedger, WorldState])
+    database.create_tables([Item, ItemLedger])
+    row = WorldState.get_or_none(WorldState.key == "world")
+    if row is None:
+        return
+    snapshot = json.loads(row.snapshot)
+    remains = snapshot.get("remains") if isinstance(snapshot, dict) else None
+    if not isinstance(remains, dict) or not isinstance(remains.get("objects"), list):
+        return
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    bodies, next_id = [], 0x0200_0000  # the items' first id (emulator.world.items)
+    tick_ms = round(float(snapshot.get("tick_count", 0)) * 1000)  # near enough: arrival only orders tidying
+    for entry in remains["objects"]:
+        if not isinstance(entry, dict) or "decays_in_ms" in entry or "number" not in entry:
+            bodies.append(entry)
+            continue
+        try:
+            kind, room = str(entry["kind"]), str(entry["room"])
+            number = None if entry["number"] is None else max(1, int(entry["number"]))
+            y, x = int(entry["y"]), int(entry["x"])
+        except (KeyError, TypeError, ValueError):
+            continue  # a malformed entry the world would have dropped as well
+        Item.create(id=next_id, kind=kind, number=number, room=room, y=y, x=x, angle=0, carrier=None, slot=0,
+                    arrived_ms=tick_ms)
+        ItemLedger.create(kind=kind, created=1 if number is None else number, destroyed=0, reason="snapshot",
+                          recorded_at=now)
+        next_id += 1
+    remains["objects"] = bodies
+    row.snapshot = json.dumps(snapshot, allow_nan=False, separators=(",", ":"))
+    row.save()
+
+
 MIGRATIONS: list[Migration] = [
     _v1_accounts_and_logins, _v2_characters_world_and_resources, _v3_what_a_character_keeps,
-    _v4_player_killing_brands,
+    _v4_player_killing_brands, _v5_items_and_ledger,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

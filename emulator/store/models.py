@@ -126,4 +126,40 @@ class ResourceName(BaseModel):
     text = peewee.TextField()
 
 
-ALL_MODELS: tuple[type[BaseModel], ...] = (SchemaVersion, Account, LoginRecord, Character, WorldState, ResourceName)
+class ItemRecord(BaseModel):
+    """Since schema 5: one item of the world and its one place: the ground of ``room``
+    (``carrier`` NULL) or carried by the character ``carrier`` (no foreign key: the item
+    outlives a deleted character, so the ledger still accounts for it)."""
+
+    id = peewee.IntegerField(primary_key=True)  # the world's object id, allocated by the world
+    kind = peewee.CharField(max_length=ROOM_KEY_COLUMN_LENGTH)
+    number = peewee.IntegerField(null=True)  # a number item's count; NULL: a single item
+    room = peewee.CharField(max_length=ROOM_KEY_COLUMN_LENGTH, null=True)
+    y = peewee.IntegerField()
+    x = peewee.IntegerField()
+    angle = peewee.IntegerField()
+    carrier = peewee.IntegerField(null=True, index=True)
+    slot = peewee.IntegerField()  # inventory order
+    arrived_ms = peewee.BigIntegerField()  # game time it came to the ground
+
+    class Meta:
+        table_name = "item"
+
+
+class LedgerRecord(BaseModel):
+    """Since schema 5: one creation or destruction of items, in units (money in shillings)."""
+
+    id = peewee.AutoField()
+    kind = peewee.CharField(max_length=ROOM_KEY_COLUMN_LENGTH, index=True)
+    created = peewee.BigIntegerField()
+    destroyed = peewee.BigIntegerField()
+    reason = peewee.CharField(max_length=32)
+    recorded_at = peewee.DateTimeField()
+
+    class Meta:
+        table_name = "item_ledger"
+
+
+ALL_MODELS: tuple[type[BaseModel], ...] = (
+    SchemaVersion, Account, LoginRecord, Character, WorldState, ResourceName, ItemRecord, LedgerRecord,
+)
