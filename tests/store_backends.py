@@ -19,6 +19,8 @@ from emulator.store.database import connect
 MYSQL_ENV = "M59_TEST_MYSQL_URL"
 BACKENDS = ["sqlite", "mysql"]
 STORE_TABLES = (  # children first
+    "item",
+    "item_ledger",
     "player_character",
     "world_state",
     "resource_name",

@@ -13,6 +13,7 @@ from emulator.capture import CaptureError, decode_capture, read_capture
 from emulator.cli.accounts import add_account_commands
 from emulator.cli.characters import add_character_commands
 from emulator.cli.importing import add_import_command
+from emulator.cli.ledger import add_ledger_command
 from emulator.wire.codec import plain
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ def _build_parser() -> argparse.ArgumentParser:
     add_account_commands(commands)
     add_character_commands(commands)
     add_import_command(commands)
+    add_ledger_command(commands)
     return parser
 
 

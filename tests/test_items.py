@@ -1,0 +1,309 @@
+"""Items with identities: picking up, dropping, splitting, joining, ordering, the carrying
+limits and the reach of the original (user.kod UserGet/UserDrop, holder.kod, numbitem.kod,
+player.kod GetWeightMax/GetBulkMax), and the ledger that accounts for every unit."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from emulator.content.model import (
+    ItemInfo,
+    ObjectKind,
+    Placement,
+    RoomDefinition,
+    WorldDefinition,
+    square_centre,
+)
+from emulator.world import events as ev
+from emulator.world.items import FIRST_ITEM_ID, Item, ItemRefusal, ItemRow, Items, row_of
+from emulator.world.ledger import check_ledger
+from emulator.world.world import FIRST_PLAYER_ID, World
+
+START = (5, 5)
+
+
+def definition() -> WorldDefinition:
+    rooms = {
+        "hall": RoomDefinition("hall", "Hall", "hall.roo", 20, 20),
+        "yard": RoomDefinition("yard", "Yard", "yard.roo", 10, 10),
+    }
+    kinds = {
+        # money weighs nothing (money.kod), so any amount fits
+        "shillings": ObjectKind("shillings", "shilling", "coin.bgf", "", 0x10,
+                                item=ItemInfo((("item_type", 0x2000), ("weight", 0), ("bulk", 0)), True, "shillings")),
+        # 2 weight and 3 bulk a unit (dflyeye.kod's figures)
+        "eyes": ObjectKind("eyes", "eye", "eye.bgf", "", 0x10, item=ItemInfo((("weight", 2), ("bulk", 3)), True, "eyes")),
+        # a negative figure is per hundred units
+        "sand": ObjectKind("sand", "grain", "sand.bgf", "", 0x10, item=ItemInfo((("weight", -50), ("bulk", -50)), True, "grains")),
+        "stick": ObjectKind("stick", "stick", "stick.bgf", "", 0x10, item=ItemInfo()),  # 10 and 10 by default
+        "anvil": ObjectKind("anvil", "anvil", "anvil.bgf", "", 0x10, item=ItemInfo((("weight", 2000), ("bulk", 50)))),
+    }
+    return WorldDefinition(rooms, kinds, (), start=Placement("hall", *START))
+
+
+def world_with_player(character_id: int = 1, might: int = 25) -> tuple[World, int]:
+    world = World(definition(), seed=1)
+    player_id, _ = world.add_player(character_id, f"P{character_id}")
+    world.player(player_id).stats.might = might
+    return world, player_id
+
+
+def put(world: World, kind: str, number: int | None = None, square: tuple[int, int] = START, room: str = "hall") -> Item:
+    return world.items.create_on_ground(kind, number, room, *square_centre(*square), 0, "test", [])
+
+
+def balanced(world: World) -> bool:
+    return check_ledger(world.items.ledger.totals, world.items.existing_units()).ok
+
+
+def replayed(items: Items) -> dict[int, ItemRow]:
+    """The store's rows after every pending operation, applied in order."""
+    rows: dict[int, ItemRow] = {}
+    for operation in items.pending:
+        for item_id, row in operation.rows:
+            if row is None:
+                rows.pop(item_id, None)
+            else:
+                rows[item_id] = row
+    return rows
+
+
+# ---------------------------------------------------------------------------- picking up
+
+
+def test_picking_up_a_single_item() -> None:
+    world, player = world_with_player()
+    stick = put(world, "stick", square=(5, 9))
+    events = world.pick_up(player, stick.object_id, None, 1.0)
+    assert events == [ev.ObjectLeft("hall", stick.object_id), ev.CarriedGained(player, stick.object_id)]
+    assert world.carried(player) == [stick] and world.object(stick.object_id) is None
+    assert stick.object_id >= FIRST_ITEM_ID and stick.carrier == 1
+    assert balanced(world)
+    # it is carried: picking it up again finds nothing on the ground
+    assert world.pick_up(player, stick.object_id, None, 1.0) == [ev.ItemRefused(player, "gone", "stick")]
+
+
+def test_reach_is_seven_squares_of_rows_and_columns_in_the_same_room() -> None:
+    world, player = world_with_player()
+    near = put(world, "stick", square=(9, 8))  # 4 + 3
+    far = put(world, "stick", square=(9, 9))  # 4 + 4
+    elsewhere = put(world, "stick", room="yard")
+    assert world.pick_up(player, far.object_id, None, 1.0) == [ev.ItemRefused(player, "too_far", "stick")]
+    assert world.pick_up(player, elsewhere.object_id, None, 1.0) == [ev.ItemRefused(player, "gone", "stick")]
+    assert world.pick_up(player, 0x0FFF_FFFF, None, 1.0) == [ev.ItemRefused(player, "gone", "")]
+    assert world.pick_up(player, player, None, 1.0) == [ev.ItemRefused(player, "gone", "")]  # not an item
+    assert world.pick_up(player, near.object_id, None, 1.0)[-1] == ev.CarriedGained(player, near.object_id)
+    assert world.carried(player) == [near]
+
+
+def test_carrying_limits_follow_might() -> None:
+    # capacity: 1700 + 20 x might, weight and bulk alike
+    world, player = world_with_player(might=10)  # 1900
+    anvil = put(world, "anvil")
+    assert world.pick_up(player, anvil.object_id, None, 1.0) == [ev.ItemRefused(player, "too_heavy", "anvil")]
+    world.player(player).stats.might = 15  # 2000
+    assert world.pick_up(player, anvil.object_id, None, 1.0)[-1] == ev.CarriedGained(player, anvil.object_id)
+    assert world.items.load_of(1) == (2000, 50)
+    stick = put(world, "stick")  # 10 more weight: too much
+    assert world.pick_up(player, stick.object_id, None, 1.0) == [ev.ItemRefused(player, "too_heavy", "stick")]
+    # weightless money always fits
+    coins = put(world, "shillings", 100_000)
+    assert world.pick_up(player, coins.object_id, None, 1.0)[-1] == ev.CarriedGained(player, coins.object_id)
+
+
+def test_a_pile_is_taken_whole_in_part_and_joins_what_is_carried() -> None:
+    world, player = world_with_player()
+    pile = put(world, "shillings", 50)
+    events = world.pick_up(player, pile.object_id, 20, 1.0)
+    (taken,) = world.carried(player)
+    assert events == [ev.ObjectChanged("hall", pile.object_id), ev.CarriedGained(player, taken.object_id)]
+    assert (pile.number, taken.number) == (30, 20) and taken.object_id != pile.object_id
+    # the rest joins the carried coins; the pile is gone
+    events = world.pick_up(player, pile.object_id, None, 1.0)
+    assert events == [ev.ObjectLeft("hall", pile.object_id), ev.CarriedChanged(player, taken.object_id)]
+    assert world.carried(player) == [taken] and taken.number == 50 and pile.object_id not in world.items.by_id
+    assert world.items.existing_units() == {"shillings": 50} and balanced(world)
+
+
+def test_asking_for_too_many_or_none_is_refused() -> None:
+    world, player = world_with_player()
+    pile = put(world, "shillings", 5)
+    assert world.pick_up(player, pile.object_id, 6, 1.0) == [ev.ItemRefused(player, "too_many", "shillings")]
+    assert world.pick_up(player, pile.object_id, 0, 1.0) == [ev.ItemRefused(player, "bad_number", "shillings")]
+    assert world.pick_up(player, pile.object_id, -3, 1.0) == [ev.ItemRefused(player, "bad_number", "shillings")]
+    assert pile.number == 5 and world.carried(player) == []
+
+
+def test_only_what_fits_of_a_pile_is_taken() -> None:
+    world, player = world_with_player(might=0)  # 1700: 566 eyes by bulk (3 each)
+    eyes = put(world, "eyes", 1000)
+    events = world.pick_up(player, eyes.object_id, None, 1.0)
+    (carried,) = world.carried(player)
+    assert carried.number == 566 and eyes.number == 434
+    assert events[-1] == ev.ItemRefused(player, ItemRefusal.PARTLY.value, "eyes")
+    assert world.items.load_of(1) == (1132, 1698)
+    # per-hundred figures: 50 per hundred grains; 2 bulk left fits 4 grains
+    sand = put(world, "sand", 100)
+    world.pick_up(player, sand.object_id, None, 1.0)
+    assert [i.number for i in world.carried(player)] == [566, 4] and balanced(world)
+
+
+# ---------------------------------------------------------------------------- dropping
+
+
+def test_dropping_puts_the_item_on_the_players_square() -> None:
+    world, player = world_with_player()
+    stick = put(world, "stick", square=(6, 6))
+    world.pick_up(player, stick.object_id, None, 1.0)
+    events = world.drop(player, stick.object_id, None, 2.0)
+    assert events == [ev.CarriedLost(player, stick.object_id), ev.ObjectEntered("hall", stick.object_id)]
+    me = world.player(player)
+    assert (stick.room, stick.y, stick.x, stick.carrier) == ("hall", me.y, me.x, None)
+    assert world.drop(player, stick.object_id, None, 2.0) == [ev.ItemRefused(player, "not_carried", "stick")]
+
+
+def test_dropping_part_of_a_pile_and_the_refusals() -> None:
+    world, player = world_with_player()
+    coins = put(world, "shillings", 10)
+    world.pick_up(player, coins.object_id, None, 1.0)
+    assert world.drop(player, coins.object_id, 11, 1.0) == [ev.ItemRefused(player, "not_enough", "shillings")]
+    assert world.drop(player, coins.object_id, 0, 1.0) == [ev.ItemRefused(player, "bad_number", "shillings")]
+    events = world.drop(player, coins.object_id, 4, 1.0)
+    (ground,) = world.items.on_ground("hall")
+    assert events == [ev.CarriedChanged(player, coins.object_id), ev.ObjectEntered("hall", ground.object_id)]
+    assert (coins.number, ground.number) == (6, 4)
+    # the rest joins the pile on the same square
+    events = world.drop(player, coins.object_id, None, 1.0)
+    assert events == [ev.CarriedLost(player, coins.object_id), ev.ObjectChanged("hall", ground.object_id)]
+    assert world.items.on_ground("hall") == [ground] and ground.number == 10 and world.carried(player) == []
+    assert len(world.items) == 1 and balanced(world)
+
+
+def test_another_players_items_cannot_be_dropped() -> None:
+    world, alice = world_with_player(1)
+    bob, _ = world.add_player(2, "Bob")
+    stick = put(world, "stick")
+    world.pick_up(alice, stick.object_id, None, 1.0)
+    assert world.drop(bob, stick.object_id, None, 1.0) == [ev.ItemRefused(bob, "not_carried", "stick")]
+    assert world.pick_up(bob, stick.object_id, None, 1.0) == [ev.ItemRefused(bob, "gone", "stick")]
+
+
+# ---------------------------------------------------------------------------- ordering and the store's view
+
+
+def test_the_inventory_keeps_the_players_order() -> None:
+    world, player = world_with_player()
+    a, b, c = (put(world, "stick") for _ in range(3))
+    for item in (a, b, c):
+        world.pick_up(player, item.object_id, None, 1.0)
+    assert world.reorder_inventory(player, c.object_id, a.object_id)
+    assert world.carried(player) == [c, a, b]
+    assert world.reorder_inventory_by_index(player, 0, 2)
+    assert world.carried(player) == [a, b, c]
+    assert not world.reorder_inventory(player, a.object_id, a.object_id)
+    assert not world.reorder_inventory(player, a.object_id, 12345)
+    assert not world.reorder_inventory_by_index(player, 0, 3)
+    assert not world.reorder_inventory_by_index(player, -1, 0)
+    # the order is what the store keeps
+    rows = replayed(world.items)
+    assert sorted((rows[i.object_id].slot, i.object_id) for i in (a, b, c)) == [
+        (rows[i.object_id].slot, i.object_id) for i in (a, b, c)
+    ]
+
+
+def test_every_operation_is_recorded_whole_for_the_store() -> None:
+    world, player = world_with_player()
+    coins = put(world, "shillings", 10)
+    world.pick_up(player, coins.object_id, 3, 1.0)
+    world.drop(player, world.carried(player)[0].object_id, 1, 1.0)
+    assert replayed(world.items) == {item.object_id: row_of(item) for item in world.items}
+    # one creation in the ledger; splits and joins record none
+    entries = [entry for operation in world.items.pending for entry in operation.ledger]
+    assert [(e.kind, e.created, e.destroyed) for e in entries] == [("shillings", 10, 0)]
+
+
+def test_loading_drops_items_whose_kind_or_place_is_gone_and_records_it() -> None:
+    rows = [
+        ItemRow(FIRST_ITEM_ID, "stick", None, "hall", 352, 352, 0, None, 0, 0),
+        ItemRow(FIRST_ITEM_ID + 1, "dragon", None, "hall", 352, 352, 0, None, 0, 0),  # kind gone
+        ItemRow(FIRST_ITEM_ID + 2, "shillings", 7, "moon", 352, 352, 0, None, 0, 0),  # room gone
+        ItemRow(FIRST_ITEM_ID + 3, "stick", 2, None, 0, 0, 0, 9, 0, 0),  # counted, but sticks are not
+        ItemRow(FIRST_ITEM_ID + 4, "eyes", 3, None, 0, 0, 0, 9, 1, 0),
+    ]
+    world = World(definition(), seed=1)
+    world.load_items(rows, {"stick": (3, 0), "dragon": (1, 0), "shillings": (7, 0), "eyes": (3, 0)})
+    assert sorted(world.items.by_id) == [FIRST_ITEM_ID, FIRST_ITEM_ID + 4]
+    assert balanced(world)
+    assert world.items.ledger.totals["dragon"] == (1, 1)
+    assert world.items.next_id == FIRST_ITEM_ID + 5
+    assert [item.object_id for item in world.items.carried(9)] == [FIRST_ITEM_ID + 4]
+
+
+def test_the_ledger_check_finds_a_mismatch() -> None:
+    verdict = check_ledger({"shillings": (100, 30), "stick": (2, 1)}, {"shillings": 70, "stick": 2})
+    assert not verdict.ok
+    assert [(line.kind, line.balanced) for line in verdict.lines] == [("shillings", True), ("stick", False)]
+    assert "MISMATCH" in verdict.report()
+    assert check_ledger({"stick": (2, 1)}, {"stick": 1}).ok
+    assert not check_ledger({}, {"stick": 1}).ok  # an item nobody created
+
+
+# ---------------------------------------------------------------------------- random sequences
+
+
+ACTIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["get", "drop", "move", "walk"]),
+        st.integers(0, 1),  # which player
+        st.integers(0, 9),  # which item (an index into everything that exists; 9: no such item)
+        st.one_of(st.none(), st.integers(-2, 10), st.integers(-2, 600)),  # the number asked
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(ACTIONS)
+def test_random_sequences_keep_every_invariant(actions: list[tuple[str, int, int, int | None]]) -> None:
+    world = World(definition(), seed=1)
+    players = [world.add_player(n, f"P{n}")[0] for n in (1, 2)]
+    world.player(players[1]).stats.might = 0
+    # either pile of eyes fits a player alone (1500 bulk), never both
+    for n, (kind, number) in enumerate([("shillings", 50), ("eyes", 500), ("sand", 300), ("stick", None),
+                                        ("anvil", None), ("stick", None), ("eyes", 500)]):
+        put(world, kind, number, square=(4 + n % 3, 4 + n % 4))
+    first, second, third = sorted(world.items.by_id)[:3]  # shillings, eyes, sand: carried from the start
+    world.pick_up(players[0], first, None, 1.0)
+    world.pick_up(players[0], second, None, 1.0)
+    world.pick_up(players[1], third, None, 1.0)
+    units = world.items.existing_units()
+    for action, who, which, number in actions:
+        player = players[who]
+        everything = sorted(world.items.by_id)
+        item_id = everything[which % len(everything)] if which < 9 else FIRST_ITEM_ID - 1
+        if action == "get":
+            world.pick_up(player, item_id, number, 1.0)
+        elif action == "drop":
+            world.drop(player, item_id, number, 1.0)
+        elif action == "move":
+            carried = world.carried(player)
+            if carried:
+                world.reorder_inventory(player, item_id, carried[which % len(carried)].object_id)
+        else:  # step to another square, so drops land apart
+            me = world.player(player)
+            me.y, me.x = square_centre(1 + (which * 3 + (number or 0)) % 20, 1 + (which * 7) % 20)
+        # nothing is created or destroyed by moving things about
+        assert world.items.existing_units() == units
+        assert balanced(world)
+        for character, player_id in ((1, players[0]), (2, players[1])):
+            weight, bulk = world.items.load_of(character)
+            capacity = Items.capacity(world.player(player_id).stats.might)
+            assert weight <= capacity and bulk <= capacity
+        # every item in exactly one place, under one id
+        placed = [i.object_id for room in ("hall", "yard") for i in world.items.on_ground(room)]
+        placed += [i.object_id for c in (1, 2) for i in world.items.carried(c)]
+        assert sorted(placed) == sorted(world.items.by_id) and len(set(placed)) == len(placed)
+        assert all(item.number is None or item.number > 0 for item in world.items)
+        # the store, replaying every operation, would hold exactly this
+        assert replayed(world.items) == {item.object_id: row_of(item) for item in world.items}
+    assert FIRST_PLAYER_ID + 1 == players[0]
