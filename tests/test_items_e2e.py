@@ -1,0 +1,143 @@
+"""Through the whole server in memory: a rat's treasure picked up (in part and whole),
+shown in the inventory, dropped, reordered, and still carried after a restart over the
+same store, with the ledger balanced."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from emulator.store.items import check_stored_ledger, load_items
+from emulator.testing.memory_server import MemoryClient, MemoryServer
+from emulator.wire.codec import Message
+from emulator.world.items import FIRST_ITEM_ID, Item
+
+REPO = Path(__file__).resolve().parent.parent
+NUMBER_TAG = 1 << 28
+
+
+def world_data(tmp_path: Path) -> Path:
+    """The bundled data with a still rat beside the start square of the inn that drops a
+    pile of shillings and a stick."""
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    with (data / "objects" / "kinds.toml").open("a") as kinds:
+        kinds.write(
+            '\n[cellar_rat]\nname = "cellar rat"\nicon = "rat.bgf"\ndescription = "A rat."\n'
+            'flags = ["attackable"]\n\n[cellar_rat.monster]\nlevel = 55\nbehaviour = ["nomove"]\n'
+            'treasure = "cellar"\ndead_name = "dead cellar rat"\ndead_icon = "ratX.bgf"\n'
+            '\n[shillings]\nname = "shilling"\nicon = "coin.bgf"\ndescription = "Coins."\nflags = ["gettable"]\n'
+            '\n[shillings.item]\nstacks = true\nnumber = 1\nplural = "shillings"\nitem_type = 8192\nweight = 0\nbulk = 0\n'
+            '\n[stick]\nname = "stick"\nicon = "stick.bgf"\ndescription = "A stick."\nflags = ["gettable"]\n'
+            '\n[stick.item]\nweight = 30\nbulk = 20\n'
+        )
+    (data / "treasure.toml").write_text(
+        '[cellar]\nnumber = 1\n\n[[cellar.items]]\nkind = "shillings"\nweight = 1\n'
+    )
+    inn = data / "rooms" / "jasper_inn.toml"
+    inn.write_text(
+        "monster_limit = 1\ninitial_min = 1\ninitial_max = 1\nspawn_milliseconds = 1000000\nspawn_percent = 0\n"
+        + inn.read_text()
+        + '\n[[monsters]]\nkind = "cellar_rat"\npercent = 100\n'
+        + "\n[[monster_spawns]]\nrow = 5\ncol = 10\n"  # the start is (4, 10)
+    )
+    return data
+
+
+def enter(server: MemoryServer, account: str, character: str, create: bool = True) -> MemoryClient:
+    if create:
+        server.create_account(account, f"pw-{account}")
+        server.create_character(account, character)
+    client = server.connect()
+    client.login_to_game(account, f"pw-{account}")
+    client.enter_world(character)
+    return client
+
+
+def inventory(client: MemoryClient) -> list[tuple[int, int | None]]:
+    (listed,) = [m for m in client.request("BP_REQ_INVENTORY") if m.name == "BP_INVENTORY"]
+    return [(o["id"], o["amount"]) for o in listed["objects"]]
+
+
+def named(messages: list[Message], name: str) -> list[Message]:
+    return [m for m in messages if m.name == name]
+
+
+def test_treasure_picked_up_is_still_carried_after_a_restart(tmp_path: Path) -> None:
+    data = world_data(tmp_path)
+    config = f'[server]\ndata = "{data}"\n'
+    server = MemoryServer(tmp_path, config)
+    try:
+        alice = enter(server, "alice", "Alanna")
+        bob = enter(server, "bob", "Bertram")
+        world = server.hub.world
+        assert inventory(alice) == []
+        (rat,) = world.monsters()
+        rat.hit_points = 1
+        for _ in range(30):
+            alice.request("BP_REQ_ATTACK", attack_type=1, target={"id": rat.object_id, "amount": None}, trailing=0)
+            if world.object(rat.object_id) is None:
+                break
+            server.advance(1.0)
+        (pile,) = [r for r in world.remains() if isinstance(r, Item)]
+        assert pile.object_id >= FIRST_ITEM_ID and pile.number is not None and pile.number > 10
+        total = pile.number
+        alice.read(), bob.read()
+
+        # part of the pile: alice gets a new item of 4, bob sees the pile shrink
+        got = alice.request("BP_REQ_GET", object={"id": pile.object_id | NUMBER_TAG, "amount": 4})
+        (added,) = named(got, "BP_INVENTORY_ADD")
+        carried = added["id"] & 0x0FFF_FFFF
+        assert carried != pile.object_id and added["amount"] == 4 and added["id"] & NUMBER_TAG
+        (changed,) = named(bob.read(), "BP_CHANGE")
+        assert (changed["id"], changed["amount"]) == (pile.object_id | NUMBER_TAG, total - 4)
+        # the rest, untagged: it joins what she carries (a change, not a second item)
+        got = alice.request("BP_REQ_GET", object={"id": pile.object_id, "amount": None})
+        assert named(got, "BP_INVENTORY_ADD") == []
+        assert [(m["id"], m["amount"]) for m in named(got, "BP_CHANGE")] == [(carried | NUMBER_TAG, total)]
+        assert [m["id"] for m in named(bob.read(), "BP_REMOVE")] == [pile.object_id]
+        assert inventory(alice) == [(carried | NUMBER_TAG, total)]
+        # too far, gone, nonsense: told, nothing changes
+        refused = alice.request("BP_REQ_GET", object={"id": pile.object_id, "amount": None})
+        assert [m.name for m in refused] == ["BP_MESSAGE"]
+        assert alice.request("BP_REQ_DROP", form="single", object={"id": 0x0FFF_FFFF, "amount": None})[0].name == "BP_MESSAGE"
+
+        # a stick, for the order: dropped 3 coins join nothing, so bob sees a new pile
+        stick = world.items.create_on_ground("stick", None, *_alice_square(world), 0, "test", [])
+        alice.request("BP_REQ_GET", object={"id": stick.object_id, "amount": None})
+        dropped = alice.request("BP_REQ_DROP", form="list", objects=[{"id": carried | NUMBER_TAG, "amount": 3}])
+        assert [(m["id"], m["amount"]) for m in named(dropped, "BP_CHANGE")] == [(carried | NUMBER_TAG, total - 3)]
+        (created,) = named(bob.read(), "BP_CREATE")
+        assert created["amount"] == 3
+        assert inventory(alice) == [(carried | NUMBER_TAG, total - 3), (stick.object_id, None)]
+        assert alice.request("BP_REQ_INVENTORY_MOVE", form="ids", item={"id": stick.object_id, "amount": None},
+                             place_of={"id": carried | NUMBER_TAG, "amount": total - 3}) == []
+        assert inventory(alice) == [(stick.object_id, None), (carried | NUMBER_TAG, total - 3)]
+        server.advance(0.5)  # the item writes leave within a quarter of a second
+        stored = server.store.run(load_items)
+        assert {r.id: r.carrier for r in stored.rows}[stick.object_id] is not None
+        assert server.store.run(check_stored_ledger).ok
+        bob.request("BP_REQ_GET", object={"id": created["id"], "amount": 2})
+        server.advance(0.5)
+    finally:
+        server.stop()
+    again = MemoryServer(tmp_path, config)
+    try:
+        alice = enter(again, "alice", "Alanna", create=False)
+        assert inventory(alice) == [(stick.object_id, None), (carried | NUMBER_TAG, total - 3)]
+        bob = enter(again, "bob", "Bertram", create=False)
+        assert [amount for _, amount in inventory(bob)] == [2]
+        verdict = again.store.run(check_stored_ledger)
+        assert verdict.ok and [(line.kind, line.created, line.existing) for line in verdict.lines] == [
+            ("shillings", total, total), ("stick", 1, 1),
+        ]
+        # the pile bob left on the ground is there, one coin
+        ground = [i for i in again.hub.world.items if i.carrier is None]
+        assert [(i.kind, i.number) for i in ground] == [("shillings", 1)]
+    finally:
+        again.stop()
+
+
+def _alice_square(world) -> tuple[str, int, int]:  # type: ignore[no-untyped-def]
+    (player,) = [p for p in world.all_players() if p.name == "Alanna"]
+    return player.room, player.y, player.x
