@@ -203,3 +203,63 @@ def test_a_snapshot_of_the_store_never_holds_half_an_operation(db: peewee.Databa
         stored.apply_item_batch(db, operations[count - 1:count], NOW)
         assert stored.check_stored_ledger(db).ok, count
     assert json.dumps(sorted(r.id for r in stored.load_items(db).rows)) == json.dumps(sorted(world.items.by_id))
+
+
+CRASHING_WRITER = r"""
+import datetime, random, sys
+from emulator.store import items as stored
+from emulator.store.database import open_database
+from tests.test_items import put, world_with_player
+
+db = open_database(sys.argv[1])
+world, player = world_with_player()
+rng = random.Random(7)
+now = datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)
+written = 0
+while True:
+    for _ in range(rng.randrange(1, 6)):
+        choice = rng.randrange(4)
+        ids = sorted(world.items.by_id)
+        if choice == 0 or not ids:
+            put(world, *rng.choice([("shillings", 50), ("eyes", 5), ("stick", None)]))
+        elif choice == 1:
+            world.pick_up(player, rng.choice(ids), rng.choice([None, 1, 2]), 1.0)
+        elif choice == 2:
+            world.drop(player, rng.choice(ids), rng.choice([None, 1, 2]), 1.0)
+        else:
+            world.items.destroy(rng.choice(ids), "tidied", [])
+    stored.apply_item_batch(db, world.items.take_operations(1000), now)
+    written += 1
+    if written == 50:
+        print("written", flush=True)
+"""
+
+
+def test_a_kill_9_mid_write_leaves_a_balanced_store(tmp_path) -> None:
+    """A writer killed with SIGKILL at a random moment: the store holds whole batches
+    only, and the ledger balances."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    url = sqlite_url(tmp_path)
+    open_database(url).close()
+    repo = Path(__file__).resolve().parent.parent
+    writer = subprocess.Popen([sys.executable, "-c", CRASHING_WRITER, url], cwd=repo, stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "written"
+        time.sleep(0.3)
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+    db = open_database(url)
+    try:
+        verdict = stored.check_stored_ledger(db)
+        assert verdict.ok, verdict.report()
+        loaded = stored.load_items(db)
+        assert len(loaded.rows) > 0 and sum(created for created, _ in loaded.totals.values()) > 50
+        assert all(row.number is None or row.number > 0 for row in loaded.rows)
+    finally:
+        db.close()

@@ -307,3 +307,13 @@ def test_random_sequences_keep_every_invariant(actions: list[tuple[str, int, int
         # the store, replaying every operation, would hold exactly this
         assert replayed(world.items) == {item.object_id: row_of(item) for item in world.items}
     assert FIRST_PLAYER_ID + 1 == players[0]
+
+
+def test_an_item_is_made_with_a_number_only_when_its_kind_counts() -> None:
+    import pytest
+
+    world, _ = world_with_player()
+    for kind, number in (("stick", 2), ("shillings", None), ("shillings", 0)):
+        with pytest.raises(ValueError):
+            put(world, kind, number)
+    assert len(world.items) == 0 and world.items.pending == []

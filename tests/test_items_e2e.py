@@ -97,6 +97,10 @@ def test_treasure_picked_up_is_still_carried_after_a_restart(tmp_path: Path) -> 
         assert [(m["id"], m["amount"]) for m in named(got, "BP_CHANGE")] == [(carried | NUMBER_TAG, total)]
         assert [m["id"] for m in named(bob.read(), "BP_REMOVE")] == [pile.object_id]
         assert inventory(alice) == [(carried | NUMBER_TAG, total)]
+        # her coins can be looked at in her inventory, bob cannot look into it
+        (looked,) = named(alice.request("BP_REQ_LOOK", object={"id": carried | NUMBER_TAG, "amount": total}), "BP_LOOK")
+        assert (looked["object"]["id"], looked["object"]["amount"]) == (carried | NUMBER_TAG, total)
+        assert named(bob.request("BP_REQ_LOOK", object={"id": carried | NUMBER_TAG, "amount": total}), "BP_LOOK") == []
         # too far, gone, nonsense: told, nothing changes
         refused = alice.request("BP_REQ_GET", object={"id": pile.object_id, "amount": None})
         assert [m.name for m in refused] == ["BP_MESSAGE"]

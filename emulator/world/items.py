@@ -199,6 +199,8 @@ class Items:
     ) -> Item:
         """A new item onto a square (recorded as created); a number item joins a pile of
         its kind there (room.kod NewHold)."""
+        if self.stacks(kind) != (number is not None) or (number is not None and number <= 0):
+            raise ValueError(f"{kind!r} cannot be made with number {number!r}")
         change = _Change()
         units = 1 if number is None else number
         change.ledger.append(LedgerEntry(kind, created=units, reason=reason))

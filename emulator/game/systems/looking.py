@@ -13,6 +13,8 @@ from protocol_specs.opcodes import CLIENT_TAG_NUMBER, UC
 def look(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
     target_id = fields["object"]["id"] & ~(CLIENT_TAG_NUMBER << 28)  # a number item's id comes tagged
     thing = ctx.world.object(target_id)
+    if thing is None:  # one of the player's own items
+        thing = next((item for item in ctx.world.carried(avatar.player_id) if item.object_id == target_id), None)
     if thing is None or isinstance(thing, Corpse):
         return  # a monster's body is not to be looked at (the client offers no look)
     icon, name, flags = room_view.appearance(ctx, thing)
