@@ -167,7 +167,7 @@ def test_dropping_part_of_a_pile_and_the_refusals() -> None:
     coins = put(world, "shillings", 10)
     world.pick_up(player, coins.object_id, None, 1.0)
     assert world.drop(player, coins.object_id, 11, 1.0) == [ev.ItemRefused(player, "not_enough", "shillings")]
-    assert world.drop(player, coins.object_id, 0, 1.0) == [ev.ItemRefused(player, "bad_number", "shillings")]
+    assert world.drop(player, coins.object_id, 0, 1.0) == [ev.ItemRefused(player, "bad_drop_number", "shillings")]
     events = world.drop(player, coins.object_id, 4, 1.0)
     (ground,) = world.items.on_ground("hall")
     assert events == [ev.CarriedChanged(player, coins.object_id), ev.ObjectEntered("hall", ground.object_id)]

@@ -145,3 +145,41 @@ def test_treasure_picked_up_is_still_carried_after_a_restart(tmp_path: Path) -> 
 def _alice_square(world) -> tuple[str, int, int]:  # type: ignore[no-untyped-def]
     (player,) = [p for p in world.all_players() if p.name == "Alanna"]
     return player.room, player.y, player.x
+
+
+def test_item_refusals_are_told_in_the_original_words_in_an_imported_world(imported, kod_tree, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from protocol_specs.format_string import render
+
+    from .test_fight_messages import _client_texts, _ids
+
+    data = tmp_path / "data"
+    shutil.copytree(imported[0], data)
+    server = MemoryServer(tmp_path, f'[server]\ndata = "{data}"\n')
+    texts = _client_texts(kod_tree)
+    try:
+        alice = enter(server, "alice", "Alanna")
+        for resource_id, known in texts.items():
+            alice.codec.resources.add(resource_id, known)
+        world = server.hub.world
+        (me,) = world.all_players()
+        far = world.items.create_on_ground("money", 10, me.room, me.y + 64 * 8, me.x, 0, "test", [])
+        alice.read()
+
+        def told(*request: object, **fields: object) -> tuple[int, list[int], str]:
+            (message,) = named(alice.request(*request, **fields), "BP_MESSAGE")  # type: ignore[arg-type]
+            return message["format"], message["params"], render(message["format"], message["params"], texts)
+
+        too_far = told("BP_REQ_GET", object={"id": far.object_id | NUMBER_TAG, "amount": 5})
+        assert too_far[:2] == (*_ids(kod_tree, "user_err_get_dist"), _ids(kod_tree, "object_article_the_rsc", "money_name_one_rsc"))
+        assert too_far[2] == "You can't pick up the shilling; it's too far away."
+        me.y = far.y
+        too_many = told("BP_REQ_GET", object={"id": far.object_id | NUMBER_TAG, "amount": 11})
+        assert too_many[:2] == (*_ids(kod_tree, "user_pickup_too_many"), _ids(kod_tree, "money_name_many_rsc"))
+        assert too_many[2] == "You can't find that amount of shillings to pick up."
+        not_held = told("BP_REQ_DROP", form="single", object={"id": far.object_id | NUMBER_TAG, "amount": 1})
+        assert not_held == (*_ids(kod_tree, "user_err_drop"), [], "You're not holding that.")
+        got = alice.request("BP_REQ_GET", object={"id": far.object_id | NUMBER_TAG, "amount": 10})
+        # the plural by an original id (the lowest of that text, which the client shows the same)
+        assert [(m["amount"], texts.text(m["name"])) for m in named(got, "BP_INVENTORY_ADD")] == [(10, "shillings")]
+    finally:
+        server.stop()

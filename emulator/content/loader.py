@@ -49,7 +49,7 @@ from emulator.content.model import (
     TreasureTable,
     WorldDefinition,
 )
-from emulator.content.model import ARTICLES, CombatMessages, KindMessages, OriginalText, combat_text_keys
+from emulator.content.model import ARTICLES, ITEM_TEXT_KEYS, CombatMessages, KindMessages, OriginalText, combat_text_keys
 
 MAX_ANGLE = 4096
 
@@ -1388,7 +1388,8 @@ def _load_messages(file: _File, refs: list[_Ref]) -> CombatMessages | None:
     if not isinstance(given, dict):
         top.error("texts", f"'texts' must be a [texts] table, not {_type_name(given)}")
         given = {}
-    known = combat_text_keys()
+    required = combat_text_keys()
+    known = required + ITEM_TEXT_KEYS
     for key, entry in given.items():
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1)
@@ -1407,7 +1408,7 @@ def _load_messages(file: _File, refs: list[_Ref]) -> CombatMessages | None:
             top.ok = False
             continue
         texts[key] = OriginalText(text, resource_id)
-    missing = [key for key in known if key not in given]
+    missing = [key for key in required if key not in given]
     if missing:
         top.error("texts" if "texts" in top.table else None, f"[texts] lacks {len(missing)} purposes: {', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}")
     kinds: dict[str, KindMessages] = {}

@@ -331,6 +331,13 @@ def combat_text_keys() -> tuple[str, ...]:
     return tuple(keys)
 
 
+#: Purposes of messages.toml ``[texts]`` told about items (user.kod UserGet, UserDrop).
+#: Optional: a world imported before they were known shows the server's own sentences.
+ITEM_TEXT_KEYS = (
+    "get_gone", "get_too_far", "get_refused", "got_some", "get_too_many", "drop_not_held", "drop_not_enough",
+)
+
+
 #: The articles of the original (object.kod LookupArticle), by their ARTICLE_* name.
 ARTICLES = ("the", "none", "a", "an", "your", "this", "some")
 

@@ -10,13 +10,12 @@ from collections.abc import Iterable, Iterator
 from typing import Any, assert_never
 
 
-from emulator.game import fight_messages, room_view, sheet, texts, views
+from emulator.game import fight_messages, item_messages, room_view, sheet, texts, views
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
 from emulator.logs import logger
 from emulator.rules.pvp import AttackRefusal, Murder
 from emulator.wire.outgoing import Encoded
-from emulator.world.items import ItemRefusal
 from emulator.world.events import (
     AttackResolved,
     CarriedChanged,
@@ -134,7 +133,7 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             if session is not None:
                 session.send("BP_INVENTORY_REMOVE", id=event.item_id)
         case ItemRefused():
-            _item_refused(ctx, event)
+            item_messages.item_refused(ctx, event)
         case _:
             assert_never(event)
 
@@ -401,28 +400,3 @@ def _carried_changed(ctx: GameContext, event: CarriedChanged) -> None:
     item = ctx.world.items.by_id.get(event.item_id)
     if session is not None and item is not None:
         session.send("BP_CHANGE", **room_view.changed_inventory_object(ctx, item))
-
-
-# Our own sentences for item requests that did nothing or less than asked.
-_ITEM_REFUSALS = {
-    ItemRefusal.GONE: "You can't pick up the {name}; it is no longer there.",
-    ItemRefusal.TOO_FAR: "You can't pick up the {name}; it's too far away.",
-    ItemRefusal.TOO_HEAVY: "You're unable to pick up the {name}: you carry too much.",
-    ItemRefusal.TOO_MANY: "There are not that many {name} to pick up.",
-    ItemRefusal.PARTLY: "You can't carry all the {name}.",
-    ItemRefusal.NOT_CARRIED: "You don't have that.",
-    ItemRefusal.BAD_NUMBER: "You can't drop that number of {name}.",
-    ItemRefusal.NOT_ENOUGH: "You don't have that many {name}.",
-}
-
-
-def _item_refused(ctx: GameContext, event: ItemRefused) -> None:
-    kind = ctx.definition.kinds.get(event.kind)
-    name = "item"
-    if kind is not None:
-        plural = kind.item.plural if kind.item is not None else ""
-        many = event.reason in (ItemRefusal.TOO_MANY.value, ItemRefusal.PARTLY.value, ItemRefusal.NOT_ENOUGH.value,
-                                ItemRefusal.BAD_NUMBER.value)
-        name = plural if many and plural else kind.name
-    text = _ITEM_REFUSALS[ItemRefusal(event.reason)].format(name=name)
-    _tell_text(ctx, ctx.in_world.get(event.player_id), text)

@@ -94,6 +94,10 @@ class ServerResources:
                 for field, resource_id in kind.resource_ids:
                     if field == "name":
                         self.table.add(resource_id, kind.name, ORIGINAL_RSC_NAME)
+                if kind.item is not None:  # a number item's plural fills item messages by its own id
+                    for field, resource_id in kind.item.resource_ids:
+                        if field == "plural":
+                            self.table.add(resource_id, kind.item.plural, ORIGINAL_RSC_NAME)
         self._names: dict[str, tuple[int, int]] = {}  # name -> (dynamic id, holders)
 
     def id(self, text: str) -> int:

@@ -64,7 +64,8 @@ class ItemRefusal(enum.Enum):
     TOO_HEAVY = "too_heavy"  # nothing of it fits
     TOO_MANY = "too_many"  # more asked than the pile holds
     NOT_CARRIED = "not_carried"
-    BAD_NUMBER = "bad_number"  # zero or less
+    BAD_NUMBER = "bad_number"  # zero or less, asked to pick up
+    BAD_DROP_NUMBER = "bad_drop_number"  # zero or less, asked to drop
     NOT_ENOUGH = "not_enough"  # more asked than carried
     PARTLY = "partly"  # not a refusal: only part of a pile was taken, the rest does not fit
 
@@ -278,7 +279,7 @@ class Items:
             self._put_on_ground(change, item, room, y, x, now_ms, events)
         else:
             if number <= 0:
-                return ItemRefusal.BAD_NUMBER
+                return ItemRefusal.BAD_DROP_NUMBER
             if number > item.number:
                 return ItemRefusal.NOT_ENOUGH
             item.number -= number

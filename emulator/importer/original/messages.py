@@ -1,6 +1,7 @@
 """What a fight says and sounds like: the original's combat format strings, the words
 they are filled with, the fight sounds, and per monster kind its attack name, gender and
-article (``messages.toml``).
+article; and what picking up and dropping items says, with each item kind's article
+(``messages.toml``).
 
 Each entry is a purpose key (the names of :mod:`emulator.rules.feedback`) with the text
 and the original resource id, so the server can send the ids the stock client already
@@ -15,7 +16,7 @@ from typing import Any
 from emulator.importer.blakod import KodClass, ast
 from emulator.importer.original.common import _constant_names, _flags, _int, _value_names
 from emulator.importer.original.state import ImportState
-from emulator.content.model import ARTICLES, combat_text_keys
+from emulator.content.model import ARTICLES, ITEM_TEXT_KEYS, combat_text_keys
 
 MESSAGES_NAME = "messages.toml"
 
@@ -47,6 +48,13 @@ _NAMED = {
     "punch_was_killed": "punch_player_was_killed",
     "kill_zone_entered": "user_kill_zone",
     "kill_zone_left": "user_angel_rejoins",
+    "get_gone": "user_err_get_unk",
+    "get_too_far": "user_err_get_dist",
+    "get_refused": "user_disallow_get",
+    "got_some": "user_got_some",
+    "get_too_many": "user_pickup_too_many",
+    "drop_not_held": "user_err_drop",
+    "drop_not_enough": "user_not_have_number",
 }
 
 
@@ -73,7 +81,7 @@ class MessageImport(ImportState):
 
     def import_messages(self) -> None:
         texts: dict[str, dict[str, Any]] = {}
-        for key in combat_text_keys():
+        for key in combat_text_keys() + ITEM_TEXT_KEYS:
             name = resource_name(key)
             resource = self.tree.resources.get(name.casefold())
             text = resource.text(None) if resource is not None else None
@@ -88,6 +96,10 @@ class MessageImport(ImportState):
                     table = self.kind_messages(self.tree.classes[key])
                     if table:
                         kinds[key] = table
+        for key in sorted(self.kinds.get("items", {})):  # items: how item messages name them
+            article = self.article(self.tree.classes[key]) if key in self.tree.classes else None
+            if article is not None:
+                kinds[key] = {"article": article}
         self.messages = {"texts": texts, "kinds": kinds}
         self.report.counts["combat texts"] = len(texts)
 
@@ -102,11 +114,18 @@ class MessageImport(ImportState):
         gender = _int(cls.value("viGender"))
         if gender in GENDERS:
             table["gender"] = GENDERS[gender]
+        article = self.article(cls)
+        if article is not None:
+            table["article"] = article
+        return table
+
+    def article(self, cls: KodClass) -> str | None:
+        """The class's definite article (viDefinite) when it is not "the"."""
         article = _int(cls.value("viDefinite"))
         names = _value_names(self.tree, "ARTICLE_")
         if article is not None and names.get(article, "").casefold() in ARTICLES and names[article].casefold() != "the":
-            table["article"] = names[article].casefold()
-        return table
+            return names[article].casefold()
+        return None
 
     def attack_name(self, cls: KodClass) -> tuple[str, int] | None:
         """The resource a class's own GetAttackName returns, when it overrides Monster's."""

@@ -1,0 +1,81 @@
+"""What a player reads when an item request does nothing or less than asked.
+
+In an imported world, the original's format strings by resource id (user.kod UserGet,
+UserDrop: ``user_err_get_unk``, ``user_err_get_dist``, ``user_disallow_get``,
+``user_got_some``, ``user_pickup_too_many``, ``user_err_drop``, ``user_not_have_number``),
+filled as the original fills them: the item's definite article and name, or the name
+alone (a number item's plural). Elsewhere, and for a purpose the world's messages.toml
+does not have, the server's own sentences.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.content.model import ObjectKind
+from emulator.game import views
+from emulator.game.context import GameContext
+from emulator.world.events import ItemRefused
+from emulator.world.items import ItemRefusal
+
+#: refusal -> (purpose in messages.toml, what fills it: "def_name", "name" or "")
+_ORIGINAL = {
+    ItemRefusal.GONE: ("get_gone", "def_name"),
+    ItemRefusal.TOO_FAR: ("get_too_far", "def_name"),
+    ItemRefusal.TOO_HEAVY: ("get_refused", "def_name"),
+    ItemRefusal.BAD_NUMBER: ("get_refused", "def_name"),
+    ItemRefusal.PARTLY: ("got_some", "name"),
+    ItemRefusal.TOO_MANY: ("get_too_many", "name"),
+    ItemRefusal.NOT_CARRIED: ("drop_not_held", ""),
+    ItemRefusal.NOT_ENOUGH: ("drop_not_enough", "name"),
+}
+
+_OWN = {
+    ItemRefusal.GONE: "You can't pick up the {name}; it is no longer there.",
+    ItemRefusal.TOO_FAR: "You can't pick up the {name}; it's too far away.",
+    ItemRefusal.TOO_HEAVY: "You're unable to pick up the {name}: you carry too much.",
+    ItemRefusal.BAD_NUMBER: "You can't pick up that number of {name}.",
+    ItemRefusal.PARTLY: "You can't carry all the {name}.",
+    ItemRefusal.TOO_MANY: "There are not that many {name} to pick up.",
+    ItemRefusal.NOT_CARRIED: "You're not holding that.",
+    ItemRefusal.NOT_ENOUGH: "You don't have that many {name} to drop.",
+    ItemRefusal.BAD_DROP_NUMBER: "You can't drop that number of {name}.",
+}
+
+
+def item_refused(ctx: GameContext, event: ItemRefused) -> None:
+    session = ctx.in_world.get(event.player_id)
+    if session is None:
+        return
+    refusal = ItemRefusal(event.reason)
+    kind = ctx.definition.kinds.get(event.kind)
+    messages = ctx.definition.messages
+    original = _ORIGINAL.get(refusal)
+    if messages is not None and original is not None and original[0] in messages.texts and (kind is not None or not original[1]):
+        purpose, fill = original
+        params: list[Any] = []
+        if kind is not None and fill == "def_name":
+            params = [messages.id(f"article_{messages.kind(event.kind).article}"), _name_id(ctx, kind, plural=False)]
+        elif kind is not None and fill == "name":
+            params = [_name_id(ctx, kind, plural=True)]
+        session.send("BP_MESSAGE", format=messages.id(purpose), params=params)
+        return
+    plural = refusal in (ItemRefusal.PARTLY, ItemRefusal.TOO_MANY, ItemRefusal.NOT_ENOUGH, ItemRefusal.BAD_NUMBER,
+                         ItemRefusal.BAD_DROP_NUMBER)
+    name = "item" if kind is None else _name_text(kind, plural)
+    session.send("BP_MESSAGE", **views.text_message(ctx.resources, _OWN[refusal].format(name=name)))
+
+
+def _name_text(kind: ObjectKind, plural: bool) -> str:
+    if plural and kind.item is not None and kind.item.plural:
+        return kind.item.plural
+    return kind.name
+
+
+def _name_id(ctx: GameContext, kind: ObjectKind, plural: bool) -> int:
+    """GetName: a number item's plural, else its name, by the original's id when it has one."""
+    if plural and kind.item is not None and kind.item.plural:
+        own = dict(kind.item.resource_ids).get("plural")
+        return own if own is not None else ctx.resources.id(kind.item.plural)
+    own = dict(kind.resource_ids).get("name")
+    return own if own is not None else ctx.resources.id(kind.name)
