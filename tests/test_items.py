@@ -317,3 +317,26 @@ def test_an_item_is_made_with_a_number_only_when_its_kind_counts() -> None:
         with pytest.raises(ValueError):
             put(world, kind, number)
     assert len(world.items) == 0 and world.items.pending == []
+
+
+def test_a_deleted_characters_items_are_destroyed_and_recorded() -> None:
+    world, player = world_with_player(1)
+    coins, stick = put(world, "shillings", 9), put(world, "stick")
+    world.pick_up(player, coins.object_id, None, 1.0)
+    world.pick_up(player, stick.object_id, None, 1.0)
+    world.character_deleted(1)  # still in the world: nothing happens
+    assert len(world.items) == 2
+    world.remove_player(player, 2.0)
+    rows = [row_of(item) for item in world.items]
+    world.character_deleted(1)
+    assert len(world.items) == 0 and balanced(world)
+    assert world.items.ledger.totals == {"shillings": (9, 9), "stick": (1, 1)}
+    assert replayed(world.items) == {}
+    # on loading, the items of characters that no longer exist go the same way
+    again = World(definition(), seed=1)
+    again.load_items(rows, {"shillings": (9, 0), "stick": (1, 0)}, characters={2, 3})
+    assert len(again.items) == 0 and balanced(again)
+    assert {e.reason for op in again.items.pending for e in op.ledger} == {"owner gone"}
+    kept = World(definition(), seed=1)
+    kept.load_items(rows, {"shillings": (9, 0), "stick": (1, 0)}, characters={1})
+    assert [i.kind for i in kept.items.carried(1)] == ["shillings", "stick"] and kept.items.pending == []

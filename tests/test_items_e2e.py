@@ -138,6 +138,16 @@ def test_treasure_picked_up_is_still_carried_after_a_restart(tmp_path: Path) -> 
         # the pile bob left on the ground is there, one coin
         ground = [i for i in again.hub.world.items if i.carrier is None]
         assert [(i.kind, i.number) for i in ground] == [("shillings", 1)]
+        # bob deletes his character from the selection screen: his coins go, recorded
+        bob.close()
+        bob = again.connect()
+        bob.login_to_game("bob", "pw-bob")
+        (listed,) = named(bob.request("BP_SEND_CHARACTERS"), "BP_CHARACTERS")
+        (bertram,) = [c for c in listed["characters"] if c["name"] == "Bertram"]
+        bob.request("BP_DELETE_CHARACTER", character_id=bertram["id"])
+        again.advance(1.5)
+        verdict = again.store.run(check_stored_ledger)
+        assert verdict.ok and [(line.kind, line.destroyed) for line in verdict.lines] == [("shillings", 2), ("stick", 0)]
     finally:
         again.stop()
 

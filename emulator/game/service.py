@@ -83,7 +83,7 @@ class GameService(Service):
         world = World(prepared.definition, prepared.geometry, seed=config.world.seed, rules=rules)
         if prepared.snapshot is not None:
             world.restore(prepared.snapshot)
-        world.load_items(prepared.items.rows, prepared.items.totals)
+        world.load_items(prepared.items.rows, prepared.items.totals, prepared.items.characters)
         self.prepared = prepared
         self.hub = GameHub(
             world,

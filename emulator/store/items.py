@@ -16,7 +16,7 @@ import attrs
 import peewee
 
 from emulator.store.accounts import _on_database, _to_db
-from emulator.store.models import ItemRecord, LedgerRecord
+from emulator.store.models import Character, ItemRecord, LedgerRecord
 from emulator.world.items import ItemRow, Operation
 from emulator.world.ledger import LedgerVerdict, check_ledger
 
@@ -29,6 +29,7 @@ _CHUNK = 200  # rows per statement: far under SQLite's and MySQL's parameter lim
 class StoredItems:
     rows: tuple[ItemRow, ...]
     totals: dict[str, tuple[int, int]]  # per kind: (created, destroyed)
+    characters: frozenset[int] | None = None  # the characters that exist (None: not read)
 
 
 def _fields(row: ItemRow) -> dict[str, object]:
@@ -76,7 +77,8 @@ def load_items(db: peewee.Database) -> StoredItems:
         ).group_by(LedgerRecord.kind).tuples()
         sums: list[tuple[str, int | None, int | None]] = list(query)  # type: ignore[arg-type]  # .tuples() rows
         totals = {kind: (int(created or 0), int(destroyed or 0)) for kind, created, destroyed in sums}
-    return StoredItems(rows, totals)
+        characters = frozenset(row.id for row in Character.select(Character.id))
+    return StoredItems(rows, totals, characters)
 
 
 def existing_units(rows: Sequence[ItemRow]) -> dict[str, int]:

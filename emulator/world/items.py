@@ -29,7 +29,7 @@ Every operation records what it changed (the items' rows, the ledger's entries) 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 
 import attrs
 
@@ -220,6 +220,19 @@ class Items:
         self._record(change)
         return True
 
+    def destroy_carried(self, character_id: int, reason: str) -> int:
+        """Everything a character carries is gone, in one operation (its character was
+        deleted); how many items."""
+        held = self.carried(character_id)
+        if not held:
+            return 0
+        change = _Change()
+        for item in held:
+            change.ledger.append(LedgerEntry(item.kind or "", destroyed=item.units, reason=reason))
+            self._unplace(change, item, [], player_id=None)
+        self._record(change)
+        return len(held)
+
     def pick_up(
         self, character_id: int, player_id: int, item_id: int, number: int | None,
         room: str, y: int, x: int, might: int, events: list[WorldEvent],
@@ -318,21 +331,28 @@ class Items:
         """Operations the store did not take: first in line again."""
         self.pending[:0] = operations
 
-    def load(self, rows: Iterable[ItemRow], totals: Mapping[str, tuple[int, int]], room_size: RoomSize) -> None:
+    def load(
+        self, rows: Iterable[ItemRow], totals: Mapping[str, tuple[int, int]], room_size: RoomSize,
+        characters: Collection[int] | None = None,
+    ) -> None:
         """Take the store's items and ledger (before any player enters). An item whose kind
-        or place no longer makes sense is destroyed, recorded as such."""
+        or place no longer makes sense, or (given the ``characters`` that exist) whose
+        carrier was deleted, is destroyed, recorded as such."""
         self.by_id.clear()
         self._ground.clear()
         self._carried.clear()
         self.ledger = Ledger(dict(totals))
         self.pending.clear()
-        gone: list[ItemRow] = []
+        gone: list[tuple[ItemRow, str]] = []
         for row in sorted(rows, key=lambda r: (r.carrier is not None, r.arrived_ms, r.slot, r.id)):
             self.next_id = max(self.next_id, row.id + 1)
             item = Item(row.id, row.kind, row.room or "", row.y, row.x, row.angle, number=row.number,
                         carrier=row.carrier, slot=row.slot, arrived_ms=row.arrived_ms)
             if not self._loadable(row, room_size) or row.id in self.by_id:
-                gone.append(row)
+                gone.append((row, "content gone"))
+                continue
+            if row.carrier is not None and characters is not None and row.carrier not in characters:
+                gone.append((row, "owner gone"))
                 continue
             self.by_id[row.id] = item
             if row.carrier is None:
@@ -341,9 +361,9 @@ class Items:
                 self._carried.setdefault(row.carrier, {})[item.object_id] = item
         for held in list(self._carried):
             self._carried[held] = dict(sorted(self._carried[held].items(), key=lambda pair: (pair[1].slot, pair[0])))
-        for row in gone:
+        for row, reason in gone:
             units = 1 if row.number is None else max(0, row.number)
-            self.ledger.add(entry := LedgerEntry(row.kind, destroyed=units, reason="content gone"))
+            self.ledger.add(entry := LedgerEntry(row.kind, destroyed=units, reason=reason))
             self.pending.append(Operation(((row.id, None),), (entry,)))
 
     def _loadable(self, row: ItemRow, room_size: RoomSize) -> bool:

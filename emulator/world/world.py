@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -438,6 +438,11 @@ class World:
         self._remains.arm_dispose(player.room, now_ms)
         return events
 
+    def character_deleted(self, character_id: int) -> None:
+        """A character not in the world was deleted: what it carried is destroyed."""
+        if self.player_by_character(character_id) is None:
+            self.items.destroy_carried(character_id, "owner gone")
+
     def reorder_inventory(self, player_id: int, item_id: int, before_id: int) -> bool:
         player = self._players.get(player_id)
         return player is not None and self.items.reorder(player.character_id, item_id, before_id)
@@ -446,12 +451,15 @@ class World:
         player = self._players.get(player_id)
         return player is not None and self.items.reorder_by_index(player.character_id, from_index, to_index)
 
-    def load_items(self, rows: Iterable[ItemRow], totals: Mapping[str, tuple[int, int]]) -> None:
+    def load_items(
+        self, rows: Iterable[ItemRow], totals: Mapping[str, tuple[int, int]], characters: Collection[int] | None = None,
+    ) -> None:
         """Take the store's items and ledger (before any player enters); the rooms with
-        ground items run their dispose timers."""
+        ground items run their dispose timers. Given the ``characters`` that exist, the
+        items of deleted ones are destroyed."""
         if self._players:
             raise WorldError("cannot load items with players in the world")
-        self.items.load(rows, totals, self._room_size)
+        self.items.load(rows, totals, self._room_size, characters)
         now_ms = round(self.game_time * 1000)
         for room in self.items.ground_rooms():
             self._remains.arm_dispose(room, now_ms)

@@ -72,11 +72,15 @@ def delete_character(ctx: GameContext, session: GameSession, fields: Fields) -> 
     if session.phase is not Phase.CHOOSING:
         return
 
+    character_id = fields["character_id"]
+
     def deleted(done: bool) -> None:
+        if done:  # what it carried goes with it, recorded in the ledger
+            ctx.world.character_deleted(character_id)
         if ctx.is_current(session):
             send_characters(ctx, session, {})
 
-    deferred = ctx.store.delete_character(fields["character_id"], session.account.id)
+    deferred = ctx.store.delete_character(character_id, session.account.id)
     deferred.addCallbacks(deleted, _store_failed, errbackArgs=(session, "delete"))
     deferred.addErrback(_bug, "deleting a character")
 
