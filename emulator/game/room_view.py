@@ -10,7 +10,7 @@ from emulator.game.context import GameContext
 from emulator.game.session import Avatar, GameSession
 from emulator.world.items import Item
 from emulator.world.objects import Thing
-from emulator.world.remains import Corpse, GroundItem
+from emulator.world.remains import Corpse
 from protocol_specs.opcodes import CLIENT_TAG_NUMBER, Animate
 
 SUN_X = 2860  # BP_LIGHT_SHADING's fixed sun direction
@@ -28,7 +28,7 @@ def appearance(ctx: GameContext, thing: Thing) -> tuple[int, int, int]:
         # a monster's body cannot be looked at (body.kod GetObjectFlags) and keeps its drawing effect
         body = kind.monster
         return ctx.resources.id(body.dead_icon), ctx.resources.id(body.dead_name or kind.name), OF_NOEXAMINE | body.dead_drawfx
-    if isinstance(thing, GroundItem) and thing.number is not None and thing.number != 1 and kind.item is not None and kind.item.plural:
+    if isinstance(thing, Item) and thing.number is not None and thing.number != 1 and kind.item is not None and kind.item.plural:
         return ctx.resources.id(kind.icon), ctx.resources.id(kind.item.plural), kind.flags  # numbitem.kod GetName
     return ctx.resources.id(kind.icon), ctx.resources.id(kind.name), kind.flags
 
@@ -36,7 +36,7 @@ def appearance(ctx: GameContext, thing: Thing) -> tuple[int, int, int]:
 def room_object(ctx: GameContext, thing: Thing, animation: dict[str, Any] | None = None) -> dict[str, Any]:
     icon, name, flags = appearance(ctx, thing)
     block = views.room_object_block(thing.object_id, icon, name, flags, thing.y, thing.x, thing.angle, animation)
-    if isinstance(thing, GroundItem):
+    if isinstance(thing, Item):
         _ground_item(ctx, thing, block)
     return block
 
@@ -67,13 +67,13 @@ def changed_object(ctx: GameContext, thing: Thing) -> dict[str, Any]:
 def with_count(thing: Thing, block: dict[str, Any]) -> dict[str, Any]:
     """A number item's block goes with its count: a tagged id, then the amount (user.kod
     ToCliObject); any other block as it is."""
-    if isinstance(thing, GroundItem) and thing.number is not None:
+    if isinstance(thing, Item) and thing.number is not None:
         block["id"] = thing.object_id | CLIENT_TAG_NUMBER << 28
         block["amount"] = thing.number
     return block
 
 
-def _ground_item(ctx: GameContext, item: GroundItem, block: dict[str, Any]) -> None:
+def _ground_item(ctx: GameContext, item: Item, block: dict[str, Any]) -> None:
     """A number item goes with its count; an item on the ground shows its ground bitmap
     group (item.kod SendAnimation)."""
     with_count(item, block)

@@ -271,10 +271,11 @@ class Items:
             self._unplace(change, item, events, player_id=None)
             self._to_carrier(change, item, character_id, player_id, events)
         else:
+            split = self._new_item(kind, taken)  # first: running out of ids changes nothing
             item.number -= taken
             change.touched[item.object_id] = item
             events.append(ObjectChanged(item.room, item.object_id))
-            self._to_carrier(change, self._new_item(kind, taken), character_id, player_id, events)
+            self._to_carrier(change, split, character_id, player_id, events)
         self._record(change)
         return None, taken < wanted
 
@@ -295,6 +296,8 @@ class Items:
                 return ItemRefusal.BAD_DROP_NUMBER
             if number > item.number:
                 return ItemRefusal.NOT_ENOUGH
+            if self.next_id > LAST_ITEM_ID:
+                raise OverflowError("no free id for items")  # before anything changed
             item.number -= number
             change.touched[item.object_id] = item
             events.append(CarriedChanged(player_id, item.object_id))
