@@ -1,10 +1,11 @@
 """``twistd m59emu``: command-line options and the service tree.
 
 One :class:`MultiService` with, in start order: the account store (its own DB
-thread), the session closer, the game-port listener. Services stop in reverse order,
-so on SIGTERM (twistd stops the reactor, which stops the services) the listener stops
-accepting, then every open connection is closed without a message, then the store
-finishes its queued writes.
+thread), the game, the session closer, the game-port listener. Services stop in reverse
+order, each once the one before has finished, so on SIGTERM (twistd stops the reactor,
+which stops the services) the listener stops accepting, then every open connection is
+closed without a message, then the game saves (characters, the world, the last item
+operations, after a write still running), then the store finishes its queued writes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import attrs
 import peewee
 from twisted.application import strports
 from twisted.application.service import IServiceCollection, MultiService, Service
+from twisted.internet import defer
 from twisted.python import usage
 
 from emulator import logs
@@ -83,6 +85,23 @@ class ServerStore(StoreCalls, LoginVerifier[LoginVerdict], TypingProtocol):
     def setServiceParent(self, parent: IServiceCollection) -> None: ...
 
 
+class ServerServices(MultiService):
+    """Stops its services in reverse order, one after the other: a service may still
+    need the ones started before it while it stops (the game writes to the store)."""
+
+    def stopService(self) -> defer.Deferred[None]:
+        Service.stopService(self)
+        return defer.Deferred.fromCoroutine(self._stop_in_turn(list(reversed(list(self)))))
+
+    @staticmethod
+    async def _stop_in_turn(services: list[Any]) -> None:
+        for service in services:
+            try:
+                await defer.maybeDeferred(service.stopService)
+            except Exception:  # noqa: BLE001 - the next service still stops
+                logs.logger("m59emu").failure("stopping {service} failed", service=service.name or service)
+
+
 def makeService(options: Options, reactor: Any = None, store: ServerStore | None = None) -> MultiService:
     """Build the service tree. ``reactor`` and ``store`` are injectable for tests.
 
@@ -113,7 +132,7 @@ def makeService(options: Options, reactor: Any = None, store: ServerStore | None
     except WorldError as error:  # room files that do not fit the content, a bad saved state
         print(f"m59emu: cannot start:\n{error}", file=sys.stderr)
         raise SystemExit(1) from None
-    top = MultiService()
+    top = ServerServices()
     store.setName("store")
     store.setServiceParent(top)
     game.setServiceParent(top)

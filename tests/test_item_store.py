@@ -263,3 +263,36 @@ def test_a_kill_9_mid_write_leaves_a_balanced_store(tmp_path) -> None:
         assert all(row.number is None or row.number > 0 for row in loaded.rows)
     finally:
         db.close()
+
+
+def test_the_server_stops_its_services_one_after_the_other() -> None:
+    """The game's last item writes go to a store that still runs: the store stops only
+    once the game has finished stopping (and a failing service does not stop the rest)."""
+    from twisted.application.service import Service
+
+    from emulator.tap import ServerServices
+
+    stopped: list[str] = []
+    game_done: defer.Deferred[None] = defer.Deferred()
+
+    class Recording(Service):
+        def __init__(self, name: str, result: object = None) -> None:
+            self.setName(name)
+            self.result = result
+
+        def stopService(self) -> object:
+            super().stopService()
+            stopped.append(self.name)
+            if isinstance(self.result, Exception):
+                raise self.result
+            return self.result
+
+    top = ServerServices()
+    for service in (Recording("store"), Recording("game", game_done), Recording("closer", RuntimeError("boom")),
+                    Recording("listener")):
+        service.setServiceParent(top)
+    top.startService()
+    done = top.stopService()
+    assert stopped == ["listener", "closer", "game"] and not done.called
+    game_done.callback(None)
+    assert stopped == ["listener", "closer", "game", "store"] and done.called
