@@ -21,6 +21,7 @@ BACKENDS = ["sqlite", "mysql"]
 STORE_TABLES = (  # children first
     "item",
     "item_ledger",
+    "item_journal",
     "player_character",
     "world_state",
     "resource_name",

@@ -89,6 +89,26 @@ def test_a_batch_is_all_or_nothing(db: peewee.Database, monkeypatch: pytest.Monk
     assert stored.check_stored_ledger(db).ok
 
 
+def test_a_batch_sent_again_is_applied_once(db: peewee.Database) -> None:
+    """A write whose commit went through but whose answer was lost is sent again by the
+    saver: the store applies each operation once, by its sequence number."""
+    world = busy_world()
+    operations = world.items.take_operations(1000)
+    assert [operation.seq for operation in operations] == list(range(1, 8))
+    assert stored.apply_item_batch(db, operations[:4], NOW) > 0
+    assert stored.apply_item_batch(db, operations[:4], NOW) == 0
+    stored.apply_item_batch(db, operations[2:], NOW)  # half old, half new
+    assert stored_state(db)[0] == {row_of(item) for item in world.items}
+    assert stored_state(db)[1] == world.items.ledger.totals
+    loaded = stored.load_items(db)
+    assert loaded.last_seq == 7
+    # after a restart the numbers go on
+    again = World(definition(), seed=1)
+    again.load_items(loaded.rows, loaded.totals, last_seq=loaded.last_seq)
+    put(again, "stick")
+    assert [operation.seq for operation in again.items.pending] == [8]
+
+
 def test_old_snapshots_ground_items_move_into_the_item_table_once(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
     with monkeypatch.context() as patched:
         patched.setattr(migrations, "LATEST_VERSION", 4)

@@ -4,7 +4,9 @@ Item changes are applied in memory at once (the player sees them); their operati
 in ``world.items.pending`` and leave in batches: the first a short delay after a change,
 at most ``batch`` operations per write, one write at a time, each ONE transaction of whole
 operations (``emulator.store.items.apply_item_batch``) on the store's thread. A failed
-write puts its operations back first in line and is tried again later. So a crash loses
+write puts its operations back first in line and is tried again later (the store skips
+operations it has applied already, by their sequence numbers, should a commit have gone
+through whose answer was lost). So a crash loses
 at most the operations of the last fraction of a second, each whole, and the store's
 ledger always balances.
 """

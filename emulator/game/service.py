@@ -83,7 +83,8 @@ class GameService(Service):
         world = World(prepared.definition, prepared.geometry, seed=config.world.seed, rules=rules)
         if prepared.snapshot is not None:
             world.restore(prepared.snapshot)
-        world.load_items(prepared.items.rows, prepared.items.totals, prepared.items.characters)
+        items = prepared.items
+        world.load_items(items.rows, items.totals, items.characters, items.last_seq)
         self.prepared = prepared
         self.hub = GameHub(
             world,

@@ -4,7 +4,9 @@ database first, run on the store thread or by the operator command.
 A batch of operations is written in ONE transaction: the item rows as the last
 operation of the batch left them and every ledger entry of the batch. The world hands
 over whole operations only, so the store always holds a state the world was in: each
-operation is there entirely or not at all, and the ledger balances.
+operation is there entirely or not at all, and the ledger balances. Operations carry
+sequence numbers and the store keeps the last one applied (same transaction): a batch
+sent again, e.g. after a commit whose answer was lost, is not applied twice.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import attrs
 import peewee
 
 from emulator.store.accounts import _on_database, _to_db
-from emulator.store.models import Character, ItemRecord, LedgerRecord
+from emulator.store.models import Character, ItemJournal, ItemRecord, LedgerRecord
 from emulator.world.items import ItemRow, Operation
 from emulator.world.ledger import LedgerVerdict, check_ledger
 
 __all__ = ["StoredItems", "apply_item_batch", "check_stored_ledger", "load_items"]
 
+JOURNAL_KEY = "items"
 _CHUNK = 200  # rows per statement: far under SQLite's and MySQL's parameter limits
 
 
@@ -30,6 +33,7 @@ class StoredItems:
     rows: tuple[ItemRow, ...]
     totals: dict[str, tuple[int, int]]  # per kind: (created, destroyed)
     characters: frozenset[int] | None = None  # the characters that exist (None: not read)
+    last_seq: int = 0  # the last operation applied
 
 
 def _fields(row: ItemRow) -> dict[str, object]:
@@ -41,8 +45,23 @@ def _fields(row: ItemRow) -> dict[str, object]:
 
 @_on_database
 def apply_item_batch(db: peewee.Database, operations: Sequence[Operation], now: datetime.datetime) -> int:
-    """Write whole operations in one transaction (all of them or, on an error, none);
-    returns how many rows were written or deleted."""
+    """Write whole operations in one transaction (all of them or, on an error, none),
+    skipping those applied already; returns how many rows were written or deleted."""
+    with db.atomic():
+        query = ItemJournal.select().where(ItemJournal.key == JOURNAL_KEY)
+        if isinstance(db, peewee.MySQLDatabase):  # SQLite: the transaction holds the write lock already
+            query = query.for_update()
+        journal = query.first()
+        last = journal.last_seq if journal is not None else 0
+        fresh = [operation for operation in operations if operation.seq > last]
+        if not fresh:
+            return 0
+        written = _apply(fresh, now)
+        ItemJournal.replace(key=JOURNAL_KEY, last_seq=max(operation.seq for operation in fresh)).execute()
+    return written
+
+
+def _apply(operations: Sequence[Operation], now: datetime.datetime) -> int:
     final: dict[int, ItemRow | None] = {}
     for operation in operations:
         for item_id, row in operation.rows:
@@ -54,13 +73,12 @@ def apply_item_batch(db: peewee.Database, operations: Sequence[Operation], now: 
     ]
     gone = sorted(item_id for item_id, row in final.items() if row is None)
     kept = [_fields(row) for row in final.values() if row is not None]
-    with db.atomic():
-        for start in range(0, len(gone), _CHUNK):
-            ItemRecord.delete().where(ItemRecord.id.in_(gone[start:start + _CHUNK])).execute()
-        for start in range(0, len(kept), _CHUNK):
-            ItemRecord.replace_many(kept[start:start + _CHUNK]).execute()
-        for start in range(0, len(entries), _CHUNK):
-            LedgerRecord.insert_many(entries[start:start + _CHUNK]).execute()
+    for start in range(0, len(gone), _CHUNK):
+        ItemRecord.delete().where(ItemRecord.id.in_(gone[start:start + _CHUNK])).execute()
+    for start in range(0, len(kept), _CHUNK):
+        ItemRecord.replace_many(kept[start:start + _CHUNK]).execute()
+    for start in range(0, len(entries), _CHUNK):
+        LedgerRecord.insert_many(entries[start:start + _CHUNK]).execute()
     return len(final)
 
 
@@ -78,7 +96,8 @@ def load_items(db: peewee.Database) -> StoredItems:
         sums: list[tuple[str, int | None, int | None]] = list(query)  # type: ignore[arg-type]  # .tuples() rows
         totals = {kind: (int(created or 0), int(destroyed or 0)) for kind, created, destroyed in sums}
         characters = frozenset(row.id for row in Character.select(Character.id))
-    return StoredItems(rows, totals, characters)
+        journal = ItemJournal.get_or_none(ItemJournal.key == JOURNAL_KEY)
+    return StoredItems(rows, totals, characters, journal.last_seq if journal is not None else 0)
 
 
 def existing_units(rows: Sequence[ItemRow]) -> dict[str, int]:

@@ -214,8 +214,16 @@ def _v5_items_and_ledger(database: peewee.Database) -> None:
         class Meta:
             table_name = "world_state"
 
-    database.bind([Item, ItemLedger, WorldState])
-    database.create_tables([Item, ItemLedger])
+    class ItemJournal(peewee.Model):
+        key = peewee.CharField(max_length=16, primary_key=True)
+        last_seq = peewee.BigIntegerField()
+
+        class Meta:
+            table_name = "item_journal"
+            table_settings = _table_settings(database)
+
+    database.bind([Item, ItemLedger, ItemJournal, WorldState])
+    database.create_tables([Item, ItemLedger, ItemJournal])
     row = WorldState.get_or_none(WorldState.key == "world")
     if row is None:
         return

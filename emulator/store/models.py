@@ -160,6 +160,17 @@ class LedgerRecord(BaseModel):
         table_name = "item_ledger"
 
 
+class ItemJournal(BaseModel):
+    """Since schema 5: one row, key ``items``: the last item operation applied (its
+    sequence number), so an operation sent twice is applied once."""
+
+    key = peewee.CharField(max_length=16, primary_key=True)
+    last_seq = peewee.BigIntegerField()
+
+    class Meta:
+        table_name = "item_journal"
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
-    SchemaVersion, Account, LoginRecord, Character, WorldState, ResourceName, ItemRecord, LedgerRecord,
+    SchemaVersion, Account, LoginRecord, Character, WorldState, ResourceName, ItemRecord, LedgerRecord, ItemJournal,
 )

@@ -103,8 +103,11 @@ class ItemRow:
 
 @attrs.frozen
 class Operation:
-    """One whole change for the store: rows to write (None: delete) and ledger entries."""
+    """One whole change for the store: rows to write (None: delete) and ledger entries.
+    ``seq`` numbers operations in the order they happened, across restarts: the store
+    applies each once, even when a write whose answer was lost is sent again."""
 
+    seq: int
     rows: tuple[tuple[int, ItemRow | None], ...]
     ledger: tuple[LedgerEntry, ...] = ()
 
@@ -135,6 +138,7 @@ class Items:
         self.ledger = Ledger()
         self.next_id = FIRST_ITEM_ID
         self.pending: list[Operation] = []  # not yet in the store, oldest first
+        self.next_seq = 1
 
     # ------------------------------------------------------------------ queries
 
@@ -336,7 +340,7 @@ class Items:
 
     def load(
         self, rows: Iterable[ItemRow], totals: Mapping[str, tuple[int, int]], room_size: RoomSize,
-        characters: Collection[int] | None = None,
+        characters: Collection[int] | None = None, last_seq: int = 0,
     ) -> None:
         """Take the store's items and ledger (before any player enters). An item whose kind
         or place no longer makes sense, or (given the ``characters`` that exist) whose
@@ -346,6 +350,7 @@ class Items:
         self._carried.clear()
         self.ledger = Ledger(dict(totals))
         self.pending.clear()
+        self.next_seq = last_seq + 1
         gone: list[tuple[ItemRow, str]] = []
         for row in sorted(rows, key=lambda r: (r.carrier is not None, r.arrived_ms, r.slot, r.id)):
             self.next_id = max(self.next_id, row.id + 1)
@@ -367,7 +372,7 @@ class Items:
         for row, reason in gone:
             units = 1 if row.number is None else max(0, row.number)
             self.ledger.add(entry := LedgerEntry(row.kind, destroyed=units, reason=reason))
-            self.pending.append(Operation(((row.id, None),), (entry,)))
+            self._append(((row.id, None),), (entry,))
 
     def _loadable(self, row: ItemRow, room_size: RoomSize) -> bool:
         if not FIRST_ITEM_ID <= row.id <= LAST_ITEM_ID or row.kind not in self.definition.kinds:
@@ -487,7 +492,11 @@ class Items:
             (item_id, None if item is None or item_id not in self.by_id else row_of(item))
             for item_id, item in change.touched.items()
         )
-        self.pending.append(Operation(rows, tuple(change.ledger)))
+        self._append(rows, tuple(change.ledger))
+
+    def _append(self, rows: tuple[tuple[int, ItemRow | None], ...], ledger: tuple[LedgerEntry, ...]) -> None:
+        self.pending.append(Operation(self.next_seq, rows, ledger))
+        self.next_seq += 1
 
 
 def _fits(weight: int, bulk: int, w: int, b: int, capacity: int) -> bool:

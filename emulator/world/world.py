@@ -453,13 +453,14 @@ class World:
 
     def load_items(
         self, rows: Iterable[ItemRow], totals: Mapping[str, tuple[int, int]], characters: Collection[int] | None = None,
+        last_seq: int = 0,
     ) -> None:
         """Take the store's items and ledger (before any player enters); the rooms with
         ground items run their dispose timers. Given the ``characters`` that exist, the
         items of deleted ones are destroyed."""
         if self._players:
             raise WorldError("cannot load items with players in the world")
-        self.items.load(rows, totals, self._room_size, characters)
+        self.items.load(rows, totals, self._room_size, characters, last_seq)
         now_ms = round(self.game_time * 1000)
         for room in self.items.ground_rooms():
             self._remains.arm_dispose(room, now_ms)
