@@ -198,12 +198,17 @@ def test_the_inventory_keeps_the_players_order() -> None:
         world.pick_up(player, item.object_id, None, 1.0)
     assert world.reorder_inventory(player, c.object_id, a.object_id)
     assert world.carried(player) == [c, a, b]
-    assert world.reorder_inventory_by_index(player, 0, 2)
+    # by positions as the original counts them (from 1): c goes just before b, then last
+    assert world.reorder_inventory_by_index(player, 1, 3)
+    assert world.carried(player) == [a, c, b]
+    assert world.reorder_inventory_by_index(player, 2, 4)
     assert world.carried(player) == [a, b, c]
     assert not world.reorder_inventory(player, a.object_id, a.object_id)
     assert not world.reorder_inventory(player, a.object_id, 12345)
-    assert not world.reorder_inventory_by_index(player, 0, 3)
-    assert not world.reorder_inventory_by_index(player, -1, 0)
+    assert not world.reorder_inventory_by_index(player, 0, 2)
+    assert not world.reorder_inventory_by_index(player, 4, 1)
+    assert not world.reorder_inventory_by_index(player, 1, 5)
+    assert not world.reorder_inventory_by_index(player, 2, 2)
     # the order is what the store keeps
     rows = replayed(world.items)
     assert sorted((rows[i.object_id].slot, i.object_id) for i in (a, b, c)) == [

@@ -117,6 +117,11 @@ def test_treasure_picked_up_is_still_carried_after_a_restart(tmp_path: Path) -> 
         assert alice.request("BP_REQ_INVENTORY_MOVE", form="ids", item={"id": stick.object_id, "amount": None},
                              place_of={"id": carried | NUMBER_TAG, "amount": total - 3}) == []
         assert inventory(alice) == [(stick.object_id, None), (carried | NUMBER_TAG, total - 3)]
+        # the other layout, positions from 1: the stick goes last, and back first
+        assert alice.request("BP_REQ_INVENTORY_MOVE", form="indices", from_index=1, to_index=3) == []
+        assert inventory(alice) == [(carried | NUMBER_TAG, total - 3), (stick.object_id, None)]
+        alice.request("BP_REQ_INVENTORY_MOVE", form="indices", from_index=2, to_index=1)
+        assert inventory(alice) == [(stick.object_id, None), (carried | NUMBER_TAG, total - 3)]
         server.advance(0.5)  # the item writes leave within a quarter of a second
         stored = server.store.run(load_items)
         assert {r.id: r.carrier for r in stored.rows}[stick.object_id] is not None

@@ -318,15 +318,18 @@ class Items:
         order.insert(order.index(before_id), item_id)
         return self._renumber(character_id, order)
 
-    def reorder_by_index(self, character_id: int, from_index: int, to_index: int) -> bool:
-        """The same by positions (0-based) in the inventory."""
+    def reorder_by_index(self, character_id: int, payload: int, target: int) -> bool:
+        """The same by positions, as the original counts them (user.kod
+        UserMoveInventoryItem): the item at ``payload`` (from 1) goes just before the one at
+        ``target``; a target one past the last puts it last."""
         held = self._carried.get(character_id)
-        if held is None or not (0 <= from_index < len(held)) or not (0 <= to_index < len(held)) or from_index == to_index:
+        if held is None or not (1 <= payload <= len(held)) or not (1 <= target <= len(held) + 1) or payload == target:
             return False
         order = list(held)
-        moved = order.pop(from_index)
-        order.insert(to_index, moved)
-        return self._renumber(character_id, order)
+        if target == len(held) + 1:
+            moved = order.pop(payload - 1)
+            return self._renumber(character_id, [*order, moved])
+        return self.reorder(character_id, order[payload - 1], order[target - 1])
 
     # ------------------------------------------------------------------ persistence
 

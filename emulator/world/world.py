@@ -447,9 +447,9 @@ class World:
         player = self._players.get(player_id)
         return player is not None and self.items.reorder(player.character_id, item_id, before_id)
 
-    def reorder_inventory_by_index(self, player_id: int, from_index: int, to_index: int) -> bool:
+    def reorder_inventory_by_index(self, player_id: int, payload: int, target: int) -> bool:
         player = self._players.get(player_id)
-        return player is not None and self.items.reorder_by_index(player.character_id, from_index, to_index)
+        return player is not None and self.items.reorder_by_index(player.character_id, payload, target)
 
     def load_items(
         self, rows: Iterable[ItemRow], totals: Mapping[str, tuple[int, int]], characters: Collection[int] | None = None,
