@@ -897,11 +897,11 @@ class World:
         }
 
     def restore(self, snapshot: Mapping[str, Any]) -> None:
-        """Take back a snapshot's ids, places, live monsters, bodies and ground items.
-        Content may have changed since: keys no longer defined are dropped, new ones get
-        fresh ids, places that are no longer valid fall back to the content's, monsters,
-        bodies and items of a kind or room no longer defined are gone. Only before any
-        player enters."""
+        """Take back a snapshot's ids, places, live monsters and bodies (items come from
+        the store: :meth:`load_items`). Content may have changed since: keys no longer
+        defined are dropped, new ones get fresh ids, places that are no longer valid fall
+        back to the content's, monsters and bodies of a kind or room no longer defined are
+        gone. Only before any player enters."""
         if self._players:
             raise WorldError("cannot restore a world with players in it")
         try:
@@ -1012,7 +1012,7 @@ class World:
                 if key not in ids:
                     ids[key] = counter
                     counter += 1
-        if counter > FIRST_REMAINS_ID:  # bodies and ground items, then monsters, have the ids above
+        if counter > FIRST_REMAINS_ID:  # bodies, then monsters, players and items have the ids above
             raise WorldError("out of object ids for rooms and placed objects")
         self._next_id = counter
         self._room_ids = rooms
