@@ -199,3 +199,56 @@ def test_item_refusals_are_told_in_the_original_words_in_an_imported_world(impor
         assert [(m["amount"], texts.text(m["name"])) for m in named(got, "BP_INVENTORY_ADD")] == [(10, "shillings")]
     finally:
         server.stop()
+
+
+def test_the_real_server_killed_with_sigkill_keeps_what_was_picked_up(tmp_path: Path) -> None:
+    """The real server process, its store thread and SQLite: coins picked up half a
+    second before a kill -9 are still carried after the restart, and the ledger balances."""
+    import datetime
+
+    from emulator.content.model import square_centre
+    from emulator.store.database import open_database
+    from emulator.store.items import apply_item_batch
+    from emulator.world.items import ItemRow, Operation
+    from emulator.world.ledger import LedgerEntry
+    from tests.live_server import LiveServer, run_cli
+    from tests.test_e2e_game import enter as enter_live
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    with (data / "objects" / "kinds.toml").open("a") as kinds:
+        kinds.write('\n[shillings]\nname = "shilling"\nicon = "coin.bgf"\ndescription = "Coins."\nflags = ["gettable"]\n'
+                    '\n[shillings.item]\nstacks = true\nplural = "shillings"\nitem_type = 8192\nweight = 0\nbulk = 0\n')
+    url = f"sqlite:///{tmp_path / 'world.db'}"
+    run_cli("account", "create", "bob", "--database", url, stdin="pw-bob\n")
+    run_cli("character", "create", "bob", "Bobbin", "--database", url)
+    db = open_database(url)
+    y, x = square_centre(4, 11)  # beside the start square of the inn
+    pile = ItemRow(FIRST_ITEM_ID, "shillings", 50, "jasper_inn", y, x, 0, None, 0, 0)
+    apply_item_batch(db, [Operation(1, ((pile.id, pile),), (LedgerEntry("shillings", created=50, reason="test"),))],
+                     datetime.datetime.now(datetime.UTC))
+    db.close()
+    config = f'[server]\ndata = "{data}"\n'
+    server = LiveServer(tmp_path, url, config)
+    try:
+        bob = enter_live(server, "bob", "pw-bob")
+        bob.request("BP_REQ_GET", object={"id": FIRST_ITEM_ID | NUMBER_TAG, "amount": 20})
+        (added,) = [m for m in bob.expect("BP_INVENTORY_ADD") if m.name == "BP_INVENTORY_ADD"]
+        assert added["amount"] == 20
+        bob.quiet_for(0.6)  # the write leaves within a quarter of a second
+        server.process.kill()  # no shutdown, no logoff save
+        server.process.wait(timeout=10)
+    finally:
+        server.stop()
+    assert run_cli("ledger", "--database", url).returncode == 0
+    restarted = LiveServer(tmp_path, url, config)
+    try:
+        again = enter_live(restarted, "bob", "pw-bob")
+        again.request("BP_REQ_INVENTORY")
+        listed = [m for m in again.expect("BP_INVENTORY") if m.name == "BP_INVENTORY"][-1]
+        assert [o["amount"] for o in listed["objects"]] == [20]
+        again.close()
+    finally:
+        restarted.stop()
+    done = run_cli("ledger", "--database", url)
+    assert done.returncode == 0 and "shillings  50       0          50" in done.stdout
