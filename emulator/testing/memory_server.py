@@ -27,11 +27,23 @@ from emulator.wire.codec import Message
 
 
 class MemoryServer:
-    def __init__(self, workdir: Path, config_text: str = "", start_time: float = 1_000_000.0) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        config_text: str = "",
+        start_time: float = 1_000_000.0,
+        *,
+        broadcast_seconds: float = 0.0,
+        broadcast_seconds_per_player: float = 0.0,
+    ) -> None:
         self.workdir = workdir
         config = workdir / "m59emu.toml"
-        # Broadcasts leave at the end of each reactor turn, so a read sees them at once.
-        config.write_text(f'[world]\nrsc_dir = "{workdir / "rsc"}"\nbroadcast_seconds = 0\nbroadcast_seconds_per_player = 0\n{config_text}')
+        # By default broadcasts leave at the end of each reactor turn, so a read sees them
+        # at once; a benchmark passes the server's real pacing.
+        config.write_text(
+            f'[world]\nrsc_dir = "{workdir / "rsc"}"\nbroadcast_seconds = {broadcast_seconds!r}\n'
+            f"broadcast_seconds_per_player = {broadcast_seconds_per_player!r}\n{config_text}"
+        )
         options = Options()
         options.parseOptions(["--config", str(config), "--database", f"sqlite:///{workdir / 'm59emu.db'}"])
         self.reactor = MemoryReactorClock()
