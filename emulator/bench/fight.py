@@ -143,7 +143,9 @@ class Tally:
 
 
 class FightBench:
-    def __init__(self, workdir: Path, data: Path, room_files: Path | None, health: int, seed: int = 0) -> None:
+    def __init__(
+        self, workdir: Path, data: Path, room_files: Path | None, health: int, seed: int = 0, freeze_heap: bool = True
+    ) -> None:
         self.health = health  # every player's hit points, also after a re-join
         config = f'seed = {seed}\n'
         if room_files is not None:
@@ -157,6 +159,7 @@ class FightBench:
             workdir, config,
             broadcast_seconds=defaults.broadcast_seconds,
             broadcast_seconds_per_player=defaults.broadcast_seconds_per_player,
+            freeze_heap=freeze_heap,  # as the server does at start
         )
         self.reactor = self.server.reactor
         self.world: World = self.server.hub.world
@@ -416,6 +419,7 @@ class Options:
     fill_ticks: int = 2000
     time_limit: float = 900.0
     seed: int = 0
+    freeze_heap: bool = True
 
 
 def run(options: Options) -> Iterator[str]:
@@ -423,8 +427,11 @@ def run(options: Options) -> Iterator[str]:
     deadline = time.monotonic() + options.time_limit
     with tempfile.TemporaryDirectory(prefix="m59-fight-") as folder:
         started = time.perf_counter()
-        bench = FightBench(Path(folder), options.data, options.room_files, options.health, options.seed)
-        yield f"server started in memory in {time.perf_counter() - started:.2f} s"
+        bench = FightBench(Path(folder), options.data, options.room_files, options.health, options.seed, options.freeze_heap)
+        yield (
+        f"server started in memory in {time.perf_counter() - started:.2f} s "
+        f"(heap loaded at start {'frozen' if options.freeze_heap else 'left to the garbage collector'})"
+    )
         try:
             yield from _run(bench, options, deadline)
         finally:
@@ -547,12 +554,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fill-ticks", type=int, default=2000, help="most ticks spent filling the monster rooms")
     parser.add_argument("--time-limit", type=float, default=900.0, help="wall seconds the whole run may take")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-freeze-heap", action="store_true",
+                        help="leave the heap loaded at start to the garbage collector (as before the server froze it)")
     parsed = parser.parse_args(argv)
     if parsed.players < 1 or parsed.step <= 0 or round(1 / parsed.step) * parsed.step != 1:
         parser.error("--players must be positive and --step divide a second evenly")
     options = Options(
         parsed.data, parsed.room_files, parsed.players, parsed.rooms, parsed.health, parsed.ticks, parsed.seconds,
-        parsed.warmup, parsed.step, parsed.fill_ticks, parsed.time_limit, parsed.seed,
+        parsed.warmup, parsed.step, parsed.fill_ticks, parsed.time_limit, parsed.seed, not parsed.no_freeze_heap,
     )
     for line in run(options):
         print(line, flush=True)
