@@ -23,7 +23,7 @@ FIGURE_LINES = (
     "  attacks resolved: ",
     "  received by the players: ",
     "  CPU share: server ",
-    "  tick p99 target under 10 ms: ",
+    "  target, tick p99 under 10 ms with players fighting: ",
     "resident memory: ",
     "monsters alive at the end: ",
 )
