@@ -10,9 +10,12 @@ once and finished per recipient (opcode scrambling, CRC, header) on its way to e
 connection, and every request is decoded and checked on its way in. So this runs the
 real service tree of :class:`~emulator.testing.memory_server.MemoryServer` (protocol,
 connection machine, game service, hub, store) on a ``MemoryReactorClock`` that the
-benchmark advances itself, with the server's real broadcast pacing; only the sockets
-and the store's thread are left out (the store runs inline). The hub with in-memory
-links would skip the wire layer, the part that grows with every recipient.
+benchmark advances itself, with the server's real broadcast pacing and its heap frozen
+at start as ``twistd`` does (``--no-freeze-heap`` leaves it out); only the sockets and
+the store's thread are left out (the store runs inline, so its SQLite work, a death's
+log-off and log-in, counts as server time here). The hub with in-memory links would skip
+the wire layer, the part that grows with every recipient; real sockets would put the
+kernel and the clients into the figures and make the clock the wall's.
 
 How: the data folder is loaded as the server loads it, then the clock runs in 1 s steps
 until every monster room is full (at most ``--fill-ticks``). N accounts and characters
@@ -45,9 +48,11 @@ Figures, one a line (printed, never asserted): the hub's tick p50/p99/max (``Wor
 and rendering its events) and the broadcast flushes apart; request handling per attack
 (decode, checks, ``World.attack``, rendering, the attacker's reply written) and per move;
 attacks sent and resolved per game second; monsters killed and spawned; players killed;
-frames and bytes the players received; server CPU (the time spent inside the server's
-entry points: requests, the clock's timers, connections) and the whole process's CPU
-over the wall time in the real-time phase; resident memory before and after the players.
+garbage collections (a full one pauses everything); frames and bytes the players
+received; server CPU (the process CPU spent inside the server's entry points: requests,
+the clock's timers, connections) and the whole process's CPU over the wall time, which
+is a share of a core in the real-time phase; resident memory before and after the
+players. ``--players 0`` gives the world alone through the whole server.
 """
 
 from __future__ import annotations
