@@ -137,6 +137,7 @@ class Tally:
     monsters_killed: int = 0
     players_killed: int = 0
     rejoin_times: list[float] = attrs.field(factory=list)
+    rejoin_cpu: float = 0.0  # the server's part of the re-joins, also in server_cpu
     frames_received: int = 0
     bytes_received: int = 0
     server_cpu: float = 0.0  # process CPU seconds inside the server's entry points
@@ -394,7 +395,7 @@ class FightBench:
 
     def rejoin(self, fighter: Fighter) -> None:
         """A killed player logs off, is put back on its square with full health, logs in."""
-        started = time.perf_counter()
+        started, server_cpu = time.perf_counter(), self.tally.server_cpu
         client = fighter.client
         assert client is not None
         self.send(fighter, "BP_LOGOFF")
@@ -404,6 +405,7 @@ class FightBench:
         self.store_place(fighter)
         self.log_in(fighter)
         self.tally.rejoin_times.append(time.perf_counter() - started)
+        self.tally.rejoin_cpu += self.tally.server_cpu - server_cpu
 
 
 def _now() -> datetime.datetime:
@@ -538,10 +540,11 @@ def _phase(bench: FightBench, name: str, steps: int, step: float, deadline: floa
         f"  received by the players: {tally.frames_received * per_second:.0f} frames and "
         f"{tally.bytes_received * per_second / 1024:.0f} KiB per game second; connections dropped {tally.dropped}"
     )
+    share = 100 / max(wall, 1e-9)
     yield (
-        f"  CPU share: server {100 * tally.server_cpu / max(wall, 1e-9):.1f} % of a core, whole process "
-        f"{100 * cpu / max(wall, 1e-9):.1f} % ({tally.server_cpu:.2f} s server CPU, {cpu:.2f} s in all, in {wall:.1f} s)"
-        + ("" if real_time else "; back to back, so not a share at the real rate")
+        f"  CPU share: server {tally.server_cpu * share:.1f} % of a core (of which re-joins "
+        f"{tally.rejoin_cpu * share:.1f} %), whole process {cpu * share:.1f} % ({tally.server_cpu:.2f} s server CPU, "
+        f"{cpu:.2f} s in all, in {wall:.1f} s)" + ("" if real_time else "; back to back, so not a share at the real rate")
     )
     if bench.fighters and ticks:
         p99 = percentile(ticks, 0.99) * 1000
