@@ -174,9 +174,11 @@ class FightBench:
         self.fighters: list[Fighter] = []
         self.tally = Tally()
         self.flush_times: list[float] = []
+        self.tick_cpu: list[float] = []  # each tick's CPU time: its wall time less any preemption
         self.collections: list[tuple[int, float]] = []  # (generation, seconds) of each garbage collection
         self.rng = random.Random(seed)
         self._time_flushes()
+        self._time_tick_cpu()
         self._gc_started = 0.0
         gc.callbacks.append(self._time_collection)
 
@@ -212,6 +214,19 @@ class FightBench:
             self.flush_times.append(time.perf_counter() - started)
 
         context.flush = timed_flush  # type: ignore[method-assign]
+
+    def _time_tick_cpu(self) -> None:
+        """The hub times its ticks by the wall clock; on a shared machine another process
+        may take the core mid-tick, so the thread's CPU time is taken as well."""
+        loop = self.server.hub._tick_loop
+        tick = loop.f
+
+        def timed_tick() -> None:
+            started = time.thread_time()
+            tick()
+            self.tick_cpu.append(time.thread_time() - started)
+
+        loop.f = timed_tick
 
     def advance(self, seconds: float) -> None:
         self.server_call(self.reactor.advance, seconds)
@@ -493,6 +508,7 @@ def _phase(bench: FightBench, name: str, steps: int, step: float, deadline: floa
     hub = bench.server.hub
     bench.tally = Tally()
     first_tick, first_flush, first_collection = len(hub.ticks), len(bench.flush_times), len(bench.collections)
+    first_tick_cpu = len(bench.tick_cpu)
     first_serial = bench.population.next_serial
     game_started = bench.reactor.seconds()
     wall_started, cpu_started = time.perf_counter(), time.process_time()
@@ -516,7 +532,9 @@ def _phase(bench: FightBench, name: str, steps: int, step: float, deadline: floa
     yield f"{name}: {game:g} s of game time in {wall:.1f} s of wall time" + (
         f" ({late} steps more than a step late)" if real_time else ""
     )
+    tick_cpu = bench.tick_cpu[first_tick_cpu:]
     yield f"  hub tick (World.tick + rendering): {len(ticks)} ticks; {ms_summary(ticks)}"
+    yield f"  hub tick, CPU time of the thread (no preemption in it): {ms_summary(tick_cpu)}"
     yield f"  broadcast flushes (finishing per recipient): {len(flushes)}; {ms_summary(flushes)}"
     yield f"  BP_REQ_ATTACK handling: {tally.attacks_sent} requests; {ms_summary(tally.attack_times)}"
     yield f"  BP_REQ_MOVE handling: {len(tally.move_times)} requests; {ms_summary(tally.move_times)}"
@@ -547,8 +565,11 @@ def _phase(bench: FightBench, name: str, steps: int, step: float, deadline: floa
         f"{cpu:.2f} s in all, in {wall:.1f} s)" + ("" if real_time else "; back to back, so not a share at the real rate")
     )
     if bench.fighters and ticks:
-        p99 = percentile(ticks, 0.99) * 1000
-        yield f"  target, tick p99 under 10 ms with players fighting: {'met' if p99 < 10 else 'not met'} ({p99:.3f} ms)"
+        p99, cpu_p99 = percentile(ticks, 0.99) * 1000, percentile(tick_cpu, 0.99) * 1000
+        yield (
+            f"  target, tick p99 under 10 ms with players fighting: {'met' if p99 < 10 else 'not met'} "
+            f"({p99:.3f} ms; in CPU time {cpu_p99:.3f} ms)"
+        )
     elif not bench.fighters and real_time:
         share = 100 * tally.server_cpu / max(wall, 1e-9)
         yield f"  target, under 5 % of a core with nobody online: {'met' if share < 5 else 'not met'} ({share:.2f} %)"
