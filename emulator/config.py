@@ -196,6 +196,9 @@ class WorldConfig:
     #: ... and at least this much per player in the world (a flush costs per connection).
     broadcast_seconds_per_player: float = attrs.field(default=0.00015, validator=_non_negative)
     seed: int = 0
+    #: The original's server type: true is its normal server, where players may attack
+    #: players as its rules allow; false its no-murder server (no attacks on players).
+    player_killing: bool = True
     #: Write every connection to a capture file (passwords redacted) for bug reports.
     record_sessions: bool = False
     recordings_dir: str = "var/captures"

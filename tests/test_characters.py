@@ -243,6 +243,61 @@ def test_karma_and_max_health_are_saved_when_given(db) -> None:
     assert (saved.health, saved.max_health, saved.karma) == (26, 27, -3)
 
 
+def test_what_a_character_keeps_over_fights_and_deaths_is_saved_when_given(db) -> None:
+    """Base max health, karma's hundredths, the gain chance, a death cost still to pay and
+    the tutorial and safety flags survive a restart; a new character starts without them."""
+    account(db)
+    one = create(db, "One")
+    assert (one.base_max_health, one.karma_fraction, one.gain_chance, one.death_cost) == (20, 0, 0, 0)
+    assert (one.past_tutorial, one.safety, one.outlaw, one.murderer) == (False, True, False, False)
+    state = CharacterState(
+        one.id, "underworld", 64, 64, 0, 1, 1, 50, max_health=41, karma=-3, base_max_health=40, karma_fraction=-57,
+        gain_chance=-23, death_cost=100, past_tutorial=True, safety=False, outlaw=True, murderer=True,
+    )
+    characters.save_characters(db, [state], LATER)
+    saved = characters.get_character(db, one.id)
+    kept = (saved.max_health, saved.base_max_health, saved.karma, saved.karma_fraction, saved.gain_chance)
+    assert kept == (41, 40, -3, -57, -23)
+    assert (saved.death_cost, saved.past_tutorial, saved.safety, saved.room) == (100, True, False, "underworld")
+    characters.save_characters(db, [CharacterState(one.id, "town", 64, 64, 0, 30, 4, 150)], LATER)  # not given: kept
+    again = characters.get_character(db, one.id)
+    assert (again.base_max_health, again.karma_fraction, again.gain_chance, again.death_cost) == (40, -57, -23, 100)
+    assert (again.past_tutorial, again.safety, again.outlaw, again.murderer) == (True, False, True, True)
+
+
+def test_migration_to_version_3_keeps_characters(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """Characters saved before schema 3 get their max health as base and, from 30 on,
+    count as past the tutorial."""
+    with monkeypatch.context() as version_2:
+        version_2.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:2])
+        version_2.setattr(migrations, "LATEST_VERSION", 2)
+        old = open_database(database_url)
+        account(old, "Bob")
+        bob = old.execute_sql("SELECT id FROM account").fetchone()[0]
+        columns = "account_id, name, name_key, first_time, description, gender, room, y, x, angle, health, " \
+            "max_health, mana, max_mana, vigor, might, intellect, stamina, agility, mysticism, aim, karma, created_at"
+        for name, max_health in (("Novice", 20), ("Veteran", 45)):
+            old.execute_sql(
+                f"INSERT INTO player_character ({columns}) VALUES "
+                f"({bob}, '{name}', '{name.lower()}', 0, '', 1, NULL, 0, 0, 0, 5, {max_health}, 10, 10, 200, "
+                "25, 25, 25, 25, 25, 25, 7, '2026-03-01 12:00:00')"
+            )
+        old.close()
+    db = open_database(database_url)
+    try:
+        assert migrations.schema_version(db) == migrations.LATEST_VERSION
+        by_name = {c.name: c for c in characters.list_characters(db, bob)}
+        novice, veteran = by_name["Novice"], by_name["Veteran"]
+        assert (novice.base_max_health, novice.past_tutorial) == (20, False)
+        assert (veteran.base_max_health, veteran.past_tutorial, veteran.max_health) == (45, True, 45)
+        assert (veteran.karma, veteran.karma_fraction, veteran.gain_chance, veteran.death_cost, veteran.safety) == (
+            7, 0, 0, 0, True
+        )
+        assert (veteran.outlaw, veteran.murderer) == (False, False)  # schema 4: no brands before
+    finally:
+        db.close()
+
+
 def test_failing_batch_saves_nothing(db, monkeypatch: pytest.MonkeyPatch) -> None:
     account(db)
     one, two = create(db, "One"), create(db, "Two")
@@ -362,7 +417,7 @@ def test_migration_from_version_1(database_url: str, monkeypatch: pytest.MonkeyP
         old.close()
     db = open_database(database_url)
     try:
-        assert migrations.schema_version(db) == migrations.LATEST_VERSION == 2
+        assert migrations.schema_version(db) == migrations.LATEST_VERSION == 4
         assert {"player_character", "world_state", "resource_name"} <= set(db.get_tables())
         assert [a.name for a in accounts.list_accounts(db)] == ["Bob"]
         assert create(db, "Newcomer", "bob").account_name == "Bob"

@@ -158,8 +158,8 @@ def test_attacks_that_do_nothing() -> None:
     full = monster.hit_points
     assert world.attack(far, monster.object_id, 0.0) == []
     assert world.attack(town, monster.object_id, 0.0) == []  # a monster in another room
-    assert world.attack(near, near, 0.0) == []  # a player is no monster
-    assert world.attack(near, far, 0.0) == []
+    assert world.attack(near, near, 0.0) == [ev.PlayerAttackRefused(near, near, "self")]  # told, nothing else
+    assert world.attack(near, far, 0.0) == []  # a player out of reach (player against player: tests/test_pvp.py)
     assert world.attack(near, world.room_id("cave"), 0.0) == []  # nor is a room
     assert world.attack(near, 0xDEAD, 0.0) == []  # nor nothing
     assert world.attack(FIRST_PLAYER_ID + 99, monster.object_id, 0.0) == []  # nobody attacking
@@ -208,6 +208,7 @@ def test_two_clients_see_a_rat_beaten_to_death(tmp_path: Path) -> None:
             client.enter_world(character)
             clients.append(client)
         alice, bob = clients
+        alice_id = next(m for m in alice.received if m.name == "BP_PLAYER")["id"]
         contents = next(m for m in bob.received if m.name == "BP_ROOM_CONTENTS")
         (rat,) = [o["id"] for o in contents["objects"] if FIRST_MONSTER_ID <= o["id"] < FIRST_PLAYER_ID]
         alice.read()
@@ -228,8 +229,17 @@ def test_two_clients_see_a_rat_beaten_to_death(tmp_path: Path) -> None:
         assert all(t.startswith(("You hit the cellar rat for ", "You miss the cellar rat.")) for t in texts[:-1])
         # the kill moved karma 0 -> 2.6: shown 2, sent with the attributes (group 2, slot 7)
         assert [s["stat"]["data"]["value"]["value"] for s in stats if s["group"] == 2 and s["stat"]["slot"] == 7] == [2]
-        removed = [m for m in bob.read() if m.name == "BP_REMOVE"]
+        seen = bob.read()
+        removed = [m for m in seen if m.name == "BP_REMOVE"]
         assert [m["id"] for m in removed] == [rat]
+        # every punch is seen by the room as Alice playing the fist attack once (600 ms, groups 3-4, then 1)
+        swings = [m for m in seen if m.name == "BP_CHANGE"]
+        assert len(swings) == len(texts) and all(m["id"] == alice_id for m in swings)
+        played = {
+            (m["animation"]["type"], *(m["animation"]["params"][k] for k in ("period", "group_low", "group_high", "group_final")))
+            for m in swings
+        }
+        assert played == {(3, 600, 3, 4, 1)}
         # attacking the dead rat does nothing
         server.advance(1.0)
         assert alice.request("BP_REQ_ATTACK", attack_type=1, target={"id": rat, "amount": None}, trailing=0) == []

@@ -476,3 +476,14 @@ def test_readme_example_room_loads(data: Path) -> None:
     world = load_world(data)
     assert any(e.target.room == "inn_back_room" for e in world.rooms["jasper_inn"].exits)
     assert world.rooms["inn_back_room"].exits[0].target.room == "jasper_inn"
+
+
+def test_on_step_is_only_for_square_exits(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    east = data / "rooms" / "jasper_east.toml"
+    east.write_text(east.read_text().replace("edge = ", "on_step = true\nedge = ", 1))
+    with pytest.raises(ContentError) as raised:
+        load_world(data)
+    assert "'on_step' is only for a square exit" in str(raised.value)
+    assert "jasper_east.toml:" in str(raised.value)

@@ -7,6 +7,7 @@ tests assert on counts, keys and resource ids only (no text of the original is h
 from __future__ import annotations
 
 import collections
+import re
 import filecmp
 from pathlib import Path
 
@@ -89,6 +90,19 @@ def test_monster_tables_and_shops_are_data(world: WorldDefinition, kod_tree: Kod
         assert all(chance.kind in world.kinds and 0 <= chance.percent <= 100 for chance in room.monsters)
     troll = world.kinds["troll"].monster
     assert troll is not None and troll.level == 90 and troll.karma == -75
+    # the classes that set viWimpy carry it; the others fight to the end (0)
+    wimpy = {c.name.casefold(): c.value("viWimpy") for c in kod_tree.subclasses_of("Monster")}
+    assert {k: v for k, v in wimpy.items() if k in world.kinds and v} == {
+        key: kind.monster.wimpy for key, kind in world.kinds.items() if kind.monster is not None and kind.monster.wimpy
+    }
+    assert world.kinds["orc"].monster is not None and world.kinds["orc"].monster.wimpy > 0
+    # the attack animation each class plays when it swings (its SendAnimation's ANIM_ATTACK branch)
+    animated = {key: kind.monster.attack_animation for key, kind in world.kinds.items() if kind.monster is not None and kind.monster.attack_animation}
+    assert len(animated) >= 40
+    source = (UPSTREAM / "kod/object/active/holder/nomoveon/battler/monster/giarat.kod").read_text()
+    branch = source[source.index("if piAnimation = ANIM_ATTACK"):]
+    numbers = [int(n) for n in re.findall(r"\d+", branch[branch.index("ANIMATE_ONCE"):branch.index(";")])]
+    assert animated["giantrat"] == tuple(numbers[1::2])  # AddPacket(..., 4,period, 2,first, 2,last, 2,after)
     smith = world.kinds["jasperblacksmith"].shop
     assert smith is not None and {"mace", "shortsword"} <= {entry.kind for entry in smith.sells}
     innkeeper = world.kinds["jasperinnkeeper"].shop
@@ -367,3 +381,38 @@ def test_a_monster_spawn_square_in_a_wall_stops_the_start(world: WorldDefinition
     broken = attrs.evolve(world, rooms={**world.rooms, nest.key: walled})
     with pytest.raises(WorldError, match=f"monster spawn square \\({wall[0]}, {wall[1]}\\) is a wall in {nest.roo_file}"):
         World(broken, {nest.key: geometry})
+
+
+def test_the_dead_leave_the_underworld_through_its_portals(world: WorldDefinition) -> None:
+    """The Underworld's five portals are imported as objects and as exits taken by stepping
+    on them; each leads to an inn, and walking onto one takes a player there."""
+    from emulator.world import events as ev
+    from emulator.world.world import World
+
+    underworld = world.rooms["underworld"]
+    portals = [e for e in underworld.exits if e.on_step]
+    assert len(portals) == 5 and all(e.target.room.endswith("inn") for e in portals)
+    placed = {(p.at.row, p.at.col) for p in world.objects if p.at.room == "underworld" and world.kinds[p.kind].icon == world.kinds["portal"].icon}
+    assert placed == {(e.row, e.col) for e in portals}
+    geometry = {key: load_roo(ROOM_FILES / world.rooms[key].roo_file) for key in {"underworld", *(e.target.room for e in portals)}}
+    live = World(world, geometry, seed=0)
+    used = set()
+    for number, portal in enumerate(portals, 1):
+        assert portal.row is not None and portal.col is not None
+        # from a neighbouring open square, one step onto the portal (where the room's grid allows one)
+        room = geometry["underworld"]
+        ways_in = [
+            (portal.row + d_row, portal.col + d_col)
+            for d_row in (-1, 0, 1) for d_col in (-1, 0, 1)
+            if (d_row or d_col) and room.walkable(portal.row + d_row, portal.col + d_col)
+            and room.can_step(portal.row + d_row, portal.col + d_col, portal.row, portal.col)
+        ]
+        if not ways_in:
+            continue
+        player, _ = live.add_player(number, f"P{number}", ev.Position("underworld", *square_centre(*ways_in[0])))
+        events = live.move(player, "underworld", *square_centre(portal.row, portal.col), 18, float(number))
+        assert [e.to_room for e in events if isinstance(e, ev.PlayerMovedRoom)] == [portal.target.room]
+        assert live.player(player).room == portal.target.room
+        used.add(portal.target.room)
+    # one portal (Barloque's) stands where the room's movement grid lets nobody step in
+    assert len(used) >= 4 and "jasperinn" in used

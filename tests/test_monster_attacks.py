@@ -80,10 +80,11 @@ def test_an_aggressive_monster_hits_a_weak_player_until_it_dies() -> None:
         health = max(0, health - swing.damage)
         assert swing.health_left == health
     assert swings[-1].hit and swings[-1].health_left == 0
-    # then the death, in order: gone from the cave, told, moved, shown in the Underworld
+    # then the death, in order: gone from the cave, announced to all, told, moved, shown in the Underworld
     tail = events[events.index(swings[-1]) + 1:]
     assert tail == [
         ev.ObjectLeft("cave", victim),
+        ev.DeathAnnounced(victim, "P1", "ogre", (victim, watcher)),
         ev.PlayerDied(victim, "cave", "underworld", "ogre"),
         ev.PlayerMovedRoom(victim, "cave", "underworld"),
         ev.ObjectEntered("underworld", victim),
@@ -92,9 +93,11 @@ def test_an_aggressive_monster_hits_a_weak_player_until_it_dies() -> None:
     assert player.room == "underworld"
     assert square_of(player.y, player.x) == (UNDERWORLD.row, UNDERWORLD.col)
     assert player.angle == UNDERWORLD.angle
-    revival = revival_vitals(20, 10, 200, 100)
+    # a new player still has the newbie honor: a cheap death, nothing to pay
+    revival = revival_vitals(20, 10, 200, 0)
     assert (player.stats.health, player.stats.mana, player.stats.vigor) == (revival.health, revival.mana, revival.vigor)
-    assert (revival.health, revival.vigor) == (1, 50)
+    assert (revival.health, revival.mana, revival.vigor) == (1, 1, 50)
+    assert player.death_cost == 0
     # still online, in the players list; the monster gave up
     assert victim in {p.object_id for p in world.all_players()}
     assert victim not in {p.object_id for p in world.players_in("cave")}
@@ -161,7 +164,7 @@ def test_a_player_killed_by_a_monster_wakes_in_the_underworld(tmp_path: Path) ->
         kinds.write(
             '\n[brute]\nname = "brute"\nicon = "brute.bgf"\ndescription = "A brute."\n'
             'flags = ["attackable"]\n\n[brute.monster]\nlevel = 60\ndifficulty = 6\n'
-            'behaviour = ["nomove", "fight_aggressive"]\n'
+            'behaviour = ["nomove", "fight_aggressive"]\nattack_animation = [100, 7, 11, 1]\n'
         )
     (data / "rooms" / "underworld.toml").write_text(
         'name = "Underworld"\nroo_file = "uworld.roo"\nrows = 30\ncols = 20\n'
@@ -188,8 +191,11 @@ def test_a_player_killed_by_a_monster_wakes_in_the_underworld(tmp_path: Path) ->
             if any(m.name == "BP_MESSAGE" and m["params"][0] == "You have died." for m in received):
                 break
         texts = [m["params"][0] for m in received if m.name == "BP_MESSAGE"]
-        assert texts[-1] == "You have died."
-        assert texts[:-1] and all(t.startswith(("The brute hits you for ", "The brute misses you.")) for t in texts[:-1])
+        assert texts[-2:] == ["Alanna has fallen to the brute.", "You have died."]  # everyone hears of it
+        assert texts[:-2] and all(t.startswith(("The brute hits you for ", "The brute misses you.")) for t in texts[:-2])
+        # each blow is seen as the brute playing its attack animation once
+        swings = [m for m in received if m.name == "BP_CHANGE"]
+        assert len(swings) == len(texts) - 2 and {m["animation"]["params"]["group_low"] for m in swings} == {7}
         healths = [
             m["stat"]["data"]["value"]["value"]
             for m in received

@@ -357,3 +357,50 @@ def test_a_player_sees_the_monsters_of_the_room_and_their_steps(tmp_path: Path) 
         assert steps and {m["id"] for m in steps} <= rats
     finally:
         server.stop()
+
+
+# ---------------------------------------------------------------------------- wounded monsters
+
+
+def wounded_world(count: int, behaviour: tuple[str, ...]) -> tuple[World, list[Monster]]:
+    """A 20 x 20 cave with ``count`` aggressive rats at 1 hit point, wimpy at 100 % (so a
+    heal on the way never brings them back to fighting)."""
+    spawns = ((10, 10), (10, 2))[:count]
+    rules = SpawnRules(limit=count, initial_min=count, initial_max=count, interval_ms=1_000_000, percent=100)
+    world = World(definition(20, 20, spawns, rules, ("fight_aggressive", *behaviour)), {"cave": None}, seed=4)
+    monsters = sorted(world.monsters(), key=lambda m: square_of(m.y, m.x)[1], reverse=True)
+    for monster, (row, col) in zip(monsters, spawns):
+        monster.kind, monster.wimpy, monster.hit_points = "rat", 100, 1
+        monster.y, monster.x = square_centre(row, col)
+    return world, monsters
+
+
+def test_health_below_wimpy_follows_the_whole_percent_rule() -> None:
+    from emulator.rules.combat import health_below_wimpy
+
+    assert not health_below_wimpy(1, 100, 0)  # 0: fights to the end
+    assert health_below_wimpy(49, 100, 50) and not health_below_wimpy(50, 100, 50)
+    assert health_below_wimpy(9, 20, 50) and not health_below_wimpy(10, 20, 50)
+
+
+def test_a_wounded_monster_runs_from_its_attacker_instead_of_swinging() -> None:
+    world, (monster,) = wounded_world(1, ())
+    add_player(world, "cave", 10, 11)  # right next to it, east
+    events = run(world, range(40))
+    assert not [e for e in events if isinstance(e, ev.MonsterAttacked)]
+    row, col = square_of(monster.y, monster.x)
+    assert col <= 5, (row, col)  # ran west, away from the player
+
+
+def test_a_wounded_regrouper_walks_to_its_kind_and_without_one_fights_on() -> None:
+    world, (wounded, ally) = wounded_world(2, ("move_regroup",))
+    ally.wimpy = 0
+    ally.moves = False
+    add_player(world, "cave", 10, 11)
+    before = abs(square_of(wounded.y, wounded.x)[1] - 2)
+    run(world, range(10))
+    assert abs(square_of(wounded.y, wounded.x)[1] - 2) < before  # closer to the ally at column 2
+
+    alone, (rat,) = wounded_world(1, ("move_regroup",))
+    add_player(alone, "cave", 10, 11)
+    assert [e for e in run(alone, range(20)) if isinstance(e, ev.MonsterAttacked)]

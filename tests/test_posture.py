@@ -20,7 +20,11 @@ from emulator.rules.vitals import (
     MIN_VIGOR_CHANGE,
     Vigor,
     add_exertion,
+    USER_RUNNING_SPEED,
+    USER_WALKING_SPEED,
+    VIGOR_RUN_THRESHOLD,
     health_regen_delay_ms,
+    move_exertion,
     rest_delay_ms,
 )
 from emulator.testing.memory_server import MemoryServer
@@ -104,6 +108,31 @@ def test_swinging_costs_the_rules_exertion() -> None:
     assert 8 * swing_exertion(None) > MIN_VIGOR_CHANGE
 
 
+def test_walking_costs_vigor_once_a_second_and_running_needs_vigor() -> None:
+    world = World(definition())
+    walker = add_player(world, "town", 1, 1, vigor=100)
+    expected = Vigor(100, 0)
+    for second in range(1, 6):
+        # one update a second, as the client sends while walking: each is charged; a
+        # second one in the same second is not
+        for step, fraction in ((0, 0.1), (1, 0.6))[: 2 if second == 5 else 1]:
+            y, x = square_centre(1 + (second + step) % 5, 1)
+            events = world.move(walker, "town", y, x, USER_WALKING_SPEED, second + fraction)
+            assert isinstance(events[0], ev.ObjectMoved)
+            if step == 0:
+                expected = add_exertion(expected, move_exertion(USER_WALKING_SPEED))
+            p = world.player(walker)
+            assert (p.stats.vigor, p.exertion) == (expected.vigor, expected.exertion)
+    assert world.player(walker).exertion == 5 * move_exertion(USER_WALKING_SPEED)  # the sixth update was free
+    assert move_exertion(USER_RUNNING_SPEED) > move_exertion(USER_WALKING_SPEED) > 0
+
+    tired = add_player(world, "town", 5, 5, character=2, vigor=VIGOR_RUN_THRESHOLD - 1)
+    y, x = square_centre(5, 4)
+    (refused,) = world.move(tired, "town", y, x, USER_RUNNING_SPEED, 1.0)
+    assert isinstance(refused, ev.MoveRefused) and refused.reason == ev.MoveRefusal.TOO_TIRED.value
+    assert isinstance(world.move(tired, "town", y, x, USER_WALKING_SPEED, 1.0)[0], ev.ObjectMoved)
+
+
 def test_health_regenerates_one_point_per_rules_delay_once_moved() -> None:
     world = World(definition())
     still = add_player(world, "town", 2, 2, character=1, health=10)
@@ -144,13 +173,13 @@ def test_a_no_combat_room_refuses_attacks_both_ways() -> None:
 
 def test_the_safety_flag_toggles_and_forbids_attacking_players() -> None:
     world = World(definition())
-    anna = add_player(world, "town", 2, 2, character=1)
-    bob = add_player(world, "town", 2, 3, character=2)
+    anna = add_player(world, "town", 2, 2, character=1, health=40, max_health=40)
+    bob = add_player(world, "town", 2, 3, character=2, health=40, max_health=40)
     assert world.player(anna).safety  # on by default, as the original
-    assert world.attack(anna, bob, 0.0) == []
+    assert world.attack(anna, bob, 0.0) == [ev.PlayerAttackRefused(anna, bob, "safety")]
     world.set_safety(anna, False)
     assert not world.player(anna).safety
-    assert world.attack(anna, bob, 5.0) == []  # no player-versus-player attack yet
+    assert any(isinstance(e, ev.PlayerAttacked) for e in world.attack(anna, bob, 5.0))  # the safety no longer holds back
     world.tick(0.0)
     assert not world.player(anna).safety  # kept
     world.set_safety(anna, True)

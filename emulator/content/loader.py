@@ -49,6 +49,7 @@ from emulator.content.model import (
     TreasureTable,
     WorldDefinition,
 )
+from emulator.content.model import ARTICLES, CombatMessages, KindMessages, OriginalText, combat_text_keys
 
 MAX_ANGLE = 4096
 
@@ -486,6 +487,22 @@ def _resource_ids(reader: _Table, fields: Iterable[str]) -> tuple[tuple[str, int
     return tuple(found)
 
 
+def _attack_animation(reader: _Table) -> tuple[int, int, int, int] | None:
+    """``attack_animation = [period, first, last, after]``: milliseconds per frame and the
+    bitmap groups a monster plays once when it swings."""
+    value = reader.table.get("attack_animation", _MISSING)
+    if value is _MISSING:
+        return None
+    if not (
+        isinstance(value, list) and len(value) == 4
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        and 0 <= value[0] <= 0xFFFF_FFFF and all(0 <= v <= 0xFFFF for v in value[1:])
+    ):
+        reader.error("attack_animation", "'attack_animation' must be [period, first group, last group, group after]: four whole numbers (period 0..4294967295 ms, groups 0..65535)")
+        return None
+    return value[0], value[1], value[2], value[3]
+
+
 def _names(reader: _Table, key: str, allowed: Iterable[str] | None = None) -> list[str] | None:
     """A list of names in quotes (``allowed``: the only names accepted)."""
     value = reader.table.get(key, _MISSING)
@@ -550,9 +567,10 @@ _ROOM_KEYS = (
     "initial_max",
     "spawn_milliseconds",
     "spawn_percent",
+    "number",
 )
 _EDGE_CONDITIONS = ("when_row_above", "when_row_below", "when_col_above", "when_col_below")
-_EXIT_KEYS = ("row", "col", "edge", "to", "to_row", "to_col", "to_angle", "turn", *_EDGE_CONDITIONS)
+_EXIT_KEYS = ("row", "col", "edge", "to", "to_row", "to_col", "to_angle", "turn", "on_step", *_EDGE_CONDITIONS)
 _MONSTER_CHANCE_KEYS = ("kind", "percent")
 _LOCKED_DOOR_KEYS = ("row", "col", "message", "message_rsc")
 _SPAWN_KEYS = ("row", "col", "angle")
@@ -565,14 +583,32 @@ _MONSTER_KEYS = (
     "level", "difficulty", "karma", "speed", "attack", "behaviour", "npc_flags", "treasure",
     "sound_hit", "sound_hit_rsc", "sound_miss", "sound_miss_rsc", "sound_aware",
     "sound_aware_rsc", "sound_death", "sound_death_rsc",
+    "wimpy", "attack_animation",
+    "dead_name", "dead_name_rsc", "dead_icon", "dead_icon_rsc", "dead_drawfx",
 )
+#: Drawing effects of a monster's body (the original's DRAWFX_* values), by name.
+DRAWFX_VALUES: dict[str, int] = {
+    "translucent_25": 0x100000,
+    "translucent_50": 0x200000,
+    "translucent_75": 0x300000,
+    "black": 0x400000,
+    "invisible": 0x500000,
+    "ditherinvis": 0x700000,
+    "dithertrans": 0x800000,
+    "doubletrans": 0x900000,
+    "secondtrans": 0xA00000,
+}
 _SHOP_KEYS = ("sells", "teaches_spells", "teaches_skills", "markup")
 _SHOP_ENTRY_KEYS = ("kind", "number", "color", "translation")
 _ITEM_NUMBERS = (
     "weight", "bulk", "value", "use_type", "item_type", "use_amount", "hits_min", "hits_max",
     "defense", "damage_reduce", "weapon_type", "weapon_quality", "proficiency", "spell_modifier",
+    "number", "ground_group",
 )
-_ITEM_KEYS = (*_ITEM_NUMBERS, "stacks")
+_ANY_ITEM_NUMBER = (-1_000_000, 1_000_000)
+#: Numbers that go on the wire: a number item's count (u32 amount), its bitmap group (u16).
+_ITEM_RANGES = {"number": (1, 1_000_000), "ground_group": (1, 0xFFFF)}
+_ITEM_KEYS = (*_ITEM_NUMBERS, "stacks", "plural", "plural_rsc")
 _SPELL_KEYS = (
     "number", "name", "name_rsc", "icon", "icon_rsc", "description", "description_rsc",
     "school", "level", "mana", "vigor", "cast_time", "harmful", "outlaw", "family", "reagents",
@@ -685,6 +721,12 @@ def load_world(data_dir: Path) -> WorldDefinition:
         else:
             optional[name] = loaders[name](file, refs)
 
+    messages: CombatMessages | None = None
+    messages_path = data_dir / "messages.toml"
+    if messages_path.exists():
+        messages_file = _read_toml(messages_path, str(messages_path), problems)
+        messages = _load_messages(messages_file, refs) if messages_file else None
+
     placed_file = _read_toml(
         data_dir / "objects" / "placed.toml",
         str(data_dir / "objects" / "placed.toml"),
@@ -753,6 +795,7 @@ def load_world(data_dir: Path) -> WorldDefinition:
         spells=optional["spells"],
         skills=optional["skills"],
         treasure=optional["treasure"],
+        messages=messages,
     )
 
 
@@ -844,6 +887,7 @@ def _load_room(key: str, file: _File, pending: list[_PendingPlacement], refs: li
         "player_light": top.integer("player_light", low=0, high=255, default=48),
         "music": top.filename("music", MUSIC_EXTENSIONS),
         "security": top.integer("security", low=0, high=0xFFFFFFFF),
+        "number": top.integer("number", low=0, high=0x7FFFFFFF),
     }
     rows, cols = fields["rows"], fields["cols"]
     fields = {name: value for name, value in fields.items() if value is not None}
@@ -914,11 +958,14 @@ def _load_room(key: str, file: _File, pending: list[_PendingPlacement], refs: li
         to_col = reader.integer("to_col", low=1, high=MAX_GRID, required=True)
         to_angle = reader.angle("to_angle")
         turn = reader.integer("turn", low=0, high=359)
+        on_step = reader.boolean("on_step")
+        if on_step and "edge" in entry:
+            reader.error("on_step", "'on_step' is only for a square exit ('row' and 'col')")
         if "turn" in entry and "to_angle" in entry:
             reader.error("turn", "an exit has either 'to_angle' (a facing) or 'turn' (a change of facing), not both")
         has_square = "row" in entry or "col" in entry
         has_edge = "edge" in entry
-        exit_fields: dict[str, Any] = {}
+        exit_fields: dict[str, Any] = {"on_step": True} if on_step and "edge" not in entry else {}
         conditions = [(name, reader.integer(name, low=0, high=MAX_GRID + 1)) for name in _EDGE_CONDITIONS if name in entry]
         if len(conditions) > 1:
             reader.error(conditions[1][0], "an edge exit has at most one 'when_...' condition")
@@ -1091,6 +1138,8 @@ def _monster_info(kind: _Table, refs: list[_Ref]) -> MonsterInfo | None:
         return None
     numbers = {name: reader.integer(name, low=-1_000_000, high=1_000_000) for name in ("level", "difficulty", "karma", "speed")}
     lists = {name: _names(reader, name) for name in ("attack", "behaviour", "npc_flags")}
+    wimpy = reader.integer("wimpy", low=0, high=100)
+    attack_animation = _attack_animation(reader)
     treasure = reader.key_ref("treasure", required=False)
     if treasure:
         refs.append(_Ref(reader.file, reader.where + ("treasure",), "treasure", treasure))
@@ -1099,7 +1148,11 @@ def _monster_info(kind: _Table, refs: list[_Ref]) -> MonsterInfo | None:
         sound = reader.filename(f"sound_{what}", SOUND_EXTENSIONS)
         if sound:
             sounds.append((what, sound))
-    _resource_ids(reader, ("sound_hit", "sound_miss", "sound_aware", "sound_death"))
+    sound_ids = _resource_ids(reader, ("sound_hit", "sound_miss", "sound_aware", "sound_death"))
+    dead_name = reader.text("dead_name", non_empty=True)
+    dead_icon = reader.filename("dead_icon", BITMAP_EXTENSIONS)
+    dead_ids = _resource_ids(reader, ("dead_name", "dead_icon"))
+    dead_drawfx = _drawfx(reader, "dead_drawfx")
     if not reader.ok:
         kind.ok = False
         return None
@@ -1110,7 +1163,26 @@ def _monster_info(kind: _Table, refs: list[_Ref]) -> MonsterInfo | None:
         npc_flags=tuple(lists["npc_flags"] or ()),
         treasure=treasure or "",
         sounds=tuple(sounds),
+        wimpy=wimpy or 0,
+        attack_animation=attack_animation,
+        sound_ids=tuple((field.removeprefix("sound_"), resource_id) for field, resource_id in sound_ids),
+        dead_name=dead_name or "",
+        dead_icon=dead_icon or "",
+        dead_drawfx=dead_drawfx or 0,
+        dead_resource_ids=dead_ids,
     )
+
+
+def _drawfx(reader: _Table, key: str) -> int | None:
+    """A drawing effect by name (``"translucent_50"``); 0 when left out."""
+    value = reader.table.get(key, _MISSING)
+    if value is _MISSING:
+        return 0
+    if not isinstance(value, str) or value not in DRAWFX_VALUES:
+        shown = repr(value) if isinstance(value, str) else _type_name(value)
+        reader.error(key, f"'{key}' must be one of {', '.join(DRAWFX_VALUES)}, not {shown}")
+        return None
+    return DRAWFX_VALUES[value]
 
 
 def _shop_info(kind: _Table, refs: list[_Ref]) -> ShopInfo | None:
@@ -1190,13 +1262,15 @@ def _item_info(kind: _Table) -> ItemInfo | None:
     values = tuple(
         (name, value)
         for name in _ITEM_NUMBERS
-        if (value := reader.integer(name, low=-1_000_000, high=1_000_000)) is not None
+        if (value := reader.integer(name, low=_ITEM_RANGES.get(name, _ANY_ITEM_NUMBER)[0], high=_ITEM_RANGES.get(name, _ANY_ITEM_NUMBER)[1])) is not None
     )
     stacks = reader.boolean("stacks")
+    plural = reader.text("plural", non_empty=True)
+    plural_ids = _resource_ids(reader, ("plural",))
     if not reader.ok or stacks is None:
         kind.ok = False
         return None
-    return ItemInfo(values, stacks)
+    return ItemInfo(values, stacks, plural or "", plural_ids)
 
 
 def _texts(reader: _Table, with_description: bool = True) -> tuple[str | None, str | None, str | None]:
@@ -1296,6 +1370,73 @@ def _load_treasure(file: _File, refs: list[_Ref]) -> dict[str, TreasureTable] | 
             continue
         tables[key] = TreasureTable(key, number, tuple(entries), file.source(key))
     return tables if complete else None
+
+
+_MESSAGES_FILE_KEYS = ("texts", "kinds")
+_MESSAGE_TEXT_KEYS = ("text", "text_rsc")
+_KIND_MESSAGES_KEYS = ("attack_name", "attack_name_rsc", "attack_spell", "gender", "article")
+_GENDERS = ("male", "female", "neuter")
+_SPELL_TYPES = ("all", "fire", "shock", "cold", "holy", "unholy", "acid", "quake", "huntersword")
+
+
+def _load_messages(file: _File, refs: list[_Ref]) -> CombatMessages | None:
+    """messages.toml: ``[texts.<purpose>]`` (every purpose the renderer uses, each with
+    its text and original id) and ``[kinds.<kind>]`` (how fights name a monster kind)."""
+    top = _Table(file, (), file.data, _MESSAGES_FILE_KEYS)
+    texts: dict[str, OriginalText] = {}
+    given = top.table.get("texts", {})
+    if not isinstance(given, dict):
+        top.error("texts", f"'texts' must be a [texts] table, not {_type_name(given)}")
+        given = {}
+    known = combat_text_keys()
+    for key, entry in given.items():
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            file.report(("texts", key), f"unknown text purpose '{key}'{hint}")
+            top.ok = False
+            continue
+        if not isinstance(entry, dict):
+            file.report(("texts", key), f"'{key}' must be a table with text and text_rsc, not {_type_name(entry)}")
+            top.ok = False
+            continue
+        reader = _Table(file, ("texts", key), entry, _MESSAGE_TEXT_KEYS)
+        text = reader.text("text", required=True, max_bytes=MAX_DESCRIPTION_BYTES)  # some are whole sentences
+        resource_id = reader.integer("text_rsc", low=1, high=MAX_ORIGINAL_RESOURCE_ID, required=True)
+        if not reader.ok or text is None or resource_id is None:
+            top.ok = False
+            continue
+        texts[key] = OriginalText(text, resource_id)
+    missing = [key for key in known if key not in given]
+    if missing:
+        top.error("texts" if "texts" in top.table else None, f"[texts] lacks {len(missing)} purposes: {', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}")
+    kinds: dict[str, KindMessages] = {}
+    given_kinds = top.table.get("kinds", {})
+    if not isinstance(given_kinds, dict):
+        top.error("kinds", f"'kinds' must be a [kinds] table, not {_type_name(given_kinds)}")
+        given_kinds = {}
+    for key, entry in given_kinds.items():
+        if not isinstance(entry, dict):
+            file.report(("kinds", key), f"'{key}' must be a [kinds.{key}] table, not {_type_name(entry)}")
+            top.ok = False
+            continue
+        reader = _Table(file, ("kinds", key), entry, _KIND_MESSAGES_KEYS)
+        refs.append(_Ref(file, ("kinds", key), "kind", key))
+        name = reader.text("attack_name", required="attack_name_rsc" in entry)
+        name_id = reader.integer("attack_name_rsc", low=1, high=MAX_ORIGINAL_RESOURCE_ID, required="attack_name" in entry)
+        spells = _names(reader, "attack_spell", _SPELL_TYPES)
+        gender = reader.text("gender", default="neuter")
+        if gender is not None and gender not in _GENDERS:
+            reader.error("gender", f"'gender' must be one of {', '.join(_GENDERS)}, not {gender!r}")
+        article = reader.text("article", default="the")
+        if article is not None and article not in ARTICLES:
+            reader.error("article", f"'article' must be one of {', '.join(ARTICLES)}, not {article!r}")
+        if not reader.ok or gender is None or article is None or spells is None:
+            top.ok = False
+            continue
+        attack_name = OriginalText(name, name_id) if name is not None and name_id is not None else None
+        kinds[key] = KindMessages(attack_name, tuple(spells), gender, article)
+    return CombatMessages(texts, kinds) if top.ok else None
 
 
 def _flag_bits(reader: _Table) -> int | None:

@@ -66,6 +66,9 @@ class Exit:
     # Edge exits only: used when the player's square before leaving passes this test,
     # e.g. ("row_below", 24); several exits may share a side this way (None: the default).
     when: tuple[str, int] | None = None
+    # Square exits only: taken as soon as a player steps on the square (the original's
+    # portals), not on BP_REQ_GO as a door is.
+    on_step: bool = False
 
     def applies(self, row: int, col: int) -> bool:
         """Whether an edge exit is for a player leaving from square (row, col)."""
@@ -127,6 +130,9 @@ class RoomDefinition:
     monster_spawns: tuple[Placement, ...] = ()  # squares where monsters appear
     spawn_rules: SpawnRules = SpawnRules()
     resource_ids: ResourceIds = ()
+    #: The original's room number (piRoom_num), for the rules that name rooms by number
+    #: (where the dead go, the newbie area); None for rooms of our own.
+    number: int | None = None
 
 
 @attrs.frozen
@@ -158,6 +164,20 @@ class MonsterInfo:
     npc_flags: tuple[str, ...] = ()
     treasure: str = ""  # key in treasure.toml
     sounds: tuple[tuple[str, str], ...] = ()  # ("hit", "file.wav"), ...
+    wimpy: int = 0  # flees (or regroups) below this percent of its hit points; 0 never
+    #: Played once when it swings: (period ms, first group, last group, group after).
+    attack_animation: tuple[int, int, int, int] | None = None
+    sound_ids: tuple[tuple[str, int], ...] = ()  # ("miss", original resource id), ...
+    #: The body it leaves when killed: name, bitmap, drawing effect (a DRAWFX_* value);
+    #: no body without a dead icon, as the original's CreateDeadBody.
+    dead_name: str = ""
+    dead_icon: str = ""
+    dead_drawfx: int = 0
+    dead_resource_ids: ResourceIds = ()  # ("dead_name", id), ("dead_icon", id)
+
+    def sound_id(self, what: str) -> int | None:
+        """The original's resource id of the kind's ``what`` sound ("hit", "miss", ...)."""
+        return dict(self.sound_ids).get(what)
 
 
 @attrs.frozen
@@ -195,6 +215,8 @@ class ItemInfo:
 
     values: tuple[tuple[str, int], ...] = ()  # ("weight", 10), ("bulk", 5), ...
     stacks: bool = False
+    plural: str = ""  # the name of more than one (number items)
+    resource_ids: ResourceIds = ()  # ("plural", id)
 
     def get(self, name: str) -> int | None:
         return dict(self.values).get(name)
@@ -265,6 +287,70 @@ class PlacedObject:
 
 
 @attrs.frozen
+class OriginalText:
+    """A text the stock client has under the original's resource id."""
+
+    text: str
+    resource_id: int
+
+
+@attrs.frozen
+class KindMessages:
+    """How the fight messages name a monster kind (messages.toml ``[kinds.<kind>]``)."""
+
+    attack_name: OriginalText | None = None  # None: the default attack name
+    attack_spell: tuple[str, ...] = ()  # SpellDamage names (lowercase): its blows are spells
+    gender: str = "neuter"  # "male", "female", "neuter": his, her, its
+    article: str = "the"  # its definite article: "the", "none", "a", ...
+
+
+def combat_text_keys() -> tuple[str, ...]:
+    """Every purpose key of messages.toml ``[texts]``: the renderer uses each of them."""
+    from emulator.rules.feedback import OUCH_HEALTH_PERCENTS, SOUND_VARIANTS, WORD_FAMILIES, Defence, Severity
+    from emulator.rules.pvp import AttackRefusal, Murder
+
+    keys = [
+        "attacker_hit", "attacker_miss", "defender_hit", "defender_miss", "blue_text", "plain_text",
+        "punch", "attack", "monster_attack", "killed_something", "punch_killed_something", "his", "her", "its",
+    ]
+    keys += [defence.word(singular) for defence in Defence for singular in (False, True)]
+    for severity in Severity:
+        keys.append(severity.value)
+        if severity is not Severity.FAIL:
+            keys += [f"{family}_{severity.value}" for family in WORD_FAMILIES]
+    for article in ARTICLES:
+        keys += [f"article_{article}", f"cap_article_{article}"]
+    for variant in range(1, SOUND_VARIANTS + 1):
+        keys += [f"hit_{family}{variant}" for family in ("flesh", "leather", "metal")] + [f"swish{variant}"]
+    for variant in range(1, len(OUCH_HEALTH_PERCENTS) + 2):
+        keys += [f"ouch_male{variant}", f"ouch_female{variant}"]
+    # player against player: why an attack was refused, the brands, the victim's last punch
+    keys += [f"refused_{refusal.value}" for refusal in AttackRefusal]
+    keys += ["outlawed", *(f"murder_{m.value}" for m in Murder if m is not Murder.JUSTIFIED), "punch_was_killed"]
+    keys += ["kill_zone_entered", "kill_zone_left"]
+    return tuple(keys)
+
+
+#: The articles of the original (object.kod LookupArticle), by their ARTICLE_* name.
+ARTICLES = ("the", "none", "a", "an", "your", "this", "some")
+
+
+@attrs.frozen
+class CombatMessages:
+    """The original's fight texts and sounds by purpose key (an imported world's
+    ``messages.toml``); absent in a hand-made world, which shows the server's own sentences."""
+
+    texts: dict[str, OriginalText]
+    kinds: dict[str, KindMessages] = attrs.field(factory=dict)
+
+    def id(self, key: str) -> int:
+        return self.texts[key].resource_id
+
+    def kind(self, key: str) -> KindMessages:
+        return self.kinds.get(key) or KindMessages()
+
+
+@attrs.frozen
 class WorldDefinition:
     rooms: dict[str, RoomDefinition]
     kinds: dict[str, ObjectKind]
@@ -275,6 +361,7 @@ class WorldDefinition:
     spells: dict[str, SpellDefinition] = attrs.field(factory=dict)
     skills: dict[str, SkillDefinition] = attrs.field(factory=dict)
     treasure: dict[str, TreasureTable] = attrs.field(factory=dict)
+    messages: CombatMessages | None = None  # messages.toml: the original's fight texts
 
     def pinned_resource_ids(self) -> dict[str, int]:
         """Texts that keep the original game's resource id (text -> id; the lowest id
@@ -293,6 +380,10 @@ class WorldDefinition:
                 add({"message": door.message}, door.resource_ids)
         for kind in self.kinds.values():
             add({"name": kind.name, "icon": kind.icon, "description": kind.description}, kind.resource_ids)
+            if kind.monster is not None:
+                add({"dead_name": kind.monster.dead_name, "dead_icon": kind.monster.dead_icon}, kind.monster.dead_resource_ids)
+            if kind.item is not None:
+                add({"plural": kind.item.plural}, kind.item.resource_ids)
             for line in kind.dialogue:
                 for texts, ids in ((line.triggers, line.triggers_rsc), (line.says, line.says_rsc)):
                     if len(texts) == len(ids):

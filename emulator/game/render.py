@@ -10,22 +10,32 @@ from collections.abc import Iterable, Iterator
 from typing import Any, assert_never
 
 
-from emulator.game import room_view, sheet, texts, views
+from emulator.game import fight_messages, room_view, sheet, texts, views
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
 from emulator.logs import logger
+from emulator.rules.pvp import AttackRefusal, Murder
 from emulator.wire.outgoing import Encoded
 from emulator.world.events import (
     AttackResolved,
+    DeathAnnounced,
+    DeathPenaltyPaid,
+    MaxHealthGained,
+    KillZoneCrossed,
     MonsterAttacked,
     MonsterKilled,
     MoveRefused,
+    ObjectChanged,
     ObjectEntered,
     ObjectLeft,
     ObjectMoved,
     ObjectTurned,
+    PlayerAttacked,
+    PlayerAttackRefused,
     PlayerJoined,
     PlayerDied,
+    PlayerKilledPlayer,
+    PlayerOutlawed,
     PlayerLeft,
     PlayerMovedRoom,
     Said,
@@ -50,6 +60,10 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             thing = ctx.world.object(event.object_id)
             if thing is not None:
                 _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_CREATE", room_view.room_object(ctx, thing))
+        case ObjectChanged():
+            thing = ctx.world.object(event.object_id)
+            if thing is not None:
+                _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_CHANGE", room_view.changed_object(ctx, thing))
         case ObjectLeft():
             _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_REMOVE", {"id": event.object_id})
         case ObjectMoved():
@@ -80,6 +94,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
         case AttackResolved():
             _attack_resolved(ctx, event)
         case MonsterKilled():
+            if ctx.definition.messages is not None:  # the original's words, then the monster goes
+                fight_messages.monster_killed(ctx, ctx.definition.messages, event)
             _show(ctx, _watchers(ctx, event.room, but=event.monster_id), "BP_REMOVE", {"id": event.monster_id})
             _monster_killed(ctx, event)
         case MonsterAttacked():
@@ -88,6 +104,22 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             _player_died(ctx, event)
         case VitalsChanged():
             _vitals_changed(ctx, event)
+        case DeathAnnounced():
+            _death_announced(ctx, event)
+        case MaxHealthGained():
+            _max_health_gained(ctx, event)
+        case DeathPenaltyPaid():
+            _death_penalty_paid(ctx, event)
+        case PlayerAttackRefused():
+            _player_attack_refused(ctx, event)
+        case PlayerOutlawed():
+            _player_outlawed(ctx, event)
+        case PlayerAttacked():
+            _player_attacked(ctx, event)
+        case PlayerKilledPlayer():
+            _player_killed_player(ctx, event)
+        case KillZoneCrossed():
+            _kill_zone_crossed(ctx, event)
         case _:
             assert_never(event)
 
@@ -146,9 +178,31 @@ def _kind_name(ctx: GameContext, kind: str) -> str:
     return found.name if found is not None else "it"
 
 
+def _swing(
+    ctx: GameContext, room: str, object_id: int, animation: tuple[int, int, int, int], target: int | None = None
+) -> None:
+    """The others in the room see the attacker swing: a BP_CHANGE of it playing its attack
+    once (the original's SomethingChanged with the attack animation set). The target sees
+    it too, even when the blow has already sent it to the dead (the original shows the
+    swing before it deals the damage)."""
+    thing = ctx.world.object(object_id)
+    watchers = list(_watchers(ctx, room, but=object_id))
+    victim = ctx.in_world.get(target) if target is not None else None
+    if victim is not None and victim not in watchers:
+        watchers.append(victim)
+    if thing is None or not watchers:
+        return
+    _show(ctx, watchers, "BP_CHANGE", room_view.room_object(ctx, thing, views.play_once(*animation)))
+
+
 def _attack_resolved(ctx: GameContext, event: AttackResolved) -> None:
     """The attacker reads how the swing went (our own sentences until the original's
-    texts are sent); a killing blow is told by :class:`MonsterKilled`."""
+    texts are sent); a killing blow is told by :class:`MonsterKilled`. The room sees
+    the punch."""
+    _swing(ctx, event.room, event.attacker, views.FIST_ATTACK)
+    if ctx.definition.messages is not None:
+        fight_messages.attack_resolved(ctx, ctx.definition.messages, event)
+        return
     attacker = ctx.in_world.get(event.attacker)
     if attacker is None or event.target_health_left <= 0:
         return
@@ -164,7 +218,8 @@ def _monster_killed(ctx: GameContext, event: MonsterKilled) -> None:
     killer = ctx.in_world.get(event.killer)
     if killer is None:
         return
-    killer.send("BP_MESSAGE", **views.text_message(ctx.resources, f"You killed the {_kind_name(ctx, event.kind)}."))
+    if ctx.definition.messages is None:  # else the original's words are told already
+        killer.send("BP_MESSAGE", **views.text_message(ctx.resources, f"You killed the {_kind_name(ctx, event.kind)}."))
     if event.karma_changed:  # the attributes as the character sheet sends them, one BP_STAT each
         sheet.send_attributes(killer, ctx.resources, ctx.world.player(event.killer).stats)
 
@@ -172,18 +227,106 @@ def _monster_killed(ctx: GameContext, event: MonsterKilled) -> None:
 def _monster_attacked(ctx: GameContext, event: MonsterAttacked) -> None:
     """The victim reads how the monster's swing went (our own sentences) and, on a hit,
     sees its health bar at what the blow left (one BP_STAT, slot 1 of the condition group)."""
+    kind = ctx.definition.kinds.get(event.kind)
+    if kind is not None and kind.monster is not None and kind.monster.attack_animation is not None:
+        _swing(ctx, event.room, event.monster_id, kind.monster.attack_animation, event.victim)
     victim = ctx.in_world.get(event.victim)
+    if ctx.definition.messages is not None:
+        fight_messages.monster_attacked(ctx, ctx.definition.messages, event)
     if victim is None:
         return
     name = _kind_name(ctx, event.kind)
-    if event.hit:
-        text = f"The {name} hits you for {event.damage} damage."
+    if ctx.definition.messages is not None:
+        pass  # told in the original's words above
+    elif event.hit:
+        victim.send("BP_MESSAGE", **views.text_message(ctx.resources, f"The {name} hits you for {event.damage} damage."))
     else:
-        text = f"The {name} misses you."
-    victim.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
+        victim.send("BP_MESSAGE", **views.text_message(ctx.resources, f"The {name} misses you."))
     if event.hit:
         bars = sheet.condition(ctx.resources, ctx.world.player(event.victim).stats, health=event.health_left)
         victim.send("BP_STAT", group=sheet.StatGroup.CONDITION, stat=bars[0])
+
+
+# Our own sentences for player against player, where the world has not the original's.
+_REFUSALS = {
+    AttackRefusal.SELF: "Attacking yourself is not possible.",
+    AttackRefusal.NO_COMBAT: "Fighting is not allowed in this place.",
+    AttackRefusal.NO_PK_ROOM: "Players cannot be attacked in this place.",
+    AttackRefusal.GUILD_ROOM: "Here only guild members may fight each other.",
+    AttackRefusal.SAFE_SERVER: "Player killing is turned off on this server.",
+    AttackRefusal.NEWBIE_ATTACKER: "You need more experience before you can fight other players.",
+    AttackRefusal.NEWBIE_VICTIM: "{victim} is too new to be attacked.",
+    AttackRefusal.SAFETY: "Your safety is on: you held back from attacking {victim}.",
+}
+_MURDERS = {
+    Murder.BRANDED.value: "You are a murderer now.",
+    Murder.AGAIN.value: "You have killed another innocent player.",
+}
+
+
+def _player_name(ctx: GameContext, player_id: int) -> str:
+    return ctx.world.player(player_id).name
+
+
+def _tell_text(ctx: GameContext, session: GameSession | None, text: str) -> None:
+    if session is not None:
+        session.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
+
+
+def _player_attack_refused(ctx: GameContext, event: PlayerAttackRefused) -> None:
+    if ctx.definition.messages is not None:
+        fight_messages.player_attack_refused(ctx, ctx.definition.messages, event)
+        return
+    text = _REFUSALS[AttackRefusal(event.reason)].format(victim=_player_name(ctx, event.victim))
+    _tell_text(ctx, ctx.in_world.get(event.player_id), text)
+
+
+def _player_outlawed(ctx: GameContext, event: PlayerOutlawed) -> None:
+    if ctx.definition.messages is not None:
+        fight_messages.player_outlawed(ctx, ctx.definition.messages, event)
+        return
+    _tell_text(ctx, ctx.in_world.get(event.player_id), "You attacked an innocent player: you are an outlaw now.")
+
+
+def _player_attacked(ctx: GameContext, event: PlayerAttacked) -> None:
+    """Both players read how the swing went; on a hit the victim sees its health bar at
+    what the blow left (one BP_STAT, as for a monster's blow)."""
+    victim = ctx.in_world.get(event.victim)
+    if ctx.definition.messages is not None:
+        fight_messages.player_attacked(ctx, ctx.definition.messages, event)
+    else:
+        attacker_name, victim_name = _player_name(ctx, event.attacker), _player_name(ctx, event.victim)
+        attacker = ctx.in_world.get(event.attacker)
+        if event.hit:
+            _tell_text(ctx, attacker, f"You hit {victim_name} for {event.damage} damage.")
+            _tell_text(ctx, victim, f"{attacker_name} hits you for {event.damage} damage.")
+        else:
+            _tell_text(ctx, attacker, f"You miss {victim_name}.")
+            _tell_text(ctx, victim, f"{attacker_name} misses you.")
+    if event.hit and victim is not None:
+        bars = sheet.condition(ctx.resources, ctx.world.player(event.victim).stats, health=event.health_left)
+        victim.send("BP_STAT", group=sheet.StatGroup.CONDITION, stat=bars[0])
+
+
+def _kill_zone_crossed(ctx: GameContext, event: KillZoneCrossed) -> None:
+    if ctx.definition.messages is not None:
+        fight_messages.kill_zone_crossed(ctx, ctx.definition.messages, event)
+        return
+    text = ("Beware: other players may attack you in this place." if event.entered
+            else "You have left the kill zone: other players cannot attack you here.")
+    _tell_text(ctx, ctx.in_world.get(event.player_id), text)
+
+
+def _player_killed_player(ctx: GameContext, event: PlayerKilledPlayer) -> None:
+    killer = ctx.in_world.get(event.killer)
+    if ctx.definition.messages is not None:
+        fight_messages.player_killed_player(ctx, ctx.definition.messages, event)
+    else:
+        _tell_text(ctx, killer, f"You killed {_player_name(ctx, event.victim)}.")
+        if event.murder in _MURDERS:
+            _tell_text(ctx, killer, _MURDERS[event.murder])
+    if killer is not None and event.karma_changed:
+        sheet.send_attributes(killer, ctx.resources, ctx.world.player(event.killer).stats)
 
 
 def _player_died(ctx: GameContext, event: PlayerDied) -> None:
@@ -201,4 +344,31 @@ def _vitals_changed(ctx: GameContext, event: VitalsChanged) -> None:
     session = ctx.in_world.get(event.player_id)
     if session is None:
         return
+    sheet.send_condition(session, ctx.resources, ctx.world.player(event.player_id).stats)
+
+
+def _death_announced(ctx: GameContext, event: DeathAnnounced) -> None:
+    """Everyone online reads of the death (our own sentence; the original tells every
+    logged-on player who was killed by what)."""
+    if event.killer_kind:
+        text = f"{event.victim_name} has fallen to the {_kind_name(ctx, event.killer_kind)}."
+    else:
+        text = f"{event.victim_name} has died."
+    _show(ctx, _players(ctx, event.audience), "BP_MESSAGE", views.text_message(ctx.resources, text))
+
+
+def _max_health_gained(ctx: GameContext, event: MaxHealthGained) -> None:
+    """The player is told it grew tougher and sees its bars at the new maximum, full."""
+    session = ctx.in_world.get(event.player_id)
+    if session is None:
+        return
+    session.send("BP_MESSAGE", **views.text_message(ctx.resources, "That fight has hardened you: your health grows."))
+    sheet.send_condition(session, ctx.resources, ctx.world.player(event.player_id).stats)
+
+
+def _death_penalty_paid(ctx: GameContext, event: DeathPenaltyPaid) -> None:
+    """The player sees its bars after the penalty (the original tells nothing more)."""
+    session = ctx.in_world.get(event.player_id)
+    if session is None:
+        return  # e.g. it paid by logging off
     sheet.send_condition(session, ctx.resources, ctx.world.player(event.player_id).stats)

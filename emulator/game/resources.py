@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from emulator.content.model import WorldDefinition
+from emulator.content.model import ObjectKind, WorldDefinition
 from emulator.game import texts
 from emulator.resources import ResourceTable
 
@@ -35,9 +35,21 @@ def content_texts(world: WorldDefinition) -> list[str]:
         for text in (kind.name, kind.icon):
             if text:
                 found[text] = None
+        for text in kind_remains_texts(kind):
+            found[text] = None
     if world.player_icon:
         found[world.player_icon] = None
     return list(found)
+
+
+def kind_remains_texts(kind: ObjectKind) -> list[str]:
+    """What a kind shows when it lies on the ground: a monster's body, the name of many."""
+    shown = []
+    if kind.monster is not None and kind.monster.dead_icon:
+        shown += [kind.monster.dead_name or kind.name, kind.monster.dead_icon]
+    if kind.item is not None and kind.item.plural:
+        shown.append(kind.item.plural)
+    return shown
 
 
 def in_memory_assigner() -> IdAssigner:
@@ -72,6 +84,16 @@ class ServerResources:
             self._ids[text] = resource_id
             self.table.add(resource_id, text, ORIGINAL_RSC_NAME)
         self._pinned = pinned
+        if world.messages is not None:  # the fight texts and the names they are filled with, by their own ids
+            for entry in world.messages.texts.values():
+                self.table.add(entry.resource_id, entry.text, ORIGINAL_RSC_NAME)
+            for named in world.messages.kinds.values():
+                if named.attack_name is not None:
+                    self.table.add(named.attack_name.resource_id, named.attack_name.text, ORIGINAL_RSC_NAME)
+            for kind in world.kinds.values():
+                for field, resource_id in kind.resource_ids:
+                    if field == "name":
+                        self.table.add(resource_id, kind.name, ORIGINAL_RSC_NAME)
         self._names: dict[str, tuple[int, int]] = {}  # name -> (dynamic id, holders)
 
     def id(self, text: str) -> int:

@@ -9,9 +9,12 @@ from emulator.game import views
 from emulator.game.context import GameContext
 from emulator.game.session import Avatar, GameSession
 from emulator.world.objects import Thing
+from emulator.world.remains import Corpse, GroundItem
+from protocol_specs.opcodes import CLIENT_TAG_NUMBER, Animate
 
 SUN_X = 2860  # BP_LIGHT_SHADING's fixed sun direction
 SUN_Y = 0
+OF_NOEXAMINE = 0x00000040  # LOOK_NO: the client offers no look
 
 
 def appearance(ctx: GameContext, thing: Thing) -> tuple[int, int, int]:
@@ -20,12 +23,48 @@ def appearance(ctx: GameContext, thing: Thing) -> tuple[int, int, int]:
     if session is not None and session.avatar is not None:
         return ctx.resources.id(ctx.definition.player_icon), session.avatar.name_resource, views.OF_PLAYER
     kind = ctx.definition.kinds[thing.kind or ""]
+    if isinstance(thing, Corpse) and kind.monster is not None:
+        # a monster's body cannot be looked at (body.kod GetObjectFlags) and keeps its drawing effect
+        body = kind.monster
+        return ctx.resources.id(body.dead_icon), ctx.resources.id(body.dead_name or kind.name), OF_NOEXAMINE | body.dead_drawfx
+    if isinstance(thing, GroundItem) and thing.number is not None and thing.number != 1 and kind.item is not None and kind.item.plural:
+        return ctx.resources.id(kind.icon), ctx.resources.id(kind.item.plural), kind.flags  # numbitem.kod GetName
     return ctx.resources.id(kind.icon), ctx.resources.id(kind.name), kind.flags
 
 
-def room_object(ctx: GameContext, thing: Thing) -> dict[str, Any]:
+def room_object(ctx: GameContext, thing: Thing, animation: dict[str, Any] | None = None) -> dict[str, Any]:
     icon, name, flags = appearance(ctx, thing)
-    return views.room_object_block(thing.object_id, icon, name, flags, thing.y, thing.x, thing.angle)
+    block = views.room_object_block(thing.object_id, icon, name, flags, thing.y, thing.x, thing.angle, animation)
+    if isinstance(thing, GroundItem):
+        _ground_item(ctx, thing, block)
+    return block
+
+
+def changed_object(ctx: GameContext, thing: Thing) -> dict[str, Any]:
+    """The fields of a BP_CHANGE: the object block and its motion look, without a place."""
+    block = room_object(ctx, thing)
+    for field in ("y", "x", "angle"):
+        del block[field]
+    return block
+
+
+def with_count(thing: Thing, block: dict[str, Any]) -> dict[str, Any]:
+    """A number item's block goes with its count: a tagged id, then the amount (user.kod
+    ToCliObject); any other block as it is."""
+    if isinstance(thing, GroundItem) and thing.number is not None:
+        block["id"] = thing.object_id | CLIENT_TAG_NUMBER << 28
+        block["amount"] = thing.number
+    return block
+
+
+def _ground_item(ctx: GameContext, item: GroundItem, block: dict[str, Any]) -> None:
+    """A number item goes with its count; an item on the ground shows its ground bitmap
+    group (item.kod SendAnimation)."""
+    with_count(item, block)
+    info = ctx.definition.kinds[item.kind or ""].item
+    group = info.get("ground_group") if info is not None else None
+    if group is not None:
+        block["animation"] = block["motion_animation"] = {"type": Animate.ANIMATE_NONE, "params": {"group": group}}
 
 
 def player_entry(avatar: Avatar) -> dict[str, Any]:

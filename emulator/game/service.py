@@ -92,7 +92,7 @@ class GameService(Service):
     ) -> None:
         # Not in tests, where one process runs many servers: their garbage would be kept.
         self.freeze = freeze
-        rules = WorldRules(tick_interval=config.world.tick_seconds)
+        rules = WorldRules(tick_interval=config.world.tick_seconds, player_killing=config.world.player_killing)
         world = World(prepared.definition, prepared.geometry, seed=config.world.seed, rules=rules)
         if prepared.snapshot is not None:
             world.restore(prepared.snapshot)

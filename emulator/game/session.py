@@ -27,6 +27,7 @@ class Avatar:
     character_id: int
     name: str
     name_resource: int  # the dynamic resource the clients show the name by
+    gender: int = 0  # the character's (1 male, 2 female): which cry it gives when hit
 
 
 @attrs.define(eq=False)

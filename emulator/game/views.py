@@ -16,6 +16,10 @@ from protocol_specs.server_messages import STAT_INT, STATS_NUMERIC
 _STILL = {"type": Animate.ANIMATE_NONE, "params": {"group": 1}}  # the first bitmap group
 _NO_LIGHT = {"flags": 0, "light": None}
 
+#: A player's punch as others see it: bitmap groups 3 to 4 once, 600 ms each, then group 1
+#: (player.kod SendAnimation, PANM_FIST_ATTACK).
+FIST_ATTACK = (600, 3, 4, 1)
+
 OF_PLAYER = 0x00000004
 OF_ATTACKABLE = 0x00000008
 
@@ -36,9 +40,22 @@ def object_block(object_id: int, icon: int, name: int, flags: int) -> dict[str, 
     }
 
 
-def room_object_block(object_id: int, icon: int, name: int, flags: int, y: int, x: int, angle: int) -> dict[str, Any]:
-    """A ROOMOBJ block: the object, where it stands, and how it looks while moving."""
+def play_once(period: int, first: int, last: int, after: int) -> dict[str, Any]:
+    """An animation played once (ANIMATE_ONCE): groups first..last, then resting on after."""
+    return {
+        "type": Animate.ANIMATE_ONCE,
+        "params": {"period": period, "group_low": first, "group_high": last, "group_final": after},
+    }
+
+
+def room_object_block(
+    object_id: int, icon: int, name: int, flags: int, y: int, x: int, angle: int, animation: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A ROOMOBJ block: the object, where it stands, and how it looks while moving
+    (``animation``: what it plays now, e.g. a swing in a BP_CHANGE; still by default)."""
     block = object_block(object_id, icon, name, flags)
+    if animation is not None:
+        block["animation"] = animation
     block.update(
         y=y,
         x=x,

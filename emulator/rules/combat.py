@@ -263,6 +263,15 @@ def karma_same(monster_karma: int | None, player_karma: int) -> bool:
     return not (monster_karma * player_karma < 0 and abs(player_karma) >= 10)
 
 
+def health_below_wimpy(hit_points: int, max_hit_points: int, wimpy: int) -> bool:
+    """Whether a wounded monster stops fighting to run or regroup (monster.kod
+    HealthBelowWimpy): its hit points, in whole percent of its maximum, under its wimpy
+    figure; a wimpy of 0 fights to the end."""
+    if wimpy <= 0:
+        return False
+    return div(hit_points * 100, max(max_hit_points, 1)) < wimpy
+
+
 def monster_dodge_ability(difficulty: int) -> int:
     """A monster's dodge weight for miss descriptions (monster.kod GetDodgeAbility)."""
     return difficulty * 10

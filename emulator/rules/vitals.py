@@ -33,6 +33,8 @@ USER_WALKING_SPEED = 18
 USER_RUNNING_SPEED = 36
 VIGOR_RUN_THRESHOLD = 10
 EXERTION_PER_MOVE = 2
+#: The move counter (user.kod piMovesCounter) never falls below minus this many.
+MOVEMENT_DELTA_LAG_THRESHOLD = 5
 
 #: A new character's health and base max health (player.kod).
 INITIAL_HEALTH = 20
@@ -199,6 +201,20 @@ def move_exertion(speed: int) -> int:
     """
     scaled = div(speed * 5, 6)
     return EXERTION_PER_MOVE * scaled * scaled
+
+
+def moves_counter_after(counter: int, seconds_since_last_move: int) -> int:
+    """The move counter after a movement update (user.kod UserMove): one up per update,
+    one down per second since the last, never below -MOVEMENT_DELTA_LAG_THRESHOLD."""
+    return bound(counter + 1 - seconds_since_last_move, -MOVEMENT_DELTA_LAG_THRESHOLD)
+
+
+def move_costs_vigor(counter: int, seconds_since_last_move: int) -> bool:
+    """Whether a movement update drains vigor (user.kod UserMove): at most once per
+    second, and only while the counter (already updated) is below zero: a player sending
+    more than one update a second, as a speed hack does, is charged by the cheat check
+    instead."""
+    return seconds_since_last_move != 0 and counter < 0
 
 
 def can_run(vigor: int) -> bool:

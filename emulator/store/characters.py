@@ -56,8 +56,15 @@ DEFAULT_STATS: Mapping[str, int] = {
     "max_mana": 10,
     "vigor": 200,
     "karma": 0,
+    "base_max_health": 20,
     **{attribute: ATTRIBUTE_TOTAL // len(ATTRIBUTES) for attribute in ATTRIBUTES},
 }
+
+#: CharacterState fields saved only when given.
+_OPTIONAL_STATE = (
+    "max_health", "karma", "base_max_health", "karma_fraction", "gain_chance", "death_cost", "past_tutorial", "safety",
+    "outlaw", "murderer",
+)
 
 _BATCH = 500  # ids per IN (...) clause: far under SQLite's and MySQL's parameter limits
 _ALLOCATION_ATTEMPTS = 5
@@ -114,6 +121,14 @@ class CharacterRecord:
     created_at: datetime.datetime
     last_saved_at: datetime.datetime | None
     last_played_at: datetime.datetime | None
+    base_max_health: int | None = None  # None: the same as max_health
+    karma_fraction: int = 0
+    gain_chance: int = 0
+    death_cost: int = 0
+    past_tutorial: bool = False
+    safety: bool = True
+    outlaw: bool = False
+    murderer: bool = False
 
     @property
     def attributes(self) -> dict[str, int]:
@@ -134,6 +149,14 @@ class CharacterState:
     vigor: int
     max_health: int | None = None  # None: leave the saved value as it is
     karma: int | None = None
+    base_max_health: int | None = None
+    karma_fraction: int | None = None
+    gain_chance: int | None = None
+    death_cost: int | None = None
+    past_tutorial: bool | None = None
+    safety: bool | None = None
+    outlaw: bool | None = None
+    murderer: bool | None = None
 
 
 def validate_character_name(name: str, reserved: Iterable[str] = ()) -> str:
@@ -314,10 +337,10 @@ def save_characters(db: peewee.Database, states: Iterable[CharacterState], now: 
                 "room": state.room, "y": state.y, "x": state.x, "angle": state.angle,
                 "health": state.health, "mana": state.mana, "vigor": state.vigor, "last_saved_at": saved_at,
             }
-            if state.max_health is not None:
-                changes["max_health"] = state.max_health
-            if state.karma is not None:
-                changes["karma"] = state.karma
+            for name in _OPTIONAL_STATE:
+                value = getattr(state, name)
+                if value is not None:
+                    changes[name] = value
             Character.update(**changes).where(Character.id == state.character_id).execute()
     return sorted({state.character_id for state in states} - present)
 
@@ -449,4 +472,12 @@ def _record(character: Character, account: Account) -> CharacterRecord:
         created_at=_from_db(character.created_at),
         last_saved_at=_from_db(character.last_saved_at),
         last_played_at=_from_db(character.last_played_at),
+        base_max_health=character.base_max_health,
+        karma_fraction=character.karma_fraction,
+        gain_chance=character.gain_chance,
+        death_cost=character.death_cost,
+        past_tutorial=bool(character.past_tutorial),
+        safety=bool(character.safety),
+        outlaw=bool(character.outlaw),
+        murderer=bool(character.murderer),
     )

@@ -141,7 +141,42 @@ def _v2_characters_world_and_resources(database: peewee.Database) -> None:
     database.create_tables([Character, WorldState, ResourceName])
 
 
-MIGRATIONS: list[Migration] = [_v1_accounts_and_logins, _v2_characters_world_and_resources]
+def _v3_what_a_character_keeps(database: peewee.Database) -> None:
+    """Columns for what a player keeps over fights and deaths: base max health, karma's
+    hundredths, the max-health gain chance, the death cost still to pay, the flag of a
+    player past the tutorial, and the safety flag."""
+    from playhouse.migrate import MySQLMigrator, SqliteMigrator, migrate as run
+
+    migrator = MySQLMigrator(database) if isinstance(database, peewee.MySQLDatabase) else SqliteMigrator(database)
+    table = "player_character"
+    run(
+        migrator.add_column(table, "base_max_health", peewee.IntegerField(default=20)),
+        migrator.add_column(table, "karma_fraction", peewee.SmallIntegerField(default=0)),
+        migrator.add_column(table, "gain_chance", peewee.IntegerField(default=0)),
+        migrator.add_column(table, "death_cost", peewee.SmallIntegerField(default=0)),
+        migrator.add_column(table, "past_tutorial", peewee.BooleanField(default=False)),
+        migrator.add_column(table, "safety", peewee.BooleanField(default=True)),
+    )
+    # Without boosts, a saved max health is the base; 30 or more is past the tutorial.
+    database.execute_sql(f"UPDATE {table} SET base_max_health = max_health, past_tutorial = (max_health >= 30)")
+
+
+def _v4_player_killing_brands(database: peewee.Database) -> None:
+    """The outlaw and murderer brands of player killing (the original's PFLAG_OUTLAW and
+    PFLAG_MURDERER, kept with the player)."""
+    from playhouse.migrate import MySQLMigrator, SqliteMigrator, migrate as run
+
+    migrator = MySQLMigrator(database) if isinstance(database, peewee.MySQLDatabase) else SqliteMigrator(database)
+    run(
+        migrator.add_column("player_character", "outlaw", peewee.BooleanField(default=False)),
+        migrator.add_column("player_character", "murderer", peewee.BooleanField(default=False)),
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    _v1_accounts_and_logins, _v2_characters_world_and_resources, _v3_what_a_character_keeps,
+    _v4_player_killing_brands,
+]
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -93,6 +93,16 @@ class Character(BaseModel):
     created_at = peewee.DateTimeField()
     last_saved_at = peewee.DateTimeField(null=True)
     last_played_at = peewee.DateTimeField(null=True)
+    # since schema 3: what a player keeps over fights and deaths
+    base_max_health = peewee.IntegerField(default=20)  # max health before boosts
+    karma_fraction = peewee.SmallIntegerField(default=0)  # hundredths beyond ``karma``, same sign
+    gain_chance = peewee.IntegerField(default=0)  # running chance of a max-health gain
+    death_cost = peewee.SmallIntegerField(default=0)  # percent still to pay for a death; 0: none
+    past_tutorial = peewee.BooleanField(default=False)  # the original's PFLAG_TUTORIAL
+    safety = peewee.BooleanField(default=True)  # the UC_SAFETY flag
+    # since schema 4: the brands of player killing
+    outlaw = peewee.BooleanField(default=False)  # attacked an innocent player
+    murderer = peewee.BooleanField(default=False)  # killed an innocent player
 
     class Meta:
         table_name = "player_character"  # CHARACTER is a reserved word in MySQL

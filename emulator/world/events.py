@@ -39,6 +39,15 @@ class ObjectLeft:
 
 
 @attrs.frozen
+class ObjectChanged:
+    """The object looks different (BP_CHANGE) to everyone in the room, e.g. a pile of
+    number items that grew."""
+
+    room: str
+    object_id: int
+
+
+@attrs.frozen
 class ObjectMoved:
     """BP_MOVE to everyone in the room but the mover, whose client moved it already.
 
@@ -76,6 +85,7 @@ class MoveRefusal(str, Enum):
     OUTSIDE = "outside the room"  # past an edge with no exit
     TOO_FAST = "too fast"
     BLOCKED = "blocked"  # a wall or unwalkable square on the way
+    TOO_TIRED = "too tired to run"  # running needs the rules' vigor
 
 
 @attrs.frozen
@@ -134,6 +144,9 @@ class AttackResolved:
 
     ``damage`` is the hit points the monster lost (0 on a miss); ``target_health_left`` is
     what it has left (0 or less: it died, and a :class:`MonsterKilled` follows).
+    How it is told (rules.feedback): ``damage_type`` is the blow's type for the damage
+    word, ``defence`` why a miss missed (a Defence value), ``sound`` the purpose key of
+    the sound the room hears ("hit_metal2", "swish1").
     """
 
     room: str
@@ -143,6 +156,9 @@ class AttackResolved:
     hit: bool
     damage: int
     target_health_left: int
+    damage_type: int = 0
+    defence: str = ""
+    sound: str = ""
 
 
 @attrs.frozen
@@ -155,13 +171,16 @@ class MonsterKilled:
     kind: str
     killer: int
     karma_changed: bool = False
+    corpse_id: int | None = None  # the body it left, where its death cry comes from
 
 
 @attrs.frozen
 class MonsterAttacked:
     """A monster swung at a player: the victim is told whether it hit and for how much,
     and sees its health bar. ``damage`` is the health it lost (0 on a miss);
-    ``health_left`` is what it has left (0: it died, and a :class:`PlayerDied` follows)."""
+    ``health_left`` is what it has left (0: it died, and a :class:`PlayerDied` follows).
+    ``damage_type`` is the blow's type for the damage word, ``defence`` why a miss missed
+    (a rules.feedback Defence value)."""
 
     room: str
     monster_id: int
@@ -170,6 +189,8 @@ class MonsterAttacked:
     hit: bool
     damage: int
     health_left: int
+    damage_type: int = 0
+    defence: str = ""
 
 
 @attrs.frozen
@@ -185,6 +206,100 @@ class PlayerDied:
 
 
 @attrs.frozen
+class DeathAnnounced:
+    """Everyone in the world hears of a player's death (the original's system-wide
+    "killed by" notice, system.kod UserKilled); ``killer_kind`` is the monster kind."""
+
+    victim: int
+    victim_name: str
+    killer_kind: str
+    audience: tuple[int, ...]
+
+
+@attrs.frozen
+class MaxHealthGained:
+    """A kill made the player tougher: its base max health rose by one and its health was
+    refilled (player.kod AdvancementCheck). It is told, and sees its condition bars."""
+
+    player_id: int
+    base_max_health: int
+
+
+@attrs.frozen
+class DeathPenaltyPaid:
+    """The player left the Underworld and paid for its death (player.kod
+    ApplyDeathPenalties): ``lost_health_point`` when its base max health dropped. It sees
+    its stats again. ``cost`` is the death cost, in percent, that was due."""
+
+    player_id: int
+    cost: int
+    lost_health_point: bool
+    base_max_health: int
+
+
+@attrs.frozen
+class PlayerAttackRefused:
+    """An attack on a player did not happen: the attacker is told why (``reason``, a
+    rules.pvp AttackRefusal value, some of whose messages name the victim)."""
+
+    player_id: int
+    victim: int
+    reason: str
+
+
+@attrs.frozen
+class KillZoneCrossed:
+    """A player who may not fight players went into (``entered``) or out of a kill zone,
+    where players may attack it all the same: it is told, before it leaves its room."""
+
+    player_id: int
+    entered: bool
+
+
+@attrs.frozen
+class PlayerOutlawed:
+    """The player attacked an innocent and is an outlaw from now on; it is told so
+    before its swing is."""
+
+    player_id: int
+
+
+@attrs.frozen
+class PlayerAttacked:
+    """A player swung at a player in ``room``: both are told, the room hears it, the
+    victim sees its health bar on a hit. ``damage`` is the health the victim lost (0 on
+    a miss), ``health_left`` what it has left (0: it died, and a
+    :class:`PlayerKilledPlayer` follows). ``damage_type`` is the blow's type for the
+    damage word; on a miss ``defence`` is the victim's defence as the attacker is told
+    it and ``victim_defence`` as the victim is (the original draws it twice); ``sound``
+    is the purpose key of the hit or swish sound."""
+
+    room: str
+    attacker: int
+    victim: int
+    hit: bool
+    damage: int
+    health_left: int
+    damage_type: int = 0
+    defence: str = ""
+    victim_defence: str = ""
+    sound: str = ""
+
+
+@attrs.frozen
+class PlayerKilledPlayer:
+    """The killer is told of the kill and of what it makes of it (``murder``, a rules.pvp
+    Murder value), and sees its attributes again when its karma moved. The victim's
+    :class:`PlayerDied` follows, except in a safe-death room (it keeps 1 health)."""
+
+    room: str
+    killer: int
+    victim: int
+    murder: str
+    karma_changed: bool = False
+
+
+@attrs.frozen
 class VitalsChanged:
     """A player's health, mana or vigor moved (regeneration, rest, exertion): its bars
     are sent again, once per call or tick whatever the number of points."""
@@ -195,5 +310,7 @@ class VitalsChanged:
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
-    | MonsterAttacked | PlayerDied | VitalsChanged
+    | MonsterAttacked | PlayerDied | VitalsChanged | DeathAnnounced | MaxHealthGained | DeathPenaltyPaid
+    | PlayerAttackRefused | PlayerOutlawed | PlayerAttacked | PlayerKilledPlayer | KillZoneCrossed
+    | ObjectChanged
 )

@@ -15,6 +15,10 @@ Facts from the original (monster rooms and monster.kod), not its code:
   player within their vision distance and in sight, chase it along open squares, and give
   up when it leaves the room or their sight range. A wounded monster heals a point on some
   steps (the rules' heal chances).
+* A monster wounded below its wimpy figure (brain.kod's chase and attack behaviours) no
+  longer swings: one that regroups walks to the nearest monster of its kind in the room
+  (with none about it fights on), any other runs straight away from its attacker, trying
+  the two neighbouring directions when a wall is in the way.
 * A chasing monster whose target is within its attack range (and in sight) swings instead
   of stepping, then waits its attack delay (GetAttackTime): monster offence against the
   player's defence, its damage through the player's damage-taken rule. A player left at
@@ -38,6 +42,7 @@ import attrs
 
 from emulator.content.model import MonsterChance, RoomDefinition, WorldDefinition, square_centre, square_of
 from emulator.rules.combat import (
+    health_below_wimpy,
     karma_same,
     monster_attack_delay_ms,
     monster_attack_range,
@@ -54,6 +59,7 @@ from emulator.rules.combat import (
     monster_vision_distance,
 )
 from emulator.rules.dice import Roll, roll_with
+from emulator.rules.feedback import defence_of_miss, monster_blow_type
 from emulator.world.events import MonsterAttacked, ObjectEntered, ObjectMoved, WorldEvent
 from emulator.world.objects import Player, Thing
 from emulator.world.roofile import RoomGeometry
@@ -80,6 +86,7 @@ SPAWN_RATE_DIVISOR = 5  # the original's interval is divided by the players pres
 AGGRESSIVE = frozenset({"fight_aggressive", "fight_hyperaggressive"})
 KARMA_AGGRESSIVE = "fight_karma_aggressive"
 NO_MOVE = "nomove"
+REGROUP = "move_regroup"
 CHASE_SEARCH_MARGIN = 2  # squares beyond the vision distance a chase path may go round
 
 # One-square steps in a fixed order (the RNG indexes it), with the facing of each.
@@ -106,6 +113,8 @@ class Monster(Thing):
     karma_aggressive: bool = False
     next_action: int = 0
     target: int | None = None  # the player it chases
+    wimpy: int = 0  # percent of its hit points under which it runs or regroups
+    regroups: bool = False  # wounded, it seeks its own kind instead of running
 
     @property
     def vision(self) -> int:
@@ -220,6 +229,8 @@ class MonsterPopulation:
             moves=NO_MOVE not in behaviour,
             aggressive=bool(AGGRESSIVE.intersection(behaviour)),
             karma_aggressive=KARMA_AGGRESSIVE in behaviour,
+            wimpy=info.wimpy if info is not None else 0,
+            regroups=REGROUP in behaviour,
         )
 
     def _fresh_id(self) -> int:
@@ -293,6 +304,14 @@ class MonsterPopulation:
         if target is None and players and (monster.aggressive or monster.karma_aggressive):
             target = self._notice(monster, row, col, players.values(), geometry)
         monster.target = None if target is None else target.object_id
+        if target is not None and health_below_wimpy(monster.hit_points, monster.max_hit_points, monster.wimpy):
+            step = self._wounded_step(monster, row, col, target, geometry)
+            if step is not None:
+                self._step(monster, row, col, step, events)
+                if monster_heals_on_chase_step(roll):
+                    self._heal(monster)
+                return monster_chase_delay_ms(monster.difficulty, monster.speed, roll, step[0] != 0 and step[1] != 0)
+            # a regrouper with nobody to join fights on; a cornered runner too
         if target is not None:
             t_row, t_col = square_of(target.y, target.x)
             reach = monster_attack_range(monster.difficulty)
@@ -326,13 +345,52 @@ class MonsterPopulation:
         swing = roll_attack(offense, defense, lambda: monster_damage(monster.level, roll), roll)
         taken = player_damage_taken(swing.damage, stats.health, stats.max_health) if swing.hit else 0
         stats.health = max(0, stats.health - taken)
+        # A miss is told by the player's defence (no parry, block or dodge skills yet: it
+        # avoids), drawn from its own generator so the tick's die keeps its sequence.
+        defence = ""
+        if not swing.hit:
+            describe = roll_with(random.Random(f"{self.seed}:defence:{monster.next_action}:{monster.object_id}:{target.object_id}"))
+            defence = defence_of_miss(0, 0, 0, describe).value
+        if swing.hit:  # what the player's next kill counts for a max-health gain
+            target.took_blow(monster.object_id, taken)
         events.append(MonsterAttacked(
-            monster.room, monster.object_id, monster.kind or "", target.object_id, swing.hit, taken, stats.health
+            monster.room, monster.object_id, monster.kind or "", target.object_id, swing.hit, taken, stats.health,
+            damage_type=self._blow_type(monster.kind), defence=defence,
         ))
         if stats.health <= 0:
             monster.target = None
             if on_death is not None:
                 on_death(target, monster, events)
+
+    def _wounded_step(
+        self, monster: Monster, row: int, col: int, target: Player, geometry: RoomGeometry | None
+    ) -> tuple[int, int] | None:
+        """Where a monster below its wimpy figure goes: towards the nearest monster of its
+        kind when it regroups, else away from its attacker; None to stand and fight."""
+        if not monster.moves:
+            return None
+        size = self._room_size(monster.room)
+        if monster.regroups:
+            allies = [
+                (((a_row - row) ** 2 + (a_col - col) ** 2), other.object_id, a_row, a_col)
+                for other in self.rooms[monster.room].monsters.values()
+                if other is not monster and other.kind == monster.kind
+                for a_row, a_col in (square_of(other.y, other.x),)
+            ]
+            if not allies:
+                return None
+            _, _, a_row, a_col = min(allies)
+            return chase_step(geometry, size, row, col, a_row, a_col, monster.vision)
+        t_row, t_col = square_of(target.y, target.x)
+        return flee_step(geometry, size, row, col, t_row, t_col)
+
+    def _blow_type(self, kind_key: str | None) -> int:
+        """The type of the kind's blows for the damage words (its attack and spell types)."""
+        kind = self.definition.kinds.get(kind_key or "")
+        attack = kind.monster.attack if kind is not None and kind.monster is not None else ()
+        messages = self.definition.messages
+        spells = messages.kind(kind_key).attack_spell if messages is not None and kind_key else ()
+        return monster_blow_type(attack, spells)
 
     def give_up_on(self, room: str, player_id: int) -> None:
         """The monsters of a room chasing this player stop (it died or left)."""
@@ -470,6 +528,26 @@ def can_walk(geometry: RoomGeometry | None, size: tuple[int, int], row: int, col
     if not (1 <= to_row <= size[0] and 1 <= to_col <= size[1]):
         return False
     return geometry is None or geometry.can_step(row, col, to_row, to_col, monster=True)
+
+
+def _sign(number: int) -> int:
+    return (number > 0) - (number < 0)
+
+
+def flee_step(
+    geometry: RoomGeometry | None, size: tuple[int, int], row: int, col: int, from_row: int, from_col: int
+) -> tuple[int, int] | None:
+    """One step straight away from a square, or failing that one of the two directions
+    beside it; None when cornered (the monster then stands its ground)."""
+    away = (_sign(row - from_row), _sign(col - from_col))
+    if away == (0, 0):
+        away = (-1, 0)  # on the same square: any way out
+    index = next(i for i, (d_row, d_col, _) in enumerate(STEPS) if (d_row, d_col) == away)
+    for turn in (0, 1, -1):
+        d_row, d_col, _ = STEPS[(index + turn) % len(STEPS)]
+        if can_walk(geometry, size, row, col, row + d_row, col + d_col):
+            return d_row, d_col
+    return None
 
 
 def chase_step(

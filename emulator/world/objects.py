@@ -23,6 +23,9 @@ class Stats:
     mysticism: int = 25
     aim: int = 25
     karma: int = 0
+    #: Max health before boosts (the original's piBase_max_health): what kills raise and
+    #: deaths lower. Without boosts (none are modelled yet) it equals max_health.
+    base_max_health: int = attrs.field(default=attrs.Factory(lambda stats: stats.max_health, takes_self=True))
 
 
 @attrs.define(eq=False)
@@ -53,14 +56,48 @@ class Player(Thing):
     speech: TokenBucket | None = None
     last_attack_at: float | None = None  # when its last swing was resolved (the attack delay)
     #: Hundredths of a karma point beyond ``stats.karma`` (the original keeps karma in
-    #: hundredths; whole points are shown and saved). In memory only for now.
+    #: hundredths; whole points are shown). Saved with the character.
     karma_fraction: int = 0
-    #: Posture and vigor (issue 11, step 5), in memory only for now.
+    #: Posture (issue 11, step 5). Resting is not saved: the original stands a player up
+    #: when it logs off (UserLogoffHook StopResting). Safety is saved, as the original keeps
+    #: it among the player's saved flags (PFLAG_SAFETY).
     resting: bool = False  # UC_REST until UC_STAND
     safety: bool = True  # UC_SAFETY: on by default, as the original; on, no attacks on players
+    #: The running chance of a max-health gain that kills build up (piGain_chance). Saved.
+    gain_chance: int = 0
+    #: The death cost, in percent, still to be paid on leaving the Underworld (piDeathCost,
+    #: set at death, cleared by the penalty); 0: nothing pending. Saved.
+    death_cost: int = 0
+    #: The original's PFLAG_TUTORIAL, despite its name set once a player is past being a
+    #: newbie (base max health reached 30): from then on no newbie honor (so deaths are no
+    #: longer cheap) and the harder death penalty. It never clears. Saved.
+    past_tutorial: bool = False
+    #: What the next kill counts for a max-health gain (poKill_target, PFLAG_DID_DAMAGE,
+    #: PFLAG_TOOK_DAMAGE): reset on a new target, a room change and after a kill. Not saved:
+    #: the original resets them when the player enters a room, as it does on logging in.
+    kill_target: int | None = None
+    did_damage: bool = False
+    took_damage: bool = False
+    #: Brands of player killing (player.kod PFLAG_OUTLAW, PFLAG_MURDERER). Saved.
+    outlaw: bool = False  # attacked an innocent player
+    murderer: bool = False  # killed an innocent player
     moved_since_entry: bool = False  # health regenerates only once the player has moved (player.kod)
+    moves_counter: int = 0  # user.kod piMovesCounter: when moving costs vigor
+    last_move_second: int | None = None  # whole game second of the last accepted move
     exertion: int = 0  # exertion not yet turned into vigor (rules.vitals.Vigor.exertion)
     #: Game time (milliseconds) when the next health, mana and rest timers fire; None: unarmed.
     health_due_ms: int | None = None
     mana_due_ms: int | None = None
     rest_due_ms: int | None = None
+
+    def reset_gain_flags(self) -> None:
+        """Forget what the fight so far counted for a max-health gain (ResetGainFlags)."""
+        self.kill_target, self.did_damage, self.took_damage = None, False, False
+
+    def took_blow(self, attacker_id: int, damage: int) -> None:
+        """A blow landed on the player: the first attacker becomes its kill target, and
+        damage from that target counts as taken (player.kod AssessDamage)."""
+        if self.kill_target is None:
+            self.kill_target = attacker_id
+        if attacker_id == self.kill_target and damage > 0:
+            self.took_damage = True

@@ -33,31 +33,58 @@ from emulator.rules.combat import (
     monster_defense,
     player_attack_reach,
     player_damage,
+    player_damage_taken,
+    player_defense,
     player_offense,
     roll_attack,
     swing_exertion,
     within_reach,
 )
-from emulator.rules.death import UNDERWORLD, DeathCircumstances, death_cost, revival_vitals
-from emulator.rules.dice import roll_with
+from emulator.rules.combat import monster_dodge_ability, player_attack_type
+from emulator.rules.death import NEWBIE_RESTART, RID_UNDERWORLD, UNDERWORLD, DeathDestination, in_newbie_area
+from emulator.rules.dice import Roll, roll_with
+from emulator.rules.feedback import blow_type, defence_of_miss, player_hit_sound, swing_miss_sound
 from emulator.rules.vitals import (
     DEFAULT_VIGOR_REST_THRESHOLD,
     SANCTUARY_REST_MULTIPLIER,
     Vigor,
+    USER_WALKING_SPEED,
     add_exertion,
+    can_run,
     health_after_regen_tick,
     health_regen_delay_ms,
     health_regen_runs,
     mana_after_regen_tick,
     mana_regen_delay_ms,
+    move_costs_vigor,
+    move_exertion,
+    moves_counter_after,
     rest_delay_ms,
     rest_tick,
 )
-from emulator.rules.kills import add_karma, karma_change_for_killing_monster, shown_karma
+from emulator.rules.kills import add_karma, karma_change_for_killing_monster, karma_change_from_kill, shown_karma
+from emulator.rules.pvp import (
+    AttackRefusal,
+    Murder,
+    PkStatus,
+    attack_makes_outlaw,
+    attack_refusal,
+    kill_zone_crossing,
+    murder,
+)
+from emulator.world import mortality
 from emulator.world.events import (
     AttackResolved,
+    DeathAnnounced,
+    DeathPenaltyPaid,
+    KillZoneCrossed,
+    MaxHealthGained,
     MonsterKilled,
     MoveRefusal,
+    PlayerAttacked,
+    PlayerAttackRefused,
+    PlayerKilledPlayer,
+    PlayerOutlawed,
     MoveRefused,
     ObjectEntered,
     ObjectLeft,
@@ -74,8 +101,9 @@ from emulator.world.events import (
     VitalsChanged,
     WorldEvent,
 )
-from emulator.world.monsters import FIRST_MONSTER_ID, Monster, MonsterPopulation
+from emulator.world.monsters import Monster, MonsterPopulation
 from emulator.world.objects import Player, Stats, Thing, TokenBucket, WorldObject
+from emulator.world.remains import FIRST_REMAINS_ID, Remains
 from emulator.world.roofile import RoomGeometry
 
 __all__ = [
@@ -83,14 +111,14 @@ __all__ = [
     "WorldObject", "WorldRules",
 ]
 
-FIRST_ID = 100  # rooms, then placed objects, in key order; monsters from FIRST_MONSTER_ID
+FIRST_ID = 100  # rooms, then placed objects, in key order; remains and monsters above
 FIRST_PLAYER_ID = 0x0100_0000  # a player's id is this plus its character id: stable across logins
 MAX_OBJECT_ID = 0x0FFF_FFFF  # ids are 28 bits on the wire (the top nibble tags number items)
 ANGLES = 4096
 WALK_SPEED = 18
 FACE_TRAVEL = 0x80  # BP_MOVE speed bit: the client turns the object to face where it goes
 SAY, YELL, BROADCAST, EMOTE = 1, 2, 3, 6
-SNAPSHOT_VERSION = 3  # 3: live monsters
+SNAPSHOT_VERSION = 4  # 3: live monsters; 4: bodies and ground items
 
 # One-square steps in a fixed order (the wanderers' RNG indexes it), with the facing for
 # each. ASSUMPTION (unverified against the client): angle 0 faces east (+x) and angles grow
@@ -120,6 +148,9 @@ class WorldRules:
     says_per_second: float = 1.0
     say_burst: float = 5.0  # 5 messages at once, then one a second
     wander_chance: float = 0.3  # per tick, for each wandering object
+    #: The original's server type: True is its normal type (players may attack players
+    #: where the rules allow), False its no-murder type (system.kod IsPKAllowed).
+    player_killing: bool = True
 
 
 @attrs.define(eq=False)
@@ -162,9 +193,16 @@ class World:
             y, x = square_centre(placed.at.row, placed.at.col)
             self._placed[placed.key] = Thing(0, placed.kind, placed.at.room, y, x, placed.at.angle % ANGLES, placed.key)
         self._wanderers = [t for t in self._placed.values() if definition.kinds[t.kind or ""].wanders]
+        # rooms by the original's number (the first in key order, should two share one)
+        self._rooms_by_number: dict[int, str] = {}
+        for key in sorted(definition.rooms):
+            number = definition.rooms[key].number
+            if number is not None:
+                self._rooms_by_number.setdefault(number, key)
         self._assign_ids({}, {}, FIRST_ID)
         self._monsters = MonsterPopulation(definition, geometry, seed, rules.tick_interval)
         self._monsters.populate(self.tick_count)
+        self._remains = Remains(definition, seed)
 
     # ------------------------------------------------------------------ queries
 
@@ -181,7 +219,9 @@ class World:
     def object(self, object_id: int) -> Thing | None:
         """A placed object, a monster or a player by id; None if there is no such thing."""
         thing = self._things.get(object_id)
-        return thing if thing is not None else self._monsters.by_id.get(object_id)
+        if thing is None:
+            thing = self._monsters.by_id.get(object_id) or self._remains.by_id.get(object_id)
+        return thing
 
     def monsters(self) -> list[Monster]:
         """Every live monster, in id order."""
@@ -201,9 +241,10 @@ class World:
         return list(self._rooms[room].players.values())
 
     def room_objects(self, room: str) -> list[Thing]:
-        """Everything in a room: placed objects first (in key order), monsters, then players."""
+        """Everything in a room: placed objects first (in key order), bodies and ground
+        items (oldest first), monsters, then players."""
         state = self._rooms[room]
-        return [*state.objects.values(), *self._monsters.in_room(room), *state.players.values()]
+        return [*state.objects.values(), *self._remains.in_room(room), *self._monsters.in_room(room), *state.players.values()]
 
     def position_of(self, player_id: int) -> Position:
         player = self._players[player_id]
@@ -248,7 +289,10 @@ class World:
             return []
         del self._things[player_id]
         del self._rooms[player.room].players[player_id]
-        return [PlayerLeft(player_id, tuple(self._players)), ObjectLeft(player.room, player_id)]
+        events: list[WorldEvent] = [PlayerLeft(player_id, tuple(self._players)), ObjectLeft(player.room, player_id)]
+        # logging off leaves the room too: in the Underworld that pays for the death (user.kod UserLogoff)
+        self._left_room(player, player.room, events)
+        return events
 
     def move(self, player_id: int, room: str, y: int, x: int, speed: int, now: float) -> list[WorldEvent]:
         """A BP_REQ_MOVE: validate, then tell the room (never the mover)."""
@@ -265,6 +309,8 @@ class World:
             exit = self._edge_exit(state, to_row, to_col, *square_of(player.y, player.x))
             if exit is None:
                 return [MoveRefused(player_id, MoveRefusal.OUTSIDE.value, player.y, player.x)]
+        if speed & 0x7F > USER_WALKING_SPEED and not can_run(player.stats.vigor):
+            return [MoveRefused(player_id, MoveRefusal.TOO_TIRED.value, player.y, player.x)]
         distance = math.hypot(y - player.y, x - player.x) / FINENESS
         if not player.travel.take(now, distance):
             return [MoveRefused(player_id, MoveRefusal.TOO_FAST.value, player.y, player.x)]
@@ -276,7 +322,18 @@ class World:
             return [MoveRefused(player_id, MoveRefusal.BLOCKED.value, player.y, player.x)]
         player.y, player.x, player.speed = y, x, speed & 0x7F
         player.moved_since_entry = True
-        return [ObjectMoved(room, player_id, y, x, player.speed, player_id)]
+        events: list[WorldEvent] = [ObjectMoved(room, player_id, y, x, player.speed, player_id)]
+        # walking and running tire (user.kod UserMove), charged at most once a second
+        second = int(now)
+        since = second - player.last_move_second if player.last_move_second is not None else second + 1
+        player.moves_counter = moves_counter_after(player.moves_counter, since)
+        player.last_move_second = second
+        if move_costs_vigor(player.moves_counter, since) and self._exert(player, move_exertion(player.speed)):
+            events.append(VitalsChanged(player_id))
+        portal = state.square_exits.get((to_row, to_col))
+        if portal is not None and portal.on_step:  # a portal takes whoever steps on it
+            events += self._take_exit(player, portal)
+        return events
 
     def turn(self, player_id: int, angle: int, now: float) -> list[WorldEvent]:
         player = self._players.get(player_id)
@@ -338,18 +395,24 @@ class World:
         unarmed reach, no sooner than the original's attack delay after the last swing;
         anything else does nothing. The swing follows the rules (battler.kod TryAttack):
         the hit die, on a hit unarmed damage, then the monster's AssessDamage. At 0 hit
-        points the monster dies: it leaves its room (which refills on its spawn timer) and
-        the killer's karma moves as the original's KilledSomething moves it.
+        points the monster dies: its body and its treasure appear on its square
+        (``remains.py``), it leaves its room (which refills on its spawn timer) and the
+        killer's karma moves as the original's KilledSomething moves it. An attack on a
+        player follows the player-killing rules instead (:meth:`_attack_player`).
+
+        A kill may raise the killer's max health (``mortality.after_kill``).
 
         Not modelled yet: punch and brawling skills (0), boosts over base max health
-        (max health is taken as base), resistances of monster kinds (none in the content),
-        the max-health gain roll after a kill (needs the player's running gain chance).
+        (max health is taken as base), resistances of monster kinds (none in the content).
         """
         player = self._players.get(player_id)
-        if player is None or self.no_combat(player.room):
+        if player is None:
+            return []
+        victim = self._players.get(target_id)
+        if victim is not None:  # player against player: its own checks and messages
+            return self._attack_player(player, victim, now)
+        if self.no_combat(player.room):
             return []  # a no-combat room: nobody fights there
-        if target_id in self._players and player.safety:
-            return []  # the safety flag forbids attacking players (and there is no PvP yet)
         monster = self._monsters.by_id.get(target_id)
         if monster is None or monster.room != player.room:
             return []
@@ -360,6 +423,9 @@ class World:
         if player.last_attack_at is not None and (now - player.last_attack_at) * 1000 < PLAYER_ATTACK_DELAY_MS:
             return []
         player.last_attack_at = now
+        if player.kill_target != target_id:  # a new fight: what counts for a gain starts over
+            player.reset_gain_flags()
+            player.kill_target = target_id
         # a generator per swing from stable facts: the same calls give the same fight
         roll = roll_with(random.Random(f"{self.seed}:attack:{self.tick_count}:{player_id}:{target_id}:{now!r}"))
         stats = player.stats
@@ -368,16 +434,135 @@ class World:
         swing = roll_attack(offense, defense, lambda: player_damage(roll, stats.might, stats.aim), roll)
         taken = monster_damage_taken(swing.damage) if swing.hit else 0
         monster.hit_points -= taken
+        player.did_damage = player.did_damage or taken > 0
         kind = monster.kind or ""
+        # how the swing is told, from the same die after the swing (player.kod DoHitMessageSound, GetDefenseDesc)
+        defence = ""
+        if swing.hit:
+            sound = player_hit_sound(None if monster.hit_points <= 0 else taken, roll).key
+        else:
+            defence = defence_of_miss(0, 0, monster_dodge_ability(monster.difficulty), roll).value
+            sound = swing_miss_sound(roll).key
         events: list[WorldEvent] = [
-            AttackResolved(player.room, player_id, target_id, kind, swing.hit, taken, monster.hit_points)
+            AttackResolved(
+                player.room, player_id, target_id, kind, swing.hit, taken, monster.hit_points,
+                damage_type=blow_type(player_attack_type(None), 0), defence=defence, sound=sound,
+            )
         ]
         if self._exert(player, swing_exertion(None)):
             events.append(VitalsChanged(player_id))
         if monster.hit_points <= 0:
             self._monsters.remove(monster)
-            events.append(MonsterKilled(monster.room, target_id, kind, player_id, self._karma_for_kill(player, monster)))
+            corpse = self._leave_remains(monster, now, events)
+            events.append(MonsterKilled(
+                monster.room, target_id, kind, player_id, self._karma_for_kill(player, monster), corpse_id=corpse
+            ))
+            self._advance_after_kill(player, monster, roll, events)
         return events
+
+    def _leave_remains(self, monster: Monster, now: float, events: list[WorldEvent]) -> int | None:
+        """The body and the treasure of a killed monster, reported before the monster
+        goes (monster.kod Killed); a generator from stable facts, as for the swing.
+        Returns the body's id, if the kind leaves one."""
+        rng = random.Random(f"{self.seed}:remains:{self.tick_count}:{monster.object_id}:{now!r}")
+        return self._remains.monster_died(
+            monster.kind or "", monster.level, monster.difficulty, monster.room, monster.y, monster.x, monster.angle,
+            round(self.game_time * 1000), rng, events,
+        )
+
+    def _attack_player(self, player: Player, victim: Player, now: float) -> list[WorldEvent]:
+        """A bare-handed attack on a player, in the original's order (player.kod TryAttack):
+        not oneself; the attack delay (a refused attack still starts it, as the
+        original's IsOkayAttackTime does); same room and unarmed reach (silently, as for
+        monsters); then the player-killing rules (rules.pvp), each refusal told. An
+        allowed attack on an innocent by an innocent brands the attacker an outlaw. The
+        swing: player offence against the victim's player defence, unarmed damage through
+        the victim's damage-taken rule and caps. A kill moves the killer's karma, brands
+        a murderer, and sends the victim down the world's death path; in a safe-death room
+        the victim keeps 1 health instead, and nothing is counted.
+
+        Not modelled yet: the same as for monsters (skills, weapons, resistances,
+        boosts), and guilds, factions, arenas, chaos nights, tokens, revenants, kill counts.
+        """
+        player_id, victim_id = player.object_id, victim.object_id
+        if victim is player:
+            return [PlayerAttackRefused(player_id, victim_id, AttackRefusal.SELF.value)]
+        if player.last_attack_at is not None and (now - player.last_attack_at) * 1000 < PLAYER_ATTACK_DELAY_MS:
+            return []
+        player.last_attack_at = now
+        if victim.room != player.room:
+            return []
+        row, col = square_of(player.y, player.x)
+        t_row, t_col = square_of(victim.y, victim.x)
+        if not within_reach(t_row - row, t_col - col, player_attack_reach(None)):
+            return []
+        flags = self._rooms[player.room].definition.flags
+        attacker_status, victim_status = _pk_status(player), _pk_status(victim)
+        refusal = attack_refusal(attacker_status, victim_status, player.safety, flags, self.rules.player_killing)
+        if refusal is not None:
+            return [PlayerAttackRefused(player_id, victim_id, refusal.value)]
+        events: list[WorldEvent] = []
+        if attack_makes_outlaw(attacker_status, victim_status):
+            player.outlaw = True
+            events.append(PlayerOutlawed(player_id))
+        roll = roll_with(random.Random(f"{self.seed}:attack:{self.tick_count}:{player_id}:{victim_id}:{now!r}"))
+        stats, target = player.stats, victim.stats
+        offense = player_offense(0, 0, stats.aim, stats.max_health)
+        defense = player_defense(0, 0, 0, target.agility, target.max_health)
+        swing = roll_attack(offense, defense, lambda: player_damage(roll, stats.might, stats.aim), roll)
+        taken = player_damage_taken(swing.damage, target.health, target.max_health, outlaw_or_murderer=not victim_status.innocent) if swing.hit else 0
+        target.health = max(0, target.health - taken)
+        # told from the same die after the swing: the hit sound, or the defence told to the
+        # attacker, the swish, the defence told to the victim (battler.kod AssessMiss order)
+        defence = victim_defence = ""
+        if swing.hit:
+            sound = player_hit_sound(None if target.health <= 0 else taken, roll).key
+        else:
+            defence = defence_of_miss(0, 0, 0, roll).value
+            sound = swing_miss_sound(roll).key
+            victim_defence = defence_of_miss(0, 0, 0, roll).value
+        events.append(PlayerAttacked(
+            player.room, player_id, victim_id, swing.hit, taken, target.health,
+            damage_type=blow_type(player_attack_type(None), 0), defence=defence, victim_defence=victim_defence, sound=sound,
+        ))
+        if self._exert(player, swing_exertion(None)):
+            events.append(VitalsChanged(player_id))
+        if target.health <= 0:
+            self._player_killed_player(player, victim, attacker_status, victim_status, events)
+        return events
+
+    def _player_killed_player(
+        self, killer: Player, victim: Player, killer_status: PkStatus, victim_status: PkStatus, events: list[WorldEvent]
+    ) -> None:
+        """player.kod KilledSomething and Killed for a player victim."""
+        room = killer.room
+        if "safe_death" in self._rooms[room].definition.flags:  # SafePlayerAttack: nobody dies, nothing counts
+            victim.stats.health = 1
+            events += [PlayerKilledPlayer(room, killer.object_id, victim.object_id, Murder.JUSTIFIED.value),
+                       VitalsChanged(victim.object_id)]
+            return
+        stored = killer.stats.karma * 100 + killer.karma_fraction
+        karma_changed = self._add_karma(killer, karma_change_from_kill(shown_karma(stored), victim.stats.karma))
+        brand = murder(killer_status, victim_status)
+        if brand is Murder.BRANDED:
+            killer.murderer, killer.outlaw = True, False
+        events.append(PlayerKilledPlayer(room, killer.object_id, victim.object_id, brand.value, karma_changed))
+        self._player_died(victim, "", events)
+
+    def _kill_zone_crossed(self, player: Player, from_room: str, to_room: str) -> list[WorldEvent]:
+        flags = self._rooms[from_room].definition.flags, self._rooms[to_room].definition.flags
+        entered = kill_zone_crossing(_pk_status(player), *flags)
+        return [] if entered is None else [KillZoneCrossed(player.object_id, entered)]
+
+    @staticmethod
+    def _add_karma(player: Player, change: int) -> bool:
+        """Add hundredths of karma (player.kod AddKarma); True when the shown karma moved."""
+        stats = player.stats
+        stored = add_karma(stats.karma * 100 + player.karma_fraction, change)
+        shown = shown_karma(stored)
+        changed = shown != stats.karma
+        stats.karma, player.karma_fraction = shown, stored - shown * 100
+        return changed
 
     # ------------------------------------------------------------------ posture and vitals
 
@@ -497,48 +682,106 @@ class World:
             if rng.random() < chance:
                 self._wander(thing, _STEPS[rng.randrange(len(_STEPS))], events)
         self._monsters.run_tick(self.tick_count, rng, self._players_in, events, self._monster_killed_player)
+        self._remains.run(round(self.game_time * 1000), self._has_players, self._fixtures_in, events)
         self._regenerate(events)
 
-    def death_place(self) -> Position:
-        """Where the dead go (user.kod UserGotoDeadRoom): the rules' Underworld when the
-        content has it (imported rooms are keyed by the lowercase class name), at its
-        square; otherwise the world's start."""
-        dead = UNDERWORLD
-        key = dead.room_class.lower()
-        state = self._rooms.get(key)
-        if state is not None and dead.row is not None and dead.col is not None and state.inside(dead.row, dead.col):
-            y, x = square_centre(dead.row, dead.col)
-            if dead.fine_row is not None and dead.fine_col is not None:
-                y, x = dead.row * FINENESS + dead.fine_row % FINENESS, dead.col * FINENESS + dead.fine_col % FINENESS
-            return Position(key, y, x, (dead.angle or 0) % ANGLES)
+    def room_number(self, room: str) -> int | None:
+        """The original's number of a room (the content's ``number``), None if it has none."""
+        return self._rooms[room].definition.number
+
+    def death_place(self, from_room: str | None = None) -> Position:
+        """Where the dead go (user.kod UserGotoDeadRoom): from the newbie area back to its
+        first room, at its teleport square; otherwise to the rules' square of the
+        Underworld. Each found by the original's room number, or for content without
+        numbers by key (imported rooms are keyed by the lowercase class name). Without
+        that room, the world's start."""
+        number = self.room_number(from_room) if from_room is not None else None
+        if number is not None and in_newbie_area(number):
+            place = self._destination(NEWBIE_RESTART)
+            if place is not None:
+                return place
+        place = self._destination(UNDERWORLD)
+        if place is not None:
+            return place
         start = self.definition.start
         y, x = square_centre(start.row, start.col)
         return Position(start.room, y, x, start.angle % ANGLES)
+
+    def _destination(self, dead: DeathDestination) -> Position | None:
+        key = self._rooms_by_number.get(dead.room_number, dead.room_class.lower())
+        state = self._rooms.get(key)
+        if state is None:
+            return None
+        if dead.row is None or dead.col is None:  # the room's own teleport square: its first spawn
+            if not state.definition.spawns:
+                return None
+            arrival = state.definition.spawns[0]
+            y, x = square_centre(arrival.row, arrival.col)
+            return Position(key, y, x, (dead.angle if dead.angle is not None else arrival.angle) % ANGLES)
+        if not state.inside(dead.row, dead.col):
+            return None
+        y, x = square_centre(dead.row, dead.col)
+        if dead.fine_row is not None and dead.fine_col is not None:
+            y, x = dead.row * FINENESS + dead.fine_row % FINENESS, dead.col * FINENESS + dead.fine_col % FINENESS
+        return Position(key, y, x, (dead.angle or 0) % ANGLES)
+
+    def _is_underworld(self, room: str) -> bool:
+        return room == self._rooms_by_number.get(RID_UNDERWORLD, UNDERWORLD.room_class.lower())
 
     def _monster_killed_player(self, player: Player, monster: Monster, events: list[WorldEvent]) -> None:
         self._player_died(player, monster.kind or "", events)
 
     def _player_died(self, player: Player, killer_kind: str, events: list[WorldEvent]) -> None:
-        """The dead leave their room for the death place with the revival vitals; the
-        monsters chasing them give up. They stay online (the players list is unchanged).
-        The lasting penalty (taken on leaving the Underworld) is not applied yet."""
+        """The dead leave their room for the death place with the revival vitals and the
+        death cost to pay on leaving the Underworld (``mortality.die``); everyone is told;
+        the monsters chasing them give up. They stay online (the players list is unchanged)."""
         from_room = player.room
         self._monsters.give_up_on(from_room, player.object_id)
-        place = self.death_place()
-        stats = player.stats
-        revival = revival_vitals(
-            stats.max_health, stats.max_mana, stats.vigor, death_cost(DeathCircumstances(room_number=0))
-        )
-        stats.health, stats.mana, stats.vigor = revival.health, revival.mana, revival.vigor
+        number = self.room_number(from_room)
+        mortality.die(player, number if number is not None else 0)
+        place = self.death_place(from_room)
         del self._rooms[from_room].players[player.object_id]
         player.room, player.y, player.x, player.angle = place.room, place.y, place.x, place.angle
         self._rooms[place.room].players[player.object_id] = player
         events += [
             ObjectLeft(from_room, player.object_id),
+            DeathAnnounced(player.object_id, player.name, killer_kind, tuple(self._players)),
             PlayerDied(player.object_id, from_room, place.room, killer_kind),
             PlayerMovedRoom(player.object_id, from_room, place.room),
             ObjectEntered(place.room, player.object_id),
         ]
+
+    def _has_players(self, room: str) -> bool:
+        return bool(self._rooms[room].players)
+
+    def _fixtures_in(self, room: str) -> int:
+        """The room's placed passive objects (not the monsters and NPCs placed in it)."""
+        kinds = self.definition.kinds
+        return sum(1 for thing in self._rooms[room].objects.values() if kinds[thing.kind or ""].monster is None)
+
+    def remains(self) -> list[Thing]:
+        """Every body and ground item, in id order."""
+        return sorted(self._remains, key=lambda remain: remain.object_id)
+
+    def _left_room(self, player: Player, room: str, events: list[WorldEvent]) -> None:
+        """A player left ``room`` (an exit, logging off): leaving the Underworld pays the
+        penalty of the last death (uworld.kod LeaveHold). A fight in progress no longer
+        counts for a gain (player.kod NewOwner)."""
+        player.reset_gain_flags()
+        if not self._is_underworld(room):
+            return
+        cost = player.death_cost
+        # a generator from stable facts: the same calls give the same penalty
+        roll = roll_with(random.Random(f"{self.seed}:penalty:{self.tick_count}:{player.object_id}"))
+        # no skills or spells yet: once they exist, pass the player's and apply what dropped
+        penalty = mortality.pay_death_penalty(player, roll)
+        events.append(DeathPenaltyPaid(player.object_id, cost, penalty.lost_health_point, penalty.base_max_health))
+
+    def _advance_after_kill(self, player: Player, monster: Monster, roll: Roll, events: list[WorldEvent]) -> None:
+        """The kill may raise the killer's max health; never in a safe-death room."""
+        can_advance = "safe_death" not in self._rooms[player.room].definition.flags
+        if mortality.after_kill(player, monster.object_id, monster.level, roll, can_advance):
+            events.append(MaxHealthGained(player.object_id, player.stats.base_max_health))
 
     def _players_in(self, room: str) -> Mapping[int, Player]:
         """The players the monsters of a room may notice: none in a no-combat room."""
@@ -563,7 +806,8 @@ class World:
 
     def snapshot(self) -> dict[str, Any]:
         """The world's own state as JSON data: ids, placed objects' places, live monsters,
-        tick count. Players are not in it (characters are saved on their own)."""
+        bodies (with the time they have left) and ground items, tick count. Players are not
+        in it (characters are saved on their own)."""
         return {
             "version": SNAPSHOT_VERSION,
             "tick_count": self.tick_count,
@@ -574,13 +818,15 @@ class World:
                 for key, t in self._placed.items()
             },
             "monsters": self._monsters.snapshot(),
+            "remains": self._remains.snapshot(round(self.game_time * 1000)),
         }
 
     def restore(self, snapshot: Mapping[str, Any]) -> None:
-        """Take back a snapshot's ids, places and live monsters. Content may have changed
-        since: keys no longer defined are dropped, new ones get fresh ids, places that are
-        no longer valid fall back to the content's, monsters of a kind or room no longer
-        defined are gone. Only before any player enters."""
+        """Take back a snapshot's ids, places, live monsters, bodies and ground items.
+        Content may have changed since: keys no longer defined are dropped, new ones get
+        fresh ids, places that are no longer valid fall back to the content's, monsters,
+        bodies and items of a kind or room no longer defined are gone. Only before any
+        player enters."""
         if self._players:
             raise WorldError("cannot restore a world with players in it")
         try:
@@ -591,8 +837,9 @@ class World:
                     self._restore_place(key, room, y, x, angle)
                 self._reindex_objects()
                 self._monsters.restore(None, self.tick_count)
+                self._remains.restore(None, round(self.game_time * 1000), self._room_size)
                 return
-            if version not in (2, SNAPSHOT_VERSION):
+            if version not in (2, 3, SNAPSHOT_VERSION):
                 raise WorldError(f"unknown world snapshot version {version!r}")
             objects = dict(snapshot["objects"])
             self.tick_count = int(snapshot["tick_count"])
@@ -605,11 +852,17 @@ class World:
                 self._restore_place(key, entry["room"], entry["y"], entry["x"], entry["angle"])
             self._reindex_objects()
             # version 2 had no live monsters: the fresh population carries on from the saved tick
-            self._monsters.restore(snapshot["monsters"] if version == SNAPSHOT_VERSION else None, self.tick_count)
+            self._monsters.restore(snapshot["monsters"] if version >= 3 else None, self.tick_count)
+            # before version 4 no bodies or ground items were kept
+            self._remains.restore(snapshot["remains"] if version >= 4 else None, round(self.game_time * 1000), self._room_size)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             if isinstance(error, WorldError):
                 raise
             raise WorldError(f"world snapshot is malformed: {error!r}") from error
+
+    def _room_size(self, room: str) -> tuple[int, int] | None:
+        state = self._rooms.get(room)
+        return None if state is None else (state.definition.rows, state.definition.cols)
 
     def _restore_place(self, key: str, room: Any, y: Any, x: Any, angle: Any) -> None:
         thing = self._placed.get(key)
@@ -671,7 +924,7 @@ class World:
             kept = {}
             for key in keys:
                 value = saved.get(key)
-                if type(value) is int and FIRST_ID <= value < FIRST_MONSTER_ID and value not in used:
+                if type(value) is int and FIRST_ID <= value < FIRST_REMAINS_ID and value not in used:
                     kept[key] = value
                     used.add(value)
             return kept
@@ -684,7 +937,7 @@ class World:
                 if key not in ids:
                     ids[key] = counter
                     counter += 1
-        if counter > FIRST_MONSTER_ID:
+        if counter > FIRST_REMAINS_ID:  # bodies and ground items, then monsters, have the ids above
             raise WorldError("out of object ids for rooms and placed objects")
         self._next_id = counter
         self._room_ids = rooms
@@ -751,11 +1004,21 @@ class World:
         # An exit either sets the facing or turns the one the player had (the original's ROTATE_*).
         player.angle = (player.angle + exit.turn if exit.turn is not None else target.angle) % ANGLES
         self._rooms[target.room].players[player.object_id] = player
-        return [
+        events: list[WorldEvent] = [
+            *self._kill_zone_crossed(player, from_room, target.room),
             ObjectLeft(from_room, player.object_id),
+        ]
+        self._left_room(player, from_room, events)
+        return events + [
             PlayerMovedRoom(player.object_id, from_room, target.room),
             ObjectEntered(target.room, player.object_id),
         ]
+
+
+def _pk_status(player: Player) -> PkStatus:
+    """What the player-killing rules read of a player (max health stands for base max
+    health, as everywhere in the world's fights)."""
+    return PkStatus(player.stats.max_health, outlaw=player.outlaw, murderer=player.murderer)
 
 
 def _path_clear(geometry: RoomGeometry, row: int, col: int, to_row: int, to_col: int) -> bool:

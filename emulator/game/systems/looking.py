@@ -6,16 +6,17 @@ from emulator.game import room_view, views
 from emulator.game.context import GameContext
 from emulator.game.requests import Fields, System
 from emulator.game.session import Avatar, GameSession
-from protocol_specs.opcodes import UC
+from emulator.world.remains import Corpse
+from protocol_specs.opcodes import CLIENT_TAG_NUMBER, UC
 
 
 def look(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
-    target_id = fields["object"]["id"]
+    target_id = fields["object"]["id"] & ~(CLIENT_TAG_NUMBER << 28)  # a number item's id comes tagged
     thing = ctx.world.object(target_id)
-    if thing is None:
-        return
+    if thing is None or isinstance(thing, Corpse):
+        return  # a monster's body is not to be looked at (the client offers no look)
     icon, name, flags = room_view.appearance(ctx, thing)
-    block = views.object_block(thing.object_id, icon, name, flags)
+    block = room_view.with_count(thing, views.object_block(thing.object_id, icon, name, flags))
     looked_at = ctx.in_world.get(target_id)
     if looked_at is not None and looked_at.avatar is not None:
         text = f"{looked_at.avatar.name} is an adventurer of Meridian."

@@ -10,7 +10,7 @@ from emulator.game.requests import Fields, System
 from emulator.game.session import Avatar, GameSession, Phase
 from emulator.store.characters import CharacterRecord, CharacterState
 from emulator.world.events import Position
-from emulator.world.objects import Stats
+from emulator.world.objects import Player, Stats
 from protocol_specs.opcodes import UC
 
 
@@ -22,9 +22,16 @@ def enter_world(ctx: GameContext, session: GameSession, record: CharacterRecord)
         health=record.health, max_health=record.max_health, mana=record.mana, max_mana=record.max_mana,
         vigor=record.vigor, might=record.might, intellect=record.intellect, stamina=record.stamina,
         agility=record.agility, mysticism=record.mysticism, aim=record.aim, karma=record.karma,
+        base_max_health=record.max_health if record.base_max_health is None else record.base_max_health,
     )
     player_id, events = ctx.world.add_player(record.id, record.name, placement, stats, ctx.now())
-    avatar = Avatar(player_id, record.id, record.name, ctx.resources.add_name(record.name))
+    player = ctx.world.player(player_id)
+    # saved values are trusted only within their ranges
+    player.karma_fraction = max(-99, min(99, record.karma_fraction))
+    player.gain_chance, player.death_cost = record.gain_chance, max(0, min(100, record.death_cost))
+    player.past_tutorial, player.safety = record.past_tutorial, record.safety
+    player.outlaw, player.murderer = record.outlaw, record.murderer
+    avatar = Avatar(player_id, record.id, record.name, ctx.resources.add_name(record.name), gender=record.gender)
     session.avatar = avatar
     session.phase = Phase.IN_WORLD
     ctx.in_world[player_id] = session
@@ -53,10 +60,19 @@ def send_entry_burst(ctx: GameContext, session: GameSession, avatar: Avatar) -> 
 
 def character_state(ctx: GameContext, avatar: Avatar) -> CharacterState:
     """What is saved of a character in the world."""
-    player = ctx.world.player(avatar.player_id)
+    return state_of(avatar.character_id, ctx.world.player(avatar.player_id))
+
+
+def state_of(character_id: int, player: Player) -> CharacterState:
+    """What is saved of a player: place, vitals and what it keeps over fights and deaths
+    (resting is not: the original stands players up when they log off)."""
     stats = player.stats
-    return CharacterState(avatar.character_id, player.room, player.y, player.x, player.angle,
-                          stats.health, stats.mana, stats.vigor, max_health=stats.max_health, karma=stats.karma)
+    return CharacterState(
+        character_id, player.room, player.y, player.x, player.angle, stats.health, stats.mana, stats.vigor,
+        max_health=stats.max_health, karma=stats.karma, base_max_health=stats.base_max_health,
+        karma_fraction=player.karma_fraction, gain_chance=player.gain_chance, death_cost=player.death_cost,
+        past_tutorial=player.past_tutorial, safety=player.safety, outlaw=player.outlaw, murderer=player.murderer,
+    )
 
 
 def leave_world(ctx: GameContext, session: GameSession) -> CharacterState | None:
@@ -65,8 +81,9 @@ def leave_world(ctx: GameContext, session: GameSession) -> CharacterState | None
     session.phase = Phase.GONE
     if avatar is None:
         return None
-    state = character_state(ctx, avatar)
+    player = ctx.world.player(avatar.player_id)
     events = ctx.world.remove_player(avatar.player_id, ctx.now())
+    state = state_of(avatar.character_id, player)  # after leaving: logging off may settle a death's penalty
     del ctx.in_world[avatar.player_id]
     session.avatar = None
     render(ctx, events)

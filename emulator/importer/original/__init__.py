@@ -4,7 +4,7 @@ Reads the Blakod classes (through :mod:`emulator.importer.blakod`), the client's
 files and the compiler's resource ids, and writes a folder in the format of ``data/``
 with the extensions documented in ``data/README.md``: rooms with their exits, flags,
 monster tables and spawn points; creature, town NPC, item and ornament kinds; spells,
-skills and treasure tables. Texts keep the original resource ids (``*_rsc`` keys).
+skills, treasure tables and the texts and sounds of a fight. Texts keep the original resource ids (``*_rsc`` keys).
 
 What the sources say in code rather than data is never guessed: it is listed in
 ``import-report.txt`` with class, file, line and why. The output depends only on the
@@ -21,8 +21,10 @@ from typing import Any
 
 from emulator.importer.blakod import KodTree
 from emulator.importer.original.kinds import KindImport
+from emulator.importer.original.messages import MessageImport
 from emulator.importer.original.output import SERVER_CONFIG_NAME, write_folder
 from emulator.importer.original.placed import PlacedImport
+from emulator.importer.original.portals import PortalImport
 from emulator.importer.original.references import ReferenceImport
 from emulator.importer.original.report import REPORT_NAME, ImportReport, Skipped, _relative
 from emulator.importer.original.rooms import RoomImport
@@ -31,7 +33,7 @@ from emulator.importer.original.spells import SpellImport
 from emulator.importer.original.treasure import TreasureImport
 
 
-class _Importer(RoomImport, PlacedImport, SpellImport, TreasureImport, KindImport, ReferenceImport):
+class _Importer(PortalImport, RoomImport, PlacedImport, SpellImport, TreasureImport, KindImport, MessageImport, ReferenceImport):
     """One import run: the families of the import over one shared state."""
 
 
@@ -47,6 +49,7 @@ def import_world(source: Path, out: Path, resources: Path | None = None, tree: K
         importer.report.skipped.append(Skipped("blakod", "", _relative(Path(problem.path), copy.root), problem.line, problem.message))
     importer.import_rooms()
     importer.import_placed()
+    importer.import_portals()
     importer.report_code_transitions()
     importer.import_spells()
     importer.import_skills()
@@ -55,6 +58,7 @@ def import_world(source: Path, out: Path, resources: Path | None = None, tree: K
     importer.import_dialogue()
     importer.resolve_references()
     importer.choose_start()
+    importer.import_messages()
     write_folder(importer, out)
     return importer.report
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from emulator.content.loader import MAX_DESCRIPTION_BYTES, MAX_NAME_BYTES
-from emulator.importer.blakod import NIL, CallValue, ClassRef, KodClass, KodValue, ResourceRef, find_assignments
+from emulator.content.loader import DRAWFX_VALUES, MAX_DESCRIPTION_BYTES, MAX_NAME_BYTES
+from emulator.importer.blakod import NIL, CallValue, ClassRef, KodClass, KodValue, ResourceRef, ast, evaluate, find_assignments
 from emulator.importer.original.common import _collect, _constant_names, _fits, _flags, _handler_class, _int, _key, _value_names
 from emulator.importer.original.state import ImportState
 
@@ -21,6 +21,12 @@ class CreatureImport(ImportState):
             value = _int(cls.value(variable))
             if value is not None:
                 section[field] = value
+        animation = self.attack_animation(cls)
+        if animation is not None:
+            section["attack_animation"] = animation
+        wimpy = _int(cls.value("viWimpy"))
+        if wimpy:  # 0, the default, never flees
+            section["wimpy"] = wimpy
         attack = _int(cls.value("viAttack_type"))
         if attack:
             section["attack"] = [n.casefold() for n in _flags(attack, _constant_names(self.tree, "ATCK_"))]
@@ -33,9 +39,48 @@ class CreatureImport(ImportState):
         treasure = _int(cls.value("viTreasure_type"))
         if treasure:
             section["treasure_number"] = treasure
+        self.dead_body_fields(section, cls)
         for field, variable in (("sound_hit", "vrSound_hit"), ("sound_miss", "vrSound_miss"), ("sound_aware", "vrSound_aware"), ("sound_death", "vrSound_death")):
             self.texts.put(section, field, cls, variable, category="sound", file_suffixes=(".wav", ".ogg"))
         return section
+
+    def dead_body_fields(self, section: dict[str, Any], cls: KodClass) -> None:
+        """The body a monster leaves (monster.kod CreateDeadBody): its name, icon and
+        drawing effect. A class without a dead icon leaves none."""
+        if not self.texts.put(section, "dead_icon", cls, "vrDead_icon", category="corpse", file_suffixes=(".bgf",)):
+            return
+        self.texts.put(section, "dead_name", cls, "vrDead_name", category="corpse")
+        drawfx = _int(cls.value("viDead_drawfx"))
+        if drawfx:
+            names = {value: name.casefold() for value, name in _value_names(self.tree, "DRAWFX_").items()}
+            if drawfx in names and names[drawfx] in DRAWFX_VALUES:
+                section["dead_drawfx"] = names[drawfx]
+            else:
+                self.skip("corpse", cls, cls.line, f"viDead_drawfx {drawfx:#x} is no known drawing effect")
+
+    def attack_animation(self, cls: KodClass) -> list[int] | None:
+        """The frames a monster shows when it swings: in its SendAnimation, the
+        `if piAnimation = ANIM_ATTACK` branch that sends one ANIMATE_ONCE (period, first
+        and last group, group after), as [period, low, high, final]."""
+        owner = next((c for c in cls.ancestry() if "sendanimation" in c.messages), None)
+        if owner is None:
+            return None
+        scope = owner.scope()
+        attack, once = self.tree.constant("ANIM_ATTACK"), self.tree.constant("ANIMATE_ONCE")
+        for statement in owner.messages["sendanimation"].body:
+            if not (isinstance(statement, ast.If) and isinstance(statement.condition, ast.BinaryOp) and statement.condition.op == "="):
+                continue
+            left, right = statement.condition.left, statement.condition.right
+            if not (isinstance(left, ast.Name) and left.name.casefold() == "pianimation" and _int(evaluate(right, scope)) == _int(attack)):
+                continue
+            for inner in statement.then:
+                if isinstance(inner, ast.CallStatement) and isinstance(inner.call, ast.Call) and inner.call.function.casefold() == "addpacket":
+                    values = [_int(evaluate(arg, scope)) for arg in inner.call.positional]
+                    # AddPacket(1, ANIMATE_ONCE, 4, period, 2, low, 2, high, 2, final): size, value pairs
+                    if len(values) == 10 and values[:2] == [1, _int(once)] and values[2::2] == [4, 2, 2, 2] and None not in values:
+                        return [v for v in values[3::2] if v is not None]
+            return None
+        return None
 
     def shop_section(self, cls: KodClass) -> dict[str, Any]:
         owner = _handler_class(cls, "SetForSale", "plFor_sale")

@@ -34,6 +34,13 @@ class ItemImport(ImportState):
             value = _int(cls.value(variable))
             if value is not None and cls.variable(variable) is not None:
                 section[field] = value
+        ground_group = _int(cls.value("viGround_group"))  # the bitmap group shown on the ground
+        if ground_group is not None and ground_group != 1:
+            section["ground_group"] = ground_group
         if cls.is_a("NumberItem"):
             section["stacks"] = True
+            number = _int(cls.value("piNumber"))  # how many one Create() makes
+            if number is not None and number >= 1:
+                section["number"] = number
+            self.texts.put(section, "plural", cls, "vrName_plural", category="items")
         return section

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.importer import toml_writer
+from emulator.importer.original.messages import MESSAGES_NAME
 from emulator.importer.original.report import REPORT_NAME
 from emulator.importer.original.state import ImportState
 
@@ -55,6 +56,8 @@ def write_folder(importer: ImportState, out: Path) -> list[Path]:
     write(objects_dir / "placed.toml", {"object": importer.placed}, _header("Objects standing in rooms."))
     for name, tables in (("spells", importer.spells), ("skills", importer.skills), ("treasure", importer.treasure)):
         write(out / f"{name}.toml", {key: tables[key] for key in sorted(tables)}, _header(f"{name.capitalize()}."))
+    if importer.messages:
+        write(out / MESSAGES_NAME, importer.messages, _header("What a fight says and sounds like: texts by purpose, attack names by kind."))
     write(
         out / SERVER_CONFIG_NAME,
         {"server": {"data": "."}, "world": {"room_files": str(importer.source.room_dir.resolve())}},

@@ -85,6 +85,16 @@ class RoomImport(ImportState):
             if resource is not None and resource.id is not None:
                 room["roo_file_rsc"] = resource.id
             room["rows"], room["cols"], room["security"] = geometry.rows, geometry.cols, geometry.security
+            room["number"] = _int(cls.value("piRoom_num"))
+            # the teleport square is where players sent to the room alone arrive (its spawn)
+            teleport_row, teleport_col = _int(cls.value("viTeleport_row")), _int(cls.value("viTeleport_col"))
+            if teleport_row is not None and teleport_col is not None:
+                # as the start square: a teleport square on a wall moves to the nearest open one
+                near: tuple[int, int] | None = (teleport_row, teleport_col)
+                if not geometry.walkable(teleport_row, teleport_col):
+                    near = _nearest_walkable(geometry, teleport_row, teleport_col)
+                if near is not None:
+                    room["spawns"] = [{"row": near[0], "col": near[1]}]
             self.texts.put(room, "music", cls, "prMusic", category="room", file_suffixes=(".mid", ".mp3"))
             self.texts.put(room, "background", cls, "prBackground", category="room", file_suffixes=(".bgf",))
             light = _int(cls.value("piBaseLight"))

@@ -27,6 +27,7 @@ class ImportState:
     skills: dict[str, dict[str, Any]] = attrs.field(factory=dict)
     treasure: dict[str, dict[str, Any]] = attrs.field(factory=dict)
     start: dict[str, Any] = attrs.field(factory=dict)
+    messages: dict[str, Any] = attrs.field(factory=dict)  # messages.toml: [texts], [kinds]
 
     def __attrs_post_init__(self) -> None:
         self.texts = _Texts(self.report, self.source.root)

@@ -1,0 +1,127 @@
+"""What a fight says and sounds like: the original's combat format strings, the words
+they are filled with, the fight sounds, and per monster kind its attack name, gender and
+article (``messages.toml``).
+
+Each entry is a purpose key (the names of :mod:`emulator.rules.feedback`) with the text
+and the original resource id, so the server can send the ids the stock client already
+has. Which resource serves which purpose is a fact of the original's code (battler.kod,
+player.kod, monster.kod, object.kod, stroke.kod, punch.kod, room.kod, user.kod), written down here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.importer.blakod import KodClass, ast
+from emulator.importer.original.common import _constant_names, _flags, _int, _value_names
+from emulator.importer.original.state import ImportState
+from emulator.content.model import ARTICLES, combat_text_keys
+
+MESSAGES_NAME = "messages.toml"
+
+GENDERS = {1: "male", 2: "female"}  # GENDER_* of blakston.khd; neuter (0) is the default
+
+#: Purpose keys whose resource is not the battler.kod word of the same name.
+_NAMED = {
+    "attacker_hit": "battler_attacker_hit",
+    "attacker_miss": "battler_attacker_miss",
+    "defender_hit": "battler_defender_hit",
+    "defender_miss": "battler_defender_miss",
+    "monster_attack": "monster_default_attack",
+    "killed_something": "player_killed_something",
+    "punch_killed_something": "punch_player_killed_something",
+    "his": "object_his",
+    "her": "object_her",
+    "its": "object_its",
+    "refused_self": "player_no_target_self",
+    "refused_no_combat": "room_no_attack",
+    "refused_no_pk_room": "room_no_pk_allowed",
+    "refused_guild_room": "room_guild_combat",
+    "refused_safe_server": "player_safe_server",
+    "refused_newbie_attacker": "player_cant_hit_newbie",
+    "refused_newbie_victim": "player_guardian_angel",
+    "refused_safety": "player_safety_caught",
+    "outlawed": "player_aggressor",
+    "murder_branded": "player_wanted_now",
+    "murder_again": "player_killed_player",
+    "punch_was_killed": "punch_player_was_killed",
+    "kill_zone_entered": "user_kill_zone",
+    "kill_zone_left": "user_angel_rejoins",
+}
+
+
+def resource_name(key: str) -> str:
+    """The original's resource name for a purpose key of messages.toml."""
+    if key in _NAMED:
+        return _NAMED[key]
+    if key.startswith("cap_article_"):
+        return f"object_article_cap_{key.removeprefix('cap_article_')}_rsc"
+    if key.startswith("article_"):
+        return f"object_{key}_rsc"
+    if key.startswith("hit_"):
+        return f"player_sound_hit_monster_{key.removeprefix('hit_')}"
+    if key.startswith("swish"):
+        return f"stroke_{key}"
+    if key.startswith("ouch_"):
+        gender, variant = key.removeprefix("ouch_")[:-1], key[-1]
+        return f"player_sound_{gender}_ouch{variant}"
+    return f"battler_{key}"
+
+
+class MessageImport(ImportState):
+    """The ``[texts]`` and ``[kinds]`` of messages.toml."""
+
+    def import_messages(self) -> None:
+        texts: dict[str, dict[str, Any]] = {}
+        for key in combat_text_keys():
+            name = resource_name(key)
+            resource = self.tree.resources.get(name.casefold())
+            text = resource.text(None) if resource is not None else None
+            if resource is None or text is None or resource.id is None:
+                self.skip("messages", None, 0, f"no resource {name} with a text and an id: '{key}' is left out")
+                continue
+            texts[key] = {"text": text, "text_rsc": resource.id}
+        kinds: dict[str, dict[str, Any]] = {}
+        for family in ("creatures", "npcs"):
+            for key in sorted(self.kinds.get(family, {})):
+                if key in self.tree.classes and "monster" in self.kinds[family][key]:
+                    table = self.kind_messages(self.tree.classes[key])
+                    if table:
+                        kinds[key] = table
+        self.messages = {"texts": texts, "kinds": kinds}
+        self.report.counts["combat texts"] = len(texts)
+
+    def kind_messages(self, cls: KodClass) -> dict[str, Any]:
+        table: dict[str, Any] = {}
+        attack_name = self.attack_name(cls)
+        if attack_name is not None:
+            table["attack_name"], table["attack_name_rsc"] = attack_name
+        spell = _int(cls.value("viAttack_spell"))
+        if spell:
+            table["attack_spell"] = [n.casefold() for n in _flags(spell, _constant_names(self.tree, "ATCK_SPELL_"))]
+        gender = _int(cls.value("viGender"))
+        if gender in GENDERS:
+            table["gender"] = GENDERS[gender]
+        article = _int(cls.value("viDefinite"))
+        names = _value_names(self.tree, "ARTICLE_")
+        if article is not None and names.get(article, "").casefold() in ARTICLES and names[article].casefold() != "the":
+            table["article"] = names[article].casefold()
+        return table
+
+    def attack_name(self, cls: KodClass) -> tuple[str, int] | None:
+        """The resource a class's own GetAttackName returns, when it overrides Monster's."""
+        for ancestor in cls.ancestry():
+            if ancestor.name.casefold() == "monster":
+                return None  # Monster's own: the monster_attack text
+            handler = ancestor.messages.get("getattackname")
+            if handler is None:
+                continue
+            body = handler.body
+            returned = body[0].value if len(body) == 1 and isinstance(body[0], ast.Return) else None
+            resource = ancestor.resource(returned.name) if isinstance(returned, ast.Name) else None
+            text = resource.text(None) if resource is not None else None
+            if resource is None or text is None or resource.id is None:
+                self.skip("messages", ancestor, handler.line, "GetAttackName is computed in code: the default attack name is used")
+                return None
+            return text, resource.id
+        return None
