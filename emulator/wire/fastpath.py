@@ -255,6 +255,24 @@ def _encode_create(values: Mapping[str, Any]) -> bytes:
     return bytes((217,)) + encode_room_object(values)
 
 
+_BP_CHANGE = int(BP.BP_CHANGE)
+
+
+def _encode_change(values: Mapping[str, Any]) -> bytes:
+    """BP_CHANGE: an OBJECT block then the motion appearance, without a position. Every
+    swing in a fight sends one to the room (the attacker playing its attack once)."""
+    overlay_bytes: dict[int, bytes] = {}
+    return b"".join(
+        (
+            bytes((_BP_CHANGE,)),
+            _object_and_overlays(values, overlay_bytes),
+            _translation(values["motion_translation"]),
+            _animation(values["motion_animation"]),
+            _overlays_once(values["motion_overlays"], overlay_bytes),
+        )
+    )
+
+
 # BP_STAT: opcode, group, then one STAT (protocol_specs.server_messages.Stat). A fight sends
 # a condition bar per blow, so this is as hot as a step.
 _stat_int = struct.Struct("<BBBIBBiiii").pack  # opcode, group, slot, name, NUMERIC, INT, value, min, max, current max
@@ -281,6 +299,7 @@ def _encode_stat(values: Mapping[str, Any]) -> bytes | None:
 _HAND_WRITTEN_ENCODERS: dict[tuple[Mode, Direction, str], Encoder] = {
     (Mode.GAME, Direction.SERVER_TO_CLIENT, "BP_ROOM_CONTENTS"): _encode_room_contents,
     (Mode.GAME, Direction.SERVER_TO_CLIENT, "BP_CREATE"): _encode_create,
+    (Mode.GAME, Direction.SERVER_TO_CLIENT, "BP_CHANGE"): _encode_change,
     (Mode.GAME, Direction.SERVER_TO_CLIENT, "BP_STAT"): _encode_stat,
 }
 
