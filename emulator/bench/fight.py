@@ -540,7 +540,7 @@ def _phase(bench: FightBench, name: str, steps: int, step: float, deadline: floa
     yield f"  BP_REQ_MOVE handling: {len(tally.move_times)} requests; {ms_summary(tally.move_times)}"
     oldest = [seconds for generation, seconds in collections if generation == 2]
     yield (
-        f"  garbage collections: {len(collections)}, of the oldest generation {len(oldest)} "
+        f"  garbage collections: {len(collections)}, full ones (the server runs them between ticks) {len(oldest)} "
         f"(longest {max(oldest, default=0.0) * 1000:.1f} ms); longest of any {max((s for _, s in collections), default=0.0) * 1000:.1f} ms"
     )
     per_second = 1 / max(game, 1e-9)
