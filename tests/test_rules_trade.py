@@ -178,18 +178,26 @@ def test_the_texts_are_the_originals() -> None:
 
 # -- properties over random sequences of requests -------------------------------------
 
-PLAYERS = (A, B, C)
-ITEMS = (SWORD, SHIELD, COINS_A, COINS_B, HERB)
+# mostly two players, so that offers, answers and acceptances meet often
+PLAYERS = st.sampled_from((A, B, A, B, C))
+ITEMS = st.sampled_from((SWORD, SHIELD, COINS_A, COINS_B, HERB))
+# what a player puts on the table: indices into what it holds (4: someone else's item)
+PICKS = st.lists(st.integers(0, 4), max_size=3)
+# whether a counter or an acceptance comes from the side that may make it
+RIGHT_SIDE = st.booleans()
+offer_op = st.tuples(st.just("offer"), PLAYERS, PLAYERS, PICKS)
+counter_op = st.tuples(st.just("counter"), PLAYERS, PICKS, RIGHT_SIDE)
+accept_op = st.tuples(st.just("accept"), PLAYERS, RIGHT_SIDE)
 operations = st.lists(
     st.one_of(
-        st.tuples(st.just("offer"), st.sampled_from(PLAYERS), st.sampled_from(PLAYERS), st.lists(st.sampled_from(ITEMS), max_size=3)),
-        st.tuples(st.just("counter"), st.sampled_from(PLAYERS), st.lists(st.sampled_from(ITEMS), max_size=3)),
-        st.tuples(st.just("accept"), st.sampled_from(PLAYERS)),
-        st.tuples(st.just("cancel"), st.sampled_from(PLAYERS)),
-        st.tuples(st.just("leave"), st.sampled_from(PLAYERS)),
-        st.tuples(st.just("give"), st.sampled_from(ITEMS), st.sampled_from(PLAYERS)),
+        # the steps of a trade come up more often than the ways it ends
+        offer_op, offer_op, counter_op, counter_op, accept_op, accept_op,
+        st.tuples(st.just("cancel"), PLAYERS),
+        st.tuples(st.just("leave"), PLAYERS),
+        st.tuples(st.just("give"), ITEMS, PLAYERS),
     ),
-    max_size=25,
+    min_size=5,
+    max_size=40,
 )
 
 
@@ -202,11 +210,13 @@ def test_an_exchange_only_for_what_both_agreed(ops: list[tuple]) -> None:  # typ
     answered: dict[int, tuple[Put, ...]] = {}  # offerer -> the last answer shown to it
     for op in ops:
         if op[0] == "offer":
-            step = book.offer(op[1], op[2], [Put(i) for i in op[3]], holdings)
+            step = book.offer(op[1], op[2], _picked(op[1], op[3], holdings), holdings)
         elif op[0] == "counter":
-            step = book.counter(op[1], [Put(i) for i in op[2]], holdings)
+            who = _side(book, op[1], op[3], offerer=False)
+            step = book.counter(who, _picked(who, op[2], holdings), holdings)
         elif op[0] == "accept":
-            step = book.accept(op[1], holdings)
+            who = _side(book, op[1], op[2], offerer=True)
+            step = book.accept(who, holdings)
         elif op[0] == "cancel":
             step = book.cancel(op[1])
         elif op[0] == "leave":
@@ -223,7 +233,7 @@ def test_an_exchange_only_for_what_both_agreed(ops: list[tuple]) -> None:  # typ
                 answered[notice.to] = notice.items
             elif isinstance(notice, Exchange):
                 assert op[0] == "accept"
-                offerer = op[1]
+                offerer = who
                 trade = book.trade_of(offerer)
                 assert trade is not None and trade.offerer == offerer
                 gives = tuple(m.put for m in notice.moves if m.giver == offerer)
@@ -238,6 +248,19 @@ def test_an_exchange_only_for_what_both_agreed(ops: list[tuple]) -> None:  # typ
         for who, trade in book.trades.items():
             assert who in (trade.offerer, trade.partner)
             assert book.trades[trade.other(who)] is trade
+
+
+def _picked(who: int, picks: list[int], holdings: dict[int, Holding]) -> list[Put]:
+    own = sorted(item for item, holding in holdings.items() if holding.owner == who)
+    others = sorted(item for item, holding in holdings.items() if holding.owner != who)
+    return [Put(own[k % len(own)]) if k < 4 and own else Put(others[0]) for k in picks]
+
+
+def _side(book: TradeBook, who: int, right: bool, offerer: bool) -> int:
+    trade = book.trade_of(who)
+    if not right or trade is None:
+        return who
+    return trade.offerer if offerer else trade.partner
 
 
 def attrs_evolve_owner(holding: Holding, owner: int) -> Holding:
