@@ -238,10 +238,13 @@ class BuyingRule:
     anything: bool = False
     kinds: frozenset[str] = frozenset()
     refuses: frozenset[str] = frozenset()
+    #: More than this many of a number item at once is refused (bqmerch.kod, kctailor.kod).
+    at_most: int | None = None
 
-    def wants(self, kind: str) -> bool:
-        """Whether the keeper takes an item of ``kind`` (its ObjectDesired)."""
-        if kind in self.refuses:
+    def wants(self, kind: str, number: int | None = None) -> bool:
+        """Whether the keeper takes an item of ``kind`` (its ObjectDesired), ``number``
+        pieces of it for a number item."""
+        if kind in self.refuses or (number is not None and self.at_most is not None and number > self.at_most):
             return False
         return self.anything or kind in self.kinds
 
@@ -263,10 +266,12 @@ class OfferRefusal(enum.Enum):
 
 @attrs.frozen
 class OfferedGood:
-    """An item a player offers a keeper: its kind and its current worth (:func:`item_value`)."""
+    """An item a player offers a keeper: its kind, its current worth (:func:`item_value`),
+    and for a number item how many."""
 
     kind: str
     value: int
+    number: int | None = None
 
 
 @attrs.frozen
@@ -302,7 +307,7 @@ def review_offer(
     if busy:
         return OfferRefusal.BUSY
     for good in goods:
-        if good.kind == MONEY_KIND or not rule.wants(good.kind):
+        if good.kind == MONEY_KIND or not rule.wants(good.kind, good.number):
             return OfferRefusal.UNWANTED
     if sum(good.value for good in goods) == 0:
         return OfferRefusal.NO_VALUE
@@ -311,9 +316,12 @@ def review_offer(
     return KeeperCounter(keeper_offer((good.value for good in goods), markup), service)
 
 
-def buying_rule(buys: Iterable[str] = (), anything: bool = False, refuses: Iterable[str] = ()) -> BuyingRule:
-    """A :class:`BuyingRule` from the content's lists."""
-    return BuyingRule(anything=anything, kinds=frozenset(buys), refuses=frozenset(refuses))
+def buying_rule(
+    buys: Iterable[str] = (), anything: bool = False, refuses: Iterable[str] = (), at_most: int | None = None
+) -> BuyingRule:
+    """A :class:`BuyingRule` from the content's lists (``[kind.shop]`` buys,
+    buys_anything, refuses, buys_at_most)."""
+    return BuyingRule(anything=anything, kinds=frozenset(buys), refuses=frozenset(refuses), at_most=at_most)
 
 
 def wares_of(sells: Iterable[tuple[str, int | None]], values: Mapping[str, tuple[int, bool]]) -> tuple[Ware, ...]:
