@@ -37,7 +37,7 @@ def test_what_keepers_buy(world: WorldDefinition) -> None:
     junk = _shop(world, "kocatanshopkeeper")
     assert junk.buys_anything and {"money", "token"} <= set(junk.refuses)
     assert _shop(world, "assassin").buys_anything and not _shop(world, "assassin").refuses
-    rule = shops.buying_rule(junk.buys, junk.buys_anything, junk.refuses, junk.buys_at_most)
+    rule = shops.buying_rule_of(junk)
     assert rule.wants("longsword") and not rule.wants("money")
     # a keeper that buys nothing has no list
     innkeeper = _shop(world, "jasperinnkeeper")

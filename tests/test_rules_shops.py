@@ -147,7 +147,10 @@ def test_review_offer_refusals_in_the_originals_order() -> None:
     anything = shops.buying_rule(anything=True, refuses=["token"])
     assert shops.review_offer([OfferedGood("axe", 5)], buyer=True, rule=anything) == KeeperCounter(3)
     assert shops.review_offer([OfferedGood("token", 5)], buyer=True, rule=anything) is OfferRefusal.UNWANTED
-    assert shops.review_offer([OfferedGood("money", 5)], buyer=True, rule=anything) is OfferRefusal.UNWANTED
+    assert shops.review_offer([OfferedGood("money", 5, 5, money=True)], buyer=True, rule=anything) is OfferRefusal.UNWANTED
+    at_most = shops.buying_rule(["herb"], at_most=25)
+    assert shops.review_offer([OfferedGood("herb", 50, 25)], buyer=True, rule=at_most) == KeeperCounter(35)
+    assert shops.review_offer([OfferedGood("herb", 52, 26)], buyer=True, rule=at_most) is OfferRefusal.UNWANTED
 
 
 def test_wares_of_uses_the_kinds_values() -> None:

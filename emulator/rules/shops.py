@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Protocol
 
 import attrs
 
@@ -249,10 +250,6 @@ class BuyingRule:
         return self.anything or kind in self.kinds
 
 
-#: Money is never bought back, whatever a keeper's rule (izzio.kod, kcshopk.kod ObjectDesired).
-MONEY_KIND = "money"
-
-
 class OfferRefusal(enum.Enum):
     """Why a keeper will not make an offer for a player's items (monster.kod ReqOffer)."""
 
@@ -267,11 +264,13 @@ class OfferRefusal(enum.Enum):
 @attrs.frozen
 class OfferedGood:
     """An item a player offers a keeper: its kind, its current worth (:func:`item_value`),
-    and for a number item how many."""
+    for a number item how many, and whether it is money (the money bit of its item type),
+    which no keeper buys back (izzio.kod, kcshopk.kod ObjectDesired)."""
 
     kind: str
     value: int
     number: int | None = None
+    money: bool = False
 
 
 @attrs.frozen
@@ -307,7 +306,7 @@ def review_offer(
     if busy:
         return OfferRefusal.BUSY
     for good in goods:
-        if good.kind == MONEY_KIND or not rule.wants(good.kind, good.number):
+        if good.money or not rule.wants(good.kind, good.number):
             return OfferRefusal.UNWANTED
     if sum(good.value for good in goods) == 0:
         return OfferRefusal.NO_VALUE
@@ -322,6 +321,24 @@ def buying_rule(
     """A :class:`BuyingRule` from the content's lists (``[kind.shop]`` buys,
     buys_anything, refuses, buys_at_most)."""
     return BuyingRule(anything=anything, kinds=frozenset(buys), refuses=frozenset(refuses), at_most=at_most)
+
+
+class BuyingFacts(Protocol):
+    """What a keeper's shop says of its buying (emulator.content.model.ShopInfo has it)."""
+
+    @property
+    def buys(self) -> tuple[str, ...]: ...
+    @property
+    def buys_anything(self) -> bool: ...
+    @property
+    def refuses(self) -> tuple[str, ...]: ...
+    @property
+    def buys_at_most(self) -> int | None: ...
+
+
+def buying_rule_of(shop: BuyingFacts) -> BuyingRule:
+    """The :class:`BuyingRule` of a keeper's shop content."""
+    return buying_rule(shop.buys, shop.buys_anything, shop.refuses, shop.buys_at_most)
 
 
 def wares_of(sells: Iterable[tuple[str, int | None]], values: Mapping[str, tuple[int, bool]]) -> tuple[Ware, ...]:
