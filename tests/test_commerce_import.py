@@ -53,7 +53,8 @@ def test_banks_and_vaults(world: WorldDefinition) -> None:
 
 
 def test_buy_list_prices_match_the_original_server(world: WorldDefinition, captures_dir: Path, capture_resources) -> None:  # type: ignore[no-untyped-def]
-    """The capture asks Jasper's innkeeper what she sells: stew, 4 to a bowl, at 64 each."""
+    """The capture asks Jasper's innkeeper what she sells: stew, 4 to a bowl, at 64 each,
+    then the one spell she would teach, at 500."""
     lists = [
         item.message
         for item in decode_capture(read_capture(captures_dir / "shop_buy_list.jsonl"), capture_resources)
@@ -68,6 +69,12 @@ def test_buy_list_prices_match_the_original_server(world: WorldDefinition, captu
     assert value is not None and innkeeper.markup is not None
     assert shops.unit_price(value, innkeeper.markup) == stew_line.price == 64
     assert [entry.number for entry in innkeeper.sells if entry.kind == "stew"] == [stew_line.object.amount]
+    spell_line = next(offer for offer in lists[0].fields.offers if offer.object.amount is None)
+    spell = next(s for s in world.spells.values() if dict(s.resource_ids).get("name") == spell_line.object.name)
+    assert spell.key in innkeeper.teaches_spells and spell.level is not None
+    assert shops.teaching_price(spell.level) == spell_line.price == 500
+    # items come first in the list, as buy_list orders them
+    assert [offer.object.amount is not None for offer in lists[0].fields.offers] == [True, False]
 
 
 def _world_with_keeper(data: Path, shop: str) -> Path:

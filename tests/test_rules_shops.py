@@ -123,8 +123,29 @@ def test_purchases_never_spend_more_than_the_money(money: int, lines: list[tuple
 
 def test_buy_list_is_reversed_and_priced() -> None:
     wares = (Ware("a", 10), Ware("b", 20))
-    lines = shops.buy_list(wares, Markup.FLAT)
-    assert [(line.ware.kind, line.price) for line in lines] == [("b", 20), ("a", 10)]
+    skills = (Ware("slash", lesson_level=2),)
+    spells = (Ware("sweep", lesson_level=1), Ware("blind", lesson_level=3))
+    lines = shops.buy_list(wares, Markup.FLAT, skills=skills, spells=spells)
+    assert [(line.ware.kind, line.price) for line in lines] == [
+        ("b", 20), ("a", 10), ("slash", 1000), ("blind", 2000), ("sweep", 500)
+    ]
+
+
+def test_teaching_price_is_the_originals() -> None:
+    spell = (KOD / "object" / "passive" / "spell.kod").read_text(encoding="latin-1")
+    assert "return 250 * j;" in spell
+    assert [shops.teaching_price(level) for level in (0, 1, 2, 6)] == [500, 500, 1000, 16000]
+
+
+def test_lessons_and_what_cannot_be_carried() -> None:
+    sweep = Ware("sweep", lesson_level=1)
+    anvil, cup = Ware("anvil", 10), Ware("cup", 10)
+    results = shops.purchase(
+        [Wanted(anvil), Wanted(sweep), Wanted(cup)], {anvil, sweep, cup}, 520, Markup.FLAT,
+        can_take=lambda sold: sold.ware is not anvil,
+    )
+    # the anvil is not charged, so the cup is still affordable after the lesson
+    assert results == (NotSold(anvil, BuyRefusal.CANT_CARRY), Sold(sweep, None, 500), Sold(cup, None, 10))
 
 
 def test_customer_service() -> None:

@@ -15,7 +15,7 @@ keepers that sell out of their own inventory (vbSellFromInventory).
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Protocol
 
 import attrs
@@ -142,15 +142,32 @@ def customer_service(lawful: bool, murderer: bool, players_in_room: int) -> Serv
     return Service.REFUSED if players_in_room > 1 else Service.SERVED_SECRETLY
 
 
+def teaching_price(level: int) -> int:
+    """What a teacher charges for a spell or skill of ``level`` (spell.kod, skill.kod
+    GetValue): ``250 * 2**level`` (500 for level 1), with no markup (monster.kod GetPrice)."""
+    return 250 * 2 ** max(level, 1)
+
+
 @attrs.frozen
 class Ware:
     """One line of what a keeper sells: an item kind, its value, whether it is a number
-    item, and how many the keeper's template holds (shown in the buy list)."""
+    item, and how many the keeper's template holds (shown in the buy list). A spell or
+    skill it teaches is a ware with a ``lesson_level``: ``kind`` is then the spell's or
+    skill's key and the price is :func:`teaching_price`."""
 
     kind: str
-    value: int
+    value: int = 0
     stacks: bool = False
     number: int | None = None
+    lesson_level: int | None = None
+
+
+def price_each(ware: Ware, markup: int = DEFAULT_MARKUP, faction_percent: int = 100) -> int:
+    """The price a buy list shows for a ware: :func:`unit_price` of an item,
+    :func:`teaching_price` of a lesson."""
+    if ware.lesson_level is not None:
+        return teaching_price(ware.lesson_level)
+    return unit_price(ware.value, markup, faction_percent)
 
 
 @attrs.frozen
@@ -162,12 +179,21 @@ class PriceLine:
     price: int
 
 
-def buy_list(wares: Sequence[Ware], markup: int = DEFAULT_MARKUP, faction_percent: int = 100) -> tuple[PriceLine, ...]:
+def buy_list(
+    wares: Sequence[Ware],
+    markup: int = DEFAULT_MARKUP,
+    faction_percent: int = 100,
+    skills: Sequence[Ware] = (),
+    spells: Sequence[Ware] = (),
+) -> tuple[PriceLine, ...]:
     """What a keeper shows when asked what it sells (user.kod UserBuy, monster.kod
-    GetForSale): its wares in the reverse of their plFor_sale order, as the original
-    builds the list by prepending, each with :func:`unit_price`. Empty when it sells
-    nothing (the keeper then says vrNothing_for_sale and no list is sent)."""
-    return tuple(PriceLine(ware, unit_price(ware.value, markup, faction_percent)) for ware in reversed(wares))
+    GetForSale): its items, then the skills, then the spells it would teach this player
+    (the caller leaves out what the player knows or may not learn), each group in the
+    reverse of its plFor_sale order, as the original builds the list by prepending; each
+    with :func:`price_each`. Empty when it sells nothing (the keeper then says
+    vrNothing_for_sale and no list is sent)."""
+    lines = [*reversed(wares), *reversed(skills), *reversed(spells)]
+    return tuple(PriceLine(ware, price_each(ware, markup, faction_percent)) for ware in lines)
 
 
 @attrs.frozen
@@ -183,13 +209,13 @@ class BuyRefusal(enum.Enum):
 
     TOO_COSTLY = "too_costly"  # vrMrcnt_too_costly, naming the item
     NOT_SOLD = "not_sold"  # Lm_mrcnt_not_selling: not on the keeper's list
+    CANT_CARRY = "cant_carry"  # Lm_mrcnt_cant_give: the buyer cannot take it; no money taken
 
 
 @attrs.frozen
 class Sold:
     """A line the keeper sells: the item layer makes the item (``number`` of a number
-    item, else one) and takes ``price`` shillings. If the player cannot carry it, the
-    original says Lm_mrcnt_cant_give and keeps the money (the item layer decides that)."""
+    item, else one), or teaches the lesson, and takes ``price`` shillings."""
 
     ware: Ware
     number: int | None
@@ -208,17 +234,20 @@ def purchase(
     money: int,
     markup: int = DEFAULT_MARKUP,
     faction_percent: int = 100,
+    can_take: Callable[[Sold], bool] | None = None,
 ) -> tuple[Sold | NotSold, ...]:
     """A player buying from a keeper (monster.kod Buy), line by line in the order asked:
     the price first, refused if the money left does not cover it, then refused if the
-    keeper does not sell it. What is sold is paid from the money left for the lines after.
-    The caller checks first that buyer and keeper share a room and that the keeper serves
-    the buyer (:func:`customer_service`), as the original does before any line."""
+    keeper does not sell it, then refused (and not charged) if the buyer cannot take the
+    item (``can_take``, the item layer's answer for each line in turn; lessons are always
+    taken). What is sold is paid from the money left for the lines after. The caller
+    checks first that buyer and keeper share a room and that the keeper serves the buyer
+    (:func:`customer_service`), as the original does before any line."""
     results: list[Sold | NotSold] = []
     for line in wanted:
-        price = unit_price(line.ware.value, markup, faction_percent)
+        price = price_each(line.ware, markup, faction_percent)
         number = None
-        if line.ware.stacks:
+        if line.ware.stacks and line.ware.lesson_level is None:
             number = purchase_amount(line.amount)
             price = purchase_price(price, number)
         if money < price:
@@ -226,8 +255,12 @@ def purchase(
         elif line.ware not in sells:
             results.append(NotSold(line.ware, BuyRefusal.NOT_SOLD))
         else:
+            sold = Sold(line.ware, number, price)
+            if line.ware.lesson_level is None and can_take is not None and not can_take(sold):
+                results.append(NotSold(line.ware, BuyRefusal.CANT_CARRY))
+                continue
             money -= price
-            results.append(Sold(line.ware, number, price))
+            results.append(sold)
     return tuple(results)
 
 
