@@ -50,6 +50,9 @@ def test_banks_and_vaults(world: WorldDefinition) -> None:
     assert world.kinds["barloquebanker"].shop is None or world.kinds["barloquebanker"].shop.bank is None
     assert _shop(world, "barloquevaultman").vault == bank.VID_BARLOQUE
     assert _shop(world, "kocatanvaultman").vault == bank.VID_KOCATAN
+    # the banks place their bankers with a bank number no constructor takes: they stand there
+    placed = {(o.kind, o.at.room) for o in world.objects}
+    assert {("jasperbanker", "jasbank"), ("tosbanker", "tosbank")} <= placed
 
 
 def test_buy_list_prices_match_the_original_server(world: WorldDefinition, captures_dir: Path, capture_resources) -> None:  # type: ignore[no-untyped-def]
