@@ -195,6 +195,10 @@ operations = st.lists(
         st.tuples(st.just("cancel"), PLAYERS),
         st.tuples(st.just("leave"), PLAYERS),
         st.tuples(st.just("give"), ITEMS, PLAYERS),
+        st.tuples(st.just("keeper"), PLAYERS, PICKS),
+        # a whole trade in a row, which the ops above seldom make by chance
+        st.tuples(st.just("deal"), PLAYERS, PLAYERS, PICKS, PICKS),
+        st.tuples(st.just("wait"), st.sampled_from((1, shops.KEEPER_OFFER_MS - 1, shops.KEEPER_OFFER_MS))),
     ),
     min_size=5,
     max_size=40,
@@ -208,8 +212,23 @@ def test_an_exchange_only_for_what_both_agreed(ops: list[tuple]) -> None:  # typ
     book = TradeBook()
     offered: dict[int, tuple[Put, ...]] = {}  # offerer -> its offer, as shown
     answered: dict[int, tuple[Put, ...]] = {}  # offerer -> the last answer shown to it
+    keeper_deadline: dict[int, int] = {}  # customer -> when the keeper's money offer ends
+    now = 0
+    steps: list[tuple] = []  # type: ignore[type-arg]
     for op in ops:
-        if op[0] == "offer":
+        if op[0] == "deal":
+            steps += [("offer", op[1], op[2], op[3]), ("counter", op[2], op[4], False), ("accept", op[1], False)]
+        else:
+            steps.append(op)
+    for op in steps:
+        if op[0] == "keeper":
+            step = book.offer_to_keeper(op[1], KEEPER, _picked(op[1], op[2], holdings), holdings, 7, now)
+            if any(isinstance(n, ShowOffered) for n in step.notices):
+                keeper_deadline[op[1]] = now + shops.KEEPER_OFFER_MS
+        elif op[0] == "wait":
+            now += op[1]
+            step = book.tick(now)
+        elif op[0] == "offer":
             step = book.offer(op[1], op[2], _picked(op[1], op[3], holdings), holdings)
         elif op[0] == "counter":
             who = _side(book, op[1], op[3], offerer=False)
@@ -240,6 +259,11 @@ def test_an_exchange_only_for_what_both_agreed(ops: list[tuple]) -> None:  # typ
                 gets = tuple(m.put for m in notice.moves if m.receiver == offerer)
                 assert gives == offered[offerer]
                 assert gets == answered[offerer]
+                if trade.keeper:  # paid by the keeper, in time
+                    assert notice.money == 7 and notice.paid_to == offerer and not gets
+                    assert now < keeper_deadline[offerer]
+                else:
+                    assert notice.money == 0 and notice.paid_to is None
                 for move in notice.moves:  # everything moved is its giver's, at that moment
                     assert holdings[move.put.item].owner == move.giver
                     holdings[move.put.item] = attrs_evolve_owner(holdings[move.put.item], move.receiver)
