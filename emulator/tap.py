@@ -102,12 +102,18 @@ class ServerServices(MultiService):
                 logs.logger("m59emu").failure("stopping {service} failed", service=service.name or service)
 
 
-def makeService(options: Options, reactor: Any = None, store: ServerStore | None = None) -> MultiService:
+def makeService(
+    options: Options, reactor: Any = None, store: ServerStore | None = None, *, freeze_heap: bool | None = None
+) -> MultiService:
     """Build the service tree. ``reactor`` and ``store`` are injectable for tests.
 
     The content, room files and resource ids are read here, before the reactor runs;
-    a broken data file stops the server with the file, line and reason.
+    a broken data file stops the server with the file, line and reason. ``freeze_heap``
+    (default: on the global reactor only, i.e. not in tests) keeps what is loaded at start
+    out of the garbage collector's full collections (``game.service.freeze_heap``).
     """
+    if freeze_heap is None:
+        freeze_heap = reactor is None
     if reactor is None:
         from twisted.internet import reactor as global_reactor
 
@@ -128,7 +134,7 @@ def makeService(options: Options, reactor: Any = None, store: ServerStore | None
 
         store = StoreService(config.database, reactor)
     try:
-        game = GameService(prepared, store, reactor, config)
+        game = GameService(prepared, store, reactor, config, freeze=freeze_heap)
     except WorldError as error:  # room files that do not fit the content, a bad saved state
         print(f"m59emu: cannot start:\n{error}", file=sys.stderr)
         raise SystemExit(1) from None

@@ -8,9 +8,11 @@ from hypothesis import strategies as st
 
 from emulator.wire import fastpath
 from emulator.wire.codec import table
+from emulator.wire.errors import EncodeError
 from protocol_specs import common
 from protocol_specs.registry import C2S, GAME, LOGIN, S2C
 from tests.schema_strategies import subset_equal, values_for
+from tests.test_resources_fixture import FORMAT_TABLE
 
 TABLES = [table(mode, direction) for mode in (LOGIN, GAME) for direction in (C2S, S2C)]
 FAST_DECODED = [(t, t.spec(opcode)) for t in TABLES for opcode in t._fast_decoders]
@@ -22,7 +24,7 @@ def test_hot_messages_have_fast_paths():
     game_c2s, game_s2c = table(GAME, C2S), table(GAME, S2C)
     for name in ("BP_REQ_MOVE", "BP_REQ_TURN", "BP_SAY_TO", "BP_SEND_ROOM_CONTENTS", "BP_PING"):
         assert game_c2s.spec_named(name).opcode in game_c2s._fast_decoders, name
-    for name in ("BP_MOVE", "BP_TURN", "BP_ROOM_CONTENTS", "BP_CREATE", "BP_REMOVE"):
+    for name in ("BP_MOVE", "BP_TURN", "BP_ROOM_CONTENTS", "BP_CREATE", "BP_CHANGE", "BP_REMOVE", "BP_STAT"):
         assert name in game_s2c._fast_encoders, name
 
 
@@ -87,3 +89,18 @@ def test_room_object_encoder_with_shared_overlay_list(data):
     value = data.draw(values_for(common.RoomObject))
     value["motion_overlays"] = value["overlays"]  # one list object, as a walking player sends
     assert fastpath.encode_room_object(value) == common.RoomObject.build(value)
+
+
+@pytest.mark.parametrize("name", ["BP_MESSAGE", "BP_SYS_MESSAGE"])
+@_settings
+@given(data=st.data())
+def test_formatted_text_messages_are_built_as_the_schema_builds_them(name, data):
+    codec = table(GAME, S2C)
+    assert name in codec._formatted_texts
+    value = data.draw(values_for(codec.spec_named(name).body))
+    assert codec.encode(name, value, resources=FORMAT_TABLE) == codec.encode_with_schema(name, value, resources=FORMAT_TABLE)
+
+
+def test_a_formatted_text_the_schema_refuses_is_an_encode_error():
+    with pytest.raises(EncodeError, match="too few params"):
+        table(GAME, S2C).encode("BP_MESSAGE", {"format": 101, "params": []}, resources=FORMAT_TABLE)

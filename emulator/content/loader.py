@@ -598,7 +598,7 @@ DRAWFX_VALUES: dict[str, int] = {
     "doubletrans": 0x900000,
     "secondtrans": 0xA00000,
 }
-_SHOP_KEYS = ("sells", "teaches_spells", "teaches_skills", "markup")
+_SHOP_KEYS = ("sells", "teaches_spells", "teaches_skills", "markup", "buys", "buys_anything", "refuses", "buys_at_most", "bank", "vault")
 _SHOP_ENTRY_KEYS = ("kind", "number", "color", "translation")
 _ITEM_NUMBERS = (
     "weight", "bulk", "value", "use_type", "item_type", "use_amount", "hits_min", "hits_max",
@@ -1211,10 +1211,28 @@ def _shop_info(kind: _Table, refs: list[_Ref]) -> ShopInfo | None:
             refs.append(_Ref(reader.file, reader.where + (field,), what, name))
         teaches[field] = tuple(names)
     markup = reader.integer("markup", low=0, high=1000)
+    buying: dict[str, tuple[str, ...]] = {}
+    for field in ("buys", "refuses"):
+        names = _names(reader, field) or []
+        for name in names:
+            refs.append(_Ref(reader.file, reader.where + (field,), "kind", name))
+        buying[field] = tuple(names)
+    buys_anything = reader.boolean("buys_anything")
+    if buys_anything and buying["buys"]:
+        reader.error("buys", "'buys' lists kinds, 'buys_anything' takes every kind: give one of them")
+    if buying["refuses"] and not buys_anything:
+        reader.error("refuses", "'refuses' goes with 'buys_anything = true'")
+    buys_at_most = reader.integer("buys_at_most", low=1, high=0x7FFFFFFF)
+    bank = reader.integer("bank", low=1, high=0x7FFFFFFF)
+    vault = reader.integer("vault", low=1, high=0x7FFFFFFF)
     if not reader.ok:
         kind.ok = False
         return None
-    return ShopInfo(tuple(sells), teaches["teaches_spells"], teaches["teaches_skills"], markup)
+    return ShopInfo(
+        tuple(sells), teaches["teaches_spells"], teaches["teaches_skills"], markup,
+        buys=buying["buys"], buys_anything=bool(buys_anything), refuses=buying["refuses"],
+        buys_at_most=buys_at_most, bank=bank, vault=vault,
+    )
 
 
 def _dialogue(kind: _Table) -> tuple[DialogueLine, ...]:

@@ -207,6 +207,14 @@ class ShopInfo:
     teaches_spells: tuple[str, ...] = ()
     teaches_skills: tuple[str, ...] = ()
     markup: int | None = None
+    #: What a buying keeper takes from players: these kinds, or with ``buys_anything``
+    #: every kind but those it ``refuses`` (emulator.rules.shops.BuyingRule).
+    buys: tuple[str, ...] = ()
+    buys_anything: bool = False
+    refuses: tuple[str, ...] = ()
+    buys_at_most: int | None = None  # a number item offered in a larger stack is refused
+    bank: int | None = None  # a banker's bank number: bankers with the same one share accounts
+    vault: int | None = None  # a vault keeper's vault number
 
 
 @attrs.frozen

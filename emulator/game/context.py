@@ -17,6 +17,7 @@ from emulator.game.resources import ServerResources
 from emulator.game.session import GameSession
 from emulator.logs import logger
 from emulator.store.characters import CharacterRecord, CharacterState
+from emulator.resources import MIN_DYNAMIC_RSC
 from emulator.wire.codec import table
 from emulator.wire.outgoing import Encoded
 from emulator.world.items import Operation
@@ -88,6 +89,9 @@ class GameContext:
         self.reserved_names = tuple(kind.name for kind in definition.kinds.values())
         self._waiting: list[GameSession] = []  # sessions with output, in the order it came
         self._codec = table(GAME, S2C)
+        # BP_MESSAGEs made only of static resource ids (a fight's words), encoded once:
+        # static texts never change while the server runs, so neither do their bytes.
+        self._static_messages: dict[tuple[int, tuple[int, ...]], Encoded] = {}
         self._flush_call: IDelayedCall | None = None
         self._flushed_at = float("-inf")
 
@@ -105,6 +109,16 @@ class GameContext:
         return self.encode_fields(message, fields)
 
     def encode_fields(self, message: str, fields: Mapping[str, Any]) -> Encoded:
+        if message == "BP_MESSAGE":
+            key = _static_message_key(fields)
+            if key is not None:
+                cached = self._static_messages.get(key)
+                if cached is None:
+                    if len(self._static_messages) >= STATIC_MESSAGE_CACHE:
+                        self._static_messages.clear()  # bounded: start over rather than grow
+                    cached = Encoded(self._codec.encode(message, fields, resources=self.resources.table))
+                    self._static_messages[key] = cached
+                return cached
         payload = self._codec.encode(message, fields, resources=self.resources.table)
         if message == "BP_MOVE":  # a later step of the same object makes this one stale
             return Encoded(payload, (payload[0], fields["id"]))
@@ -166,3 +180,19 @@ class GameContext:
             log.failure("saving characters on {why} failed", failure, why=why)
 
         self.store.save_characters(states).addCallbacks(saved, failed)
+
+
+#: How many distinct static BP_MESSAGEs are kept encoded.
+STATIC_MESSAGE_CACHE = 4096
+
+
+def _static_message_key(fields: Mapping[str, Any]) -> tuple[int, tuple[int, ...]] | None:
+    """The cache key of a BP_MESSAGE whose format and parameters are all static resource
+    ids (below the dynamic range, where player names come and go), else None."""
+    format_id, params = fields.get("format"), fields.get("params")
+    if type(format_id) is not int or format_id >= MIN_DYNAMIC_RSC or not isinstance(params, (list, tuple)):
+        return None
+    for param in params:
+        if type(param) is not int or param >= MIN_DYNAMIC_RSC:
+            return None
+    return format_id, tuple(params)

@@ -236,7 +236,7 @@ def _room_sound(ctx: GameContext, room: str, wave: int, source: int) -> None:
 
 
 def _in_room(ctx: GameContext, room: str) -> Iterator[GameSession]:
-    for player in ctx.world.players_in(room):
+    for player in ctx.world.players_here(room):
         session = ctx.in_world.get(player.object_id)
         if session is not None:
             yield session

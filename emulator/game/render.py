@@ -53,8 +53,16 @@ log = logger("m59emu.game")
 
 
 
+#: Events only the players in their room see: skipped at once where nobody is (most of
+#: the world's monsters wander in empty rooms).
+_SEEN_IN_ROOM_ONLY = frozenset({ObjectEntered, ObjectChanged, ObjectLeft, ObjectMoved, ObjectTurned})
+
+
 def render(ctx: GameContext, events: Iterable[WorldEvent]) -> None:
+    world = ctx.world
     for event in events:
+        if type(event) in _SEEN_IN_ROOM_ONLY and not world.has_players(event.room):  # type: ignore[union-attr]
+            continue
         render_event(ctx, event)
 
 
@@ -149,7 +157,7 @@ def _show(ctx: GameContext, sessions: Iterable[GameSession], message: str, field
 
 def _watchers(ctx: GameContext, room: str, but: int) -> Iterator[GameSession]:
     """The sessions of the players in ``room``, except the object the event is about."""
-    for player in ctx.world.players_in(room):
+    for player in ctx.world.players_here(room):
         if player.object_id != but:
             session = ctx.in_world.get(player.object_id)
             if session is not None:

@@ -168,10 +168,10 @@ def fuzzy(number: int, roll: Roll, scale: int = 4) -> int:
     With the default scale the result lies between 0.75 and 1.25 of ``number``.
     """
     scale = max(scale, 1)
-    if number < 0:
-        magnitude = -number
-        return -(magnitude - div(magnitude, scale) + roll(0, div(magnitude * 2, scale)))
-    return number - div(number, scale) + roll(0, div(number * 2, scale))
+    if number >= 0:  # the common case: floor division is the original's for non-negatives
+        return number - number // scale + roll(0, number * 2 // scale)
+    magnitude = -number
+    return -(magnitude - div(magnitude, scale) + roll(0, div(magnitude * 2, scale)))
 
 
 def monster_offense(level: int, difficulty: int, fixed: int | None = None, palsied: bool = False) -> int:

@@ -12,6 +12,7 @@ words (``wound``); a defence word is its verb (``dodge``) or its third person
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable
 
 import attrs
@@ -109,12 +110,18 @@ def damage_word(damage: int | None, damage_type: int) -> str:
     severity = _severity(damage)
     if severity is None:
         return Severity.FAIL.value
+    return _word(severity.value, damage_type)
+
+
+@functools.lru_cache(maxsize=1024)
+def _word(severity: str, damage_type: int) -> str:
+    """The word of a severity for a blow type (few pairs occur: worked out once each)."""
     families = SPELL_WORD_FAMILIES if damage_type < 0 else WEAPON_WORD_FAMILIES
     bits = -damage_type if damage_type < 0 else damage_type
     for bit, family in families:
         if bits & bit:
-            return f"{family}_{severity.value}"
-    return severity.value
+            return f"{family}_{severity}"
+    return severity
 
 
 class Defence(str, enum.Enum):

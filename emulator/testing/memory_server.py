@@ -27,17 +27,30 @@ from emulator.wire.codec import Message
 
 
 class MemoryServer:
-    def __init__(self, workdir: Path, config_text: str = "", start_time: float = 1_000_000.0) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        config_text: str = "",
+        start_time: float = 1_000_000.0,
+        *,
+        broadcast_seconds: float = 0.0,
+        broadcast_seconds_per_player: float = 0.0,
+        freeze_heap: bool = False,
+    ) -> None:
         self.workdir = workdir
         config = workdir / "m59emu.toml"
-        # Broadcasts leave at the end of each reactor turn, so a read sees them at once.
-        config.write_text(f'[world]\nrsc_dir = "{workdir / "rsc"}"\nbroadcast_seconds = 0\nbroadcast_seconds_per_player = 0\n{config_text}')
+        # By default broadcasts leave at the end of each reactor turn, so a read sees them
+        # at once, and the heap is not frozen; a benchmark passes what the server does.
+        config.write_text(
+            f'[world]\nrsc_dir = "{workdir / "rsc"}"\nbroadcast_seconds = {broadcast_seconds!r}\n'
+            f"broadcast_seconds_per_player = {broadcast_seconds_per_player!r}\n{config_text}"
+        )
         options = Options()
         options.parseOptions(["--config", str(config), "--database", f"sqlite:///{workdir / 'm59emu.db'}"])
         self.reactor = MemoryReactorClock()
         self.reactor.advance(start_time)
         self.store = InlineStore(options.config.database, self.reactor)
-        self.service = makeService(options, reactor=self.reactor, store=self.store)
+        self.service = makeService(options, reactor=self.reactor, store=self.store, freeze_heap=freeze_heap)
         self.service.startService()
         self.factory: M59Factory = self.service.factory  # type: ignore[attr-defined]
         game = self.service.getServiceNamed("game")

@@ -30,6 +30,7 @@ from emulator.wire.errors import (
     UndeclaredMessage,
     UnknownOpcode,
 )
+from protocol_specs.format_string import FormatStringError, FormattedText, encode_params
 from protocol_specs.registry import Direction, MessageSpec, Mode
 
 # Every way a construct parse of hostile bytes has been seen to fail.
@@ -74,6 +75,9 @@ class MessageTable:
                 self._by_name[spec.name] = spec
         self._fast_decoders = fastpath.decoders(list(self._specs.values()))
         self._fast_encoders = fastpath.encoders(list(self._specs.values()))
+        # Messages that are one formatted text (BP_MESSAGE): built by the function the
+        # schema itself calls, without construct around it (a fight sends one per blow).
+        self._formatted_texts = {spec.name: spec.opcode for spec in self._specs.values() if spec.body is FormattedText}
 
     def spec(self, opcode: int) -> MessageSpec:
         spec = self._specs.get(opcode)
@@ -137,6 +141,12 @@ class MessageTable:
                 raise EncodeError(f"{name}: {_describe(error)}") from error
             if payload is not None:
                 return payload
+        opcode = self._formatted_texts.get(name)
+        if opcode is not None:
+            try:
+                return bytes((opcode,)) + encode_params(values["format"], values["params"], resources)
+            except (FormatStringError, KeyError, TypeError) as error:
+                raise EncodeError(f"{name}: {_describe(error)}") from error
         spec = self.spec_named(name)
         try:
             body = spec.body.build(values, resources=resources)

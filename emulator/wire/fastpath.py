@@ -22,7 +22,9 @@ from typing import Any
 from construct import Construct, FormatField, Renamed, Struct
 
 from protocol_specs import common
+from protocol_specs.opcodes import BP
 from protocol_specs.registry import Direction, MessageSpec, Mode
+from protocol_specs.server_messages import STAT_INT, STAT_RESOURCE, STATS_LIST, STATS_NUMERIC
 
 Decoder = Callable[[bytes], "dict[str, Any] | None"]
 Encoder = Callable[[Mapping[str, Any]], "bytes | None"]
@@ -253,9 +255,52 @@ def _encode_create(values: Mapping[str, Any]) -> bytes:
     return bytes((217,)) + encode_room_object(values)
 
 
+_BP_CHANGE = int(BP.BP_CHANGE)
+
+
+def _encode_change(values: Mapping[str, Any]) -> bytes:
+    """BP_CHANGE: an OBJECT block then the motion appearance, without a position. Every
+    swing in a fight sends one to the room (the attacker playing its attack once)."""
+    overlay_bytes: dict[int, bytes] = {}
+    return b"".join(
+        (
+            bytes((_BP_CHANGE,)),
+            _object_and_overlays(values, overlay_bytes),
+            _translation(values["motion_translation"]),
+            _animation(values["motion_animation"]),
+            _overlays_once(values["motion_overlays"], overlay_bytes),
+        )
+    )
+
+
+# BP_STAT: opcode, group, then one STAT (protocol_specs.server_messages.Stat). A fight sends
+# a condition bar per blow, so this is as hot as a step.
+_stat_int = struct.Struct("<BBBIBBiiii").pack  # opcode, group, slot, name, NUMERIC, INT, value, min, max, current max
+_stat_resource = struct.Struct("<BBBIBBI").pack  # ... NUMERIC, RESOURCE, resource id
+_stat_list = struct.Struct("<BBBIBIiI").pack  # ... LIST, object id, value, icon
+_BP_STAT = int(BP.BP_STAT)
+
+
+def _encode_stat(values: Mapping[str, Any]) -> bytes | None:
+    group, stat = values["group"], values["stat"]
+    kind, data = stat["type"], stat["data"]
+    if kind == STATS_NUMERIC:
+        tag, value = data["tag"], data["value"]
+        if tag == STAT_INT:
+            return _stat_int(_BP_STAT, group, stat["slot"], stat["name"], kind, tag,
+                             value["value"], value["min"], value["max"], value["current_max"])
+        if tag == STAT_RESOURCE:
+            return _stat_resource(_BP_STAT, group, stat["slot"], stat["name"], kind, tag, value["resource"])
+    elif kind == STATS_LIST:
+        return _stat_list(_BP_STAT, group, stat["slot"], stat["name"], kind, data["id"], data["value"], data["icon"])
+    return None  # the schema refuses it, with the reason
+
+
 _HAND_WRITTEN_ENCODERS: dict[tuple[Mode, Direction, str], Encoder] = {
     (Mode.GAME, Direction.SERVER_TO_CLIENT, "BP_ROOM_CONTENTS"): _encode_room_contents,
     (Mode.GAME, Direction.SERVER_TO_CLIENT, "BP_CREATE"): _encode_create,
+    (Mode.GAME, Direction.SERVER_TO_CLIENT, "BP_CHANGE"): _encode_change,
+    (Mode.GAME, Direction.SERVER_TO_CLIENT, "BP_STAT"): _encode_stat,
 }
 
 

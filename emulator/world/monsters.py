@@ -165,6 +165,8 @@ class MonsterPopulation:
         self.next_serial = 0
         self._due_monsters: dict[int, list[Monster]] = {}
         self._due_rooms: dict[int, list[SpawnRoom]] = {}
+        self._graphs: dict[str, WalkGraph] = {}
+        self._blow_types: dict[str | None, int] = {}
 
     # ------------------------------------------------------------------ queries
 
@@ -318,7 +320,7 @@ class MonsterPopulation:
             if within(row, col, t_row, t_col, reach) and line_of_sight(geometry, row, col, t_row, t_col):
                 self._attack(monster, target, roll, events, on_death)
                 return monster_attack_delay_ms(monster.difficulty, monster.speed, roll)
-            step = chase_step(geometry, self._room_size(monster.room), row, col, *square_of(target.y, target.x), monster.vision)
+            step = chase_step_on(self._graph(monster.room), row, col, *square_of(target.y, target.x), monster.vision)
             if step is not None and monster.moves:
                 self._step(monster, row, col, step, events)
             if monster_heals_on_chase_step(roll):
@@ -327,7 +329,7 @@ class MonsterPopulation:
             return monster_chase_delay_ms(monster.difficulty, monster.speed, roll, diagonal)
         if monster.moves:
             d_row, d_col, _ = STEPS[rng.randrange(len(STEPS))]
-            if can_walk(geometry, self._room_size(monster.room), row, col, row + d_row, col + d_col):
+            if self._graph(monster.room).can_walk(row, col, row + d_row, col + d_col):
                 self._step(monster, row, col, (d_row, d_col), events)
         if monster_heals_on_move_step(roll):
             self._heal(monster)
@@ -380,12 +382,19 @@ class MonsterPopulation:
             if not allies:
                 return None
             _, _, a_row, a_col = min(allies)
-            return chase_step(geometry, size, row, col, a_row, a_col, monster.vision)
+            return chase_step_on(self._graph(monster.room), row, col, a_row, a_col, monster.vision)
         t_row, t_col = square_of(target.y, target.x)
         return flee_step(geometry, size, row, col, t_row, t_col)
 
     def _blow_type(self, kind_key: str | None) -> int:
-        """The type of the kind's blows for the damage words (its attack and spell types)."""
+        """The type of the kind's blows for the damage words (its attack and spell types),
+        worked out once per kind."""
+        found = self._blow_types.get(kind_key)
+        if found is None:
+            found = self._blow_types[kind_key] = self._kind_blow_type(kind_key)
+        return found
+
+    def _kind_blow_type(self, kind_key: str | None) -> int:
         kind = self.definition.kinds.get(kind_key or "")
         attack = kind.monster.attack if kind is not None and kind.monster is not None else ()
         messages = self.definition.messages
@@ -432,6 +441,13 @@ class MonsterPopulation:
     def _heal(monster: Monster) -> None:
         if monster.hit_points < monster.max_hit_points:
             monster.hit_points += 1
+
+    def _graph(self, room: str) -> WalkGraph:
+        """The room's monster steps, asked of its room file once per square."""
+        graph = self._graphs.get(room)
+        if graph is None:
+            graph = self._graphs[room] = WalkGraph(self.geometry.get(room), self._room_size(room))
+        return graph
 
     def _room_size(self, room: str) -> tuple[int, int]:
         definition = self.definition.rooms[room]
@@ -550,9 +566,44 @@ def flee_step(
     return None
 
 
+class WalkGraph:
+    """The one-square steps a monster may take from each square of a room, asked of the
+    room file once per square (lazily) instead of on every search: chases search a few
+    hundred squares a turn."""
+
+    def __init__(self, geometry: RoomGeometry | None, size: tuple[int, int]) -> None:
+        self.geometry = geometry
+        self.size = size
+        self._steps: list[tuple[tuple[int, int, int, int], ...] | None] = [None] * (size[0] * size[1])
+
+    def steps(self, row: int, col: int) -> tuple[tuple[int, int, int, int], ...]:
+        """(d_row, d_col, to_row, to_col) of each allowed step from (row, col), in STEPS order."""
+        rows, cols = self.size
+        inside = 1 <= row <= rows and 1 <= col <= cols
+        index = (row - 1) * cols + col - 1
+        found = self._steps[index] if inside else None
+        if found is None:
+            found = tuple(
+                (d_row, d_col, row + d_row, col + d_col)
+                for d_row, d_col, _ in STEPS
+                if can_walk(self.geometry, self.size, row, col, row + d_row, col + d_col)
+            )
+            if inside:
+                self._steps[index] = found
+        return found
+
+    def can_walk(self, row: int, col: int, to_row: int, to_col: int) -> bool:
+        return any(step[2] == to_row and step[3] == to_col for step in self.steps(row, col))
+
+
 def chase_step(
     geometry: RoomGeometry | None, size: tuple[int, int], row: int, col: int, to_row: int, to_col: int, reach: int
 ) -> tuple[int, int] | None:
+    """:func:`chase_step_on` for a room asked directly (no cached steps)."""
+    return chase_step_on(WalkGraph(geometry, size), row, col, to_row, to_col, reach)
+
+
+def chase_step_on(graph: WalkGraph, row: int, col: int, to_row: int, to_col: int, reach: int) -> tuple[int, int] | None:
     """The first step of a shortest walk towards a square next to the target, searched
     within a box of ``reach`` (plus a margin) around the monster; None when it is already
     next to the target or no walk is found (then it waits rather than bump a wall)."""
@@ -563,14 +614,13 @@ def chase_step(
     queue = deque([(row, col)])
     while queue:
         square = queue.popleft()
-        for d_row, d_col, _ in STEPS:
-            nxt = (square[0] + d_row, square[1] + d_col)
-            if nxt in first or abs(nxt[0] - row) > radius or abs(nxt[1] - col) > radius:
+        came = first[square]
+        for d_row, d_col, n_row, n_col in graph.steps(*square):
+            nxt = (n_row, n_col)
+            if nxt in first or abs(n_row - row) > radius or abs(n_col - col) > radius:
                 continue
-            if not can_walk(geometry, size, square[0], square[1], *nxt):
-                continue
-            step = first[square] or (d_row, d_col)
-            if max(abs(to_row - nxt[0]), abs(to_col - nxt[1])) <= 1:
+            step = came or (d_row, d_col)
+            if abs(to_row - n_row) <= 1 and abs(to_col - n_col) <= 1:
                 return step
             first[nxt] = step
             queue.append(nxt)

@@ -251,6 +251,14 @@ class World:
     def players_in(self, room: str) -> list[Player]:
         return list(self._rooms[room].players.values())
 
+    def has_players(self, room: str) -> bool:
+        """Whether anyone is in the room to see what happens there."""
+        return bool(self._rooms[room].players)
+
+    def players_here(self, room: str) -> Iterable[Player]:
+        """The players in a room, without a copy: only for reading while nothing moves."""
+        return self._rooms[room].players.values()
+
     def room_objects(self, room: str) -> list[Thing]:
         """Everything in a room: placed objects first (in key order), bodies and ground
         items (oldest first), monsters, then players."""

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.importer.blakod import KodTree
+from emulator.importer.original.buying import BuyingImport
 from emulator.importer.original.kinds import KindImport
 from emulator.importer.original.messages import MessageImport
 from emulator.importer.original.output import SERVER_CONFIG_NAME, write_folder
@@ -33,7 +34,9 @@ from emulator.importer.original.spells import SpellImport
 from emulator.importer.original.treasure import TreasureImport
 
 
-class _Importer(PortalImport, RoomImport, PlacedImport, SpellImport, TreasureImport, KindImport, MessageImport, ReferenceImport):
+class _Importer(
+    PortalImport, RoomImport, PlacedImport, SpellImport, TreasureImport, KindImport, BuyingImport, MessageImport, ReferenceImport
+):
     """One import run: the families of the import over one shared state."""
 
 
@@ -56,6 +59,7 @@ def import_world(source: Path, out: Path, resources: Path | None = None, tree: K
     importer.import_treasure()
     importer.import_kinds()
     importer.import_dialogue()
+    importer.import_buying()
     importer.resolve_references()
     importer.choose_start()
     importer.import_messages()

@@ -36,7 +36,9 @@ class PlacedImport(ImportState):
                         self.skip("object", owner, site.line, "placed object is not Create(&Class)")
                         continue
                     variant = self.variant_kind(what, owner, site.line)
-                    extra = sorted(name for name, _ in what.named if name.casefold() not in ("number",))
+                    extra = sorted(
+                        name for name, _ in what.named if name.casefold() != "number" and self.constructor_takes(what.args[0].name, name)
+                    )
                     if variant is None and extra:
                         self.skip("object", owner, site.line, f"{what.args[0].name} made with #{', #'.join(extra)}: its look depends on code")
                         continue
@@ -56,6 +58,20 @@ class PlacedImport(ImportState):
                     if angle is not None:
                         entry["angle"] = _degrees(angle)
                     self.placed.append(entry)
+
+    def constructor_takes(self, class_name: str, argument: str) -> bool:
+        """Whether a Create argument reaches a constructor of the class (one that takes no
+        such parameter ignores it, e.g. the bank number given to bankers, which they hold
+        as a classvar)."""
+        if class_name not in self.tree.classes:
+            return True
+        wanted = argument.casefold()
+        for cls in self.tree.classes[class_name].ancestry():
+            for name in ("constructor", "constructed"):
+                handler = cls.messages.get(name)
+                if handler is not None and any(p.name.casefold() == wanted for p in handler.parameters):
+                    return True
+        return False
 
     def variant_kind(self, what: CallValue, where: KodClass, line: int) -> str | None:
         """`Create(&OrnamentalObject, #type=OO_BARREL)`: a kind of its own when the class
