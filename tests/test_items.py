@@ -258,7 +258,7 @@ def test_the_ledger_check_finds_a_mismatch() -> None:
 
 ACTIONS = st.lists(
     st.tuples(
-        st.sampled_from(["get", "drop", "move", "walk"]),
+        st.sampled_from(["get", "drop", "move", "walk", "get", "drop", "make", "tidy"]),
         st.integers(0, 1),  # which player
         st.integers(0, 9),  # which item (an index into everything that exists; 9: no such item)
         st.one_of(st.none(), st.integers(-2, 10), st.integers(-2, 600)),  # the number asked
@@ -285,8 +285,20 @@ def test_random_sequences_keep_every_invariant(actions: list[tuple[str, int, int
     for action, who, which, number in actions:
         player = players[who]
         everything = sorted(world.items.by_id)
-        item_id = everything[which % len(everything)] if which < 9 else FIRST_ITEM_ID - 1
-        if action == "get":
+        item_id = everything[which % len(everything)] if which < 9 and everything else FIRST_ITEM_ID - 1
+        if action == "make":  # a new item where the player stands (treasure, later a shop's)
+            me = world.player(player)
+            kind, made = [("shillings", 1 + which), ("eyes", 2), ("stick", None)][which % 3]
+            world.items.create_on_ground(kind, made, me.room, me.y, me.x, 0, "treasure", [])
+            units[kind] = units.get(kind, 0) + (made or 1)
+        elif action == "tidy":  # an item gone, wherever it is
+            item = world.items.by_id.get(item_id)
+            if world.items.destroy(item_id, "tidied", []):
+                assert item is not None
+                units[item.kind or ""] -= item.units
+                if not units[item.kind or ""]:
+                    del units[item.kind or ""]
+        elif action == "get":
             world.pick_up(player, item_id, number, 1.0)
         elif action == "drop":
             world.drop(player, item_id, number, 1.0)
@@ -297,7 +309,7 @@ def test_random_sequences_keep_every_invariant(actions: list[tuple[str, int, int
         else:  # step to another square, so drops land apart
             me = world.player(player)
             me.y, me.x = square_centre(1 + (which * 3 + (number or 0)) % 20, 1 + (which * 7) % 20)
-        # nothing is created or destroyed by moving things about
+        # nothing is created or destroyed but by making and tidying
         assert world.items.existing_units() == units
         assert balanced(world)
         for character, player_id in ((1, players[0]), (2, players[1])):
