@@ -277,7 +277,10 @@ def test_an_exchange_only_for_what_both_agreed(ops: list[tuple]) -> None:  # typ
 def _picked(who: int, picks: list[int], holdings: dict[int, Holding]) -> list[Put]:
     own = sorted(item for item, holding in holdings.items() if holding.owner == who)
     others = sorted(item for item, holding in holdings.items() if holding.owner != who)
-    return [Put(own[k % len(own)]) if k < 4 and own else Put(others[0]) for k in picks]
+    # k >= 4 (or nothing of one's own) picks an item that is not one's own: another's, or
+    # one nobody holds when one player holds everything
+    stranger = others[0] if others else max(holdings, default=0) + 1
+    return [Put(own[k % len(own)]) if k < 4 and own else Put(stranger) for k in picks]
 
 
 def _side(book: TradeBook, who: int, right: bool, offerer: bool) -> int:
