@@ -9,6 +9,8 @@ skips would prove nothing.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,8 @@ def imported(kod_tree, tmp_path_factory: pytest.TempPathFactory):
 
     out = tmp_path_factory.mktemp("imported") / "data"
     report = import_world(UPSTREAM, out, tree=kod_tree)
+    if _smoke_wanted:  # the smoke runs on the imported world can start now
+        _start_runs_needing_the_import(out)
     return out, report
 
 
@@ -78,24 +82,64 @@ BENCHMARK_SMOKE_RUNS = {
 }
 
 
+#: The smoke runs started so far (by name), and whether this session runs them at all.
+_smoke_runs: dict[str, "subprocess.Popen[str]"] = {}
+_smoke_wanted = False
+
+
+def _start_smoke_run(name: str, places: dict[str, str] | None = None) -> None:
+    args = BENCHMARK_SMOKE_RUNS[name]
+    if places is not None:
+        args = [arg.format(**places) for arg in args]
+    _smoke_runs[name] = subprocess.Popen([sys.executable, "-m", *args], cwd=REPO, text=True,
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _needs_import(name: str) -> bool:
+    return any("{imported}" in arg for arg in BENCHMARK_SMOKE_RUNS[name])
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The benchmarks' smoke runs are separate programs: they start as soon as the tests
+    are collected and run beside the suite (on the core pytest leaves idle), and the tests
+    that read their output go last, so nobody waits for them."""
+    global _smoke_wanted
+    benches = [item for item in items if "benchmark_runs" in getattr(item, "fixturenames", ())]
+    if not benches:
+        return
+    _smoke_wanted = True
+    later = {id(item) for item in benches}
+    items[:] = [item for item in items if id(item) not in later] + benches
+    for name in BENCHMARK_SMOKE_RUNS:
+        if not _needs_import(name):
+            _start_smoke_run(name)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    for process in _smoke_runs.values():  # never leave one running (e.g. after -x)
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def _start_runs_needing_the_import(data: Path) -> None:
+    places = {"imported": str(data), "room_files": str(UPSTREAM / "resource" / "rooms")}
+    for name in BENCHMARK_SMOKE_RUNS:
+        if _needs_import(name) and name not in _smoke_runs:
+            _start_smoke_run(name, places)
+
+
 @pytest.fixture(scope="session")
 def benchmark_runs(request: pytest.FixtureRequest) -> dict[str, tuple[int, str]]:
     """Exit status and output (stdout, then stderr) of each benchmark's smoke run."""
-    import subprocess
-    import sys
-
-    def start(args: list[str]) -> subprocess.Popen[str]:
-        return subprocess.Popen([sys.executable, "-m", *args], cwd=REPO, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-    needs_import = {name for name, args in BENCHMARK_SMOKE_RUNS.items() if "{imported}" in args}
-    running = {name: start(args) for name, args in BENCHMARK_SMOKE_RUNS.items() if name not in needs_import}
-    if needs_import:  # the import runs while the others do
-        places = {"imported": str(request.getfixturevalue("imported")[0]), "room_files": str(UPSTREAM / "resource" / "rooms")}
-        for name in needs_import:
-            running[name] = start([arg.format(**places) for arg in BENCHMARK_SMOKE_RUNS[name]])
+    for name in BENCHMARK_SMOKE_RUNS:
+        if name not in _smoke_runs:
+            if _needs_import(name):
+                _start_runs_needing_the_import(request.getfixturevalue("imported")[0])
+            else:
+                _start_smoke_run(name)
     results = {}
-    for name, process in running.items():
+    for name, process in _smoke_runs.items():
         try:
             out, err = process.communicate(timeout=180)
         except subprocess.TimeoutExpired:
