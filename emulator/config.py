@@ -188,7 +188,7 @@ class WorldConfig:
     room_files: str = ""
     #: Where the server writes m59emu.rsc, the strings players add to their client.
     rsc_dir: str = "var/rsc"
-    tick_seconds: float = attrs.field(default=1.0, validator=_positive)
+    tick_seconds: float = attrs.field(default=0.25, validator=_positive)
     autosave_seconds: float = attrs.field(default=60.0, validator=_positive)
     #: What many players see (steps, speech, arrivals) leaves at most this often, in one
     #: write per connection; a player's own replies leave at once. 0: every reactor turn.

@@ -15,7 +15,7 @@ FIGURE_LINES = (
     "players: 6 logged in in ",
     "fast, 6 players fighting: 20 s of game time in ",
     "real time, 2 s, 6 players fighting: 2 s of game time in ",
-    "  hub tick (World.tick + rendering): 20 ticks; p50 ",
+    "  hub tick (World.tick + rendering): ",
     "  hub tick, CPU time of the thread (no preemption in it): p50 ",
     "  broadcast flushes (finishing per recipient): ",
     "  BP_REQ_ATTACK handling: ",

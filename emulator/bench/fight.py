@@ -438,7 +438,7 @@ class Options:
     seconds: float = 60.0
     warmup: float = 10.0
     step: float = 0.125
-    fill_ticks: int = 2000
+    fill_ticks: int = 8000
     time_limit: float = 900.0
     seed: int = 0
     freeze_heap: bool = True
@@ -586,7 +586,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0, help="wall seconds of the real-time phase (default 60)")
     parser.add_argument("--warmup", type=float, default=10.0, help="game seconds before measuring (default 10)")
     parser.add_argument("--step", type=float, default=0.125, help="game seconds a step (default 1/8)")
-    parser.add_argument("--fill-ticks", type=int, default=2000, help="most ticks spent filling the monster rooms")
+    parser.add_argument("--fill-ticks", type=int, default=8000, help="most ticks spent filling the monster rooms")
     parser.add_argument("--time-limit", type=float, default=900.0, help="wall seconds the whole run may take")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-freeze-heap", action="store_true",

@@ -28,12 +28,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from emulator.config import WorldConfig
 from emulator.content.loader import load_world
 from emulator.content.model import WorldDefinition
 from emulator.importer.startup import resident_mb
 from emulator.world.monsters import MonsterPopulation
 from emulator.world.roofile import RoomGeometry, load_roo
-from emulator.world.world import World
+from emulator.world.world import World, WorldRules
 
 
 def load(data: Path, room_files: Path | None) -> tuple[WorldDefinition, dict[str, RoomGeometry]]:
@@ -71,11 +72,12 @@ def run(
     seconds: float,
     fill_ticks: int,
     seed: int = 0,
+    tick_seconds: float = WorldConfig().tick_seconds,
 ) -> list[str]:
     """Build, fill, tick; the figures as printable lines."""
     lines = []
     built = time.perf_counter()
-    world = World(definition, geometry, seed=seed)
+    world = World(definition, geometry, seed=seed, rules=WorldRules(tick_interval=tick_seconds))
     lines.append(f"world built in {time.perf_counter() - built:.3f} s")
     population = world._monsters  # the bench reads the bookkeeping, it changes nothing
     limit = monster_limit(population)
@@ -141,11 +143,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0, help="seconds at the real tick rate (default 60)")
     parser.add_argument("--fill-ticks", type=int, default=20_000, help="most fast ticks spent filling the rooms")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--tick-seconds", type=float, default=WorldConfig().tick_seconds,
+                        help="game seconds a tick (default: the server's, [world] tick_seconds)")
     options = parser.parse_args(argv)
     loaded = time.perf_counter()
     definition, geometry = load(options.data, options.room_files)
     print(f"content and room files loaded in {time.perf_counter() - loaded:.2f} s", flush=True)
-    for line in run(definition, geometry, options.ticks, options.seconds, options.fill_ticks, options.seed):
+    for line in run(definition, geometry, options.ticks, options.seconds, options.fill_ticks, options.seed, options.tick_seconds):
         print(line, flush=True)
     return 0
 

@@ -89,7 +89,7 @@ def freeze_heap() -> None:
 
 
 #: Seconds between the full collections the server runs itself (see ``collect_between_ticks``).
-FULL_COLLECTION_SECONDS = 60.0
+FULL_COLLECTION_SECONDS = 10.0
 #: A gen-1 count no server reaches: Python's own full collections never start.
 _NO_AUTOMATIC_FULL_COLLECTION = 1_000_000_000
 

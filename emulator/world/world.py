@@ -140,7 +140,7 @@ class WorldRules:
     """Limits and pacing; the defaults suit the stock client (at most one move a second,
     about one square walking and two running)."""
 
-    tick_interval: float = 1.0  # seconds of game time per tick
+    tick_interval: float = 1.0  # seconds of game time per tick (the server sets [world] tick_seconds)
     max_catch_up_ticks: int = 5  # after a stall, run at most this many ticks, then skip ahead
     squares_per_second: float = 3.0  # movement budget refill
     move_burst: float = 5.0  # squares a player may cover at once after standing still
@@ -149,7 +149,7 @@ class WorldRules:
     max_say_length: int = 255  # characters
     says_per_second: float = 1.0
     say_burst: float = 5.0  # 5 messages at once, then one a second
-    wander_chance: float = 0.3  # per tick, for each wandering object
+    wander_chance: float = 0.3  # per second, for each wandering object
     #: The original's server type: True is its normal type (players may attack players
     #: where the rules allow), False its no-murder type (system.kod IsPKAllowed).
     player_killing: bool = True
@@ -760,7 +760,7 @@ class World:
         self.tick_count += 1
         # a generator per tick from (seed, tick): no generator state to save, same run after a restore
         rng = random.Random(f"{self.seed}:{self.tick_count}")
-        chance = self.rules.wander_chance
+        chance = 1 - (1 - self.rules.wander_chance) ** self.rules.tick_interval  # the same rate at any tick length
         for thing in self._wanderers:
             if rng.random() < chance:
                 self._wander(thing, _STEPS[rng.randrange(len(_STEPS))], events)
