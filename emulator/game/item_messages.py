@@ -40,6 +40,7 @@ _OWN = {
     ItemRefusal.NOT_CARRIED: "You're not holding that.",
     ItemRefusal.NOT_ENOUGH: "You don't have that many {name} to drop.",
     ItemRefusal.BAD_DROP_NUMBER: "You can't drop that number of {name}.",
+    ItemRefusal.CANNOT_USE: "You can't wield or wear the {name}.",
 }
 
 

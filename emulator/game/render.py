@@ -21,6 +21,8 @@ from emulator.world.events import (
     CarriedChanged,
     CarriedGained,
     CarriedLost,
+    ItemUnused,
+    ItemUsed,
     DeathAnnounced,
     ItemRefused,
     DeathPenaltyPaid,
@@ -142,6 +144,10 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
                 session.send("BP_INVENTORY_REMOVE", id=event.item_id)
         case ItemRefused():
             item_messages.item_refused(ctx, event)
+        case ItemUsed() | ItemUnused():
+            session = ctx.in_world.get(event.player_id)
+            if session is not None:
+                session.send("BP_USE" if isinstance(event, ItemUsed) else "BP_UNUSE", id=event.item_id)
         case _:
             assert_never(event)
 

@@ -531,6 +531,37 @@ STOCK_WEAPONS: dict[str, Weapon] = {
 }
 
 
+#: The blow of a melee weapon known only by its figures, by its class (the stock weapon
+#: classes pair viWeaponType with the matching piAttack_type).
+CLASS_ATTACK_TYPE = {
+    WeaponClass.BLUDGEON: WeaponDamage.BLUDGEON, WeaponClass.THRUST: WeaponDamage.THRUST,
+    WeaponClass.SLASH: WeaponDamage.SLASH,
+}
+
+
+def weapon_of(name: str, weapon_type: int | None, quality: int | None, proficiency: int | None) -> Weapon:
+    """The weapon an item kind is: a stock weapon by its class name, else a plain melee
+    weapon from its figures (weapon.kod defaults: thrust, normal quality)."""
+    stock = STOCK_WEAPONS.get(name)
+    if stock is not None:
+        return stock
+    weapon_class = WeaponClass(weapon_type) if weapon_type in {c.value for c in WeaponClass} else WeaponClass.THRUST
+    grade = WeaponQuality(quality) if quality in {q.value for q in WeaponQuality} else WeaponQuality.NORMAL
+    return Weapon(
+        name, AttackKind.MELEE, proficiency or 0, WeaponDamage.NONMAGIC | CLASS_ATTACK_TYPE[weapon_class],
+        weapon_class, grade,
+    )
+
+
+def armour_damage_reduction(damage: int, reduce: int, roll: Roll) -> int:
+    """What worn armour takes off a weapon blow (defmod.kod ModifyDefenseDamage): a roll
+    between a third of its figure and the figure, never down to less than 1; no roll
+    without a figure."""
+    if reduce <= 0:
+        return damage
+    return damage - bound(roll(div(reduce, 3), reduce), 0, damage - 1)
+
+
 # --- players ------------------------------------------------------------------------------
 
 #: Player offence, defence are bounded to [1, 1000] (player.kod GetOffense/GetDefense).
@@ -578,15 +609,18 @@ def player_defense(
     agility: int,
     base_max_health: int,
     universal_percent: int = 0,
+    armour_bonus: int = 0,
 ) -> int:
     """A player's avoid value (player.kod GetDefense).
 
     ``2*parry + block + 3*dodge + 4*agility + 3/2*base max health``, bounded to [1, 1000].
     Parry counts only with a melee weapon in hand, block only with a shield, and none of
     them against a stroke that cannot be parried/blocked/dodged (player.kod Get*Ability);
-    the caller passes 0 for those.
+    the caller passes 0 for those. Worn armour adds its defence figures
+    (``armour_bonus``, defmod.kod ModifyDefensePower) before the bounds.
     """
     defense = parry_ability * 2 + block_ability + dodge_ability * 3 + agility * 4 + div(base_max_health * 3, 2)
+    defense += armour_bonus
     return bound(_universal(defense, universal_percent), 1, PLAYER_MAX_COMBAT_VALUE)
 
 

@@ -254,9 +254,18 @@ def _v5_items_and_ledger(database: peewee.Database) -> None:
     row.save()
 
 
+def _v6_used_items(database: peewee.Database) -> None:
+    """Whether a carried item is in use (a weapon wielded, armour worn): the original keeps
+    it with the player, so it survives a restart."""
+    from playhouse.migrate import MySQLMigrator, SqliteMigrator, migrate as run
+
+    migrator = MySQLMigrator(database) if isinstance(database, peewee.MySQLDatabase) else SqliteMigrator(database)
+    run(migrator.add_column("item", "used", peewee.BooleanField(default=False)))
+
+
 MIGRATIONS: list[Migration] = [
     _v1_accounts_and_logins, _v2_characters_world_and_resources, _v3_what_a_character_keeps,
-    _v4_player_killing_brands, _v5_items_and_ledger,
+    _v4_player_killing_brands, _v5_items_and_ledger, _v6_used_items,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

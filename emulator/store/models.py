@@ -141,6 +141,7 @@ class ItemRecord(BaseModel):
     carrier = peewee.IntegerField(null=True, index=True)
     slot = peewee.IntegerField()  # inventory order
     arrived_ms = peewee.BigIntegerField()  # game time it came to the ground
+    used = peewee.BooleanField(default=False)  # since schema 6: wielded or worn by its carrier
 
     class Meta:
         table_name = "item"

@@ -333,6 +333,22 @@ class CarriedLost:
 
 
 @attrs.frozen
+class ItemUsed:
+    """A carried item is now wielded or worn (BP_USE to that player)."""
+
+    player_id: int
+    item_id: int
+
+
+@attrs.frozen
+class ItemUnused:
+    """A carried item came off (BP_UNUSE to that player)."""
+
+    player_id: int
+    item_id: int
+
+
+@attrs.frozen
 class ItemRefused:
     """An item request did nothing, or less than asked: the player is told why.
     ``reason`` is an ``ItemRefusal`` value; ``kind`` the item's kind."""
@@ -348,4 +364,5 @@ WorldEvent = (
     | MonsterAttacked | PlayerDied | VitalsChanged | DeathAnnounced | MaxHealthGained | DeathPenaltyPaid
     | PlayerAttackRefused | PlayerOutlawed | PlayerAttacked | PlayerKilledPlayer | KillZoneCrossed
     | ObjectChanged | CarriedGained | CarriedChanged | CarriedLost | ItemRefused
+    | ItemUsed | ItemUnused
 )

@@ -35,13 +35,14 @@ import attrs
 
 from emulator.content.model import WorldDefinition, square_of
 from emulator.world.events import (
-    CarriedChanged, CarriedGained, CarriedLost, ObjectChanged, ObjectEntered, ObjectLeft, WorldEvent,
+    CarriedChanged, CarriedGained, CarriedLost, ItemUnused, ItemUsed, ObjectChanged, ObjectEntered, ObjectLeft,
+    WorldEvent,
 )
 from emulator.world.ledger import Ledger, LedgerEntry
 from emulator.world.objects import Thing
 
 __all__ = [
-    "FIRST_ITEM_ID", "LAST_ITEM_ID", "Item", "ItemRefusal", "ItemRow", "Items", "Operation",
+    "FIRST_ITEM_ID", "LAST_ITEM_ID", "Item", "ItemRefusal", "ItemRow", "Items", "Operation", "Usage",
 ]
 
 FIRST_ITEM_ID = 0x0200_0000  # above players (0x0100_0000 + character id)
@@ -68,6 +69,7 @@ class ItemRefusal(enum.Enum):
     BAD_DROP_NUMBER = "bad_drop_number"  # zero or less, asked to drop
     NOT_ENOUGH = "not_enough"  # more asked than carried
     PARTLY = "partly"  # not a refusal: only part of a pile was taken, the rest does not fit
+    CANNOT_USE = "cannot_use"  # the kind has no figures to wield or wear it by
 
 
 @attrs.define(eq=False)
@@ -78,11 +80,39 @@ class Item(Thing):
     carrier: int | None = None  # the character carrying it
     slot: int = 0  # inventory order (ascending) while carried
     arrived_ms: int = 0  # game time it came to the ground: the oldest are tidied first
+    used: bool = False  # wielded or worn by its carrier (never on the ground)
 
     @property
     def units(self) -> int:
         """What the ledger counts of it."""
         return 1 if self.number is None else self.number
+
+
+#: blakston.khd ITEM_USE_* places on the body an item is used in; the hands hold two
+#: (player.kod's slot count), every other place one.
+USE_PLACES = 0x1FF8
+USE_HAND = 0x0008
+HANDS = 2
+ITEMTYPE_WEAPON = 0x01
+ITEMTYPE_ARMOR = 0x02
+
+
+@attrs.frozen
+class Usage:
+    """How an item kind is used: the places it takes, how many hands, whether a weapon."""
+
+    places: int
+    amount: int
+    weapon: bool
+
+    def conflicts(self, other: Usage) -> bool:
+        """Whether ``other``, in use, must come off before this is used: one weapon at a
+        time; a shared place other than the hands; more than two hands in all."""
+        if self.weapon and other.weapon:
+            return True
+        if self.places & other.places & ~USE_HAND:
+            return True
+        return bool(self.places & other.places & USE_HAND) and self.amount + other.amount > HANDS
 
 
 @attrs.frozen
@@ -99,6 +129,7 @@ class ItemRow:
     carrier: int | None
     slot: int
     arrived_ms: int
+    used: bool = False  # carried only: wielded or worn
 
 
 @attrs.frozen
@@ -117,7 +148,7 @@ def row_of(item: Item) -> ItemRow:
     return ItemRow(
         item.object_id, item.kind or "", item.number, item.room if on_ground else None,
         item.y if on_ground else 0, item.x if on_ground else 0, item.angle if on_ground else 0,
-        item.carrier, item.slot, item.arrived_ms,
+        item.carrier, item.slot, item.arrived_ms, item.used and not on_ground,
     )
 
 
@@ -182,6 +213,25 @@ class Items:
             else:
                 figures.append(value * number)
         return figures[0], figures[1]
+
+    def usage(self, kind: str) -> Usage | None:
+        """How a kind is wielded or worn, from its imported figures (weapon.kod, defmod.kod:
+        a use place and either a weapon class or armour figures); None: it cannot be."""
+        found = self.definition.kinds.get(kind)
+        info = found.item if found is not None else None
+        if info is None or info.stacks:
+            return None
+        places = (info.get("use_type") or 0) & USE_PLACES
+        item_type = info.get("item_type") or 0
+        weapon = info.get("weapon_type") is not None or bool(item_type & ITEMTYPE_WEAPON)
+        armour = bool(item_type & ITEMTYPE_ARMOR) or info.get("defense") is not None or info.get("damage_reduce") is not None
+        if not places or not (weapon or armour):
+            return None
+        return Usage(places, max(1, info.get("use_amount") or 1), weapon)
+
+    def used(self, character_id: int) -> list[Item]:
+        """What a character wields and wears, in inventory order."""
+        return [item for item in self._carried.get(character_id, {}).values() if item.used]
 
     def load_of(self, character_id: int) -> tuple[int, int]:
         """The carried weight and bulk (player.kod RecalcBulkAndWeight)."""
@@ -292,6 +342,8 @@ class Items:
         if item is None or item.carrier != character_id:
             return ItemRefusal.NOT_CARRIED
         change = _Change()
+        if item.used:  # a used item comes off before it leaves the hands (user.kod UserDrop)
+            self._set_used(change, item, False, player_id, events)
         if item.number is None or number is None or number == item.number:
             self._unplace(change, item, events, player_id=player_id)
             self._put_on_ground(change, item, room, y, x, now_ms, events)
@@ -307,6 +359,37 @@ class Items:
             events.append(CarriedChanged(player_id, item.object_id))
             self._to_ground(change, item.kind or "", number, room, y, x, now_ms, events)
         self._record(change)
+        return None
+
+    def use(self, character_id: int, player_id: int, item_id: int, events: list[WorldEvent]) -> ItemRefusal | None:
+        """Wield or wear a carried item; whatever it conflicts with comes off first (the
+        original's slots: a new weapon replaces the old), all in one operation."""
+        item = self.by_id.get(item_id)
+        if item is None or item.carrier != character_id:
+            return ItemRefusal.NOT_CARRIED
+        usage = self.usage(item.kind or "")
+        if usage is None:
+            return ItemRefusal.CANNOT_USE
+        if item.used:
+            return None
+        change = _Change()
+        for other in self.used(character_id):
+            other_usage = self.usage(other.kind or "")
+            if other_usage is None or usage.conflicts(other_usage):
+                self._set_used(change, other, False, player_id, events)
+        self._set_used(change, item, True, player_id, events)
+        self._record(change)
+        return None
+
+    def unuse(self, character_id: int, player_id: int, item_id: int, events: list[WorldEvent]) -> ItemRefusal | None:
+        """Take off (or put away) a used item; an item not in use is left as it is."""
+        item = self.by_id.get(item_id)
+        if item is None or item.carrier != character_id:
+            return ItemRefusal.NOT_CARRIED
+        if item.used:
+            change = _Change()
+            self._set_used(change, item, False, player_id, events)
+            self._record(change)
         return None
 
     def reorder(self, character_id: int, item_id: int, before_id: int) -> bool:
@@ -358,7 +441,8 @@ class Items:
         for row in sorted(rows, key=lambda r: (r.carrier is not None, r.arrived_ms, r.slot, r.id)):
             self.next_id = max(self.next_id, row.id + 1)
             item = Item(row.id, row.kind, row.room or "", row.y, row.x, row.angle, number=row.number,
-                        carrier=row.carrier, slot=row.slot, arrived_ms=row.arrived_ms)
+                        carrier=row.carrier, slot=row.slot, arrived_ms=row.arrived_ms,
+                        used=row.used and row.carrier is not None)
             if not self._loadable(row, room_size) or row.id in self.by_id:
                 gone.append((row, "content gone"))
                 continue
@@ -462,7 +546,8 @@ class Items:
         events.append(CarriedGained(player_id, item.object_id))
 
     def _unplace(self, change: _Change, item: Item, events: list[WorldEvent], player_id: int | None) -> None:
-        """Take the item from where it is (it is in no place afterwards)."""
+        """Take the item from where it is (it is in no place afterwards, and not in use)."""
+        item.used = False
         del self.by_id[item.object_id]
         change.touched[item.object_id] = None
         if item.carrier is None:
@@ -478,6 +563,11 @@ class Items:
                 del self._carried[item.carrier]
             if player_id is not None:
                 events.append(CarriedLost(player_id, item.object_id))
+
+    def _set_used(self, change: _Change, item: Item, used: bool, player_id: int, events: list[WorldEvent]) -> None:
+        item.used = used
+        change.touched[item.object_id] = item
+        events.append((ItemUsed if used else ItemUnused)(player_id, item.object_id))
 
     def _renumber(self, character_id: int, order: list[int]) -> bool:
         held = self._carried[character_id]

@@ -48,6 +48,7 @@ from emulator.rules.combat import (
     monster_attack_range,
     monster_damage,
     monster_offense,
+    armour_damage_reduction,
     player_damage_taken,
     player_defense,
     roll_attack,
@@ -167,6 +168,8 @@ class MonsterPopulation:
         self._due_rooms: dict[int, list[SpawnRoom]] = {}
         self._graphs: dict[str, WalkGraph] = {}
         self._blow_types: dict[str | None, int] = {}
+        #: A player's worn armour (defence, damage reduction): the world sets it.
+        self.armour_of: Callable[[int], tuple[int, int]] = lambda player_id: (0, 0)
 
     # ------------------------------------------------------------------ queries
 
@@ -343,8 +346,11 @@ class MonsterPopulation:
         the player's damage-taken rule; at 0 health the world takes the dead player."""
         stats = target.stats
         offense = monster_offense(monster.level, monster.difficulty)
-        defense = player_defense(0, 0, 0, stats.agility, stats.max_health)
+        armour_defense, armour_reduce = self.armour_of(target.object_id)
+        defense = player_defense(0, 0, 0, stats.agility, stats.max_health, armour_bonus=armour_defense)
         swing = roll_attack(offense, defense, lambda: monster_damage(monster.level, roll), roll)
+        if swing.hit:  # worn armour takes its share (defmod.kod ModifyDefenseDamage); no roll without it
+            swing = attrs.evolve(swing, damage=armour_damage_reduction(swing.damage, armour_reduce, roll))
         taken = player_damage_taken(swing.damage, stats.health, stats.max_health) if swing.hit else 0
         stats.health = max(0, stats.health - taken)
         # A miss is told by the player's defence (no parry, block or dodge skills yet: it

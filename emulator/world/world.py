@@ -40,7 +40,7 @@ from emulator.rules.combat import (
     swing_exertion,
     within_reach,
 )
-from emulator.rules.combat import monster_dodge_ability, player_attack_type
+from emulator.rules.combat import Weapon, armour_damage_reduction, monster_dodge_ability, player_attack_type, weapon_of
 from emulator.rules.death import NEWBIE_RESTART, RID_UNDERWORLD, UNDERWORLD, DeathDestination, in_newbie_area
 from emulator.rules.dice import Roll, roll_with
 from emulator.rules.feedback import blow_type, defence_of_miss, player_hit_sound, swing_miss_sound
@@ -203,6 +203,7 @@ class World:
                 self._rooms_by_number.setdefault(number, key)
         self._assign_ids({}, {}, FIRST_ID)
         self._monsters = MonsterPopulation(definition, geometry, seed, rules.tick_interval)
+        self._monsters.armour_of = self.armour_of
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)
         self._remains = Remains(definition, seed, self.items)
@@ -446,6 +447,58 @@ class World:
         self._remains.arm_dispose(player.room, now_ms)
         return events
 
+    def use_item(self, player_id: int, item_id: int) -> list[WorldEvent]:
+        """A BP_REQ_USE: wield or wear a carried item (``items.py`` Items.use); a refusal is told."""
+        return self._use(player_id, item_id, used=True)
+
+    def unuse_item(self, player_id: int, item_id: int) -> list[WorldEvent]:
+        """A BP_REQ_UNUSE: take a used item off."""
+        return self._use(player_id, item_id, used=False)
+
+    def _use(self, player_id: int, item_id: int, used: bool) -> list[WorldEvent]:
+        player = self._players.get(player_id)
+        if player is None:
+            return []
+        events: list[WorldEvent] = []
+        operation = self.items.use if used else self.items.unuse
+        refusal = operation(player.character_id, player_id, item_id, events)
+        if refusal is not None:
+            item = self.items.by_id.get(item_id)
+            return [ItemRefused(player_id, refusal.value, item.kind or "" if item is not None else "")]
+        return events
+
+    def used_items(self, player_id: int) -> list[int]:
+        """The ids of what a player wields and wears (BP_USE_LIST)."""
+        player = self._players.get(player_id)
+        return [] if player is None else [item.object_id for item in self.items.used(player.character_id)]
+
+    def wielded_weapon(self, player_id: int) -> Weapon | None:
+        """The weapon a player fights with, from its kind's figures; None: bare-handed."""
+        player = self._players.get(player_id)
+        if player is None:
+            return None
+        for item in self.items.used(player.character_id):
+            usage = self.items.usage(item.kind or "")
+            info = self.definition.kinds[item.kind or ""].item
+            if usage is not None and usage.weapon and info is not None:
+                return weapon_of(item.kind or "", info.get("weapon_type"), info.get("weapon_quality"), info.get("proficiency"))
+        return None
+
+    def armour_of(self, player_id: int) -> tuple[int, int]:
+        """What a player's worn armour adds: (defence, most damage taken off a blow), the
+        sums of the kinds' figures (defmod.kod piDefense_bonus, piDamage_reduce)."""
+        player = self._players.get(player_id)
+        defense = reduce = 0
+        if player is None:
+            return 0, 0
+        for item in self.items.used(player.character_id):
+            usage = self.items.usage(item.kind or "")
+            info = self.definition.kinds[item.kind or ""].item
+            if usage is not None and not usage.weapon and info is not None:
+                defense += info.get("defense") or 0
+                reduce += info.get("damage_reduce") or 0
+        return defense, reduce
+
     def character_deleted(self, character_id: int) -> None:
         """A character not in the world was deleted: what it carried is destroyed."""
         if self.player_by_character(character_id) is None:
@@ -501,7 +554,8 @@ class World:
             return []
         row, col = square_of(player.y, player.x)
         t_row, t_col = square_of(monster.y, monster.x)
-        if not within_reach(t_row - row, t_col - col, player_attack_reach(None)):
+        weapon = self.wielded_weapon(player_id)
+        if not within_reach(t_row - row, t_col - col, player_attack_reach(weapon)):
             return []
         if player.last_attack_at is not None and (now - player.last_attack_at) * 1000 < PLAYER_ATTACK_DELAY_MS:
             return []
@@ -512,9 +566,9 @@ class World:
         # a generator per swing from stable facts: the same calls give the same fight
         roll = roll_with(random.Random(f"{self.seed}:attack:{self.tick_count}:{player_id}:{target_id}:{now!r}"))
         stats = player.stats
-        offense = player_offense(0, 0, stats.aim, stats.max_health)
+        offense = player_offense(0, 0, stats.aim, stats.max_health, weapon)
         defense = monster_defense(monster.level, monster.difficulty)
-        swing = roll_attack(offense, defense, lambda: player_damage(roll, stats.might, stats.aim), roll)
+        swing = roll_attack(offense, defense, lambda: player_damage(roll, stats.might, stats.aim, weapon), roll)
         taken = monster_damage_taken(swing.damage) if swing.hit else 0
         monster.hit_points -= taken
         player.did_damage = player.did_damage or taken > 0
@@ -529,10 +583,10 @@ class World:
         events: list[WorldEvent] = [
             AttackResolved(
                 player.room, player_id, target_id, kind, swing.hit, taken, monster.hit_points,
-                damage_type=blow_type(player_attack_type(None), 0), defence=defence, sound=sound,
+                damage_type=blow_type(player_attack_type(weapon), 0), defence=defence, sound=sound,
             )
         ]
-        if self._exert(player, swing_exertion(None)):
+        if self._exert(player, swing_exertion(weapon)):
             events.append(VitalsChanged(player_id))
         if monster.hit_points <= 0:
             self._monsters.remove(monster)
@@ -577,7 +631,8 @@ class World:
             return []
         row, col = square_of(player.y, player.x)
         t_row, t_col = square_of(victim.y, victim.x)
-        if not within_reach(t_row - row, t_col - col, player_attack_reach(None)):
+        weapon = self.wielded_weapon(player_id)
+        if not within_reach(t_row - row, t_col - col, player_attack_reach(weapon)):
             return []
         flags = self._rooms[player.room].definition.flags
         attacker_status, victim_status = _pk_status(player), _pk_status(victim)
@@ -590,9 +645,12 @@ class World:
             events.append(PlayerOutlawed(player_id))
         roll = roll_with(random.Random(f"{self.seed}:attack:{self.tick_count}:{player_id}:{victim_id}:{now!r}"))
         stats, target = player.stats, victim.stats
-        offense = player_offense(0, 0, stats.aim, stats.max_health)
-        defense = player_defense(0, 0, 0, target.agility, target.max_health)
-        swing = roll_attack(offense, defense, lambda: player_damage(roll, stats.might, stats.aim), roll)
+        offense = player_offense(0, 0, stats.aim, stats.max_health, weapon)
+        armour_defense, armour_reduce = self.armour_of(victim_id)
+        defense = player_defense(0, 0, 0, target.agility, target.max_health, armour_bonus=armour_defense)
+        swing = roll_attack(offense, defense, lambda: player_damage(roll, stats.might, stats.aim, weapon), roll)
+        if swing.hit:  # the victim's armour takes its share (defmod.kod ModifyDefenseDamage)
+            swing = attrs.evolve(swing, damage=armour_damage_reduction(swing.damage, armour_reduce, roll))
         taken = player_damage_taken(swing.damage, target.health, target.max_health, outlaw_or_murderer=not victim_status.innocent) if swing.hit else 0
         target.health = max(0, target.health - taken)
         # told from the same die after the swing: the hit sound, or the defence told to the
@@ -606,9 +664,9 @@ class World:
             victim_defence = defence_of_miss(0, 0, 0, roll).value
         events.append(PlayerAttacked(
             player.room, player_id, victim_id, swing.hit, taken, target.health,
-            damage_type=blow_type(player_attack_type(None), 0), defence=defence, victim_defence=victim_defence, sound=sound,
+            damage_type=blow_type(player_attack_type(weapon), 0), defence=defence, victim_defence=victim_defence, sound=sound,
         ))
-        if self._exert(player, swing_exertion(None)):
+        if self._exert(player, swing_exertion(weapon)):
             events.append(VitalsChanged(player_id))
         if target.health <= 0:
             self._player_killed_player(player, victim, attacker_status, victim_status, events)

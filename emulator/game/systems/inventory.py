@@ -1,4 +1,4 @@
-"""What a player carries: the inventory, picking up, dropping and ordering items.
+"""What a player carries: the inventory, picking up, dropping, using and ordering items.
 
 The world checks everything (``emulator/world/items.py``); a request about an item that
 is not where the player could reach it is refused there and told. Object references
@@ -31,7 +31,7 @@ def _reference(ref: Mapping[str, Any]) -> tuple[int, int | None]:
 def inventory(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
     objects = [room_view.inventory_object(ctx, item) for item in ctx.world.carried(avatar.player_id)]
     session.send("BP_INVENTORY", objects=objects)
-    session.send("BP_USE_LIST", ids=[])  # nothing is worn or wielded yet
+    session.send("BP_USE_LIST", ids=ctx.world.used_items(avatar.player_id))
 
 
 def get(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
@@ -46,6 +46,16 @@ def drop(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields)
         item_id, amount = _reference(ref)
         events += ctx.world.drop(avatar.player_id, item_id, amount, ctx.now())
     render(ctx, events)
+
+
+def use(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
+    item_id, _ = _reference(fields["object"])
+    render(ctx, ctx.world.use_item(avatar.player_id, item_id))
+
+
+def unuse(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
+    item_id, _ = _reference(fields["object"])
+    render(ctx, ctx.world.unuse_item(avatar.player_id, item_id))
 
 
 def inventory_move(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
@@ -63,4 +73,6 @@ SYSTEM = System("inventory", in_world={
     "BP_REQ_GET": get,
     "BP_REQ_DROP": drop,
     "BP_REQ_INVENTORY_MOVE": inventory_move,
+    "BP_REQ_USE": use,
+    "BP_REQ_UNUSE": unuse,
 })
