@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Iterator
+from pathlib import Path
 
 import peewee
 import pytest
@@ -44,11 +45,13 @@ from emulator.rules.dice import roll_with
 from emulator.rules.feedback import blow_type
 from emulator.store import items as stored
 from emulator.store.database import open_database
+from emulator.testing.memory_server import MemoryServer
 from emulator.world import events as ev
 from emulator.world.items import Item, ItemRefusal, Items
 from emulator.world.monsters import Monster
 from emulator.world.world import World
 from tests.test_items import replayed
+from tests.test_items_e2e import enter, named, world_data
 
 HAND, BODY, HEAD = 0x08, 0x10, 0x200
 WEAPON, ARMOUR = 0x01, 0x02
@@ -263,3 +266,57 @@ def test_worn_armour_adds_defence_and_takes_damage_off() -> None:
     assert set(taken) == {4, 5, 6, 7, 8}  # 6/3 .. 6 taken off
     assert armour_damage_reduction(3, 30, roll) == 1  # never below 1
     assert armour_damage_reduction(10, 0, lambda low, high: pytest.fail("no roll without armour")) == 10
+
+
+# ---------------------------------------------------------------------------- the protocol
+
+
+def test_wielding_and_fighting_through_the_protocol(tmp_path: Path) -> None:
+    """A spear put down through the items layer is picked up, wielded (BP_USE, listed by
+    BP_USE_LIST), named in the hit message, and still wielded after a restart."""
+    data = world_data(tmp_path)
+    with (data / "objects" / "kinds.toml").open("a") as kinds:
+        kinds.write(
+            '\n[spear]\nname = "spear"\nicon = "spear.bgf"\ndescription = "A spear."\nflags = ["gettable"]\n'
+            '\n[spear.item]\nuse_type = 8\nitem_type = 1\nweapon_type = 1\nweapon_quality = 1\n'
+        )
+    config = f'[server]\ndata = "{data}"\n'
+    server = MemoryServer(tmp_path, config)
+    try:
+        alice = enter(server, "alice", "Alanna")
+        world = server.hub.world
+        (player,) = world.all_players()
+        spear = world.items.create_on_ground("spear", None, player.room, player.y, player.x, 0, "test", [])
+        alice.read()
+        alice.request("BP_REQ_GET", object={"id": spear.object_id, "amount": None})
+        assert named(alice.request("BP_REQ_USE", object={"id": spear.object_id, "amount": None}), "BP_USE")[0]["id"] == spear.object_id
+        (listed,) = named(alice.request("BP_REQ_INVENTORY"), "BP_USE_LIST")
+        assert listed["ids"] == [spear.object_id]
+        # the stick cannot be wielded: told, nothing used
+        stick = world.items.create_on_ground("stick", None, player.room, player.y, player.x, 0, "test", [])
+        alice.request("BP_REQ_GET", object={"id": stick.object_id, "amount": None})
+        assert [m.name for m in alice.request("BP_REQ_USE", object={"id": stick.object_id, "amount": None})] == ["BP_MESSAGE"]
+        (rat,) = world.monsters()
+        rat.hit_points = 10_000
+        said: list[str] = []
+        for _ in range(30):
+            replies = alice.request("BP_REQ_ATTACK", attack_type=1, target={"id": rat.object_id, "amount": None}, trailing=0)
+            said += [str(m.fields) for m in named(replies, "BP_MESSAGE")]
+            if any("with your spear" in text for text in said):
+                break
+            server.advance(1.0)
+        assert any("You hit the cellar rat with your spear for" in text for text in said), said
+        server.advance(0.5)  # the item writes leave within a quarter of a second
+    finally:
+        server.stop()
+    again = MemoryServer(tmp_path, config)
+    try:
+        alice = enter(again, "alice", "Alanna", create=False)
+        (listed,) = named(alice.request("BP_REQ_INVENTORY"), "BP_USE_LIST")
+        assert listed["ids"] == [spear.object_id]
+        (player,) = again.hub.world.all_players()
+        assert again.hub.world.wielded_weapon(player.object_id) is not None
+        # taken off, and told so
+        assert named(alice.request("BP_REQ_UNUSE", object={"id": spear.object_id, "amount": None}), "BP_UNUSE")[0]["id"] == spear.object_id
+    finally:
+        again.stop()

@@ -236,7 +236,8 @@ def _attack_resolved(ctx: GameContext, event: AttackResolved) -> None:
         return
     name = _kind_name(ctx, event.target_kind)
     if event.hit:
-        text = f"You hit the {name} for {event.damage} damage."
+        weapon = f" with your {_kind_name(ctx, event.weapon)}" if event.weapon else ""
+        text = f"You hit the {name}{weapon} for {event.damage} damage."
     else:
         text = f"You miss the {name}."
     attacker.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
@@ -326,8 +327,11 @@ def _player_attacked(ctx: GameContext, event: PlayerAttacked) -> None:
         attacker_name, victim_name = _player_name(ctx, event.attacker), _player_name(ctx, event.victim)
         attacker = ctx.in_world.get(event.attacker)
         if event.hit:
-            _tell_text(ctx, attacker, f"You hit {victim_name} for {event.damage} damage.")
-            _tell_text(ctx, victim, f"{attacker_name} hits you for {event.damage} damage.")
+            held = _kind_name(ctx, event.weapon) if event.weapon else ""
+            article = "an" if held[:1].lower() in "aeiou" else "a"
+            yours, theirs = (f" with your {held}", f" with {article} {held}") if held else ("", "")
+            _tell_text(ctx, attacker, f"You hit {victim_name}{yours} for {event.damage} damage.")
+            _tell_text(ctx, victim, f"{attacker_name} hits you{theirs} for {event.damage} damage.")
         else:
             _tell_text(ctx, attacker, f"You miss {victim_name}.")
             _tell_text(ctx, victim, f"{attacker_name} misses you.")

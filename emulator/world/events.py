@@ -146,7 +146,8 @@ class AttackResolved:
     what it has left (0 or less: it died, and a :class:`MonsterKilled` follows).
     How it is told (rules.feedback): ``damage_type`` is the blow's type for the damage
     word, ``defence`` why a miss missed (a Defence value), ``sound`` the purpose key of
-    the sound the room hears ("hit_metal2", "swish1").
+    the sound the room hears ("hit_metal2", "swish1"); ``weapon`` the kind of the
+    wielded item the blow was struck with ("" bare-handed).
     """
 
     room: str
@@ -159,6 +160,7 @@ class AttackResolved:
     damage_type: int = 0
     defence: str = ""
     sound: str = ""
+    weapon: str = ""
 
 
 @attrs.frozen
@@ -284,6 +286,7 @@ class PlayerAttacked:
     defence: str = ""
     victim_defence: str = ""
     sound: str = ""
+    weapon: str = ""  # the kind of the attacker's wielded item ("" bare-handed)
 
 
 @attrs.frozen

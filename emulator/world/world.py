@@ -584,6 +584,7 @@ class World:
             AttackResolved(
                 player.room, player_id, target_id, kind, swing.hit, taken, monster.hit_points,
                 damage_type=blow_type(player_attack_type(weapon), 0), defence=defence, sound=sound,
+                weapon=weapon.name if weapon is not None else "",
             )
         ]
         if self._exert(player, swing_exertion(weapon)):
@@ -665,6 +666,7 @@ class World:
         events.append(PlayerAttacked(
             player.room, player_id, victim_id, swing.hit, taken, target.health,
             damage_type=blow_type(player_attack_type(weapon), 0), defence=defence, victim_defence=victim_defence, sound=sound,
+            weapon=weapon.name if weapon is not None else "",
         ))
         if self._exert(player, swing_exertion(weapon)):
             events.append(VitalsChanged(player_id))
