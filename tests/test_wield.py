@@ -9,6 +9,7 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import peewee
 import pytest
 
@@ -320,3 +321,25 @@ def test_wielding_and_fighting_through_the_protocol(tmp_path: Path) -> None:
         assert named(alice.request("BP_REQ_UNUSE", object={"id": spear.object_id, "amount": None}), "BP_UNUSE")[0]["id"] == spear.object_id
     finally:
         again.stop()
+
+
+def test_worn_armour_takes_monster_blows_down() -> None:
+    """Armour reducing up to 100 (at least 33 a blow) leaves every ogre hit at 1 health;
+    bare, its hits take more."""
+    from tests.test_monster_attacks import add_player as add_fighter, definition as ogre_cave, fight
+
+    base = ogre_cave()
+    kinds = dict(base.kinds)
+    kinds["mail"] = _item("mail", ("use_type", BODY), ("item_type", ARMOUR), ("damage_reduce", 100))
+    taken: dict[bool, list[int]] = {}
+    for worn in (False, True):
+        world = World(attrs.evolve(base, kinds=kinds), seed=3)
+        victim = add_fighter(world, "cave", 5, 6, health=200)
+        world.player(victim).stats.max_health = 200
+        if worn:
+            mail = world.items.create_on_ground("mail", None, "cave", *square_centre(5, 6), 0, "test", [])
+            world.pick_up(victim, mail.object_id, None, 0.0)
+            assert world.use_item(victim, mail.object_id) == [ev.ItemUsed(victim, mail.object_id)]
+        taken[worn] = [e.damage for e in fight(world, 60) if isinstance(e, ev.MonsterAttacked) and e.hit]
+    assert taken[True] and set(taken[True]) == {1}
+    assert max(taken[False]) > 1

@@ -342,8 +342,8 @@ class MonsterPopulation:
         self, monster: Monster, target: Player, roll: Roll, events: list[WorldEvent], on_death: OnDeath | None
     ) -> None:
         """One swing at the chased player by the rules (monster.kod/battler.kod TryAttack):
-        monster offence against the player's bare defence, the monster's damage through
-        the player's damage-taken rule; at 0 health the world takes the dead player."""
+        monster offence against the player's defence (worn armour's added), the monster's
+        damage less the armour's share through the player's damage-taken rule; at 0 health the world takes the dead player."""
         stats = target.stats
         offense = monster_offense(monster.level, monster.difficulty)
         armour_defense, armour_reduce = self.armour_of(target.object_id)

@@ -527,10 +527,11 @@ class World:
             self._remains.arm_dispose(room, now_ms)
 
     def attack(self, player_id: int, target_id: int, now: float) -> list[WorldEvent]:
-        """A BP_REQ_ATTACK, bare-handed: a live monster in the attacker's room, within
-        unarmed reach, no sooner than the original's attack delay after the last swing;
-        anything else does nothing. The swing follows the rules (battler.kod TryAttack):
-        the hit die, on a hit unarmed damage, then the monster's AssessDamage. At 0 hit
+        """A BP_REQ_ATTACK: a live monster in the attacker's room, within the reach of the
+        wielded weapon (or of a fist), no sooner than the original's attack delay after
+        the last swing; anything else does nothing. The swing follows the rules
+        (battler.kod TryAttack): the hit die with the weapon's offence, on a hit the
+        weapon's (or unarmed) damage, then the monster's AssessDamage. At 0 hit
         points the monster dies: its body and its treasure appear on its square
         (``remains.py``), it leaves its room (which refills on its spawn timer) and the
         killer's karma moves as the original's KilledSomething moves it. An attack on a
@@ -538,8 +539,9 @@ class World:
 
         A kill may raise the killer's max health (``mortality.after_kill``).
 
-        Not modelled yet: punch and brawling skills (0), boosts over base max health
-        (max health is taken as base), resistances of monster kinds (none in the content).
+        Not modelled yet: punch, brawling, stroke and proficiency skills (0), weapon wear
+        and bows' ammunition (arrows are assumed), boosts over base max health (max health
+        is taken as base), resistances of monster kinds (none in the content).
         """
         player = self._players.get(player_id)
         if player is None:
@@ -609,17 +611,18 @@ class World:
         )
 
     def _attack_player(self, player: Player, victim: Player, now: float) -> list[WorldEvent]:
-        """A bare-handed attack on a player, in the original's order (player.kod TryAttack):
+        """An attack on a player, in the original's order (player.kod TryAttack):
         not oneself; the attack delay (a refused attack still starts it, as the
-        original's IsOkayAttackTime does); same room and unarmed reach (silently, as for
+        original's IsOkayAttackTime does); same room and the weapon's reach (silently, as for
         monsters); then the player-killing rules (rules.pvp), each refusal told. An
         allowed attack on an innocent by an innocent brands the attacker an outlaw. The
-        swing: player offence against the victim's player defence, unarmed damage through
-        the victim's damage-taken rule and caps. A kill moves the killer's karma, brands
+        swing: player offence against the victim's player defence (its worn armour's
+        defence added), the wielded weapon's or unarmed damage less the armour's share,
+        through the victim's damage-taken rule and caps. A kill moves the killer's karma, brands
         a murderer, and sends the victim down the world's death path; in a safe-death room
         the victim keeps 1 health instead, and nothing is counted.
 
-        Not modelled yet: the same as for monsters (skills, weapons, resistances,
+        Not modelled yet: the same as for monsters (skills, weapon wear, resistances,
         boosts), and guilds, factions, arenas, chaos nights, tokens, revenants, kill counts.
         """
         player_id, victim_id = player.object_id, victim.object_id
