@@ -219,6 +219,9 @@ def test_figures_make_a_weapon_and_stock_names_keep_theirs() -> None:
         WeaponClass.SLASH, WeaponQuality.HIGH, WeaponDamage.NONMAGIC | WeaponDamage.SLASH,
     )
     assert weapon_of("Longbow", 1, 1, None) is STOCK_WEAPONS["Longbow"]
+    assert weapon_of("battlebow", 1, 1, 456) is STOCK_WEAPONS["BattleBow"]  # a kind key, lower case
+    crossbow = weapon_of("crossbow", 1, 1, 456)  # the bow proficiency: ranged, both hands
+    assert crossbow.kind is AttackKind.RANGED and crossbow.two_handed and crossbow.reach == 100
     assert weapon_of("odd", 9, 9, None).weapon_class is WeaponClass.THRUST  # weapon.kod's defaults
 
 

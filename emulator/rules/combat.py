@@ -539,12 +539,21 @@ CLASS_ATTACK_TYPE = {
 }
 
 
+_STOCK_BY_KEY = {name.lower(): weapon for name, weapon in STOCK_WEAPONS.items()}
+#: ranged.kod viRange: a bow known only by its figures reaches this far.
+RANGED_REACH = 100
+
+
 def weapon_of(name: str, weapon_type: int | None, quality: int | None, proficiency: int | None) -> Weapon:
-    """The weapon an item kind is: a stock weapon by its class name, else a plain melee
-    weapon from its figures (weapon.kod defaults: thrust, normal quality)."""
-    stock = STOCK_WEAPONS.get(name)
+    """The weapon an item kind is: a stock weapon by its class name (any case, as kind
+    keys are written); else, by its figures, a bow when it needs the bow proficiency
+    (ranged.kod's defaults) or a plain melee weapon (weapon.kod defaults: thrust, normal
+    quality)."""
+    stock = _STOCK_BY_KEY.get(name.lower())
     if stock is not None:
         return stock
+    if proficiency == SKID_PROFICIENCY_BOW:
+        return _bow(name, reach=RANGED_REACH)
     weapon_class = WeaponClass(weapon_type) if weapon_type in {c.value for c in WeaponClass} else WeaponClass.THRUST
     grade = WeaponQuality(quality) if quality in {q.value for q in WeaponQuality} else WeaponQuality.NORMAL
     return Weapon(
