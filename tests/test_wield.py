@@ -346,3 +346,55 @@ def test_worn_armour_takes_monster_blows_down() -> None:
         taken[worn] = [e.damage for e in fight(world, 60) if isinstance(e, ev.MonsterAttacked) and e.hit]
     assert taken[True] and set(taken[True]) == {1}
     assert max(taken[False]) > 1
+
+
+def test_an_axe_in_the_imported_world_is_named_in_the_original_words(imported, kod_tree, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The original's axe, picked up and wielded: its hits read "Your axe <slash word> the
+    giant rat" (battler.kod AssessHit with the weapon's name and its blow's words)."""
+    import re
+    import shutil
+
+    from protocol_specs.format_string import render
+    from tests.test_fight_messages import ROOM, _client_texts, _ids
+
+    data = tmp_path / "data"
+    shutil.copytree(imported[0], data)
+    world_file = data / "world.toml"
+    world_file.write_text(re.sub(r'\[start\]\nroom = "\w+"\nrow = \d+\ncol = \d+', f'[start]\nroom = "{ROOM}"\nrow = 32\ncol = 14',
+                                 world_file.read_text()))
+    server = MemoryServer(tmp_path, f'[server]\ndata = "{data}"\n')
+    texts = _client_texts(kod_tree)
+    try:
+        alice = enter(server, "alice", "Alanna")
+        for resource_id, known in texts.items():
+            alice.codec.resources.add(resource_id, known)
+        world = server.hub.world
+        (player,) = world.all_players()
+        player.stats.health = 500
+        axe = world.items.create_on_ground("axe", None, player.room, player.y, player.x, 0, "test", [])
+        alice.read()
+        alice.request("BP_REQ_GET", object={"id": axe.object_id, "amount": None})
+        assert [m["id"] for m in named(alice.request("BP_REQ_USE", object={"id": axe.object_id, "amount": None}), "BP_USE")] == [axe.object_id]
+        # a ring has no figures to fight with: refused
+        ring = world.items.create_on_ground("acidring", None, player.room, player.y, player.x, 0, "test", [])
+        alice.request("BP_REQ_GET", object={"id": ring.object_id, "amount": None})
+        assert named(alice.request("BP_REQ_USE", object={"id": ring.object_id, "amount": None}), "BP_USE") == []
+        (rat,) = [m for m in world.monsters() if m.room == ROOM and m.kind == "giantrat"][:1]
+        rat.hit_points = 10_000
+        attacker_hit = _ids(kod_tree, "battler_attacker_hit")[0]
+        axe_name = kod_tree.classes["axe"].resource_id("vrName")
+        slash_words = set(_ids(kod_tree, *(f"battler_slash_{s}" for s in ("nick", "wound", "damage", "slay"))))
+        hits = []
+        for _ in range(60):
+            player.y, player.x = rat.y, rat.x + 64
+            replies = alice.request("BP_REQ_ATTACK", attack_type=1, target={"id": rat.object_id, "amount": None}, trailing=0)
+            hits += [m for m in named(replies, "BP_MESSAGE") if m["format"] == attacker_hit]
+            if hits:
+                break
+            server.advance(1.0)
+        assert hits, "the axe never hit"
+        params = hits[0]["params"]
+        assert params[1] == axe_name and params[2] in slash_words
+        assert "Your axe " in render(hits[0]["format"], params, texts)  # after the colour code
+    finally:
+        server.stop()

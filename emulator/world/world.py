@@ -474,15 +474,20 @@ class World:
 
     def wielded_weapon(self, player_id: int) -> Weapon | None:
         """The weapon a player fights with, from its kind's figures; None: bare-handed."""
+        return self._wielded(player_id)[0]
+
+    def _wielded(self, player_id: int) -> tuple[Weapon | None, str]:
+        """The wielded weapon and its item's kind; (None, "") bare-handed."""
         player = self._players.get(player_id)
         if player is None:
-            return None
+            return None, ""
         for item in self.items.used(player.character_id):
-            usage = self.items.usage(item.kind or "")
-            info = self.definition.kinds[item.kind or ""].item
+            kind = item.kind or ""
+            usage = self.items.usage(kind)
+            info = self.definition.kinds[kind].item
             if usage is not None and usage.weapon and info is not None:
-                return weapon_of(item.kind or "", info.get("weapon_type"), info.get("weapon_quality"), info.get("proficiency"))
-        return None
+                return weapon_of(kind, info.get("weapon_type"), info.get("weapon_quality"), info.get("proficiency")), kind
+        return None, ""
 
     def armour_of(self, player_id: int) -> tuple[int, int]:
         """What a player's worn armour adds: (defence, most damage taken off a blow), the
@@ -556,7 +561,7 @@ class World:
             return []
         row, col = square_of(player.y, player.x)
         t_row, t_col = square_of(monster.y, monster.x)
-        weapon = self.wielded_weapon(player_id)
+        weapon, weapon_kind = self._wielded(player_id)
         if not within_reach(t_row - row, t_col - col, player_attack_reach(weapon)):
             return []
         if player.last_attack_at is not None and (now - player.last_attack_at) * 1000 < PLAYER_ATTACK_DELAY_MS:
@@ -586,7 +591,7 @@ class World:
             AttackResolved(
                 player.room, player_id, target_id, kind, swing.hit, taken, monster.hit_points,
                 damage_type=blow_type(player_attack_type(weapon), 0), defence=defence, sound=sound,
-                weapon=weapon.name if weapon is not None else "",
+                weapon=weapon_kind,
             )
         ]
         if self._exert(player, swing_exertion(weapon)):
@@ -635,7 +640,7 @@ class World:
             return []
         row, col = square_of(player.y, player.x)
         t_row, t_col = square_of(victim.y, victim.x)
-        weapon = self.wielded_weapon(player_id)
+        weapon, weapon_kind = self._wielded(player_id)
         if not within_reach(t_row - row, t_col - col, player_attack_reach(weapon)):
             return []
         flags = self._rooms[player.room].definition.flags
@@ -669,7 +674,7 @@ class World:
         events.append(PlayerAttacked(
             player.room, player_id, victim_id, swing.hit, taken, target.health,
             damage_type=blow_type(player_attack_type(weapon), 0), defence=defence, victim_defence=victim_defence, sound=sound,
-            weapon=weapon.name if weapon is not None else "",
+            weapon=weapon_kind,
         ))
         if self._exert(player, swing_exertion(weapon)):
             events.append(VitalsChanged(player_id))
