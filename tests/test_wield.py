@@ -398,3 +398,42 @@ def test_an_axe_in_the_imported_world_is_named_in_the_original_words(imported, k
         assert "Your axe " in render(hits[0]["format"], params, texts)  # after the colour code
     finally:
         server.stop()
+
+
+def test_a_player_armed_against_a_player_in_armour() -> None:
+    """Between players: the attacker's spear reaches three squares and strikes by its
+    rules; the victim's plate adds its defence and takes its share off each hit."""
+    from emulator.rules.combat import player_damage_taken
+    from tests.test_pvp import ADULT, add_player as add_pvp, definition as pvp_definition
+
+    base = pvp_definition()
+    kinds = {key: definition().kinds[key] for key in ("spear", "plate")}
+    world = World(attrs.evolve(base, kinds=kinds), seed=5)
+    anna = add_pvp(world, "field", 5, 5, 1, health=ADULT, max_health=ADULT)
+    bob = add_pvp(world, "field", 5, 8, 2, health=500, max_health=ADULT)
+    world.set_safety(anna, False)
+    for who, kind in ((anna, "spear"), (bob, "plate")):
+        player = world.player(who)
+        item = world.items.create_on_ground(kind, None, "field", player.y, player.x, 0, "test", [])
+        world.pick_up(who, item.object_id, None, 0.0)
+        world.use_item(who, item.object_id)
+    weapon = world.wielded_weapon(anna)
+    assert weapon is not None and world.armour_of(bob) == (30, 6)
+    hits = 0
+    for swing in range(30):
+        now = 2.0 * swing
+        roll = roll_with(random.Random(f"{world.seed}:attack:{world.tick_count}:{anna}:{bob}:{now!r}"))
+        a, v = world.player(anna).stats, world.player(bob).stats
+        expected = roll_attack(
+            player_offense(0, 0, a.aim, a.max_health, weapon),
+            player_defense(0, 0, 0, v.agility, v.max_health, armour_bonus=30),
+            lambda: player_damage(roll, a.might, a.aim, weapon),
+            roll,
+        )
+        damage = player_damage_taken(armour_damage_reduction(expected.damage, 6, roll), v.health, v.max_health,
+                                     outlaw_or_murderer=world.player(bob).outlaw) if expected.hit else 0
+        (attacked,) = [e for e in world.attack(anna, bob, now) if isinstance(e, ev.PlayerAttacked)]
+        assert (attacked.hit, attacked.damage, attacked.weapon) == (expected.hit, damage, "spear")
+        assert attacked.damage_type == blow_type(player_attack_type(weapon), 0)
+        hits += attacked.hit
+    assert hits > 0
