@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, assert_never
 
 
-from emulator.game import fight_messages, item_messages, room_view, sheet, texts, views
+from emulator.game import fight_messages, item_messages, room_view, sheet, shop_messages, texts, views
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
 from emulator.logs import logger
@@ -23,6 +23,7 @@ from emulator.world.events import (
     CarriedLost,
     DeathAnnounced,
     ItemRefused,
+    KeeperSaid,
     DeathPenaltyPaid,
     MaxHealthGained,
     KillZoneCrossed,
@@ -142,6 +143,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
                 session.send("BP_INVENTORY_REMOVE", id=event.item_id)
         case ItemRefused():
             item_messages.item_refused(ctx, event)
+        case KeeperSaid():
+            shop_messages.keeper_said(ctx, event)
         case _:
             assert_never(event)
 

@@ -72,7 +72,7 @@ from emulator.rules.pvp import (
     kill_zone_crossing,
     murder,
 )
-from emulator.world import mortality
+from emulator.world import mortality, shopping
 from emulator.world.events import (
     AttackResolved,
     DeathAnnounced,
@@ -205,6 +205,7 @@ class World:
         self._monsters = MonsterPopulation(definition, geometry, seed, rules.tick_interval)
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)
+        self._money_kinds = shopping.money_kinds(definition)
         self._remains = Remains(definition, seed, self.items)
 
     # ------------------------------------------------------------------ queries
@@ -444,6 +445,28 @@ class World:
         if refusal is not None:
             return [ItemRefused(player_id, refusal.value, kind)]
         self._remains.arm_dispose(player.room, now_ms)
+        return events
+
+    def buy_list(self, player_id: int, keeper_id: int, events: list[WorldEvent]) -> shopping.BuyList | None:
+        """A BP_REQ_BUY: what a keeper in the player's room sells, at its prices (see
+        ``shopping.py``); None when it shows nothing (a word it says is in ``events``)."""
+        player = self._players.get(player_id)
+        if player is None:
+            return None
+        keeper = self._things.get(keeper_id)
+        return shopping.buy_list(self.definition, keeper, player, len(self._players_in(player.room)), events)
+
+    def buy(self, player_id: int, keeper_id: int, wanted: list[tuple[int, int | None]]) -> list[WorldEvent]:
+        """A BP_REQ_BUY_ITEMS: the (ware id, amount) lines bought from a keeper in the
+        player's room, paid from its money in one item operation (see ``shopping.py``)."""
+        player = self._players.get(player_id)
+        if player is None:
+            return []
+        events: list[WorldEvent] = []
+        shopping.buy(
+            self.definition, self.items, self._things.get(keeper_id), player, len(self._players_in(player.room)),
+            wanted, self._money_kinds, events,
+        )
         return events
 
     def character_deleted(self, character_id: int) -> None:
