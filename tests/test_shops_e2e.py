@@ -1,0 +1,91 @@
+"""End to end on the imported original world: a player in Jasper's smithy picks up some
+shillings, asks the blacksmith what he sells, buys a mace at the rules' price and sees it
+in the inventory with the money reduced; every frame decodes whole and the ledger stays
+balanced."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from emulator.content.model import WorldDefinition, square_centre
+from emulator.importer.blakod import KodTree
+from emulator.importer.original import ImportReport
+from emulator.rules import shops
+from emulator.testing.memory_server import MemoryServer
+from emulator.wire.codec import Message
+from emulator.world.ledger import check_ledger
+
+from .test_e2e_giant_rat import ROOM_FILES, _beside, _save_in_place
+from .test_fight_messages import _client_texts
+
+NUMBER_TAG = 1 << 28
+ID_MASK = NUMBER_TAG - 1
+MONEY = 500
+
+
+def _inventory(messages: list[Message]) -> dict[int, int | None]:
+    (listed,) = [m for m in messages if m.name == "BP_INVENTORY"]
+    return {o["id"] & ID_MASK: o["amount"] for o in listed["objects"]}
+
+
+def test_buying_a_mace_from_the_jasper_blacksmith(
+    imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree: KodTree, tmp_path: Path
+) -> None:
+    config = f'room_files = "{ROOM_FILES}"\n[server]\ndata = "{imported[0]}"\n'
+    server = MemoryServer(tmp_path, config)
+    try:
+        live = server.hub.world
+        (placed,) = [p for p in world.objects if p.kind == "jasperblacksmith"]
+        room = world.rooms[placed.at.room]
+        square = _beside(ROOM_FILES / room.roo_file, placed.at.row, placed.at.col, taken=set())
+        server.create_account("alice", "pw-alice")
+        server.create_character("alice", "Alanna")
+        _save_in_place(server, "Alanna", placed.at.room, *square)
+        alice = server.connect()
+        for resource_id, text in _client_texts(kod_tree).items():  # a stock client has the original's strings
+            alice.codec.resources.add(resource_id, text)
+        alice.login_to_game("alice", "pw-alice")
+        alice.enter_world("Alanna")
+        (keeper,) = [t for t in live.room_objects(placed.at.room) if t.kind == "jasperblacksmith"]
+
+        # shillings on her square, made through the items layer so the ledger has them
+        coins = live.items.create_on_ground("money", MONEY, placed.at.room, *square_centre(*square), 0, "test", [])
+        alice.request("BP_REQ_GET", object={"id": coins.object_id | NUMBER_TAG, "amount": MONEY})
+        assert _inventory(alice.request("BP_REQ_INVENTORY")) == {coins.object_id: MONEY}
+
+        listed = [m for m in alice.request("BP_REQ_BUY", seller={"id": keeper.object_id, "amount": None}) if m.name == "BP_BUY_LIST"]
+        (buy_list,) = listed
+        assert buy_list["seller"]["id"] == keeper.object_id
+        shop = world.kinds["jasperblacksmith"].shop
+        assert shop is not None and shop.markup is not None
+        mace_info = world.kinds["mace"].item
+        assert mace_info is not None and mace_info.get("value") is not None
+        price = shops.unit_price(mace_info.get("value") or 0, shop.markup)
+        names = {o["object"]["name"]: (o["object"]["id"], o["price"]) for o in buy_list["offers"]}
+        mace_id, shown = names[server.hub.context.resources.id(world.kinds["mace"].name)]
+        assert shown == price and 0 < price < MONEY
+        assert len(buy_list["offers"]) == len(shop.sells)
+
+        bought = alice.request("BP_REQ_BUY_ITEMS", seller={"id": keeper.object_id, "amount": None},
+                               objects=[{"id": mace_id, "amount": None}])
+        (added,) = [m for m in bought if m.name == "BP_INVENTORY_ADD"]
+        (changed,) = [m for m in bought if m.name == "BP_CHANGE"]
+        assert changed["id"] & ID_MASK == coins.object_id and changed["amount"] == MONEY - price
+        held = _inventory(alice.request("BP_REQ_INVENTORY"))
+        assert held == {coins.object_id: MONEY - price, added["id"]: None}
+        (mace,) = [i for i in live.items if i.kind == "mace"]
+        assert mace.object_id == added["id"]
+
+        # more maces until the money runs short: then the keeper says so, and nothing changes
+        left = MONEY - price
+        for _ in range(left // price):
+            alice.request("BP_REQ_BUY_ITEMS", seller={"id": keeper.object_id, "amount": None},
+                          objects=[{"id": mace_id, "amount": None}])
+        refused = alice.request("BP_REQ_BUY_ITEMS", seller={"id": keeper.object_id, "amount": None},
+                                objects=[{"id": mace_id, "amount": None}])
+        assert [m.name for m in refused] == ["BP_SAID"] and refused[0]["sender"] == keeper.object_id
+        assert _inventory(alice.request("BP_REQ_INVENTORY"))[coins.object_id] == left % price
+        assert not alice.closed_by_server
+        assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
+    finally:
+        server.stop()
