@@ -84,6 +84,10 @@ def test_buying_a_mace_from_the_jasper_blacksmith(
         refused = alice.request("BP_REQ_BUY_ITEMS", seller={"id": keeper.object_id, "amount": None},
                                 objects=[{"id": mace_id, "amount": None}])
         assert [m.name for m in refused] == ["BP_SAID"] and refused[0]["sender"] == keeper.object_id
+        # the original's words by their resource id, naming the mace (monster.kod Buy)
+        too_costly = kod_tree.resources["lm_mrcnt_too_costly"]
+        assert refused[0]["say_type"] == 5 and refused[0]["text"]["format"] == too_costly.id
+        assert refused[0]["text"]["params"][1] == dict(world.kinds["mace"].resource_ids)["name"]
         assert _inventory(alice.request("BP_REQ_INVENTORY"))[coins.object_id] == left % price
         assert not alice.closed_by_server
         assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok

@@ -1,17 +1,29 @@
-"""What a shop keeper tells a customer (``KeeperSaid``): said by the keeper to that
-player alone (the original's SayToOne), in the server's own sentences. The original's
-keepers have their own words per keeper class (vrMrcnt_too_costly and the like); an
-imported world does not carry them yet.
+"""What a shop keeper tells a customer (``KeeperSaid``): said by the keeper, to that
+player alone. In an imported world the refusals of a purchase are the original's words by
+resource id (monster.kod Buy: ``Lm_mrcnt_too_costly`` naming the item with its article,
+``Lm_mrcnt_not_selling``, ``Lm_mrcnt_cant_give``), sent as the original sends a resource
+said (SAY_RESOURCE); a keeper class's own words and the service refusals are the server's
+own sentences, as is everything in a hand-made world.
 """
 
 from __future__ import annotations
 
-from emulator.game import texts
+from typing import Any
+
+from emulator.game import item_messages, texts
 from emulator.game.context import GameContext
 from emulator.world.events import KeeperSaid
 from emulator.world.shopping import KeeperSpeech
 
 SAY_NORMAL = 1  # texts.SAY's key of plain speech
+SAY_RESOURCE = 5  # a said resource with its parameters (blakston.khd)
+
+#: speech -> (purpose in messages.toml, whether it names the ware)
+_ORIGINAL = {
+    KeeperSpeech.TOO_COSTLY: ("shop_too_costly", True),
+    KeeperSpeech.NOT_SOLD: ("shop_not_selling", False),
+    KeeperSpeech.CANT_CARRY: ("shop_cant_give", True),
+}
 
 _OWN = {
     KeeperSpeech.NOTHING_FOR_SALE: "I have nothing to sell you.",
@@ -30,8 +42,20 @@ def keeper_said(ctx: GameContext, event: KeeperSaid) -> None:
         return
     kinds = ctx.definition.kinds
     ware = kinds.get(event.kind)
-    text = _OWN[KeeperSpeech(event.reason)].format(name=ware.name if ware is not None else "that")
     keeper_name = ctx.resources.id(kinds[keeper.kind or ""].name)
+    speech = KeeperSpeech(event.reason)
+    messages = ctx.definition.messages
+    original = _ORIGINAL.get(speech)
+    if messages is not None and original is not None and original[0] in messages.texts and (ware is not None or not original[1]):
+        purpose, names_ware = original
+        params: list[Any] = []
+        if ware is not None and names_ware:
+            article = messages.id(f"article_{messages.kind(event.kind).article}")
+            params = [article, item_messages.name_id(ctx, ware, plural=False)]
+        session.send("BP_SAID", sender=keeper.object_id, sender_name=keeper_name, say_type=SAY_RESOURCE,
+                     text={"format": messages.id(purpose), "params": params})
+        return
+    text = _OWN[speech].format(name=ware.name if ware is not None else "that")
     session.send(
         "BP_SAID",
         sender=keeper.object_id,
