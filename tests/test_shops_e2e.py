@@ -5,6 +5,7 @@ balanced."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from emulator.content.model import WorldDefinition, square_centre
@@ -18,6 +19,7 @@ from emulator.world.ledger import check_ledger
 from .test_e2e_giant_rat import ROOM_FILES, _beside, _save_in_place
 from .test_fight_messages import _client_texts
 
+REPO = Path(__file__).resolve().parent.parent
 NUMBER_TAG = 1 << 28
 ID_MASK = NUMBER_TAG - 1
 MONEY = 500
@@ -90,6 +92,59 @@ def test_buying_a_mace_from_the_jasper_blacksmith(
         assert refused[0]["text"]["params"][1] == dict(world.kinds["mace"].resource_ids)["name"]
         assert _inventory(alice.request("BP_REQ_INVENTORY"))[coins.object_id] == left % price
         assert not alice.closed_by_server
+        assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
+    finally:
+        server.stop()
+
+
+def test_a_hand_made_keeper_sells_number_wares_and_refuses_in_the_servers_own_words(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    with (data / "objects" / "kinds.toml").open("a") as kinds:
+        kinds.write(
+            '\n[pedlar]\nname = "pedlar"\nicon = "pedlar.bgf"\ndescription = "A pedlar."\n'
+            '\n[pedlar.shop]\nmarkup = 0\n\n[[pedlar.shop.sells]]\nkind = "arrows"\nnumber = 20\n'
+            '\n[[pedlar.shop.sells]]\nkind = "stick"\n'
+            '\n[shillings]\nname = "shilling"\nicon = "coin.bgf"\ndescription = "Coins."\nflags = ["gettable"]\n'
+            '\n[shillings.item]\nstacks = true\nplural = "shillings"\nitem_type = 8192\nweight = 0\nbulk = 0\nvalue = 1\n'
+            '\n[arrows]\nname = "arrow"\nicon = "arrow.bgf"\ndescription = "Arrows."\nflags = ["gettable"]\n'
+            '\n[arrows.item]\nstacks = true\nplural = "arrows"\nvalue = 2\nweight = 1\nbulk = 1\n'
+            '\n[stick]\nname = "stick"\nicon = "stick.bgf"\ndescription = "A stick."\nflags = ["gettable"]\n'
+            '\n[stick.item]\nvalue = 100\n'
+        )
+    with (data / "objects" / "placed.toml").open("a") as placed:
+        placed.write('\n[[object]]\nkey = "inn_pedlar"\nkind = "pedlar"\nroom = "jasper_inn"\nrow = 5\ncol = 12\n')
+    server = MemoryServer(tmp_path, f'[server]\ndata = "{data}"\n')
+    try:
+        server.create_account("alice", "pw-alice")
+        server.create_character("alice", "Alanna")
+        alice = server.connect()
+        alice.login_to_game("alice", "pw-alice")
+        entered = alice.enter_world("Alanna")
+        live = server.hub.world
+        me = live.player(entered["id"])
+        coins = live.items.create_on_ground("shillings", 110, me.room, me.y, me.x, 0, "test", [])
+        alice.request("BP_REQ_GET", object={"id": coins.object_id | NUMBER_TAG, "amount": 110})
+        (keeper,) = [t for t in live.room_objects(me.room) if t.kind == "pedlar"]
+        seller = {"id": keeper.object_id, "amount": None}
+
+        (listed,) = [m for m in alice.request("BP_REQ_BUY", seller=seller) if m.name == "BP_BUY_LIST"]
+        # a flat keeper asks the value; the number ware shows its template's number
+        offers = [(o["object"]["id"] & NUMBER_TAG, o["object"]["amount"], o["price"]) for o in listed["offers"]]
+        assert offers == [(0, None, 100), (NUMBER_TAG, 20, 2)]
+        stick_id, arrows_id = (o["object"]["id"] & ID_MASK for o in listed["offers"])
+
+        # 5 arrows (10), then the stick (100): 110 shillings pays both exactly
+        bought = alice.request("BP_REQ_BUY_ITEMS", seller=seller, objects=[
+            {"id": arrows_id | NUMBER_TAG, "amount": 5}, {"id": stick_id, "amount": None},
+        ])
+        assert [m.name for m in bought].count("BP_INVENTORY_ADD") == 2
+        assert [m["id"] & ID_MASK for m in bought if m.name == "BP_INVENTORY_REMOVE"] == [coins.object_id]
+        assert sorted((i.kind, i.number) for i in live.carried(me.object_id)) == [("arrows", 5), ("stick", None)]
+
+        refused = alice.request("BP_REQ_BUY_ITEMS", seller=seller, objects=[{"id": stick_id, "amount": None}])
+        assert [m.name for m in refused] == ["BP_SAID"]
+        assert refused[0]["say_type"] == 1 and refused[0]["text"]["params"][1] == "You can't afford the stick."
         assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
     finally:
         server.stop()
