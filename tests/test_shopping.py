@@ -5,16 +5,18 @@ line by line, and the ledger balanced after."""
 from __future__ import annotations
 
 import attrs
+from hypothesis import given, settings, strategies as st
 
 from emulator.content.model import (
     ItemInfo, MonsterInfo, ObjectKind, PlacedObject, Placement, ShopEntry, ShopInfo, WorldDefinition,
 )
 from emulator.rules import shops
 from emulator.world import events as ev
+from emulator.world.items import row_of
 from emulator.world.shopping import KeeperSpeech, ware_id
 from emulator.world.world import World
 
-from .test_items import balanced, definition, put
+from .test_items import balanced, definition, put, replayed
 
 MACE_VALUE = 300  # a normal keeper asks 160 % of it: 480
 MACE_PRICE = shops.unit_price(MACE_VALUE)
@@ -145,3 +147,27 @@ def test_a_lawful_keeper_refuses_a_murderer_with_others_about() -> None:
     assert events == [ev.KeeperSaid(player, keeper, KeeperSpeech.REFUSED_SERVICE.value)]
     assert world.buy(player, keeper, [(mace, None)]) == [ev.KeeperSaid(player, keeper, KeeperSpeech.REFUSED_SERVICE.value)]
     assert money(world, player) == 1000
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    money_held=st.integers(0, 3000),
+    might=st.integers(0, 5),
+    lines=st.lists(st.tuples(st.integers(0, 2), st.one_of(st.none(), st.integers(1, 600))), max_size=8),
+)
+def test_random_purchases_keep_the_money_the_ledger_and_the_store_whole(
+    money_held: int, might: int, lines: list[tuple[int, int | None]]
+) -> None:
+    world, player, keeper = shop_world(money_held, might=might)
+    listed = world.buy_list(player, keeper, [])
+    assert listed is not None
+    world.buy(player, keeper, [(ware_id(i), amount) for i, amount in lines])
+    sold = [item for item in world.carried(player) if item.kind != "shillings"]
+    spent = money_held - money(world, player)
+    prices = {line.ware.kind: line.price for line in listed.lines}
+    assert spent == sum(prices[i.kind] * (i.number or 1) for i in sold)  # paid for exactly what came
+    weight, bulk = world.items.load_of(1)
+    assert weight <= world.items.capacity(might) and bulk <= world.items.capacity(might)
+    assert balanced(world)
+    stored = {row.id: row for row in replayed(world.items).values()}
+    assert stored == {item.object_id: row_of(item) for item in world.items}
