@@ -5,6 +5,7 @@ line by line, and the ledger balanced after."""
 from __future__ import annotations
 
 import attrs
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from emulator.content.model import (
@@ -22,8 +23,10 @@ MACE_VALUE = 300  # a normal keeper asks 160 % of it: 480
 MACE_PRICE = shops.unit_price(MACE_VALUE)
 
 
-def shop_definition(lawful: bool = False) -> WorldDefinition:
+def shop_definition(lawful: bool = False, no_combat: bool = False) -> WorldDefinition:
     base = definition()
+    if no_combat:  # shops stand in such rooms; the players there still count as watching
+        base = attrs.evolve(base, rooms={**base.rooms, "hall": attrs.evolve(base.rooms["hall"], flags=("no_combat",))})
     kinds = dict(base.kinds)
     kinds["mace"] = ObjectKind("mace", "mace", "mace.bgf", "", 0x10, item=ItemInfo((("value", MACE_VALUE), ("weight", 100))))
     kinds["arrows"] = ObjectKind("arrows", "arrow", "arrow.bgf", "", 0x10,
@@ -37,8 +40,8 @@ def shop_definition(lawful: bool = False) -> WorldDefinition:
     return attrs.evolve(base, kinds=kinds, objects=(keeper,))
 
 
-def shop_world(money: int, might: int = 25, lawful: bool = False) -> tuple[World, int, int]:
-    world = World(shop_definition(lawful), seed=1)
+def shop_world(money: int, might: int = 25, lawful: bool = False, no_combat: bool = False) -> tuple[World, int, int]:
+    world = World(shop_definition(lawful, no_combat), seed=1)
     player_id, _ = world.add_player(1, "P1")
     world.player(player_id).stats.might = might
     if money:
@@ -137,8 +140,9 @@ def test_unknown_ware_ids_and_non_keepers_are_ignored() -> None:
     assert money(world, player) == 1000
 
 
-def test_a_lawful_keeper_refuses_a_murderer_with_others_about() -> None:
-    world, player, keeper = shop_world(1000, lawful=True)
+@pytest.mark.parametrize("no_combat", [False, True])
+def test_a_lawful_keeper_refuses_a_murderer_with_others_about(no_combat: bool) -> None:
+    world, player, keeper = shop_world(1000, lawful=True, no_combat=no_combat)
     mace = ids_of(world, player, keeper)["mace"]
     world.player(player).murderer = True
     world.add_player(2, "P2")
@@ -147,6 +151,14 @@ def test_a_lawful_keeper_refuses_a_murderer_with_others_about() -> None:
     assert events == [ev.KeeperSaid(player, keeper, KeeperSpeech.REFUSED_SERVICE.value)]
     assert world.buy(player, keeper, [(mace, None)]) == [ev.KeeperSaid(player, keeper, KeeperSpeech.REFUSED_SERVICE.value)]
     assert money(world, player) == 1000
+
+
+def test_a_lawful_keeper_alone_with_a_murderer_whispers_and_serves() -> None:
+    world, player, keeper = shop_world(1000, lawful=True)
+    world.player(player).murderer = True
+    events = world.buy(player, keeper, [(ids_of(world, player, keeper)["mace"], None)])
+    assert events[0] == ev.KeeperSaid(player, keeper, KeeperSpeech.ILLICIT_SERVICE.value)
+    assert money(world, player) == 1000 - MACE_PRICE
 
 
 @settings(max_examples=40, deadline=None)

@@ -142,8 +142,17 @@ def test_a_hand_made_keeper_sells_number_wares_and_refuses_in_the_servers_own_wo
         assert [m["id"] & ID_MASK for m in bought if m.name == "BP_INVENTORY_REMOVE"] == [coins.object_id]
         assert sorted((i.kind, i.number) for i in live.carried(me.object_id)) == [("arrows", 5), ("stick", None)]
 
+        # a keeper speaks aloud: another player in the room hears the refusal too
+        server.create_account("bob", "pw-bob")
+        server.create_character("bob", "Bertram")
+        bob = server.connect()
+        bob.login_to_game("bob", "pw-bob")
+        bob.enter_world("Bertram")
+        bob.read()
+        alice.read()
         refused = alice.request("BP_REQ_BUY_ITEMS", seller=seller, objects=[{"id": stick_id, "amount": None}])
         assert [m.name for m in refused] == ["BP_SAID"]
+        assert [(m.name, m["sender"]) for m in bob.read()] == [("BP_SAID", keeper.object_id)]
         assert refused[0]["say_type"] == 1 and refused[0]["text"]["params"][1] == "You can't afford the stick."
         assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
     finally:

@@ -37,7 +37,7 @@ class KeeperSpeech(enum.Enum):
 
     NOTHING_FOR_SALE = "nothing_for_sale"
     REFUSED_SERVICE = "refused_service"  # a lawful keeper, a murderer, others watching
-    SECRET_SERVICE = "secret_service"  # ... alone with it: whispered, then served
+    ILLICIT_SERVICE = "illicit_service"  # ... alone with it: whispered, then served
     TOO_COSTLY = shops.BuyRefusal.TOO_COSTLY.value
     NOT_SOLD = shops.BuyRefusal.NOT_SOLD.value
     CANT_CARRY = shops.BuyRefusal.CANT_CARRY.value
@@ -96,7 +96,7 @@ def _serves(
         events.append(KeeperSaid(player.object_id, keeper.object_id, KeeperSpeech.REFUSED_SERVICE.value))
         return False
     if service is shops.Service.SERVED_SECRETLY:
-        events.append(KeeperSaid(player.object_id, keeper.object_id, KeeperSpeech.SECRET_SERVICE.value))
+        events.append(KeeperSaid(player.object_id, keeper.object_id, KeeperSpeech.ILLICIT_SERVICE.value))
     return True
 
 

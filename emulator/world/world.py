@@ -454,7 +454,7 @@ class World:
         if player is None:
             return None
         keeper = self._things.get(keeper_id)
-        return shopping.buy_list(self.definition, keeper, player, len(self._players_in(player.room)), events)
+        return shopping.buy_list(self.definition, keeper, player, len(self.players_in(player.room)), events)
 
     def buy(self, player_id: int, keeper_id: int, wanted: list[tuple[int, int | None]]) -> list[WorldEvent]:
         """A BP_REQ_BUY_ITEMS: the (ware id, amount) lines bought from a keeper in the
@@ -464,7 +464,7 @@ class World:
             return []
         events: list[WorldEvent] = []
         shopping.buy(
-            self.definition, self.items, self._things.get(keeper_id), player, len(self._players_in(player.room)),
+            self.definition, self.items, self._things.get(keeper_id), player, len(self.players_in(player.room)),
             wanted, self._money_kinds, events,
         )
         return events
