@@ -145,6 +145,7 @@ DEFAULT_REQUEST_RATES: dict[str, tuple[float, int]] = {
     "BP_SEND_CHARACTERS": (1.0, 5),
     "BP_REQ_LOOK": (4.0, 10),
     "BP_REQ_INVENTORY": (2.0, 5),
+    "BP_REQ_BUY": (2.0, 5),  # a keeper's whole list
     "BP_SEND_STATS": (2.0, 10),
     "BP_SEND_STAT_GROUPS": (2.0, 10),
     "BP_SEND_SPELLS": (2.0, 10),

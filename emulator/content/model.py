@@ -344,6 +344,8 @@ def combat_text_keys() -> tuple[str, ...]:
 ITEM_TEXT_KEYS = (
     "get_gone", "get_too_far", "get_refused", "got_some", "get_too_many", "drop_not_held", "drop_not_enough",
 )
+#: What a shop keeper says to a buyer (monster.kod Buy), each optional like the item texts.
+SHOP_TEXT_KEYS = ("shop_too_costly", "shop_not_selling", "shop_cant_give")
 
 
 #: The articles of the original (object.kod LookupArticle), by their ARTICLE_* name.

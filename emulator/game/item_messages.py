@@ -80,3 +80,7 @@ def _name_id(ctx: GameContext, kind: ObjectKind, plural: bool) -> int:
         return own if own is not None else ctx.resources.id(kind.item.plural)
     own = dict(kind.resource_ids).get("name")
     return own if own is not None else ctx.resources.id(kind.name)
+
+
+#: What other messages name an item with (shop_messages).
+name_id = _name_id

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, assert_never
 
 
-from emulator.game import fight_messages, item_messages, room_view, sheet, texts, views
+from emulator.game import fight_messages, item_messages, room_view, sheet, shop_messages, texts, views
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
 from emulator.logs import logger
@@ -25,6 +25,7 @@ from emulator.world.events import (
     ItemUsed,
     DeathAnnounced,
     ItemRefused,
+    KeeperSaid,
     DeathPenaltyPaid,
     MaxHealthGained,
     KillZoneCrossed,
@@ -148,6 +149,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             session = ctx.in_world.get(event.player_id)
             if session is not None:
                 session.send("BP_USE" if isinstance(event, ItemUsed) else "BP_UNUSE", id=event.item_id)
+        case KeeperSaid():
+            shop_messages.keeper_said(ctx, event)
         case _:
             assert_never(event)
 

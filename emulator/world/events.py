@@ -361,6 +361,18 @@ class ItemRefused:
     kind: str
 
 
+@attrs.frozen
+class KeeperSaid:
+    """A shop keeper tells a customer something (a ``shops`` refusal or what it sells):
+    ``reason`` is a ``emulator.world.shopping.KeeperSpeech`` value; ``kind`` the ware's
+    kind when the sentence names it."""
+
+    player_id: int
+    keeper_id: int
+    reason: str
+    kind: str = ""
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
@@ -368,4 +380,5 @@ WorldEvent = (
     | PlayerAttackRefused | PlayerOutlawed | PlayerAttacked | PlayerKilledPlayer | KillZoneCrossed
     | ObjectChanged | CarriedGained | CarriedChanged | CarriedLost | ItemRefused
     | ItemUsed | ItemUnused
+    | KeeperSaid
 )

@@ -392,6 +392,48 @@ class Items:
             self._record(change)
         return None
 
+    def money_of(self, character_id: int, money_kinds: Collection[str]) -> int:
+        """The shillings a character carries (its piles of money kinds)."""
+        return sum(item.units for item in self.carried(character_id) if item.kind in money_kinds)
+
+    def buy(
+        self, character_id: int, player_id: int, bought: Iterable[tuple[str, int | None]], price: int,
+        money_kinds: Collection[str], reason: str, events: list[WorldEvent],
+    ) -> bool:
+        """Pay ``price`` from carried money and make the ``bought`` items (kind, number) in
+        the inventory, as one operation: the money paid is recorded destroyed, the items
+        created (a shop's wares come from nowhere and the shillings go nowhere, as in the
+        original). False, changing nothing, when the money is short. Capacity is the
+        caller's check (the rules refuse line by line)."""
+        wares = list(bought)
+        for kind, number in wares:
+            if self.stacks(kind) != (number is not None) or (number is not None and number <= 0):
+                raise ValueError(f"{kind!r} cannot be made with number {number!r}")
+        piles = [item for item in self.carried(character_id) if item.kind in money_kinds]
+        if price < 0 or sum(item.units for item in piles) < price:
+            return False
+        if self.next_id + len(wares) - 1 > LAST_ITEM_ID:
+            raise OverflowError("no free id for items")  # before anything changed
+        change = _Change()
+        left = price
+        for pile in piles:
+            if left == 0:
+                break
+            taken = min(left, pile.units)
+            left -= taken
+            change.ledger.append(LedgerEntry(pile.kind or "", destroyed=taken, reason=reason))
+            if pile.number is None or taken == pile.number:
+                self._unplace(change, pile, events, player_id=player_id)
+            else:
+                pile.number -= taken
+                change.touched[pile.object_id] = pile
+                events.append(CarriedChanged(player_id, pile.object_id))
+        for kind, number in wares:
+            change.ledger.append(LedgerEntry(kind, created=1 if number is None else number, reason=reason))
+            self._to_carrier(change, self._new_item(kind, number), character_id, player_id, events)
+        self._record(change)
+        return True
+
     def reorder(self, character_id: int, item_id: int, before_id: int) -> bool:
         """Move a carried item to just before another (the client's drag in the inventory)."""
         held = self._carried.get(character_id)

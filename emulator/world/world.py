@@ -72,7 +72,7 @@ from emulator.rules.pvp import (
     kill_zone_crossing,
     murder,
 )
-from emulator.world import mortality
+from emulator.world import mortality, shopping
 from emulator.world.events import (
     AttackResolved,
     DeathAnnounced,
@@ -206,6 +206,7 @@ class World:
         self._monsters.armour_of = self.armour_of
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)
+        self._money_kinds = shopping.money_kinds(definition)
         self._remains = Remains(definition, seed, self.items)
 
     # ------------------------------------------------------------------ queries
@@ -503,6 +504,28 @@ class World:
                 defense += info.get("defense") or 0
                 reduce += info.get("damage_reduce") or 0
         return defense, reduce
+
+    def buy_list(self, player_id: int, keeper_id: int, events: list[WorldEvent]) -> shopping.BuyList | None:
+        """A BP_REQ_BUY: what a keeper in the player's room sells, at its prices (see
+        ``shopping.py``); None when it shows nothing (a word it says is in ``events``)."""
+        player = self._players.get(player_id)
+        if player is None:
+            return None
+        keeper = self._things.get(keeper_id)
+        return shopping.buy_list(self.definition, keeper, player, len(self.players_in(player.room)), events)
+
+    def buy(self, player_id: int, keeper_id: int, wanted: list[tuple[int, int | None]]) -> list[WorldEvent]:
+        """A BP_REQ_BUY_ITEMS: the (ware id, amount) lines bought from a keeper in the
+        player's room, paid from its money in one item operation (see ``shopping.py``)."""
+        player = self._players.get(player_id)
+        if player is None:
+            return []
+        events: list[WorldEvent] = []
+        shopping.buy(
+            self.definition, self.items, self._things.get(keeper_id), player, len(self.players_in(player.room)),
+            wanted, self._money_kinds, events,
+        )
+        return events
 
     def character_deleted(self, character_id: int) -> None:
         """A character not in the world was deleted: what it carried is destroyed."""

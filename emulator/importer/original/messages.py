@@ -16,7 +16,7 @@ from typing import Any
 from emulator.importer.blakod import KodClass, ast
 from emulator.importer.original.common import _constant_names, _flags, _int, _value_names
 from emulator.importer.original.state import ImportState
-from emulator.content.model import ARTICLES, ITEM_TEXT_KEYS, combat_text_keys
+from emulator.content.model import ARTICLES, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, combat_text_keys
 
 MESSAGES_NAME = "messages.toml"
 
@@ -55,6 +55,10 @@ _NAMED = {
     "get_too_many": "user_pickup_too_many",
     "drop_not_held": "user_err_drop",
     "drop_not_enough": "user_not_have_number",
+    # monster.kod's own words (a keeper class may have its own too-costly words: not read)
+    "shop_too_costly": "Lm_mrcnt_too_costly",
+    "shop_not_selling": "Lm_mrcnt_not_selling",
+    "shop_cant_give": "Lm_mrcnt_cant_give",
 }
 
 
@@ -81,7 +85,7 @@ class MessageImport(ImportState):
 
     def import_messages(self) -> None:
         texts: dict[str, dict[str, Any]] = {}
-        for key in combat_text_keys() + ITEM_TEXT_KEYS:
+        for key in combat_text_keys() + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS:
             name = resource_name(key)
             resource = self.tree.resources.get(name.casefold())
             text = resource.text(None) if resource is not None else None
