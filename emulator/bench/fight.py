@@ -35,9 +35,9 @@ the 1 s attack delay falls on a step exactly). At each step every player:
 The players read the world's state to choose (as a client would read its room's
 contents) and read what they are sent only as frames (header and sequence number): a
 full decode per client would cost more than the server. A player killed by a monster
-goes to the Underworld, which has no way out yet, so it logs off, its stored character
-is put back on its square with full health (as an operator would), and it logs in again;
-the server side of that counts as server work, and the re-joins are counted.
+goes to the Underworld; rather than walk it out through a portal, it logs off, its stored
+character is put back on its square with full health (as an operator would), and it logs
+in again; the server side of that counts as server work, and the re-joins are counted.
 
 Two phases follow a warm-up of ``--warmup`` game seconds:
 

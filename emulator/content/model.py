@@ -177,7 +177,8 @@ class MonsterInfo:
 
     def sound_id(self, what: str) -> int | None:
         """The original's resource id of the kind's ``what`` sound ("hit", "miss", ...)."""
-        return dict(self.sound_ids).get(what)
+        # a few pairs, asked on every blow: a scan, not a dict built each time
+        return next((resource_id for sound, resource_id in self.sound_ids if sound == what), None)
 
 
 @attrs.frozen

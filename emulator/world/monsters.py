@@ -599,7 +599,10 @@ class WalkGraph:
         return found
 
     def can_walk(self, row: int, col: int, to_row: int, to_col: int) -> bool:
-        return any(step[2] == to_row and step[3] == to_col for step in self.steps(row, col))
+        for _, _, step_row, step_col in self.steps(row, col):
+            if step_row == to_row and step_col == to_col:
+                return True
+        return False
 
 
 def chase_step(
