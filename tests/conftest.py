@@ -70,15 +70,16 @@ def world(imported):
     return load_world(imported[0])
 
 
-#: The benchmarks' smoke runs: each a separate program, started together so the suite
-#: waits for the slowest, not for the sum. ``{imported}`` stands for the imported world's
+#: The benchmarks' smoke runs and the crash loop: each a separate program, started
+#: together so the suite waits for the slowest, not for the sum. ``{imported}`` stands for the imported world's
 #: data folder, ``{room_files}`` for the original's room files.
-BENCHMARK_SMOKE_RUNS = {
+BACKGROUND_RUNS = {
     "load": ["emulator.bench.load", "--clients", "3", "--seconds", "1"],
     "crowd": ["emulator.bench.crowd", "--clients", "6", "--rooms", "1", "--seconds", "3"],
     "soak": ["emulator.bench.soak", "--players", "3", "--baseline", "2", "--seconds", "5"],
     "fight": ["emulator.bench.fight", "--data", "{imported}", "--room-files", "{room_files}", "--players", "6",
               "--ticks", "20", "--seconds", "2", "--warmup", "2"],
+    "kill_loop": ["emulator.testing.kill_loop", "--kills", "50", "--max-seconds", "300"],
 }
 
 
@@ -88,7 +89,7 @@ _smoke_wanted = False
 
 
 def _start_smoke_run(name: str, places: dict[str, str] | None = None) -> None:
-    args = BENCHMARK_SMOKE_RUNS[name]
+    args = BACKGROUND_RUNS[name]
     if places is not None:
         args = [arg.format(**places) for arg in args]
     _smoke_runs[name] = subprocess.Popen([sys.executable, "-m", *args], cwd=REPO, text=True,
@@ -96,7 +97,7 @@ def _start_smoke_run(name: str, places: dict[str, str] | None = None) -> None:
 
 
 def _needs_import(name: str) -> bool:
-    return any("{imported}" in arg for arg in BENCHMARK_SMOKE_RUNS[name])
+    return any("{imported}" in arg for arg in BACKGROUND_RUNS[name])
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -104,13 +105,13 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     are collected and run beside the suite (on the core pytest leaves idle), and the tests
     that read their output go last, so nobody waits for them."""
     global _smoke_wanted
-    benches = [item for item in items if "benchmark_runs" in getattr(item, "fixturenames", ())]
+    benches = [item for item in items if "background_runs" in getattr(item, "fixturenames", ())]
     if not benches:
         return
     _smoke_wanted = True
     later = {id(item) for item in benches}
     items[:] = [item for item in items if id(item) not in later] + benches
-    for name in BENCHMARK_SMOKE_RUNS:
+    for name in BACKGROUND_RUNS:
         if not _needs_import(name):
             _start_smoke_run(name)
 
@@ -124,15 +125,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 def _start_runs_needing_the_import(data: Path) -> None:
     places = {"imported": str(data), "room_files": str(UPSTREAM / "resource" / "rooms")}
-    for name in BENCHMARK_SMOKE_RUNS:
+    for name in BACKGROUND_RUNS:
         if _needs_import(name) and name not in _smoke_runs:
             _start_smoke_run(name, places)
 
 
 @pytest.fixture(scope="session")
-def benchmark_runs(request: pytest.FixtureRequest) -> dict[str, tuple[int, str]]:
-    """Exit status and output (stdout, then stderr) of each benchmark's smoke run."""
-    for name in BENCHMARK_SMOKE_RUNS:
+def background_runs(request: pytest.FixtureRequest) -> dict[str, tuple[int, str]]:
+    """Exit status and output (stdout, then stderr) of each background run."""
+    for name in BACKGROUND_RUNS:
         if name not in _smoke_runs:
             if _needs_import(name):
                 _start_runs_needing_the_import(request.getfixturevalue("imported")[0])
@@ -141,7 +142,7 @@ def benchmark_runs(request: pytest.FixtureRequest) -> dict[str, tuple[int, str]]
     results = {}
     for name, process in _smoke_runs.items():
         try:
-            out, err = process.communicate(timeout=180)
+            out, err = process.communicate(timeout=360)
         except subprocess.TimeoutExpired:
             process.kill()
             out, err = process.communicate()

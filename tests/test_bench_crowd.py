@@ -27,8 +27,8 @@ FIGURE_LINES = (
 )
 
 
-def test_crowd_benchmark_runs_with_six_bots(benchmark_runs):
-    status, output = benchmark_runs["crowd"]
+def test_crowd_background_runs_with_six_bots(background_runs):
+    status, output = background_runs["crowd"]
     assert status == 0, output
     for line in FIGURE_LINES:
         assert line in output, f"{line!r} missing from:\n{output}"

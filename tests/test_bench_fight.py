@@ -30,8 +30,8 @@ FIGURE_LINES = (
 )
 
 
-def test_fight_benchmark_runs_with_six_players(benchmark_runs):
-    status, output = benchmark_runs["fight"]
+def test_fight_background_runs_with_six_players(background_runs):
+    status, output = background_runs["fight"]
     assert status == 0, output
     for line in FIGURE_LINES:
         assert line in output, f"{line!r} missing from:\n{output}"

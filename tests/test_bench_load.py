@@ -20,8 +20,8 @@ FIGURE_LINES = (
 )
 
 
-def test_load_benchmark_runs_with_three_clients(benchmark_runs):
-    status, output = benchmark_runs["load"]
+def test_load_background_runs_with_three_clients(background_runs):
+    status, output = background_runs["load"]
     assert status == 0, output
     for line in FIGURE_LINES:
         assert line in output, f"{line!r} missing from:\n{output}"

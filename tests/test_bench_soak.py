@@ -48,8 +48,8 @@ FIGURE_LINES = (
 )
 
 
-def test_soak_benchmark_runs_for_a_few_seconds(benchmark_runs) -> None:
-    status, output = benchmark_runs["soak"]
+def test_soak_background_runs_for_a_few_seconds(background_runs) -> None:
+    status, output = background_runs["soak"]
     assert status == 0, output
     for line in FIGURE_LINES:
         assert line in output, f"{line!r} missing from:\n{output}"
