@@ -6,8 +6,8 @@ In an imported world the texts are the original's by resource id (user.kod's use
 strings, filled with the other side's definite article and name; a keeper's words as
 monster.kod SayToOne sends them, "<keeper> tells you" around its own resource); the offer
 that arrived goes as a system message, as user.kod Offer sends it. Elsewhere, for a
-purpose messages.toml lacks, or about a player who is no longer online (its name has no
-resource left), the server's own sentences.
+purpose messages.toml lacks, or about a player whose name has no resource left, the
+server's own sentences.
 """
 
 from __future__ import annotations
@@ -148,9 +148,13 @@ def _named(ctx: GameContext, messages: CombatMessages, event: TradeTold, capital
             return None
         return [messages.id(f"{prefix}{messages.kind(event.about_kind).article}"), name_id(ctx, kind, plural=False)]
     other = ctx.in_world.get(event.about) if event.about is not None else None
-    if other is None or other.avatar is None:
+    if other is not None and other.avatar is not None:
+        name: int | None = other.avatar.name_resource
+    else:  # logging off: its name is still held while the others hear of it
+        name = ctx.resources.held_name(event.about_name) if event.about_name else None
+    if name is None:
         return None
-    return [messages.id(f"{prefix}none"), other.avatar.name_resource]
+    return [messages.id(f"{prefix}none"), name]
 
 
 def _item_block(ctx: GameContext, shown: TradeItem) -> dict[str, Any]:
