@@ -7,8 +7,11 @@ ends."""
 from __future__ import annotations
 
 import attrs
+from hypothesis import given, settings, strategies as st
 
-from emulator.content.model import ItemInfo, MonsterInfo, ObjectKind, PlacedObject, Placement, ShopInfo, WorldDefinition
+from emulator.content.model import (
+    Exit, ItemInfo, MonsterInfo, ObjectKind, PlacedObject, Placement, ShopInfo, WorldDefinition,
+)
 from emulator.rules import shops
 from emulator.rules.trade import TradeText
 from emulator.world import events as ev
@@ -155,3 +158,84 @@ def test_leaving_dropping_and_logging_off_cancel() -> None:
         ev.TradeCanceled(bob), ev.TradeTold(alice, TradeText.CANCELED.value, bob, "Bob"), ev.TradeCanceled(alice),
     ]
     assert not world.trades.trades
+
+
+#: Rounds of trading: who offers which of its items (and how many of a number item), what
+#: the other answers (7: nothing yet), and how the round ends.
+TRADE_ROUNDS = st.lists(
+    st.tuples(
+        st.integers(0, 1),
+        st.integers(0, 7),
+        st.one_of(st.none(), st.integers(-1, 60)),
+        st.integers(0, 7),
+        st.one_of(st.none(), st.integers(-1, 400)),
+        st.sampled_from(["accept", "accept", "accept", "cancel", "wrong_accept", "drop", "away", "open", "counter_again"]),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TRADE_ROUNDS)
+def test_random_trades_keep_every_unit_every_limit_and_the_store_whole(
+    rounds: list[tuple[int, int, int | None, int, int | None, str]],
+) -> None:
+    world, alice, bob = two_players()
+    players = [alice, bob]
+    world.player(bob).stats.might = 0
+    for player, kind, number in ((alice, "shillings", 50), (alice, "stick", None), (alice, "eyes", 400),
+                                 (alice, "sword", None), (bob, "shillings", 300), (bob, "sand", 300), (bob, "stick", None)):
+        give(world, player, kind, number)
+    world.use_item(alice, next(i.object_id for i in world.carried(alice) if i.kind == "sword"))
+    units = world.items.existing_units()
+
+    def pick(player: int, which: int, number: int | None) -> list[tuple[int, int | None]]:
+        carried = world.carried(player)
+        if not carried:
+            return []
+        return [(item_id, number) for item_id in dict.fromkeys(
+            carried[(which + k) % len(carried)].object_id for k in range(1 + which % 2)
+        )]
+
+    for who, offer_pick, offer_number, answer_pick, answer_number, ending in rounds:
+        offerer, partner = players[who], players[1 - who]
+        world.offer(offerer, partner, pick(offerer, offer_pick, offer_number))
+        if answer_pick != 7:
+            world.counter_offer(partner, pick(partner, answer_pick, answer_number))
+        if ending == "accept":
+            world.accept_offer(offerer)
+        elif ending == "wrong_accept":  # only the offerer accepts: the trade is off
+            world.accept_offer(partner)
+        elif ending == "cancel":
+            world.cancel_offer(partner if answer_pick % 2 else offerer)
+        elif ending == "drop":  # something on the table leaves its owner
+            carried = world.carried(offerer)
+            if carried:
+                world.drop(offerer, carried[offer_pick % len(carried)].object_id, offer_number, 1.0)
+            world.accept_offer(offerer)
+        elif ending == "away":  # off to the yard: the trade ends; back for the next round
+            me = world.player(partner)
+            world._take_exit(me, Exit(Placement("yard", 5, 5)))
+            world.accept_offer(offerer)
+            world._take_exit(me, Exit(Placement("hall", 5, 5)))
+        elif ending == "counter_again":  # the last answer stands
+            world.counter_offer(partner, pick(partner, answer_pick + 1, answer_number))
+            world.accept_offer(offerer)
+        assert world.items.existing_units() == units and balanced(world)
+        for index, player_id in enumerate(players):
+            weight, bulk = world.items.load_of(index + 1)
+            capacity = world.items.capacity(world.player(player_id).stats.might)
+            assert weight <= capacity and bulk <= capacity
+        placed = [i.object_id for room in ("hall", "yard") for i in world.items.on_ground(room)]
+        placed += [i.object_id for c in (1, 2) for i in world.items.carried(c)]
+        assert sorted(placed) == sorted(world.items.by_id) and len(set(placed)) == len(placed)
+        assert all(item.number is None or item.number > 0 for item in world.items)
+        assert all(not item.used or item.carrier is not None for item in world.items)
+        assert replayed(world.items) == {item.object_id: row_of(item) for item in world.items}
+        owners = {alice: 1, bob: 2}
+        for trade in world.trades.trades.values():
+            assert world.player(trade.offerer).room == world.player(trade.partner).room
+            for side, puts in ((trade.offerer, trade.offered), (trade.partner, trade.answer or ())):
+                assert all(world.items.by_id[p.item].carrier == owners[side] for p in puts)
+        if ending != "open":  # a round left open carries over into the next (busy)
+            world.cancel_offer(offerer)

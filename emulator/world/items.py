@@ -197,6 +197,9 @@ class Items:
         self.next_id = FIRST_ITEM_ID
         self.pending: list[Operation] = []  # not yet in the store, oldest first
         self.next_seq = 1
+        #: Told of every item that leaves the character carrying it (the world cancels a
+        #: trade with it on the table), whichever operation moves it.
+        self.on_carried_left: Callable[[int], None] | None = None
 
     # ------------------------------------------------------------------ queries
 
@@ -699,6 +702,8 @@ class Items:
                 del self._ground[item.room]
             events.append(ObjectLeft(item.room, item.object_id))
         else:
+            if self.on_carried_left is not None:
+                self.on_carried_left(item.object_id)
             carried = self._carried[item.carrier]
             del carried[item.object_id]
             if not carried:

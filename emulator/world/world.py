@@ -89,7 +89,6 @@ from emulator.world.events import (
     PlayerOutlawed,
     MoveRefused,
     ItemRefused,
-    CarriedLost,
     KeeperSaid,
     ObjectEntered,
     ObjectLeft,
@@ -214,6 +213,8 @@ class World:
         self._money_kinds = shopping.money_kinds(definition)
         self._paid_in = trading.money_kind(self._money_kinds)
         self.trades = TradeBook()  # trades in progress (rules.trade), by either side
+        self._trade_news: list[WorldEvent] = []  # trades cancelled by items that left their owners
+        self.items.on_carried_left = self._carried_left
         self._remains = Remains(definition, seed, self.items)
 
     # ------------------------------------------------------------------ queries
@@ -458,7 +459,7 @@ class World:
         if refusal is not None:
             return [ItemRefused(player_id, refusal.value, kind)]
         self._remains.arm_dispose(player.room, now_ms)
-        return events + self._trade_items_left(events)
+        return events + self._take_trade_news()
 
     def use_item(self, player_id: int, item_id: int) -> list[WorldEvent]:
         """A BP_REQ_USE: wield or wear a carried item (``items.py`` Items.use); a refusal is told."""
@@ -537,7 +538,7 @@ class World:
             self.definition, self.items, self._things.get(keeper_id), player, len(self.players_in(player.room)),
             wanted, self._money_kinds, events,
         )
-        return events + self._trade_items_left(events)
+        return events + self._take_trade_news()
 
     # ------------------------------------------------------------------ trading
 
@@ -621,7 +622,7 @@ class World:
         events = self._trade_step(step)
         if step.exchange is not None:
             trading.apply(self.items, step.exchange, players, self._paid_in, round(self.game_time * 1000), events)
-        return events
+        return events + self._take_trade_news()
 
     def cancel_offer(self, player_id: int) -> list[WorldEvent]:
         """A BP_CANCEL_OFFER: the other side is told and its window closes."""
@@ -633,14 +634,15 @@ class World:
         """The player left the room or died: its trade is cancelled, both windows close."""
         return self._trade_step(self.trades.leave(player_id))
 
-    def _trade_items_left(self, events: list[WorldEvent]) -> list[WorldEvent]:
-        """Items that left their carriers: a trade with one on the table is cancelled."""
-        found: list[WorldEvent] = []
+    def _carried_left(self, item_id: int) -> None:
+        """An item left its carrier, by whatever operation: a trade with it on the table is
+        cancelled (told with the operation's events, or the next tick's)."""
         if self.trades.trades:
-            for event in events:
-                if isinstance(event, CarriedLost):
-                    found += self._trade_step(self.trades.item_left(event.item_id))
-        return found
+            self._trade_news += self._trade_step(self.trades.item_left(item_id))
+
+    def _take_trade_news(self) -> list[WorldEvent]:
+        news, self._trade_news = self._trade_news, []
+        return news
 
     def _trade_step(self, step: Step) -> list[WorldEvent]:
         """Keep the trade book's next state; its notices as events (not the exchange)."""
@@ -986,6 +988,7 @@ class World:
                 self._wander(thing, _STEPS[rng.randrange(len(_STEPS))], events)
         self._monsters.run_tick(self.tick_count, rng, self._players_in, events, self._monster_killed_player)
         self._remains.run(round(self.game_time * 1000), self._has_players, self._fixtures_in, events)
+        events += self._take_trade_news()
         if self.trades.trades:  # keepers withdraw their money offers in time (monster.kod CancelOfferTimer)
             events += self._trade_step(self.trades.tick(round(self.game_time * 1000)))
         self._regenerate(events)
