@@ -125,7 +125,7 @@ def test_two_players_trade_a_mace_for_shillings_and_keep_it_after_a_restart(
         assert accepted[1]["id"] == mace and accepted[2]["amount"] == 120
         paid = accepted[2]["id"] & ID_MASK
         bobs = bob.read()
-        assert [m.name for m in bobs] == ["BP_CHANGE", "BP_INVENTORY_ADD"]
+        assert [m.name for m in bobs] == ["BP_CHANGE", "BP_INVENTORY_ADD", "BP_OFFER_CANCELED"]  # his window closes
         assert (bobs[0]["id"] & ID_MASK, bobs[0]["amount"]) == (coins, 380) and bobs[1]["id"] == mace
         assert held(alice) == {paid: 120} and held(bob) == {coins: 380, mace: None}
         assert not live.trades.trades

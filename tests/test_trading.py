@@ -84,7 +84,7 @@ def test_a_sword_for_shillings_changes_hands_in_one_operation() -> None:
     (paid,) = [i for i in world.carried(alice) if i.kind == "shillings"]
     assert events == [
         ev.ItemUnused(alice, sword), ev.CarriedLost(alice, sword), ev.CarriedChanged(bob, coins),
-        ev.CarriedGained(bob, sword), ev.CarriedGained(alice, paid.object_id),
+        ev.CarriedGained(bob, sword), ev.CarriedGained(alice, paid.object_id), ev.TradeCanceled(bob),
     ]
     assert kinds_of(world, alice) == [("shillings", 120)] and kinds_of(world, bob) == [("shillings", 380), ("sword", None)]
     assert not world.items.by_id[sword].used and not world.trades.trades
@@ -153,11 +153,19 @@ def test_leaving_dropping_and_logging_off_cancel() -> None:
     ]
     world.pick_up(alice, sword, None, 2.0)
     world.offer(alice, bob, [(sword, None)])
+    dying: list[ev.WorldEvent] = []
+    world._player_died(world.player(alice), "", dying)  # the dead leave the room: the trade ends first
+    assert dying[:3] == [
+        ev.TradeCanceled(alice), ev.TradeTold(bob, TradeText.CANCELED.value, alice, "Alice"), ev.TradeCanceled(bob),
+    ]
+    world.offer(bob, alice, [(give(world, bob, "stick"), None)])
+    # back at the start (this world has no Underworld), she has bob's offer before her: one trade at a time
+    assert world.offer(alice, bob, [(sword, None)]) == [ev.TradeTold(alice, TradeText.CANT_OFFER.value, bob, "Bob")]
     events = world.remove_player(bob, 3.0)
     assert events[:3] == [
         ev.TradeCanceled(bob), ev.TradeTold(alice, TradeText.CANCELED.value, bob, "Bob"), ev.TradeCanceled(alice),
     ]
-    assert not world.trades.trades
+    assert not world.trades.trades and world.items.by_id[sword].carrier == 1
 
 
 #: Rounds of trading: who offers which of its items (and how many of a number item), what

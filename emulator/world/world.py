@@ -102,6 +102,7 @@ from emulator.world.events import (
     Said,
     SayRefusal,
     SayRefused,
+    TradeCanceled,
     TradeTold,
     VitalsChanged,
     WorldEvent,
@@ -620,8 +621,12 @@ class World:
         players = {player.object_id: player for player in sides}
         step = self.trades.accept(player_id, trading.holdings(self.items, sides), trading.carrying(self.items, players))
         events = self._trade_step(step)
-        if step.exchange is not None:
-            trading.apply(self.items, step.exchange, players, self._paid_in, round(self.game_time * 1000), events)
+        if step.exchange is not None and trade is not None:
+            done = trading.apply(self.items, step.exchange, players, self._paid_in, round(self.game_time * 1000), events)
+            # Beyond the original, which leaves the answering player's window open after the
+            # trade: it closes (the offerer's client closes its own on accepting).
+            closing = [trade.partner] if done else [trade.offerer, trade.partner]
+            events += [TradeCanceled(who) for who in closing if who in self._players]
         return events + self._take_trade_news()
 
     def cancel_offer(self, player_id: int) -> list[WorldEvent]:
