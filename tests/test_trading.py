@@ -31,7 +31,7 @@ def trade_definition() -> WorldDefinition:
         ("value", SWORD_VALUE), ("weight", 100), ("use_type", 0x0008), ("item_type", 0x01), ("weapon_type", 1),
     )))
     kinds["fence"] = ObjectKind(
-        "fence", "fence", "fence.bgf", "", 0, monster=MonsterInfo(),
+        "fence", "fence", "fence.bgf", "", 0, monster=MonsterInfo(npc_flags=("buyer",)),
         shop=ShopInfo(buys=("sword", "stick"), markup=int(shops.Markup.NORMAL)),
     )
     kinds["smith"] = ObjectKind("smith", "smith", "smith.bgf", "", 0, monster=MonsterInfo(), shop=ShopInfo())

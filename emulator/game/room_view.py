@@ -12,6 +12,7 @@ from emulator.game.session import Avatar, GameSession
 from emulator.world.items import Item
 from emulator.world.objects import Thing
 from emulator.world.remains import Corpse
+from emulator.world.trading import is_buyer
 from protocol_specs.opcodes import CLIENT_TAG_NUMBER, Animate
 
 SUN_X = 2860  # BP_LIGHT_SHADING's fixed sun direction
@@ -42,7 +43,7 @@ def _shop_flags(kind: ObjectKind) -> int:
     if shop is None:
         return 0
     flags = views.OF_BUYABLE if shop.sells or shop.teaches_spells or shop.teaches_skills else 0
-    return flags | (views.OF_OFFERABLE if shop.buys or shop.buys_anything else 0)
+    return flags | (views.OF_OFFERABLE if is_buyer(kind) else 0)
 
 
 def room_object(ctx: GameContext, thing: Thing, animation: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
-from emulator.content.model import WorldDefinition
+from emulator.content.model import ObjectKind, WorldDefinition
 from emulator.rules import shops
 from emulator.rules.trade import (
     CanCarry, Canceled, Exchange, Holding, Notice, Put, ShowCounteroffer, ShowCounteroffered, ShowOffer,
@@ -31,7 +31,7 @@ from emulator.rules.trade import (
 from emulator.world.events import TradeCanceled, TradeItem, TradeShown, TradeTold, WorldEvent
 from emulator.world.items import Delivery, Handover, Items
 from emulator.world.objects import Player, Thing
-from emulator.world.shopping import WARE_ID_BASE, shop_of
+from emulator.world.shopping import WARE_ID_BASE
 
 #: The id a keeper's money shows under in the trade window: it is made only on acceptance.
 KEEPER_MONEY_ID = WARE_ID_BASE - 1
@@ -47,13 +47,21 @@ class KeeperWords(enum.Enum):
     NO_VALUE = "buyer_no_value"  # Lm_buyer_no_value: all of it worth nothing
 
 
+def is_buyer(kind: ObjectKind) -> bool:
+    """Whether a kind buys from players: "buyer" in its NPC flags (the original's
+    MOB_BUYER) and something it buys."""
+    shop = kind.shop
+    buyer = kind.monster is not None and "buyer" in kind.monster.npc_flags
+    return buyer and shop is not None and bool(shop.buys or shop.buys_anything)
+
+
 def buying_rule(definition: WorldDefinition, keeper: Thing | None) -> shops.BuyingRule | None:
-    """What a keeper buys; None when it buys nothing (no MOB_BUYER: the player is told it
-    cannot offer to it)."""
-    shop = shop_of(definition, keeper)
-    if shop is None or not (shop.buys or shop.buys_anything):
+    """What a keeper buys; None when it buys nothing (the player is told it cannot offer
+    to it, monster.kod CanAcceptOffer)."""
+    kind = definition.kinds.get(keeper.kind or "") if keeper is not None else None
+    if kind is None or kind.shop is None or not is_buyer(kind):
         return None
-    return shops.buying_rule_of(shop)
+    return shops.buying_rule_of(kind.shop)
 
 
 def money_kind(money_kinds: Collection[str]) -> str | None:
