@@ -531,12 +531,6 @@ class Items:
         self._record(change)
         return True
 
-    def fits(self, character_id: int, might: int, kind: str, number: int | None) -> bool:
-        """Whether a character can take one more item (holder.kod CanHoldWeightAndBulk)."""
-        weight, bulk = self.load_of(character_id)
-        w, b = self.weight_and_bulk(kind, number)
-        return _fits(weight, bulk, w, b, self.capacity(might))
-
     def reorder(self, character_id: int, item_id: int, before_id: int) -> bool:
         """Move a carried item to just before another (the client's drag in the inventory)."""
         held = self._carried.get(character_id)
