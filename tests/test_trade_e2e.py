@@ -241,3 +241,40 @@ def test_trades_are_called_off_by_leaving_the_room_and_by_logging_off(
         assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
     finally:
         smithy.server.stop()
+
+
+def test_in_the_bundled_world_trades_are_told_in_the_servers_own_words(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "data", data)
+    with (data / "objects" / "kinds.toml").open("a") as kinds:
+        kinds.write('\n[stick]\nname = "stick"\nicon = "stick.bgf"\ndescription = "A stick."\nflags = ["gettable"]\n'
+                    '\n[stick.item]\nvalue = 100\n')
+    server = MemoryServer(tmp_path, f'[server]\ndata = "{data}"\n')
+    try:
+        clients = []
+        for account, name in (("alice", "Alanna"), ("bob", "Bertram")):
+            server.create_account(account, f"pw-{account}")
+            server.create_character(account, name)
+            client = server.connect()
+            client.login_to_game(account, f"pw-{account}")
+            client.enter_world(name)
+            clients.append(client)
+        alice, bob = clients
+        ids = {p.name: p.object_id for p in server.hub.world.all_players()}
+        stick = _give(server, alice, "Alanna", "stick")
+        alice.read(), bob.read()
+        alice.request("BP_REQ_OFFER", partner={"id": ids["Bertram"], "amount": None}, objects=[{"id": stick, "amount": None}])
+        (told, shown) = bob.read()
+        assert (told.name, shown.name) == ("BP_MESSAGE", "BP_OFFER")
+        assert told["params"] == ["Alanna offers you a trade."]
+        (nothing,) = bob.request("BP_ACCEPT_OFFER")  # only the offerer accepts: the trade is off
+        assert nothing.name == "BP_OFFER_CANCELED"
+        (called_off, closed) = alice.read()
+        assert called_off["params"] == ["Bertram called off the trade."] and closed.name == "BP_OFFER_CANCELED"
+        (no_trade,) = alice.request("BP_CANCEL_OFFER")
+        assert no_trade["params"] == ["You have no trade to call off."]
+        assert held(alice) == {stick: None}
+    finally:
+        server.stop()
