@@ -258,7 +258,8 @@ def test_the_ledger_check_finds_a_mismatch() -> None:
 
 ACTIONS = st.lists(
     st.tuples(
-        st.sampled_from(["get", "drop", "move", "walk", "get", "drop", "make", "tidy"]),
+        st.sampled_from(["get", "drop", "move", "walk", "get", "drop", "make", "tidy",
+                         "offer", "counter", "accept", "cancel", "offer", "counter", "accept", "offer", "accept"]),
         st.integers(0, 1),  # which player
         st.integers(0, 9),  # which item (an index into everything that exists; 9: no such item)
         st.one_of(st.none(), st.integers(-2, 10), st.integers(-2, 600)),  # the number asked
@@ -306,11 +307,33 @@ def test_random_sequences_keep_every_invariant(actions: list[tuple[str, int, int
             carried = world.carried(player)
             if carried:
                 world.reorder_inventory(player, item_id, carried[which % len(carried)].object_id)
+        elif action in ("offer", "counter"):  # trades between the two (rules.trade, world.trading)
+            trade = world.trades.trade_of(player)
+            if action == "counter" and trade is not None and which != 7:  # mostly the one who may answer
+                player = trade.partner
+            carried = world.carried(player)
+            chosen = [(carried[(which + k) % len(carried)].object_id, number) for k in range(1 + which % 2)] if carried else []
+            if which % 5:  # an item twice only now and then: it cancels an answer
+                chosen = list(dict(chosen).items())
+            if action == "offer":
+                world.offer(player, players[1 - players.index(player)], chosen)
+            else:
+                world.counter_offer(player, chosen)
+        elif action == "accept":
+            trade = world.trades.trade_of(player)
+            world.accept_offer(trade.offerer if trade is not None and which != 7 else player)
+        elif action == "cancel":
+            world.cancel_offer(player)
         else:  # step to another square, so drops land apart
             me = world.player(player)
             me.y, me.x = square_centre(1 + (which * 3 + (number or 0)) % 20, 1 + (which * 7) % 20)
-        # nothing is created or destroyed but by making and tidying
+        # nothing is created or destroyed but by making and tidying (trading only moves)
         assert world.items.existing_units() == units
+        # what is on a trade's table is still its owner's
+        owners = {players[0]: 1, players[1]: 2}
+        for trade in world.trades.trades.values():
+            for side, puts in ((trade.offerer, trade.offered), (trade.partner, trade.answer or ())):
+                assert all(world.items.by_id[p.item].carrier == owners[side] for p in puts)
         assert balanced(world)
         for character, player_id in ((1, players[0]), (2, players[1])):
             weight, bulk = world.items.load_of(character)

@@ -347,6 +347,14 @@ ITEM_TEXT_KEYS = (
 )
 #: What a shop keeper says to a buyer (monster.kod Buy), each optional like the item texts.
 SHOP_TEXT_KEYS = ("shop_too_costly", "shop_not_selling", "shop_cant_give")
+#: What trading tells the players (user.kod UserOffer and its kin; monster.kod ReqOffer,
+#: CancelOfferTimer, SayToOne), each optional like the item texts.
+TRADE_TEXT_KEYS = (
+    "trade_got_offer", "trade_cant_offer", "trade_busy", "trade_not_online", "trade_canceled",
+    "trade_nothing_to_cancel", "trade_nothing_to_counter", "trade_nothing_to_accept", "trade_bad_number",
+    "trade_dont_have", "trade_dont_have_number", "trade_didnt_have", "trade_couldnt_carry", "trade_cant_carry",
+    "trade_keeper_timeout", "buyer_busy", "buyer_unwanted", "buyer_no_value", "keeper_tells_you",
+)
 
 
 #: The articles of the original (object.kod LookupArticle), by their ARTICLE_* name.

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, assert_never
 
 
-from emulator.game import fight_messages, item_messages, room_view, sheet, shop_messages, texts, views
+from emulator.game import fight_messages, item_messages, room_view, sheet, shop_messages, texts, trade_messages, views
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
 from emulator.logs import logger
@@ -47,6 +47,9 @@ from emulator.world.events import (
     PlayerMovedRoom,
     Said,
     SayRefused,
+    TradeCanceled,
+    TradeShown,
+    TradeTold,
     VitalsChanged,
     WorldEvent,
 )
@@ -151,6 +154,12 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
                 session.send("BP_USE" if isinstance(event, ItemUsed) else "BP_UNUSE", id=event.item_id)
         case KeeperSaid():
             shop_messages.keeper_said(ctx, event)
+        case TradeShown():
+            trade_messages.trade_shown(ctx, event)
+        case TradeCanceled():
+            trade_messages.trade_canceled(ctx, event)
+        case TradeTold():
+            trade_messages.trade_told(ctx, event)
         case _:
             assert_never(event)
 

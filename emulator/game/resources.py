@@ -131,6 +131,11 @@ class ServerResources:
             del self._names[name]
             self.table.remove(resource_id)
 
+    def held_name(self, name: str) -> int | None:
+        """The dynamic id of a name someone holds, if anyone does."""
+        held = self._names.get(name)
+        return held[0] if held is not None else None
+
     @property
     def names_held(self) -> int:
         return len(self._names)

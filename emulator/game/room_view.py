@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from emulator.content.model import ObjectKind
 from emulator.game import views
 from emulator.game.context import GameContext
 from emulator.game.session import Avatar, GameSession
 from emulator.world.items import Item
 from emulator.world.objects import Thing
 from emulator.world.remains import Corpse
+from emulator.world.trading import is_buyer
 from protocol_specs.opcodes import CLIENT_TAG_NUMBER, Animate
 
 SUN_X = 2860  # BP_LIGHT_SHADING's fixed sun direction
@@ -22,7 +24,8 @@ def appearance(ctx: GameContext, thing: Thing) -> tuple[int, int, int]:
     """Icon, name and flags resources of anything in a room."""
     session = ctx.in_world.get(thing.object_id)
     if session is not None and session.avatar is not None:
-        return ctx.resources.id(ctx.definition.player_icon), session.avatar.name_resource, views.OF_PLAYER
+        # players take offers (user.kod GetObjectFlags: OFFER_YES)
+        return ctx.resources.id(ctx.definition.player_icon), session.avatar.name_resource, views.OF_PLAYER | views.OF_OFFERABLE
     kind = ctx.definition.kinds[thing.kind or ""]
     if isinstance(thing, Corpse) and kind.monster is not None:
         # a monster's body cannot be looked at (body.kod GetObjectFlags) and keeps its drawing effect
@@ -30,7 +33,17 @@ def appearance(ctx: GameContext, thing: Thing) -> tuple[int, int, int]:
         return ctx.resources.id(body.dead_icon), ctx.resources.id(body.dead_name or kind.name), OF_NOEXAMINE | body.dead_drawfx
     if isinstance(thing, Item) and thing.number is not None and thing.number != 1 and kind.item is not None and kind.item.plural:
         return ctx.resources.id(kind.icon), ctx.resources.id(kind.item.plural), kind.flags  # numbitem.kod GetName
-    return ctx.resources.id(kind.icon), ctx.resources.id(kind.name), kind.flags
+    return ctx.resources.id(kind.icon), ctx.resources.id(kind.name), kind.flags | _shop_flags(kind)
+
+
+def _shop_flags(kind: ObjectKind) -> int:
+    """A keeper that sells can be bought from, one that buys offered to (monster.kod
+    GetObjectFlags: BUY_YES, OFFER_YES), whatever the kind's own flags say."""
+    shop = kind.shop
+    if shop is None:
+        return 0
+    flags = views.OF_BUYABLE if shop.sells or shop.teaches_spells or shop.teaches_skills else 0
+    return flags | (views.OF_OFFERABLE if is_buyer(kind) else 0)
 
 
 def room_object(ctx: GameContext, thing: Thing, animation: dict[str, Any] | None = None) -> dict[str, Any]:

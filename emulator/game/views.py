@@ -22,6 +22,8 @@ FIST_ATTACK = (600, 3, 4, 1)
 
 OF_PLAYER = 0x00000004
 OF_ATTACKABLE = 0x00000008
+OF_OFFERABLE = 0x00000200  # the client lists it to offer items to (blakston.khd OFFER_YES)
+OF_BUYABLE = 0x00000400  # ... to buy from (BUY_YES)
 
 
 def object_block(object_id: int, icon: int, name: int, flags: int) -> dict[str, Any]:

@@ -373,6 +373,50 @@ class KeeperSaid:
     kind: str = ""
 
 
+@attrs.frozen
+class TradeItem:
+    """An item on a trade's table as the window shows it: its id, kind and, for a number
+    item, how many are offered (a keeper's money has an id of its own)."""
+
+    item_id: int
+    kind: str
+    number: int | None = None
+
+
+@attrs.frozen
+class TradeShown:
+    """A trade window's list for one player (``what``: "offer" is BP_OFFER from
+    ``offerer``, "offered" BP_OFFERED, "counteroffer" BP_COUNTEROFFER, "counteroffered"
+    BP_COUNTEROFFERED)."""
+
+    player_id: int
+    what: str
+    items: tuple[TradeItem, ...]
+    offerer: int | None = None
+
+
+@attrs.frozen
+class TradeCanceled:
+    """The player's trade window closes (BP_OFFER_CANCELED)."""
+
+    player_id: int
+
+
+@attrs.frozen
+class TradeTold:
+    """A player is told something of a trade: ``text`` is a rules.trade TradeText value
+    or a world.trading KeeperWords value; ``about`` the other side (a player or a
+    keeper), named ``about_name`` (a keeper's kind in ``about_kind``); ``number`` an
+    amount the sentence gives."""
+
+    player_id: int
+    text: str
+    about: int | None = None
+    about_name: str = ""
+    about_kind: str | None = None
+    number: int | None = None
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
@@ -381,4 +425,5 @@ WorldEvent = (
     | ObjectChanged | CarriedGained | CarriedChanged | CarriedLost | ItemRefused
     | ItemUsed | ItemUnused
     | KeeperSaid
+    | TradeShown | TradeCanceled | TradeTold
 )

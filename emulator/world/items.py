@@ -42,7 +42,8 @@ from emulator.world.ledger import Ledger, LedgerEntry
 from emulator.world.objects import Thing
 
 __all__ = [
-    "FIRST_ITEM_ID", "LAST_ITEM_ID", "Item", "ItemRefusal", "ItemRow", "Items", "Operation", "Usage",
+    "FIRST_ITEM_ID", "LAST_ITEM_ID", "Delivery", "Handover", "Item", "ItemRefusal", "ItemRow", "Items", "Operation",
+    "Usage",
 ]
 
 FIRST_ITEM_ID = 0x0200_0000  # above players (0x0100_0000 + character id)
@@ -143,6 +144,32 @@ class Operation:
     ledger: tuple[LedgerEntry, ...] = ()
 
 
+@attrs.frozen
+class Handover:
+    """A carried item (or ``number`` of a number item; None: the whole item) passing from
+    one character to another in an exchange; to nobody (``receiver`` None) it is destroyed
+    (a keeper bought it). The player ids are whom the inventory changes are told."""
+
+    item_id: int
+    number: int | None
+    giver: int
+    giver_player: int
+    receiver: int | None
+    receiver_player: int | None = None
+
+
+@attrs.frozen
+class Delivery:
+    """A new item made in an exchange for a character (a keeper's money); ``ground``
+    (room, y, x, now_ms) is where it lands instead when it cannot be carried."""
+
+    kind: str
+    number: int | None
+    receiver: int
+    receiver_player: int
+    ground: tuple[str, int, int, int] | None = None
+
+
 def row_of(item: Item) -> ItemRow:
     on_ground = item.carrier is None
     return ItemRow(
@@ -170,6 +197,9 @@ class Items:
         self.next_id = FIRST_ITEM_ID
         self.pending: list[Operation] = []  # not yet in the store, oldest first
         self.next_seq = 1
+        #: Told of every item that leaves the character carrying it (the world cancels a
+        #: trade with it on the table), whichever operation moves it.
+        self.on_carried_left: Callable[[int], None] | None = None
 
     # ------------------------------------------------------------------ queries
 
@@ -434,6 +464,73 @@ class Items:
         self._record(change)
         return True
 
+    def exchange(
+        self, handovers: Iterable[Handover], made: Iterable[Delivery], reason: str, events: list[WorldEvent],
+    ) -> bool:
+        """A trade, applied whole in one operation (user.kod UserAcceptOffer, AcceptOffer):
+        every item handed over, a used one taken off first (as when dropped); part of a
+        number item split off as a new item, and whatever a receiver gets joining a pile
+        of its kind. Moving records nothing in the ledger; what goes to nobody is recorded
+        destroyed, what is ``made`` created, both for ``reason``. False, changing nothing,
+        when a giver no longer holds what it hands over (or not that many), or an item
+        comes twice. Capacity is the caller's check (the trade rules refuse first)."""
+        moves = list(handovers)
+        deliveries = list(made)
+        seen: set[int] = set()
+        splits = 0
+        for move in moves:
+            item = self.by_id.get(move.item_id)
+            if item is None or item.carrier != move.giver or move.item_id in seen:
+                return False
+            seen.add(move.item_id)
+            if move.number is not None and item.number is not None and move.number != item.number:
+                if not 0 < move.number < item.number:
+                    return False
+                splits += 1
+            elif move.number is not None and item.number is None and move.number != 1:
+                return False
+        for delivery in deliveries:
+            if self.stacks(delivery.kind) != (delivery.number is not None) or (
+                delivery.number is not None and delivery.number <= 0
+            ):
+                raise ValueError(f"{delivery.kind!r} cannot be made with number {delivery.number!r}")
+        if self.next_id + splits + len(deliveries) - 1 > LAST_ITEM_ID:
+            raise OverflowError("no free id for items")  # before anything changed
+        change = _Change()
+        # first everything leaves its giver, then it reaches its receiver: a pile handed
+        # over whole must not take along what joined it in the same trade
+        detached: list[tuple[Item, Handover]] = []
+        for move in moves:
+            item = self.by_id[move.item_id]
+            if item.number is None or move.number is None or move.number == item.number:
+                if item.used:  # a used item comes off before it changes hands
+                    self._set_used(change, item, False, move.giver_player, events)
+                self._unplace(change, item, events, player_id=move.giver_player)
+                detached.append((item, move))
+            else:
+                part = self._new_item(item.kind or "", move.number)
+                item.number -= move.number
+                change.touched[item.object_id] = item
+                events.append(CarriedChanged(move.giver_player, item.object_id))
+                detached.append((part, move))
+        for item, move in detached:
+            if move.receiver is None or move.receiver_player is None:
+                # gone: a whole item left its place already, a part never had one
+                change.ledger.append(LedgerEntry(item.kind or "", destroyed=item.units, reason=reason))
+            else:
+                self._to_carrier(change, item, move.receiver, move.receiver_player, events)
+        for delivery in deliveries:
+            units = 1 if delivery.number is None else delivery.number
+            change.ledger.append(LedgerEntry(delivery.kind, created=units, reason=reason))
+            if delivery.ground is None:
+                self._to_carrier(change, self._new_item(delivery.kind, delivery.number), delivery.receiver,
+                                 delivery.receiver_player, events)
+            else:
+                room, y, x, now_ms = delivery.ground
+                self._to_ground(change, delivery.kind, delivery.number, room, y, x, now_ms, events)
+        self._record(change)
+        return True
+
     def reorder(self, character_id: int, item_id: int, before_id: int) -> bool:
         """Move a carried item to just before another (the client's drag in the inventory)."""
         held = self._carried.get(character_id)
@@ -599,6 +696,8 @@ class Items:
                 del self._ground[item.room]
             events.append(ObjectLeft(item.room, item.object_id))
         else:
+            if self.on_carried_left is not None:
+                self.on_carried_left(item.object_id)
             carried = self._carried[item.carrier]
             del carried[item.object_id]
             if not carried:

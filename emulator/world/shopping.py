@@ -88,6 +88,10 @@ def _service(definition: WorldDefinition, keeper: Thing, player: Player, players
     return shops.customer_service(lawful, player.murderer, players_in_room)
 
 
+#: A keeper's answer to a customer (rules.shops.customer_service), for selling to it too.
+service = _service
+
+
 def _serves(
     definition: WorldDefinition, keeper: Thing, player: Player, players_in_room: int, events: list[WorldEvent],
 ) -> bool:

@@ -72,7 +72,9 @@ from emulator.rules.pvp import (
     kill_zone_crossing,
     murder,
 )
-from emulator.world import mortality, shopping
+from emulator.rules import shops
+from emulator.rules.trade import Put, Step, Tell, TradeBook, TradeText
+from emulator.world import mortality, shopping, trading
 from emulator.world.events import (
     AttackResolved,
     DeathAnnounced,
@@ -87,6 +89,7 @@ from emulator.world.events import (
     PlayerOutlawed,
     MoveRefused,
     ItemRefused,
+    KeeperSaid,
     ObjectEntered,
     ObjectLeft,
     ObjectMoved,
@@ -99,6 +102,8 @@ from emulator.world.events import (
     Said,
     SayRefusal,
     SayRefused,
+    TradeCanceled,
+    TradeTold,
     VitalsChanged,
     WorldEvent,
 )
@@ -207,6 +212,10 @@ class World:
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)
         self._money_kinds = shopping.money_kinds(definition)
+        self._paid_in = trading.money_kind(self._money_kinds)
+        self.trades = TradeBook()  # trades in progress (rules.trade), by either side
+        self._trade_news: list[WorldEvent] = []  # trades cancelled by items that left their owners
+        self.items.on_carried_left = self._carried_left
         self._remains = Remains(definition, seed, self.items)
 
     # ------------------------------------------------------------------ queries
@@ -305,12 +314,17 @@ class World:
         return player_id, [PlayerJoined(player_id, name, tuple(self._players)), ObjectEntered(room, player_id)]
 
     def remove_player(self, player_id: int, now: float) -> list[WorldEvent]:
-        player = self._players.pop(player_id, None)
+        player = self._players.get(player_id)
         if player is None:
             return []
+        # logging off cancels a trade (user.kod UserLogoff, CancelIfOffer)
+        cancelled = self._trade_step(self.trades.leave(player_id))
+        del self._players[player_id]
         del self._things[player_id]
         del self._rooms[player.room].players[player_id]
-        events: list[WorldEvent] = [PlayerLeft(player_id, tuple(self._players)), ObjectLeft(player.room, player_id)]
+        events: list[WorldEvent] = [
+            *cancelled, PlayerLeft(player_id, tuple(self._players)), ObjectLeft(player.room, player_id),
+        ]
         # logging off leaves the room too: in the Underworld that pays for the death (user.kod UserLogoff)
         self._left_room(player, player.room, events)
         return events
@@ -446,7 +460,7 @@ class World:
         if refusal is not None:
             return [ItemRefused(player_id, refusal.value, kind)]
         self._remains.arm_dispose(player.room, now_ms)
-        return events
+        return events + self._take_trade_news()
 
     def use_item(self, player_id: int, item_id: int) -> list[WorldEvent]:
         """A BP_REQ_USE: wield or wear a carried item (``items.py`` Items.use); a refusal is told."""
@@ -525,7 +539,129 @@ class World:
             self.definition, self.items, self._things.get(keeper_id), player, len(self.players_in(player.room)),
             wanted, self._money_kinds, events,
         )
-        return events
+        return events + self._take_trade_news()
+
+    # ------------------------------------------------------------------ trading
+
+    def offer(self, player_id: int, partner_id: int, wanted: list[tuple[int, int | None]]) -> list[WorldEvent]:
+        """A BP_REQ_OFFER: the player puts its items (id, amount) on the table for another
+        player, or offers them to a keeper that buys, which answers with money at once
+        (``trading.py``). Items not its own, twice, or an amount below 1: nothing."""
+        player = self._players.get(player_id)
+        if player is None:
+            return []
+        puts = [Put(item_id, number) for item_id, number in wanted]
+        partner = self._players.get(partner_id)
+        if partner is not None:
+            held = trading.holdings(self.items, [player])
+            return self._trade_step(self.trades.offer(
+                player_id, partner_id, puts, held, same_room=partner.room == player.room,
+            ))
+        other = self.object(partner_id)
+        if other is None or other is player:
+            return []
+        return self._offer_to_keeper(player, other, puts)
+
+    def _offer_to_keeper(self, player: Player, keeper: Thing, wanted: list[Put]) -> list[WorldEvent]:
+        """monster.kod ReqOffer and Offer: the keeper's checks in the original's order, then
+        its money answer (a refusal in its words)."""
+        held = trading.holdings(self.items, [player])
+        puts = trading.table(wanted, held, player.object_id)
+        if puts is None or not puts:
+            return []
+        rule = trading.buying_rule(self.definition, keeper)
+        name = self._trade_name(keeper.object_id)
+        if rule is None or self._paid_in is None or self.trades.trading(player.object_id):
+            return trading.events_of([Tell(player.object_id, TradeText.CANT_OFFER, keeper.object_id)], self.items,
+                                     self._trade_name, self._paid_in)
+        shop = shopping.shop_of(self.definition, keeper)
+        assert shop is not None
+        markup = shops.DEFAULT_MARKUP if shop.markup is None else shop.markup
+        goods = trading.offered_goods(self.definition, self.items, puts, self._money_kinds)
+        service = shopping.service(self.definition, keeper, player, len(self.players_in(player.room)))
+        answer = shops.review_offer(
+            goods, buyer=True, rule=rule, markup=markup, same_room=keeper.room == player.room,
+            busy=self.trades.trading(keeper.object_id), service=service,
+        )
+        events: list[WorldEvent] = []
+        words = {
+            shops.OfferRefusal.BUSY: trading.KeeperWords.BUSY,
+            shops.OfferRefusal.UNWANTED: trading.KeeperWords.UNWANTED,
+            shops.OfferRefusal.NO_VALUE: trading.KeeperWords.NO_VALUE,
+        }
+        if isinstance(answer, shops.OfferRefusal):
+            if answer in words:
+                events.append(TradeTold(player.object_id, words[answer].value, keeper.object_id, *name))
+            elif answer is shops.OfferRefusal.NOT_SERVED:
+                events.append(KeeperSaid(player.object_id, keeper.object_id, shopping.KeeperSpeech.REFUSED_SERVICE.value))
+            return events
+        if answer.service is shops.Service.SERVED_SECRETLY:
+            events.append(KeeperSaid(player.object_id, keeper.object_id, shopping.KeeperSpeech.ILLICIT_SERVICE.value))
+        step = self.trades.offer_to_keeper(
+            player.object_id, keeper.object_id, puts, held, answer.money, round(self.game_time * 1000),
+        )
+        return events + self._trade_step(step)
+
+    def counter_offer(self, player_id: int, wanted: list[tuple[int, int | None]]) -> list[WorldEvent]:
+        """A BP_REQ_COUNTEROFFER: the player offered to answers with its own items (maybe none)."""
+        player = self._players.get(player_id)
+        if player is None:
+            return []
+        held = trading.holdings(self.items, [player])
+        return self._trade_step(self.trades.counter(player_id, [Put(i, n) for i, n in wanted], held))
+
+    def accept_offer(self, player_id: int) -> list[WorldEvent]:
+        """A BP_ACCEPT_OFFER: the offerer takes the answer on the table; if both sides still
+        hold what they put there and can carry what they get, everything changes hands in
+        one item operation (``trading.apply``)."""
+        if player_id not in self._players:
+            return []
+        trade = self.trades.trade_of(player_id)
+        sides = [] if trade is None else [self._players[who] for who in (trade.offerer, trade.partner) if who in self._players]
+        players = {player.object_id: player for player in sides}
+        step = self.trades.accept(player_id, trading.holdings(self.items, sides), trading.carrying(self.items, players))
+        events = self._trade_step(step)
+        if step.exchange is not None and trade is not None:
+            done = trading.apply(self.items, step.exchange, players, self._paid_in, round(self.game_time * 1000), events)
+            # Beyond the original, which leaves the answering player's window open after the
+            # trade: it closes (the offerer's client closes its own on accepting).
+            closing = [trade.partner] if done else [trade.offerer, trade.partner]
+            events += [TradeCanceled(who) for who in closing if who in self._players]
+        return events + self._take_trade_news()
+
+    def cancel_offer(self, player_id: int) -> list[WorldEvent]:
+        """A BP_CANCEL_OFFER: the other side is told and its window closes."""
+        if player_id not in self._players:
+            return []
+        return self._trade_step(self.trades.cancel(player_id))
+
+    def _trade_leave(self, player_id: int) -> list[WorldEvent]:
+        """The player left the room or died: its trade is cancelled, both windows close."""
+        return self._trade_step(self.trades.leave(player_id))
+
+    def _carried_left(self, item_id: int) -> None:
+        """An item left its carrier, by whatever operation: a trade with it on the table is
+        cancelled (told with the operation's events, or the next tick's)."""
+        if self.trades.trades:
+            self._trade_news += self._trade_step(self.trades.item_left(item_id))
+
+    def _take_trade_news(self) -> list[WorldEvent]:
+        news, self._trade_news = self._trade_news, []
+        return news
+
+    def _trade_step(self, step: Step) -> list[WorldEvent]:
+        """Keep the trade book's next state; its notices as events (not the exchange)."""
+        self.trades = step.book
+        return trading.events_of(step.notices, self.items, self._trade_name, self._paid_in)
+
+    def _trade_name(self, who: int) -> tuple[str, str | None]:
+        player = self._players.get(who)
+        if player is not None:
+            return player.name, None
+        thing = self.object(who)
+        if thing is None or thing.kind is None:
+            return "", None
+        return self.definition.kinds[thing.kind].name, thing.kind
 
     def character_deleted(self, character_id: int) -> None:
         """A character not in the world was deleted: what it carried is destroyed."""
@@ -857,6 +993,9 @@ class World:
                 self._wander(thing, _STEPS[rng.randrange(len(_STEPS))], events)
         self._monsters.run_tick(self.tick_count, rng, self._players_in, events, self._monster_killed_player)
         self._remains.run(round(self.game_time * 1000), self._has_players, self._fixtures_in, events)
+        events += self._take_trade_news()
+        if self.trades.trades:  # keepers withdraw their money offers in time (monster.kod CancelOfferTimer)
+            events += self._trade_step(self.trades.tick(round(self.game_time * 1000)))
         self._regenerate(events)
 
     def room_number(self, room: str) -> int | None:
@@ -910,6 +1049,7 @@ class World:
         death cost to pay on leaving the Underworld (``mortality.die``); everyone is told;
         the monsters chasing them give up. They stay online (the players list is unchanged)."""
         from_room = player.room
+        events += self._trade_leave(player.object_id)  # the dead leave the room: a trade ends
         self._monsters.give_up_on(from_room, player.object_id)
         number = self.room_number(from_room)
         mortality.die(player, number if number is not None else 0)
@@ -1172,6 +1312,8 @@ class World:
     def _take_exit(self, player: Player, exit: Exit) -> list[WorldEvent]:
         target = exit.target
         from_room = player.room
+        # leaving the room cancels a trade (user.kod NewOwner, CancelIfOffer)
+        cancelled = self._trade_leave(player.object_id)
         del self._rooms[from_room].players[player.object_id]
         player.room = target.room
         player.y, player.x = square_centre(target.row, target.col)
@@ -1179,6 +1321,7 @@ class World:
         player.angle = (player.angle + exit.turn if exit.turn is not None else target.angle) % ANGLES
         self._rooms[target.room].players[player.object_id] = player
         events: list[WorldEvent] = [
+            *cancelled,
             *self._kill_zone_crossed(player, from_room, target.room),
             ObjectLeft(from_room, player.object_id),
         ]

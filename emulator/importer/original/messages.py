@@ -16,7 +16,7 @@ from typing import Any
 from emulator.importer.blakod import KodClass, ast
 from emulator.importer.original.common import _constant_names, _flags, _int, _value_names
 from emulator.importer.original.state import ImportState
-from emulator.content.model import ARTICLES, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, combat_text_keys
+from emulator.content.model import ARTICLES, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, TRADE_TEXT_KEYS, combat_text_keys
 
 MESSAGES_NAME = "messages.toml"
 
@@ -59,6 +59,27 @@ _NAMED = {
     "shop_too_costly": "Lm_mrcnt_too_costly",
     "shop_not_selling": "Lm_mrcnt_not_selling",
     "shop_cant_give": "Lm_mrcnt_cant_give",
+    # trading (user.kod) and selling to keepers (monster.kod; a keeper class's own
+    # unwanted-item words are not read)
+    "trade_got_offer": "user_got_offer",
+    "trade_cant_offer": "user_cant_offer",
+    "trade_busy": "user_offer_busy",
+    "trade_not_online": "user_offer_not_online",
+    "trade_canceled": "user_canceled_offer",
+    "trade_nothing_to_cancel": "user_cant_cancel_offer",
+    "trade_nothing_to_counter": "user_cant_counteroffer",
+    "trade_nothing_to_accept": "user_cant_acceptoffer",
+    "trade_bad_number": "user_cant_deal_number",
+    "trade_dont_have": "user_dont_have_offer",
+    "trade_dont_have_number": "user_dont_have_number_offer",
+    "trade_didnt_have": "user_didnt_have_offer",
+    "trade_couldnt_carry": "user_couldnt_carry_offer",
+    "trade_cant_carry": "user_cant_carry_offer",
+    "trade_keeper_timeout": "Lm_buyer_timeout",
+    "buyer_busy": "Lm_buyer_offer_busy",
+    "buyer_unwanted": "Lm_buyer_unwanted",
+    "buyer_no_value": "Lm_buyer_no_value",
+    "keeper_tells_you": "monster_say_to_one",
 }
 
 
@@ -85,7 +106,7 @@ class MessageImport(ImportState):
 
     def import_messages(self) -> None:
         texts: dict[str, dict[str, Any]] = {}
-        for key in combat_text_keys() + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS:
+        for key in combat_text_keys() + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS:
             name = resource_name(key)
             resource = self.tree.resources.get(name.casefold())
             text = resource.text(None) if resource is not None else None
