@@ -54,7 +54,7 @@ NUMBER_TAG = 1 << 28
 ID_MASK = NUMBER_TAG - 1
 STICKS = 3  # Ann's at the start
 TRADERS_MONEY = 1000  # Ben's at the start
-CAT_MONEY = 1_000_000  # enough for every deal of the run
+CAT_MONEY = 10_000_000  # enough for every deal of a long run
 STICK_VALUE = 100
 PEDLAR_MARKUP = shops.Markup.NORMAL  # asks 160, pays 70: every deal costs Cat 90
 PRICE = 100  # what a stick fetches between Ann and Ben
@@ -71,6 +71,7 @@ def world_data(into: Path) -> Path:
     with (data / "objects" / "kinds.toml").open("a") as kinds:
         kinds.write(
             '\n[pedlar]\nname = "pedlar"\nicon = "pedlar.bgf"\ndescription = "A pedlar."\n'
+            '\n[pedlar.monster]\nnpc_flags = ["buyer"]\n'
             f'\n[pedlar.shop]\nmarkup = {int(PEDLAR_MARKUP)}\nbuys = ["stick"]\n\n[[pedlar.shop.sells]]\nkind = "stick"\n'
             '\n[shillings]\nname = "shilling"\nicon = "coin.bgf"\ndescription = "Coins."\nflags = ["gettable"]\n'
             '\n[shillings.item]\nstacks = true\nplural = "shillings"\nitem_type = 8192\nweight = 0\nbulk = 0\nvalue = 1\n'
@@ -362,7 +363,9 @@ def main(argv: list[str] | None = None) -> int:
         data = world_data(work)
         url = f"sqlite:///{work / 'world.db'}"
         ids = prepare_store(url)
-        config = f'[server]\ndata = "{data}"\n'
+        # the players deal as fast as the server answers: lift the flood budget
+        config = (f'[server]\ndata = "{data}"\n[requests]\nrate = 200.0\nburst = 400\n'
+                  '[requests.kinds]\nBP_REQ_INVENTORY = [200.0, 400]\nBP_REQ_BUY = [200.0, 400]\n')
         counts = Counts()
         prices = Prices()
         done = 0
