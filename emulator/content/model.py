@@ -347,6 +347,15 @@ ITEM_TEXT_KEYS = (
 )
 #: What a shop keeper says to a buyer (monster.kod Buy), each optional like the item texts.
 SHOP_TEXT_KEYS = ("shop_too_costly", "shop_not_selling", "shop_cant_give")
+#: What a banker tells a player (monster.kod BankDeposit, BankWithdraw, BankBalance, the
+#: ``bank_<emulator.rules.bank.BankSay>`` keys), how it tells one player (``bank_told``,
+#: monster.kod SayToOne), and what a player is told where no banker answers (user.kod's
+#: UC_DEPOSIT, UC_WITHDRAW, UC_BALANCE); each optional like the item texts.
+BANK_TEXT_KEYS = (
+    "bank_told", "bank_balance", "bank_deposited", "bank_not_enough_to_deposit", "bank_no_account",
+    "bank_not_enough_to_withdraw", "bank_purse_full", "bank_purse_all_full", "bank_withdrew",
+    "bank_cant_deposit", "bank_cant_withdraw", "bank_cant_balance",
+)
 
 
 #: The articles of the original (object.kod LookupArticle), by their ARTICLE_* name.

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, assert_never
 
 
-from emulator.game import fight_messages, item_messages, room_view, sheet, shop_messages, texts, views
+from emulator.game import bank_messages, fight_messages, item_messages, room_view, sheet, shop_messages, texts, views
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
 from emulator.logs import logger
@@ -26,6 +26,8 @@ from emulator.world.events import (
     DeathAnnounced,
     ItemRefused,
     KeeperSaid,
+    BankerSaid,
+    BankUnanswered,
     DeathPenaltyPaid,
     MaxHealthGained,
     KillZoneCrossed,
@@ -151,6 +153,10 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
                 session.send("BP_USE" if isinstance(event, ItemUsed) else "BP_UNUSE", id=event.item_id)
         case KeeperSaid():
             shop_messages.keeper_said(ctx, event)
+        case BankerSaid():
+            bank_messages.banker_said(ctx, event)
+        case BankUnanswered():
+            bank_messages.bank_unanswered(ctx, event)
         case _:
             assert_never(event)
 

@@ -172,6 +172,22 @@ class ItemJournal(BaseModel):
         table_name = "item_journal"
 
 
+class BalanceRecord(BaseModel):
+    """Since schema 7: money a character keeps at a bank, ``amount`` units of the money
+    kind ``kind`` (no foreign key, as items: the ledger accounts for it until the world
+    destroys it); a row per (bank, character), none for an empty account."""
+
+    bank = peewee.IntegerField()
+    character = peewee.IntegerField()
+    kind = peewee.CharField(max_length=ROOM_KEY_COLUMN_LENGTH)
+    amount = peewee.BigIntegerField()
+
+    class Meta:
+        table_name = "bank_balance"
+        primary_key = peewee.CompositeKey("bank", "character")
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion, Account, LoginRecord, Character, WorldState, ResourceName, ItemRecord, LedgerRecord, ItemJournal,
+    BalanceRecord,
 )

@@ -373,6 +373,26 @@ class KeeperSaid:
     kind: str = ""
 
 
+@attrs.frozen
+class BankerSaid:
+    """A banker tells one player something (``emulator.rules.bank.BankSay`` value in
+    ``what``), with the number its sentence names (a balance, an amount)."""
+
+    player_id: int
+    banker_id: int
+    what: str
+    number: int | None = None
+
+
+@attrs.frozen
+class BankUnanswered:
+    """Nobody in the player's room took a money command (``emulator.world.banking``
+    ``BankCommand`` value): the player is told it cannot do that here."""
+
+    player_id: int
+    command: str
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
@@ -380,5 +400,5 @@ WorldEvent = (
     | PlayerAttackRefused | PlayerOutlawed | PlayerAttacked | PlayerKilledPlayer | KillZoneCrossed
     | ObjectChanged | CarriedGained | CarriedChanged | CarriedLost | ItemRefused
     | ItemUsed | ItemUnused
-    | KeeperSaid
+    | KeeperSaid | BankerSaid | BankUnanswered
 )

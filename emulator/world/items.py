@@ -22,8 +22,13 @@ GetNumberCanHold; player.kod GetWeightMax, GetBulkMax; item.kod defaults), not i
 * an item's weight and bulk are its kind's (10 each when the kind does not say); a
   number item's are per unit, a negative figure per hundred units.
 
-Every operation records what it changed (the items' rows, the ledger's entries) as one
-:class:`Operation` for the store, which writes whole operations only.
+Money kept with a banker is a balance, by bank number and character (bank.kod's
+accounts): it exists as much as the coins it was, so the ledger counts it with its kind,
+and a deposit or a withdrawal moves units between a pile and a balance in one operation,
+making and destroying nothing.
+
+Every operation records what it changed (the items' rows, the balances, the ledger's
+entries) as one :class:`Operation` for the store, which writes whole operations only.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ from emulator.world.ledger import Ledger, LedgerEntry
 from emulator.world.objects import Thing
 
 __all__ = [
-    "FIRST_ITEM_ID", "LAST_ITEM_ID", "Item", "ItemRefusal", "ItemRow", "Items", "Operation", "Usage",
+    "FIRST_ITEM_ID", "LAST_ITEM_ID", "BalanceRow", "Item", "ItemRefusal", "ItemRow", "Items", "Operation", "Usage",
 ]
 
 FIRST_ITEM_ID = 0x0200_0000  # above players (0x0100_0000 + character id)
@@ -133,14 +138,30 @@ class ItemRow:
 
 
 @attrs.frozen
+class BalanceRow:
+    """Money a character keeps at a bank: ``amount`` units of the money kind ``kind``."""
+
+    bank: int
+    character: int
+    kind: str
+    amount: int
+
+
+#: A balance's key: (bank number, character id).
+BalanceKey = tuple[int, int]
+
+
+@attrs.frozen
 class Operation:
-    """One whole change for the store: rows to write (None: delete) and ledger entries.
-    ``seq`` numbers operations in the order they happened, across restarts: the store
-    applies each once, even when a write whose answer was lost is sent again."""
+    """One whole change for the store: rows to write (None: delete), balances to write
+    (None: delete) and ledger entries. ``seq`` numbers operations in the order they
+    happened, across restarts: the store applies each once, even when a write whose
+    answer was lost is sent again."""
 
     seq: int
     rows: tuple[tuple[int, ItemRow | None], ...]
     ledger: tuple[LedgerEntry, ...] = ()
+    balances: tuple[tuple[BalanceKey, BalanceRow | None], ...] = ()
 
 
 def row_of(item: Item) -> ItemRow:
@@ -158,6 +179,7 @@ class _Change:
     def __init__(self) -> None:
         self.touched: dict[int, Item | None] = {}
         self.ledger: list[LedgerEntry] = []
+        self.balances: dict[BalanceKey, BalanceRow | None] = {}
 
 
 class Items:
@@ -167,6 +189,7 @@ class Items:
         self._ground: dict[str, dict[int, Item]] = {}  # by room, in arrival order
         self._carried: dict[int, dict[int, Item]] = {}  # by character, in slot order
         self.ledger = Ledger()
+        self.balances: dict[BalanceKey, BalanceRow] = {}  # money kept at banks, never 0
         self.next_id = FIRST_ITEM_ID
         self.pending: list[Operation] = []  # not yet in the store, oldest first
         self.next_seq = 1
@@ -190,10 +213,18 @@ class Items:
         return list(self._carried.get(character_id, {}).values())
 
     def existing_units(self) -> dict[str, int]:
+        """Per kind, the units that exist: the items' and the money kept at banks."""
         units: dict[str, int] = {}
         for item in self.by_id.values():
             units[item.kind or ""] = units.get(item.kind or "", 0) + item.units
+        for balance in self.balances.values():
+            units[balance.kind] = units.get(balance.kind, 0) + balance.amount
         return units
+
+    def balance_of(self, bank: int, character_id: int) -> int:
+        """What a character keeps at a bank (0: no account)."""
+        found = self.balances.get((bank, character_id))
+        return 0 if found is None else found.amount
 
     def stacks(self, kind: str) -> bool:
         found = self.definition.kinds.get(kind)
@@ -275,15 +306,20 @@ class Items:
         return True
 
     def destroy_carried(self, character_id: int, reason: str) -> int:
-        """Everything a character carries is gone, in one operation (its character was
-        deleted); how many items."""
+        """Everything a character carries and keeps at banks is gone, in one operation
+        (its character was deleted); how many items."""
         held = self.carried(character_id)
-        if not held:
+        accounts = sorted(key for key in self.balances if key[1] == character_id)
+        if not held and not accounts:
             return 0
         change = _Change()
         for item in held:
             change.ledger.append(LedgerEntry(item.kind or "", destroyed=item.units, reason=reason))
             self._unplace(change, item, [], player_id=None)
+        for key in accounts:
+            balance = self.balances.pop(key)
+            change.ledger.append(LedgerEntry(balance.kind, destroyed=balance.amount, reason=reason))
+            change.balances[key] = None
         self._record(change)
         return len(held)
 
@@ -434,6 +470,65 @@ class Items:
         self._record(change)
         return True
 
+    def deposit(
+        self, character_id: int, player_id: int, bank: int, amount: int, money_kinds: Collection[str], kind: str,
+        reason: str, events: list[WorldEvent],
+    ) -> bool:
+        """Move ``amount`` units of carried money into the character's balance at ``bank``,
+        as one operation (bank.kod DepositAccount after SubtractNumber): nothing is made
+        or destroyed. The balance is kept in ``kind`` (or the kind it has already); a
+        pile of another money kind is recorded destroyed and that much of the balance's
+        kind created. False, changing nothing, when the money carried is short."""
+        piles = [item for item in self.carried(character_id) if item.kind in money_kinds]
+        if amount <= 0 or sum(item.units for item in piles) < amount:
+            return False
+        key = (bank, character_id)
+        before = self.balances.get(key)
+        kind = before.kind if before is not None else kind
+        change = _Change()
+        left = amount
+        for pile in piles:
+            if left == 0:
+                break
+            taken = min(left, pile.units)
+            left -= taken
+            if pile.kind != kind:  # another money kind: exchanged at par
+                change.ledger.append(LedgerEntry(pile.kind or "", destroyed=taken, reason=reason))
+                change.ledger.append(LedgerEntry(kind, created=taken, reason=reason))
+            if pile.number is None or taken == pile.number:
+                self._unplace(change, pile, events, player_id=player_id)
+            else:
+                pile.number -= taken
+                change.touched[pile.object_id] = pile
+                events.append(CarriedChanged(player_id, pile.object_id))
+        self._set_balance(change, key, kind, (0 if before is None else before.amount) + amount)
+        self._record(change)
+        return True
+
+    def withdraw(self, character_id: int, player_id: int, bank: int, amount: int, events: list[WorldEvent]) -> bool:
+        """Move ``amount`` units of the character's balance at ``bank`` into its inventory
+        (joining a pile of the kind it carries), as one operation; the rules decided
+        how much it can carry. False, changing nothing, when the balance is short."""
+        key = (bank, character_id)
+        balance = self.balances.get(key)
+        if balance is None or amount <= 0 or balance.amount < amount:
+            return False
+        change = _Change()
+        item = self._new_item(balance.kind, amount)  # first: running out of ids changes nothing
+        self._set_balance(change, key, balance.kind, balance.amount - amount)
+        self._to_carrier(change, item, character_id, player_id, events)
+        self._record(change)
+        return True
+
+    def _set_balance(self, change: _Change, key: BalanceKey, kind: str, amount: int) -> None:
+        if amount > 0:
+            row = BalanceRow(key[0], key[1], kind, amount)
+            self.balances[key] = row
+            change.balances[key] = row
+        else:  # an emptied account is no account (bank.kod WithdrawAccount)
+            self.balances.pop(key, None)
+            change.balances[key] = None
+
     def reorder(self, character_id: int, item_id: int, before_id: int) -> bool:
         """Move a carried item to just before another (the client's drag in the inventory)."""
         held = self._carried.get(character_id)
@@ -468,14 +563,15 @@ class Items:
 
     def load(
         self, rows: Iterable[ItemRow], totals: Mapping[str, tuple[int, int]], room_size: RoomSize,
-        characters: Collection[int] | None = None, last_seq: int = 0,
+        characters: Collection[int] | None = None, last_seq: int = 0, balances: Iterable[BalanceRow] = (),
     ) -> None:
-        """Take the store's items and ledger (before any player enters). An item whose kind
-        or place no longer makes sense, or (given the ``characters`` that exist) whose
-        carrier was deleted, is destroyed, recorded as such."""
+        """Take the store's items, balances and ledger (before any player enters). An item
+        or a balance whose kind or place no longer makes sense, or (given the
+        ``characters`` that exist) whose owner was deleted, is destroyed, recorded as such."""
         self.by_id.clear()
         self._ground.clear()
         self._carried.clear()
+        self.balances.clear()
         self.ledger = Ledger(dict(totals))
         self.pending.clear()
         self.next_seq = last_seq + 1
@@ -502,6 +598,18 @@ class Items:
             units = 1 if row.number is None else max(0, row.number)
             self.ledger.add(entry := LedgerEntry(row.kind, destroyed=units, reason=reason))
             self._append(((row.id, None),), (entry,))
+        for balance in sorted(balances, key=lambda b: (b.bank, b.character)):
+            key = (balance.bank, balance.character)
+            why = None
+            if not self.stacks(balance.kind) or balance.amount <= 0 or key in self.balances:
+                why = "content gone"
+            elif characters is not None and balance.character not in characters:
+                why = "owner gone"
+            if why is None:
+                self.balances[key] = balance
+                continue
+            self.ledger.add(entry := LedgerEntry(balance.kind, destroyed=max(0, balance.amount), reason=why))
+            self._append((), (entry,), ((key, None),))
 
     def _loadable(self, row: ItemRow, room_size: RoomSize) -> bool:
         if not FIRST_ITEM_ID <= row.id <= LAST_ITEM_ID or row.kind not in self.definition.kinds:
@@ -627,10 +735,13 @@ class Items:
             (item_id, None if item is None or item_id not in self.by_id else row_of(item))
             for item_id, item in change.touched.items()
         )
-        self._append(rows, tuple(change.ledger))
+        self._append(rows, tuple(change.ledger), tuple(change.balances.items()))
 
-    def _append(self, rows: tuple[tuple[int, ItemRow | None], ...], ledger: tuple[LedgerEntry, ...]) -> None:
-        self.pending.append(Operation(self.next_seq, rows, ledger))
+    def _append(
+        self, rows: tuple[tuple[int, ItemRow | None], ...], ledger: tuple[LedgerEntry, ...],
+        balances: tuple[tuple[BalanceKey, BalanceRow | None], ...] = (),
+    ) -> None:
+        self.pending.append(Operation(self.next_seq, rows, ledger, balances))
         self.next_seq += 1
 
 

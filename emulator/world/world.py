@@ -72,7 +72,7 @@ from emulator.rules.pvp import (
     kill_zone_crossing,
     murder,
 )
-from emulator.world import mortality, shopping
+from emulator.world import banking, mortality, shopping
 from emulator.world.events import (
     AttackResolved,
     DeathAnnounced,
@@ -102,7 +102,7 @@ from emulator.world.events import (
     VitalsChanged,
     WorldEvent,
 )
-from emulator.world.items import Item, ItemRefusal, ItemRow, Items
+from emulator.world.items import BalanceRow, Item, ItemRefusal, ItemRow, Items
 from emulator.world.monsters import Monster, MonsterPopulation
 from emulator.world.objects import Player, Stats, Thing, TokenBucket, WorldObject
 from emulator.world.remains import FIRST_REMAINS_ID, Remains
@@ -527,8 +527,23 @@ class World:
         )
         return events
 
+    def bank(self, player_id: int, command: banking.BankCommand, amount: int = 0) -> list[WorldEvent]:
+        """UC_DEPOSIT, UC_WITHDRAW, UC_BALANCE: a money command to whichever banker of the
+        player's room takes it; the money moves between the player's piles and its
+        balance in one item operation (see ``banking.py``)."""
+        player = self._players.get(player_id)
+        if player is None:
+            return []
+        events: list[WorldEvent] = []
+        banking.command(
+            self.definition, self.items, list(self._rooms[player.room].objects.values()), player,
+            len(self.players_in(player.room)), command, amount, self._money_kinds, events,
+        )
+        return events
+
     def character_deleted(self, character_id: int) -> None:
-        """A character not in the world was deleted: what it carried is destroyed."""
+        """A character not in the world was deleted: what it carried and kept at banks is
+        destroyed."""
         if self.player_by_character(character_id) is None:
             self.items.destroy_carried(character_id, "owner gone")
 
@@ -542,14 +557,14 @@ class World:
 
     def load_items(
         self, rows: Iterable[ItemRow], totals: Mapping[str, tuple[int, int]], characters: Collection[int] | None = None,
-        last_seq: int = 0,
+        last_seq: int = 0, balances: Iterable[BalanceRow] = (),
     ) -> None:
-        """Take the store's items and ledger (before any player enters); the rooms with
-        ground items run their dispose timers. Given the ``characters`` that exist, the
-        items of deleted ones are destroyed."""
+        """Take the store's items, bank balances and ledger (before any player enters);
+        the rooms with ground items run their dispose timers. Given the ``characters``
+        that exist, the items and balances of deleted ones are destroyed."""
         if self._players:
             raise WorldError("cannot load items with players in the world")
-        self.items.load(rows, totals, self._room_size, characters, last_seq)
+        self.items.load(rows, totals, self._room_size, characters, last_seq, balances)
         now_ms = round(self.game_time * 1000)
         for room in self.items.ground_rooms():
             self._remains.arm_dispose(room, now_ms)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from emulator.game.requests import System
-from emulator.game.systems import character_sheet, combat, inventory, looking, movement, posture, presence, selection, shops, speech
+from emulator.game.systems import bank, character_sheet, combat, inventory, looking, movement, posture, presence, selection, shops, speech
 
 ALL_SYSTEMS: tuple[System, ...] = (
     selection.SYSTEM,
@@ -16,4 +16,5 @@ ALL_SYSTEMS: tuple[System, ...] = (
     combat.SYSTEM,
     posture.SYSTEM,
     shops.SYSTEM,
+    bank.SYSTEM,
 )
