@@ -3,7 +3,8 @@
 The stock client's "deposit N", "withdraw N" and "balance" commands are the user
 commands UC_DEPOSIT, UC_WITHDRAW and UC_BALANCE; they name no banker. As in the original
 (user.kod, holder.kod and monster.kod SomeoneTryUserCommand) the objects of the player's
-room are asked in turn: the first banker or vault keeper that will deal with the player
+room are asked in turn, the newest first (so Kocatan's banker answers before the vault
+keeper beside him, created before him): the first banker or vault keeper that will deal with the player
 takes the command (a lawful one refuses a murderer before others, and the next is asked);
 when none does, the player is told it cannot do that here. A vault keeper takes the money
 commands and does nothing with them, as the original's.

@@ -535,8 +535,10 @@ class World:
         if player is None:
             return []
         events: list[WorldEvent] = []
+        # the room asks its objects newest first (holder.kod keeps plActive by Cons): the
+        # placed objects in reverse key order, which is the import's order of creation
         banking.command(
-            self.definition, self.items, list(self._rooms[player.room].objects.values()), player,
+            self.definition, self.items, reversed(list(self._rooms[player.room].objects.values())), player,
             len(self.players_in(player.room)), command, amount, self._money_kinds, events,
         )
         return events
