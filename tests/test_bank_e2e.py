@@ -1,0 +1,202 @@
+"""End to end: a player at the Jasper bank of the imported original world deposits
+shillings picked up, asks the balance, withdraws, is refused in the original's words, and
+finds the balance kept after a restart; another player where no banker stands is told so.
+Every frame decodes whole; the ledger balances in the world and in the store. In a
+hand-made world a banker speaks the server's own sentences."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from emulator.content.model import WorldDefinition, square_centre
+from emulator.importer.blakod import KodTree
+from emulator.importer.original import ImportReport
+from emulator.resources import ResourceTable
+from emulator.store.items import check_stored_ledger, load_items
+from emulator.testing.memory_server import MemoryClient, MemoryServer
+from emulator.wire.codec import Message
+from emulator.world.ledger import check_ledger
+from protocol_specs.format_string import render
+from protocol_specs.opcodes import UC
+
+from .test_e2e_giant_rat import ROOM_FILES, _beside, _save_in_place
+from .test_fight_messages import _client_texts, _ids
+
+REPO = Path(__file__).resolve().parent.parent
+NUMBER_TAG = 1 << 28
+ID_MASK = NUMBER_TAG - 1
+
+
+def bank(client: MemoryClient, command: UC, amount: int | None = None) -> list[Message]:
+    args = {} if amount is None else {"amount": {"id": amount, "amount": None}}
+    return client.request("BP_USERCOMMAND", command=command, args=args)
+
+
+def told(messages: list[Message], texts: ResourceTable) -> list[str]:
+    return [render(m["format"], m["params"], texts) for m in messages if m.name == "BP_MESSAGE"]
+
+
+def inventory(client: MemoryClient) -> dict[int, int | None]:
+    (listed,) = [m for m in client.request("BP_REQ_INVENTORY") if m.name == "BP_INVENTORY"]
+    return {o["id"] & ID_MASK: o["amount"] for o in listed["objects"]}
+
+
+def test_banking_at_the_jasper_bank_of_the_imported_world(
+    imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree: KodTree, tmp_path: Path
+) -> None:
+    config = f'room_files = "{ROOM_FILES}"\n[server]\ndata = "{imported[0]}"\n'
+    texts = _client_texts(kod_tree)  # a stock client has the original's strings
+    (placed,) = [p for p in world.objects if p.kind == "jasperbanker"]
+    assert world.kinds["jasperbanker"].shop is not None and world.kinds["jasperbanker"].shop.bank == 1
+    room = world.rooms[placed.at.room]
+    square = _beside(ROOM_FILES / room.roo_file, placed.at.row, placed.at.col, taken=set())
+    server = MemoryServer(tmp_path, config)
+    try:
+        live = server.hub.world
+        server.create_account("alice", "pw-alice")
+        server.create_character("alice", "Alanna")
+        _save_in_place(server, "Alanna", placed.at.room, *square)
+        alice = server.connect()
+        for resource_id, text in texts.items():
+            alice.codec.resources.add(resource_id, text)
+        alice.login_to_game("alice", "pw-alice")
+        alice.enter_world("Alanna")
+        told_by = _ids(kod_tree, "monster_say_to_one")[0]
+
+        # nothing carried, nothing in the account
+        refused = bank(alice, UC.UC_DEPOSIT, 10)
+        assert [m.name for m in refused] == ["BP_MESSAGE"] and refused[0]["format"] == told_by
+        assert refused[0]["params"][1:3] == [dict(world.kinds["jasperbanker"].resource_ids)["name"],
+                                             *_ids(kod_tree, "Lm_bnkr_not_enough_deposit")]
+        name = texts.text(refused[0]["params"][1])
+        assert told(refused, texts) == [f"~k{name} tells you, \"But you only have 0 shillings in your possession!~n~k\""]
+        assert told(bank(alice, UC.UC_WITHDRAW, 10), texts) == [f"~k{name} tells you, \"You have no money to withdraw!~n~k\""]
+
+        # shillings on her square, made through the items layer so the ledger has them
+        coins = live.items.create_on_ground("money", 500, placed.at.room, *square_centre(*square), 0, "test", [])
+        alice.request("BP_REQ_GET", object={"id": coins.object_id | NUMBER_TAG, "amount": 500})
+        assert inventory(alice) == {coins.object_id: 500}
+
+        deposited = bank(alice, UC.UC_DEPOSIT, 200)
+        assert [(m["id"] & ID_MASK, m["amount"]) for m in deposited if m.name == "BP_CHANGE"] == [
+            (coins.object_id, 300)]
+        assert told(deposited, texts) == [
+            f"~k{name} tells you, \"Thank you for your deposit.  You now have 200 shillings in your account.~n~k\""]
+        assert told(bank(alice, UC.UC_BALANCE), texts) == [f"~k{name} tells you, \"You have 200 shillings in your account.~n~k\""]
+        # the rest: the pile leaves her inventory
+        rest = bank(alice, UC.UC_DEPOSIT, 300)
+        assert [m["id"] & ID_MASK for m in rest if m.name == "BP_INVENTORY_REMOVE"] == [coins.object_id]
+        (me,) = [p for p in live.all_players() if p.name == "Alanna"]
+        assert inventory(alice) == {} and live.items.balance_of(1, me.character_id) == 500
+        # too much
+        assert told(bank(alice, UC.UC_WITHDRAW, 501), texts) == [
+            f"~k{name} tells you, \"But you only have 500 shillings in your account!~n~k\""]
+        withdrawn = bank(alice, UC.UC_WITHDRAW, 120)
+        (added,) = [m for m in withdrawn if m.name == "BP_INVENTORY_ADD"]
+        assert added["amount"] == 120 and texts.text(added["name"]) == "shillings"
+        assert told(withdrawn, texts) == [
+            f"~k{name} tells you, \"Here are your 120 shillings. Thank you for your business.~n~k\""]
+        assert inventory(alice) == {added["id"] & ID_MASK: 120}
+        assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
+        assert live.items.existing_units() == {"money": 500}
+
+        # a player where no banker stands is told so, in the original's words
+        server.create_account("bob", "pw-bob")
+        server.create_character("bob", "Bertram")
+        bob = server.connect()
+        for resource_id, text in texts.items():
+            bob.codec.resources.add(resource_id, text)
+        bob.login_to_game("bob", "pw-bob")
+        bob.enter_world("Bertram")
+        (bertram,) = [p for p in live.all_players() if p.name == "Bertram"]
+        assert bertram.room != placed.at.room and not [
+            t for t in live.room_objects(bertram.room)
+            if (shop := world.kinds[t.kind].shop if t.kind in world.kinds else None) is not None
+            and (shop.bank is not None or shop.vault is not None)
+        ]
+        for command, key in ((UC.UC_DEPOSIT, "user_cant_deposit"), (UC.UC_WITHDRAW, "user_cant_withdraw"),
+                             (UC.UC_BALANCE, "user_cant_balance")):
+            answer = bank(bob, command, 5) if command is not UC.UC_BALANCE else bank(bob, command)
+            assert [(m.name, m["format"], m["params"]) for m in answer] == [("BP_MESSAGE", *_ids(kod_tree, key), [])]
+        assert not alice.closed_by_server and not bob.closed_by_server
+        server.advance(0.5)  # the item writes leave within a quarter of a second
+        assert server.store.run(check_stored_ledger).ok
+        (kept,) = server.store.run(load_items).balances
+        assert (kept.bank, kept.kind, kept.amount) == (1, "money", 380)
+    finally:
+        server.stop()
+
+    again = MemoryServer(tmp_path, config)
+    try:
+        alice = again.connect()
+        for resource_id, text in texts.items():
+            alice.codec.resources.add(resource_id, text)
+        alice.login_to_game("alice", "pw-alice")
+        alice.enter_world("Alanna")
+        assert told(bank(alice, UC.UC_BALANCE), texts) == [f"~k{name} tells you, \"You have 380 shillings in your account.~n~k\""]
+        assert list(inventory(alice).values()) == [120]
+        joined = bank(alice, UC.UC_WITHDRAW, 80)
+        assert [m["amount"] for m in joined if m.name == "BP_CHANGE"] == [200]
+        assert list(inventory(alice).values()) == [200]
+        live = again.hub.world
+        assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
+        again.advance(0.5)
+        assert again.store.run(check_stored_ledger).ok
+        assert [(b.amount) for b in again.store.run(load_items).balances] == [300]
+    finally:
+        again.stop()
+
+
+def test_a_hand_made_banker_speaks_the_servers_own_sentences(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    with (data / "objects" / "kinds.toml").open("a") as kinds:
+        kinds.write(
+            '\n[banker]\nname = "Ledo"\nicon = "banker.bgf"\ndescription = "A banker."\n'
+            '\n[banker.shop]\nbank = 3\n'
+            '\n[shillings]\nname = "shilling"\nicon = "coin.bgf"\ndescription = "Coins."\nflags = ["gettable"]\n'
+            '\n[shillings.item]\nstacks = true\nplural = "shillings"\nitem_type = 8192\nweight = 0\nbulk = 0\nvalue = 1\n'
+        )
+    with (data / "objects" / "placed.toml").open("a") as placed:
+        placed.write('\n[[object]]\nkey = "inn_banker"\nkind = "banker"\nroom = "jasper_inn"\nrow = 5\ncol = 12\n')
+    server = MemoryServer(tmp_path, f'[server]\ndata = "{data}"\n')
+    try:
+        server.create_account("alice", "pw-alice")
+        server.create_character("alice", "Alanna")
+        alice = server.connect()
+        alice.login_to_game("alice", "pw-alice")
+        entered = alice.enter_world("Alanna")
+        live = server.hub.world
+        me = live.player(entered["id"])
+        coins = live.items.create_on_ground("shillings", 70, me.room, me.y, me.x, 0, "test", [])
+        alice.request("BP_REQ_GET", object={"id": coins.object_id | NUMBER_TAG, "amount": 70})
+        texts = alice.codec.resources
+        assert told(bank(alice, UC.UC_DEPOSIT, 50), texts) == ['Ledo tells you, "Deposited. Your account now holds 50 shillings."']
+        assert told(bank(alice, UC.UC_DEPOSIT, 50), texts) == ['Ledo tells you, "You only carry 20 shillings."']
+        assert told(bank(alice, UC.UC_BALANCE), texts) == ['Ledo tells you, "You have 50 shillings in your account."']
+        assert told(bank(alice, UC.UC_WITHDRAW, 60), texts) == ['Ledo tells you, "Your account only holds 50 shillings."']
+        assert told(bank(alice, UC.UC_WITHDRAW, 50), texts) == ['Ledo tells you, "Here are 50 shillings."']
+        assert told(bank(alice, UC.UC_WITHDRAW, 1), texts) == ['Ledo tells you, "You have no money here to withdraw."']
+        assert live.items.balances == {} and list(inventory(alice).values()) == [70]
+        assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
+        server.advance(0.5)
+        assert server.store.run(load_items).balances == ()
+    finally:
+        server.stop()
+
+
+def test_no_banker_in_a_hand_made_room_is_told_in_the_servers_words(tmp_path: Path) -> None:
+    server = MemoryServer(tmp_path, "")
+    try:
+        server.create_account("alice", "pw-alice")
+        server.create_character("alice", "Alanna")
+        alice = server.connect()
+        alice.login_to_game("alice", "pw-alice")
+        alice.enter_world("Alanna")
+        texts = alice.codec.resources
+        assert told(bank(alice, UC.UC_DEPOSIT, 5), texts) == ["There is nobody here to deposit money with."]
+        assert told(bank(alice, UC.UC_BALANCE), texts) == ["There is nobody here to tell you a balance."]
+        assert told(bank(alice, UC.UC_WITHDRAW, 5), texts) == ["There is nobody here to withdraw money from."]
+    finally:
+        server.stop()
