@@ -63,15 +63,24 @@ def test_banking_at_the_jasper_bank_of_the_imported_world(
         alice.login_to_game("alice", "pw-alice")
         alice.enter_world("Alanna")
         told_by = _ids(kod_tree, "monster_say_to_one")[0]
+        banker_name = dict(world.kinds["jasperbanker"].resource_ids)["name"]
+        cap_article = _ids(kod_tree, f"object_article_cap_{world.messages.kind('jasperbanker').article}_rsc")[0]  # type: ignore[union-attr]
+
+        def says(messages: list[Message], words: str, number: int | None = None) -> None:
+            """The banker tells her alone, in the original's words by id (monster.kod
+            SayToOne), and the stock client can show it: the words filled with the number."""
+            (message,) = [m for m in messages if m.name == "BP_MESSAGE"]
+            (words_id,) = _ids(kod_tree, words)
+            assert message["format"] == told_by
+            assert message["params"] == [cap_article, banker_name, words_id, *([] if number is None else [number])]
+            shown = told([message], texts)[0]
+            assert texts.text(banker_name) in shown and (texts.text(words_id) or "").replace("%i", str(number)) in shown
 
         # nothing carried, nothing in the account
         refused = bank(alice, UC.UC_DEPOSIT, 10)
-        assert [m.name for m in refused] == ["BP_MESSAGE"] and refused[0]["format"] == told_by
-        assert refused[0]["params"][1:3] == [dict(world.kinds["jasperbanker"].resource_ids)["name"],
-                                             *_ids(kod_tree, "Lm_bnkr_not_enough_deposit")]
-        name = texts.text(refused[0]["params"][1])
-        assert told(refused, texts) == [f"~k{name} tells you, \"But you only have 0 shillings in your possession!~n~k\""]
-        assert told(bank(alice, UC.UC_WITHDRAW, 10), texts) == [f"~k{name} tells you, \"You have no money to withdraw!~n~k\""]
+        assert [m.name for m in refused] == ["BP_MESSAGE"]
+        says(refused, "Lm_bnkr_not_enough_deposit", 0)
+        says(bank(alice, UC.UC_WITHDRAW, 10), "Lm_bnkr_no_account")
 
         # shillings on her square, made through the items layer so the ledger has them
         coins = live.items.create_on_ground("money", 500, placed.at.room, *square_centre(*square), 0, "test", [])
@@ -81,22 +90,19 @@ def test_banking_at_the_jasper_bank_of_the_imported_world(
         deposited = bank(alice, UC.UC_DEPOSIT, 200)
         assert [(m["id"] & ID_MASK, m["amount"]) for m in deposited if m.name == "BP_CHANGE"] == [
             (coins.object_id, 300)]
-        assert told(deposited, texts) == [
-            f"~k{name} tells you, \"Thank you for your deposit.  You now have 200 shillings in your account.~n~k\""]
-        assert told(bank(alice, UC.UC_BALANCE), texts) == [f"~k{name} tells you, \"You have 200 shillings in your account.~n~k\""]
+        says(deposited, "Lm_bnkr_did_deposit", 200)
+        says(bank(alice, UC.UC_BALANCE), "Lm_bnkr_balance", 200)
         # the rest: the pile leaves her inventory
         rest = bank(alice, UC.UC_DEPOSIT, 300)
         assert [m["id"] & ID_MASK for m in rest if m.name == "BP_INVENTORY_REMOVE"] == [coins.object_id]
         (me,) = [p for p in live.all_players() if p.name == "Alanna"]
         assert inventory(alice) == {} and live.items.balance_of(1, me.character_id) == 500
         # too much
-        assert told(bank(alice, UC.UC_WITHDRAW, 501), texts) == [
-            f"~k{name} tells you, \"But you only have 500 shillings in your account!~n~k\""]
+        says(bank(alice, UC.UC_WITHDRAW, 501), "Lm_bnkr_not_enough_withdraw", 500)
         withdrawn = bank(alice, UC.UC_WITHDRAW, 120)
         (added,) = [m for m in withdrawn if m.name == "BP_INVENTORY_ADD"]
         assert added["amount"] == 120 and texts.text(added["name"]) == "shillings"
-        assert told(withdrawn, texts) == [
-            f"~k{name} tells you, \"Here are your 120 shillings. Thank you for your business.~n~k\""]
+        says(withdrawn, "Lm_bnkr_did_withdraw", 120)
         assert inventory(alice) == {added["id"] & ID_MASK: 120}
         assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
         assert live.items.existing_units() == {"money": 500}
@@ -134,7 +140,9 @@ def test_banking_at_the_jasper_bank_of_the_imported_world(
             alice.codec.resources.add(resource_id, text)
         alice.login_to_game("alice", "pw-alice")
         alice.enter_world("Alanna")
-        assert told(bank(alice, UC.UC_BALANCE), texts) == [f"~k{name} tells you, \"You have 380 shillings in your account.~n~k\""]
+        (balance,) = [m for m in bank(alice, UC.UC_BALANCE) if m.name == "BP_MESSAGE"]
+        assert balance["params"][2:] == [*_ids(kod_tree, "Lm_bnkr_balance"), 380]
+        assert "380" in told([balance], texts)[0]
         assert list(inventory(alice).values()) == [120]
         joined = bank(alice, UC.UC_WITHDRAW, 80)
         assert [m["amount"] for m in joined if m.name == "BP_CHANGE"] == [200]
@@ -174,10 +182,10 @@ def test_a_hand_made_banker_speaks_the_servers_own_sentences(tmp_path: Path) -> 
         texts = alice.codec.resources
         assert told(bank(alice, UC.UC_DEPOSIT, 50), texts) == ['Ledo tells you, "Deposited. Your account now holds 50 shillings."']
         assert told(bank(alice, UC.UC_DEPOSIT, 50), texts) == ['Ledo tells you, "You only carry 20 shillings."']
-        assert told(bank(alice, UC.UC_BALANCE), texts) == ['Ledo tells you, "You have 50 shillings in your account."']
+        assert told(bank(alice, UC.UC_BALANCE), texts) == ['Ledo tells you, "Your account holds 50 shillings."']
         assert told(bank(alice, UC.UC_WITHDRAW, 60), texts) == ['Ledo tells you, "Your account only holds 50 shillings."']
-        assert told(bank(alice, UC.UC_WITHDRAW, 50), texts) == ['Ledo tells you, "Here are 50 shillings."']
-        assert told(bank(alice, UC.UC_WITHDRAW, 1), texts) == ['Ledo tells you, "You have no money here to withdraw."']
+        assert told(bank(alice, UC.UC_WITHDRAW, 50), texts) == ['Ledo tells you, "50 shillings, counted out for you."']
+        assert told(bank(alice, UC.UC_WITHDRAW, 1), texts) == ['Ledo tells you, "Your account here is empty."']
         assert live.items.balances == {} and list(inventory(alice).values()) == [70]
         assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
         server.advance(0.5)

@@ -17,14 +17,14 @@ from emulator.world.banking import BankCommand
 from emulator.world.events import BankerSaid, BankUnanswered
 
 _OWN = {
-    BankSay.BALANCE: "You have {n} shillings in your account.",
+    BankSay.BALANCE: "Your account holds {n} shillings.",
     BankSay.DEPOSITED: "Deposited. Your account now holds {n} shillings.",
     BankSay.NOT_ENOUGH_TO_DEPOSIT: "You only carry {n} shillings.",
-    BankSay.NO_ACCOUNT: "You have no money here to withdraw.",
+    BankSay.NO_ACCOUNT: "Your account here is empty.",
     BankSay.NOT_ENOUGH_TO_WITHDRAW: "Your account only holds {n} shillings.",
     BankSay.PURSE_FULL: "You can carry no more than {n} shillings; take those.",
-    BankSay.PURSE_ALL_FULL: "You can't carry a single shilling more.",
-    BankSay.WITHDREW: "Here are {n} shillings.",
+    BankSay.PURSE_ALL_FULL: "Your purse is full.",
+    BankSay.WITHDREW: "{n} shillings, counted out for you.",
 }
 
 _OWN_UNANSWERED = {
