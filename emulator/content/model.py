@@ -356,6 +356,13 @@ BANK_TEXT_KEYS = (
     "bank_not_enough_to_withdraw", "bank_purse_full", "bank_purse_all_full", "bank_withdrew",
     "bank_cant_deposit", "bank_cant_withdraw", "bank_cant_balance",
 )
+#: What a vault keeper tells a player (monster.kod VaultDeposit, VaultWithdraw: the
+#: ``vault_<emulator.rules.bank.VaultSay>`` keys), told in ``bank_told``; each optional.
+VAULT_TEXT_KEYS = (
+    "vault_no_gold", "vault_cursed", "vault_cant_store", "vault_no_deposit_cash", "vault_full", "vault_thanks_for",
+    "vault_stored", "vault_no_account", "vault_not_enough", "vault_dont_have", "vault_no_withdraw_cash",
+    "vault_no_room", "vault_returned",
+)
 
 
 #: The articles of the original (object.kod LookupArticle), by their ARTICLE_* name.

@@ -28,6 +28,7 @@ from emulator.world.events import (
     KeeperSaid,
     BankerSaid,
     BankUnanswered,
+    VaultKeeperSaid,
     DeathPenaltyPaid,
     MaxHealthGained,
     KillZoneCrossed,
@@ -157,6 +158,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             bank_messages.banker_said(ctx, event)
         case BankUnanswered():
             bank_messages.bank_unanswered(ctx, event)
+        case VaultKeeperSaid():
+            bank_messages.vault_keeper_said(ctx, event)
         case _:
             assert_never(event)
 

@@ -41,7 +41,7 @@ def _fields(row: ItemRow) -> dict[str, object]:
     return {
         "id": row.id, "kind": row.kind, "number": row.number, "room": row.room, "y": row.y, "x": row.x,
         "angle": row.angle, "carrier": row.carrier, "slot": row.slot, "arrived_ms": row.arrived_ms,
-        "used": row.used,
+        "used": row.used, "vault": row.vault,
     }
 
 
@@ -101,7 +101,8 @@ def load_items(db: peewee.Database) -> StoredItems:
     """Every item and the ledger's totals, read in one transaction (a consistent pair)."""
     with db.atomic():
         rows = tuple(
-            ItemRow(r.id, r.kind, r.number, r.room, r.y, r.x, r.angle, r.carrier, r.slot, r.arrived_ms, bool(r.used))
+            ItemRow(r.id, r.kind, r.number, r.room, r.y, r.x, r.angle, r.carrier, r.slot, r.arrived_ms, bool(r.used),
+                    r.vault)
             for r in ItemRecord.select().order_by(ItemRecord.id)
         )
         query = LedgerRecord.select(

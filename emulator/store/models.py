@@ -142,6 +142,7 @@ class ItemRecord(BaseModel):
     slot = peewee.IntegerField()  # inventory order
     arrived_ms = peewee.BigIntegerField()  # game time it came to the ground
     used = peewee.BooleanField(default=False)  # since schema 6: wielded or worn by its carrier
+    vault = peewee.IntegerField(null=True)  # since schema 7: stored in this vault for ``carrier``
 
     class Meta:
         table_name = "item"

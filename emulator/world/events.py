@@ -393,6 +393,19 @@ class BankUnanswered:
     command: str
 
 
+@attrs.frozen
+class VaultKeeperSaid:
+    """A vault keeper tells one player how a deposit or withdrawal went
+    (``emulator.rules.bank.VaultSay`` value in ``what``), with the fee its sentence names
+    and the kind of the item a refusal names."""
+
+    player_id: int
+    keeper_id: int
+    what: str
+    number: int | None = None
+    kind: str = ""
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
@@ -400,5 +413,5 @@ WorldEvent = (
     | PlayerAttackRefused | PlayerOutlawed | PlayerAttacked | PlayerKilledPlayer | KillZoneCrossed
     | ObjectChanged | CarriedGained | CarriedChanged | CarriedLost | ItemRefused
     | ItemUsed | ItemUnused
-    | KeeperSaid | BankerSaid | BankUnanswered
+    | KeeperSaid | BankerSaid | BankUnanswered | VaultKeeperSaid
 )

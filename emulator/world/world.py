@@ -72,7 +72,7 @@ from emulator.rules.pvp import (
     kill_zone_crossing,
     murder,
 )
-from emulator.world import banking, mortality, shopping
+from emulator.world import banking, mortality, shopping, vaults
 from emulator.world.events import (
     AttackResolved,
     DeathAnnounced,
@@ -541,6 +541,34 @@ class World:
             self.definition, self.items, reversed(list(self._rooms[player.room].objects.values())), player,
             len(self.players_in(player.room)), command, amount, self._money_kinds, events,
         )
+        return events
+
+    def withdrawal_list(self, player_id: int, keeper_id: int, events: list[WorldEvent]) -> vaults.WithdrawalList | None:
+        """A BP_REQ_WITHDRAWAL: what the player has stored with a vault keeper of its room
+        (see ``vaults.py``); None when there is nothing to show."""
+        player = self._players.get(player_id)
+        if player is None:
+            return None
+        return vaults.withdrawal_list(self.definition, self.items, self._things.get(keeper_id), player,
+                                      len(self.players_in(player.room)), events)
+
+    def vault_deposit(self, player_id: int, keeper_id: int, wanted: list[tuple[int, int | None]]) -> list[WorldEvent]:
+        """A BP_REQ_DEPOSIT: carried items stored with a vault keeper of the player's room,
+        with the fee, in one item operation (see ``vaults.py``)."""
+        return self._vault(vaults.deposit, player_id, keeper_id, wanted)
+
+    def vault_withdraw(self, player_id: int, keeper_id: int, wanted: list[tuple[int, int | None]]) -> list[WorldEvent]:
+        """A BP_REQ_WITHDRAWAL_ITEMS: stored items taken back from a vault keeper of the
+        player's room, with the fees, in one item operation (see ``vaults.py``)."""
+        return self._vault(vaults.withdraw, player_id, keeper_id, wanted)
+
+    def _vault(self, operation: Any, player_id: int, keeper_id: int, wanted: list[tuple[int, int | None]]) -> list[WorldEvent]:
+        player = self._players.get(player_id)
+        if player is None:
+            return []
+        events: list[WorldEvent] = []
+        operation(self.definition, self.items, self._things.get(keeper_id), player, len(self.players_in(player.room)),
+                  wanted, self._money_kinds, events)
         return events
 
     def character_deleted(self, character_id: int) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from emulator.importer.blakod import KodClass, ast
 from emulator.importer.original.common import _constant_names, _flags, _int, _value_names
 from emulator.importer.original.state import ImportState
-from emulator.content.model import ARTICLES, BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, combat_text_keys
+from emulator.content.model import ARTICLES, BANK_TEXT_KEYS, ITEM_TEXT_KEYS, VAULT_TEXT_KEYS, SHOP_TEXT_KEYS, combat_text_keys
 
 MESSAGES_NAME = "messages.toml"
 
@@ -73,6 +73,20 @@ _NAMED = {
     "bank_cant_deposit": "user_cant_deposit",
     "bank_cant_withdraw": "user_cant_withdraw",
     "bank_cant_balance": "user_cant_balance",
+    # a vault keeper's words (monster.kod VaultDeposit, VaultWithdraw)
+    "vault_no_gold": "vaultman_nogold",
+    "vault_cursed": "vaultman_nocursed",
+    "vault_cant_store": "vaultman_cant_part",
+    "vault_no_deposit_cash": "vaultman_nodeposit_cash",
+    "vault_full": "vaultman_fullvault",
+    "vault_thanks_for": "vaultman_thanks_amount",
+    "vault_stored": "vaultman_deposit_thanks",
+    "vault_no_account": "vaultman_noaccount",
+    "vault_not_enough": "vaultman_not_enough",
+    "vault_dont_have": "vaultman_dont_have",
+    "vault_no_withdraw_cash": "vaultman_nowithdraw_cash",
+    "vault_no_room": "vaultman_no_room",
+    "vault_returned": "vaultman_thanks",
 }
 
 
@@ -99,7 +113,7 @@ class MessageImport(ImportState):
 
     def import_messages(self) -> None:
         texts: dict[str, dict[str, Any]] = {}
-        for key in combat_text_keys() + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + BANK_TEXT_KEYS:
+        for key in combat_text_keys() + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS:
             name = resource_name(key)
             resource = self.tree.resources.get(name.casefold())
             text = resource.text(None) if resource is not None else None
