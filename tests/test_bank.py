@@ -187,6 +187,10 @@ def test_a_deleted_characters_balances_are_destroyed_and_recorded() -> None:
     assert operation.balances == (((1, 1), None),) and again.items.balances == {} and balanced(again)
 
 
+def money_of(world: World, player: int) -> int:
+    return sum(item.units for item in world.carried(player) if item.kind == "shillings")
+
+
 def replayed_balances(operations: list[Operation]) -> dict[tuple[int, int], BalanceRow]:
     kept: dict[tuple[int, int], BalanceRow] = {}
     for operation in operations:
@@ -199,18 +203,20 @@ def replayed_balances(operations: list[Operation]) -> dict[tuple[int, int], Bala
 
 
 STEPS = st.lists(
-    st.tuples(st.sampled_from(["deposit", "withdraw", "balance", "put", "get", "drop", "destroy", "move"]),
+    st.tuples(st.sampled_from(["deposit", "withdraw", "balance", "earn", "earn", "find", "get", "drop", "destroy", "move",
+                               "store", "take"]),
               st.integers(-5, 120), st.integers(0, 1)),
-    max_size=40,
+    min_size=10, max_size=60,
 )
 
 
 @settings(max_examples=150, deadline=None)
 @given(STEPS)
 def test_random_banking_keeps_the_ledger_and_the_money(steps: list[tuple[str, int, int]]) -> None:
-    """Deposits, withdrawals, pick-ups, drops, new piles and tidied ones in any order, by
-    two players: every operation keeps the ledger balanced, the store's replayed rows and
-    balances are the world's, and a bank operation never changes the money there is."""
+    """Deposits, withdrawals, items stored in a vault and taken back, pick-ups, drops, new
+    piles and tidied ones in any order, by two players: every operation keeps the ledger
+    balanced, the store's replayed rows and balances are the world's (the stored items
+    included), and a bank operation never changes what there is."""
     world = World(definition(money_weight=1), seed=1)
     players = [world.add_player(character, f"P{character}")[0] for character in (1, 2)]
     for player in players:
@@ -220,12 +226,27 @@ def test_random_banking_keeps_the_ledger_and_the_money(steps: list[tuple[str, in
         me = world.player(player)
         before = world.items.existing_units()
         if what in ("deposit", "withdraw", "balance"):
-            world.bank(player, BankCommand(what), number)
+            # mostly amounts that can be served, now and then a few too many
+            banked = world.items.balance_of(1 if me.room == "hall" else 2, me.character_id)
+            most = money_of(world, player) if what == "deposit" else banked
+            world.bank(player, BankCommand(what), number if number <= 0 else min(number, most + 3))
             assert world.items.existing_units() == before
-        elif what == "put":
-            put(world, "shillings", max(1, number * 20), room=me.room)
+        elif what in ("earn", "find"):  # something made on the player's square, picked up (what fits)
+            if what == "earn":
+                made = put(world, "shillings", max(1, number * 10), room=me.room)
+            else:
+                made = put(world, "stick" if number % 2 else "eyes", None if number % 2 else max(1, number), room=me.room)
+            world.pick_up(player, made.object_id, None, 1.0)
+        elif what in ("store", "take"):  # with the hall's vault keeper, whatever the room
+            keeper = next(t.object_id for t in world.room_objects("hall") if t.kind == "vault_keeper")
+            if me.room == "hall":
+                source = world.carried(player) if what == "store" else world.items.box(1, me.character_id)
+                if source:
+                    item = source[number % len(source)]
+                    line = (item.object_id, None if item.number is None or number <= 0 else number)
+                    (world.vault_deposit if what == "store" else world.vault_withdraw)(player, keeper, [line])
         elif what == "get":
-            ground = [item for item in world.items.on_ground(me.room) if item.kind == "shillings"]
+            ground = world.items.on_ground(me.room)
             if ground:
                 world.pick_up(player, ground[0].object_id, number if number > 0 else None, 1.0)
         elif what == "drop":
@@ -243,5 +264,6 @@ def test_random_banking_keeps_the_ledger_and_the_money(steps: list[tuple[str, in
         for someone in players:
             load, _ = world.items.load_of(world.player(someone).character_id)
             assert load <= world.items.capacity(0)
-    assert replayed(world.items) == {item.object_id: row_of(item) for item in world.items}
+    stored = [item for key in ((1, 1), (1, 2)) for item in world.items.box(*key)]
+    assert replayed(world.items) == {item.object_id: row_of(item) for item in [*world.items, *stored]}
     assert replayed_balances(world.items.pending) == world.items.balances
