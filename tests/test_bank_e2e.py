@@ -208,3 +208,98 @@ def test_no_banker_in_a_hand_made_room_is_told_in_the_servers_words(tmp_path: Pa
         assert told(bank(alice, UC.UC_WITHDRAW, 5), texts) == ["There is nobody here to withdraw money from."]
     finally:
         server.stop()
+
+
+def test_a_vault_at_barloque_in_the_imported_world(
+    imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree: KodTree, tmp_path: Path
+) -> None:
+    """A mace stored with Barloque's vault keeper for a shilling a unit of its bulk, listed
+    at no fee, taken back, stored again and still listed after a restart; money refused
+    in the original's words; the ledger balanced in the world and in the store."""
+    config = f'room_files = "{ROOM_FILES}"\n[server]\ndata = "{imported[0]}"\n'
+    texts = _client_texts(kod_tree)
+    (placed,) = [p for p in world.objects if p.kind == "barloquevaultman"]
+    room = world.rooms[placed.at.room]
+    square = _beside(ROOM_FILES / room.roo_file, placed.at.row, placed.at.col, taken=set())
+    mace_info = world.kinds["mace"].item
+    assert mace_info is not None
+    fee = mace_info.get("bulk") or 10
+    told_by = _ids(kod_tree, "monster_say_to_one")[0]
+
+    def keeper_says(messages: list[Message], words: str) -> list[object]:
+        (message,) = [m for m in messages if m.name == "BP_MESSAGE"]
+        assert message["format"] == told_by and message["params"][2:3] == _ids(kod_tree, words)
+        assert told([message], texts)  # the stock client can show it
+        return list(message["params"][3:])
+
+    server = MemoryServer(tmp_path, config)
+    try:
+        live = server.hub.world
+        server.create_account("alice", "pw-alice")
+        server.create_character("alice", "Alanna")
+        _save_in_place(server, "Alanna", placed.at.room, *square)
+        alice = server.connect()
+        for resource_id, text in texts.items():
+            alice.codec.resources.add(resource_id, text)
+        alice.login_to_game("alice", "pw-alice")
+        alice.enter_world("Alanna")
+        (keeper,) = [t for t in live.room_objects(placed.at.room) if t.kind == "barloquevaultman"]
+        vault_keeper = {"id": keeper.object_id, "amount": None}
+        y, x = square_centre(*square)
+        coins = live.items.create_on_ground("money", 3 * fee, placed.at.room, y, x, 0, "test", [])
+        mace = live.items.create_on_ground("mace", None, placed.at.room, y, x, 0, "test", [])
+        alice.request("BP_REQ_GET", object={"id": coins.object_id | NUMBER_TAG, "amount": 3 * fee})
+        alice.request("BP_REQ_GET", object={"id": mace.object_id, "amount": None})
+        assert alice.request("BP_REQ_WITHDRAWAL", keeper=vault_keeper) == []  # nothing stored: nothing shown
+
+        stored = alice.request("BP_REQ_DEPOSIT", keeper=vault_keeper, objects=[{"id": mace.object_id, "amount": None}])
+        assert [m["id"] & ID_MASK for m in stored if m.name == "BP_INVENTORY_REMOVE"] == [mace.object_id]
+        assert [(m["id"] & ID_MASK, m["amount"]) for m in stored if m.name == "BP_CHANGE"] == [(coins.object_id, 2 * fee)]
+        assert keeper_says(stored, "vaultman_thanks_amount") == [fee]
+        assert inventory(alice) == {coins.object_id: 2 * fee}
+        # money has no bulk: not for a vault
+        refused = alice.request("BP_REQ_DEPOSIT", keeper=vault_keeper, objects=[{"id": coins.object_id | NUMBER_TAG, "amount": 5}])
+        assert keeper_says(refused, "vaultman_nogold") == [
+            *_ids(kod_tree, f"object_article_{world.messages.kind('money').article}_rsc"),  # type: ignore[union-attr]
+            dict(world.kinds["money"].resource_ids)["name"]]
+
+        (listed,) = [m for m in alice.request("BP_REQ_WITHDRAWAL", keeper=vault_keeper) if m.name == "BP_WITHDRAWAL_LIST"]
+        assert listed["seller"]["id"] == keeper.object_id
+        assert [(o["object"]["id"], o["price"]) for o in listed["offers"]] == [(mace.object_id, 0)]
+        taken = alice.request("BP_REQ_WITHDRAWAL_ITEMS", keeper=vault_keeper, objects=[{"id": mace.object_id, "amount": None}])
+        assert [m["id"] for m in taken if m.name == "BP_INVENTORY_ADD"] == [mace.object_id]
+        assert keeper_says(taken, "vaultman_thanks") == []
+        assert inventory(alice) == {coins.object_id: 2 * fee, mace.object_id: None}
+        alice.request("BP_REQ_DEPOSIT", keeper=vault_keeper, objects=[{"id": mace.object_id, "amount": None}])
+        # stored again, it leaves her a fee's worth; taken back, a shilling dropped: too little
+        back = alice.request("BP_REQ_WITHDRAWAL_ITEMS", keeper=vault_keeper, objects=[{"id": mace.object_id, "amount": None}])
+        assert [m["id"] for m in back if m.name == "BP_INVENTORY_ADD"] == [mace.object_id]
+        alice.request("BP_REQ_DROP", form="single", object={"id": coins.object_id | NUMBER_TAG, "amount": 1})
+        short = alice.request("BP_REQ_DEPOSIT", keeper=vault_keeper, objects=[{"id": mace.object_id, "amount": None}])
+        assert keeper_says(short, "vaultman_nodeposit_cash") == [fee]
+        assert inventory(alice) == {coins.object_id: fee - 1, mace.object_id: None}
+        (dropped,) = [i for i in live.items.on_ground(placed.at.room) if i.kind == "money"]
+        alice.request("BP_REQ_GET", object={"id": dropped.object_id | NUMBER_TAG, "amount": 1})
+        alice.request("BP_REQ_DEPOSIT", keeper=vault_keeper, objects=[{"id": mace.object_id, "amount": None}])
+        assert inventory(alice) == {}
+        assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
+        assert live.items.existing_units() == {"mace": 1}  # the fees paid: 3 × its bulk
+        assert not alice.closed_by_server
+        server.advance(0.5)
+        assert server.store.run(check_stored_ledger).ok
+    finally:
+        server.stop()
+
+    again = MemoryServer(tmp_path, config)
+    try:
+        alice = again.connect()
+        for resource_id, text in texts.items():
+            alice.codec.resources.add(resource_id, text)
+        alice.login_to_game("alice", "pw-alice")
+        alice.enter_world("Alanna")
+        (listed,) = [m for m in alice.request("BP_REQ_WITHDRAWAL", keeper=vault_keeper) if m.name == "BP_WITHDRAWAL_LIST"]
+        assert [o["object"]["id"] for o in listed["offers"]] == [mace.object_id]
+        assert inventory(alice) == {}
+        assert again.store.run(check_stored_ledger).ok
+    finally:
+        again.stop()

@@ -116,15 +116,24 @@ from tests.test_items import put
 
 db = open_database(sys.argv[1])
 world, player = with_player(0)
+keeper = next(t.object_id for t in world.room_objects("hall") if t.kind == "vault_keeper")
 rng = random.Random(11)
 now = datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)
 written = 0
 while True:
     for _ in range(rng.randrange(1, 8)):
-        choice = rng.randrange(5)
+        choice = rng.randrange(7)
         if choice == 0:
             coins = put(world, "shillings", rng.randrange(1, 200))
             world.pick_up(player, coins.object_id, None, 1.0)
+            found = put(world, *rng.choice([("stick", None), ("eyes", rng.randrange(1, 30))]))
+            world.pick_up(player, found.object_id, None, 1.0)
+        elif choice == 5 and world.carried(player):
+            item = rng.choice(world.carried(player))
+            world.vault_deposit(player, keeper, [(item.object_id, rng.choice([None, 1, 3]))])
+        elif choice == 6 and world.items.box(1, 1):
+            item = rng.choice(world.items.box(1, 1))
+            world.vault_withdraw(player, keeper, [(item.object_id, rng.choice([None, 1, 2]))])
         elif choice == 1:
             world.bank(player, BankCommand.DEPOSIT, rng.randrange(1, 150))
         elif choice == 2:
@@ -141,8 +150,9 @@ while True:
 
 
 def test_a_kill_9_while_banking_neither_makes_nor_loses_money(tmp_path) -> None:
-    """A writer that deposits and withdraws killed with SIGKILL at a random moment: the
-    store's coins and balances add up to what the ledger says was made and not destroyed."""
+    """A writer that deposits and withdraws, stores items in a vault and takes them back,
+    killed with SIGKILL at a random moment: the store's items, stored items and balances
+    add up to what the ledger says was made and not destroyed."""
     import signal
     import subprocess
     import sys
@@ -167,5 +177,32 @@ def test_a_kill_9_while_banking_neither_makes_nor_loses_money(tmp_path) -> None:
         assert verdict.ok, verdict.report()
         loaded = stored.load_items(db)
         assert loaded.balances and all(balance.amount > 0 for balance in loaded.balances)
+        assert any(row.vault is not None for row in loaded.rows)
     finally:
         db.close()
+
+
+def test_stored_items_are_kept_in_the_store_and_counted(db: peewee.Database) -> None:
+    from tests.test_vaults import carry, keeper_of
+
+    world, player = with_player(0)
+    keeper = keeper_of(world)
+    carry(world, player, "shillings", 200)
+    stick = carry(world, player, "stick")
+    eyes = carry(world, player, "eyes", 9)
+    world.vault_deposit(player, keeper, [(stick, None), (eyes, 4)])
+    stored.apply_item_batch(db, world.items.take_operations(1000), NOW)
+    loaded = stored.load_items(db)
+    in_vault = {(row.kind, row.number, row.carrier, row.vault, row.room) for row in loaded.rows if row.vault is not None}
+    assert in_vault == {("stick", None, 1, 1, None), ("eyes", 4, 1, 1, None)}
+    verdict = stored.check_stored_ledger(db)
+    assert verdict.ok, verdict.report()
+    again = World(definition(), seed=1)
+    again.load_items(loaded.rows, loaded.totals, last_seq=loaded.last_seq, balances=loaded.balances)
+    assert [(i.kind, i.number) for i in again.items.box(1, 1)] == [("stick", None), ("eyes", 4)]
+    assert again.items.existing_units() == world.items.existing_units() and again.items.pending == []
+    # taken back: out of the vault in the store too
+    world.vault_withdraw(player, keeper, [(stick, None)])
+    stored.apply_item_batch(db, world.items.take_operations(1000), NOW)
+    assert {row.id: row.vault for row in stored.load_items(db).rows}[stick] is None
+    assert stored.check_stored_ledger(db).ok
