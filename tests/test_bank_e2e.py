@@ -104,6 +104,12 @@ def test_banking_at_the_jasper_bank_of_the_imported_world(
         assert added["amount"] == 120 and texts.text(added["name"]) == "shillings"
         says(withdrawn, "Lm_bnkr_did_withdraw", 120)
         assert inventory(alice) == {added["id"] & ID_MASK: 120}
+        # the client's "deposit" without a number hands the banker money: deposited as well
+        (banker,) = [t for t in live.room_objects(placed.at.room) if t.kind == "jasperbanker"]
+        handed = alice.request("BP_REQ_DEPOSIT", keeper={"id": banker.object_id, "amount": None},
+                               objects=[{"id": added["id"], "amount": 20}])
+        says(handed, "Lm_bnkr_did_deposit", 400)
+        assert inventory(alice) == {added["id"] & ID_MASK: 100}
         assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
         assert live.items.existing_units() == {"money": 500}
 
@@ -125,11 +131,19 @@ def test_banking_at_the_jasper_bank_of_the_imported_world(
                              (UC.UC_BALANCE, "user_cant_balance")):
             answer = bank(bob, command, 5) if command is not UC.UC_BALANCE else bank(bob, command)
             assert [(m.name, m["format"], m["params"]) for m in answer] == [("BP_MESSAGE", *_ids(kod_tree, key), [])]
+        # items handed to a banker: it keeps none
+        (bag,) = [i for i in live.carried(next(p.object_id for p in live.all_players() if p.name == "Alanna"))]
+        mace = live.items.create_on_ground("mace", None, placed.at.room, *square_centre(*square), 0, "test", [])
+        alice.request("BP_REQ_GET", object={"id": mace.object_id, "amount": None})
+        no_items = alice.request("BP_REQ_DEPOSIT", keeper={"id": banker.object_id, "amount": None},
+                                 objects=[{"id": mace.object_id, "amount": None}])
+        assert [(m["format"], m["params"]) for m in no_items] == [(*_ids(kod_tree, "user_cant_deposit_items"), [])]
+        assert bag.number == 100
         assert not alice.closed_by_server and not bob.closed_by_server
         server.advance(0.5)  # the item writes leave within a quarter of a second
         assert server.store.run(check_stored_ledger).ok
         (kept,) = server.store.run(load_items).balances
-        assert (kept.bank, kept.kind, kept.amount) == (1, "money", 380)
+        assert (kept.bank, kept.kind, kept.amount) == (1, "money", 400)
     finally:
         server.stop()
 
@@ -141,17 +155,17 @@ def test_banking_at_the_jasper_bank_of_the_imported_world(
         alice.login_to_game("alice", "pw-alice")
         alice.enter_world("Alanna")
         (balance,) = [m for m in bank(alice, UC.UC_BALANCE) if m.name == "BP_MESSAGE"]
-        assert balance["params"][2:] == [*_ids(kod_tree, "Lm_bnkr_balance"), 380]
-        assert "380" in told([balance], texts)[0]
-        assert list(inventory(alice).values()) == [120]
+        assert balance["params"][2:] == [*_ids(kod_tree, "Lm_bnkr_balance"), 400]
+        assert "400" in told([balance], texts)[0]
+        assert list(inventory(alice).values()) == [100, None]  # the shillings and the mace
         joined = bank(alice, UC.UC_WITHDRAW, 80)
-        assert [m["amount"] for m in joined if m.name == "BP_CHANGE"] == [200]
-        assert list(inventory(alice).values()) == [200]
+        assert [m["amount"] for m in joined if m.name == "BP_CHANGE"] == [180]
+        assert list(inventory(alice).values()) == [180, None]
         live = again.hub.world
         assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
         again.advance(0.5)
         assert again.store.run(check_stored_ledger).ok
-        assert [(b.amount) for b in again.store.run(load_items).balances] == [300]
+        assert [(b.amount) for b in again.store.run(load_items).balances] == [320]
     finally:
         again.stop()
 

@@ -74,8 +74,9 @@ def test_what_a_vault_refuses_changes_nothing() -> None:
     # not carried, or twice: nothing at all
     assert world.vault_deposit(player, keeper, [(0x0FFF_0000, None)]) == []
     assert world.vault_deposit(player, keeper, [(stick, None), (stick, None)]) == []
-    # not a vault keeper, or not in her room
-    assert world.vault_deposit(player, keeper_of(world, kind="banker"), [(stick, None)]) == []
+    # not a vault keeper (she is told), or not in her room (nothing)
+    assert world.vault_deposit(player, keeper_of(world, kind="banker"), [(stick, None)]) == [
+        ev.BankUnanswered(player, "deposit_items")]
     assert world.vault_deposit(player, keeper_of(world, "yard", "banker"), [(stick, None)]) == []
     assert world.items.pending == [] and world.items.box(1, 1) == [] and money(world, player) == 5
     # nothing stored: nothing to list, nothing to take back
@@ -171,3 +172,18 @@ def test_stored_items_are_kept_over_a_restart_and_go_with_their_owner() -> None:
     assert gone.items.box(1, 1) == [] and balanced(gone)
     again.character_deleted(1)
     assert again.items.box(1, 1) == [] and again.items.existing_units() == {} and balanced(again)
+
+
+def test_money_handed_to_a_banker_is_deposited_and_items_are_refused() -> None:
+    world, player = with_player(60)
+    banker = keeper_of(world, kind="banker")
+    (coins,) = world.carried(player)
+    stick = carry(world, player, "stick")
+    events = world.vault_deposit(player, banker, [(coins.object_id, 25)])
+    assert [(e.what, e.number) for e in events if isinstance(e, ev.BankerSaid)] == [("deposited", 25)]
+    assert world.items.balance_of(1, 1) == 25 and money(world, player) == 35
+    assert world.vault_deposit(player, banker, [(stick, None)]) == [ev.BankUnanswered(player, "deposit_items")]
+    assert world.vault_deposit(player, banker, [(coins.object_id, None), (stick, None)]) == [
+        ev.BankUnanswered(player, "deposit_items")]
+    assert world.vault_deposit(player, player, [(stick, None)]) == []  # to a player: nothing
+    assert balanced(world) and world.items.box(1, 1) == []

@@ -354,7 +354,7 @@ SHOP_TEXT_KEYS = ("shop_too_costly", "shop_not_selling", "shop_cant_give")
 BANK_TEXT_KEYS = (
     "bank_told", "bank_balance", "bank_deposited", "bank_not_enough_to_deposit", "bank_no_account",
     "bank_not_enough_to_withdraw", "bank_purse_full", "bank_purse_all_full", "bank_withdrew",
-    "bank_cant_deposit", "bank_cant_withdraw", "bank_cant_balance",
+    "bank_cant_deposit", "bank_cant_withdraw", "bank_cant_balance", "bank_cant_deposit_items",
 )
 #: What a vault keeper tells a player (monster.kod VaultDeposit, VaultWithdraw: the
 #: ``vault_<emulator.rules.bank.VaultSay>`` keys), told in ``bank_told``; each optional.

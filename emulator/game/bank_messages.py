@@ -32,6 +32,7 @@ _OWN_UNANSWERED = {
     BankCommand.DEPOSIT: "There is nobody here to deposit money with.",
     BankCommand.WITHDRAW: "There is nobody here to withdraw money from.",
     BankCommand.BALANCE: "There is nobody here to tell you a balance.",
+    BankCommand.DEPOSIT_ITEMS: "Nobody keeps things for you there.",
 }
 
 

@@ -13,8 +13,9 @@ A banker is a kind whose ``shop`` names a ``bank``; bankers with the same number
 accounts. The money moves between the player's piles and its balance in one item
 operation (``Items.deposit``, ``Items.withdraw``), the rules deciding how much.
 
-Not modelled: giving money to a banker (an offer), which deposits it in the original;
-the bank's investigator reports; a banker without a bank number of its own (the
+Money handed to a banker (BP_REQ_DEPOSIT with one pile of money, the client's "deposit"
+without a number) is deposited as the original's offer to a banker does
+(:func:`deposit_handed`). Not modelled: the bank's investigator reports; a banker without a bank number of its own (the
 Barloque banker's) is no banker here, where the original's takes the command silently.
 """
 
@@ -37,6 +38,7 @@ class BankCommand(enum.Enum):
     DEPOSIT = "deposit"  # UC_DEPOSIT
     WITHDRAW = "withdraw"  # UC_WITHDRAW
     BALANCE = "balance"  # UC_BALANCE
+    DEPOSIT_ITEMS = "deposit_items"  # BP_REQ_DEPOSIT to someone who keeps no such thing
 
 
 def bank_money_kind(definition: WorldDefinition, money_kinds: Collection[str]) -> str | None:
@@ -76,6 +78,18 @@ def command(
             _banker(items, thing, shop.bank, player, what, amount, money, bank_money_kind(definition, money), events)
         return  # a vault keeper takes the money commands and does nothing
     events.append(BankUnanswered(player.object_id, what.value))
+
+
+def deposit_handed(
+    definition: WorldDefinition, items: Items, banker: Thing, player: Player, players_in_room: int, amount: int,
+    money: frozenset[str], events: list[WorldEvent],
+) -> None:
+    """Money handed to a banker (user.kod UserDeposit, monster.kod GotWantedItem): the
+    amount deposited, as by the deposit command, if the banker deals with the player."""
+    shop = shop_of(definition, banker)
+    if shop is None or shop.bank is None or not serves(definition, banker, player, players_in_room, events):
+        return
+    _banker(items, banker, shop.bank, player, BankCommand.DEPOSIT, amount, money, bank_money_kind(definition, money), events)
 
 
 def _banker(

@@ -22,7 +22,8 @@ import attrs
 
 from emulator.content.model import WorldDefinition
 from emulator.rules import bank
-from emulator.world.events import VaultKeeperSaid, WorldEvent
+from emulator.world import banking
+from emulator.world.events import BankUnanswered, VaultKeeperSaid, WorldEvent
 from emulator.world.items import Item, Items
 from emulator.world.objects import Player, Thing
 from emulator.world.shopping import serves, shop_of
@@ -69,14 +70,25 @@ def deposit(
     wanted: Sequence[tuple[int, int | None]], money: frozenset[str], events: list[WorldEvent],
 ) -> None:
     """BP_REQ_DEPOSIT: the (item id, number) lines stored with the keeper, if the rules
-    allow all of them, in one item operation with the fee; the keeper says how it went."""
-    vault = _vault_of(definition, keeper, player)
-    if keeper is None or vault is None or not wanted:
-        return
+    allow all of them, in one item operation with the fee; the keeper says how it went.
+    One pile of money handed to a banker is deposited instead; to anyone else in the
+    room, the player is told it cannot deposit items there (user.kod UserDeposit)."""
+    if keeper is None or keeper.kind is None or keeper.room != player.room or not wanted:
+        return  # only to a keeper of one's room (a player is not one)
     character = player.character_id
     held = {item.object_id: item for item in items.carried(character)}
     if any(item_id not in held for item_id, _ in wanted) or len({i for i, _ in wanted}) != len(wanted):
         return  # user.kod UserDeposit: only what one holds, each once
+    vault = _vault_of(definition, keeper, player)
+    if vault is None:
+        shop = shop_of(definition, keeper)
+        (first_id, number), first = wanted[0], held[wanted[0][0]]
+        if shop is not None and shop.bank is not None and len(wanted) == 1 and first.kind in money:
+            amount = first.units if number is None else min(number, first.units)
+            banking.deposit_handed(definition, items, keeper, player, players_in_room, amount, money, events)
+        else:
+            events.append(BankUnanswered(player.object_id, banking.BankCommand.DEPOSIT_ITEMS.value))
+        return
     if not serves(definition, keeper, player, players_in_room, events):
         return
     lines: list[tuple[int, int | None]] = []

@@ -73,6 +73,7 @@ _NAMED = {
     "bank_cant_deposit": "user_cant_deposit",
     "bank_cant_withdraw": "user_cant_withdraw",
     "bank_cant_balance": "user_cant_balance",
+    "bank_cant_deposit_items": "user_cant_deposit_items",
     # a vault keeper's words (monster.kod VaultDeposit, VaultWithdraw)
     "vault_no_gold": "vaultman_nogold",
     "vault_cursed": "vaultman_nocursed",
