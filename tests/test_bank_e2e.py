@@ -317,3 +317,63 @@ def test_a_vault_at_barloque_in_the_imported_world(
         assert again.store.run(check_stored_ledger).ok
     finally:
         again.stop()
+
+
+def test_the_real_server_killed_with_sigkill_keeps_a_deposit(tmp_path: Path) -> None:
+    """The real server process, its store thread and SQLite: shillings deposited half a
+    second before a kill -9 are in the account after the restart, not in the purse, and
+    the ledger balances."""
+    import datetime
+
+    from emulator.store.database import open_database
+    from emulator.store.items import apply_item_batch
+    from emulator.world.items import FIRST_ITEM_ID, ItemRow, Operation
+    from emulator.world.ledger import LedgerEntry
+    from tests.live_server import LiveServer, run_cli
+    from tests.test_e2e_game import enter as enter_live
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    with (data / "objects" / "kinds.toml").open("a") as kinds:
+        kinds.write('\n[banker]\nname = "Ledo"\nicon = "banker.bgf"\ndescription = "A banker."\n\n[banker.shop]\nbank = 1\n'
+                    '\n[shillings]\nname = "shilling"\nicon = "coin.bgf"\ndescription = "Coins."\nflags = ["gettable"]\n'
+                    '\n[shillings.item]\nstacks = true\nplural = "shillings"\nitem_type = 8192\nweight = 0\nbulk = 0\n')
+    with (data / "objects" / "placed.toml").open("a") as placed:
+        placed.write('\n[[object]]\nkey = "inn_banker"\nkind = "banker"\nroom = "jasper_inn"\nrow = 5\ncol = 12\n')
+    url = f"sqlite:///{tmp_path / 'world.db'}"
+    run_cli("account", "create", "bob", "--database", url, stdin="pw-bob\n")
+    run_cli("character", "create", "bob", "Bobbin", "--database", url)
+    db = open_database(url)
+    y, x = square_centre(4, 11)  # beside the start square of the inn
+    pile = ItemRow(FIRST_ITEM_ID, "shillings", 50, "jasper_inn", y, x, 0, None, 0, 0)
+    apply_item_batch(db, [Operation(1, ((pile.id, pile),), (LedgerEntry("shillings", created=50, reason="test"),))],
+                     datetime.datetime.now(datetime.UTC))
+    db.close()
+    config = f'[server]\ndata = "{data}"\n'
+    server = LiveServer(tmp_path, url, config)
+    try:
+        bob = enter_live(server, "bob", "pw-bob")
+        bob.request("BP_REQ_GET", object={"id": FIRST_ITEM_ID | NUMBER_TAG, "amount": 50})
+        bob.expect("BP_INVENTORY_ADD")
+        bob.request("BP_USERCOMMAND", command=UC.UC_DEPOSIT, args={"amount": {"id": 30, "amount": None}})
+        (changed,) = [m for m in bob.expect("BP_CHANGE") if m.name == "BP_CHANGE"]
+        assert changed["amount"] == 20
+        bob.quiet_for(0.6)  # the write leaves within a quarter of a second
+        server.process.kill()  # no shutdown, no logoff save
+        server.process.wait(timeout=10)
+    finally:
+        server.stop()
+    done = run_cli("ledger", "--database", url)
+    assert done.returncode == 0 and "shillings  50       0          50" in done.stdout
+    restarted = LiveServer(tmp_path, url, config)
+    try:
+        again = enter_live(restarted, "bob", "pw-bob")
+        again.request("BP_REQ_INVENTORY")
+        listed = [m for m in again.expect("BP_INVENTORY") if m.name == "BP_INVENTORY"][-1]
+        assert [o["amount"] for o in listed["objects"]] == [20]
+        again.request("BP_USERCOMMAND", command=UC.UC_BALANCE, args={})
+        (said,) = [m for m in again.expect("BP_MESSAGE") if m.name == "BP_MESSAGE"]
+        assert said["params"] == ['Ledo tells you, "Your account holds 30 shillings."']
+        again.close()
+    finally:
+        restarted.stop()
