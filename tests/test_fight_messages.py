@@ -15,7 +15,9 @@ import attrs
 import pytest
 
 from emulator.content.loader import ContentError, load_world
-from emulator.content.model import ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, TRADE_TEXT_KEYS, WorldDefinition, combat_text_keys
+from emulator.content.model import (
+    BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS, WorldDefinition, combat_text_keys,
+)
 from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
 from emulator.importer.original.messages import resource_name
@@ -164,7 +166,9 @@ def _kodbase_resource_ids() -> dict[str, int]:
 def test_the_import_writes_every_purpose_with_the_original_id(world: WorldDefinition, kod_tree: KodTree, imported: tuple[Path, ImportReport]) -> None:
     messages = world.messages
     assert messages is not None
-    assert set(messages.texts) == set(combat_text_keys() + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS)
+    assert set(messages.texts) == set(
+        combat_text_keys() + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS
+    )
     kodbase = _kodbase_resource_ids()
     for key, entry in messages.texts.items():
         name = resource_name(key)

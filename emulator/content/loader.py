@@ -49,7 +49,10 @@ from emulator.content.model import (
     TreasureTable,
     WorldDefinition,
 )
-from emulator.content.model import ARTICLES, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, TRADE_TEXT_KEYS, CombatMessages, KindMessages, OriginalText, combat_text_keys
+from emulator.content.model import (
+    ARTICLES, BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS, CombatMessages, KindMessages,
+    OriginalText, combat_text_keys,
+)
 
 MAX_ANGLE = 4096
 
@@ -1407,7 +1410,7 @@ def _load_messages(file: _File, refs: list[_Ref]) -> CombatMessages | None:
         top.error("texts", f"'texts' must be a [texts] table, not {_type_name(given)}")
         given = {}
     required = combat_text_keys()
-    known = required + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS
+    known = required + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS
     for key, entry in given.items():
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1)

@@ -355,6 +355,22 @@ TRADE_TEXT_KEYS = (
     "trade_dont_have", "trade_dont_have_number", "trade_didnt_have", "trade_couldnt_carry", "trade_cant_carry",
     "trade_keeper_timeout", "buyer_busy", "buyer_unwanted", "buyer_no_value", "keeper_tells_you",
 )
+#: What a banker tells a player (monster.kod BankDeposit, BankWithdraw, BankBalance, the
+#: ``bank_<emulator.rules.bank.BankSay>`` keys), how it tells one player (``bank_told``,
+#: monster.kod SayToOne), and what a player is told where no banker answers (user.kod's
+#: UC_DEPOSIT, UC_WITHDRAW, UC_BALANCE); each optional like the item texts.
+BANK_TEXT_KEYS = (
+    "bank_told", "bank_balance", "bank_deposited", "bank_not_enough_to_deposit", "bank_no_account",
+    "bank_not_enough_to_withdraw", "bank_purse_full", "bank_purse_all_full", "bank_withdrew",
+    "bank_cant_deposit", "bank_cant_withdraw", "bank_cant_balance", "bank_cant_deposit_items",
+)
+#: What a vault keeper tells a player (monster.kod VaultDeposit, VaultWithdraw: the
+#: ``vault_<emulator.rules.bank.VaultSay>`` keys), told in ``bank_told``; each optional.
+VAULT_TEXT_KEYS = (
+    "vault_no_gold", "vault_cursed", "vault_cant_store", "vault_no_deposit_cash", "vault_full", "vault_thanks_for",
+    "vault_stored", "vault_no_account", "vault_not_enough", "vault_dont_have", "vault_no_withdraw_cash",
+    "vault_no_room", "vault_returned",
+)
 
 
 #: The articles of the original (object.kod LookupArticle), by their ARTICLE_* name.

@@ -10,7 +10,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any, assert_never
 
 
-from emulator.game import fight_messages, item_messages, room_view, sheet, shop_messages, texts, trade_messages, views
+from emulator.game import (
+    bank_messages, fight_messages, item_messages, room_view, sheet, shop_messages, texts, trade_messages, views,
+)
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
 from emulator.logs import logger
@@ -26,6 +28,9 @@ from emulator.world.events import (
     DeathAnnounced,
     ItemRefused,
     KeeperSaid,
+    BankerSaid,
+    BankUnanswered,
+    VaultKeeperSaid,
     DeathPenaltyPaid,
     MaxHealthGained,
     KillZoneCrossed,
@@ -160,6 +165,12 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             trade_messages.trade_canceled(ctx, event)
         case TradeTold():
             trade_messages.trade_told(ctx, event)
+        case BankerSaid():
+            bank_messages.banker_said(ctx, event)
+        case BankUnanswered():
+            bank_messages.bank_unanswered(ctx, event)
+        case VaultKeeperSaid():
+            bank_messages.vault_keeper_said(ctx, event)
         case _:
             assert_never(event)
 

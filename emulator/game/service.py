@@ -147,7 +147,7 @@ class GameService(Service):
         if prepared.snapshot is not None:
             world.restore(prepared.snapshot)
         items = prepared.items
-        world.load_items(items.rows, items.totals, items.characters, items.last_seq)
+        world.load_items(items.rows, items.totals, items.characters, items.last_seq, items.balances)
         self.prepared = prepared
         self.hub = GameHub(
             world,

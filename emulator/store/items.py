@@ -1,8 +1,8 @@
-"""Items and their ledger in the store: plain synchronous functions taking an open
+"""Items, bank balances and their ledger in the store: plain synchronous functions taking an open
 database first, run on the store thread or by the operator command.
 
-A batch of operations is written in ONE transaction: the item rows as the last
-operation of the batch left them and every ledger entry of the batch. The world hands
+A batch of operations is written in ONE transaction: the item rows and the bank
+balances as the last operation of the batch left them and every ledger entry of the batch. The world hands
 over whole operations only, so the store always holds a state the world was in: each
 operation is there entirely or not at all, and the ledger balances. Operations carry
 sequence numbers and the store keeps the last one applied (same transaction): a batch
@@ -18,8 +18,8 @@ import attrs
 import peewee
 
 from emulator.store.accounts import _on_database, _to_db
-from emulator.store.models import Character, ItemJournal, ItemRecord, LedgerRecord
-from emulator.world.items import ItemRow, Operation
+from emulator.store.models import BalanceRecord, Character, ItemJournal, ItemRecord, LedgerRecord
+from emulator.world.items import BalanceKey, BalanceRow, ItemRow, Operation
 from emulator.world.ledger import LedgerVerdict, check_ledger
 
 __all__ = ["StoredItems", "apply_item_batch", "check_stored_ledger", "load_items"]
@@ -34,13 +34,14 @@ class StoredItems:
     totals: dict[str, tuple[int, int]]  # per kind: (created, destroyed)
     characters: frozenset[int] | None = None  # the characters that exist (None: not read)
     last_seq: int = 0  # the last operation applied
+    balances: tuple[BalanceRow, ...] = ()  # money kept at banks
 
 
 def _fields(row: ItemRow) -> dict[str, object]:
     return {
         "id": row.id, "kind": row.kind, "number": row.number, "room": row.room, "y": row.y, "x": row.x,
         "angle": row.angle, "carrier": row.carrier, "slot": row.slot, "arrived_ms": row.arrived_ms,
-        "used": row.used,
+        "used": row.used, "vault": row.vault,
     }
 
 
@@ -64,9 +65,12 @@ def apply_item_batch(db: peewee.Database, operations: Sequence[Operation], now: 
 
 def _apply(operations: Sequence[Operation], now: datetime.datetime) -> int:
     final: dict[int, ItemRow | None] = {}
+    balances: dict[BalanceKey, BalanceRow | None] = {}
     for operation in operations:
         for item_id, row in operation.rows:
             final[item_id] = row
+        for key, balance in operation.balances:
+            balances[key] = balance
     entries = [
         {"kind": entry.kind, "created": entry.created, "destroyed": entry.destroyed, "reason": entry.reason[:32],
          "recorded_at": _to_db(now)}
@@ -78,9 +82,18 @@ def _apply(operations: Sequence[Operation], now: datetime.datetime) -> int:
         ItemRecord.delete().where(ItemRecord.id.in_(gone[start:start + _CHUNK])).execute()
     for start in range(0, len(kept), _CHUNK):
         ItemRecord.replace_many(kept[start:start + _CHUNK]).execute()
+    for (bank, character), balance in sorted(balances.items()):
+        if balance is None:
+            BalanceRecord.delete().where((BalanceRecord.bank == bank) & (BalanceRecord.character == character)).execute()
+    kept_balances = [
+        {"bank": b.bank, "character": b.character, "kind": b.kind, "amount": b.amount}
+        for _, b in sorted(balances.items()) if b is not None
+    ]
+    for start in range(0, len(kept_balances), _CHUNK):
+        BalanceRecord.replace_many(kept_balances[start:start + _CHUNK]).execute()
     for start in range(0, len(entries), _CHUNK):
         LedgerRecord.insert_many(entries[start:start + _CHUNK]).execute()
-    return len(final)
+    return len(final) + len(balances)
 
 
 @_on_database
@@ -88,7 +101,8 @@ def load_items(db: peewee.Database) -> StoredItems:
     """Every item and the ledger's totals, read in one transaction (a consistent pair)."""
     with db.atomic():
         rows = tuple(
-            ItemRow(r.id, r.kind, r.number, r.room, r.y, r.x, r.angle, r.carrier, r.slot, r.arrived_ms, bool(r.used))
+            ItemRow(r.id, r.kind, r.number, r.room, r.y, r.x, r.angle, r.carrier, r.slot, r.arrived_ms, bool(r.used),
+                    r.vault)
             for r in ItemRecord.select().order_by(ItemRecord.id)
         )
         query = LedgerRecord.select(
@@ -98,18 +112,25 @@ def load_items(db: peewee.Database) -> StoredItems:
         totals = {kind: (int(created or 0), int(destroyed or 0)) for kind, created, destroyed in sums}
         characters = frozenset(row.id for row in Character.select(Character.id))
         journal = ItemJournal.get_or_none(ItemJournal.key == JOURNAL_KEY)
-    return StoredItems(rows, totals, characters, journal.last_seq if journal is not None else 0)
+        balances = tuple(
+            BalanceRow(r.bank, r.character, r.kind, int(r.amount))
+            for r in BalanceRecord.select().order_by(BalanceRecord.bank, BalanceRecord.character)
+        )
+    return StoredItems(rows, totals, characters, journal.last_seq if journal is not None else 0, balances)
 
 
-def existing_units(rows: Sequence[ItemRow]) -> dict[str, int]:
+def existing_units(rows: Sequence[ItemRow], balances: Sequence[BalanceRow] = ()) -> dict[str, int]:
+    """Per kind, the units the store holds: in items and in bank balances."""
     units: dict[str, int] = {}
     for row in rows:
         units[row.kind] = units.get(row.kind, 0) + (1 if row.number is None else row.number)
+    for balance in balances:
+        units[balance.kind] = units.get(balance.kind, 0) + balance.amount
     return units
 
 
 @_on_database
 def check_stored_ledger(db: peewee.Database) -> LedgerVerdict:
-    """The ledger's verdict over what the store holds."""
+    """The ledger's verdict over what the store holds (bank balances included)."""
     stored = load_items(db)
-    return check_ledger(stored.totals, existing_units(stored.rows))
+    return check_ledger(stored.totals, existing_units(stored.rows, stored.balances))

@@ -263,9 +263,33 @@ def _v6_used_items(database: peewee.Database) -> None:
     run(migrator.add_column("item", "used", peewee.BooleanField(default=False)))
 
 
+def _v7_banks_and_vaults(database: peewee.Database) -> None:
+    """Money kept at banks: one row per bank and character, written with the item
+    operations that move it (in their transaction) and counted by the ledger; and items
+    stored in vaults: the vault's number on the item, whose carrier is then its owner."""
+    from playhouse.migrate import MySQLMigrator, SqliteMigrator, migrate as run
+
+    migrator = MySQLMigrator(database) if isinstance(database, peewee.MySQLDatabase) else SqliteMigrator(database)
+    run(migrator.add_column("item", "vault", peewee.IntegerField(null=True)))
+
+    class BankBalance(peewee.Model):
+        bank = peewee.IntegerField()
+        character = peewee.IntegerField()
+        kind = peewee.CharField(max_length=100)
+        amount = peewee.BigIntegerField()
+
+        class Meta:
+            table_name = "bank_balance"
+            primary_key = peewee.CompositeKey("bank", "character")
+            table_settings = _table_settings(database)
+
+    database.bind([BankBalance])
+    database.create_tables([BankBalance])
+
+
 MIGRATIONS: list[Migration] = [
     _v1_accounts_and_logins, _v2_characters_world_and_resources, _v3_what_a_character_keeps,
-    _v4_player_killing_brands, _v5_items_and_ledger, _v6_used_items,
+    _v4_player_killing_brands, _v5_items_and_ledger, _v6_used_items, _v7_banks_and_vaults,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -142,6 +142,7 @@ class ItemRecord(BaseModel):
     slot = peewee.IntegerField()  # inventory order
     arrived_ms = peewee.BigIntegerField()  # game time it came to the ground
     used = peewee.BooleanField(default=False)  # since schema 6: wielded or worn by its carrier
+    vault = peewee.IntegerField(null=True)  # since schema 7: stored in this vault for ``carrier``
 
     class Meta:
         table_name = "item"
@@ -172,6 +173,22 @@ class ItemJournal(BaseModel):
         table_name = "item_journal"
 
 
+class BalanceRecord(BaseModel):
+    """Since schema 7: money a character keeps at a bank, ``amount`` units of the money
+    kind ``kind`` (no foreign key, as items: the ledger accounts for it until the world
+    destroys it); a row per (bank, character), none for an empty account."""
+
+    bank = peewee.IntegerField()
+    character = peewee.IntegerField()
+    kind = peewee.CharField(max_length=ROOM_KEY_COLUMN_LENGTH)
+    amount = peewee.BigIntegerField()
+
+    class Meta:
+        table_name = "bank_balance"
+        primary_key = peewee.CompositeKey("bank", "character")
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion, Account, LoginRecord, Character, WorldState, ResourceName, ItemRecord, LedgerRecord, ItemJournal,
+    BalanceRecord,
 )

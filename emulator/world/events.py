@@ -417,6 +417,39 @@ class TradeTold:
     number: int | None = None
 
 
+@attrs.frozen
+class BankerSaid:
+    """A banker tells one player something (``emulator.rules.bank.BankSay`` value in
+    ``what``), with the number its sentence names (a balance, an amount)."""
+
+    player_id: int
+    banker_id: int
+    what: str
+    number: int | None = None
+
+
+@attrs.frozen
+class BankUnanswered:
+    """Nobody in the player's room took a money command (``emulator.world.banking``
+    ``BankCommand`` value): the player is told it cannot do that here."""
+
+    player_id: int
+    command: str
+
+
+@attrs.frozen
+class VaultKeeperSaid:
+    """A vault keeper tells one player how a deposit or withdrawal went
+    (``emulator.rules.bank.VaultSay`` value in ``what``), with the fee its sentence names
+    and the kind of the item a refusal names."""
+
+    player_id: int
+    keeper_id: int
+    what: str
+    number: int | None = None
+    kind: str = ""
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
@@ -424,6 +457,5 @@ WorldEvent = (
     | PlayerAttackRefused | PlayerOutlawed | PlayerAttacked | PlayerKilledPlayer | KillZoneCrossed
     | ObjectChanged | CarriedGained | CarriedChanged | CarriedLost | ItemRefused
     | ItemUsed | ItemUnused
-    | KeeperSaid
-    | TradeShown | TradeCanceled | TradeTold
+    | KeeperSaid | TradeShown | TradeCanceled | TradeTold | BankerSaid | BankUnanswered | VaultKeeperSaid
 )

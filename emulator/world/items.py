@@ -22,14 +22,23 @@ GetNumberCanHold; player.kod GetWeightMax, GetBulkMax; item.kod defaults), not i
 * an item's weight and bulk are its kind's (10 each when the kind does not say); a
   number item's are per unit, a negative figure per hundred units.
 
-Every operation records what it changed (the items' rows, the ledger's entries) as one
-:class:`Operation` for the store, which writes whole operations only.
+An item a player stores with a vault keeper is in that vault, in the player's box (by
+vault number and character; storage.kod's safety deposit boxes): it still exists, out of
+the world (no object of any room or inventory), and moves in and out in one operation.
+
+Money kept with a banker is a balance, by bank number and character (bank.kod's
+accounts): it exists as much as the coins it was, so the ledger counts it with its kind,
+and a deposit or a withdrawal moves units between a pile and a balance in one operation,
+making and destroying nothing.
+
+Every operation records what it changed (the items' rows, the balances, the ledger's
+entries) as one :class:`Operation` for the store, which writes whole operations only.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 import attrs
 
@@ -42,8 +51,8 @@ from emulator.world.ledger import Ledger, LedgerEntry
 from emulator.world.objects import Thing
 
 __all__ = [
-    "FIRST_ITEM_ID", "LAST_ITEM_ID", "Delivery", "Handover", "Item", "ItemRefusal", "ItemRow", "Items", "Operation",
-    "Usage",
+    "FIRST_ITEM_ID", "LAST_ITEM_ID", "BalanceRow", "Delivery", "Handover", "Item", "ItemRefusal", "ItemRow", "Items",
+    "Operation", "Usage",
 ]
 
 FIRST_ITEM_ID = 0x0200_0000  # above players (0x0100_0000 + character id)
@@ -82,6 +91,7 @@ class Item(Thing):
     slot: int = 0  # inventory order (ascending) while carried
     arrived_ms: int = 0  # game time it came to the ground: the oldest are tidied first
     used: bool = False  # wielded or worn by its carrier (never on the ground)
+    vault: int | None = None  # stored in this vault; ``carrier`` is then its owner
 
     @property
     def units(self) -> int:
@@ -131,17 +141,34 @@ class ItemRow:
     slot: int
     arrived_ms: int
     used: bool = False  # carried only: wielded or worn
+    vault: int | None = None  # stored in this vault, for the character ``carrier``
+
+
+@attrs.frozen
+class BalanceRow:
+    """Money a character keeps at a bank: ``amount`` units of the money kind ``kind``."""
+
+    bank: int
+    character: int
+    kind: str
+    amount: int
+
+
+#: A balance's key: (bank number, character id).
+BalanceKey = tuple[int, int]
 
 
 @attrs.frozen
 class Operation:
-    """One whole change for the store: rows to write (None: delete) and ledger entries.
-    ``seq`` numbers operations in the order they happened, across restarts: the store
-    applies each once, even when a write whose answer was lost is sent again."""
+    """One whole change for the store: rows to write (None: delete), balances to write
+    (None: delete) and ledger entries. ``seq`` numbers operations in the order they
+    happened, across restarts: the store applies each once, even when a write whose
+    answer was lost is sent again."""
 
     seq: int
     rows: tuple[tuple[int, ItemRow | None], ...]
     ledger: tuple[LedgerEntry, ...] = ()
+    balances: tuple[tuple[BalanceKey, BalanceRow | None], ...] = ()
 
 
 @attrs.frozen
@@ -175,8 +202,12 @@ def row_of(item: Item) -> ItemRow:
     return ItemRow(
         item.object_id, item.kind or "", item.number, item.room if on_ground else None,
         item.y if on_ground else 0, item.x if on_ground else 0, item.angle if on_ground else 0,
-        item.carrier, item.slot, item.arrived_ms, item.used and not on_ground,
+        item.carrier, item.slot, item.arrived_ms, item.used and not on_ground and item.vault is None, item.vault,
     )
+
+
+#: A vault box's key: (vault number, character id).
+BoxKey = tuple[int, int]
 
 
 class _Change:
@@ -185,6 +216,7 @@ class _Change:
     def __init__(self) -> None:
         self.touched: dict[int, Item | None] = {}
         self.ledger: list[LedgerEntry] = []
+        self.balances: dict[BalanceKey, BalanceRow | None] = {}
 
 
 class Items:
@@ -194,6 +226,9 @@ class Items:
         self._ground: dict[str, dict[int, Item]] = {}  # by room, in arrival order
         self._carried: dict[int, dict[int, Item]] = {}  # by character, in slot order
         self.ledger = Ledger()
+        self.balances: dict[BalanceKey, BalanceRow] = {}  # money kept at banks, never 0
+        self._boxes: dict[BoxKey, dict[int, Item]] = {}  # stored items by vault box, in box order
+        self._stored: dict[int, Item] = {}  # the same by id (never in by_id: out of the world)
         self.next_id = FIRST_ITEM_ID
         self.pending: list[Operation] = []  # not yet in the store, oldest first
         self.next_seq = 1
@@ -220,10 +255,28 @@ class Items:
         return list(self._carried.get(character_id, {}).values())
 
     def existing_units(self) -> dict[str, int]:
+        """Per kind, the units that exist: the items' and the money kept at banks."""
         units: dict[str, int] = {}
         for item in self.by_id.values():
             units[item.kind or ""] = units.get(item.kind or "", 0) + item.units
+        for balance in self.balances.values():
+            units[balance.kind] = units.get(balance.kind, 0) + balance.amount
+        for item in self._stored.values():
+            units[item.kind or ""] = units.get(item.kind or "", 0) + item.units
         return units
+
+    def box(self, vault: int, character_id: int) -> list[Item]:
+        """What a character has stored in a vault, in the order it came."""
+        return list(self._boxes.get((vault, character_id), {}).values())
+
+    def stored_bulk(self, vault: int, character_id: int) -> int:
+        """The bulk of a vault box (storage.kod GetCurrentBulkStored)."""
+        return sum(self.weight_and_bulk(item.kind or "", item.number)[1] for item in self.box(vault, character_id))
+
+    def balance_of(self, bank: int, character_id: int) -> int:
+        """What a character keeps at a bank (0: no account)."""
+        found = self.balances.get((bank, character_id))
+        return 0 if found is None else found.amount
 
     def stacks(self, kind: str) -> bool:
         found = self.definition.kinds.get(kind)
@@ -305,15 +358,26 @@ class Items:
         return True
 
     def destroy_carried(self, character_id: int, reason: str) -> int:
-        """Everything a character carries is gone, in one operation (its character was
-        deleted); how many items."""
+        """Everything a character carries and keeps at banks is gone, in one operation
+        (its character was deleted); how many items."""
         held = self.carried(character_id)
-        if not held:
+        accounts = sorted(key for key in self.balances if key[1] == character_id)
+        boxes = sorted(key for key in self._boxes if key[1] == character_id)
+        if not held and not accounts and not boxes:
             return 0
         change = _Change()
         for item in held:
             change.ledger.append(LedgerEntry(item.kind or "", destroyed=item.units, reason=reason))
             self._unplace(change, item, [], player_id=None)
+        for key in boxes:
+            for item in self._boxes.pop(key).values():
+                del self._stored[item.object_id]
+                change.ledger.append(LedgerEntry(item.kind or "", destroyed=item.units, reason=reason))
+                change.touched[item.object_id] = None
+        for key in accounts:
+            balance = self.balances.pop(key)
+            change.ledger.append(LedgerEntry(balance.kind, destroyed=balance.amount, reason=reason))
+            change.balances[key] = None
         self._record(change)
         return len(held)
 
@@ -531,6 +595,176 @@ class Items:
         self._record(change)
         return True
 
+    def deposit(
+        self, character_id: int, player_id: int, bank: int, amount: int, money_kinds: Collection[str], kind: str,
+        reason: str, events: list[WorldEvent],
+    ) -> bool:
+        """Move ``amount`` units of carried money into the character's balance at ``bank``,
+        as one operation (bank.kod DepositAccount after SubtractNumber): nothing is made
+        or destroyed. The balance is kept in ``kind`` (or the kind it has already); a
+        pile of another money kind is recorded destroyed and that much of the balance's
+        kind created. False, changing nothing, when the money carried is short."""
+        piles = [item for item in self.carried(character_id) if item.kind in money_kinds]
+        if amount <= 0 or sum(item.units for item in piles) < amount:
+            return False
+        key = (bank, character_id)
+        before = self.balances.get(key)
+        kind = before.kind if before is not None else kind
+        change = _Change()
+        left = amount
+        for pile in piles:
+            if left == 0:
+                break
+            taken = min(left, pile.units)
+            left -= taken
+            if pile.kind != kind:  # another money kind: exchanged at par
+                change.ledger.append(LedgerEntry(pile.kind or "", destroyed=taken, reason=reason))
+                change.ledger.append(LedgerEntry(kind, created=taken, reason=reason))
+            if pile.number is None or taken == pile.number:
+                self._unplace(change, pile, events, player_id=player_id)
+            else:
+                pile.number -= taken
+                change.touched[pile.object_id] = pile
+                events.append(CarriedChanged(player_id, pile.object_id))
+        self._set_balance(change, key, kind, (0 if before is None else before.amount) + amount)
+        self._record(change)
+        return True
+
+    def withdraw(self, character_id: int, player_id: int, bank: int, amount: int, events: list[WorldEvent]) -> bool:
+        """Move ``amount`` units of the character's balance at ``bank`` into its inventory
+        (joining a pile of the kind it carries), as one operation; the rules decided
+        how much it can carry. False, changing nothing, when the balance is short."""
+        key = (bank, character_id)
+        balance = self.balances.get(key)
+        if balance is None or amount <= 0 or balance.amount < amount:
+            return False
+        change = _Change()
+        item = self._new_item(balance.kind, amount)  # first: running out of ids changes nothing
+        self._set_balance(change, key, balance.kind, balance.amount - amount)
+        self._to_carrier(change, item, character_id, player_id, events)
+        self._record(change)
+        return True
+
+    def _set_balance(self, change: _Change, key: BalanceKey, kind: str, amount: int) -> None:
+        if amount > 0:
+            row = BalanceRow(key[0], key[1], kind, amount)
+            self.balances[key] = row
+            change.balances[key] = row
+        else:  # an emptied account is no account (bank.kod WithdrawAccount)
+            self.balances.pop(key, None)
+            change.balances[key] = None
+
+    def store(
+        self, character_id: int, player_id: int, vault: int, lines: Sequence[tuple[int, int | None]], fee: int,
+        money_kinds: Collection[str], reason: str, events: list[WorldEvent],
+    ) -> bool:
+        """Put carried items (a number of a pile: part of it) into the character's box of
+        ``vault`` and pay ``fee`` from its money, as one operation (monster.kod
+        VaultDeposit, storage.kod DepositItems): the items are moved, the fee recorded
+        destroyed. A used item comes off first; a number item joins its kind in the box.
+        False, changing nothing, when a line names an item not carried, or the money
+        left after storing is short (the rules decided the rest)."""
+        held = self._carried.get(character_id, {})
+        if len({item_id for item_id, _ in lines}) != len(lines) or any(item_id not in held for item_id, _ in lines):
+            return False
+        storing = {item_id: _part(held[item_id], number) for item_id, number in lines}
+        if any(part <= 0 for part in storing.values()):
+            return False
+        money_left = sum(item.units - storing.get(item.object_id, 0) for item in held.values() if item.kind in money_kinds)
+        if fee < 0 or money_left < fee:
+            return False
+        if self.next_id + len(lines) - 1 > LAST_ITEM_ID:
+            raise OverflowError("no free id for items")  # before anything changed
+        change = _Change()
+        for item_id, _ in lines:
+            item, part = held[item_id], storing[item_id]
+            if item.used:
+                self._set_used(change, item, False, player_id, events)
+            if item.number is None or part == item.number:
+                self._unplace(change, item, events, player_id=player_id)
+                self._to_box(change, item, vault, character_id)
+            else:
+                item.number -= part
+                change.touched[item.object_id] = item
+                events.append(CarriedChanged(player_id, item.object_id))
+                self._to_box(change, self._new_item(item.kind or "", part), vault, character_id)
+        self._pay(change, character_id, player_id, fee, money_kinds, reason, events)
+        self._record(change)
+        return True
+
+    def take_back(
+        self, character_id: int, player_id: int, vault: int, lines: Sequence[tuple[int, int | None]], fee: int,
+        money_kinds: Collection[str], reason: str, events: list[WorldEvent],
+    ) -> bool:
+        """Take stored items (a number of a pile: part of it) from the character's box
+        of ``vault`` into its inventory and pay ``fee``, as one operation (monster.kod
+        VaultWithdraw, storage.kod WithdrawFromStorage). False, changing nothing, when a
+        line names an item not in the box or more than it holds, or the money is short."""
+        box = self._boxes.get((vault, character_id), {})
+        if len({item_id for item_id, _ in lines}) != len(lines) or any(item_id not in box for item_id, _ in lines):
+            return False
+        if any(number is not None and box[item_id].number is not None and not 0 < number <= (box[item_id].number or 0)
+               for item_id, number in lines):
+            return False
+        if fee < 0 or self.money_of(character_id, money_kinds) < fee:
+            return False
+        if self.next_id + len(lines) - 1 > LAST_ITEM_ID:
+            raise OverflowError("no free id for items")  # before anything changed
+        change = _Change()
+        self._pay(change, character_id, player_id, fee, money_kinds, reason, events)
+        for item_id, number in lines:
+            item = box[item_id]
+            part = _part(item, number)
+            if item.number is None or part == item.number:
+                del box[item_id], self._stored[item_id]
+                item.vault = None
+                change.touched[item_id] = None  # out of the box; _to_carrier places it anew
+                self._to_carrier(change, item, character_id, player_id, events)
+            else:
+                item.number -= part
+                change.touched[item_id] = item
+                self._to_carrier(change, self._new_item(item.kind or "", part), character_id, player_id, events)
+        if not box:
+            self._boxes.pop((vault, character_id), None)
+        self._record(change)
+        return True
+
+    def _to_box(self, change: _Change, item: Item, vault: int, character_id: int) -> None:
+        box = self._boxes.setdefault((vault, character_id), {})
+        if item.number is not None:
+            for other in box.values():
+                if other.kind == item.kind and other.number is not None:
+                    other.number += item.number
+                    change.touched[other.object_id] = other
+                    change.touched[item.object_id] = None
+                    return
+        item.carrier, item.vault, item.used = character_id, vault, False
+        item.room, item.y, item.x, item.angle = "", 0, 0, 0
+        item.slot = max((other.slot for other in box.values()), default=-1) + 1
+        box[item.object_id] = item
+        self._stored[item.object_id] = item
+        change.touched[item.object_id] = item
+
+    def _pay(
+        self, change: _Change, character_id: int, player_id: int, price: int, money_kinds: Collection[str], reason: str,
+        events: list[WorldEvent],
+    ) -> None:
+        """Take ``price`` units from the carried money, recorded destroyed (checked by the caller)."""
+        left = price
+        for pile in [item for item in self.carried(character_id) if item.kind in money_kinds]:
+            if left == 0:
+                break
+            taken = min(left, pile.units)
+            left -= taken
+            change.ledger.append(LedgerEntry(pile.kind or "", destroyed=taken, reason=reason))
+            if pile.number is None or taken == pile.number:
+                self._unplace(change, pile, events, player_id=player_id)
+            else:
+                pile.number -= taken
+                change.touched[pile.object_id] = pile
+                events.append(CarriedChanged(player_id, pile.object_id))
+        assert left == 0, "the money was checked before anything changed"
+
     def reorder(self, character_id: int, item_id: int, before_id: int) -> bool:
         """Move a carried item to just before another (the client's drag in the inventory)."""
         held = self._carried.get(character_id)
@@ -565,28 +799,36 @@ class Items:
 
     def load(
         self, rows: Iterable[ItemRow], totals: Mapping[str, tuple[int, int]], room_size: RoomSize,
-        characters: Collection[int] | None = None, last_seq: int = 0,
+        characters: Collection[int] | None = None, last_seq: int = 0, balances: Iterable[BalanceRow] = (),
     ) -> None:
-        """Take the store's items and ledger (before any player enters). An item whose kind
-        or place no longer makes sense, or (given the ``characters`` that exist) whose
-        carrier was deleted, is destroyed, recorded as such."""
+        """Take the store's items, balances and ledger (before any player enters). An item
+        or a balance whose kind or place no longer makes sense, or (given the
+        ``characters`` that exist) whose owner was deleted, is destroyed, recorded as such."""
         self.by_id.clear()
         self._ground.clear()
         self._carried.clear()
+        self.balances.clear()
+        self._boxes.clear()
+        self._stored.clear()
         self.ledger = Ledger(dict(totals))
         self.pending.clear()
         self.next_seq = last_seq + 1
         gone: list[tuple[ItemRow, str]] = []
         for row in sorted(rows, key=lambda r: (r.carrier is not None, r.arrived_ms, r.slot, r.id)):
             self.next_id = max(self.next_id, row.id + 1)
+            stored = row.vault is not None
             item = Item(row.id, row.kind, row.room or "", row.y, row.x, row.angle, number=row.number,
                         carrier=row.carrier, slot=row.slot, arrived_ms=row.arrived_ms,
-                        used=row.used and row.carrier is not None)
-            if not self._loadable(row, room_size) or row.id in self.by_id:
+                        used=row.used and row.carrier is not None and not stored, vault=row.vault)
+            if not self._loadable(row, room_size) or row.id in self.by_id or row.id in self._stored:
                 gone.append((row, "content gone"))
                 continue
             if row.carrier is not None and characters is not None and row.carrier not in characters:
                 gone.append((row, "owner gone"))
+                continue
+            if row.vault is not None and row.carrier is not None:
+                self._stored[row.id] = item
+                self._boxes.setdefault((row.vault, row.carrier), {})[row.id] = item
                 continue
             self.by_id[row.id] = item
             if row.carrier is None:
@@ -595,16 +837,32 @@ class Items:
                 self._carried.setdefault(row.carrier, {})[item.object_id] = item
         for held in list(self._carried):
             self._carried[held] = dict(sorted(self._carried[held].items(), key=lambda pair: (pair[1].slot, pair[0])))
+        for key in list(self._boxes):
+            self._boxes[key] = dict(sorted(self._boxes[key].items(), key=lambda pair: (pair[1].slot, pair[0])))
         for row, reason in gone:
             units = 1 if row.number is None else max(0, row.number)
             self.ledger.add(entry := LedgerEntry(row.kind, destroyed=units, reason=reason))
             self._append(((row.id, None),), (entry,))
+        for balance in sorted(balances, key=lambda b: (b.bank, b.character)):
+            key = (balance.bank, balance.character)
+            why = None
+            if not self.stacks(balance.kind) or balance.amount <= 0 or key in self.balances:
+                why = "content gone"
+            elif characters is not None and balance.character not in characters:
+                why = "owner gone"
+            if why is None:
+                self.balances[key] = balance
+                continue
+            self.ledger.add(entry := LedgerEntry(balance.kind, destroyed=max(0, balance.amount), reason=why))
+            self._append((), (entry,), ((key, None),))
 
     def _loadable(self, row: ItemRow, room_size: RoomSize) -> bool:
         if not FIRST_ITEM_ID <= row.id <= LAST_ITEM_ID or row.kind not in self.definition.kinds:
             return False
         if self.stacks(row.kind) != (row.number is not None) or (row.number is not None and row.number <= 0):
             return False
+        if row.vault is not None:
+            return row.carrier is not None
         if row.carrier is not None:
             return True
         size = room_size(row.room) if row.room is not None else None
@@ -723,14 +981,25 @@ class Items:
     def _record(self, change: _Change) -> None:
         self.ledger.add_all(change.ledger)
         rows = tuple(
-            (item_id, None if item is None or item_id not in self.by_id else row_of(item))
+            (item_id, None if item is None or (item_id not in self.by_id and item_id not in self._stored) else row_of(item))
             for item_id, item in change.touched.items()
         )
-        self._append(rows, tuple(change.ledger))
+        self._append(rows, tuple(change.ledger), tuple(change.balances.items()))
 
-    def _append(self, rows: tuple[tuple[int, ItemRow | None], ...], ledger: tuple[LedgerEntry, ...]) -> None:
-        self.pending.append(Operation(self.next_seq, rows, ledger))
+    def _append(
+        self, rows: tuple[tuple[int, ItemRow | None], ...], ledger: tuple[LedgerEntry, ...],
+        balances: tuple[tuple[BalanceKey, BalanceRow | None], ...] = (),
+    ) -> None:
+        self.pending.append(Operation(self.next_seq, rows, ledger, balances))
         self.next_seq += 1
+
+
+def _part(item: Item, number: int | None) -> int:
+    """How many units of a line a store or a take-back moves: a number item the number
+    asked (at most all of it), any other item itself."""
+    if item.number is None or number is None:
+        return item.units
+    return max(0, min(number, item.number))
 
 
 def _fits(weight: int, bulk: int, w: int, b: int, capacity: int) -> bool:

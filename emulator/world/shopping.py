@@ -92,7 +92,7 @@ def _service(definition: WorldDefinition, keeper: Thing, player: Player, players
 service = _service
 
 
-def _serves(
+def serves(
     definition: WorldDefinition, keeper: Thing, player: Player, players_in_room: int, events: list[WorldEvent],
 ) -> bool:
     service = _service(definition, keeper, player, players_in_room)
@@ -113,7 +113,7 @@ def buy_list(
     shop = shop_of(definition, keeper)
     if keeper is None or shop is None or keeper.room != player.room:
         return None
-    if not _serves(definition, keeper, player, players_in_room, events):
+    if not serves(definition, keeper, player, players_in_room, events):
         return None
     lines = shops.buy_list(wares(definition, shop), _markup(shop))
     if not lines:
@@ -132,7 +132,7 @@ def buy(
     shop = shop_of(definition, keeper)
     if keeper is None or shop is None or keeper.room != player.room:
         return
-    if not _serves(definition, keeper, player, players_in_room, events):
+    if not serves(definition, keeper, player, players_in_room, events):
         return
     lines = shops.buy_list(wares(definition, shop), _markup(shop))
     by_id: Mapping[int, shops.Ware] = {ware_id(i): line.ware for i, line in enumerate(lines)}

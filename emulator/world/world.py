@@ -75,6 +75,7 @@ from emulator.rules.pvp import (
 from emulator.rules import shops
 from emulator.rules.trade import Put, Step, Tell, TradeBook, TradeText
 from emulator.world import mortality, shopping, trading
+from emulator.world import banking, mortality, shopping, vaults
 from emulator.world.events import (
     AttackResolved,
     DeathAnnounced,
@@ -107,7 +108,7 @@ from emulator.world.events import (
     VitalsChanged,
     WorldEvent,
 )
-from emulator.world.items import Item, ItemRefusal, ItemRow, Items
+from emulator.world.items import BalanceRow, Item, ItemRefusal, ItemRow, Items
 from emulator.world.monsters import Monster, MonsterPopulation
 from emulator.world.objects import Player, Stats, Thing, TokenBucket, WorldObject
 from emulator.world.remains import FIRST_REMAINS_ID, Remains
@@ -663,8 +664,53 @@ class World:
             return "", None
         return self.definition.kinds[thing.kind].name, thing.kind
 
+    def bank(self, player_id: int, command: banking.BankCommand, amount: int = 0) -> list[WorldEvent]:
+        """UC_DEPOSIT, UC_WITHDRAW, UC_BALANCE: a money command to whichever banker of the
+        player's room takes it; the money moves between the player's piles and its
+        balance in one item operation (see ``banking.py``)."""
+        player = self._players.get(player_id)
+        if player is None:
+            return []
+        events: list[WorldEvent] = []
+        # the room asks its objects newest first (holder.kod keeps plActive by Cons): the
+        # placed objects in reverse key order, which is the import's order of creation
+        banking.command(
+            self.definition, self.items, reversed(list(self._rooms[player.room].objects.values())), player,
+            len(self.players_in(player.room)), command, amount, self._money_kinds, events,
+        )
+        return events
+
+    def withdrawal_list(self, player_id: int, keeper_id: int, events: list[WorldEvent]) -> vaults.WithdrawalList | None:
+        """A BP_REQ_WITHDRAWAL: what the player has stored with a vault keeper of its room
+        (see ``vaults.py``); None when there is nothing to show."""
+        player = self._players.get(player_id)
+        if player is None:
+            return None
+        return vaults.withdrawal_list(self.definition, self.items, self._things.get(keeper_id), player,
+                                      len(self.players_in(player.room)), events)
+
+    def vault_deposit(self, player_id: int, keeper_id: int, wanted: list[tuple[int, int | None]]) -> list[WorldEvent]:
+        """A BP_REQ_DEPOSIT: carried items stored with a vault keeper of the player's room,
+        with the fee, in one item operation (see ``vaults.py``)."""
+        return self._vault(vaults.deposit, player_id, keeper_id, wanted)
+
+    def vault_withdraw(self, player_id: int, keeper_id: int, wanted: list[tuple[int, int | None]]) -> list[WorldEvent]:
+        """A BP_REQ_WITHDRAWAL_ITEMS: stored items taken back from a vault keeper of the
+        player's room, with the fees, in one item operation (see ``vaults.py``)."""
+        return self._vault(vaults.withdraw, player_id, keeper_id, wanted)
+
+    def _vault(self, operation: Any, player_id: int, keeper_id: int, wanted: list[tuple[int, int | None]]) -> list[WorldEvent]:
+        player = self._players.get(player_id)
+        if player is None:
+            return []
+        events: list[WorldEvent] = []
+        operation(self.definition, self.items, self._things.get(keeper_id), player, len(self.players_in(player.room)),
+                  wanted, self._money_kinds, events)
+        return events
+
     def character_deleted(self, character_id: int) -> None:
-        """A character not in the world was deleted: what it carried is destroyed."""
+        """A character not in the world was deleted: what it carried and kept at banks is
+        destroyed."""
         if self.player_by_character(character_id) is None:
             self.items.destroy_carried(character_id, "owner gone")
 
@@ -678,14 +724,14 @@ class World:
 
     def load_items(
         self, rows: Iterable[ItemRow], totals: Mapping[str, tuple[int, int]], characters: Collection[int] | None = None,
-        last_seq: int = 0,
+        last_seq: int = 0, balances: Iterable[BalanceRow] = (),
     ) -> None:
-        """Take the store's items and ledger (before any player enters); the rooms with
-        ground items run their dispose timers. Given the ``characters`` that exist, the
-        items of deleted ones are destroyed."""
+        """Take the store's items, bank balances and ledger (before any player enters);
+        the rooms with ground items run their dispose timers. Given the ``characters``
+        that exist, the items and balances of deleted ones are destroyed."""
         if self._players:
             raise WorldError("cannot load items with players in the world")
-        self.items.load(rows, totals, self._room_size, characters, last_seq)
+        self.items.load(rows, totals, self._room_size, characters, last_seq, balances)
         now_ms = round(self.game_time * 1000)
         for room in self.items.ground_rooms():
             self._remains.arm_dispose(room, now_ms)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from emulator.game.requests import System
-from emulator.game.systems import character_sheet, combat, inventory, looking, movement, posture, presence, selection, shops, speech, trade
+from emulator.game.systems import (
+    bank, character_sheet, combat, inventory, looking, movement, posture, presence, selection, shops, speech, trade,
+)
 
 ALL_SYSTEMS: tuple[System, ...] = (
     selection.SYSTEM,
@@ -17,4 +19,5 @@ ALL_SYSTEMS: tuple[System, ...] = (
     posture.SYSTEM,
     shops.SYSTEM,
     trade.SYSTEM,
+    bank.SYSTEM,
 )

@@ -6,7 +6,8 @@ article; and what picking up and dropping items says, with each item kind's arti
 Each entry is a purpose key (the names of :mod:`emulator.rules.feedback`) with the text
 and the original resource id, so the server can send the ids the stock client already
 has. Which resource serves which purpose is a fact of the original's code (battler.kod,
-player.kod, monster.kod, object.kod, stroke.kod, punch.kod, room.kod, user.kod), written down here.
+player.kod, monster.kod, object.kod, stroke.kod, punch.kod, room.kod, user.kod), written down here;
+so are the bankers' words (monster.kod) and user.kod's where no banker answers.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from typing import Any
 from emulator.importer.blakod import KodClass, ast
 from emulator.importer.original.common import _constant_names, _flags, _int, _value_names
 from emulator.importer.original.state import ImportState
-from emulator.content.model import ARTICLES, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, TRADE_TEXT_KEYS, combat_text_keys
+from emulator.content.model import (
+    ARTICLES, BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS, combat_text_keys,
+)
 
 MESSAGES_NAME = "messages.toml"
 
@@ -80,6 +83,34 @@ _NAMED = {
     "buyer_unwanted": "Lm_buyer_unwanted",
     "buyer_no_value": "Lm_buyer_no_value",
     "keeper_tells_you": "monster_say_to_one",
+    # a banker's words, told to one player (monster.kod), and user.kod's where none answers
+    "bank_told": "monster_say_to_one",
+    "bank_balance": "Lm_bnkr_balance",
+    "bank_deposited": "Lm_bnkr_did_deposit",
+    "bank_not_enough_to_deposit": "Lm_bnkr_not_enough_deposit",
+    "bank_no_account": "Lm_bnkr_no_account",
+    "bank_not_enough_to_withdraw": "Lm_bnkr_not_enough_withdraw",
+    "bank_purse_full": "Lm_bnkr_player_full",
+    "bank_purse_all_full": "Lm_bnkr_player_all_full",
+    "bank_withdrew": "Lm_bnkr_did_withdraw",
+    "bank_cant_deposit": "user_cant_deposit",
+    "bank_cant_withdraw": "user_cant_withdraw",
+    "bank_cant_balance": "user_cant_balance",
+    "bank_cant_deposit_items": "user_cant_deposit_items",
+    # a vault keeper's words (monster.kod VaultDeposit, VaultWithdraw)
+    "vault_no_gold": "vaultman_nogold",
+    "vault_cursed": "vaultman_nocursed",
+    "vault_cant_store": "vaultman_cant_part",
+    "vault_no_deposit_cash": "vaultman_nodeposit_cash",
+    "vault_full": "vaultman_fullvault",
+    "vault_thanks_for": "vaultman_thanks_amount",
+    "vault_stored": "vaultman_deposit_thanks",
+    "vault_no_account": "vaultman_noaccount",
+    "vault_not_enough": "vaultman_not_enough",
+    "vault_dont_have": "vaultman_dont_have",
+    "vault_no_withdraw_cash": "vaultman_nowithdraw_cash",
+    "vault_no_room": "vaultman_no_room",
+    "vault_returned": "vaultman_thanks",
 }
 
 
@@ -106,7 +137,7 @@ class MessageImport(ImportState):
 
     def import_messages(self) -> None:
         texts: dict[str, dict[str, Any]] = {}
-        for key in combat_text_keys() + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS:
+        for key in combat_text_keys() + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS:
             name = resource_name(key)
             resource = self.tree.resources.get(name.casefold())
             text = resource.text(None) if resource is not None else None
