@@ -9,7 +9,9 @@ sets two loops going on their own threads:
 - Ann and Ben trade a stick for 100 shillings, back and forth, through
   BP_REQ_OFFER / BP_REQ_COUNTEROFFER / BP_ACCEPT_OFFER;
 - Cat buys a stick from the pedlar (BP_REQ_BUY_ITEMS) and sells it back (BP_REQ_OFFER to
-  the keeper, whose counter-offer she accepts).
+  the keeper, whose counter-offer she accepts);
+- Dan deposits shillings with the banker and withdraws them (the client's ``deposit N``
+  and ``withdraw N``: UC_DEPOSIT, UC_WITHDRAW).
 
 At a random moment the server is killed. Then, over the store as the kill left it:
 
@@ -18,7 +20,8 @@ At a random moment the server is killed. Then, over the store as the kill left i
 - Ann and Ben together hold their 3 sticks and 1,000 shillings: a trade is whole or
   not at all;
 - Cat's wealth (shillings, and sticks at the keeper's two prices) is one her trades
-  with the pedlar can reach.
+  with the pedlar can reach;
+- Dan's purse and his balance at the bank add up to the 1,000 shillings he started with.
 
 And after the restart each player's BP_INVENTORY is what the store holds.
 """
@@ -49,6 +52,7 @@ from emulator.testing.live import REPO, LiveClient, LiveServer
 from emulator.wire.codec import Message
 from emulator.world.items import FIRST_ITEM_ID, ItemRow, Operation
 from emulator.world.ledger import LedgerEntry, check_ledger
+from protocol_specs.opcodes import UC
 
 NUMBER_TAG = 1 << 28
 ID_MASK = NUMBER_TAG - 1
@@ -59,13 +63,15 @@ STICK_VALUE = 100
 PEDLAR_MARKUP = shops.Markup.NORMAL  # asks 160, pays 70: every deal costs Cat 90
 PRICE = 100  # what a stick fetches between Ann and Ben
 KEEPER_SQUARE = (5, 12)  # the pedlar's, in the inn; players start at (4, 10)
-PLAYERS = ("ann", "ben", "cat")
+DAN_MONEY = 1000
+BANKER_SQUARE = (6, 12)
+PLAYERS = ("ann", "ben", "cat", "dan")
 ROUND_SECONDS = 1.5  # the latest kill after the players are in the world
 
 
 def world_data(into: Path) -> Path:
-    """The bundled world with shillings, a stick and a pedlar in the inn who sells sticks
-    and buys them back."""
+    """The bundled world with shillings, a stick, a pedlar in the inn who sells sticks
+    and buys them back, and a banker beside him."""
     data = into / "data"
     shutil.copytree(REPO / "data", data)
     with (data / "objects" / "kinds.toml").open("a") as kinds:
@@ -73,19 +79,21 @@ def world_data(into: Path) -> Path:
             '\n[pedlar]\nname = "pedlar"\nicon = "pedlar.bgf"\ndescription = "A pedlar."\n'
             '\n[pedlar.monster]\nnpc_flags = ["buyer"]\n'
             f'\n[pedlar.shop]\nmarkup = {int(PEDLAR_MARKUP)}\nbuys = ["stick"]\n\n[[pedlar.shop.sells]]\nkind = "stick"\n'
+            '\n[banker]\nname = "banker"\nicon = "banker.bgf"\ndescription = "A banker."\n'
+            '\n[banker.shop]\nbank = 1\n'
             '\n[shillings]\nname = "shilling"\nicon = "coin.bgf"\ndescription = "Coins."\nflags = ["gettable"]\n'
             '\n[shillings.item]\nstacks = true\nplural = "shillings"\nitem_type = 8192\nweight = 0\nbulk = 0\nvalue = 1\n'
             f'\n[stick]\nname = "stick"\nicon = "stick.bgf"\ndescription = "A stick."\nflags = ["gettable"]\n'
             f'\n[stick.item]\nvalue = {STICK_VALUE}\nweight = 10\nbulk = 10\n'
         )
-    row, col = KEEPER_SQUARE
     with (data / "objects" / "placed.toml").open("a") as placed:
-        placed.write(f'\n[[object]]\nkey = "inn_pedlar"\nkind = "pedlar"\nroom = "jasper_inn"\nrow = {row}\ncol = {col}\n')
+        for kind, (row, col) in (("pedlar", KEEPER_SQUARE), ("banker", BANKER_SQUARE)):
+            placed.write(f'\n[[object]]\nkey = "inn_{kind}"\nkind = "{kind}"\nroom = "jasper_inn"\nrow = {row}\ncol = {col}\n')
     return data
 
 
 def prepare_store(url: str) -> dict[str, int]:
-    """Three accounts with a character each; Ann carries the sticks, Ben and Cat their
+    """An account with a character each; Ann carries the sticks, Ben, Cat and Dan their
     shillings (one operation, in the ledger). Returns the character ids by account."""
     db = open_database(url)
     try:
@@ -96,8 +104,9 @@ def prepare_store(url: str) -> dict[str, int]:
         rows = [ItemRow(FIRST_ITEM_ID + i, "stick", None, None, 0, 0, 0, ids["ann"], i, 0) for i in range(STICKS)]
         rows.append(ItemRow(FIRST_ITEM_ID + STICKS, "shillings", TRADERS_MONEY, None, 0, 0, 0, ids["ben"], 0, 0))
         rows.append(ItemRow(FIRST_ITEM_ID + STICKS + 1, "shillings", CAT_MONEY, None, 0, 0, 0, ids["cat"], 0, 0))
+        rows.append(ItemRow(FIRST_ITEM_ID + STICKS + 2, "shillings", DAN_MONEY, None, 0, 0, 0, ids["dan"], 0, 0))
         entries = (LedgerEntry("stick", created=STICKS, reason="kill loop"),
-                   LedgerEntry("shillings", created=TRADERS_MONEY + CAT_MONEY, reason="kill loop"))
+                   LedgerEntry("shillings", created=TRADERS_MONEY + CAT_MONEY + DAN_MONEY, reason="kill loop"))
         apply_item_batch(db, [Operation(1, tuple((r.id, r) for r in rows), entries)],
                          datetime.datetime.now(datetime.UTC))
         return ids
@@ -111,6 +120,7 @@ class Holdings:
 
     sticks: set[int] = attrs.field(factory=set)
     money: dict[int, int] = attrs.field(factory=dict)  # pile id -> shillings
+    banked: int = attrs.field(default=0, eq=False)  # at the bank (the store knows; the client asks)
 
     @property
     def shillings(self) -> int:
@@ -125,7 +135,7 @@ def stored_holdings(url: str, ids: dict[str, int]) -> tuple[dict[str, Holdings],
     finally:
         db.close()
     problems = []
-    verdict = check_ledger(stored.totals, existing_units(stored.rows))
+    verdict = check_ledger(stored.totals, existing_units(stored.rows, stored.balances))
     if not verdict.ok:
         problems.append(f"ledger: {verdict}")
     by_character = {character: name for name, character in ids.items()}
@@ -140,6 +150,10 @@ def stored_holdings(url: str, ids: dict[str, int]) -> tuple[dict[str, Holdings],
             held[name].sticks.add(row.id)
         elif row.kind == "shillings":
             held[name].money[row.id] = row.number or 0
+    for balance in stored.balances:
+        name = by_character.get(balance.character)
+        if name is not None:
+            held[name].banked += balance.amount
     return held, problems
 
 
@@ -215,6 +229,7 @@ class Counts:
     trades: int = 0
     buys: int = 0
     sells: int = 0
+    bankings: int = 0  # a deposit and its withdrawal
     lock: threading.Lock = attrs.field(factory=threading.Lock)
 
     def add(self, what: str) -> None:
@@ -272,6 +287,31 @@ def shop_loop(cat: Player, counts: Counts, stop: threading.Event, deadline: floa
         counts.add("sells")
 
 
+def bank_loop(dan: Player, banked: int, counts: Counts, stop: threading.Event, deadline: float,
+              rng: random.Random) -> None:
+    """Take out what an earlier round left in the bank, then deposit part of the purse and
+    withdraw it again, each answer awaited."""
+
+    def banker(command: UC, amount: int) -> Holdings:
+        mark = len(dan.client.received)
+        dan.send("BP_USERCOMMAND", command=command, args={"amount": {"id": amount, "amount": None}})
+        dan.wait_for("BP_MESSAGE", mark, deadline)
+        return dan.inventory(deadline)
+
+    held = dan.inventory(deadline)
+    if banked:
+        held = banker(UC.UC_WITHDRAW, banked)
+    if held.shillings != DAN_MONEY:
+        raise AssertionError(f"Dan carries {held.shillings} shillings with nothing in the bank")
+    while not stop.is_set():
+        amount = rng.randint(1, DAN_MONEY)
+        if banker(UC.UC_DEPOSIT, amount).shillings != DAN_MONEY - amount:
+            raise AssertionError(f"Dan's deposit of {amount} did not leave his purse")
+        if banker(UC.UC_WITHDRAW, amount).shillings != DAN_MONEY:
+            raise AssertionError(f"Dan's withdrawal of {amount} did not reach his purse")
+        counts.add("bankings")
+
+
 def run_actor(loop: Callable[[], None], failures: list[str]) -> threading.Thread:
     def guarded() -> None:
         try:
@@ -323,6 +363,8 @@ def one_round(number: int, server_dir: Path, url: str, config: str, ids: dict[st
         threads = [
             run_actor(lambda: trade_loop(players["ann"], players["ben"], counts, stop, deadline), failures),
             run_actor(lambda: shop_loop(players["cat"], counts, stop, deadline), failures),
+            run_actor(lambda: bank_loop(players["dan"], before["dan"].banked, counts, stop, deadline,
+                                        random.Random(rng.random())), failures),
         ]
         time.sleep(rng.uniform(0.0, ROUND_SECONDS))
         server.process.kill()
@@ -341,10 +383,14 @@ def one_round(number: int, server_dir: Path, url: str, config: str, ids: dict[st
         problems.append(f"Ann and Ben hold {[len(h.sticks) for h in ann_ben]} sticks and "
                         f"{[h.shillings for h in ann_ben]} shillings: a trade was half done")
     problems += cat_reachable(after["cat"], prices)
+    if after["dan"].shillings + after["dan"].banked != DAN_MONEY:
+        problems.append(f"Dan carries {after['dan'].shillings} and banks {after['dan'].banked} shillings")
     print(f"kill {number}: Ann {len(after['ann'].sticks)} sticks {after['ann'].shillings} sh, "
           f"Ben {len(after['ben'].sticks)} sticks {after['ben'].shillings} sh, "
-          f"Cat {len(after['cat'].sticks)} sticks {after['cat'].shillings} sh; "
-          f"so far {counts.trades} trades, {counts.buys} buys, {counts.sells} sales", flush=True)
+          f"Cat {len(after['cat'].sticks)} sticks {after['cat'].shillings} sh, "
+          f"Dan {after['dan'].shillings} sh + {after['dan'].banked} banked; "
+          f"so far {counts.trades} trades, {counts.buys} buys, {counts.sells} sales, "
+          f"{counts.bankings} deposits and withdrawals", flush=True)
     return problems
 
 
@@ -379,10 +425,10 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  BROKEN: {problem}", flush=True)
                 return 1
             done = number
-    print(f"kills: {done}; trades {counts.trades}, buys {counts.buys}, sales {counts.sells}; "
-          f"every invariant held; {time.monotonic() - started:.0f} s", flush=True)
-    if not (counts.trades and counts.buys and counts.sells):
-        print("BROKEN: the players never completed a trade, a purchase and a sale", flush=True)
+    print(f"kills: {done}; trades {counts.trades}, buys {counts.buys}, sales {counts.sells}, "
+          f"bankings {counts.bankings}; every invariant held; {time.monotonic() - started:.0f} s", flush=True)
+    if not (counts.trades and counts.buys and counts.sells and counts.bankings):
+        print("BROKEN: the players never completed a trade, a purchase, a sale and a banking", flush=True)
         return 1
     return 0 if done == args.kills else 1
 
