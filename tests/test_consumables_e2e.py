@@ -1,7 +1,7 @@
 """End to end on the imported original world: a tired, wounded player in the Yonder Inn
 buys bowls of stew from Jasper's innkeeper and eats them (BP_REQ_USE, as the stock client
 sends for food), drinks a flask it was given, is told when it is too full, cannot use a
-spell potion yet, and tries to work the innkeeper; what it ate and drank is gone from the
+wand or a spell potion yet, and tries to work the innkeeper; what it ate and drank is gone from the
 inventory and the store, the ledger balanced, every frame decoding whole."""
 
 from __future__ import annotations
@@ -122,20 +122,28 @@ def test_eating_stew_bought_from_the_innkeeper_and_drinking_a_flask(
         assert bars(later, 3) == [40 + 4 * nutrition]
         assert [m["id"] for m in later if m.name == "BP_INVENTORY_REMOVE"] == [bowls]  # the last of the pile
 
-        # a spell potion is refused for now, in the original's words; so is working the innkeeper
-        spell_kind = next(key for key, kind in sorted(world.kinds.items())
-                          if kind.item is not None and kind.item.use == "spell" and kind.flags & 0x1000)
-        potion = live.items.create_on_ground(spell_kind, None, player.room, player.y, player.x, 0, "test", [])
-        alice.request("BP_REQ_GET", object={"id": potion.object_id, "amount": None})
-        refused = alice.request("BP_REQ_APPLY", item={"id": potion.object_id, "amount": None}, target={"id": me, "amount": None})
-        assert texts_of(refused) == [(world.messages.id("cant_use"), [])]  # type: ignore[union-attr]
+        # spell items are refused for now, in the original's words: a wand applied to herself
+        # (BP_REQ_APPLY, as the client sends for an applyable item), a potion used (BP_REQ_USE)
+        cant_use = world.messages.id("cant_use")  # type: ignore[union-attr]
+        wand = live.items.create_on_ground("firewand", None, player.room, player.y, player.x, 0, "test", [])
+        potion = live.items.create_on_ground("hastepotion", None, player.room, player.y, player.x, 0, "test", [])
+        for item in (wand, potion):
+            alice.request("BP_REQ_GET", object={"id": item.object_id, "amount": None})
+        refused = alice.request("BP_REQ_APPLY", item={"id": wand.object_id, "amount": None}, target={"id": me, "amount": None})
+        assert texts_of(refused) == [(cant_use, [])]
+        assert texts_of(alice.request("BP_REQ_USE", object={"id": potion.object_id, "amount": None})) == [(cant_use, [])]
+        # nor is anything applied to what is not a player
+        on_keeper = alice.request("BP_REQ_APPLY", item={"id": wand.object_id, "amount": None},
+                                target={"id": keeper.object_id, "amount": None})
+        assert texts_of(on_keeper) == [(cant_use, [])]
+        # working the innkeeper does nothing, as the original says
         worked = alice.request("BP_REQ_ACTIVATE", object={"id": keeper.object_id, "amount": None})
         article = world.messages.id(f"article_{world.messages.kind('jasperinnkeeper').article}")  # type: ignore[union-attr]
         name = dict(world.kinds["jasperinnkeeper"].resource_ids)["name"]
         assert texts_of(worked) == [(world.messages.id("activate_failed"), [article, name])]  # type: ignore[union-attr]
         assert alice.request("BP_REQ_ACTIVATE", object={"id": 0x0FFF_FFF0, "amount": None}) == []
 
-        held = {coins.object_id: MONEY - price, potion.object_id: None}
+        held = {coins.object_id: MONEY - price, wand.object_id: None, potion.object_id: None}
         assert inventory(alice) == held
         assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
         assert live.items.ledger.totals["stew"] == (4, 4) and live.items.ledger.totals["flask"] == (1, 1)
