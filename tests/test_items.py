@@ -409,3 +409,54 @@ def test_a_deleted_characters_items_are_destroyed_and_recorded() -> None:
     kept = World(definition(), seed=1)
     kept.load_items(rows, {"shillings": (9, 0), "stick": (1, 0)}, characters={1})
     assert [i.kind for i in kept.items.carried(1)] == ["shillings", "stick"] and kept.items.pending == []
+
+
+def test_eating_uses_up_one_of_a_pile_in_one_operation() -> None:
+    world, player = world_with_player()
+    apples = put(world, "apple", 2)
+    world.pick_up(player, apples.object_id, None, 1.0)
+    world.player(player).stats.vigor = 50
+    before = len(world.items.pending)
+    events = world.use_item(player, apples.object_id)
+    assert events == [ev.ItemConsumed(player, player, "apple"), ev.VitalsChanged(player),
+                      ev.CarriedChanged(player, apples.object_id)]
+    assert apples.number == 1 and world.player(player).stats.vigor == 60
+    (operation,) = world.items.pending[before:]
+    assert [(e.kind, e.created, e.destroyed) for e in operation.ledger] == [("apple", 0, 1)]
+    world.player(player).stomach = 0
+    assert world.use_item(player, apples.object_id)[-1] == ev.CarriedLost(player, apples.object_id)
+    assert world.carried(player) == [] and balanced(world)
+
+
+def test_a_full_stomach_refuses_and_a_draught_heals_up_to_max_health() -> None:
+    world, player = world_with_player()
+    draught = put(world, "draught")
+    world.pick_up(player, draught.object_id, None, 1.0)
+    me = world.player(player)
+    me.stomach, me.stomach_at = 90, 0
+    assert world.use_item(player, draught.object_id) == [ev.ItemRefused(player, ItemRefusal.TOO_FULL_DRINK.value, "draught")]
+    me.stomach, me.stats.health, me.stats.max_health = 0, 18, 20
+    world.use_item(player, draught.object_id)
+    assert me.stats.health == 20 and me.stomach == 1 + 15 and world.carried(player) == []
+
+
+def test_a_death_drops_everything_on_the_square_in_one_operation_without_the_ledger() -> None:
+    world, player = world_with_player()
+    me = world.player(player)
+    me.past_tutorial = True
+    made = [put(world, "club"), put(world, "shillings", 7), put(world, "stick")]
+    put(world, "shillings", 3, square=(5, 6))  # a pile beside: nothing joins it
+    for item in made:
+        world.pick_up(player, item.object_id, None, 1.0)
+    world.use_item(player, made[0].object_id)
+    me.y, me.x = square_centre(6, 6)
+    totals, before = dict(world.items.ledger.totals), len(world.items.pending)
+    events: list[ev.WorldEvent] = []
+    world._player_died(me, "", events)
+    assert events[:3] == [ev.ItemUnused(player, made[0].object_id), ev.CarriedLost(player, made[0].object_id),
+                          ev.ObjectEntered("hall", made[0].object_id)]
+    assert world.carried(player) == [] and len(world.items.pending) == before + 1
+    assert world.items.ledger.totals == totals and world.items.pending[-1].ledger == ()
+    assert sorted((i.kind, i.number, square_of(i.y, i.x)) for i in world.items.on_ground("hall")) == [
+        ("club", None, (6, 6)), ("shillings", 3, (5, 6)), ("shillings", 7, (6, 6)), ("stick", None, (6, 6)),
+    ]
