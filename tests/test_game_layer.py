@@ -45,12 +45,14 @@ def test_a_request_nobody_handles_is_logged_once_per_session_and_kind():
     try:
         for _ in range(50):
             hub.request(links[1], Message("BP_REQ_HIDE", {"object": {"id": 1, "amount": None}}))
-            hub.request(links[1], Message("BP_REQ_ACTIVATE", {"object": {"id": 1, "amount": None}}))
-            hub.request(links[2], Message("BP_REQ_ACTIVATE", {"object": {"id": 1, "amount": None}}))
+            hub.request(links[1], Message("BP_SEND_OBJECT_CONTENTS", {"container": {"id": 1, "amount": None}}))
+            hub.request(links[2], Message("BP_SEND_OBJECT_CONTENTS", {"container": {"id": 1, "amount": None}}))
     finally:
         globalLogPublisher.removeObserver(events.append)
     logged = [(e["request"], e["account"]) for e in events if "not handled" in e.get("log_format", "")]
-    assert sorted(logged) == [("BP_REQ_ACTIVATE", "acct10"), ("BP_REQ_ACTIVATE", "acct20"), ("BP_REQ_HIDE", "acct10")]
+    assert sorted(logged) == [
+        ("BP_REQ_HIDE", "acct10"), ("BP_SEND_OBJECT_CONTENTS", "acct10"), ("BP_SEND_OBJECT_CONTENTS", "acct20"),
+    ]
 
 
 def test_a_request_and_a_ping_in_one_read_through_the_real_protocol(tmp_path):

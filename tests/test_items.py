@@ -13,6 +13,7 @@ from emulator.content.model import (
     RoomDefinition,
     WorldDefinition,
     square_centre,
+    square_of,
 )
 from emulator.world import events as ev
 from emulator.world.items import FIRST_ITEM_ID, Item, ItemRefusal, ItemRow, Items, row_of
@@ -37,6 +38,15 @@ def definition() -> WorldDefinition:
         "sand": ObjectKind("sand", "grain", "sand.bgf", "", 0x10, item=ItemInfo((("weight", -50), ("bulk", -50)), True, "grains")),
         "stick": ObjectKind("stick", "stick", "stick.bgf", "", 0x10, item=ItemInfo()),  # 10 and 10 by default
         "anvil": ObjectKind("anvil", "anvil", "anvil.bgf", "", 0x10, item=ItemInfo((("weight", 2000), ("bulk", 50)))),
+        # eaten one at a time (apple.kod's figures)
+        "apple": ObjectKind("apple", "apple", "apple.bgf", "", 0x10, item=ItemInfo(
+            (("weight", 6), ("bulk", 6), ("nutrition", 10), ("filling", 24)), True, "apples", use="eat")),
+        # wielded in one hand (a mace's kind of figures)
+        "club": ObjectKind("club", "club", "club.bgf", "", 0x10, item=ItemInfo(
+            (("use_type", 0x8), ("item_type", 0x1), ("weapon_type", 0), ("weight", 100), ("bulk", 60)))),
+        # drunk whole (flask.kod's figures)
+        "draught": ObjectKind("draught", "flask", "flask.bgf", "", 0x10, item=ItemInfo(
+            (("weight", 20), ("bulk", 25), ("heal_min", 5), ("heal_max", 10), ("filling", 15)), use="heal", beverage=True)),
     }
     return WorldDefinition(rooms, kinds, (), start=Placement("hall", *START))
 
@@ -258,10 +268,10 @@ def test_the_ledger_check_finds_a_mismatch() -> None:
 
 ACTIONS = st.lists(
     st.tuples(
-        st.sampled_from(["get", "drop", "move", "walk", "get", "drop", "make", "tidy",
+        st.sampled_from(["get", "drop", "move", "walk", "get", "drop", "make", "tidy", "use", "unuse", "eat", "die",
                          "offer", "counter", "accept", "cancel", "offer", "counter", "accept", "offer", "accept"]),
         st.integers(0, 1),  # which player
-        st.integers(0, 9),  # which item (an index into everything that exists; 9: no such item)
+        st.integers(0, 14),  # which item (an index into everything that exists; 14: no such item)
         st.one_of(st.none(), st.integers(-2, 10), st.integers(-2, 600)),  # the number asked
     ),
     max_size=60,
@@ -275,18 +285,25 @@ def test_random_sequences_keep_every_invariant(actions: list[tuple[str, int, int
     players = [world.add_player(n, f"P{n}")[0] for n in (1, 2)]
     world.player(players[1]).stats.might = 0
     # either pile of eyes fits a player alone (1500 bulk), never both
+    world.player(players[0]).past_tutorial = True  # its deaths drop what it carries; the other's are cheap
     for n, (kind, number) in enumerate([("shillings", 50), ("eyes", 500), ("sand", 300), ("stick", None),
-                                        ("anvil", None), ("stick", None), ("eyes", 500)]):
+                                        ("anvil", None), ("stick", None), ("eyes", 500), ("apple", 5), ("club", None),
+                                        ("draught", None), ("club", None)]):
         put(world, kind, number, square=(4 + n % 3, 4 + n % 4))
     first, second, third = sorted(world.items.by_id)[:3]  # shillings, eyes, sand: carried from the start
     world.pick_up(players[0], first, None, 1.0)
     world.pick_up(players[0], second, None, 1.0)
     world.pick_up(players[1], third, None, 1.0)
+    apples, club, draught = sorted(world.items.by_id)[7:10]  # and something to eat, wield and drink
+    world.pick_up(players[0], apples, None, 1.0)
+    world.pick_up(players[0], draught, None, 1.0)
+    world.pick_up(players[1], club, None, 1.0)
+    world.use_item(players[1], club)
     units = world.items.existing_units()
     for action, who, which, number in actions:
         player = players[who]
         everything = sorted(world.items.by_id)
-        item_id = everything[which % len(everything)] if which < 9 and everything else FIRST_ITEM_ID - 1
+        item_id = everything[which % len(everything)] if which < 14 and everything else FIRST_ITEM_ID - 1
         if action == "make":  # a new item where the player stands (treasure, later a shop's)
             me = world.player(player)
             kind, made = [("shillings", 1 + which), ("eyes", 2), ("stick", None)][which % 3]
@@ -299,6 +316,37 @@ def test_random_sequences_keep_every_invariant(actions: list[tuple[str, int, int
                 units[item.kind or ""] -= item.units
                 if not units[item.kind or ""]:
                     del units[item.kind or ""]
+        elif action == "use":  # wield, or eat or drink what is eaten or drunk
+            world.player(player).stomach = 0
+            item = world.items.by_id.get(item_id)
+            done = world.use_item(player, item_id)
+            if any(isinstance(event, ev.ItemConsumed) for event in done):
+                assert item is not None
+                units[item.kind or ""] -= 1
+                if not units[item.kind or ""]:
+                    del units[item.kind or ""]
+        elif action == "unuse":
+            world.unuse_item(player, item_id)
+        elif action == "eat":  # applied to the other player (fed), when in reach of the rules
+            world.player(players[1 - who]).stomach = 0
+            item = world.items.by_id.get(item_id)
+            done = world.apply_item(player, item_id, players[1 - who])
+            if any(isinstance(event, ev.ItemConsumed) for event in done):
+                assert item is not None
+                units[item.kind or ""] -= 1
+                if not units[item.kind or ""]:
+                    del units[item.kind or ""]
+        elif action == "die":  # what it carries falls where it stood, but a newbie's
+            me = world.player(player)
+            held = [i.object_id for i in world.carried(player)]
+            room, square = me.room, square_of(me.y, me.x)
+            world._player_died(me, "", [])
+            if who == 0:
+                assert world.carried(player) == []
+                fallen = [world.items.by_id[i] for i in held]
+                assert all(i.carrier is None and i.room == room and square_of(i.y, i.x) == square and not i.used for i in fallen)
+            else:
+                assert [i.object_id for i in world.carried(player)] == held
         elif action == "get":
             world.pick_up(player, item_id, number, 1.0)
         elif action == "drop":
@@ -344,6 +392,10 @@ def test_random_sequences_keep_every_invariant(actions: list[tuple[str, int, int
         placed += [i.object_id for c in (1, 2) for i in world.items.carried(c)]
         assert sorted(placed) == sorted(world.items.by_id) and len(set(placed)) == len(placed)
         assert all(item.number is None or item.number > 0 for item in world.items)
+        # used items are carried, one weapon a player at most
+        assert all(item.carrier is not None for item in world.items if item.used)
+        for character in (1, 2):
+            assert sum(1 for i in world.items.used(character) if i.kind == "club") <= 1
         # the store, replaying every operation, would hold exactly this
         assert replayed(world.items) == {item.object_id: row_of(item) for item in world.items}
     assert FIRST_PLAYER_ID + 1 == players[0]
@@ -380,3 +432,54 @@ def test_a_deleted_characters_items_are_destroyed_and_recorded() -> None:
     kept = World(definition(), seed=1)
     kept.load_items(rows, {"shillings": (9, 0), "stick": (1, 0)}, characters={1})
     assert [i.kind for i in kept.items.carried(1)] == ["shillings", "stick"] and kept.items.pending == []
+
+
+def test_eating_uses_up_one_of_a_pile_in_one_operation() -> None:
+    world, player = world_with_player()
+    apples = put(world, "apple", 2)
+    world.pick_up(player, apples.object_id, None, 1.0)
+    world.player(player).stats.vigor = 50
+    before = len(world.items.pending)
+    events = world.use_item(player, apples.object_id)
+    assert events == [ev.ItemConsumed(player, player, "apple"), ev.VitalsChanged(player),
+                      ev.CarriedChanged(player, apples.object_id)]
+    assert apples.number == 1 and world.player(player).stats.vigor == 60
+    (operation,) = world.items.pending[before:]
+    assert [(e.kind, e.created, e.destroyed) for e in operation.ledger] == [("apple", 0, 1)]
+    world.player(player).stomach = 0
+    assert world.use_item(player, apples.object_id)[-1] == ev.CarriedLost(player, apples.object_id)
+    assert world.carried(player) == [] and balanced(world)
+
+
+def test_a_full_stomach_refuses_and_a_draught_heals_up_to_max_health() -> None:
+    world, player = world_with_player()
+    draught = put(world, "draught")
+    world.pick_up(player, draught.object_id, None, 1.0)
+    me = world.player(player)
+    me.stomach, me.stomach_at = 90, 0
+    assert world.use_item(player, draught.object_id) == [ev.ItemRefused(player, ItemRefusal.TOO_FULL_DRINK.value, "draught")]
+    me.stomach, me.stats.health, me.stats.max_health = 0, 18, 20
+    world.use_item(player, draught.object_id)
+    assert me.stats.health == 20 and me.stomach == 1 + 15 and world.carried(player) == []
+
+
+def test_a_death_drops_everything_on_the_square_in_one_operation_without_the_ledger() -> None:
+    world, player = world_with_player()
+    me = world.player(player)
+    me.past_tutorial = True
+    made = [put(world, "club"), put(world, "shillings", 7), put(world, "stick")]
+    put(world, "shillings", 3, square=(5, 6))  # a pile beside: nothing joins it
+    for item in made:
+        world.pick_up(player, item.object_id, None, 1.0)
+    world.use_item(player, made[0].object_id)
+    me.y, me.x = square_centre(6, 6)
+    totals, before = dict(world.items.ledger.totals), len(world.items.pending)
+    events: list[ev.WorldEvent] = []
+    world._player_died(me, "", events)
+    assert events[:3] == [ev.ItemUnused(player, made[0].object_id), ev.CarriedLost(player, made[0].object_id),
+                          ev.ObjectEntered("hall", made[0].object_id)]
+    assert world.carried(player) == [] and len(world.items.pending) == before + 1
+    assert world.items.ledger.totals == totals and world.items.pending[-1].ledger == ()
+    assert sorted((i.kind, i.number, square_of(i.y, i.x)) for i in world.items.on_ground("hall")) == [
+        ("club", None, (6, 6)), ("shillings", 3, (5, 6)), ("shillings", 7, (6, 6)), ("stick", None, (6, 6)),
+    ]

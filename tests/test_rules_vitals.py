@@ -91,3 +91,22 @@ def test_moving() -> None:
     assert vitals.move_exertion(vitals.USER_WALKING_SPEED) == 2 * 15 * 15
     assert vitals.move_exertion(vitals.USER_RUNNING_SPEED) == 2 * 30 * 30
     assert vitals.can_run(10) and not vitals.can_run(9)
+
+
+def test_the_stomach_empties_twelve_a_hundred_seconds_and_never_below_one() -> None:
+    assert vitals.stomach_after(100, 100) == 88
+    assert vitals.stomach_after(50, 99) == 39  # 99 * 12 // 100 = 11
+    assert vitals.stomach_after(0, 0) == 1 and vitals.stomach_after(30, 10_000) == 1
+    assert vitals.stomach_after(120, 0) == 100
+
+
+def test_what_is_eaten_must_fit_the_stomach() -> None:
+    assert not vitals.too_full(75, 25) and vitals.too_full(76, 25)
+    assert not vitals.too_full(100, 0)
+
+
+def test_food_gives_vigor_by_its_nutrition_within_the_bounds() -> None:
+    eaten = vitals.add_exertion(Vigor(40, 0), vitals.eating_exertion(15))
+    assert eaten == Vigor(55, 0)
+    assert vitals.add_exertion(Vigor(195, 0), vitals.eating_exertion(30)).vigor == vitals.MAX_VIGOR
+    assert vitals.add_exertion(Vigor(40, 0), vitals.eating_exertion(1)) == Vigor(40, -10_000)  # too little: kept

@@ -50,8 +50,8 @@ from emulator.content.model import (
     WorldDefinition,
 )
 from emulator.content.model import (
-    ARTICLES, BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS, CombatMessages, KindMessages,
-    OriginalText, combat_text_keys,
+    ARTICLES, BANK_TEXT_KEYS, CONSUMABLE_USES, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS,
+    CombatMessages, KindMessages, OriginalText, combat_text_keys,
 )
 
 MAX_ANGLE = 4096
@@ -606,12 +606,15 @@ _SHOP_ENTRY_KEYS = ("kind", "number", "color", "translation")
 _ITEM_NUMBERS = (
     "weight", "bulk", "value", "use_type", "item_type", "use_amount", "hits_min", "hits_max",
     "defense", "damage_reduce", "weapon_type", "weapon_quality", "proficiency", "spell_modifier",
-    "number", "ground_group",
+    "number", "ground_group", "nutrition", "filling", "heal_min", "heal_max",
 )
 _ANY_ITEM_NUMBER = (-1_000_000, 1_000_000)
 #: Numbers that go on the wire: a number item's count (u32 amount), its bitmap group (u16).
 _ITEM_RANGES = {"number": (1, 1_000_000), "ground_group": (1, 0xFFFF)}
-_ITEM_KEYS = (*_ITEM_NUMBERS, "stacks", "plural", "plural_rsc")
+_ITEM_KEYS = (
+    *_ITEM_NUMBERS, "stacks", "plural", "plural_rsc", "use", "beverage", "use_message", "use_message_rsc",
+    "use_sound", "use_sound_rsc", "kept_on_death",
+)
 _SPELL_KEYS = (
     "number", "name", "name_rsc", "icon", "icon_rsc", "description", "description_rsc",
     "school", "level", "mana", "vigor", "cast_time", "harmful", "outlaw", "family", "reagents",
@@ -1287,11 +1290,24 @@ def _item_info(kind: _Table) -> ItemInfo | None:
     )
     stacks = reader.boolean("stacks")
     plural = reader.text("plural", non_empty=True)
-    plural_ids = _resource_ids(reader, ("plural",))
-    if not reader.ok or stacks is None:
+    use = reader.text("use")
+    if use and use not in CONSUMABLE_USES:
+        reader.error("use", f"'use' must be one of {', '.join(CONSUMABLE_USES)}, not {use!r}")
+    beverage = reader.boolean("beverage")
+    kept = reader.boolean("kept_on_death")
+    use_message = reader.text("use_message", max_bytes=MAX_DESCRIPTION_BYTES)
+    use_sound = reader.filename("use_sound", SOUND_EXTENSIONS)
+    resource_ids = _resource_ids(reader, ("plural", "use_message", "use_sound"))
+    numbers = dict(values)
+    if numbers.get("heal_min", 0) > numbers.get("heal_max", numbers.get("heal_min", 0)):
+        reader.error("heal_min", "'heal_min' must not be above 'heal_max'")
+    if not reader.ok or stacks is None or beverage is None or kept is None:
         kind.ok = False
         return None
-    return ItemInfo(values, stacks, plural or "", plural_ids)
+    return ItemInfo(
+        values, stacks, plural or "", resource_ids, use=use or "", beverage=beverage, use_message=use_message or "",
+        use_sound=use_sound or "", kept_on_death=kept,
+    )
 
 
 def _texts(reader: _Table, with_description: bool = True) -> tuple[str | None, str | None, str | None]:

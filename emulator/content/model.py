@@ -225,7 +225,16 @@ class ItemInfo:
     values: tuple[tuple[str, int], ...] = ()  # ("weight", 10), ("bulk", 5), ...
     stacks: bool = False
     plural: str = ""  # the name of more than one (number items)
-    resource_ids: ResourceIds = ()  # ("plural", id)
+    resource_ids: ResourceIds = ()  # ("plural", id), ("use_message", id), ("use_sound", id)
+    #: What consuming it does (one of CONSUMABLE_USES): "eat" (food: vigor by ``nutrition``),
+    #: "heal" (health between ``heal_min`` and ``heal_max``), "spell" and "special" (effects in
+    #: code, refused until spells exist); "": it is not consumed (wielded, worn or nothing).
+    use: str = ""
+    beverage: bool = False  # drunk, not eaten: the too-full refusal says so
+    use_message: str = ""  # what the consumer reads (the original's taste message)
+    use_sound: str = ""  # .wav the consumer hears
+    #: Not dropped when its carrier dies (the original's DropOnDeath answering FALSE).
+    kept_on_death: bool = False
 
     def get(self, name: str) -> int | None:
         return dict(self.values).get(name)
@@ -344,6 +353,8 @@ def combat_text_keys() -> tuple[str, ...]:
 #: Optional: a world imported before they were known shows the server's own sentences.
 ITEM_TEXT_KEYS = (
     "get_gone", "get_too_far", "get_refused", "got_some", "get_too_many", "drop_not_held", "drop_not_enough",
+    # eating, drinking and working things (player.kod ReqEatSomething, TryUseItem; user.kod UserTryActivate)
+    "too_full", "too_full_drink", "cant_use", "activate_failed",
 )
 #: What a shop keeper says to a buyer (monster.kod Buy), each optional like the item texts.
 SHOP_TEXT_KEYS = ("shop_too_costly", "shop_not_selling", "shop_cant_give")
@@ -372,6 +383,9 @@ VAULT_TEXT_KEYS = (
     "vault_no_room", "vault_returned",
 )
 
+
+#: What consuming an item kind does (ItemInfo.use); the last two are refused for now.
+CONSUMABLE_USES = ("eat", "heal", "spell", "special")
 
 #: The articles of the original (object.kod LookupArticle), by their ARTICLE_* name.
 ARTICLES = ("the", "none", "a", "an", "your", "this", "some")
@@ -424,6 +438,8 @@ class WorldDefinition:
             add({"name": kind.name, "icon": kind.icon, "description": kind.description}, kind.resource_ids)
             if kind.monster is not None:
                 add({"dead_name": kind.monster.dead_name, "dead_icon": kind.monster.dead_icon}, kind.monster.dead_resource_ids)
+            if kind.item is not None:  # what consuming it says and sounds like
+                add({"use_message": kind.item.use_message, "use_sound": kind.item.use_sound}, kind.item.resource_ids)
             if kind.item is not None:
                 add({"plural": kind.item.plural}, kind.item.resource_ids)
             for line in kind.dialogue:

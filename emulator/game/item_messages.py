@@ -1,4 +1,5 @@
-"""What a player reads when an item request does nothing or less than asked.
+"""What a player reads when an item request does nothing or less than asked, when it eats
+or drinks something, and when something it works does nothing.
 
 In an imported world, the original's format strings by resource id (user.kod UserGet,
 UserDrop: ``user_err_get_unk``, ``user_err_get_dist``, ``user_disallow_get``,
@@ -15,7 +16,7 @@ from typing import Any
 from emulator.content.model import ObjectKind
 from emulator.game import views
 from emulator.game.context import GameContext
-from emulator.world.events import ItemRefused
+from emulator.world.events import ActivateFailed, ItemConsumed, ItemRefused
 from emulator.world.items import ItemRefusal
 
 #: refusal -> (purpose in messages.toml, what fills it: "def_name", "name" or "")
@@ -28,6 +29,11 @@ _ORIGINAL = {
     ItemRefusal.TOO_MANY: ("get_too_many", "name"),
     ItemRefusal.NOT_CARRIED: ("drop_not_held", ""),
     ItemRefusal.NOT_ENOUGH: ("drop_not_enough", "name"),
+    ItemRefusal.TOO_FULL: ("too_full", ""),
+    ItemRefusal.TOO_FULL_DRINK: ("too_full_drink", ""),
+    ItemRefusal.CANNOT_USE: ("cant_use", ""),
+    ItemRefusal.CANNOT_APPLY: ("cant_use", ""),
+    ItemRefusal.NOT_YET: ("cant_use", ""),
 }
 
 _OWN = {
@@ -41,6 +47,10 @@ _OWN = {
     ItemRefusal.NOT_ENOUGH: "You don't have that many {name} to drop.",
     ItemRefusal.BAD_DROP_NUMBER: "You can't drop that number of {name}.",
     ItemRefusal.CANNOT_USE: "You can't wield or wear the {name}.",
+    ItemRefusal.CANNOT_APPLY: "You can't use the {name} on that.",
+    ItemRefusal.NOT_YET: "The magic of the {name} is beyond you for now.",
+    ItemRefusal.TOO_FULL: "Your stomach is full: the {name} will have to wait.",
+    ItemRefusal.TOO_FULL_DRINK: "You are too full to drink the {name} now.",
 }
 
 
@@ -65,6 +75,43 @@ def item_refused(ctx: GameContext, event: ItemRefused) -> None:
                          ItemRefusal.BAD_DROP_NUMBER)
     name = "item" if kind is None else _name_text(kind, plural)
     session.send("BP_MESSAGE", **views.text_message(ctx.resources, _OWN[refusal].format(name=name)))
+
+
+def item_consumed(ctx: GameContext, event: ItemConsumed) -> None:
+    """The target reads what it tastes like (the kind's ``use_message``: the original's
+    words by their id in an imported world; else a sentence of ours) and the user hears
+    the kind's ``use_sound`` (Food's NewApplied: SendTaste to the eater, WaveSendUser to
+    the user)."""
+    kind = ctx.definition.kinds.get(event.kind)
+    info = kind.item if kind is not None else None
+    if kind is None or info is None:
+        return
+    target = ctx.in_world.get(event.target_id)
+    if target is not None:
+        if info.use_message:
+            target.send("BP_MESSAGE", **views.description_message(ctx.resources, info.use_message))
+        else:
+            verb = "drink" if info.beverage or info.use == "heal" else "eat"
+            target.send("BP_MESSAGE", **views.text_message(ctx.resources, f"You {verb} the {kind.name}."))
+    user = ctx.in_world.get(event.player_id)
+    if user is not None and info.use_sound:
+        user.send("BP_PLAY_WAVE", wave=ctx.resources.id(info.use_sound), source=0, flags=0, row=0, col=0, radius=0,
+                  max_volume=0)
+
+
+def activate_failed(ctx: GameContext, event: ActivateFailed) -> None:
+    """user.kod UserTryActivate's answer for an object that does nothing when worked: the
+    original's words naming it (its definite article and name) in an imported world."""
+    session = ctx.in_world.get(event.player_id)
+    kind = ctx.definition.kinds.get(event.kind)
+    if session is None or kind is None:
+        return
+    messages = ctx.definition.messages
+    if messages is not None and "activate_failed" in messages.texts:
+        params = [messages.id(f"article_{messages.kind(event.kind).article}"), _name_id(ctx, kind, plural=False)]
+        session.send("BP_MESSAGE", format=messages.id("activate_failed"), params=params)
+        return
+    session.send("BP_MESSAGE", **views.text_message(ctx.resources, f"Working the {kind.name} does nothing."))
 
 
 def _name_text(kind: ObjectKind, plural: bool) -> str:

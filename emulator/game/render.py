@@ -19,7 +19,9 @@ from emulator.logs import logger
 from emulator.rules.pvp import AttackRefusal, Murder
 from emulator.wire.outgoing import Encoded
 from emulator.world.events import (
+    ActivateFailed,
     AttackResolved,
+    ItemConsumed,
     CarriedChanged,
     CarriedGained,
     CarriedLost,
@@ -157,6 +159,10 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             session = ctx.in_world.get(event.player_id)
             if session is not None:
                 session.send("BP_USE" if isinstance(event, ItemUsed) else "BP_UNUSE", id=event.item_id)
+        case ItemConsumed():
+            item_messages.item_consumed(ctx, event)
+        case ActivateFailed():
+            item_messages.activate_failed(ctx, event)
         case KeeperSaid():
             shop_messages.keeper_said(ctx, event)
         case TradeShown():

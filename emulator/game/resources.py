@@ -47,8 +47,8 @@ def kind_remains_texts(kind: ObjectKind) -> list[str]:
     shown = []
     if kind.monster is not None and kind.monster.dead_icon:
         shown += [kind.monster.dead_name or kind.name, kind.monster.dead_icon]
-    if kind.item is not None and kind.item.plural:
-        shown.append(kind.item.plural)
+    if kind.item is not None:
+        shown += [text for text in (kind.item.plural, kind.item.use_message, kind.item.use_sound) if text]
     return shown
 
 

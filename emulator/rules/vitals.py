@@ -225,3 +225,22 @@ def can_run(vigor: int) -> bool:
 def eating_exertion(nutrition: int) -> int:
     """Food removes ``10000 * nutrition`` exertion: nutrition is vigor (player.kod EatSomething)."""
     return -EXERTION_PER_VIGOR * nutrition
+
+
+# --- the stomach -----------------------------------------------------------------------
+
+#: A stomach holds 100 (percent) and empties by this much per 100 seconds (player.kod
+#: FOOD_USE_RATE: a full one in about 14 minutes); what is eaten or drunk must fit.
+STOMACH_FULL = 100
+FOOD_USE_RATE = 12
+
+
+def stomach_after(stomach: int, seconds: int) -> int:
+    """The stomach after ``seconds`` of digestion, kept within [1, 100] (player.kod
+    UpdateStomach: the original updates it only when something is eaten)."""
+    return bound(stomach - div(max(0, seconds) * FOOD_USE_RATE, 100), 1, STOMACH_FULL)
+
+
+def too_full(stomach: int, filling: int) -> bool:
+    """Whether ``filling`` more does not fit (player.kod ReqEatSomething)."""
+    return stomach + filling > STOMACH_FULL

@@ -362,6 +362,27 @@ class ItemRefused:
 
 
 @attrs.frozen
+class ItemConsumed:
+    """A player ate, drank or used up one of an item of ``kind`` on ``target_id`` (itself or
+    another player): the target reads what it tastes like, the user hears it; the item's
+    removal and the target's bars follow as their own events."""
+
+    player_id: int
+    target_id: int
+    kind: str
+
+
+@attrs.frozen
+class ActivateFailed:
+    """A player tried to work an object in its room that does nothing when worked (the
+    original's default TryActivate): it is told so."""
+
+    player_id: int
+    object_id: int
+    kind: str
+
+
+@attrs.frozen
 class KeeperSaid:
     """A shop keeper tells a customer something (a ``shops`` refusal or what it sells):
     ``reason`` is a ``emulator.world.shopping.KeeperSpeech`` value; ``kind`` the ware's
@@ -456,6 +477,6 @@ WorldEvent = (
     | MonsterAttacked | PlayerDied | VitalsChanged | DeathAnnounced | MaxHealthGained | DeathPenaltyPaid
     | PlayerAttackRefused | PlayerOutlawed | PlayerAttacked | PlayerKilledPlayer | KillZoneCrossed
     | ObjectChanged | CarriedGained | CarriedChanged | CarriedLost | ItemRefused
-    | ItemUsed | ItemUnused
+    | ItemUsed | ItemUnused | ItemConsumed | ActivateFailed
     | KeeperSaid | TradeShown | TradeCanceled | TradeTold | BankerSaid | BankUnanswered | VaultKeeperSaid
 )

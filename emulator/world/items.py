@@ -80,6 +80,10 @@ class ItemRefusal(enum.Enum):
     NOT_ENOUGH = "not_enough"  # more asked than carried
     PARTLY = "partly"  # not a refusal: only part of a pile was taken, the rest does not fit
     CANNOT_USE = "cannot_use"  # the kind has no figures to wield or wear it by
+    CANNOT_APPLY = "cannot_apply"  # applied to something it does nothing to, or not applicable at all
+    NOT_YET = "not_yet"  # its effect is a spell or other code, not modelled yet
+    TOO_FULL = "too_full"  # food that does not fit the stomach
+    TOO_FULL_DRINK = "too_full_drink"  # the same for a drink
 
 
 @attrs.define(eq=False)
@@ -485,6 +489,46 @@ class Items:
             self._set_used(change, item, False, player_id, events)
             self._record(change)
         return None
+
+    def consume(self, character_id: int, player_id: int, item_id: int, reason: str, events: list[WorldEvent]) -> bool:
+        """One of a carried item is used up (eaten, drunk): a number item loses one, any
+        other item is gone; recorded as one unit destroyed, in one operation. False,
+        changing nothing, when the character does not carry it."""
+        item = self.by_id.get(item_id)
+        if item is None or item.carrier != character_id:
+            return False
+        change = _Change()
+        change.ledger.append(LedgerEntry(item.kind or "", destroyed=1, reason=reason))
+        if item.number is not None and item.number > 1:
+            item.number -= 1
+            change.touched[item.object_id] = item
+            events.append(CarriedChanged(player_id, item.object_id))
+        else:
+            if item.used:
+                self._set_used(change, item, False, player_id, events)
+            self._unplace(change, item, events, player_id=player_id)
+        self._record(change)
+        return True
+
+    def drop_on_death(
+        self, character_id: int, player_id: int, room: str, y: int, x: int, now_ms: int, kept: Callable[[str], bool],
+        events: list[WorldEvent],
+    ) -> list[Item]:
+        """Everything a dying character carries falls on (y, x), but the kinds ``kept``
+        answers True for (player.kod Killed: each item whose DropOnDeath allows it, used
+        ones taken off first), in one operation; number items stay piles of their own
+        (NewHold without merging). Moving only: the ledger does not change. What fell."""
+        fallen = [item for item in self.carried(character_id) if not kept(item.kind or "")]
+        if not fallen:
+            return []
+        change = _Change()
+        for item in fallen:
+            if item.used:
+                self._set_used(change, item, False, player_id, events)
+            self._unplace(change, item, events, player_id=player_id)
+            self._put_on_ground(change, item, room, y, x, now_ms, events, join=False)
+        self._record(change)
+        return fallen
 
     def money_of(self, character_id: int, money_kinds: Collection[str]) -> int:
         """The shillings a character carries (its piles of money kinds)."""

@@ -14,6 +14,7 @@ from emulator.rules.death import (
     DeathPenalty,
     apply_death_penalties,
     death_cost,
+    drops_inventory,
     gain_chance_after_death,
     is_cheap_death,
     revival_vitals,
@@ -76,8 +77,9 @@ def die(player: Player, room_number: int) -> int:
     newbie honor, which is every player not yet past the tutorial), a halved gain chance
     for a real death, and the revival vitals. Returns the cost.
 
-    Not modelled: chaos nights, tokens, arenas (no such things yet); the inventory drop
-    and the consolation weapon (no player inventory yet)."""
+    Not modelled: chaos nights, tokens, arenas (no such things yet), and the consolation
+    weapon (a "made" mace or hammer that vanishes after five hours: items have no such
+    attributes yet). The inventory drop is the world's (``drops_items``)."""
     stats = player.stats
     circumstances = DeathCircumstances(room_number=room_number, newbie_honor=not player.past_tutorial)
     cost = death_cost(circumstances)
@@ -89,6 +91,12 @@ def die(player: Player, room_number: int) -> int:
     player.health_due_ms = player.mana_due_ms = player.rest_due_ms = None  # the timers start over
     player.death_cost = cost
     return cost
+
+
+def drops_items(player: Player, room_number: int) -> bool:
+    """Whether dying now drops what the player carries (player.kod Killed): not in a cheap
+    death (the newbie area, or a player with the newbie honor, not yet past the tutorial)."""
+    return drops_inventory(DeathCircumstances(room_number=room_number, newbie_honor=not player.past_tutorial))
 
 
 def pay_death_penalty(

@@ -85,6 +85,11 @@ class Player(Thing):
     moves_counter: int = 0  # user.kod piMovesCounter: when moving costs vigor
     last_move_second: int | None = None  # whole game second of the last accepted move
     exertion: int = 0  # exertion not yet turned into vigor (rules.vitals.Vigor.exertion)
+    #: How full the stomach is, in percent (piStomach), as of game second ``stomach_at``:
+    #: what is eaten or drunk must fit (rules.vitals.too_full). Not saved: a player entering
+    #: the world starts with an empty one, as a new character does.
+    stomach: int = 0
+    stomach_at: int = 0
     #: Game time (milliseconds) when the next health, mana and rest timers fire; None: unarmed.
     health_due_ms: int | None = None
     mana_due_ms: int | None = None

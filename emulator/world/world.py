@@ -61,6 +61,10 @@ from emulator.rules.vitals import (
     moves_counter_after,
     rest_delay_ms,
     rest_tick,
+    eating_exertion,
+    health_after_heal,
+    stomach_after,
+    too_full,
 )
 from emulator.rules.kills import add_karma, karma_change_for_killing_monster, karma_change_from_kill, shown_karma
 from emulator.rules.pvp import (
@@ -107,6 +111,8 @@ from emulator.world.events import (
     TradeTold,
     VitalsChanged,
     WorldEvent,
+    ActivateFailed,
+    ItemConsumed,
 )
 from emulator.world.items import BalanceRow, Item, ItemRefusal, ItemRow, Items
 from emulator.world.monsters import Monster, MonsterPopulation
@@ -123,6 +129,7 @@ FIRST_ID = 100  # rooms, then placed objects, in key order; remains and monsters
 FIRST_PLAYER_ID = 0x0100_0000  # a player's id is this plus its character id: stable across logins
 MAX_OBJECT_ID = 0x0FFF_FFFF  # ids are 28 bits on the wire (the top nibble tags number items)
 ANGLES = 4096
+OF_ACTIVATABLE = 0x0800  # a kind the original works in code when activated (content flag "activatable")
 WALK_SPEED = 18
 FACE_TRAVEL = 0x80  # BP_MOVE speed bit: the client turns the object to face where it goes
 SAY, YELL, BROADCAST, EMOTE = 1, 2, 3, 6
@@ -464,8 +471,86 @@ class World:
         return events + self._take_trade_news()
 
     def use_item(self, player_id: int, item_id: int) -> list[WorldEvent]:
-        """A BP_REQ_USE: wield or wear a carried item (``items.py`` Items.use); a refusal is told."""
+        """A BP_REQ_USE: wield or wear a carried item (``items.py`` Items.use); a refusal is
+        told. An item used up when used (food, draughts: the original's single-use items)
+        is applied to the player itself instead, as the original's TryUseItem does."""
+        player = self._players.get(player_id)
+        item = self.items.by_id.get(item_id)
+        if player is not None and item is not None and item.carrier == player.character_id and self._use_of(item.kind or ""):
+            return self._consume(player, item, player)
         return self._use(player_id, item_id, used=True)
+
+    def apply_item(self, player_id: int, item_id: int, target_id: int) -> list[WorldEvent]:
+        """A BP_REQ_APPLY: a carried item used up on a target (player.kod TryApplyItem): food
+        and draughts on the player itself or another player in its room; on anything else,
+        or an item that is not used up, refused and told."""
+        player = self._players.get(player_id)
+        if player is None:
+            return []
+        item = self.items.by_id.get(item_id)
+        kind = item.kind or "" if item is not None else ""
+        if item is None or item.carrier != player.character_id:
+            return [ItemRefused(player_id, ItemRefusal.NOT_CARRIED.value, kind)]
+        target = self._players.get(target_id)
+        if not self._use_of(kind) or target is None or target.room != player.room:
+            return [ItemRefused(player_id, ItemRefusal.CANNOT_APPLY.value, kind)]
+        return self._consume(player, item, target)
+
+    def _use_of(self, kind: str) -> str:
+        """How a kind is used up (the content's ``use``); "" when it is not."""
+        found = self.definition.kinds.get(kind)
+        return found.item.use if found is not None and found.item is not None else ""
+
+    def _consume(self, player: Player, item: Item, target: Player) -> list[WorldEvent]:
+        """``player`` uses up one of ``item`` on ``target`` (Food and Healer's ReqNewApply and
+        NewApplied): what must fit the stomach is checked (player.kod ReqEatSomething); food
+        takes exertion off by its nutrition (EatSomething: vigor, within its bounds), a
+        draught heals between its two figures (GainHealthNormal, never past max health);
+        both fill the stomach; the item loses one (one item operation, in the ledger).
+        Spell items and other effects in code are refused until they exist."""
+        kind = item.kind or ""
+        info = self.definition.kinds[kind].item
+        assert info is not None
+        use = info.use
+        if use not in ("eat", "heal"):
+            return [ItemRefused(player.object_id, ItemRefusal.NOT_YET.value, kind)]
+        filling = info.get("filling")
+        if use == "eat" or filling is not None:
+            now = int(self.game_time)
+            target.stomach = stomach_after(target.stomach, now - target.stomach_at)
+            target.stomach_at = now
+            if too_full(target.stomach, filling or 0):
+                refusal = ItemRefusal.TOO_FULL_DRINK if info.beverage else ItemRefusal.TOO_FULL
+                return [ItemRefused(target.object_id, refusal.value, kind)]
+        stats = target.stats
+        before = (stats.health, stats.mana, stats.vigor)
+        events: list[WorldEvent] = [ItemConsumed(player.object_id, target.object_id, kind)]
+        if use == "eat":
+            self._exert(target, eating_exertion(info.get("nutrition") or 0))
+        else:
+            roll = roll_with(random.Random(f"{self.seed}:heal:{self.tick_count}:{player.object_id}:{item.object_id}"))
+            low = info.get("heal_min") or 0
+            amount = roll(low, max(low, info.get("heal_max") or 0))
+            stats.health = health_after_heal(stats.health, stats.max_health, amount)
+        target.stomach += filling or 0
+        if (stats.health, stats.mana, stats.vigor) != before:
+            events.append(VitalsChanged(target.object_id))
+        self.items.consume(player.character_id, player.object_id, item.object_id, "consumed", events)
+        return events
+
+    def activate(self, player_id: int, object_id: int) -> list[WorldEvent]:
+        """A BP_REQ_ACTIVATE (user.kod UserTryActivate): an object in the player's room that
+        does nothing when worked is said so; one that does something in the original
+        (``activatable``: levers, bells, dispensers, all code) and anything not in the
+        room are ignored."""
+        player = self._players.get(player_id)
+        thing = self.object(object_id)
+        if player is None or thing is None or thing.room != player.room or isinstance(thing, Player):
+            return []
+        kind = self.definition.kinds.get(thing.kind or "")
+        if kind is None or kind.flags & OF_ACTIVATABLE:
+            return []
+        return [ActivateFailed(player_id, object_id, thing.kind or "")]
 
     def unuse_item(self, player_id: int, item_id: int) -> list[WorldEvent]:
         """A BP_REQ_UNUSE: take a used item off."""
@@ -1098,7 +1183,13 @@ class World:
         events += self._trade_leave(player.object_id)  # the dead leave the room: a trade ends
         self._monsters.give_up_on(from_room, player.object_id)
         number = self.room_number(from_room)
+        drops = mortality.drops_items(player, number if number is not None else 0)
         mortality.die(player, number if number is not None else 0)
+        if drops:  # what it carries falls on its square, before it goes (player.kod Killed)
+            now_ms = round(self.game_time * 1000)
+            y, x = square_centre(*square_of(player.y, player.x))
+            if self.items.drop_on_death(player.character_id, player.object_id, from_room, y, x, now_ms, self._kept_on_death, events):
+                self._remains.arm_dispose(from_room, now_ms)
         place = self.death_place(from_room)
         del self._rooms[from_room].players[player.object_id]
         player.room, player.y, player.x, player.angle = place.room, place.y, place.x, place.angle
@@ -1110,6 +1201,10 @@ class World:
             PlayerMovedRoom(player.object_id, from_room, place.room),
             ObjectEntered(place.room, player.object_id),
         ]
+
+    def _kept_on_death(self, kind: str) -> bool:
+        found = self.definition.kinds.get(kind)
+        return found is not None and found.item is not None and found.item.kept_on_death
 
     def _has_players(self, room: str) -> bool:
         return bool(self._rooms[room].players)

@@ -1,4 +1,5 @@
-"""What a player carries: the inventory, picking up, dropping, using and ordering items.
+"""What a player carries: the inventory, picking up, dropping, using (wielding, wearing,
+eating, drinking) and ordering items, and working objects in the room (BP_REQ_ACTIVATE).
 
 The world checks everything (``emulator/world/items.py``); a request about an item that
 is not where the player could reach it is refused there and told. Object references
@@ -58,6 +59,19 @@ def unuse(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields
     render(ctx, ctx.world.unuse_item(avatar.player_id, item_id))
 
 
+def apply(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
+    """Use an item on a target the client picked (an applyable item: the stock client asks
+    for the target after a double click)."""
+    item_id, _ = _reference(fields["item"])
+    target_id, _ = _reference(fields["target"])
+    render(ctx, ctx.world.apply_item(avatar.player_id, item_id, target_id))
+
+
+def activate(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
+    object_id, _ = _reference(fields["object"])
+    render(ctx, ctx.world.activate(avatar.player_id, object_id))
+
+
 def inventory_move(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
     """No reply: the client moved the item in its own list already."""
     if fields.get("form") == "indices":
@@ -75,4 +89,6 @@ SYSTEM = System("inventory", in_world={
     "BP_REQ_INVENTORY_MOVE": inventory_move,
     "BP_REQ_USE": use,
     "BP_REQ_UNUSE": unuse,
+    "BP_REQ_APPLY": apply,
+    "BP_REQ_ACTIVATE": activate,
 })

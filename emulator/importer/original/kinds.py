@@ -6,9 +6,9 @@ from typing import Any
 
 from emulator.content.loader import MAX_DESCRIPTION_BYTES
 from emulator.importer.blakod import KodClass
-from emulator.importer.original.common import _has_children, _key
+from emulator.importer.original.common import _has_children, _int, _key
 from emulator.importer.original.creatures import CreatureImport, _is_npc
-from emulator.importer.original.items import ItemImport
+from emulator.importer.original.items import ACTIVATE_YES, ItemImport
 
 
 class KindImport(CreatureImport, ItemImport):
@@ -84,6 +84,8 @@ class KindImport(CreatureImport, ItemImport):
                 if shop:
                     table["shop"] = shop
         elif family == "items" or cls.is_a("Item"):
-            table["flags"] = ["gettable"]
+            table["flags"] = self.item_flags(cls)
             table["item"] = self.item_section(cls)
+        elif (_int(cls.value("viObject_flags")) or 0) & ACTIVATE_YES:
+            table["flags"] = ["activatable"]  # it does something in code when worked (levers, bells)
         return table

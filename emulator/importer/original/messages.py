@@ -58,6 +58,10 @@ _NAMED = {
     "get_too_many": "user_pickup_too_many",
     "drop_not_held": "user_err_drop",
     "drop_not_enough": "user_not_have_number",
+    "too_full": "player_too_full",
+    "too_full_drink": "player_too_full_drink",
+    "cant_use": "player_cant_use",
+    "activate_failed": "user_activate_failed",
     # monster.kod's own words (a keeper class may have its own too-costly words: not read)
     "shop_too_costly": "Lm_mrcnt_too_costly",
     "shop_not_selling": "Lm_mrcnt_not_selling",
