@@ -94,6 +94,10 @@ class Player(Thing):
     health_due_ms: int | None = None
     mana_due_ms: int | None = None
     rest_due_ms: int | None = None
+    #: The spellbook: what the player knows, by key of ``spells.toml`` / ``skills.toml``,
+    #: each with its ability in percent (1 to 99, the original's plSpells / plSkills).
+    spells: dict[str, int] = attrs.field(factory=dict)
+    skills: dict[str, int] = attrs.field(factory=dict)
 
     def reset_gain_flags(self) -> None:
         """Forget what the fight so far counted for a max-health gain (ResetGainFlags)."""
