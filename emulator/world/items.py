@@ -547,25 +547,12 @@ class Items:
         for kind, number in wares:
             if self.stacks(kind) != (number is not None) or (number is not None and number <= 0):
                 raise ValueError(f"{kind!r} cannot be made with number {number!r}")
-        piles = [item for item in self.carried(character_id) if item.kind in money_kinds]
-        if price < 0 or sum(item.units for item in piles) < price:
+        if price < 0 or self.money_of(character_id, money_kinds) < price:
             return False
         if self.next_id + len(wares) - 1 > LAST_ITEM_ID:
             raise OverflowError("no free id for items")  # before anything changed
         change = _Change()
-        left = price
-        for pile in piles:
-            if left == 0:
-                break
-            taken = min(left, pile.units)
-            left -= taken
-            change.ledger.append(LedgerEntry(pile.kind or "", destroyed=taken, reason=reason))
-            if pile.number is None or taken == pile.number:
-                self._unplace(change, pile, events, player_id=player_id)
-            else:
-                pile.number -= taken
-                change.touched[pile.object_id] = pile
-                events.append(CarriedChanged(player_id, pile.object_id))
+        self._pay(change, character_id, player_id, price, money_kinds, reason, events)
         for kind, number in wares:
             change.ledger.append(LedgerEntry(kind, created=1 if number is None else number, reason=reason))
             self._to_carrier(change, self._new_item(kind, number), character_id, player_id, events)
