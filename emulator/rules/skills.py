@@ -22,8 +22,17 @@ from .combat import (
     SKID_BLOCK,
     SKID_BRAWLING,
     SKID_DODGE,
+    SKID_FIRE,
     SKID_PARRY,
+    SKID_PROFICIENCY_AXE,
+    SKID_PROFICIENCY_BOW,
+    SKID_PROFICIENCY_HAMMER,
+    SKID_PROFICIENCY_MACE,
+    SKID_PROFICIENCY_SCIMITAR,
+    SKID_PROFICIENCY_SHORT_SWORD,
+    SKID_PROFICIENCY_SWORD,
     SKID_PUNCH,
+    SKID_SLASH,
     AttackKind,
     Weapon,
 )
@@ -65,6 +74,18 @@ ADVANCEMENT_RATE = 100
 HARD_LEARN_DIVISOR = 10
 #: player.kod GetTotalLearnPoints: skills of this level or more (the DMs') count for nothing.
 DM_SKILL_LEVEL = 50
+
+
+#: blakston.khd SKID_THRUST, SKID_KICK: strokes no stock weapon uses by default.
+SKID_THRUST = 422
+SKID_KICK = 431
+#: The stock strokes and proficiencies (stroke.kod and proficiency classes): improving
+#: one starts the swing count over (player.kod ChangeSkillAbility).
+STROKES_AND_PROFICIENCIES = frozenset({
+    SKID_SLASH, SKID_THRUST, SKID_FIRE, SKID_PUNCH, SKID_KICK, SKID_BRAWLING, SKID_PROFICIENCY_SWORD,
+    SKID_PROFICIENCY_MACE, SKID_PROFICIENCY_SCIMITAR, SKID_PROFICIENCY_HAMMER, SKID_PROFICIENCY_AXE,
+    SKID_PROFICIENCY_BOW, SKID_PROFICIENCY_SHORT_SWORD,
+})
 
 
 @attrs.frozen

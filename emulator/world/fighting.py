@@ -17,6 +17,7 @@ from emulator.rules.combat import SKID_BLOCK, SKID_DODGE, SKID_PARRY, AttackKind
 from emulator.rules.dice import Roll
 from emulator.rules.skills import (
     ADVANCEMENT_LIMIT,
+    STROKES_AND_PROFICIENCIES,
     DefenceAbilities,
     SwingCount,
     advancement_cap_note,
@@ -191,7 +192,10 @@ class FightingSkills:
         return stat
 
     def _resets_swings(self, skill: SkillDefinition) -> bool:
-        """ChangeSkillAbility resets the swing count when a stroke or proficiency improves."""
+        """ChangeSkillAbility starts the swing count over when a stroke or a proficiency
+        improves: one of the stock ones, or a skill of those families in skills.toml."""
+        if skill.number in STROKES_AND_PROFICIENCIES:
+            return True
         families = {skill.family}
         parent = self.definition.skills.get(skill.family)
         while parent is not None and parent.family not in families:
