@@ -3,6 +3,8 @@ blows, its strokes and proficiencies in its swings, and their improvement with u
 
 from __future__ import annotations
 
+import random
+
 import attrs
 
 from emulator.content.model import (
@@ -25,7 +27,13 @@ from emulator.rules.combat import (
     SKID_PROFICIENCY_MACE,
     SKID_PUNCH,
     SKID_SLASH,
+    monster_damage_taken,
+    monster_defense,
+    player_damage,
+    player_offense,
+    roll_attack,
 )
+from emulator.rules.dice import roll_with
 from emulator.world import events as ev
 from emulator.world.objects import Stats
 from emulator.world.world import World
@@ -195,3 +203,27 @@ def test_a_kill_after_being_missed_improves_a_defence() -> None:
     assert [(e.skill, e.ability) for e in improved] == [("dodge", 31)]
     assert events.index(killed) < events.index(improved[0])
     assert not player.dodged  # the fight's flags start over
+
+
+def test_the_stroke_and_the_proficiency_enter_each_swing_by_the_rules() -> None:
+    """player.kod GetOffense and stroke.kod FindDamage with the player's slash and mace
+    proficiency: the world's swings are the rules' swings with those abilities."""
+    world = World(definition(), seed=9)
+    player_id = fighter(world, "mace", slash=40, maceproficiency=70)
+    (ogre,) = world.monsters()
+    weapon = world.wielded_weapon(player_id)
+    stats = world.player(player_id).stats
+    hits = 0
+    for n in range(60):
+        ogre.hit_points = 10_000
+        now = float(n)
+        roll = roll_with(random.Random(f"{world.seed}:attack:{world.tick_count}:{player_id}:{ogre.object_id}:{now!r}"))
+        swing = roll_attack(
+            player_offense(40, 70, stats.aim, stats.max_health, weapon), monster_defense(ogre.level, ogre.difficulty),
+            lambda: player_damage(roll, stats.might, stats.aim, weapon, 70), roll,
+        )
+        resolved = world.attack(player_id, ogre.object_id, now)[0]
+        assert isinstance(resolved, ev.AttackResolved)
+        assert (resolved.hit, resolved.damage) == (swing.hit, monster_damage_taken(swing.damage) if swing.hit else 0)
+        hits += resolved.hit
+    assert 0 < hits < 60

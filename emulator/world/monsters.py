@@ -21,7 +21,11 @@ Facts from the original (monster rooms and monster.kod), not its code:
   the two neighbouring directions when a wall is in the way.
 * A chasing monster whose target is within its attack range (and in sight) swings instead
   of stepping, then waits its attack delay (GetAttackTime): monster offence against the
-  player's defence, its damage through the player's damage-taken rule. A player left at
+  player's defence (its parry, block and dodge weighing in), its damage less the armour's
+  share (and the shield's, on a block check) through the player's damage-taken rule; a
+  miss is told by the player's defences. Monsters have no defence skills of their own
+  (their misses are told by their dodge weight), and every monster's blow may be
+  parried (the avar chieftain's may not in the original: not modelled). A player left at
   0 health is handed to the world, which sends it where the dead go.
 
 Every step asks the room file (``can_step(..., monster=True)``), so no monster ever crosses

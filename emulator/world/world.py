@@ -852,11 +852,17 @@ class World:
         killer's karma moves as the original's KilledSomething moves it. An attack on a
         player follows the player-killing rules instead (:meth:`_attack_player`).
 
-        A kill may raise the killer's max health (``mortality.after_kill``).
+        A kill may raise the killer's max health (``mortality.after_kill``); without a
+        gain, a killer that was missed in the fight may improve parry, block or dodge.
 
-        Not modelled yet: punch, brawling, stroke and proficiency skills (0), weapon wear
-        and bows' ammunition (arrows are assumed), boosts over base max health (max health
-        is taken as base), resistances of monster kinds (none in the content).
+        The player's skills (``fighting.py``): the stroke and the proficiency of the
+        weapon (punch and brawling bare-handed) raise offence and damage; every swing
+        counts towards the swing bonus, and with one a landed blow may improve the stroke
+        or the proficiency.
+
+        Not modelled yet: weapon wear and bows' ammunition (arrows are assumed), line of
+        sight for the swing count, boosts over base max health (max health is taken as
+        base), resistances of monster kinds (none in the content).
         """
         player = self._players.get(player_id)
         if player is None:
@@ -941,14 +947,16 @@ class World:
         original's IsOkayAttackTime does); same room and the weapon's reach (silently, as for
         monsters); then the player-killing rules (rules.pvp), each refusal told. An
         allowed attack on an innocent by an innocent brands the attacker an outlaw. The
-        swing: player offence against the victim's player defence (its worn armour's
-        defence added), the wielded weapon's or unarmed damage less the armour's share,
-        through the victim's damage-taken rule and caps. A kill moves the killer's karma, brands
+        swing: player offence (the attacker's stroke and proficiency) against the victim's
+        player defence (its parry, block and dodge, its worn armour's defence added), the
+        wielded weapon's or unarmed damage less the armour's share (and the shield's, on a
+        block check), through the victim's damage-taken rule and caps. A miss is told to
+        each side by the victim's defences, drawn twice as the original does. A kill moves the killer's karma, brands
         a murderer, and sends the victim down the world's death path; in a safe-death room
         the victim keeps 1 health instead, and nothing is counted.
 
-        Not modelled yet: the same as for monsters (skills, weapon wear, resistances,
-        boosts), and guilds, factions, arenas, chaos nights, tokens, revenants, kill counts.
+        Not modelled yet: the same as for monsters (weapon wear, resistances, boosts),
+        and guilds, factions, arenas, chaos nights, tokens, revenants, kill counts.
         """
         player_id, victim_id = player.object_id, victim.object_id
         if victim is player:
