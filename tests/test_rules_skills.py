@@ -118,6 +118,11 @@ def test_a_landed_blow_tries_the_stroke_or_the_proficiency() -> None:
     assert pick(1, knows=False) == SKID_SLASH
     # only while under the target's level
     assert pick(61, stroke=30) is None and pick(60, proficiency=30) is None and pick(60, proficiency=29) == SKID_PROFICIENCY_MACE
+    # bare-handed (unarmed.kod): punch above 50, else brawling when known; any level
+    def bare(drawn: int, knows: bool = True) -> int | None:
+        return rules.stroke_or_proficiency(SKID_PUNCH, 40, SKID_BRAWLING, 40, knows, 10, scripted(drawn), armed=False)
+
+    assert (bare(51), bare(50), bare(1, knows=False)) == (SKID_PUNCH, SKID_BRAWLING, SKID_PUNCH)
 
 
 def test_a_kill_after_being_missed_tries_parry_block_or_dodge() -> None:

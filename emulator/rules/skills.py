@@ -61,8 +61,10 @@ ADVANCE_TIMER_MAX_MS = 1_320_000
 #: adds a swing bonus; strokes and proficiencies may improve only with a bonus.
 SWINGS_PER_IMPROVE_CHECK = 75
 #: stroke.kod ImproveStroke: a landed blow tries the proficiency when random(1, 100) is at
-#: most this (and the proficiency is known), else the stroke.
+#: most this (and the proficiency is known), else the stroke...
 PROFICIENCY_SHARE = 60
+#: ...and bare-handed (unarmed.kod ImproveStroke) brawling when it is at most this.
+BRAWLING_SHARE = 50
 #: player.kod AdvancementCheck: a player that was missed tries parry (weapon in hand)
 #: when random(1, 100) is under this, then block (shield), else dodge.
 DEFENCE_SWITCH_CHANCE = 30
@@ -190,11 +192,14 @@ def swing_recorded(count: SwingCount, proficiency: int) -> SwingCount:
 
 def stroke_or_proficiency(
     stroke: int, stroke_ability: int, proficiency: int, proficiency_ability: int, knows_proficiency: bool,
-    target_level: int, roll: Roll,
+    target_level: int, roll: Roll, armed: bool = True,
 ) -> int | None:
     """stroke.kod ImproveStroke, on a blow that landed with a swing bonus: which skill
     may improve, the stroke or the weapon's proficiency, or None when the chosen one is
-    already at the target's level or above."""
+    already at the target's level or above. Bare-handed (unarmed.kod ImproveStroke) it is
+    punch or brawling, half and half, whatever the target's level."""
+    if not armed:
+        return stroke if roll(1, 100) > BRAWLING_SHARE or not knows_proficiency else proficiency
     if roll(1, 100) > PROFICIENCY_SHARE or not knows_proficiency:
         return stroke if stroke_ability < target_level else None
     return proficiency if proficiency_ability < target_level else None

@@ -106,7 +106,7 @@ class FightingSkills:
         stroke, proficiency = stroke_skill(weapon), proficiency_skill(weapon)
         chosen = stroke_or_proficiency(
             stroke, self.ability(player, stroke), proficiency, self.ability(player, proficiency),
-            self.knows(player, proficiency), target_level, roll,
+            self.knows(player, proficiency), target_level, roll, armed=weapon is not None,
         )
         if chosen is not None:
             self.try_improve(player, chosen, monster_level, roll, where, events)
