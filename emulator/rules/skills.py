@@ -39,7 +39,7 @@ from .combat import (
 from .dice import Roll, bound, div
 
 __all__ = [
-    "ADVANCEMENT_LIMIT", "DefenceAbilities", "SkillFigures", "advancement_cap_note", "advancement_timer_ms",
+    "ADVANCEMENT_LIMIT", "DefenceAbilities", "advancement_cap_note", "advancement_timer_ms",
     "block_ability", "defence_abilities", "defence_skill_to_improve", "dodge_ability", "improves",
     "initial_chance", "learn_points", "parry_ability", "proficiency_skill", "secondary_chance",
     "SwingCount", "shield_block_succeeds", "stroke_skill", "stroke_or_proficiency", "success_chance", "swing_recorded",
@@ -88,16 +88,6 @@ STROKES_AND_PROFICIENCIES = frozenset({
     SKID_PROFICIENCY_MACE, SKID_PROFICIENCY_SCIMITAR, SKID_PROFICIENCY_HAMMER, SKID_PROFICIENCY_AXE,
     SKID_PROFICIENCY_BOW, SKID_PROFICIENCY_SHORT_SWORD,
 })
-
-
-@attrs.frozen
-class SkillFigures:
-    """What improving a skill needs to know of it (skills.toml; the original's classvars)."""
-
-    number: int
-    level: int = 1  # viSkill_level
-    improve_chance: int = 25  # viChance_to_Increase
-    requisite: str = "agility"  # GetRequisiteStat, a Stats field name
 
 
 # --- defence ------------------------------------------------------------------------------
