@@ -16,7 +16,7 @@ import pytest
 
 from emulator.content.loader import ContentError, load_world
 from emulator.content.model import (
-    BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS, WorldDefinition, combat_text_keys,
+    BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, SKILL_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS, WorldDefinition, combat_text_keys,
 )
 from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
@@ -123,6 +123,8 @@ def test_the_world_decides_how_each_swing_is_told_from_the_swing_s_own_die() -> 
         assert swing.hit == hit
         (resolved, *_) = world.attack(attacker, monster.object_id, now)
         assert isinstance(resolved, ev.AttackResolved) and resolved.damage_type == PUNCH
+        if hit and world.player(attacker).swing_bonus > 0:  # after 75 swings a landed blow
+            roll(1, 100)  # first picks the stroke or the proficiency to improve (stroke.kod ImproveStroke)
         if hit:  # the sound is drawn after the damage, from the same die
             expected = ("", player_hit_sound(None if monster.hit_points <= 0 else damage, roll).key)
         else:  # the ogre's dodge weight is its difficulty times 10
@@ -168,6 +170,7 @@ def test_the_import_writes_every_purpose_with_the_original_id(world: WorldDefini
     assert messages is not None
     assert set(messages.texts) == set(
         combat_text_keys() + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS
+        + SKILL_TEXT_KEYS
     )
     kodbase = _kodbase_resource_ids()
     for key, entry in messages.texts.items():

@@ -132,7 +132,9 @@ def test_hands_and_places() -> None:
     world, player, (spear, shield, greatbow, plate, robe, helm) = armed("spear", "shield", "greatbow", "plate", "robe", "helm")
     for item in (spear, shield, plate, helm):
         assert world.use_item(player, item.object_id) == [ev.ItemUsed(player, item.object_id)]
-    assert world.armour_of(player) == (20 + 30 + 10, 6 + 3)
+    # the shield's defence goes to block, not to the armour's (shield.kod ModifyDefensePower)
+    assert world.armour_of(player) == (30 + 10, 6 + 3)
+    assert world.gear_of(player).shield_defense == 20
     # a robe takes the body's place: the plate comes off
     assert world.use_item(player, robe.object_id) == [ev.ItemUnused(player, plate.object_id), ev.ItemUsed(player, robe.object_id)]
     # both hands for the great bow: the spear (a weapon) and the shield (a hand) come off

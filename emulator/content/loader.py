@@ -51,7 +51,7 @@ from emulator.content.model import (
 )
 from emulator.content.model import (
     ARTICLES, BANK_TEXT_KEYS, CONSUMABLE_USES, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS,
-    CombatMessages, KindMessages, OriginalText, combat_text_keys,
+    REQUISITE_STATS, SKILL_TEXT_KEYS, CombatMessages, KindMessages, OriginalText, combat_text_keys,
 )
 
 MAX_ANGLE = 4096
@@ -623,7 +623,7 @@ _SPELL_KEYS = (
 _REAGENT_KEYS = ("kind", "count")
 _SKILL_KEYS = (
     "number", "name", "name_rsc", "icon", "icon_rsc", "description", "description_rsc",
-    "level", "school", "vigor", "family",
+    "level", "school", "vigor", "family", "improve_chance", "requisite",
 )
 _TREASURE_KEYS = ("number", "items")
 _TREASURE_ENTRY_KEYS = ("kind", "weight")
@@ -1372,12 +1372,17 @@ def _load_skills(file: _File) -> dict[str, SkillDefinition] | None:
         ids = _resource_ids(reader, ("name", "icon", "description"))
         ints = {f: reader.integer(f, low=-1_000_000, high=1_000_000) for f in ("level", "school", "vigor")}
         family = reader.text("family", max_bytes=64)
-        if not reader.ok or number is None or name is None:
+        improve_chance = reader.integer("improve_chance", low=0, high=1000, default=25)
+        requisite = reader.text("requisite", default="agility", max_bytes=16)
+        if requisite is not None and requisite not in REQUISITE_STATS:
+            reader.error("requisite", f"'requisite' must be one of {', '.join(REQUISITE_STATS)}, not '{requisite}'")
+        if not reader.ok or number is None or name is None or improve_chance is None or requisite is None:
             complete = False
             continue
         skills[key] = SkillDefinition(
             key=key, number=number, name=name, family=family or "", icon=icon or "",
-            description=description or "", resource_ids=ids, source=file.source(key), **ints,
+            description=description or "", resource_ids=ids, source=file.source(key),
+            improve_chance=improve_chance, requisite=requisite, **ints,
         )
     return skills if complete else None
 
@@ -1426,7 +1431,7 @@ def _load_messages(file: _File, refs: list[_Ref]) -> CombatMessages | None:
         top.error("texts", f"'texts' must be a [texts] table, not {_type_name(given)}")
         given = {}
     required = combat_text_keys()
-    known = required + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS
+    known = required + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS + SKILL_TEXT_KEYS
     for key, entry in given.items():
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1)

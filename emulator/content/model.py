@@ -280,6 +280,16 @@ class SkillDefinition:
     description: str = ""
     resource_ids: ResourceIds = ()
     source: str = ""
+    #: skill.kod viChance_to_Increase: the first chance (percent, raised by intellect)
+    #: that using the skill may improve it; the original's default is 25.
+    improve_chance: int = 25
+    #: The attribute the skill leans on (GetRequisiteStat): "agility" unless the class
+    #: names another ("might", "aim", ...).
+    requisite: str = "agility"
+
+
+#: The attributes a skill may lean on (Stats field names).
+REQUISITE_STATS = ("might", "intellect", "stamina", "agility", "mysticism", "aim")
 
 
 @attrs.frozen
@@ -382,6 +392,11 @@ VAULT_TEXT_KEYS = (
     "vault_stored", "vault_no_account", "vault_not_enough", "vault_dont_have", "vault_no_withdraw_cash",
     "vault_no_room", "vault_returned",
 )
+
+#: What improving a skill tells the player and plays to its room (player.kod
+#: ChangeSkillAbility: the words naming the skill, the sound), and the three notes when it
+#: has improved all it may for now (CheckAdvancementPoints); each optional.
+SKILL_TEXT_KEYS = ("skill_improved", "skill_improved_sound", "advancement_cap_1", "advancement_cap_2", "advancement_cap_3")
 
 
 #: What consuming an item kind does (ItemInfo.use); the last two are refused for now.

@@ -11,7 +11,7 @@ from typing import Any, assert_never
 
 
 from emulator.game import (
-    bank_messages, fight_messages, item_messages, room_view, sheet, shop_messages, texts, trade_messages, views,
+    bank_messages, fight_messages, item_messages, room_view, sheet, shop_messages, skill_messages, texts, trade_messages, views,
 )
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
@@ -20,6 +20,7 @@ from emulator.rules.pvp import AttackRefusal, Murder
 from emulator.wire.outgoing import Encoded
 from emulator.world.events import (
     ActivateFailed,
+    AdvancementCapped,
     AttackResolved,
     ItemConsumed,
     CarriedChanged,
@@ -54,6 +55,7 @@ from emulator.world.events import (
     PlayerMovedRoom,
     Said,
     SayRefused,
+    SkillImproved,
     TradeCanceled,
     TradeShown,
     TradeTold,
@@ -135,6 +137,10 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             _max_health_gained(ctx, event)
         case DeathPenaltyPaid():
             _death_penalty_paid(ctx, event)
+        case SkillImproved():
+            skill_messages.skill_improved(ctx, event)
+        case AdvancementCapped():
+            skill_messages.advancement_capped(ctx, event)
         case PlayerAttackRefused():
             _player_attack_refused(ctx, event)
         case PlayerOutlawed():

@@ -37,6 +37,12 @@ def content_texts(world: WorldDefinition) -> list[str]:
                 found[text] = None
         for text in kind_remains_texts(kind):
             found[text] = None
+    # the spells and skills stat groups name them
+    for text in [t for spell in world.spells.values() for t in (spell.name, spell.icon)] + [
+        t for skill in world.skills.values() for t in (skill.name, skill.icon)
+    ]:
+        if text:
+            found[text] = None
     if world.player_icon:
         found[world.player_icon] = None
     return list(found)

@@ -11,7 +11,7 @@ from typing import Any
 from emulator.game import texts
 from emulator.game.resources import ServerResources
 from protocol_specs.opcodes import Animate
-from protocol_specs.server_messages import STAT_INT, STATS_NUMERIC
+from protocol_specs.server_messages import STAT_INT, STATS_LIST, STATS_NUMERIC
 
 _STILL = {"type": Animate.ANIMATE_NONE, "params": {"group": 1}}  # the first bitmap group
 _NO_LIGHT = {"flags": 0, "light": None}
@@ -76,6 +76,12 @@ def numeric_stat(slot: int, name: int, value: int, low: int, high: int, current_
         "type": STATS_NUMERIC,
         "data": {"tag": STAT_INT, "value": {"value": value, "min": low, "max": high, "current_max": current_max}},
     }
+
+
+def list_stat(slot: int, name: int, object_id: int, value: int, icon: int) -> dict[str, Any]:
+    """A spell or skill line of the character sheet: its name, the object the client
+    asks about, the ability in percent and the icon."""
+    return {"slot": slot, "name": name, "type": STATS_LIST, "data": {"id": object_id, "value": value, "icon": icon}}
 
 
 def condition_stats(resources: ServerResources, health: int, max_health: int, mana: int, max_mana: int, vigor: int) -> list[dict[str, Any]]:

@@ -228,6 +228,29 @@ class MaxHealthGained:
 
 
 @attrs.frozen
+class SkillImproved:
+    """Using a skill improved it by one (player.kod ChangeSkillAbility): the player sees
+    the skill's new ability in its skills stat group, the room hears the improvement
+    sound, and the player is told which skill. ``skill`` is the key of skills.toml,
+    ``slot`` its place (from 1) among the player's skills."""
+
+    room: str
+    player_id: int
+    skill: str
+    ability: int
+    slot: int
+
+
+@attrs.frozen
+class AdvancementCapped:
+    """The player has improved all it may for now (player.kod CheckAdvancementPoints): it
+    is told so in one of the original's three notes (1..3)."""
+
+    player_id: int
+    note: int
+
+
+@attrs.frozen
 class DeathPenaltyPaid:
     """The player left the Underworld and paid for its death (player.kod
     ApplyDeathPenalties): ``lost_health_point`` when its base max health dropped. It sees
@@ -475,6 +498,7 @@ WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
     | MonsterAttacked | PlayerDied | VitalsChanged | DeathAnnounced | MaxHealthGained | DeathPenaltyPaid
+    | SkillImproved | AdvancementCapped
     | PlayerAttackRefused | PlayerOutlawed | PlayerAttacked | PlayerKilledPlayer | KillZoneCrossed
     | ObjectChanged | CarriedGained | CarriedChanged | CarriedLost | ItemRefused
     | ItemUsed | ItemUnused | ItemConsumed | ActivateFailed

@@ -21,7 +21,11 @@ Facts from the original (monster rooms and monster.kod), not its code:
   the two neighbouring directions when a wall is in the way.
 * A chasing monster whose target is within its attack range (and in sight) swings instead
   of stepping, then waits its attack delay (GetAttackTime): monster offence against the
-  player's defence, its damage through the player's damage-taken rule. A player left at
+  player's defence (its parry, block and dodge weighing in), its damage less the armour's
+  share (and the shield's, on a block check) through the player's damage-taken rule; a
+  miss is told by the player's defences. Monsters have no defence skills of their own
+  (their misses are told by their dodge weight), and every monster's blow may be
+  parried (the avar chieftain's may not in the original: not modelled). A player left at
   0 health is handed to the world, which sends it where the dead go.
 
 Every step asks the room file (``can_step(..., monster=True)``), so no monster ever crosses
@@ -61,7 +65,9 @@ from emulator.rules.combat import (
 )
 from emulator.rules.dice import Roll, roll_with
 from emulator.rules.feedback import defence_of_miss, monster_blow_type
+from emulator.rules.skills import DefenceAbilities
 from emulator.world.events import MonsterAttacked, ObjectEntered, ObjectMoved, WorldEvent
+from emulator.world.fighting import FightingSkills, Gear
 from emulator.world.objects import Player, Thing
 from emulator.world.roofile import RoomGeometry
 from emulator.world.sight import line_of_sight
@@ -170,6 +176,9 @@ class MonsterPopulation:
         self._blow_types: dict[str | None, int] = {}
         #: A player's worn armour (defence, damage reduction): the world sets it.
         self.armour_of: Callable[[int], tuple[int, int]] = lambda player_id: (0, 0)
+        #: A player's weapon and shield, and the world's skills: the world sets them.
+        self.gear_of: Callable[[int], Gear] = lambda player_id: Gear()
+        self.fighting: FightingSkills | None = None
 
     # ------------------------------------------------------------------ queries
 
@@ -347,18 +356,24 @@ class MonsterPopulation:
         stats = target.stats
         offense = monster_offense(monster.level, monster.difficulty)
         armour_defense, armour_reduce = self.armour_of(target.object_id)
-        defense = player_defense(0, 0, 0, stats.agility, stats.max_health, armour_bonus=armour_defense)
+        gear = self.gear_of(target.object_id)
+        guard = self.fighting.defences(target, gear) if self.fighting is not None else DefenceAbilities()
+        defense = player_defense(guard.parry, guard.block, guard.dodge, stats.agility, stats.max_health, armour_bonus=armour_defense)
         swing = roll_attack(offense, defense, lambda: monster_damage(monster.level, roll), roll)
-        if swing.hit:  # worn armour takes its share (defmod.kod ModifyDefenseDamage); no roll without it
-            swing = attrs.evolve(swing, damage=armour_damage_reduction(swing.damage, armour_reduce, roll))
+        if swing.hit:  # the shield (on a block check) and worn armour take their share (ModifyDefenseDamage)
+            blocked = self.fighting is not None and self.fighting.shield_blocks(target, gear, roll)
+            reduce = armour_reduce + (gear.shield_reduce if blocked else 0)
+            swing = attrs.evolve(swing, damage=armour_damage_reduction(swing.damage, reduce, roll))
         taken = player_damage_taken(swing.damage, stats.health, stats.max_health) if swing.hit else 0
         stats.health = max(0, stats.health - taken)
-        # A miss is told by the player's defence (no parry, block or dodge skills yet: it
-        # avoids), drawn from its own generator so the tick's die keeps its sequence.
+        # A miss is told by the player's parry, block and dodge (battler.kod GetDefenseDesc),
+        # drawn from its own generator so the tick's die keeps its sequence; the player was
+        # missed, so the fight may improve a defence (AssessMiss sets PFLAG_DODGED).
         defence = ""
         if not swing.hit:
             describe = roll_with(random.Random(f"{self.seed}:defence:{monster.next_action}:{monster.object_id}:{target.object_id}"))
-            defence = defence_of_miss(0, 0, 0, describe).value
+            defence = defence_of_miss(guard.parry, guard.block, guard.dodge, describe).value
+            target.dodged = True
         if swing.hit:  # what the player's next kill counts for a max-health gain
             target.took_blow(monster.object_id, taken)
         events.append(MonsterAttacked(

@@ -98,10 +98,23 @@ class Player(Thing):
     #: each with its ability in percent (1 to 99, the original's plSpells / plSkills).
     spells: dict[str, int] = attrs.field(factory=dict)
     skills: dict[str, int] = attrs.field(factory=dict)
+    #: Missed by an attacker in the fight being counted (PFLAG_DODGED): the kill may then
+    #: improve a defence skill. Reset with the gain flags.
+    dodged: bool = False
+    #: Swings with one proficiency and the swing bonus they earned (player.kod
+    #: piWeaponSwings, piWeaponInfo): strokes and proficiencies improve only with a bonus.
+    #: Not saved, as the original does not save them either.
+    swing_proficiency: int = 0
+    swings: int = 0
+    swing_bonus: int = 0
+    #: Improvements since the advancement timer started, and when it ends (game time in
+    #: milliseconds; None: not running) (piAdvancement_points, ptAdvancement).
+    advancement_points: int = 0
+    advancement_ends_ms: int | None = None
 
     def reset_gain_flags(self) -> None:
         """Forget what the fight so far counted for a max-health gain (ResetGainFlags)."""
-        self.kill_target, self.did_damage, self.took_damage = None, False, False
+        self.kill_target, self.did_damage, self.took_damage, self.dodged = None, False, False, False
 
     def took_blow(self, attacker_id: int, damage: int) -> None:
         """A blow landed on the player: the first attacker becomes its kill target, and

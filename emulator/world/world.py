@@ -23,6 +23,7 @@ from emulator.content.model import (
     Exit,
     Placement,
     RoomDefinition,
+    ItemInfo,
     WorldDefinition,
     square_centre,
     square_of,
@@ -114,7 +115,8 @@ from emulator.world.events import (
     ActivateFailed,
     ItemConsumed,
 )
-from emulator.world.items import BalanceRow, Item, ItemRefusal, ItemRow, Items
+from emulator.world.fighting import FightingSkills, Gear, Where
+from emulator.world.items import USE_HAND, BalanceRow, Item, ItemRefusal, ItemRow, Items, Usage
 from emulator.world.monsters import Monster, MonsterPopulation
 from emulator.world.objects import Player, Stats, Thing, TokenBucket, WorldObject
 from emulator.world.remains import FIRST_REMAINS_ID, Remains
@@ -217,6 +219,9 @@ class World:
         self._assign_ids({}, {}, FIRST_ID)
         self._monsters = MonsterPopulation(definition, geometry, seed, rules.tick_interval)
         self._monsters.armour_of = self.armour_of
+        self.fighting = FightingSkills(definition)
+        self._monsters.gear_of = self.gear_of
+        self._monsters.fighting = self.fighting
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)
         self._money_kinds = shopping.money_kinds(definition)
@@ -592,7 +597,9 @@ class World:
 
     def armour_of(self, player_id: int) -> tuple[int, int]:
         """What a player's worn armour adds: (defence, most damage taken off a blow), the
-        sums of the kinds' figures (defmod.kod piDefense_bonus, piDamage_reduce)."""
+        sums of the kinds' figures (defmod.kod piDefense_bonus, piDamage_reduce). A shield
+        is not counted: its defence goes to block and its share of a blow needs a block
+        check (shield.kod; see :meth:`gear_of`)."""
         player = self._players.get(player_id)
         defense = reduce = 0
         if player is None:
@@ -600,10 +607,23 @@ class World:
         for item in self.items.used(player.character_id):
             usage = self.items.usage(item.kind or "")
             info = self.definition.kinds[item.kind or ""].item
-            if usage is not None and not usage.weapon and info is not None:
+            if usage is not None and not usage.weapon and info is not None and not _is_shield(usage, info):
                 defense += info.get("defense") or 0
                 reduce += info.get("damage_reduce") or 0
         return defense, reduce
+
+    def gear_of(self, player_id: int) -> Gear:
+        """What a player fights with: its wielded weapon and its shield, if any."""
+        player = self._players.get(player_id)
+        if player is None:
+            return Gear()
+        weapon = self._wielded(player_id)[0]
+        for item in self.items.used(player.character_id):
+            usage = self.items.usage(item.kind or "")
+            info = self.definition.kinds[item.kind or ""].item
+            if usage is not None and not usage.weapon and info is not None and _is_shield(usage, info):
+                return Gear(weapon, info.get("defense") or 0, info.get("damage_reduce") or 0)
+        return Gear(weapon)
 
     def buy_list(self, player_id: int, keeper_id: int, events: list[WorldEvent]) -> shopping.BuyList | None:
         """A BP_REQ_BUY: what a keeper in the player's room sells, at its prices (see
@@ -832,11 +852,17 @@ class World:
         killer's karma moves as the original's KilledSomething moves it. An attack on a
         player follows the player-killing rules instead (:meth:`_attack_player`).
 
-        A kill may raise the killer's max health (``mortality.after_kill``).
+        A kill may raise the killer's max health (``mortality.after_kill``); without a
+        gain, a killer that was missed in the fight may improve parry, block or dodge.
 
-        Not modelled yet: punch, brawling, stroke and proficiency skills (0), weapon wear
-        and bows' ammunition (arrows are assumed), boosts over base max health (max health
-        is taken as base), resistances of monster kinds (none in the content).
+        The player's skills (``fighting.py``): the stroke and the proficiency of the
+        weapon (punch and brawling bare-handed) raise offence and damage; every swing
+        counts towards the swing bonus, and with one a landed blow may improve the stroke
+        or the proficiency.
+
+        Not modelled yet: weapon wear and bows' ammunition (arrows are assumed), line of
+        sight for the swing count, boosts over base max health (max health is taken as
+        base), resistances of monster kinds (none in the content).
         """
         player = self._players.get(player_id)
         if player is None:
@@ -863,13 +889,22 @@ class World:
         # a generator per swing from stable facts: the same calls give the same fight
         roll = roll_with(random.Random(f"{self.seed}:attack:{self.tick_count}:{player_id}:{target_id}:{now!r}"))
         stats = player.stats
-        offense = player_offense(0, 0, stats.aim, stats.max_health, weapon)
+        stroke, proficiency = self.fighting.attack_abilities(player, weapon)
+        brawling = proficiency if weapon is None else 0
+        offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon)
         defense = monster_defense(monster.level, monster.difficulty)
-        swing = roll_attack(offense, defense, lambda: player_damage(roll, stats.might, stats.aim, weapon), roll)
+        self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
+        swing = roll_attack(
+            offense, defense,
+            lambda: player_damage(roll, stats.might, stats.aim, weapon, proficiency, brawling), roll,
+        )
         taken = monster_damage_taken(swing.damage) if swing.hit else 0
         monster.hit_points -= taken
         player.did_damage = player.did_damage or taken > 0
         kind = monster.kind or ""
+        improved: list[WorldEvent] = []
+        if swing.hit:  # AssessHit: the stroke or the proficiency may improve, before the hit is told
+            self.fighting.after_hit(player, weapon, monster.level, monster.level, roll, self._where(player.room), improved)
         # how the swing is told, from the same die after the swing (player.kod DoHitMessageSound, GetDefenseDesc)
         defence = ""
         if swing.hit:
@@ -882,7 +917,8 @@ class World:
                 player.room, player_id, target_id, kind, swing.hit, taken, monster.hit_points,
                 damage_type=blow_type(player_attack_type(weapon), 0), defence=defence, sound=sound,
                 weapon=weapon_kind,
-            )
+            ),
+            *improved,  # told after the blow, as the original posts it
         ]
         if self._exert(player, swing_exertion(weapon)):
             events.append(VitalsChanged(player_id))
@@ -911,14 +947,16 @@ class World:
         original's IsOkayAttackTime does); same room and the weapon's reach (silently, as for
         monsters); then the player-killing rules (rules.pvp), each refusal told. An
         allowed attack on an innocent by an innocent brands the attacker an outlaw. The
-        swing: player offence against the victim's player defence (its worn armour's
-        defence added), the wielded weapon's or unarmed damage less the armour's share,
-        through the victim's damage-taken rule and caps. A kill moves the killer's karma, brands
+        swing: player offence (the attacker's stroke and proficiency) against the victim's
+        player defence (its parry, block and dodge, its worn armour's defence added), the
+        wielded weapon's or unarmed damage less the armour's share (and the shield's, on a
+        block check), through the victim's damage-taken rule and caps. A miss is told to
+        each side by the victim's defences, drawn twice as the original does. A kill moves the killer's karma, brands
         a murderer, and sends the victim down the world's death path; in a safe-death room
         the victim keeps 1 health instead, and nothing is counted.
 
-        Not modelled yet: the same as for monsters (skills, weapon wear, resistances,
-        boosts), and guilds, factions, arenas, chaos nights, tokens, revenants, kill counts.
+        Not modelled yet: the same as for monsters (weapon wear, resistances, boosts),
+        and guilds, factions, arenas, chaos nights, tokens, revenants, kill counts.
         """
         player_id, victim_id = player.object_id, victim.object_id
         if victim is player:
@@ -944,28 +982,44 @@ class World:
             events.append(PlayerOutlawed(player_id))
         roll = roll_with(random.Random(f"{self.seed}:attack:{self.tick_count}:{player_id}:{victim_id}:{now!r}"))
         stats, target = player.stats, victim.stats
-        offense = player_offense(0, 0, stats.aim, stats.max_health, weapon)
+        stroke, proficiency = self.fighting.attack_abilities(player, weapon)
+        brawling = proficiency if weapon is None else 0
+        offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon)
         armour_defense, armour_reduce = self.armour_of(victim_id)
-        defense = player_defense(0, 0, 0, target.agility, target.max_health, armour_bonus=armour_defense)
-        swing = roll_attack(offense, defense, lambda: player_damage(roll, stats.might, stats.aim, weapon), roll)
-        if swing.hit:  # the victim's armour takes its share (defmod.kod ModifyDefenseDamage)
-            swing = attrs.evolve(swing, damage=armour_damage_reduction(swing.damage, armour_reduce, roll))
+        gear = self.gear_of(victim_id)
+        guard = self.fighting.defences(victim, gear)
+        defense = player_defense(
+            guard.parry, guard.block, guard.dodge, target.agility, target.max_health, armour_bonus=armour_defense,
+        )
+        self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
+        swing = roll_attack(
+            offense, defense,
+            lambda: player_damage(roll, stats.might, stats.aim, weapon, proficiency, brawling), roll,
+        )
+        if swing.hit:  # the victim's shield (on a block check) and armour take their share (ModifyDefenseDamage)
+            reduce = armour_reduce + (gear.shield_reduce if self.fighting.shield_blocks(victim, gear, roll) else 0)
+            swing = attrs.evolve(swing, damage=armour_damage_reduction(swing.damage, reduce, roll))
         taken = player_damage_taken(swing.damage, target.health, target.max_health, outlaw_or_murderer=not victim_status.innocent) if swing.hit else 0
         target.health = max(0, target.health - taken)
+        improved: list[WorldEvent] = []
+        if swing.hit:  # AssessHit: a player's level is its base max health; no monster, difficulty 60
+            self.fighting.after_hit(player, weapon, target.base_max_health, None, roll, self._where(player.room), improved)
         # told from the same die after the swing: the hit sound, or the defence told to the
         # attacker, the swish, the defence told to the victim (battler.kod AssessMiss order)
         defence = victim_defence = ""
         if swing.hit:
             sound = player_hit_sound(None if target.health <= 0 else taken, roll).key
         else:
-            defence = defence_of_miss(0, 0, 0, roll).value
+            defence = defence_of_miss(guard.parry, guard.block, guard.dodge, roll).value
             sound = swing_miss_sound(roll).key
-            victim_defence = defence_of_miss(0, 0, 0, roll).value
+            victim_defence = defence_of_miss(guard.parry, guard.block, guard.dodge, roll).value
+            victim.dodged = True  # AssessMiss: the victim may improve a defence
         events.append(PlayerAttacked(
             player.room, player_id, victim_id, swing.hit, taken, target.health,
             damage_type=blow_type(player_attack_type(weapon), 0), defence=defence, victim_defence=victim_defence, sound=sound,
             weapon=weapon_kind,
         ))
+        events += improved
         if self._exert(player, swing_exertion(weapon)):
             events.append(VitalsChanged(player_id))
         if target.health <= 0:
@@ -1233,10 +1287,22 @@ class World:
         events.append(DeathPenaltyPaid(player.object_id, cost, penalty.lost_health_point, penalty.base_max_health))
 
     def _advance_after_kill(self, player: Player, monster: Monster, roll: Roll, events: list[WorldEvent]) -> None:
-        """The kill may raise the killer's max health; never in a safe-death room."""
+        """The kill may raise the killer's max health; never in a safe-death room. Without
+        a gain, a killer that was missed in the fight may improve a defence skill
+        (player.kod AdvancementCheck)."""
         can_advance = "safe_death" not in self._rooms[player.room].definition.flags
+        counted, dodged = player.kill_target == monster.object_id, player.dodged
         if mortality.after_kill(player, monster.object_id, monster.level, roll, can_advance):
             events.append(MaxHealthGained(player.object_id, player.stats.base_max_health))
+        elif counted and dodged and can_advance:
+            gear = self.gear_of(player.object_id)
+            self.fighting.after_kill(player, gear, monster.level, roll, self._where(player.room), events)
+
+    def _where(self, room: str) -> Where:
+        """Now, and the room's rules for improving skills (room.kod ROOM_HARD_LEARN,
+        ROOM_SAFE_DEATH)."""
+        flags = self._rooms[room].definition.flags
+        return Where(round(self.game_time * 1000), "hard_learn" in flags, "safe_death" in flags)
 
     def _players_in(self, room: str) -> Mapping[int, Player]:
         """The players the monsters of a room may notice: none in a no-combat room."""
@@ -1471,6 +1537,12 @@ class World:
             PlayerMovedRoom(player.object_id, from_room, target.room),
             ObjectEntered(target.room, player.object_id),
         ]
+
+
+def _is_shield(usage: Usage, info: ItemInfo) -> bool:
+    """A shield is armour held in a hand (shield.kod viUse_type) that defends: the torch,
+    a shield of the original that blocks nothing, has no defence figures."""
+    return bool(usage.places & USE_HAND) and bool(info.get("defense") or info.get("damage_reduce"))
 
 
 def _pk_status(player: Player) -> PkStatus:

@@ -6,7 +6,8 @@ article; and what picking up and dropping items says, with each item kind's arti
 Each entry is a purpose key (the names of :mod:`emulator.rules.feedback`) with the text
 and the original resource id, so the server can send the ids the stock client already
 has. Which resource serves which purpose is a fact of the original's code (battler.kod,
-player.kod, monster.kod, object.kod, stroke.kod, punch.kod, room.kod, user.kod), written down here;
+player.kod, monster.kod, object.kod, stroke.kod, punch.kod, room.kod, user.kod), written down here
+(a skill's improvement too);
 so are the bankers' words (monster.kod) and user.kod's where no banker answers.
 """
 
@@ -18,7 +19,8 @@ from emulator.importer.blakod import KodClass, ast
 from emulator.importer.original.common import _constant_names, _flags, _int, _value_names
 from emulator.importer.original.state import ImportState
 from emulator.content.model import (
-    ARTICLES, BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS, combat_text_keys,
+    ARTICLES, BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, SKILL_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS,
+    combat_text_keys,
 )
 
 MESSAGES_NAME = "messages.toml"
@@ -115,6 +117,12 @@ _NAMED = {
     "vault_no_withdraw_cash": "vaultman_nowithdraw_cash",
     "vault_no_room": "vaultman_no_room",
     "vault_returned": "vaultman_thanks",
+    # a skill improved by use, or not for now (player.kod ChangeSkillAbility, CheckAdvancementPoints)
+    "skill_improved": "player_improved",
+    "skill_improved_sound": "player_improved_wav_rsc",
+    "advancement_cap_1": "player_advancement_cap_hit_1",
+    "advancement_cap_2": "player_advancement_cap_hit_2",
+    "advancement_cap_3": "player_advancement_cap_hit_3",
 }
 
 
@@ -141,7 +149,7 @@ class MessageImport(ImportState):
 
     def import_messages(self) -> None:
         texts: dict[str, dict[str, Any]] = {}
-        for key in combat_text_keys() + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS:
+        for key in combat_text_keys() + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS + SKILL_TEXT_KEYS:
             name = resource_name(key)
             resource = self.tree.resources.get(name.casefold())
             text = resource.text(None) if resource is not None else None

@@ -76,10 +76,35 @@ class SpellImport(ImportState):
                 value = _int(cls.value(variable))
                 if value is not None:
                     table[field] = value
+            chance = _int(cls.value("viChance_to_Increase"))
+            if chance is not None:
+                table["improve_chance"] = chance
+            requisite = _requisite_stat(cls)
+            if requisite is not None:
+                table["requisite"] = requisite
             table["family"] = _key(cls.parent.name) if cls.parent is not None else "skill"
             self.skill_by_number[number] = _key(cls.name)
             self.skills[_key(cls.name)] = table
         self.report.counts["skills"] = len(self.skills)
+
+
+_STATS = ("might", "intellect", "stamina", "agility", "mysticism", "aim")
+
+
+def _requisite_stat(cls: KodClass) -> str | None:
+    """The attribute a skill's GetRequisiteStat asks its user for (a handler that is just
+    `return Send(who, @GetAim)`), as a Stats field name; None when it is computed otherwise."""
+    handler = cls.handler("GetRequisiteStat")
+    if handler is None or len(handler.body) != 1 or not isinstance(handler.body[0], ast.Return):
+        return None
+    call = handler.body[0].value
+    if not isinstance(call, ast.Call) or call.function.casefold() != "send" or len(call.positional) < 2:
+        return None
+    message = call.positional[1]
+    if not isinstance(message, ast.MessageLiteral):
+        return None
+    name = message.name.casefold().removeprefix("get")
+    return name if name in _STATS else None
 
 
 def _constant_return(cls: KodClass, message: str) -> int | None:

@@ -1,0 +1,78 @@
+"""A skill improved by use, as the player sees it (player.kod ChangeSkillAbility,
+user.kod DrawStatSkill): the skill's line of the character sheet's skills group with its
+new ability (one BP_STAT), the improvement sound to everyone in the room (from the
+player), then the words naming the skill; and the notes of a player who has improved
+all it may for now (CheckAdvancementPoints). In an imported world the words and the
+sound are the original's, by resource id; a hand-made world says it in our own words
+and plays no sound.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.content.model import SkillDefinition
+from emulator.game import sheet, views
+from emulator.game.context import GameContext
+from emulator.world.events import AdvancementCapped, SkillImproved
+
+#: Skill lines name an object the client may ask about; a skill's is this plus the
+#: original's skill number (below the remains' and monsters' ranges, far above rooms and
+#: placed objects).
+FIRST_SKILL_OBJECT_ID = 0x0030_0000
+
+_OWN_CAP_NOTES = {
+    1: "You have learned all you can for a while: try again later.",
+    2: "Your mind is full of what you practised: give it time to settle.",
+    3: "Practice here teaches you nothing more for now; rest, or go elsewhere.",
+}
+
+
+def skill_object_id(skill: SkillDefinition) -> int:
+    return FIRST_SKILL_OBJECT_ID + skill.number
+
+
+def skill_stat(ctx: GameContext, skill: SkillDefinition, slot: int, ability: int) -> dict[str, Any]:
+    """The skill's line of the skills group (user.kod SendStatSkill)."""
+    own = dict(skill.resource_ids)
+    name = own.get("name") or ctx.resources.id(skill.name)
+    icon = own.get("icon") or ctx.resources.id(skill.icon)
+    return views.list_stat(slot, name, skill_object_id(skill), ability, icon)
+
+
+def skill_improved(ctx: GameContext, event: SkillImproved) -> None:
+    skill = ctx.definition.skills.get(event.skill)
+    session = ctx.in_world.get(event.player_id)
+    if skill is None:
+        return
+    if session is not None:
+        session.send("BP_STAT", group=sheet.StatGroup.SKILLS, stat=skill_stat(ctx, skill, event.slot, event.ability))
+    messages = ctx.definition.messages
+    texts = messages.texts if messages is not None else {}
+    if "skill_improved_sound" in texts:
+        wave = texts["skill_improved_sound"].resource_id
+        encoded = ctx.encode("BP_PLAY_WAVE", wave=wave, source=event.player_id, flags=0, row=0, col=0, radius=0, max_volume=0)
+        for player in ctx.world.players_here(event.room):
+            listener = ctx.in_world.get(player.object_id)
+            if listener is not None:
+                listener.queue(encoded)
+    if session is None:
+        return
+    if "skill_improved" in texts:
+        name = dict(skill.resource_ids).get("name") or ctx.resources.id(skill.name)
+        session.send("BP_MESSAGE", format=texts["skill_improved"].resource_id, params=[name])
+    else:
+        text = f"Practice pays: your {skill.name} is now {event.ability}%."
+        session.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
+
+
+def advancement_capped(ctx: GameContext, event: AdvancementCapped) -> None:
+    session = ctx.in_world.get(event.player_id)
+    if session is None:
+        return
+    messages = ctx.definition.messages
+    key = f"advancement_cap_{event.note}"
+    if messages is not None and key in messages.texts:
+        session.send("BP_MESSAGE", format=messages.texts[key].resource_id, params=[])
+    else:
+        session.send("BP_MESSAGE", **views.text_message(ctx.resources, _OWN_CAP_NOTES.get(event.note, _OWN_CAP_NOTES[1])))
