@@ -37,6 +37,10 @@ def content_texts(world: WorldDefinition) -> list[str]:
                 found[text] = None
         for text in kind_remains_texts(kind):
             found[text] = None
+    for spell in world.spells.values():  # spells are shown as objects (enchantment icons)
+        for text in (spell.name, spell.icon):
+            if text:
+                found[text] = None
     if world.player_icon:
         found[world.player_icon] = None
     return list(found)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from emulator.ratelimit import TokenBucket
@@ -98,6 +100,9 @@ class Player(Thing):
     #: each with its ability in percent (1 to 99, the original's plSpells / plSkills).
     spells: dict[str, int] = attrs.field(factory=dict)
     skills: dict[str, int] = attrs.field(factory=dict)
+    #: The enchantments it logged off with, their time frozen (``enchantments.to_json``):
+    #: set when it leaves the world, for the save.
+    enchantments_left: tuple[dict[str, Any], ...] = ()
 
     def reset_gain_flags(self) -> None:
         """Forget what the fight so far counted for a max-health gain (ResetGainFlags)."""
