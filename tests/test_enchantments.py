@@ -156,3 +156,15 @@ def test_rooms_and_monsters_keep_theirs_in_the_snapshot() -> None:
 
 def test_spell_objects_have_their_own_ids() -> None:
     assert spell_object_id(21) == 0x0030_0015
+
+
+def test_the_import_says_where_spells_show_their_icon_and_which_cycle(world: WorldDefinition) -> None:
+    spells = world.spells
+    assert spells["superstrength"].show_icon == {"player", "room"} and spells["superstrength"].icon_animation is None
+    assert spells["winds"].show_icon == {"room"}  # ENCHANTMENT_SHOW_ROOM
+    assert spells["truce"].icon_animation == (200, 1, 3)
+    lit = World(world, {}, seed=1)
+    room = lit.room_enchantment_target(world.start.room)
+    me, _ = lit.add_player(1, "Alanna")
+    assert lit.enchant(me, "winds", 1000).events[0].shown is False  # type: ignore[union-attr]
+    assert lit.enchant(room, "winds", 1000).events[0].shown is True  # type: ignore[union-attr]

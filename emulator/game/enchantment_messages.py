@@ -12,18 +12,23 @@ from emulator.game.context import GameContext
 from emulator.game.session import GameSession
 from emulator.world.enchantments import Target, spell_object_id
 from emulator.world.events import EnchantmentEnded, EnchantmentStarted
+from protocol_specs.opcodes import Animate
 
 
 def spell_object(ctx: GameContext, spell_key: str) -> dict[str, Any]:
     spell = ctx.definition.spells[spell_key]
-    return views.object_block(spell_object_id(spell.number), ctx.resources.id(spell.icon), ctx.resources.id(spell.name), 0)
+    block = views.object_block(spell_object_id(spell.number), ctx.resources.id(spell.icon), ctx.resources.id(spell.name), 0)
+    if spell.icon_animation is not None:  # its groups in a cycle (spell.kod SendAnimation, ANIMATE_CYCLE)
+        period, first, last = spell.icon_animation
+        block["animation"] = {"type": Animate.ANIMATE_CYCLE, "params": {"period": period, "group_low": first, "group_high": last}}
+    return block
 
 
 def send_player_enchantments(ctx: GameContext, session: GameSession, player_id: int) -> None:
     """BP_SEND_ENCHANTMENTS: one BP_ADD_ENCHANTMENT (type 1) per shown enchantment of the
     player, oldest last as the original walks its list (SendEnchantmentIcons)."""
     for enchantment in ctx.world.enchantments_of(player_id):
-        if enchantment.effect.shown:
+        if ctx.world.enchantment_icon_shown(enchantment):
             session.send("BP_ADD_ENCHANTMENT", type=Target.PLAYER.value, object=spell_object(ctx, enchantment.spell))
 
 
@@ -31,7 +36,7 @@ def send_room_enchantments(ctx: GameContext, session: GameSession, room: str) ->
     """The room's icons (type 2), after its contents: the client clears them on
     BP_ROOM_CONTENTS (room.kod SendEnchantmentIcons)."""
     for enchantment in ctx.world.enchantments_of(ctx.world.room_enchantment_target(room)):
-        if enchantment.effect.shown:
+        if ctx.world.enchantment_icon_shown(enchantment):
             session.send("BP_ADD_ENCHANTMENT", type=Target.ROOM.value, object=spell_object(ctx, enchantment.spell))
 
 

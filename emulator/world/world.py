@@ -1058,7 +1058,8 @@ class World:
         if hook is not None:
             hook(enchantment, True)
         events.append(EnchantmentStarted(
-            target_id, target.value, room, spell_key, effect.shown, self._moves_sheet(enchantment),
+            target_id, target.value, room, spell_key, self.enchantment_icon_shown(enchantment),
+            self._moves_sheet(enchantment),
         ))
         return ench.Enchanting(enchantment, None, events)
 
@@ -1100,6 +1101,13 @@ class World:
             name: max(1, min(MAXIMUM_STAT, getattr(stats, name) + mod)) for name, mod in mods.items() if mod
         })
 
+    def enchantment_icon_shown(self, enchantment: ench.Enchantment) -> bool:
+        """Whether the client gets its icon: the start asked for one (addicon) and the spell
+        shows one on this kind of target (spell.kod ShowEnchantmentIcon); never a monster's."""
+        spell = self.definition.spells.get(enchantment.spell)
+        where = {ench.Target.PLAYER: "player", ench.Target.ROOM: "room"}.get(enchantment.target)
+        return enchantment.effect.shown and spell is not None and where in spell.show_icon
+
     def room_enchantment_target(self, room: str) -> int:
         """The id a room's enchantments are kept under (its room id)."""
         return self._room_ids[room]
@@ -1140,7 +1148,8 @@ class World:
         room = self._room_of_target(enchantment)
         if room is not None:
             events.append(EnchantmentEnded(
-                enchantment.target_id, enchantment.target.value, room, enchantment.spell, enchantment.effect.shown,
+                enchantment.target_id, enchantment.target.value, room, enchantment.spell,
+                self.enchantment_icon_shown(enchantment),
                 self._moves_sheet(enchantment), expired,
             ))
 
