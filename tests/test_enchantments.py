@@ -168,3 +168,25 @@ def test_the_import_says_where_spells_show_their_icon_and_which_cycle(world: Wor
     me, _ = lit.add_player(1, "Alanna")
     assert lit.enchant(me, "winds", 1000).events[0].shown is False  # type: ignore[union-attr]
     assert lit.enchant(room, "winds", 1000).events[0].shown is True  # type: ignore[union-attr]
+
+
+def test_a_monster_keeps_its_enchantment_over_a_restart_without_an_icon(world: WorldDefinition) -> None:
+    live = World(world, {}, seed=1, rules=WorldRules(tick_interval=0.25))
+    monster = live.monsters()[0]
+    started = live.enchant(monster.object_id, "superstrength", 4000, Effect({"defense": 40}))
+    (event,) = started.events
+    assert isinstance(event, ev.EnchantmentStarted) and event.target == Target.MONSTER and not event.shown
+    assert live.enchantment_modifier(monster.object_id, "defense") == 40
+    again = World(world, {}, seed=1, rules=WorldRules(tick_interval=0.25))
+    again.restore(live.snapshot())
+    assert [e.spell for e in again.enchantments_of(monster.object_id)] == ["superstrength"]
+    again._monsters.remove(again._monsters.by_id[monster.object_id])  # gone before its time: dropped quietly
+    assert not ended(ticks(again, 4)) and not again.enchantments_of(monster.object_id)
+
+
+def test_a_defence_enchantment_adds_to_what_armour_gives() -> None:
+    world = make_world()
+    me, _ = world.add_player(1, "Alanna")
+    assert world.armour_of(me) == (0, 0)
+    world.enchant(me, "light", 1000, Effect({"defense": 15, "offense": 5}))
+    assert world.armour_of(me) == (15, 0) and world.enchantment_modifier(me, "offense") == 5
