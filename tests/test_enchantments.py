@@ -120,7 +120,10 @@ def test_time_stops_while_logged_off_and_harmful_ones_get_three_seconds() -> Non
     assert [(e["spell"], e["remaining_ms"]) for e in saved] == [("strength", 6000), ("curse", 9000), ("light", None)]
     assert saved[0]["state"] == 5
     ticks(world, 100)  # nothing runs while it is away
+    restarted: list[str] = []
+    world.enchantments.hooks["curse"] = Hooks(restart=lambda e, report: restarted.append(e.spell))
     me, _ = world.add_player(1, "Alanna", enchantments=saved)
+    assert restarted == ["curse"]
     now_ms = round(world.game_time * 1000)
     assert {e.spell: e.remaining_ms(now_ms) for e in world.enchantments_of(me)} == {
         "strength": 6000, "curse": 9000, "light": None,

@@ -27,9 +27,10 @@ An :class:`Effect` is data: ``modifiers`` (name → amount, e.g. ``{"might": 5}`
 original's attribute mods, held apart from the base attribute as player.kod's
 piMightMod is), ``flags``, and ``shown`` (whether the client gets its icon, the
 original's addicon). Code that needs more registers hooks by spell key in
-:attr:`EnchantmentBook.hooks`: ``start`` when one starts, ``end`` when it ends (expired
-or removed; ``report`` False when removed silently), as the spells' StartEnchantment and
-EndEnchantment do.
+``World.enchantments.hooks`` (:class:`Hooks`): ``start`` when one starts, ``end`` when it
+ends (expired or removed; ``report`` False when removed silently), ``restart`` when a
+saved one is put back, as the spells' StartEnchantment, EndEnchantment and
+RestartEnchantmentEffect do.
 
 What survives: a player logging off keeps its enchantments with the time they had left,
 which does not run while it is away; a harmful one gets 3 seconds more (player.kod
@@ -138,6 +139,9 @@ Hook = Callable[[Enchantment, bool], None]  # (the enchantment, report)
 class Hooks:
     start: Hook | None = None
     end: Hook | None = None
+    #: A saved one put back (a player logging on, a restart): for effects the client
+    #: must be told again (spell.kod RestartEnchantmentEffect).
+    restart: Hook | None = None
 
 
 @attrs.define

@@ -1178,7 +1178,8 @@ class World:
 
     def _resume_enchantments(self, target_id: int, saved: Iterable[Mapping[str, Any]]) -> None:
         """Put saved enchantments back on a target, oldest first; spells no longer defined
-        are dropped. No start hook: their effect is data, already in what they carry."""
+        are dropped. Their restart hook runs, not the start one: what they do is data,
+        already in what they carry."""
         now_ms = round(self.game_time * 1000)
         target = self._enchantable(target_id)
         if target is None:
@@ -1190,6 +1191,9 @@ class World:
                 continue
             if enchantment.spell in self.definition.spells and self.enchantments.find(target_id, enchantment.spell) is None:
                 self.enchantments.add(enchantment)
+                hook = self.enchantments.hook(enchantment.spell).restart
+                if hook is not None:
+                    hook(enchantment, False)
 
     def _snapshot_enchantments(self) -> list[dict[str, Any]]:
         """Monsters' and rooms' enchantments (players' are saved with the characters)."""
