@@ -193,3 +193,14 @@ def test_a_defence_enchantment_adds_to_what_armour_gives() -> None:
     assert world.armour_of(me) == (0, 0)
     world.enchant(me, "light", 1000, Effect({"defense": 15, "offense": 5}))
     assert world.armour_of(me) == (15, 0) and world.enchantment_modifier(me, "offense") == 5
+
+
+def test_a_snapshot_from_before_enchantments_restores_without_them() -> None:
+    world = make_world()
+    world.enchant(world.room_enchantment_target("inn"), "light", 8000)
+    snapshot = world.snapshot()
+    del snapshot["enchantments"]
+    snapshot["version"] = 5
+    again = World(definition(), {}, seed=3)
+    again.restore(snapshot)
+    assert again.tick_count == world.tick_count and not again.enchantments_of(again.room_enchantment_target("inn"))

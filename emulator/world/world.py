@@ -1511,7 +1511,7 @@ class World:
                 self._monsters.restore(None, self.tick_count)
                 self._remains.restore(None, round(self.game_time * 1000), self._room_size)
                 return
-            if version not in (2, 3, 4, SNAPSHOT_VERSION):
+            if version not in (2, 3, 4, 5, SNAPSHOT_VERSION):
                 raise WorldError(f"unknown world snapshot version {version!r}")
             objects = dict(snapshot["objects"])
             self.tick_count = int(snapshot["tick_count"])
