@@ -228,7 +228,7 @@ def test_the_remains_survive_a_restart_with_their_time_left() -> None:
     corpse, item = world.remains()
     assert isinstance(corpse, Corpse) and isinstance(item, GroundItem)
     snapshot = world.snapshot()
-    assert snapshot["version"] == 5
+    assert snapshot["version"] == 6
     assert [entry["id"] for entry in snapshot["remains"]["objects"]] == [corpse.object_id]  # items: the store's
     again = World(content, seed=3)
     again.restore(snapshot)

@@ -506,6 +506,21 @@ def _attack_animation(reader: _Table) -> tuple[int, int, int, int] | None:
     return value[0], value[1], value[2], value[3]
 
 
+def _icon_animation(reader: _Table) -> tuple[int, int, int] | None:
+    """A spell's ``icon_animation = [period, first, last]``: its enchantment icon cycles."""
+    value = reader.table.get("icon_animation", _MISSING)
+    if value is _MISSING:
+        return None
+    if not (
+        isinstance(value, list) and len(value) == 3
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        and 1 <= value[0] <= 0xFFFF_FFFF and all(0 <= v <= 0xFFFF for v in value[1:])
+    ):
+        reader.error("icon_animation", "'icon_animation' must be [period, first group, last group]: three whole numbers (period 1..4294967295 ms, groups 0..65535)")
+        return None
+    return value[0], value[1], value[2]
+
+
 def _names(reader: _Table, key: str, allowed: Iterable[str] | None = None) -> list[str] | None:
     """A list of names in quotes (``allowed``: the only names accepted)."""
     value = reader.table.get(key, _MISSING)
@@ -618,7 +633,7 @@ _ITEM_KEYS = (
 _SPELL_KEYS = (
     "number", "name", "name_rsc", "icon", "icon_rsc", "description", "description_rsc",
     "school", "level", "mana", "vigor", "cast_time", "harmful", "outlaw", "family", "reagents",
-    "targets",
+    "targets", "show_icon", "icon_animation",
 )
 _REAGENT_KEYS = ("kind", "count")
 _SKILL_KEYS = (
@@ -1336,6 +1351,8 @@ def _load_spells(file: _File, refs: list[_Ref]) -> dict[str, SpellDefinition] | 
         school = reader.text("school", max_bytes=32)
         family = reader.text("family", max_bytes=64)
         harmful, outlaw = reader.boolean("harmful"), reader.boolean("outlaw")
+        show_icon = _names(reader, "show_icon", ("player", "room")) if "show_icon" in table else ["player", "room"]
+        icon_animation = _icon_animation(reader)
         reagents: list[Reagent] = []
         for index, entry in reader.tables("reagents"):
             line = _Table(file, (key, "reagents", index), entry, _REAGENT_KEYS)
@@ -1353,7 +1370,8 @@ def _load_spells(file: _File, refs: list[_Ref]) -> dict[str, SpellDefinition] | 
         spells[key] = SpellDefinition(
             key=key, number=number, name=name, school=school or "", family=family or "",
             icon=icon or "", description=description or "", harmful=bool(harmful), outlaw=bool(outlaw),
-            reagents=tuple(reagents), resource_ids=ids, source=file.source(key), **ints,
+            reagents=tuple(reagents), resource_ids=ids, source=file.source(key),
+            show_icon=frozenset(show_icon or ()), icon_animation=icon_animation, **ints,
         )
     return spells if complete else None
 

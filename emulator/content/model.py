@@ -265,6 +265,12 @@ class SpellDefinition:
     reagents: tuple[Reagent, ...] = ()
     resource_ids: ResourceIds = ()
     source: str = ""
+    #: Where its enchantment icon shows (the original's viShow_enchantment_icon):
+    #: "player" (its own icon on an enchanted player), "room" (on an enchanted room).
+    show_icon: frozenset[str] = frozenset({"player", "room"})
+    #: (period ms, first group, last group) when its icon cycles its bitmap groups;
+    #: None: still on group 1 (spell.kod SendAnimation).
+    icon_animation: tuple[int, int, int] | None = None
 
 
 @attrs.frozen

@@ -11,7 +11,8 @@ from typing import Any, assert_never
 
 
 from emulator.game import (
-    bank_messages, fight_messages, item_messages, room_view, sheet, shop_messages, skill_messages, texts, trade_messages, views,
+    bank_messages, enchantment_messages, fight_messages, item_messages, room_view, sheet, shop_messages, skill_messages,
+    texts, trade_messages, views,
 )
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
@@ -35,6 +36,8 @@ from emulator.world.events import (
     BankUnanswered,
     VaultKeeperSaid,
     DeathPenaltyPaid,
+    EnchantmentEnded,
+    EnchantmentStarted,
     MaxHealthGained,
     KillZoneCrossed,
     MonsterAttacked,
@@ -183,8 +186,23 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             bank_messages.bank_unanswered(ctx, event)
         case VaultKeeperSaid():
             bank_messages.vault_keeper_said(ctx, event)
+        case EnchantmentStarted():
+            _show(ctx, enchantment_messages.audience(ctx, event), "BP_ADD_ENCHANTMENT",
+                  enchantment_messages.started_fields(ctx, event))
+            _enchantment_stats(ctx, event.target_id, event.stats_changed)
+        case EnchantmentEnded():
+            _show(ctx, enchantment_messages.audience(ctx, event), "BP_REMOVE_ENCHANTMENT",
+                  enchantment_messages.ended_fields(ctx, event))
+            _enchantment_stats(ctx, event.target_id, event.stats_changed)
         case _:
             assert_never(event)
+
+
+def _enchantment_stats(ctx: GameContext, player_id: int, changed: bool) -> None:
+    """A player whose enchantment moved its attributes sees them again."""
+    session = ctx.in_world.get(player_id) if changed else None
+    if session is not None:
+        sheet.send_attributes(session, ctx.resources, ctx.world.effective_stats(player_id))
 
 
 def _show(ctx: GameContext, sessions: Iterable[GameSession], message: str, fields: dict[str, Any]) -> None:
@@ -285,7 +303,7 @@ def _monster_killed(ctx: GameContext, event: MonsterKilled) -> None:
     if ctx.definition.messages is None:  # else the original's words are told already
         killer.send("BP_MESSAGE", **views.text_message(ctx.resources, f"You killed the {_kind_name(ctx, event.kind)}."))
     if event.karma_changed:  # the attributes as the character sheet sends them, one BP_STAT each
-        sheet.send_attributes(killer, ctx.resources, ctx.world.player(event.killer).stats)
+        sheet.send_attributes(killer, ctx.resources, ctx.world.effective_stats(event.killer))
 
 
 def _monster_attacked(ctx: GameContext, event: MonsterAttacked) -> None:
@@ -393,7 +411,7 @@ def _player_killed_player(ctx: GameContext, event: PlayerKilledPlayer) -> None:
         if event.murder in _MURDERS:
             _tell_text(ctx, killer, _MURDERS[event.murder])
     if killer is not None and event.karma_changed:
-        sheet.send_attributes(killer, ctx.resources, ctx.world.player(event.killer).stats)
+        sheet.send_attributes(killer, ctx.resources, ctx.world.effective_stats(event.killer))
 
 
 def _player_died(ctx: GameContext, event: PlayerDied) -> None:

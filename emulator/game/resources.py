@@ -37,7 +37,7 @@ def content_texts(world: WorldDefinition) -> list[str]:
                 found[text] = None
         for text in kind_remains_texts(kind):
             found[text] = None
-    # the spells and skills stat groups name them
+    # the spells and skills stat groups name them; spells are shown as objects too (enchantment icons)
     for text in [t for spell in world.spells.values() for t in (spell.name, spell.icon)] + [
         t for skill in world.skills.values() for t in (skill.name, skill.icon)
     ]:

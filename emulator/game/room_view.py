@@ -7,6 +7,7 @@ from typing import Any
 
 from emulator.content.model import ObjectKind
 from emulator.game import views
+from emulator.game.enchantment_messages import send_room_enchantments
 from emulator.game.context import GameContext
 from emulator.game.session import Avatar, GameSession
 from emulator.world.items import Item
@@ -110,6 +111,8 @@ def send_room_contents(ctx: GameContext, session: GameSession, avatar: Avatar) -
     room = ctx.world.player(avatar.player_id).room
     objects = [room_object(ctx, thing) for thing in ctx.world.room_objects(room)]
     session.send("BP_ROOM_CONTENTS", room_id=ctx.world.room_id(room), objects=objects)
+    # the client clears the room's enchantment icons with its contents: they follow
+    send_room_enchantments(ctx, session, room)
 
 
 def send_room(ctx: GameContext, session: GameSession, avatar: Avatar) -> None:

@@ -14,12 +14,12 @@ from typing import Any
 from emulator.content.model import SkillDefinition
 from emulator.game import sheet, views
 from emulator.game.context import GameContext
+from emulator.world.enchantments import FIRST_SKILL_ID
 from emulator.world.events import AdvancementCapped, SkillImproved
 
 #: Skill lines name an object the client may ask about; a skill's is this plus the
-#: original's skill number (below the remains' and monsters' ranges, far above rooms and
-#: placed objects).
-FIRST_SKILL_OBJECT_ID = 0x0030_0000
+#: original's skill number (after the spells' ids, below the remains' and monsters').
+FIRST_SKILL_OBJECT_ID = FIRST_SKILL_ID
 
 _OWN_CAP_NOTES = {
     1: "You have learned all you can for a while: try again later.",

@@ -30,6 +30,7 @@ from emulator.store.models import (
     WORLD_STATE_KEY,
     Account,
     Character,
+    EnchantmentRecord,
     ResourceName,
     WorldState,
 )
@@ -129,6 +130,8 @@ class CharacterRecord:
     safety: bool = True
     outlaw: bool = False
     murderer: bool = False
+    #: The enchantments it carries, oldest first (``emulator.world.enchantments.to_json``).
+    enchantments: tuple[dict[str, Any], ...] = ()
 
     @property
     def attributes(self) -> dict[str, int]:
@@ -157,6 +160,8 @@ class CharacterState:
     safety: bool | None = None
     outlaw: bool | None = None
     murderer: bool | None = None
+    #: Its enchantments, oldest first, replacing those saved; None: leave them as they are.
+    enchantments: tuple[dict[str, Any], ...] | None = None
 
 
 def validate_character_name(name: str, reserved: Iterable[str] = ()) -> str:
@@ -256,6 +261,8 @@ def find_character(db: peewee.Database, name: str) -> CharacterRecord | None:
 def delete_character(db: peewee.Database, character_id: int, account_id: int) -> bool:
     """Delete the character if ``account_id`` owns it; False if there is no such character there."""
     with db.atomic():
+        owned = Character.select(Character.id).where((Character.id == character_id) & (Character.account == account_id))
+        EnchantmentRecord.delete().where(EnchantmentRecord.character.in_(owned)).execute()
         deleted = Character.delete().where((Character.id == character_id) & (Character.account == account_id)).execute()
     return deleted > 0
 
@@ -342,6 +349,8 @@ def save_characters(db: peewee.Database, states: Iterable[CharacterState], now: 
                 if value is not None:
                     changes[name] = value
             Character.update(**changes).where(Character.id == state.character_id).execute()
+            if state.enchantments is not None:
+                _replace_enchantments(state.character_id, state.enchantments)
     return sorted({state.character_id for state in states} - present)
 
 
@@ -443,6 +452,26 @@ def _check_attributes(attributes: Mapping[str, int]) -> dict[str, int]:
     return {attribute: attributes[attribute] for attribute in ATTRIBUTES}
 
 
+def _replace_enchantments(character_id: int, saved: Iterable[Mapping[str, Any]]) -> None:
+    EnchantmentRecord.delete().where(EnchantmentRecord.character == character_id).execute()
+    rows = []
+    for position, entry in enumerate(saved):
+        rest = {key: value for key, value in entry.items() if key not in ("spell", "remaining_ms")}
+        rows.append({
+            "character": character_id, "position": position, "spell": str(entry["spell"]),
+            "remaining_ms": entry.get("remaining_ms"), "data": json.dumps(rest, allow_nan=False, separators=(",", ":")),
+        })
+    if rows:
+        EnchantmentRecord.insert_many(rows).execute()
+
+
+def _enchantments_of(character_id: int) -> tuple[dict[str, Any], ...]:
+    query = EnchantmentRecord.select().where(EnchantmentRecord.character == character_id).order_by(EnchantmentRecord.position)
+    return tuple(
+        {**json.loads(row.data), "spell": row.spell, "remaining_ms": row.remaining_ms} for row in query
+    )
+
+
 def _record(character: Character, account: Account) -> CharacterRecord:
     return CharacterRecord(
         id=character.id,
@@ -480,4 +509,5 @@ def _record(character: Character, account: Account) -> CharacterRecord:
         safety=bool(character.safety),
         outlaw=bool(character.outlaw),
         murderer=bool(character.murderer),
+        enchantments=_enchantments_of(character.id),
     )

@@ -287,9 +287,35 @@ def _v7_banks_and_vaults(database: peewee.Database) -> None:
     database.create_tables([BankBalance])
 
 
+def _v8_character_enchantments(database: peewee.Database) -> None:
+    """The enchantments a character carries over a logoff and a restart, a row each."""
+
+    class Character(peewee.Model):
+        id = peewee.AutoField()
+
+        class Meta:
+            table_name = "player_character"
+
+    class CharacterEnchantment(peewee.Model):
+        id = peewee.AutoField()
+        character = peewee.ForeignKeyField(Character, on_delete="CASCADE")
+        position = peewee.IntegerField()
+        spell = peewee.CharField(max_length=100)
+        remaining_ms = peewee.BigIntegerField(null=True)
+        data = peewee.TextField()
+
+        class Meta:
+            table_name = "character_enchantment"
+            table_settings = _table_settings(database)
+
+    database.bind([Character, CharacterEnchantment])
+    database.create_tables([CharacterEnchantment])
+
+
 MIGRATIONS: list[Migration] = [
     _v1_accounts_and_logins, _v2_characters_world_and_resources, _v3_what_a_character_keeps,
     _v4_player_killing_brands, _v5_items_and_ledger, _v6_used_items, _v7_banks_and_vaults,
+    _v8_character_enchantments,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -188,7 +188,23 @@ class BalanceRecord(BaseModel):
         primary_key = peewee.CompositeKey("bank", "character")
 
 
+class EnchantmentRecord(BaseModel):
+    """Since schema 8: one enchantment a character carries (the original keeps them on
+    the player): its spell, the game time it has left (NULL: until removed), its effect
+    and state as JSON; ``position`` keeps their order, oldest first."""
+
+    id = peewee.AutoField()
+    character = peewee.ForeignKeyField(Character, on_delete="CASCADE", backref="enchantments")
+    position = peewee.IntegerField()
+    spell = peewee.CharField(max_length=ROOM_KEY_COLUMN_LENGTH)
+    remaining_ms = peewee.BigIntegerField(null=True)
+    data = peewee.TextField()
+
+    class Meta:
+        table_name = "character_enchantment"
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion, Account, LoginRecord, Character, WorldState, ResourceName, ItemRecord, LedgerRecord, ItemJournal,
-    BalanceRecord,
+    BalanceRecord, EnchantmentRecord,
 )

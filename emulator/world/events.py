@@ -494,6 +494,34 @@ class VaultKeeperSaid:
     kind: str = ""
 
 
+@attrs.frozen
+class EnchantmentStarted:
+    """An enchantment started (``enchantments.py``). A player's own icon is added
+    (BP_ADD_ENCHANTMENT type 1), a room's for everyone in it (type 2); a monster's is not
+    shown. ``room`` is the target's room; ``shown`` False: no icon (the original's addicon)."""
+
+    target_id: int
+    target: int  # enchantments.Target value
+    room: str
+    spell: str
+    shown: bool = True
+    stats_changed: bool = False  # its modifiers move what the character sheet shows
+
+
+@attrs.frozen
+class EnchantmentEnded:
+    """An enchantment ended: its time ran out (``expired``) or it was removed; its icon goes
+    (BP_REMOVE_ENCHANTMENT) for those who saw it added."""
+
+    target_id: int
+    target: int
+    room: str
+    spell: str
+    shown: bool = True
+    stats_changed: bool = False
+    expired: bool = False
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
@@ -503,4 +531,5 @@ WorldEvent = (
     | ObjectChanged | CarriedGained | CarriedChanged | CarriedLost | ItemRefused
     | ItemUsed | ItemUnused | ItemConsumed | ActivateFailed
     | KeeperSaid | TradeShown | TradeCanceled | TradeTold | BankerSaid | BankUnanswered | VaultKeeperSaid
+    | EnchantmentStarted | EnchantmentEnded
 )

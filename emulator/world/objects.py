@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from emulator.ratelimit import TokenBucket
@@ -111,6 +113,9 @@ class Player(Thing):
     #: milliseconds; None: not running) (piAdvancement_points, ptAdvancement).
     advancement_points: int = 0
     advancement_ends_ms: int | None = None
+    #: The enchantments it logged off with, their time frozen (``enchantments.to_json``):
+    #: set when it leaves the world, for the save.
+    enchantments_left: tuple[dict[str, Any], ...] = ()
 
     def reset_gain_flags(self) -> None:
         """Forget what the fight so far counted for a max-health gain (ResetGainFlags)."""

@@ -81,6 +81,7 @@ from emulator.rules import shops
 from emulator.rules.trade import Put, Step, Tell, TradeBook, TradeText
 from emulator.world import mortality, shopping, trading
 from emulator.world import banking, mortality, shopping, vaults
+from emulator.world import enchantments as ench
 from emulator.world.events import (
     AttackResolved,
     DeathAnnounced,
@@ -113,6 +114,8 @@ from emulator.world.events import (
     VitalsChanged,
     WorldEvent,
     ActivateFailed,
+    EnchantmentEnded,
+    EnchantmentStarted,
     ItemConsumed,
 )
 from emulator.world.fighting import FightingSkills, Gear, Where
@@ -131,11 +134,13 @@ FIRST_ID = 100  # rooms, then placed objects, in key order; remains and monsters
 FIRST_PLAYER_ID = 0x0100_0000  # a player's id is this plus its character id: stable across logins
 MAX_OBJECT_ID = 0x0FFF_FFFF  # ids are 28 bits on the wire (the top nibble tags number items)
 ANGLES = 4096
+MAXIMUM_STAT = 70  # an attribute with its enchantments' mods is kept within 1 and this (player.kod)
+ATTRIBUTES = ("might", "intellect", "stamina", "agility", "mysticism", "aim")
 OF_ACTIVATABLE = 0x0800  # a kind the original works in code when activated (content flag "activatable")
 WALK_SPEED = 18
 FACE_TRAVEL = 0x80  # BP_MOVE speed bit: the client turns the object to face where it goes
 SAY, YELL, BROADCAST, EMOTE = 1, 2, 3, 6
-SNAPSHOT_VERSION = 5  # 3: live monsters; 4: bodies and ground items; 5: bodies only (items: the store)
+SNAPSHOT_VERSION = 6  # 3: live monsters; 4: bodies and ground items; 5: bodies only (items: the store); 6: enchantments
 
 # One-square steps in a fixed order (the wanderers' RNG indexes it), with the facing for
 # each. ASSUMPTION (unverified against the client): angle 0 faces east (+x) and angles grow
@@ -230,6 +235,7 @@ class World:
         self._trade_news: list[WorldEvent] = []  # trades cancelled by items that left their owners
         self.items.on_carried_left = self._carried_left
         self._remains = Remains(definition, seed, self.items)
+        self.enchantments = ench.EnchantmentBook()
 
     # ------------------------------------------------------------------ queries
 
@@ -304,8 +310,12 @@ class World:
         now: float = 0.0,
         *,
         account_id: int | None = None,
+        enchantments: Iterable[Mapping[str, Any]] = (),
     ) -> tuple[int, list[WorldEvent]]:
-        """Put a character in the world; a missing or no longer valid place means the start."""
+        """Put a character in the world; a missing or no longer valid place means the start.
+        ``enchantments`` are those it logged off with (:meth:`saved_enchantments`): their
+        time runs again from what it had left (ReactivateAllEnchantments); the client asks
+        for their icons (BP_SEND_ENCHANTMENTS)."""
         player_id = FIRST_PLAYER_ID + character_id
         if character_id < 0 or player_id > MAX_OBJECT_ID:
             raise WorldError(f"character id {character_id} does not fit an object id")
@@ -323,6 +333,7 @@ class World:
         self._players[player_id] = player
         self._things[player_id] = player
         self._rooms[room].players[player_id] = player
+        self._resume_enchantments(player_id, enchantments)
         # The players list hears of the arrival before the room sees it, as the original logs a user on first.
         return player_id, [PlayerJoined(player_id, name, tuple(self._players)), ObjectEntered(room, player_id)]
 
@@ -332,6 +343,8 @@ class World:
             return []
         # logging off cancels a trade (user.kod UserLogoff, CancelIfOffer)
         cancelled = self._trade_step(self.trades.leave(player_id))
+        # its enchantments wait, their time stopped, until it logs on (FreezeAllEnchantments)
+        player.enchantments_left = tuple(self._freeze_enchantments(player_id))
         del self._players[player_id]
         del self._things[player_id]
         del self._rooms[player.room].players[player_id]
@@ -597,13 +610,14 @@ class World:
 
     def armour_of(self, player_id: int) -> tuple[int, int]:
         """What a player's worn armour adds: (defence, most damage taken off a blow), the
-        sums of the kinds' figures (defmod.kod piDefense_bonus, piDamage_reduce). A shield
+        sums of the kinds' figures (defmod.kod piDefense_bonus, piDamage_reduce); the
+        defence of its enchantments (their ``defense`` modifier) adds to the first. A shield
         is not counted: its defence goes to block and its share of a blow needs a block
         check (shield.kod; see :meth:`gear_of`)."""
         player = self._players.get(player_id)
-        defense = reduce = 0
         if player is None:
             return 0, 0
+        defense, reduce = self.enchantment_modifier(player_id, "defense"), 0
         for item in self.items.used(player.character_id):
             usage = self.items.usage(item.kind or "")
             info = self.definition.kinds[item.kind or ""].item
@@ -888,11 +902,11 @@ class World:
             player.kill_target = target_id
         # a generator per swing from stable facts: the same calls give the same fight
         roll = roll_with(random.Random(f"{self.seed}:attack:{self.tick_count}:{player_id}:{target_id}:{now!r}"))
-        stats = player.stats
+        stats = self.effective_stats(player_id)  # enchantments' attribute mods count in a fight
         stroke, proficiency = self.fighting.attack_abilities(player, weapon)
         brawling = proficiency if weapon is None else 0
-        offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon)
-        defense = monster_defense(monster.level, monster.difficulty)
+        offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon) + self.enchantment_modifier(player_id, "offense")
+        defense = monster_defense(monster.level, monster.difficulty) + self.enchantment_modifier(target_id, "defense")
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
         swing = roll_attack(
             offense, defense,
@@ -924,6 +938,7 @@ class World:
             events.append(VitalsChanged(player_id))
         if monster.hit_points <= 0:
             self._monsters.remove(monster)
+            self._end_all_enchantments(monster.object_id, events)
             corpse = self._leave_remains(monster, now, events)
             events.append(MonsterKilled(
                 monster.room, target_id, kind, player_id, self._karma_for_kill(player, monster), corpse_id=corpse
@@ -981,15 +996,16 @@ class World:
             player.outlaw = True
             events.append(PlayerOutlawed(player_id))
         roll = roll_with(random.Random(f"{self.seed}:attack:{self.tick_count}:{player_id}:{victim_id}:{now!r}"))
-        stats, target = player.stats, victim.stats
+        stats, target = self.effective_stats(player_id), victim.stats
         stroke, proficiency = self.fighting.attack_abilities(player, weapon)
         brawling = proficiency if weapon is None else 0
-        offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon)
+        offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon) + self.enchantment_modifier(player_id, "offense")
         armour_defense, armour_reduce = self.armour_of(victim_id)
         gear = self.gear_of(victim_id)
         guard = self.fighting.defences(victim, gear)
+        agility = self.effective_stats(victim_id).agility
         defense = player_defense(
-            guard.parry, guard.block, guard.dodge, target.agility, target.max_health, armour_bonus=armour_defense,
+            guard.parry, guard.block, guard.dodge, agility, target.max_health, armour_bonus=armour_defense,
         )
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
         swing = roll_attack(
@@ -1058,6 +1074,204 @@ class World:
         changed = shown != stats.karma
         stats.karma, player.karma_fraction = shown, stored - shown * 100
         return changed
+
+    # ------------------------------------------------------------------ enchantments
+
+    def enchant(
+        self,
+        target_id: int,
+        spell_key: str,
+        duration_ms: int | None,
+        effect: ench.Effect = ench.Effect(),
+        *,
+        state: Any = None,
+        caster_id: int | None = None,
+    ) -> ench.Enchanting:
+        """Start ``spell_key`` on a player, a monster or a room (by its room id) for
+        ``duration_ms`` of game time (None or 0: until removed), by the original's rules
+        for the same spell already on it (see ``enchantments.py``). ``state`` is the spell's
+        own data, kept and saved with it; the start hook runs."""
+        spell = self.definition.spells.get(spell_key)
+        if spell is None:
+            return ench.Enchanting(None, ench.EnchantRefusal.NO_SPELL, [])
+        found = self._enchantable(target_id)
+        if found is None:
+            return ench.Enchanting(None, ench.EnchantRefusal.NO_TARGET, [])
+        target, room = found
+        events: list[WorldEvent] = []
+        old = self.enchantments.find(target_id, spell_key)
+        if old is not None:
+            if target is ench.Target.ROOM or caster_id != target_id:
+                return ench.Enchanting(None, ench.EnchantRefusal.ALREADY, [])
+            self._end_enchantment(old, report=False, expired=False, events=events)  # recast on oneself
+        now_ms = round(self.game_time * 1000)
+        due = None if not duration_ms else now_ms + max(1, duration_ms)
+        enchantment = ench.Enchantment(target_id, target, spell_key, effect, state, due, spell.harmful)
+        self.enchantments.add(enchantment)
+        hook = self.enchantments.hook(spell_key).start
+        if hook is not None:
+            hook(enchantment, True)
+        events.append(EnchantmentStarted(
+            target_id, target.value, room, spell_key, self.enchantment_icon_shown(enchantment),
+            self._moves_sheet(enchantment),
+        ))
+        return ench.Enchanting(enchantment, None, events)
+
+    def disenchant(self, target_id: int, spell_key: str, report: bool = True) -> list[WorldEvent]:
+        """End ``spell_key`` on a target before its time (RemoveEnchantment); nothing if it
+        is not on. ``report`` False: the end hook is told to stay silent."""
+        found = self.enchantments.find(target_id, spell_key)
+        events: list[WorldEvent] = []
+        if found is not None:
+            self._end_enchantment(found, report=report, expired=False, events=events)
+        return events
+
+    def enchantments_of(self, target_id: int) -> list[ench.Enchantment]:
+        """What is on a player, a monster or a room (by room id), newest first."""
+        return self.enchantments.of(target_id)
+
+    def is_enchanted(self, target_id: int, spell_key: str | None = None) -> bool:
+        """Whether ``spell_key`` (any spell when None) is on the target (IsEnchanted)."""
+        if spell_key is None:
+            return bool(self.enchantments.by_target.get(target_id))
+        return self.enchantments.find(target_id, spell_key) is not None
+
+    def enchantment_modifier(self, target_id: int, name: str) -> int:
+        """The sum of the target's enchantments' modifier ``name`` (0 without)."""
+        return self.enchantments.modifier(target_id, name)
+
+    def enchantment_flag(self, target_id: int, flag: str) -> bool:
+        """Whether any enchantment of the target sets ``flag``."""
+        return self.enchantments.flag(target_id, flag)
+
+    def effective_stats(self, player_id: int) -> Stats:
+        """A player's figures with its enchantments' attribute mods, each within 1 and
+        MAXIMUM_STAT (player.kod GetMight and the others); its own stats are unchanged."""
+        stats = self._players[player_id].stats
+        mods = {name: self.enchantments.modifier(player_id, name) for name in ATTRIBUTES}
+        if not any(mods.values()):
+            return stats
+        return attrs.evolve(stats, **{
+            name: max(1, min(MAXIMUM_STAT, getattr(stats, name) + mod)) for name, mod in mods.items() if mod
+        })
+
+    def enchantment_icon_shown(self, enchantment: ench.Enchantment) -> bool:
+        """Whether the client gets its icon: the start asked for one (addicon) and the spell
+        shows one on this kind of target (spell.kod ShowEnchantmentIcon); never a monster's."""
+        spell = self.definition.spells.get(enchantment.spell)
+        where = {ench.Target.PLAYER: "player", ench.Target.ROOM: "room"}.get(enchantment.target)
+        return enchantment.effect.shown and spell is not None and where in spell.show_icon
+
+    def room_enchantment_target(self, room: str) -> int:
+        """The id a room's enchantments are kept under (its room id)."""
+        return self._room_ids[room]
+
+    def saved_enchantments(self, player_id: int) -> list[dict[str, Any]]:
+        """What is saved of an online player's enchantments now (time left, not frozen)."""
+        now_ms = round(self.game_time * 1000)
+        return [ench.to_json(e, now_ms) for e in reversed(self.enchantments.of(player_id))]
+
+    def _enchantable(self, target_id: int) -> tuple[ench.Target, str] | None:
+        player = self._players.get(target_id)
+        if player is not None:
+            return ench.Target.PLAYER, player.room
+        monster = self._monsters.by_id.get(target_id)
+        if monster is not None:
+            return ench.Target.MONSTER, monster.room
+        room = self._room_keys.get(target_id)
+        if room is not None:
+            return ench.Target.ROOM, room
+        return None
+
+    def _room_of_target(self, enchantment: ench.Enchantment) -> str | None:
+        found = self._enchantable(enchantment.target_id)
+        return None if found is None else found[1]
+
+    def _moves_sheet(self, enchantment: ench.Enchantment) -> bool:
+        return enchantment.target is ench.Target.PLAYER and any(
+            enchantment.effect.modifiers.get(name) for name in ATTRIBUTES
+        )
+
+    def _end_enchantment(self, enchantment: ench.Enchantment, report: bool, expired: bool, events: list[WorldEvent]) -> None:
+        """Take it off, run its end hook, report it (EnchantmentTimer, RemoveEnchantment)."""
+        if not self.enchantments.discard(enchantment):
+            return
+        hook = self.enchantments.hook(enchantment.spell).end
+        if hook is not None:
+            hook(enchantment, report)
+        room = self._room_of_target(enchantment)
+        if room is not None:
+            events.append(EnchantmentEnded(
+                enchantment.target_id, enchantment.target.value, room, enchantment.spell,
+                self.enchantment_icon_shown(enchantment),
+                self._moves_sheet(enchantment), expired,
+            ))
+
+    def _end_all_enchantments(self, target_id: int, events: list[WorldEvent]) -> None:
+        """RemoveAllEnchantments without report (a death)."""
+        for enchantment in self.enchantments.of(target_id):
+            self._end_enchantment(enchantment, report=False, expired=False, events=events)
+
+    def _expire_enchantments(self, events: list[WorldEvent]) -> None:
+        now_ms = round(self.game_time * 1000)
+        for enchantment in list(self.enchantments.due(now_ms)):
+            if self._enchantable(enchantment.target_id) is None:  # its monster is gone
+                self.enchantments.discard(enchantment)
+                continue
+            self._end_enchantment(enchantment, report=True, expired=True, events=events)
+
+    def _freeze_enchantments(self, player_id: int) -> list[dict[str, Any]]:
+        """A player logs off: its enchantments leave the world with the time they have
+        left, a harmful one 3 s more (FreezeAllEnchantments); oldest first."""
+        now_ms = round(self.game_time * 1000)
+        taken = self.enchantments.take_target(player_id)
+        return [
+            ench.to_json(e, now_ms, ench.LOGOFF_HARMFUL_EXTRA_MS if e.harmful and e.due_ms is not None else 0)
+            for e in reversed(taken)
+        ]
+
+    def _resume_enchantments(self, target_id: int, saved: Iterable[Mapping[str, Any]]) -> None:
+        """Put saved enchantments back on a target, oldest first; spells no longer defined
+        are dropped. Their restart hook runs, not the start one: what they do is data,
+        already in what they carry."""
+        now_ms = round(self.game_time * 1000)
+        target = self._enchantable(target_id)
+        if target is None:
+            return
+        for data in saved:
+            try:
+                enchantment = ench.from_json(target_id, target[0], data, now_ms)
+            except (KeyError, TypeError, ValueError):
+                continue
+            if enchantment.spell in self.definition.spells and self.enchantments.find(target_id, enchantment.spell) is None:
+                self.enchantments.add(enchantment)
+                hook = self.enchantments.hook(enchantment.spell).restart
+                if hook is not None:
+                    hook(enchantment, False)
+
+    def _snapshot_enchantments(self) -> list[dict[str, Any]]:
+        """Monsters' and rooms' enchantments (players' are saved with the characters)."""
+        now_ms = round(self.game_time * 1000)
+        saved = []
+        for target_id, found in sorted(self.enchantments.by_target.items()):
+            for e in reversed(found):
+                if e.target is ench.Target.PLAYER:
+                    continue
+                entry = ench.to_json(e, now_ms)
+                if e.target is ench.Target.ROOM:
+                    entry["room"] = self._room_keys.get(target_id)
+                else:
+                    entry["monster"] = target_id
+                saved.append(entry)
+        return saved
+
+    def _restore_enchantments(self, saved: Iterable[Mapping[str, Any]]) -> None:
+        self.enchantments = ench.EnchantmentBook(hooks=self.enchantments.hooks)
+        for entry in saved:
+            room = entry.get("room")
+            target_id = self._room_ids.get(room) if isinstance(room, str) else entry.get("monster")
+            if isinstance(target_id, int):
+                self._resume_enchantments(target_id, [entry])
 
     # ------------------------------------------------------------------ posture and vitals
 
@@ -1182,6 +1396,7 @@ class World:
         if self.trades.trades:  # keepers withdraw their money offers in time (monster.kod CancelOfferTimer)
             events += self._trade_step(self.trades.tick(round(self.game_time * 1000)))
         self._regenerate(events)
+        self._expire_enchantments(events)
 
     def room_number(self, room: str) -> int | None:
         """The original's number of a room (the content's ``number``), None if it has none."""
@@ -1235,6 +1450,7 @@ class World:
         the monsters chasing them give up. They stay online (the players list is unchanged)."""
         from_room = player.room
         events += self._trade_leave(player.object_id)  # the dead leave the room: a trade ends
+        self._end_all_enchantments(player.object_id, events)  # a real death ends them (player.kod Killed)
         self._monsters.give_up_on(from_room, player.object_id)
         number = self.room_number(from_room)
         drops = mortality.drops_items(player, number if number is not None else 0)
@@ -1340,6 +1556,7 @@ class World:
             },
             "monsters": self._monsters.snapshot(),
             "remains": self._remains.snapshot(round(self.game_time * 1000)),
+            "enchantments": self._snapshot_enchantments(),
         }
 
     def restore(self, snapshot: Mapping[str, Any]) -> None:
@@ -1360,7 +1577,7 @@ class World:
                 self._monsters.restore(None, self.tick_count)
                 self._remains.restore(None, round(self.game_time * 1000), self._room_size)
                 return
-            if version not in (2, 3, 4, SNAPSHOT_VERSION):
+            if version not in (2, 3, 4, 5, SNAPSHOT_VERSION):
                 raise WorldError(f"unknown world snapshot version {version!r}")
             objects = dict(snapshot["objects"])
             self.tick_count = int(snapshot["tick_count"])
@@ -1376,6 +1593,7 @@ class World:
             self._monsters.restore(snapshot["monsters"] if version >= 3 else None, self.tick_count)
             # before version 4 no bodies or ground items were kept
             self._remains.restore(snapshot["remains"] if version >= 4 else None, round(self.game_time * 1000), self._room_size)
+            self._restore_enchantments(snapshot.get("enchantments", []) if version >= 6 else [])
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             if isinstance(error, WorldError):
                 raise

@@ -18,7 +18,8 @@ def stats(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields
     if group == StatGroup.CONDITION:
         session.send("BP_STAT_GROUP", group=group, stats=sheet.condition(ctx.resources, player_stats))
     elif group == StatGroup.ATTRIBUTES:
-        session.send("BP_STAT_GROUP", group=group, stats=sheet.attributes(ctx.resources, player_stats))
+        shown = ctx.world.effective_stats(avatar.player_id)  # with its enchantments' mods
+        session.send("BP_STAT_GROUP", group=group, stats=sheet.attributes(ctx.resources, shown))
     elif group in (StatGroup.SPELLS, StatGroup.SKILLS):
         session.send("BP_STAT_GROUP", group=group, stats=[])
     else:

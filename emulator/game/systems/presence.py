@@ -3,6 +3,8 @@ dropped connection)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from emulator.game import room_view, sheet, texts, views
 from emulator.game.context import GameContext
 from emulator.game.render import render
@@ -24,7 +26,9 @@ def enter_world(ctx: GameContext, session: GameSession, record: CharacterRecord)
         agility=record.agility, mysticism=record.mysticism, aim=record.aim, karma=record.karma,
         base_max_health=record.max_health if record.base_max_health is None else record.base_max_health,
     )
-    player_id, events = ctx.world.add_player(record.id, record.name, placement, stats, ctx.now())
+    player_id, events = ctx.world.add_player(
+        record.id, record.name, placement, stats, ctx.now(), enchantments=record.enchantments,
+    )
     player = ctx.world.player(player_id)
     # saved values are trusted only within their ranges
     player.karma_fraction = max(-99, min(99, record.karma_fraction))
@@ -60,18 +64,21 @@ def send_entry_burst(ctx: GameContext, session: GameSession, avatar: Avatar) -> 
 
 def character_state(ctx: GameContext, avatar: Avatar) -> CharacterState:
     """What is saved of a character in the world."""
-    return state_of(avatar.character_id, ctx.world.player(avatar.player_id))
+    player_id = avatar.player_id
+    return state_of(avatar.character_id, ctx.world.player(player_id), tuple(ctx.world.saved_enchantments(player_id)))
 
 
-def state_of(character_id: int, player: Player) -> CharacterState:
-    """What is saved of a player: place, vitals and what it keeps over fights and deaths
-    (resting is not: the original stands players up when they log off)."""
+def state_of(character_id: int, player: Player, enchantments: tuple[dict[str, Any], ...] | None = None) -> CharacterState:
+    """What is saved of a player: place, vitals, its enchantments (by default those it
+    left the world with) and what it keeps over fights and deaths (resting is not: the
+    original stands players up when they log off)."""
     stats = player.stats
     return CharacterState(
         character_id, player.room, player.y, player.x, player.angle, stats.health, stats.mana, stats.vigor,
         max_health=stats.max_health, karma=stats.karma, base_max_health=stats.base_max_health,
         karma_fraction=player.karma_fraction, gain_chance=player.gain_chance, death_cost=player.death_cost,
         past_tutorial=player.past_tutorial, safety=player.safety, outlaw=player.outlaw, murderer=player.murderer,
+        enchantments=player.enchantments_left if enchantments is None else enchantments,
     )
 
 

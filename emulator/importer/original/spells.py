@@ -41,6 +41,13 @@ class SpellImport(ImportState):
             table["harmful"] = bool(_int(cls.value("viHarmful")))
             table["outlaw"] = bool(_int(cls.value("viOutlaw")))
             table["family"] = _key(cls.parent.name) if cls.parent is not None else "spell"
+            # where its enchantment icon shows (ENCHANTMENT_SHOW_ROOM 1, _PLAYER 2), and its cycling
+            shown = _int(cls.value("viShow_enchantment_icon"))
+            if shown is not None and shown & 3 != 3:
+                table["show_icon"] = [name for bit, name in ((2, "player"), (1, "room")) if shown & bit]
+            speed = _int(cls.value("viAnimationSpeed"))
+            if speed:
+                table["icon_animation"] = [speed, _int(cls.value("viAnimation_start")) or 1, _int(cls.value("viAnimation_end")) or 1]
             reagents = self.reagents(cls)
             if reagents:
                 table["reagents"] = reagents
