@@ -19,6 +19,7 @@ from emulator.store.database import connect
 MYSQL_ENV = "M59_TEST_MYSQL_URL"
 BACKENDS = ["sqlite", "mysql"]
 STORE_TABLES = (  # children first
+    "spellbook",
     "bank_balance",
     "item",
     "item_ledger",

@@ -31,6 +31,7 @@ from emulator.store.models import (
     Account,
     Character,
     ResourceName,
+    SpellbookRecord,
     WorldState,
 )
 
@@ -129,6 +130,9 @@ class CharacterRecord:
     safety: bool = True
     outlaw: bool = False
     murderer: bool = False
+    #: The spellbook (key -> ability percent), read by get_character and find_character.
+    spells: dict[str, int] = attrs.field(factory=dict)
+    skills: dict[str, int] = attrs.field(factory=dict)
 
     @property
     def attributes(self) -> dict[str, int]:
@@ -157,6 +161,12 @@ class CharacterState:
     safety: bool | None = None
     outlaw: bool | None = None
     murderer: bool | None = None
+    #: The whole spellbook, (key, ability) pairs; None: leave the saved one as it is.
+    spells: tuple[tuple[str, int], ...] | None = None
+    skills: tuple[tuple[str, int], ...] | None = None
+
+
+SPELL, SKILL = "spell", "skill"  # SpellbookRecord.kind
 
 
 def validate_character_name(name: str, reserved: Iterable[str] = ()) -> str:
@@ -241,7 +251,7 @@ def get_character(db: peewee.Database, character_id: int) -> CharacterRecord:
     character = _find(character_id)
     if character is None:
         raise NoSuchCharacter(f"no character {character_id}")
-    return _record(character, character.account)
+    return _with_spellbook(_record(character, character.account))
 
 
 @_on_database
@@ -249,7 +259,7 @@ def find_character(db: peewee.Database, name: str) -> CharacterRecord | None:
     """The character named ``name`` (any case), or None."""
     query = Character.select(Character, Account).join(Account).where(Character.name_key == name_key(name))
     character = query.first()
-    return None if character is None else _record(character, character.account)
+    return None if character is None else _with_spellbook(_record(character, character.account))
 
 
 @_on_database
@@ -257,6 +267,8 @@ def delete_character(db: peewee.Database, character_id: int, account_id: int) ->
     """Delete the character if ``account_id`` owns it; False if there is no such character there."""
     with db.atomic():
         deleted = Character.delete().where((Character.id == character_id) & (Character.account == account_id)).execute()
+        if deleted:
+            SpellbookRecord.delete().where(SpellbookRecord.character == character_id).execute()
     return deleted > 0
 
 
@@ -271,8 +283,13 @@ def customise_character(
     attributes: Mapping[str, int],
     reserved: Iterable[str] = (),
     appearance: Mapping[str, Any] | None = None,
+    *,
+    spells: Mapping[str, int] | None = None,
+    skills: Mapping[str, int] | None = None,
+    karma: int | None = None,
 ) -> CharacterRecord:
-    """Finish character creation on a first-time character; it is then ready to play."""
+    """Finish character creation on a first-time character; it is then ready to play,
+    knowing ``spells`` and ``skills`` (key -> ability) and with ``karma`` when given."""
     validate_character_name(name, reserved)
     _check_gender(gender)
     _check_description(description)
@@ -294,6 +311,8 @@ def customise_character(
         }
         if appearance is not None:
             fields["appearance"] = json.dumps(dict(appearance), allow_nan=False)
+        if karma is not None:
+            fields["karma"] = karma
         try:
             # The first_time condition keeps two racing customisations from both succeeding.
             changed = Character.update(**fields).where(
@@ -303,6 +322,8 @@ def customise_character(
             raise CharacterExists(f"character {name!r} exists") from None
         if not changed:
             raise CharacterAlreadyMade(f"character {character.name!r} was already made")
+        _replace_spellbook(character_id, SPELL, tuple((spells or {}).items()))
+        _replace_spellbook(character_id, SKILL, tuple((skills or {}).items()))
     return get_character(db, character_id)
 
 
@@ -342,6 +363,10 @@ def save_characters(db: peewee.Database, states: Iterable[CharacterState], now: 
                 if value is not None:
                     changes[name] = value
             Character.update(**changes).where(Character.id == state.character_id).execute()
+            if state.spells is not None:
+                _replace_spellbook(state.character_id, SPELL, state.spells)
+            if state.skills is not None:
+                _replace_spellbook(state.character_id, SKILL, state.skills)
     return sorted({state.character_id for state in states} - present)
 
 
@@ -406,6 +431,26 @@ def _text_hash(text: str) -> str:
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _replace_spellbook(character_id: int, kind: str, known: Sequence[tuple[str, int]]) -> None:
+    """The character's spells or skills become ``known``, in the caller's transaction."""
+    for key, ability in known:
+        if len(key) > ROOM_KEY_COLUMN_LENGTH or not isinstance(ability, int):
+            raise InvalidCharacter(f"spellbook entry {key!r}: {ability!r} cannot be saved")
+    SpellbookRecord.delete().where((SpellbookRecord.character == character_id) & (SpellbookRecord.kind == kind)).execute()
+    rows = [{"character": character_id, "kind": kind, "key": key, "ability": ability} for key, ability in known]
+    for chunk in _chunks(rows, _BATCH // 4):
+        SpellbookRecord.insert_many(chunk).execute()
+
+
+def _with_spellbook(record: CharacterRecord) -> CharacterRecord:
+    spells: dict[str, int] = {}
+    skills: dict[str, int] = {}
+    query = SpellbookRecord.select().where(SpellbookRecord.character == record.id).order_by(SpellbookRecord.key)
+    for row in query:
+        (spells if row.kind == SPELL else skills)[row.key] = row.ability
+    return attrs.evolve(record, spells=spells, skills=skills)
 
 
 def _find(character_id: int) -> Character | None:
