@@ -19,6 +19,7 @@ from emulator.logs import logger
 from emulator.rules.pvp import AttackRefusal, Murder
 from emulator.wire.outgoing import Encoded
 from emulator.world.events import (
+    AbilityLearned,
     ActivateFailed,
     AttackResolved,
     ItemConsumed,
@@ -177,8 +178,29 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             bank_messages.bank_unanswered(ctx, event)
         case VaultKeeperSaid():
             bank_messages.vault_keeper_said(ctx, event)
+        case AbilityLearned():
+            _ability_learned(ctx, event)
         case _:
             assert_never(event)
+
+
+def _ability_learned(ctx: GameContext, event: AbilityLearned) -> None:
+    """The new spell joins the client's list (user.kod ToCliAddSpell: BP_SPELL_ADD, then
+    the spells' stat group); a new skill likewise with BP_SKILL_ADD and the skills' group."""
+    session = ctx.in_world.get(event.player_id)
+    if session is None:
+        return
+    player = ctx.world.player(event.player_id)
+    if event.spell:
+        spell = ctx.definition.spells.get(event.key)
+        if spell is not None:
+            session.send("BP_SPELL_ADD", **sheet.spell_object(ctx.resources, spell))
+        session.send("BP_STAT_GROUP", group=sheet.StatGroup.SPELLS, stats=sheet.spell_stats(ctx.resources, ctx.definition, player))
+    else:
+        skill = ctx.definition.skills.get(event.key)
+        if skill is not None:
+            session.send("BP_SKILL_ADD", **sheet.skill_object(ctx.resources, skill))
+        session.send("BP_STAT_GROUP", group=sheet.StatGroup.SKILLS, stats=sheet.skill_stats(ctx.resources, ctx.definition, player))
 
 
 def _show(ctx: GameContext, sessions: Iterable[GameSession], message: str, fields: dict[str, Any]) -> None:

@@ -37,6 +37,11 @@ def content_texts(world: WorldDefinition) -> list[str]:
                 found[text] = None
         for text in kind_remains_texts(kind):
             found[text] = None
+    abilities = [(s.name, s.icon) for s in world.spells.values()] + [(s.name, s.icon) for s in world.skills.values()]
+    for shown in abilities:  # the spell and skill lists
+        for text in shown:
+            if text:
+                found[text] = None
     if world.player_icon:
         found[world.player_icon] = None
     return list(found)

@@ -392,6 +392,18 @@ class KeeperSaid:
     keeper_id: int
     reason: str
     kind: str = ""
+    lesson: str = ""  # "spell" or "skill": ``kind`` is then the key of a lesson the keeper teaches
+
+
+@attrs.frozen
+class AbilityLearned:
+    """A player learnt a spell (``spell``) or skill, ``key`` of spells.toml or skills.toml,
+    at ``ability`` percent: it shows in its lists and is saved with it."""
+
+    player_id: int
+    key: str
+    spell: bool
+    ability: int
 
 
 @attrs.frozen
@@ -479,4 +491,5 @@ WorldEvent = (
     | ObjectChanged | CarriedGained | CarriedChanged | CarriedLost | ItemRefused
     | ItemUsed | ItemUnused | ItemConsumed | ActivateFailed
     | KeeperSaid | TradeShown | TradeCanceled | TradeTold | BankerSaid | BankUnanswered | VaultKeeperSaid
+    | AbilityLearned
 )

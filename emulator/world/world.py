@@ -624,6 +624,7 @@ class World:
         shopping.buy(
             self.definition, self.items, self._things.get(keeper_id), player, len(self.players_in(player.room)),
             wanted, self._money_kinds, events,
+            random.Random(f"{self.seed}:learn:{self.tick_count}:{player_id}:{keeper_id}"),
         )
         return events + self._take_trade_news()
 

@@ -31,6 +31,9 @@ def enter_world(ctx: GameContext, session: GameSession, record: CharacterRecord)
     player.gain_chance, player.death_cost = record.gain_chance, max(0, min(100, record.death_cost))
     player.past_tutorial, player.safety = record.past_tutorial, record.safety
     player.outlaw, player.murderer = record.outlaw, record.murderer
+    # the spellbook: what the world no longer defines is kept (saved back) but not shown
+    player.spells = {key: max(1, min(99, ability)) for key, ability in record.spells.items()}
+    player.skills = {key: max(1, min(99, ability)) for key, ability in record.skills.items()}
     avatar = Avatar(player_id, record.id, record.name, ctx.resources.add_name(record.name), gender=record.gender)
     session.avatar = avatar
     session.phase = Phase.IN_WORLD
@@ -72,6 +75,7 @@ def state_of(character_id: int, player: Player) -> CharacterState:
         max_health=stats.max_health, karma=stats.karma, base_max_health=stats.base_max_health,
         karma_fraction=player.karma_fraction, gain_chance=player.gain_chance, death_cost=player.death_cost,
         past_tutorial=player.past_tutorial, safety=player.safety, outlaw=player.outlaw, murderer=player.murderer,
+        spells=tuple(player.spells.items()), skills=tuple(player.skills.items()),
     )
 
 
