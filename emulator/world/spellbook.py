@@ -125,16 +125,24 @@ class StartingBook:
     karma: int = 0
 
 
+def _families(abilities: Iterable[SpellDefinition | SkillDefinition]) -> set[str]:
+    """Keys that are another's family: the original's base classes, of which the game
+    makes no spell or skill (e.g. the skills' stroke and proficiency)."""
+    return {a.family for a in abilities}
+
+
 def offered_spells(definition: WorldDefinition) -> list[SpellDefinition]:
     """The spells the creation wizard offers (spell.kod OfferToNewCharacters), by number."""
+    bases = _families(definition.spells.values())
     spells = sorted(definition.spells.values(), key=lambda s: s.number)
-    return [s for s in spells if rules.offered_to_new_characters(spell_school(s), s.level or 1)]
+    return [s for s in spells if s.key not in bases and rules.offered_to_new_characters(spell_school(s), s.level or 1)]
 
 
 def offered_skills(definition: WorldDefinition) -> list[SkillDefinition]:
     """The skills the creation wizard offers (system.kod SendCharInfo: level 2 or less)."""
+    bases = _families(definition.skills.values())
     skills = sorted(definition.skills.values(), key=lambda s: s.number)
-    return [s for s in skills if (s.level or 1) <= rules.NEW_CHARACTER_MAX_LEVEL]
+    return [s for s in skills if s.key not in bases and (s.level or 1) <= rules.NEW_CHARACTER_MAX_LEVEL]
 
 
 def starting_book(
@@ -145,8 +153,8 @@ def starting_book(
     the chosen spells and skills the rules keep (``rules.spellbook.new_character``), each
     at its starting ability from the chosen attributes; numbers the world lacks are
     ignored."""
-    spells_by_number = {s.number: s for s in definition.spells.values()}
-    skills_by_number = {s.number: s for s in definition.skills.values()}
+    spells_by_number = {s.number: s for s in offered_spells(definition)}
+    skills_by_number = {s.number: s for s in offered_skills(definition)}
     chosen_spells = [spells_by_number[n] for n in dict.fromkeys(spell_numbers) if n in spells_by_number]
     chosen_skills = [skills_by_number[n] for n in dict.fromkeys(skill_numbers) if n in skills_by_number]
     choices = rules.new_character([_spell_known(s) for s in chosen_spells], [_skill_known(s) for s in chosen_skills])
