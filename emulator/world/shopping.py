@@ -59,6 +59,17 @@ def ware_id(index: int) -> int:
     return WARE_ID_BASE + index
 
 
+def line_id(definition: WorldDefinition, index: int, ware: shops.Ware) -> int:
+    """The id a buy list gives its ``index``-th line: a lesson is named by its spell's or
+    skill's own id, as the original lists the spell object itself (so a list that changed
+    since cannot name another lesson), an item ware by its place in the list."""
+    if ware.lesson_level is None:
+        return ware_id(index)
+    if ware.skill:
+        return spellbook.skill_object_id(definition.skills[ware.kind])
+    return spellbook.spell_object_id(definition.spells[ware.kind])
+
+
 def shop_of(definition: WorldDefinition, keeper: Thing | None) -> ShopInfo | None:
     if keeper is None or keeper.kind is None:
         return None
@@ -160,7 +171,7 @@ def buy(
     if not serves(definition, keeper, player, players_in_room, events):
         return
     lines = _lines(definition, shop, player)
-    by_id: Mapping[int, shops.Ware] = {ware_id(i): line.ware for i, line in enumerate(lines)}
+    by_id: Mapping[int, shops.Ware] = {line_id(definition, i, line.ware): line.ware for i, line in enumerate(lines)}
     asked: list[shops.Wanted] = []
     for i, amount in wanted:
         ware = by_id.get(i)

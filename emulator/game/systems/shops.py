@@ -16,7 +16,7 @@ from emulator.game.systems.inventory import _reference
 from emulator.game.systems.presence import character_state
 from emulator.world.events import AbilityLearned, WorldEvent
 from emulator.world.items import Item
-from emulator.world.shopping import ware_id
+from emulator.world.shopping import line_id, ware_id
 
 MAX_LINES = 100  # lines of one BP_REQ_BUY_ITEMS; the rest of a longer list is ignored
 
@@ -33,7 +33,8 @@ def buy_list(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fie
     for index, line in enumerate(listed.lines):
         if line.ware.lesson_level is not None:  # a spell or skill it teaches, shown as that
             taught = (ctx.definition.skills if line.ware.skill else ctx.definition.spells)[line.ware.kind]
-            block = views.object_block(ware_id(index), ctx.resources.id(taught.icon), ctx.resources.id(taught.name), 0)
+            block = views.object_block(line_id(ctx.definition, index, line.ware), ctx.resources.id(taught.icon),
+                                       ctx.resources.id(taught.name), 0)
             offers.append({"object": block, "price": line.price})
             continue
         # the ware as an item the client can show (a number ware with its template's number)

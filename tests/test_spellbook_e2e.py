@@ -1,0 +1,199 @@
+"""End to end on the imported original world: a new character made with the creation
+wizard knows Blink and what it chose, sees them in its spell and skill lists and stat
+groups, learns Sweep (a level-1 Faren spell) from Widow Qesino, Jasper's innkeeper, for
+the original's 500 shillings, and keeps it over a crash and a restart; every frame
+decodes whole and the ledger stays balanced."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from emulator.content.model import WorldDefinition, square_centre
+from emulator.importer.blakod import KodTree
+from emulator.importer.original import ImportReport
+from emulator.rules import shops
+from emulator.rules.spellbook import FAREN, KRAANAN, RIIJA
+from emulator.store import characters
+from emulator.testing.memory_server import MemoryClient, MemoryServer
+from emulator.wire.codec import Message
+from emulator.world import spellbook
+from emulator.world.ledger import check_ledger
+
+from .test_e2e_giant_rat import ROOM_FILES, _beside, _save_in_place
+from .test_fight_messages import _client_texts
+
+NUMBER_TAG = 1 << 28
+ID_MASK = NUMBER_TAG - 1
+MONEY = 600
+KEEPER = "jasperinnkeeper"  # Widow Qesino: she teaches Sweep (monster.kod plFor_Sale)
+
+
+def _one(messages: list[Message], name: str) -> Message:
+    (found,) = [m for m in messages if m.name == name]
+    return found
+
+
+def _client(server: MemoryServer, kod_tree: KodTree) -> MemoryClient:
+    client = server.connect()
+    for resource_id, text in _client_texts(kod_tree).items():  # a stock client has the original's strings
+        client.codec.resources.add(resource_id, text)
+    client.login_to_game("alice", "pw-alice")
+    return client
+
+
+def _spells_shown(client: MemoryClient) -> tuple[dict[int, Message], dict[int, int]]:
+    """BP_SEND_SPELLS: the spell objects by id, and the abilities of the stat group."""
+    answer = client.request("BP_SEND_SPELLS")
+    assert [m.name for m in answer] == ["BP_SPELLS", "BP_STAT_GROUP"]
+    group = answer[1]
+    assert group["group"] == 3
+    assert [s["slot"] for s in group["stats"]] == list(range(1, len(group["stats"]) + 1))
+    abilities = {s["data"]["id"]: s["data"]["value"] for s in group["stats"]}
+    spells = {s["id"]: s for s in answer[0]["spells"]}
+    assert set(spells) == set(abilities)
+    return spells, abilities
+
+
+def test_a_new_character_learns_sweep_from_the_jasper_innkeeper(
+    imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree: KodTree, tmp_path: Path
+) -> None:
+    config = f'room_files = "{ROOM_FILES}"\n[server]\ndata = "{imported[0]}"\n'
+    server = MemoryServer(tmp_path, config)
+    spells, skills = world.spells, world.skills
+    assert "sweep" in world.kinds[KEEPER].shop.teaches_spells  # type: ignore[union-attr]
+    try:
+        server.create_account("alice", "pw-alice")
+        server.store.run(characters.create_character, "alice", "Newcomer", ready=False)
+        alice = _client(server, kod_tree)
+        (slot,) = alice.request("BP_SEND_CHARACTERS")[0]["characters"]
+
+        # the wizard offers the level 1 and 2 spells of the four schools, and the low skills
+        (info,) = [m for m in alice.request("BP_SYSTEM", command=49, args={}) if m.name == "BP_CHARINFO"]
+        offered = {s["number"]: s for s in info["spells"]}
+        assert spells["createfood"].number in offered and spells["bless"].number in offered
+        assert spells["blink"].number not in offered and spells["sweep"].number in offered  # Riija is not offered
+        assert offered[spells["createfood"].number]["cost"] == 10 and offered[spells["bless"].number]["cost"] == 25
+        assert offered[spells["createfood"].number]["school"] == KRAANAN
+        assert offered[spells["createfood"].number]["name"] == dict(spells["createfood"].resource_ids)["name"]
+        offered_skills = {s["number"] for s in info["skills"]}
+        assert skills["punch"].number in offered_skills and skills["parry"].number not in offered_skills
+        assert skills["proficiency"].number not in offered_skills  # a base class, not a skill of the game
+        made = alice.request(
+            "BP_SYSTEM", command=48,
+            args={"character": {"id": slot["id"], "amount": None}, "name": "Alanna", "description": "New here.",
+                  "gender": 2, "face_parts": [], "hair_translation": 0, "face_translation": 0,
+                  "stats": [25] * 6, "spells": [spells["createfood"].number], "skills": [skills["punch"].number]},
+        )
+        assert _one(made, "BP_CHARINFO_OK")["character"] == slot["id"]
+        record = server.store.run(characters.find_character, "Alanna")
+        assert record is not None and set(record.spells) == {"blink", "createfood"} and set(record.skills) == {"punch"}
+        assert all(1 <= a <= 25 for a in (*record.spells.values(), *record.skills.values())) and record.karma == 0
+
+        (placed,) = [p for p in world.objects if p.kind == KEEPER]
+        room = world.rooms[placed.at.room]
+        square = _beside(ROOM_FILES / room.roo_file, placed.at.row, placed.at.col, taken=set())
+        _save_in_place(server, "Alanna", placed.at.room, *square)
+        alice.enter_world("Alanna")
+        live = server.hub.world
+        (keeper,) = [t for t in live.room_objects(placed.at.room) if t.kind == KEEPER]
+
+        # the lists: the original's spell objects with their ids, names, icons, targets and schools
+        shown, abilities = _spells_shown(alice)
+        blink, createfood, sweep = spells["blink"], spells["createfood"], spells["sweep"]
+        assert set(shown) == {spellbook.spell_object_id(blink), spellbook.spell_object_id(createfood)}
+        shown_blink = shown[spellbook.spell_object_id(blink)]
+        ids = dict(blink.resource_ids)
+        assert (shown_blink["name"], shown_blink["icon"], shown_blink["school"]) == (ids["name"], ids["icon"], RIIJA)
+        assert shown_blink["targets"] == (blink.targets or 0)
+        assert abilities[spellbook.spell_object_id(blink)] == record.spells["blink"]
+        answer = alice.request("BP_SEND_SKILLS")
+        assert [m.name for m in answer] == ["BP_SKILLS", "BP_STAT_GROUP"]
+        punch_id = spellbook.skill_object_id(skills["punch"])
+        assert [s["id"] for s in answer[0]["skills"]] == [punch_id]
+        assert [(s["data"]["id"], s["data"]["value"]) for s in answer[1]["stats"]] == [(punch_id, record.skills["punch"])]
+        for group, count in ((3, 2), (4, 1)):
+            stats = _one(alice.request("BP_SEND_STATS", group=group), "BP_STAT_GROUP")
+            assert stats["group"] == group and len(stats["stats"]) == count
+        assert len(_one(alice.request("BP_SEND_STAT_GROUPS"), "BP_STAT_GROUPS")["names"]) == 4
+
+        # shillings to pay with, made through the items layer so the ledger has them
+        coins = live.items.create_on_ground("money", MONEY, placed.at.room, *square_centre(*square), 0, "test", [])
+        alice.request("BP_REQ_GET", object={"id": coins.object_id | NUMBER_TAG, "amount": MONEY})
+
+        # she lists Sweep at the original's price (the capture shows it at 500), not Restorate (level 3)
+        seller = {"id": keeper.object_id, "amount": None}
+        buy_list = _one(alice.request("BP_REQ_BUY", seller=seller), "BP_BUY_LIST")
+        offers = {o["object"]["id"]: o for o in buy_list["offers"]}
+        sweep_id = spellbook.spell_object_id(sweep)
+        assert offers[sweep_id]["price"] == shops.teaching_price(1) == 500
+        assert offers[sweep_id]["object"]["name"] == dict(sweep.resource_ids)["name"]
+        assert spellbook.spell_object_id(spells["restorate"]) not in offers
+
+        learnt = alice.request("BP_REQ_BUY_ITEMS", seller=seller, objects=[{"id": sweep_id, "amount": None}])
+        added = _one(learnt, "BP_SPELL_ADD")
+        assert (added["id"], added["school"], added["name"]) == (sweep_id, FAREN, dict(sweep.resource_ids)["name"])
+        group = _one(learnt, "BP_STAT_GROUP")
+        assert group["group"] == 3 and sweep_id in [s["data"]["id"] for s in group["stats"]]
+        changed = _one(learnt, "BP_CHANGE")
+        assert changed["id"] & ID_MASK == coins.object_id and changed["amount"] == MONEY - 500
+        shown, abilities = _spells_shown(alice)
+        assert sweep_id in shown and 1 <= abilities[sweep_id] <= 25
+        ability = abilities[sweep_id]
+        (player,) = live.players_in(placed.at.room)
+        assert player.spells["sweep"] == ability
+        assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
+
+        # taught once: no longer listed
+        again = _one(alice.request("BP_REQ_BUY", seller=seller), "BP_BUY_LIST")
+        assert sweep_id not in [o["object"]["id"] for o in again["offers"]]
+        assert not alice.closed_by_server
+
+        # killed right after the lesson (the store's files as they are now): saved already
+        crash = tmp_path / "killed"
+        crash.mkdir()
+        for path in tmp_path.glob("m59emu.db*"):
+            shutil.copy(path, crash / path.name)
+    finally:
+        server.stop()
+    killed = MemoryServer(crash, config)
+    try:
+        alice = _client(killed, kod_tree)
+        alice.enter_world("Alanna")
+        shown, abilities = _spells_shown(alice)
+        assert abilities[sweep_id] == ability
+    finally:
+        killed.stop()
+
+    # a restart: she logs in again and her spell list still has it, at the same ability
+    restarted = MemoryServer(tmp_path, config)
+    try:
+        alice = _client(restarted, kod_tree)
+        alice.enter_world("Alanna")
+        shown, abilities = _spells_shown(alice)
+        assert abilities[sweep_id] == ability and len(shown) == 3
+        assert not alice.closed_by_server
+    finally:
+        restarted.stop()
+
+
+def test_the_starter_world_lists_no_spells(tmp_path: Path) -> None:
+    """A hand-made world without spells: empty lists and groups, as the capture shows."""
+    server = MemoryServer(tmp_path)
+    try:
+        server.create_account("alice", "pw-alice")
+        server.create_character("alice", "Alanna")
+        alice = server.connect()
+        alice.login_to_game("alice", "pw-alice")
+        (listed,) = [m for m in alice.request("BP_SEND_CHARACTERS") if m.name == "BP_CHARACTERS"]
+        entry = alice.request("BP_USE_CHARACTER", character_id=listed["characters"][0]["id"])
+        (schools,) = [m for m in entry if m.name == "BP_USERCOMMAND"]
+        assert len(schools["args"]["schools"]) == 6  # UC_SPELL_SCHOOLS, as the capture has
+        spells = alice.request("BP_SEND_SPELLS")
+        assert [m.name for m in spells] == ["BP_SPELLS", "BP_STAT_GROUP"]
+        assert spells[0]["spells"] == [] and spells[1]["stats"] == []
+        skills = alice.request("BP_SEND_SKILLS")
+        assert skills[0]["skills"] == [] and skills[1]["group"] == 4 and skills[1]["stats"] == []
+    finally:
+        server.stop()
+
