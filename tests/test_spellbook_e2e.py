@@ -1,8 +1,8 @@
 """End to end on the imported original world: a new character made with the creation
 wizard knows Blink and what it chose, sees them in its spell and skill lists and stat
 groups, learns Sweep (a level-1 Faren spell) from Widow Qesino, Jasper's innkeeper, for
-the original's 500 shillings, and keeps it over a crash and a restart; every frame
-decodes whole and the ledger stays balanced."""
+the original's 500 shillings, forgets two, and keeps what it knows over a kill and a
+restart; every frame decodes whole and the ledger stays balanced."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from emulator.content.model import WorldDefinition, square_centre
+from emulator.game.render import render
 from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
 from emulator.rules import shops
@@ -149,6 +150,17 @@ def test_a_new_character_learns_sweep_from_the_jasper_innkeeper(
         assert sweep_id not in [o["object"]["id"] for o in again["offers"]]
         assert not alice.closed_by_server
 
+        # forgetting one (as a forget spell would): it leaves the list by its id
+        render(server.hub.context, live.forget(player.object_id, "createfood"))
+        gone = alice.read()
+        assert _one(gone, "BP_SPELL_REMOVE")["id"] == spellbook.spell_object_id(createfood)
+        assert len(_one(gone, "BP_STAT_GROUP")["stats"]) == 2
+        render(server.hub.context, live.forget(player.object_id, "punch", spell=False))
+        gone = alice.read()
+        assert _one(gone, "BP_SKILL_REMOVE")["id"] == punch_id and _one(gone, "BP_STAT_GROUP")["stats"] == []
+        assert live.forget(player.object_id, "punch", spell=False) == []
+        server.hub.autosave()
+
         # killed right after the lesson (the store's files as they are now): saved already
         crash = tmp_path / "killed"
         crash.mkdir()
@@ -171,7 +183,8 @@ def test_a_new_character_learns_sweep_from_the_jasper_innkeeper(
         alice = _client(restarted, kod_tree)
         alice.enter_world("Alanna")
         shown, abilities = _spells_shown(alice)
-        assert abilities[sweep_id] == ability and len(shown) == 3
+        assert abilities[sweep_id] == ability and len(shown) == 2  # Blink and Sweep
+        assert _one(alice.request("BP_SEND_SKILLS"), "BP_SKILLS")["skills"] == []
         assert not alice.closed_by_server
     finally:
         restarted.stop()

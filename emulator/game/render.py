@@ -18,7 +18,9 @@ from emulator.game.session import GameSession
 from emulator.logs import logger
 from emulator.rules.pvp import AttackRefusal, Murder
 from emulator.wire.outgoing import Encoded
+from emulator.world import spellbook
 from emulator.world.events import (
+    AbilityForgotten,
     AbilityLearned,
     ActivateFailed,
     AttackResolved,
@@ -180,6 +182,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             bank_messages.vault_keeper_said(ctx, event)
         case AbilityLearned():
             _ability_learned(ctx, event)
+        case AbilityForgotten():
+            _ability_forgotten(ctx, event)
         case _:
             assert_never(event)
 
@@ -200,6 +204,25 @@ def _ability_learned(ctx: GameContext, event: AbilityLearned) -> None:
         skill = ctx.definition.skills.get(event.key)
         if skill is not None:
             session.send("BP_SKILL_ADD", **sheet.skill_object(ctx.resources, skill))
+        session.send("BP_STAT_GROUP", group=sheet.StatGroup.SKILLS, stats=sheet.skill_stats(ctx.resources, ctx.definition, player))
+
+
+def _ability_forgotten(ctx: GameContext, event: AbilityForgotten) -> None:
+    """BP_SPELL_REMOVE (user.kod ToCliRemoveSpell) or BP_SKILL_REMOVE by the object's id,
+    then the group without it."""
+    session = ctx.in_world.get(event.player_id)
+    if session is None:
+        return
+    player = ctx.world.player(event.player_id)
+    if event.spell:
+        spell = ctx.definition.spells.get(event.key)
+        if spell is not None:
+            session.send("BP_SPELL_REMOVE", id=spellbook.spell_object_id(spell))
+        session.send("BP_STAT_GROUP", group=sheet.StatGroup.SPELLS, stats=sheet.spell_stats(ctx.resources, ctx.definition, player))
+    else:
+        skill = ctx.definition.skills.get(event.key)
+        if skill is not None:
+            session.send("BP_SKILL_REMOVE", id=spellbook.skill_object_id(skill))
         session.send("BP_STAT_GROUP", group=sheet.StatGroup.SKILLS, stats=sheet.skill_stats(ctx.resources, ctx.definition, player))
 
 

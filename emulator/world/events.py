@@ -407,6 +407,15 @@ class AbilityLearned:
 
 
 @attrs.frozen
+class AbilityForgotten:
+    """A player no longer knows a spell (``spell``) or skill: it leaves its lists."""
+
+    player_id: int
+    key: str
+    spell: bool
+
+
+@attrs.frozen
 class TradeItem:
     """An item on a trade's table as the window shows it: its id, kind and, for a number
     item, how many are offered (a keeper's money has an id of its own)."""
@@ -491,5 +500,5 @@ WorldEvent = (
     | ObjectChanged | CarriedGained | CarriedChanged | CarriedLost | ItemRefused
     | ItemUsed | ItemUnused | ItemConsumed | ActivateFailed
     | KeeperSaid | TradeShown | TradeCanceled | TradeTold | BankerSaid | BankUnanswered | VaultKeeperSaid
-    | AbilityLearned
+    | AbilityLearned | AbilityForgotten
 )

@@ -17,7 +17,7 @@ import attrs
 
 from emulator.content.model import SkillDefinition, SpellDefinition, WorldDefinition
 from emulator.rules import spellbook as rules
-from emulator.world.events import AbilityLearned, WorldEvent
+from emulator.world.events import AbilityForgotten, AbilityLearned, WorldEvent
 from emulator.world.objects import Player
 
 #: Below the buy lists' ware ids (shopping.WARE_ID_BASE), far above the items' ids.
@@ -114,6 +114,16 @@ def learn(
     book[key] = ability
     events.append(AbilityLearned(player.object_id, key, spell, ability))
     return ability
+
+
+def forget(player: Player, key: str, spell: bool, events: list[WorldEvent]) -> bool:
+    """Take a spell or skill out of the player's spellbook (player.kod RemoveSpell,
+    RemoveSkill); False when it did not know it."""
+    book = player.spells if spell else player.skills
+    if book.pop(key, None) is None:
+        return False
+    events.append(AbilityForgotten(player.object_id, key, spell))
+    return True
 
 
 @attrs.frozen

@@ -79,7 +79,7 @@ from emulator.rules.pvp import (
 from emulator.rules import shops
 from emulator.rules.trade import Put, Step, Tell, TradeBook, TradeText
 from emulator.world import mortality, shopping, trading
-from emulator.world import banking, mortality, shopping, vaults
+from emulator.world import banking, mortality, shopping, spellbook, vaults
 from emulator.world.events import (
     AttackResolved,
     DeathAnnounced,
@@ -613,6 +613,14 @@ class World:
             return None
         keeper = self._things.get(keeper_id)
         return shopping.buy_list(self.definition, keeper, player, len(self.players_in(player.room)), events)
+
+    def forget(self, player_id: int, key: str, spell: bool = True) -> list[WorldEvent]:
+        """The player forgets a spell (or skill, ``spell`` False) it knows."""
+        player = self._players.get(player_id)
+        events: list[WorldEvent] = []
+        if player is not None:
+            spellbook.forget(player, key, spell, events)
+        return events
 
     def buy(self, player_id: int, keeper_id: int, wanted: list[tuple[int, int | None]]) -> list[WorldEvent]:
         """A BP_REQ_BUY_ITEMS: the (ware id, amount) lines bought from a keeper in the
