@@ -210,3 +210,12 @@ def test_the_starter_world_lists_no_spells(tmp_path: Path) -> None:
     finally:
         server.stop()
 
+
+
+def test_the_import_gives_each_skill_its_requisite_attribute(world: WorldDefinition) -> None:
+    """skill.kod GetRequisiteStat and its overrides: what a skill's ability starts from."""
+    skills = world.skills
+    assert (skills["archery"].requisite, skills["secondwind"].requisite) == ("aim", "stamina")
+    assert (skills["brawling"].requisite, skills["punch"].requisite) == ("might", "agility")
+    offered = [s.key for s in spellbook.offered_skills(world)]
+    assert "punch" in offered and not {"proficiency", "stroke", "unarmed"} & set(offered)

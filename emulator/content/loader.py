@@ -623,8 +623,10 @@ _SPELL_KEYS = (
 _REAGENT_KEYS = ("kind", "count")
 _SKILL_KEYS = (
     "number", "name", "name_rsc", "icon", "icon_rsc", "description", "description_rsc",
-    "level", "school", "vigor", "family",
+    "level", "school", "vigor", "family", "requisite",
 )
+#: skills.toml ``requisite``: the attributes (player.kod GetMight ...).
+REQUISITES = ("might", "intellect", "stamina", "agility", "mysticism", "aim")
 _TREASURE_KEYS = ("number", "items")
 _TREASURE_ENTRY_KEYS = ("kind", "weight")
 _PLACED_FILE_KEYS = ("object",)
@@ -1372,12 +1374,15 @@ def _load_skills(file: _File) -> dict[str, SkillDefinition] | None:
         ids = _resource_ids(reader, ("name", "icon", "description"))
         ints = {f: reader.integer(f, low=-1_000_000, high=1_000_000) for f in ("level", "school", "vigor")}
         family = reader.text("family", max_bytes=64)
+        requisite = reader.text("requisite", max_bytes=16)
+        if requisite and requisite not in REQUISITES:
+            reader.error("requisite", f"'requisite' must be one of {', '.join(REQUISITES)}, not '{requisite}'")
         if not reader.ok or number is None or name is None:
             complete = False
             continue
         skills[key] = SkillDefinition(
             key=key, number=number, name=name, family=family or "", icon=icon or "",
-            description=description or "", resource_ids=ids, source=file.source(key), **ints,
+            description=description or "", resource_ids=ids, source=file.source(key), requisite=requisite or "", **ints,
         )
     return skills if complete else None
 

@@ -280,6 +280,9 @@ class SkillDefinition:
     description: str = ""
     resource_ids: ResourceIds = ()
     source: str = ""
+    #: The attribute its ability starts from and grows with (skill.kod GetRequisiteStat):
+    #: "might", "intellect", "stamina", "agility", "mysticism" or "aim"; "" the default, agility.
+    requisite: str = ""
 
 
 @attrs.frozen

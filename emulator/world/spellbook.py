@@ -94,13 +94,14 @@ def teachable(definition: WorldDefinition, player: Player, keys: Iterable[str], 
 
 def starting_ability(definition: WorldDefinition, player: Player, key: str, spell: bool, rng: random.Random) -> int:
     """The ability a newly learnt spell or skill starts at (InitialAbility): from the
-    school's attribute for spells, from agility for skills (skill.kod's default)."""
+    school's attribute for spells, from its requisite attribute for skills (agility when
+    not given, skill.kod's default)."""
     stats = player.stats
     if spell:
         school = spell_school(definition.spells[key])
         requisite = rules.requisite_stat(school, stats.might, stats.intellect, stats.stamina, stats.agility, stats.mysticism)
     else:
-        requisite = stats.agility
+        requisite = getattr(stats, definition.skills[key].requisite or "agility")
     return rules.initial_ability(requisite, rng)
 
 
@@ -177,5 +178,8 @@ def starting_book(
             school = spell_school(definition.spells[key])
             requisite = rules.requisite_stat(school, might, intellect, stamina, agility, mysticism)
             spells[key] = rules.initial_ability(requisite, rng)
-    skills = {k.key: rules.initial_ability(agility, rng) for k in choices.skills}
+    skills = {
+        k.key: rules.initial_ability(attributes.get(definition.skills[k.key].requisite or "agility", 0), rng)
+        for k in choices.skills
+    }
     return StartingBook(spells, skills, choices.karma)

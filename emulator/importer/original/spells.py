@@ -77,9 +77,31 @@ class SpellImport(ImportState):
                 if value is not None:
                     table[field] = value
             table["family"] = _key(cls.parent.name) if cls.parent is not None else "skill"
+            requisite = _requisite(cls)
+            if requisite is not None:
+                table["requisite"] = requisite
             self.skill_by_number[number] = _key(cls.name)
             self.skills[_key(cls.name)] = table
         self.report.counts["skills"] = len(self.skills)
+
+
+#: The player's attribute getters a skill's GetRequisiteStat may return.
+_ATTRIBUTE_GETTERS = {f"get{name}": name for name in ("might", "intellect", "stamina", "agility", "mysticism", "aim")}
+
+
+def _requisite(cls: KodClass) -> str | None:
+    """The attribute a skill's GetRequisiteStat returns (``return Send(who,@GetAim)``), its
+    own or inherited; None when the handler has another shape."""
+    handler = cls.handler("GetRequisiteStat")
+    if handler is None:
+        return None
+    for statement in handler.body:
+        if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Call):
+            call = statement.value
+            args = call.positional
+            if call.function.casefold() == "send" and len(args) >= 2 and isinstance(args[1], ast.MessageLiteral):
+                return _ATTRIBUTE_GETTERS.get(args[1].name.casefold())
+    return None
 
 
 def _constant_return(cls: KodClass, message: str) -> int | None:
