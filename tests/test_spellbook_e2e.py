@@ -95,7 +95,11 @@ def test_a_new_character_learns_sweep_from_the_jasper_innkeeper(
         room = world.rooms[placed.at.room]
         square = _beside(ROOM_FILES / room.roo_file, placed.at.row, placed.at.col, taken=set())
         _save_in_place(server, "Alanna", placed.at.room, *square)
-        alice.enter_world("Alanna")
+        player_id = alice.enter_world("Alanna")["id"]
+        # the schools by the original's names (user.kod ToCliSpellSchools), in the school bytes' order
+        (schools,) = [m for m in alice.received if m.name == "BP_USERCOMMAND" and m["command"] == 4]
+        names = [kod_tree.resources[f"user_school_{s}"].id for s in ("shalille", "qor", "kraanan", "faren", "riija", "jala")]
+        assert schools["args"]["schools"] == names
         live = server.hub.world
         (keeper,) = [t for t in live.room_objects(placed.at.room) if t.kind == KEEPER]
 
@@ -134,6 +138,8 @@ def test_a_new_character_learns_sweep_from_the_jasper_innkeeper(
         learnt = alice.request("BP_REQ_BUY_ITEMS", seller=seller, objects=[{"id": sweep_id, "amount": None}])
         added = _one(learnt, "BP_SPELL_ADD")
         assert (added["id"], added["school"], added["name"]) == (sweep_id, FAREN, dict(sweep.resource_ids)["name"])
+        wave = _one(learnt, "BP_PLAY_WAVE")  # the room hears a spell learnt (player.kod AddSpell)
+        assert (wave["wave"], wave["source"]) == (kod_tree.resources["player_sound_learn_spell"].id, player_id)
         group = _one(learnt, "BP_STAT_GROUP")
         assert group["group"] == 3 and sweep_id in [s["data"]["id"] for s in group["stats"]]
         changed = _one(learnt, "BP_CHANGE")

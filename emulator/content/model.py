@@ -386,6 +386,13 @@ VAULT_TEXT_KEYS = (
     "vault_no_room", "vault_returned",
 )
 
+#: The spellbook's words (user.kod ToCliSpellSchools: the schools' names by their place in
+#: UC_SPELL_SCHOOLS; player.kod AddSpell: the sound the room hears when a player learns);
+#: each optional like the item texts.
+SPELLBOOK_TEXT_KEYS = (
+    "school_shalille", "school_qor", "school_kraanan", "school_faren", "school_riija", "school_jala", "learn_sound",
+)
+
 
 #: What consuming an item kind does (ItemInfo.use); the last two are refused for now.
 CONSUMABLE_USES = ("eat", "heal", "spell", "special")

@@ -205,6 +205,14 @@ def _ability_learned(ctx: GameContext, event: AbilityLearned) -> None:
         if skill is not None:
             session.send("BP_SKILL_ADD", **sheet.skill_object(ctx.resources, skill))
         session.send("BP_STAT_GROUP", group=sheet.StatGroup.SKILLS, stats=sheet.skill_stats(ctx.resources, ctx.definition, player))
+    messages = ctx.definition.messages
+    if event.spell and messages is not None and "learn_sound" in messages.texts:  # the room hears it (AddSpell)
+        wave = ctx.encode("BP_PLAY_WAVE", wave=messages.id("learn_sound"), source=event.player_id, flags=0, row=0,
+                          col=0, radius=0, max_volume=0)
+        for player_here in ctx.world.players_here(player.room):
+            watcher = ctx.in_world.get(player_here.object_id)
+            if watcher is not None:
+                watcher.queue(wave)
 
 
 def _ability_forgotten(ctx: GameContext, event: AbilityForgotten) -> None:

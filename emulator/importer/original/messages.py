@@ -18,7 +18,8 @@ from emulator.importer.blakod import KodClass, ast
 from emulator.importer.original.common import _constant_names, _flags, _int, _value_names
 from emulator.importer.original.state import ImportState
 from emulator.content.model import (
-    ARTICLES, BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS, combat_text_keys,
+    ARTICLES, BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, SPELLBOOK_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS,
+    combat_text_keys,
 )
 
 MESSAGES_NAME = "messages.toml"
@@ -115,6 +116,9 @@ _NAMED = {
     "vault_no_withdraw_cash": "vaultman_nowithdraw_cash",
     "vault_no_room": "vaultman_no_room",
     "vault_returned": "vaultman_thanks",
+    # the spellbook (user.kod ToCliSpellSchools, player.kod AddSpell)
+    **{f"school_{school}": f"user_school_{school}" for school in ("shalille", "qor", "kraanan", "faren", "riija", "jala")},
+    "learn_sound": "player_sound_learn_spell",
 }
 
 
@@ -141,7 +145,8 @@ class MessageImport(ImportState):
 
     def import_messages(self) -> None:
         texts: dict[str, dict[str, Any]] = {}
-        for key in combat_text_keys() + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS:
+        optional = ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS + SPELLBOOK_TEXT_KEYS
+        for key in combat_text_keys() + optional:
             name = resource_name(key)
             resource = self.tree.resources.get(name.casefold())
             text = resource.text(None) if resource is not None else None
