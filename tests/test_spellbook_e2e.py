@@ -24,6 +24,7 @@ from emulator.world.ledger import check_ledger
 from .test_e2e_giant_rat import ROOM_FILES, _beside, _save_in_place
 from .test_fight_messages import _client_texts
 
+REPO = Path(__file__).resolve().parent.parent
 NUMBER_TAG = 1 << 28
 ID_MASK = NUMBER_TAG - 1
 MONEY = 600
@@ -225,3 +226,73 @@ def test_the_import_gives_each_skill_its_requisite_attribute(world: WorldDefinit
     assert (skills["brawling"].requisite, skills["punch"].requisite) == ("might", "agility")
     offered = [s.key for s in spellbook.offered_skills(world)]
     assert "punch" in offered and not {"proficiency", "stroke", "unarmed"} & set(offered)
+
+
+def test_a_hand_made_teacher_teaches_a_spell_and_a_skill_in_the_servers_own_words(tmp_path: Path) -> None:
+    """A world of one's own: a hermit teaching a Faren spell, a Shal'ille spell (which asks
+    for karma a newcomer lacks), a level 2 spell (which asks for the level below) and a
+    skill; the lessons it may give are listed, refused when too dear, and taught once."""
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    (data / "spells.toml").write_text(
+        '[spark]\nnumber = 1\nname = "spark"\nicon = "spark.bgf"\nschool = "faren"\nlevel = 1\n'
+        '\n[blaze]\nnumber = 2\nname = "blaze"\nicon = "blaze.bgf"\nschool = "faren"\nlevel = 2\n'
+        '\n[mend]\nnumber = 3\nname = "mend"\nicon = "mend.bgf"\nschool = "shalille"\nlevel = 1\ntargets = 1\n'
+    )
+    (data / "skills.toml").write_text(
+        '[jab]\nnumber = 10\nname = "jab"\nicon = "jab.bgf"\nschool = 10\nlevel = 1\nrequisite = "might"\n'
+    )
+    with (data / "objects" / "kinds.toml").open("a") as kinds:
+        kinds.write(
+            '\n[hermit]\nname = "hermit"\nicon = "hermit.bgf"\ndescription = "A hermit."\n'
+            '\n[hermit.shop]\nteaches_spells = ["spark", "blaze", "mend"]\nteaches_skills = ["jab"]\n'
+            '\n[shillings]\nname = "shilling"\nicon = "coin.bgf"\ndescription = "Coins."\nflags = ["gettable"]\n'
+            '\n[shillings.item]\nstacks = true\nplural = "shillings"\nitem_type = 8192\nweight = 0\nbulk = 0\nvalue = 1\n'
+        )
+    with (data / "objects" / "placed.toml").open("a") as placed:
+        placed.write('\n[[object]]\nkey = "inn_hermit"\nkind = "hermit"\nroom = "jasper_inn"\nrow = 5\ncol = 12\n')
+    server = MemoryServer(tmp_path, f'[server]\ndata = "{data}"\n')
+    try:
+        server.create_account("alice", "pw-alice")
+        server.create_character("alice", "Alanna")
+        alice = server.connect()
+        alice.login_to_game("alice", "pw-alice")
+        me = server.hub.world.player(alice.enter_world("Alanna")["id"])
+        live = server.hub.world
+        coins = live.items.create_on_ground("shillings", 700, me.room, me.y, me.x, 0, "test", [])
+        alice.request("BP_REQ_GET", object={"id": coins.object_id | NUMBER_TAG, "amount": 700})
+        (keeper,) = [t for t in live.room_objects(me.room) if t.kind == "hermit"]
+        seller = {"id": keeper.object_id, "amount": None}
+        definition = server.hub.context.definition
+        spark_id = spellbook.spell_object_id(definition.spells["spark"])
+        jab_id = spellbook.skill_object_id(definition.skills["jab"])
+
+        # skills before spells, each group in the reverse of its list (monster.kod GetForSale)
+        listed = _one(alice.request("BP_REQ_BUY", seller=seller), "BP_BUY_LIST")
+        assert [(o["object"]["id"], o["price"]) for o in listed["offers"]] == [(jab_id, 500), (spark_id, 500)]
+
+        # the spell twice in one request: taught and paid once, the second line refused
+        learnt = alice.request("BP_REQ_BUY_ITEMS", seller=seller, objects=[{"id": spark_id, "amount": None}] * 2)
+        assert _one(learnt, "BP_SPELL_ADD")["id"] == spark_id
+        said = [m["text"]["params"][1] for m in learnt if m.name == "BP_SAID"]
+        assert said == ["I don't sell that."]
+        assert "BP_PLAY_WAVE" not in [m.name for m in learnt]  # a world without messages.toml has no sound for it
+        assert set(me.spells) == {"spark"} and 1 <= me.spells["spark"] <= 12  # mysticism 25: at most 12
+
+        # 200 shillings left: the skill is too dear, said in the server's words naming it
+        refused = alice.request("BP_REQ_BUY_ITEMS", seller=seller, objects=[{"id": jab_id, "amount": None}])
+        assert [m["text"]["params"][1] for m in refused if m.name == "BP_SAID"] == ["You can't afford the jab."]
+        coins2 = live.items.create_on_ground("shillings", 300, me.room, me.y, me.x, 0, "test", [])
+        alice.request("BP_REQ_GET", object={"id": coins2.object_id | NUMBER_TAG, "amount": 300})
+        taught = alice.request("BP_REQ_BUY_ITEMS", seller=seller, objects=[{"id": jab_id, "amount": None}])
+        assert _one(taught, "BP_SKILL_ADD")["id"] == jab_id
+        group = _one(taught, "BP_STAT_GROUP")
+        assert group["group"] == 4 and [s["data"]["id"] for s in group["stats"]] == [jab_id]
+        assert set(me.skills) == {"jab"} and not live.carried(me.object_id)  # every shilling paid
+
+        # nothing left it may teach her now (blaze wants more of Faren's first level, mend karma)
+        assert [m.name for m in alice.request("BP_REQ_BUY", seller=seller)] == ["BP_SAID"]
+        assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
+        assert not alice.closed_by_server
+    finally:
+        server.stop()

@@ -26,8 +26,8 @@ import attrs
 
 from emulator.content.model import ShopInfo, WorldDefinition
 from emulator.rules import shops
-from emulator.world.events import KeeperSaid, WorldEvent
 from emulator.world import spellbook
+from emulator.world.events import KeeperSaid, WorldEvent
 from emulator.world.items import Items
 from emulator.world.objects import Player, Thing
 from emulator.world.remains import is_money
@@ -217,7 +217,8 @@ def buy(
         assert ok, "the rules sold more than the money held"
         for s in sold:
             if s.ware.lesson_level is not None:
-                spellbook.learn(definition, player, s.ware.kind, not s.ware.skill, rng or random.Random(), events)
+                learning_rng = rng or random.Random(f"learn:{player.object_id}")
+                spellbook.learn(definition, player, s.ware.kind, not s.ware.skill, learning_rng, events)
     for result in results:
         if isinstance(result, shops.NotSold):
             lesson = "" if result.ware.lesson_level is None else ("skill" if result.ware.skill else "spell")
