@@ -15,7 +15,7 @@ from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
 from emulator.rules import shops
 from emulator.rules.spellbook import FAREN, KRAANAN, RIIJA
-from emulator.store import characters
+from emulator.store import accounts, characters
 from emulator.testing.memory_server import MemoryClient, MemoryServer
 from emulator.wire.codec import Message
 from emulator.world import spellbook
@@ -214,6 +214,16 @@ def test_the_starter_world_lists_no_spells(tmp_path: Path) -> None:
         assert spells[0]["spells"] == [] and spells[1]["stats"] == []
         skills = alice.request("BP_SEND_SKILLS")
         assert skills[0]["skills"] == [] and skills[1]["group"] == 4 and skills[1]["stats"] == []
+
+        # a DM (and an admin) is listed a seventh school (user.kod ToCliSpellSchools)
+        server.create_account("gm", "pw-gm", admin_level=accounts.DM)
+        server.create_character("gm", "Keeper")
+        gm = server.connect()
+        gm.login_to_game("gm", "pw-gm")
+        gm.enter_world("Keeper")
+        (schools,) = [m for m in gm.received if m.name == "BP_USERCOMMAND"]
+        names = [gm.codec.resources.text(i) for i in schools["args"]["schools"]]
+        assert len(names) == 7 and names[0] == "Shal'ille" and names[-1] == "Game master"
     finally:
         server.stop()
 

@@ -390,7 +390,8 @@ VAULT_TEXT_KEYS = (
 #: UC_SPELL_SCHOOLS; player.kod AddSpell: the sound the room hears when a player learns);
 #: each optional like the item texts.
 SPELLBOOK_TEXT_KEYS = (
-    "school_shalille", "school_qor", "school_kraanan", "school_faren", "school_riija", "school_jala", "learn_sound",
+    "school_shalille", "school_qor", "school_kraanan", "school_faren", "school_riija", "school_jala", "school_dm",
+    "learn_sound",
 )
 
 

@@ -9,6 +9,7 @@ from emulator.game.render import render
 from emulator.game.requests import Fields, System
 from emulator.game.session import Avatar, GameSession, Phase
 from emulator.rules import spellbook as spellbook_rules
+from emulator.store.accounts import USER
 from emulator.store.characters import CharacterRecord, CharacterState
 from emulator.world.events import Position
 from emulator.world.objects import Player, Stats
@@ -56,19 +57,21 @@ def send_entry_burst(ctx: GameContext, session: GameSession, avatar: Avatar) -> 
         session.send("BP_MESSAGE", **views.text_message(resources, ctx.motd))
     room_view.send_players(ctx, session)
     room_view.send_room(ctx, session, avatar)
-    session.send("BP_USERCOMMAND", command=UC.UC_SPELL_SCHOOLS, args={"schools": school_names(ctx)})
+    session.send("BP_USERCOMMAND", command=UC.UC_SPELL_SCHOOLS,
+                 args={"schools": school_names(ctx, session.account.admin_level > USER)})
     session.send("BP_LOAD_MODULE", module=resources.id(texts.MAIL_MODULE))
     sheet.send_condition(session, resources, ctx.world.player(avatar.player_id).stats)
 
 
-def school_names(ctx: GameContext) -> list[int]:
-    """UC_SPELL_SCHOOLS: the six schools' names, the original's by id in an imported world
+def school_names(ctx: GameContext, dm: bool = False) -> list[int]:
+    """UC_SPELL_SCHOOLS: the six schools' names, and a seventh for admins and DMs (the
+    original's DM class and its admins), the original's by id in an imported world
     (user.kod ToCliSpellSchools), else the server's own."""
     messages = ctx.definition.messages
-    keys = [f"school_{school}" for school in spellbook_rules.SCHOOLS]
+    keys = [f"school_{school}" for school in (*spellbook_rules.SCHOOLS, *(["dm"] if dm else []))]
     if messages is not None and all(key in messages.texts for key in keys):
         return [messages.id(key) for key in keys]
-    return [ctx.resources.id(name) for name in texts.SPELL_SCHOOLS]
+    return [ctx.resources.id(name) for name in (*texts.SPELL_SCHOOLS, *([texts.DM_SCHOOL] if dm else []))]
 
 
 def character_state(ctx: GameContext, avatar: Avatar) -> CharacterState:

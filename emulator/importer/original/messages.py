@@ -117,7 +117,7 @@ _NAMED = {
     "vault_no_room": "vaultman_no_room",
     "vault_returned": "vaultman_thanks",
     # the spellbook (user.kod ToCliSpellSchools, player.kod AddSpell)
-    **{f"school_{school}": f"user_school_{school}" for school in ("shalille", "qor", "kraanan", "faren", "riija", "jala")},
+    **{f"school_{school}": f"user_school_{school}" for school in ("shalille", "qor", "kraanan", "faren", "riija", "jala", "dm")},
     "learn_sound": "player_sound_learn_spell",
 }
 
