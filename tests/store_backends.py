@@ -20,6 +20,7 @@ MYSQL_ENV = "M59_TEST_MYSQL_URL"
 BACKENDS = ["sqlite", "mysql"]
 STORE_TABLES = (  # children first
     "character_enchantment",
+    "spellbook",
     "bank_balance",
     "item",
     "item_ledger",

@@ -417,8 +417,9 @@ def test_migration_from_version_1(database_url: str, monkeypatch: pytest.MonkeyP
         old.close()
     db = open_database(database_url)
     try:
-        assert migrations.schema_version(db) == migrations.LATEST_VERSION == 8
-        assert {"player_character", "world_state", "resource_name", "item", "item_ledger", "bank_balance", "character_enchantment"} <= set(db.get_tables())
+        assert migrations.schema_version(db) == migrations.LATEST_VERSION == 9
+        assert {"player_character", "world_state", "resource_name", "item", "item_ledger", "bank_balance", "character_enchantment",
+                "spellbook"} <= set(db.get_tables())
         assert [a.name for a in accounts.list_accounts(db)] == ["Bob"]
         assert create(db, "Newcomer", "bob").account_name == "Bob"
     finally:

@@ -13,7 +13,7 @@ from typing import Any
 from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
 from emulator.game.sheet import StatGroup
-from emulator.game.skill_messages import FIRST_SKILL_OBJECT_ID
+from emulator.world.spellbook import SKILL_ID_BASE
 from emulator.rules.combat import SKID_BRAWLING, SKID_PUNCH
 from emulator.testing.client import TestClient
 from emulator.testing.memory_server import MemoryServer
@@ -125,9 +125,9 @@ def test_punching_improves_with_use_and_the_player_is_shown_and_told(
         number = SKID_PUNCH if key == "punch" else SKID_BRAWLING
         # user.kod SendStatSkill: its place among the player's skills, its name, the object,
         # the new ability, its icon
-        assert stat["stat"]["slot"] == list(player.skills).index(key) + 1 and stat["stat"]["type"] == STATS_LIST
+        assert stat["stat"]["slot"] == sorted(player.skills).index(key) + 1 and stat["stat"]["type"] == STATS_LIST
         assert stat["stat"]["name"] == cls.resource_id("vrName")
-        assert stat["stat"]["data"] == {"id": FIRST_SKILL_OBJECT_ID + number, "value": 6, "icon": cls.resource_id("vrIcon")}
+        assert stat["stat"]["data"] == {"id": SKILL_ID_BASE + number, "value": 6, "icon": cls.resource_id("vrIcon")}
         # the room hears the improvement from the player, then the player reads which skill
         (wave,) = [m for m in _frames(replies, "BP_PLAY_WAVE") if m["wave"] == improved_wave]
         assert wave["source"] == player_id

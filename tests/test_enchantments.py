@@ -157,8 +157,11 @@ def test_rooms_and_monsters_keep_theirs_in_the_snapshot() -> None:
     assert len(ended(ticks(again, 0.25))) == 1
 
 
-def test_spell_objects_have_their_own_ids() -> None:
-    assert spell_object_id(21) == 0x0030_0015
+def test_an_enchantment_names_its_spell_by_the_id_of_the_spell_list(world: WorldDefinition) -> None:
+    from emulator.world import spellbook
+
+    spell = world.spells["superstrength"]
+    assert spell_object_id(spell.number) == spellbook.spell_object_id(spell)
 
 
 def test_the_import_says_where_spells_show_their_icon_and_which_cycle(world: WorldDefinition) -> None:

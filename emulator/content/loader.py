@@ -50,8 +50,8 @@ from emulator.content.model import (
     WorldDefinition,
 )
 from emulator.content.model import (
-    ARTICLES, BANK_TEXT_KEYS, CONSUMABLE_USES, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS,
-    REQUISITE_STATS, SKILL_TEXT_KEYS, CombatMessages, KindMessages, OriginalText, combat_text_keys,
+    ARTICLES, BANK_TEXT_KEYS, CONSUMABLE_USES, ITEM_TEXT_KEYS, REQUISITE_STATS, SHOP_TEXT_KEYS, SKILL_TEXT_KEYS,
+    SPELLBOOK_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS, CombatMessages, KindMessages, OriginalText, combat_text_keys,
 )
 
 MAX_ANGLE = 4096
@@ -1449,7 +1449,10 @@ def _load_messages(file: _File, refs: list[_Ref]) -> CombatMessages | None:
         top.error("texts", f"'texts' must be a [texts] table, not {_type_name(given)}")
         given = {}
     required = combat_text_keys()
-    known = required + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS + SKILL_TEXT_KEYS
+    known = (
+        required + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS + SKILL_TEXT_KEYS
+        + SPELLBOOK_TEXT_KEYS
+    )
     for key, entry in given.items():
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1)

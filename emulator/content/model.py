@@ -403,6 +403,13 @@ VAULT_TEXT_KEYS = (
 #: ChangeSkillAbility: the words naming the skill, the sound), and the three notes when it
 #: has improved all it may for now (CheckAdvancementPoints); each optional.
 SKILL_TEXT_KEYS = ("skill_improved", "skill_improved_sound", "advancement_cap_1", "advancement_cap_2", "advancement_cap_3")
+#: The spellbook's words (user.kod ToCliSpellSchools: the schools' names by their place in
+#: UC_SPELL_SCHOOLS; player.kod AddSpell: the sound the room hears when a player learns);
+#: each optional like the item texts.
+SPELLBOOK_TEXT_KEYS = (
+    "school_shalille", "school_qor", "school_kraanan", "school_faren", "school_riija", "school_jala", "school_dm",
+    "learn_sound",
+)
 
 
 #: What consuming an item kind does (ItemInfo.use); the last two are refused for now.

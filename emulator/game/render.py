@@ -19,7 +19,10 @@ from emulator.game.session import GameSession
 from emulator.logs import logger
 from emulator.rules.pvp import AttackRefusal, Murder
 from emulator.wire.outgoing import Encoded
+from emulator.world import spellbook
 from emulator.world.events import (
+    AbilityForgotten,
+    AbilityLearned,
     ActivateFailed,
     AdvancementCapped,
     AttackResolved,
@@ -194,6 +197,10 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             _show(ctx, enchantment_messages.audience(ctx, event), "BP_REMOVE_ENCHANTMENT",
                   enchantment_messages.ended_fields(ctx, event))
             _enchantment_stats(ctx, event.target_id, event.stats_changed)
+        case AbilityLearned():
+            _ability_learned(ctx, event)
+        case AbilityForgotten():
+            _ability_forgotten(ctx, event)
         case _:
             assert_never(event)
 
@@ -203,6 +210,52 @@ def _enchantment_stats(ctx: GameContext, player_id: int, changed: bool) -> None:
     session = ctx.in_world.get(player_id) if changed else None
     if session is not None:
         sheet.send_attributes(session, ctx.resources, ctx.world.effective_stats(player_id))
+
+
+def _ability_learned(ctx: GameContext, event: AbilityLearned) -> None:
+    """The new spell joins the client's list (user.kod ToCliAddSpell: BP_SPELL_ADD, then
+    the spells' stat group); a new skill likewise with BP_SKILL_ADD and the skills' group."""
+    session = ctx.in_world.get(event.player_id)
+    if session is None:
+        return
+    player = ctx.world.player(event.player_id)
+    if event.spell:
+        spell = ctx.definition.spells.get(event.key)
+        if spell is not None:
+            session.send("BP_SPELL_ADD", **sheet.spell_object(ctx.resources, spell))
+        session.send("BP_STAT_GROUP", group=sheet.StatGroup.SPELLS, stats=sheet.spell_stats(ctx.resources, ctx.definition, player))
+    else:
+        skill = ctx.definition.skills.get(event.key)
+        if skill is not None:
+            session.send("BP_SKILL_ADD", **sheet.skill_object(ctx.resources, skill))
+        session.send("BP_STAT_GROUP", group=sheet.StatGroup.SKILLS, stats=sheet.skill_stats(ctx.resources, ctx.definition, player))
+    messages = ctx.definition.messages
+    if event.spell and messages is not None and "learn_sound" in messages.texts:  # the room hears it (AddSpell)
+        wave = ctx.encode("BP_PLAY_WAVE", wave=messages.id("learn_sound"), source=event.player_id, flags=0, row=0,
+                          col=0, radius=0, max_volume=0)
+        for player_here in ctx.world.players_here(player.room):
+            watcher = ctx.in_world.get(player_here.object_id)
+            if watcher is not None:
+                watcher.queue(wave)
+
+
+def _ability_forgotten(ctx: GameContext, event: AbilityForgotten) -> None:
+    """BP_SPELL_REMOVE (user.kod ToCliRemoveSpell) or BP_SKILL_REMOVE by the object's id,
+    then the group without it."""
+    session = ctx.in_world.get(event.player_id)
+    if session is None:
+        return
+    player = ctx.world.player(event.player_id)
+    if event.spell:
+        spell = ctx.definition.spells.get(event.key)
+        if spell is not None:
+            session.send("BP_SPELL_REMOVE", id=spellbook.spell_object_id(spell))
+        session.send("BP_STAT_GROUP", group=sheet.StatGroup.SPELLS, stats=sheet.spell_stats(ctx.resources, ctx.definition, player))
+    else:
+        skill = ctx.definition.skills.get(event.key)
+        if skill is not None:
+            session.send("BP_SKILL_REMOVE", id=spellbook.skill_object_id(skill))
+        session.send("BP_STAT_GROUP", group=sheet.StatGroup.SKILLS, stats=sheet.skill_stats(ctx.resources, ctx.definition, player))
 
 
 def _show(ctx: GameContext, sessions: Iterable[GameSession], message: str, fields: dict[str, Any]) -> None:

@@ -49,20 +49,30 @@ def keeper_said(ctx: GameContext, event: KeeperSaid) -> None:
     if not sessions:
         return
     kinds = ctx.definition.kinds
-    ware = kinds.get(event.kind)
     keeper_name = ctx.resources.id(kinds[keeper.kind or ""].name)
     messages = ctx.definition.messages
     original = _ORIGINAL.get(speech)
-    if messages is not None and original is not None and original[0] in messages.texts and (ware is not None or not original[1]):
+    named: tuple[str, int] | None = None  # the ware's article purpose and name id
+    ware_name = "that"
+    if event.lesson:  # a spell or skill: named with no article (spell.kod viDefinite)
+        taught = (ctx.definition.skills if event.lesson == "skill" else ctx.definition.spells).get(event.kind)
+        if taught is not None:
+            named, ware_name = ("article_none", ctx.resources.id(taught.name)), taught.name
+    else:
+        ware = kinds.get(event.kind)
+        if ware is not None:
+            ware_name = ware.name
+            if messages is not None:
+                named = (f"article_{messages.kind(event.kind).article}", item_messages.name_id(ctx, ware, plural=False))
+    if messages is not None and original is not None and original[0] in messages.texts and (named is not None or not original[1]):
         purpose, names_ware = original
         params: list[Any] = []
-        if ware is not None and names_ware:
-            article = messages.id(f"article_{messages.kind(event.kind).article}")
-            params = [article, item_messages.name_id(ctx, ware, plural=False)]
+        if named is not None and names_ware:
+            params = [messages.id(named[0]), named[1]]
         fields = dict(sender=keeper.object_id, sender_name=keeper_name, say_type=SAY_RESOURCE,
                       text={"format": messages.id(purpose), "params": params})
     else:
-        text = _OWN[speech].format(name=ware.name if ware is not None else "that")
+        text = _OWN[speech].format(name=ware_name)
         fields = dict(sender=keeper.object_id, sender_name=keeper_name, say_type=SAY_NORMAL,
                       text={"format": ctx.resources.id(texts.SAY[SAY_NORMAL]), "params": [keeper_name, text]})
     message = ctx.encode("BP_SAID", **fields)

@@ -14,12 +14,8 @@ from typing import Any
 from emulator.content.model import SkillDefinition
 from emulator.game import sheet, views
 from emulator.game.context import GameContext
-from emulator.world.enchantments import FIRST_SKILL_ID
+from emulator.world import spellbook
 from emulator.world.events import AdvancementCapped, SkillImproved
-
-#: Skill lines name an object the client may ask about; a skill's is this plus the
-#: original's skill number (after the spells' ids, below the remains' and monsters').
-FIRST_SKILL_OBJECT_ID = FIRST_SKILL_ID
 
 _OWN_CAP_NOTES = {
     1: "You have learned all you can for a while: try again later.",
@@ -28,16 +24,13 @@ _OWN_CAP_NOTES = {
 }
 
 
-def skill_object_id(skill: SkillDefinition) -> int:
-    return FIRST_SKILL_OBJECT_ID + skill.number
-
-
 def skill_stat(ctx: GameContext, skill: SkillDefinition, slot: int, ability: int) -> dict[str, Any]:
-    """The skill's line of the skills group (user.kod SendStatSkill)."""
+    """The skill's line of the skills group (user.kod SendStatSkill), as the whole group
+    lists it (its object id, its place)."""
     own = dict(skill.resource_ids)
     name = own.get("name") or ctx.resources.id(skill.name)
     icon = own.get("icon") or ctx.resources.id(skill.icon)
-    return views.list_stat(slot, name, skill_object_id(skill), ability, icon)
+    return views.list_stat(slot, name, spellbook.skill_object_id(skill), ability, icon)
 
 
 def skill_improved(ctx: GameContext, event: SkillImproved) -> None:
@@ -45,8 +38,10 @@ def skill_improved(ctx: GameContext, event: SkillImproved) -> None:
     session = ctx.in_world.get(event.player_id)
     if skill is None:
         return
-    if session is not None:
-        session.send("BP_STAT", group=sheet.StatGroup.SKILLS, stat=skill_stat(ctx, skill, event.slot, event.ability))
+    if session is not None:  # its line where the skills group has it (sheet.skill_stats)
+        listed = [known.key for known, _ in sheet.known_skills(ctx.definition, ctx.world.player(event.player_id))]
+        slot = listed.index(skill.key) + 1 if skill.key in listed else event.slot
+        session.send("BP_STAT", group=sheet.StatGroup.SKILLS, stat=skill_stat(ctx, skill, slot, event.ability))
     messages = ctx.definition.messages
     texts = messages.texts if messages is not None else {}
     if "skill_improved_sound" in texts:

@@ -50,9 +50,11 @@ class StoredCharacters:
         return self.store.call(_get_or_none, character_id)
 
     def customise_character(self, character_id: int, account_id: int, name: str, description: str, gender: int,
-                            attributes: dict[str, int], reserved: tuple[str, ...]) -> defer.Deferred[CharacterRecord]:
+                            attributes: dict[str, int], reserved: tuple[str, ...], *, spells: dict[str, int],
+                            skills: dict[str, int], karma: int) -> defer.Deferred[CharacterRecord]:
         return self.store.call(
-            characters.customise_character, character_id, account_id, name, description, gender, attributes, reserved
+            characters.customise_character, character_id, account_id, name, description, gender, attributes, reserved,
+            spells=spells, skills=skills, karma=karma,
         )
 
     def delete_character(self, character_id: int, account_id: int) -> defer.Deferred[bool]:

@@ -31,6 +31,7 @@ STAT_GROUP_NAMES = ("Condition", "Stats", "Spells", "Skills")
 CONDITION_ICONS = ("heal.bgf", "ankh.bgf", "bolticon.bgf")  # health, mana, vigor bars
 ATTRIBUTE_NAMES = ("Might", "Intellect", "Stamina", "Agility", "Mysticism", "Aim", "Karma")
 SPELL_SCHOOLS = ("Shal'ille", "Qor", "Kraanan", "Faren", "Riija", "Jala")
+DM_SCHOOL = "Game master"  # the seventh school, listed to admins and DMs
 
 
 ALL_FIXED = (
@@ -44,4 +45,5 @@ ALL_FIXED = (
     *CONDITION_ICONS,
     *ATTRIBUTE_NAMES,
     *SPELL_SCHOOLS,
+    DM_SCHOOL,
 )

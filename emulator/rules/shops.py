@@ -160,6 +160,7 @@ class Ware:
     stacks: bool = False
     number: int | None = None
     lesson_level: int | None = None
+    skill: bool = False  # a lesson of a skill (else of a spell)
 
 
 def price_each(ware: Ware, markup: int = DEFAULT_MARKUP, faction_percent: int = 100) -> int:

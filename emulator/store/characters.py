@@ -32,6 +32,7 @@ from emulator.store.models import (
     Character,
     EnchantmentRecord,
     ResourceName,
+    SpellbookRecord,
     WorldState,
 )
 
@@ -132,6 +133,9 @@ class CharacterRecord:
     murderer: bool = False
     #: The enchantments it carries, oldest first (``emulator.world.enchantments.to_json``).
     enchantments: tuple[dict[str, Any], ...] = ()
+    #: The spellbook (key -> ability percent), read by get_character and find_character.
+    spells: dict[str, int] = attrs.field(factory=dict)
+    skills: dict[str, int] = attrs.field(factory=dict)
 
     @property
     def attributes(self) -> dict[str, int]:
@@ -162,6 +166,12 @@ class CharacterState:
     murderer: bool | None = None
     #: Its enchantments, oldest first, replacing those saved; None: leave them as they are.
     enchantments: tuple[dict[str, Any], ...] | None = None
+    #: The whole spellbook, (key, ability) pairs; None: leave the saved one as it is.
+    spells: tuple[tuple[str, int], ...] | None = None
+    skills: tuple[tuple[str, int], ...] | None = None
+
+
+SPELL, SKILL = "spell", "skill"  # SpellbookRecord.kind
 
 
 def validate_character_name(name: str, reserved: Iterable[str] = ()) -> str:
@@ -246,7 +256,7 @@ def get_character(db: peewee.Database, character_id: int) -> CharacterRecord:
     character = _find(character_id)
     if character is None:
         raise NoSuchCharacter(f"no character {character_id}")
-    return _record(character, character.account)
+    return _with_spellbook(_record(character, character.account))
 
 
 @_on_database
@@ -254,7 +264,7 @@ def find_character(db: peewee.Database, name: str) -> CharacterRecord | None:
     """The character named ``name`` (any case), or None."""
     query = Character.select(Character, Account).join(Account).where(Character.name_key == name_key(name))
     character = query.first()
-    return None if character is None else _record(character, character.account)
+    return None if character is None else _with_spellbook(_record(character, character.account))
 
 
 @_on_database
@@ -264,6 +274,8 @@ def delete_character(db: peewee.Database, character_id: int, account_id: int) ->
         owned = Character.select(Character.id).where((Character.id == character_id) & (Character.account == account_id))
         EnchantmentRecord.delete().where(EnchantmentRecord.character.in_(owned)).execute()
         deleted = Character.delete().where((Character.id == character_id) & (Character.account == account_id)).execute()
+        if deleted:
+            SpellbookRecord.delete().where(SpellbookRecord.character == character_id).execute()
     return deleted > 0
 
 
@@ -278,8 +290,13 @@ def customise_character(
     attributes: Mapping[str, int],
     reserved: Iterable[str] = (),
     appearance: Mapping[str, Any] | None = None,
+    *,
+    spells: Mapping[str, int] | None = None,
+    skills: Mapping[str, int] | None = None,
+    karma: int | None = None,
 ) -> CharacterRecord:
-    """Finish character creation on a first-time character; it is then ready to play."""
+    """Finish character creation on a first-time character; it is then ready to play,
+    knowing ``spells`` and ``skills`` (key -> ability) and with ``karma`` when given."""
     validate_character_name(name, reserved)
     _check_gender(gender)
     _check_description(description)
@@ -301,6 +318,8 @@ def customise_character(
         }
         if appearance is not None:
             fields["appearance"] = json.dumps(dict(appearance), allow_nan=False)
+        if karma is not None:
+            fields["karma"] = karma
         try:
             # The first_time condition keeps two racing customisations from both succeeding.
             changed = Character.update(**fields).where(
@@ -310,6 +329,8 @@ def customise_character(
             raise CharacterExists(f"character {name!r} exists") from None
         if not changed:
             raise CharacterAlreadyMade(f"character {character.name!r} was already made")
+        _replace_spellbook(character_id, SPELL, tuple((spells or {}).items()))
+        _replace_spellbook(character_id, SKILL, tuple((skills or {}).items()))
     return get_character(db, character_id)
 
 
@@ -351,6 +372,10 @@ def save_characters(db: peewee.Database, states: Iterable[CharacterState], now: 
             Character.update(**changes).where(Character.id == state.character_id).execute()
             if state.enchantments is not None:
                 _replace_enchantments(state.character_id, state.enchantments)
+            if state.spells is not None:
+                _replace_spellbook(state.character_id, SPELL, state.spells)
+            if state.skills is not None:
+                _replace_spellbook(state.character_id, SKILL, state.skills)
     return sorted({state.character_id for state in states} - present)
 
 
@@ -415,6 +440,26 @@ def _text_hash(text: str) -> str:
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _replace_spellbook(character_id: int, kind: str, known: Sequence[tuple[str, int]]) -> None:
+    """The character's spells or skills become ``known``, in the caller's transaction."""
+    for key, ability in known:
+        if len(key) > ROOM_KEY_COLUMN_LENGTH or not isinstance(ability, int):
+            raise InvalidCharacter(f"spellbook entry {key!r}: {ability!r} cannot be saved")
+    SpellbookRecord.delete().where((SpellbookRecord.character == character_id) & (SpellbookRecord.kind == kind)).execute()
+    rows = [{"character": character_id, "kind": kind, "key": key, "ability": ability} for key, ability in known]
+    for chunk in _chunks(rows, _BATCH // 4):
+        SpellbookRecord.insert_many(chunk).execute()
+
+
+def _with_spellbook(record: CharacterRecord) -> CharacterRecord:
+    spells: dict[str, int] = {}
+    skills: dict[str, int] = {}
+    query = SpellbookRecord.select().where(SpellbookRecord.character == record.id).order_by(SpellbookRecord.key)
+    for row in query:
+        (spells if row.kind == SPELL else skills)[row.key] = row.ability
+    return attrs.evolve(record, spells=spells, skills=skills)
 
 
 def _find(character_id: int) -> Character | None:

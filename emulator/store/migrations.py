@@ -312,10 +312,30 @@ def _v8_character_enchantments(database: peewee.Database) -> None:
     database.create_tables([CharacterEnchantment])
 
 
+def _v9_spellbooks(database: peewee.Database) -> None:
+    """What each character knows: one row per spell or skill (``kind``), by its key in the
+    world's content, with its ability in percent."""
+
+    class Spellbook(peewee.Model):
+        character = peewee.IntegerField()
+        kind = peewee.CharField(max_length=8)
+        key = peewee.CharField(max_length=100)
+        ability = peewee.SmallIntegerField()
+
+        class Meta:
+            table_name = "spellbook"
+            primary_key = peewee.CompositeKey("character", "kind", "key")
+            table_settings = _table_settings(database)
+
+    database.bind([Spellbook])
+    database.create_tables([Spellbook])
+
+
 MIGRATIONS: list[Migration] = [
     _v1_accounts_and_logins, _v2_characters_world_and_resources, _v3_what_a_character_keeps,
     _v4_player_killing_brands, _v5_items_and_ledger, _v6_used_items, _v7_banks_and_vaults,
     _v8_character_enchantments,
+    _v9_spellbooks,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

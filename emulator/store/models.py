@@ -204,7 +204,22 @@ class EnchantmentRecord(BaseModel):
         table_name = "character_enchantment"
 
 
+class SpellbookRecord(BaseModel):
+    """Since schema 9: one spell or skill a character knows (``kind`` "spell" or "skill",
+    ``key`` of spells.toml or skills.toml) and its ability in percent; saved with the
+    character, all of its rows replaced at once."""
+
+    character = peewee.IntegerField()
+    kind = peewee.CharField(max_length=8)
+    key = peewee.CharField(max_length=ROOM_KEY_COLUMN_LENGTH)
+    ability = peewee.SmallIntegerField()
+
+    class Meta:
+        table_name = "spellbook"
+        primary_key = peewee.CompositeKey("character", "kind", "key")
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion, Account, LoginRecord, Character, WorldState, ResourceName, ItemRecord, LedgerRecord, ItemJournal,
-    BalanceRecord, EnchantmentRecord,
+    BalanceRecord, EnchantmentRecord, SpellbookRecord,
 )

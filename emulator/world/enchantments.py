@@ -48,25 +48,21 @@ from typing import Any
 
 import attrs
 
+from emulator.world import spellbook
+
 __all__ = [
-    "FIRST_SPELL_ID", "LAST_SPELL_ID", "LOGOFF_HARMFUL_EXTRA_MS", "Effect", "EnchantRefusal", "Enchanting",
+    "LOGOFF_HARMFUL_EXTRA_MS", "Effect", "EnchantRefusal", "Enchanting",
     "Enchantment", "EnchantmentBook", "Hooks", "Target", "spell_object_id",
 ]
 
-#: The spells' own object ids (BP_ADD_ENCHANTMENT sends the spell object, as the original
-#: does): this base plus the original's spell number, below the bodies' range.
-FIRST_SPELL_ID = 0x0030_0000
-LAST_SPELL_ID = 0x0037_FFFF
-#: The skills' object ids follow the spells' (a skill number added to it).
-FIRST_SKILL_ID = 0x0038_0000
-LAST_SKILL_ID = 0x003F_FFFF
 #: Added at logoff to a harmful enchantment's time left, against waiting one out offline.
 LOGOFF_HARMFUL_EXTRA_MS = 3000
 
 
 def spell_object_id(number: int) -> int:
-    """The object id of the spell with the original's number ``number``."""
-    return FIRST_SPELL_ID + number
+    """The object id of the spell with the original's number ``number`` (BP_ADD_ENCHANTMENT
+    sends the spell object, as the original does): the one its spell list names it by."""
+    return spellbook.SPELL_ID_BASE + number % spellbook.ID_SPAN
 
 
 class Target(enum.IntEnum):

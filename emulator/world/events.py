@@ -415,6 +415,27 @@ class KeeperSaid:
     keeper_id: int
     reason: str
     kind: str = ""
+    lesson: str = ""  # "spell" or "skill": ``kind`` is then the key of a lesson the keeper teaches
+
+
+@attrs.frozen
+class AbilityLearned:
+    """A player learnt a spell (``spell``) or skill, ``key`` of spells.toml or skills.toml,
+    at ``ability`` percent: it shows in its lists and is saved with it."""
+
+    player_id: int
+    key: str
+    spell: bool
+    ability: int
+
+
+@attrs.frozen
+class AbilityForgotten:
+    """A player no longer knows a spell (``spell``) or skill: it leaves its lists."""
+
+    player_id: int
+    key: str
+    spell: bool
 
 
 @attrs.frozen
@@ -532,4 +553,5 @@ WorldEvent = (
     | ItemUsed | ItemUnused | ItemConsumed | ActivateFailed
     | KeeperSaid | TradeShown | TradeCanceled | TradeTold | BankerSaid | BankUnanswered | VaultKeeperSaid
     | EnchantmentStarted | EnchantmentEnded
+    | AbilityLearned | AbilityForgotten
 )

@@ -173,7 +173,7 @@ class FightingSkills:
         if player.advancement_ends_ms is None:  # AddAdvancementPoints
             player.advancement_ends_ms = now_ms + advancement_timer_ms(roll)
         player.advancement_points += 1
-        slot = list(player.skills).index(skill.key) + 1
+        slot = sorted(player.skills).index(skill.key) + 1  # the skills group lists them by key
         events.append(SkillImproved(player.room, player.object_id, skill.key, ability + 1, slot))
         return True
 

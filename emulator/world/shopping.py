@@ -8,19 +8,25 @@ As in the original (monster.kod Buy) the buyer must be in the keeper's room, not
 nearer; a lawful keeper may refuse a murderer (``customer_service``). The lines are then
 decided by ``shops.purchase`` and everything sold is paid and made in one item operation.
 
-Not modelled here: lessons (the keepers' spells and skills), the faction discount and
-keepers' own moods; selling to keepers.
+A keeper that teaches lists, after its items, the skills and spells the player may
+learn from it now (monster.kod GetForSale); buying one pays its price with the items in
+the same operation and adds it to the player's spellbook (``spellbook.learn``).
+
+Not modelled here: the faction discount and keepers' own moods; the quests some
+teachers ask first; selling to keepers.
 """
 
 from __future__ import annotations
 
 import enum
+import random
 from collections.abc import Mapping, Sequence
 
 import attrs
 
 from emulator.content.model import ShopInfo, WorldDefinition
 from emulator.rules import shops
+from emulator.world import spellbook
 from emulator.world.events import KeeperSaid, WorldEvent
 from emulator.world.items import Items
 from emulator.world.objects import Player, Thing
@@ -53,6 +59,17 @@ def ware_id(index: int) -> int:
     return WARE_ID_BASE + index
 
 
+def line_id(definition: WorldDefinition, index: int, ware: shops.Ware) -> int:
+    """The id a buy list gives its ``index``-th line: a lesson is named by its spell's or
+    skill's own id, as the original lists the spell object itself (so a list that changed
+    since cannot name another lesson), an item ware by its place in the list."""
+    if ware.lesson_level is None:
+        return ware_id(index)
+    if ware.skill:
+        return spellbook.skill_object_id(definition.skills[ware.kind])
+    return spellbook.spell_object_id(definition.spells[ware.kind])
+
+
 def shop_of(definition: WorldDefinition, keeper: Thing | None) -> ShopInfo | None:
     if keeper is None or keeper.kind is None:
         return None
@@ -76,6 +93,24 @@ def wares(definition: WorldDefinition, shop: ShopInfo) -> tuple[shops.Ware, ...]
         values[entry.kind] = (shops.DEFAULT_VALUE if value is None else value, kind.item.stacks)
         entries.append((entry.kind, entry.number))
     return shops.wares_of(entries, values)
+
+
+def lessons(definition: WorldDefinition, shop: ShopInfo, player: Player) -> tuple[tuple[shops.Ware, ...], tuple[shops.Ware, ...]]:
+    """The skills and the spells the keeper teaches that this player may learn now."""
+    skills = tuple(
+        shops.Ware(key, lesson_level=definition.skills[key].level or 1, skill=True)
+        for key in spellbook.teachable(definition, player, shop.teaches_skills, spell=False)
+    )
+    spells = tuple(
+        shops.Ware(key, lesson_level=definition.spells[key].level or 1)
+        for key in spellbook.teachable(definition, player, shop.teaches_spells, spell=True)
+    )
+    return skills, spells
+
+
+def _lines(definition: WorldDefinition, shop: ShopInfo, player: Player) -> tuple[shops.PriceLine, ...]:
+    skills, spells = lessons(definition, shop, player)
+    return shops.buy_list(wares(definition, shop), _markup(shop), skills=skills, spells=spells)
 
 
 def _markup(shop: ShopInfo) -> int:
@@ -115,7 +150,7 @@ def buy_list(
         return None
     if not serves(definition, keeper, player, players_in_room, events):
         return None
-    lines = shops.buy_list(wares(definition, shop), _markup(shop))
+    lines = _lines(definition, shop, player)
     if not lines:
         events.append(KeeperSaid(player.object_id, keeper.object_id, KeeperSpeech.NOTHING_FOR_SALE.value))
         return None
@@ -125,6 +160,7 @@ def buy_list(
 def buy(
     definition: WorldDefinition, items: Items, keeper: Thing | None, player: Player, players_in_room: int,
     wanted: Sequence[tuple[int, int | None]], money: frozenset[str], events: list[WorldEvent],
+    rng: random.Random | None = None,
 ) -> None:
     """BP_REQ_BUY_ITEMS: the wanted (ware id, amount) lines bought from the keeper, all
     paid and made in one item operation; each refused line told by the keeper. Ids that
@@ -134,9 +170,19 @@ def buy(
         return
     if not serves(definition, keeper, player, players_in_room, events):
         return
-    lines = shops.buy_list(wares(definition, shop), _markup(shop))
-    by_id: Mapping[int, shops.Ware] = {ware_id(i): line.ware for i, line in enumerate(lines)}
-    asked = [shops.Wanted(by_id[i], amount) for i, amount in wanted if i in by_id]
+    lines = _lines(definition, shop, player)
+    by_id: Mapping[int, shops.Ware] = {line_id(definition, i, line.ware): line.ware for i, line in enumerate(lines)}
+    asked: list[shops.Wanted] = []
+    for i, amount in wanted:
+        ware = by_id.get(i)
+        if ware is None:
+            continue
+        if ware.lesson_level is not None and any(line.ware == ware for line in asked):
+            # learnt by the first line: the keeper no longer offers it (GetForSale per line)
+            lesson = "skill" if ware.skill else "spell"
+            events.append(KeeperSaid(player.object_id, keeper.object_id, KeeperSpeech.NOT_SOLD.value, ware.kind, lesson))
+            continue
+        asked.append(shops.Wanted(ware, amount))
     character = player.character_id
     capacity = items.capacity(player.stats.might)
     weight, bulk = items.load_of(character)
@@ -166,12 +212,17 @@ def buy(
     sold = [r for r in results if isinstance(r, shops.Sold)]
     if sold:
         price = sum(s.price for s in sold)
-        ok = items.buy(character, player.object_id, [(s.ware.kind, s.number) for s in sold], price, money,
-                       BUY_REASON, events)
+        made = [(s.ware.kind, s.number) for s in sold if s.ware.lesson_level is None]
+        ok = items.buy(character, player.object_id, made, price, money, BUY_REASON, events)
         assert ok, "the rules sold more than the money held"
+        for s in sold:
+            if s.ware.lesson_level is not None:
+                learning_rng = rng or random.Random(f"learn:{player.object_id}")
+                spellbook.learn(definition, player, s.ware.kind, not s.ware.skill, learning_rng, events)
     for result in results:
         if isinstance(result, shops.NotSold):
-            events.append(KeeperSaid(player.object_id, keeper.object_id, result.why.value, result.ware.kind))
+            lesson = "" if result.ware.lesson_level is None else ("skill" if result.ware.skill else "spell")
+            events.append(KeeperSaid(player.object_id, keeper.object_id, result.why.value, result.ware.kind, lesson))
 
 
 def lines_wares(lines: Sequence[shops.PriceLine]) -> tuple[shops.Ware, ...]:

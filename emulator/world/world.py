@@ -80,7 +80,7 @@ from emulator.rules.pvp import (
 from emulator.rules import shops
 from emulator.rules.trade import Put, Step, Tell, TradeBook, TradeText
 from emulator.world import mortality, shopping, trading
-from emulator.world import banking, mortality, shopping, vaults
+from emulator.world import banking, mortality, shopping, spellbook, vaults
 from emulator.world import enchantments as ench
 from emulator.world.events import (
     AttackResolved,
@@ -648,6 +648,14 @@ class World:
         keeper = self._things.get(keeper_id)
         return shopping.buy_list(self.definition, keeper, player, len(self.players_in(player.room)), events)
 
+    def forget(self, player_id: int, key: str, spell: bool = True) -> list[WorldEvent]:
+        """The player forgets a spell (or skill, ``spell`` False) it knows."""
+        player = self._players.get(player_id)
+        events: list[WorldEvent] = []
+        if player is not None:
+            spellbook.forget(player, key, spell, events)
+        return events
+
     def buy(self, player_id: int, keeper_id: int, wanted: list[tuple[int, int | None]]) -> list[WorldEvent]:
         """A BP_REQ_BUY_ITEMS: the (ware id, amount) lines bought from a keeper in the
         player's room, paid from its money in one item operation (see ``shopping.py``)."""
@@ -658,6 +666,7 @@ class World:
         shopping.buy(
             self.definition, self.items, self._things.get(keeper_id), player, len(self.players_in(player.room)),
             wanted, self._money_kinds, events,
+            random.Random(f"{self.seed}:learn:{self.tick_count}:{player_id}:{keeper_id}"),
         )
         return events + self._take_trade_news()
 

@@ -14,14 +14,17 @@ log = logger("m59emu.game")
 
 def stats(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
     group = fields["group"]
-    player_stats = ctx.world.player(avatar.player_id).stats
+    player = ctx.world.player(avatar.player_id)
+    player_stats = player.stats
     if group == StatGroup.CONDITION:
         session.send("BP_STAT_GROUP", group=group, stats=sheet.condition(ctx.resources, player_stats))
     elif group == StatGroup.ATTRIBUTES:
         shown = ctx.world.effective_stats(avatar.player_id)  # with its enchantments' mods
         session.send("BP_STAT_GROUP", group=group, stats=sheet.attributes(ctx.resources, shown))
-    elif group in (StatGroup.SPELLS, StatGroup.SKILLS):
-        session.send("BP_STAT_GROUP", group=group, stats=[])
+    elif group == StatGroup.SPELLS:
+        session.send("BP_STAT_GROUP", group=group, stats=sheet.spell_stats(ctx.resources, ctx.definition, player))
+    elif group == StatGroup.SKILLS:
+        session.send("BP_STAT_GROUP", group=group, stats=sheet.skill_stats(ctx.resources, ctx.definition, player))
     else:
         log.debug("stat group {group} does not exist", group=group)
 
@@ -31,13 +34,11 @@ def stat_groups(ctx: GameContext, session: GameSession, avatar: Avatar, fields: 
 
 
 def spells(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
-    session.send("BP_SPELLS", spells=[])
-    session.send("BP_STAT_GROUP", group=StatGroup.SPELLS, stats=[])
+    sheet.send_spells(session, ctx.resources, ctx.definition, ctx.world.player(avatar.player_id))
 
 
 def skills(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields) -> None:
-    session.send("BP_SKILLS", skills=[])
-    session.send("BP_STAT_GROUP", group=StatGroup.SKILLS, stats=[])
+    sheet.send_skills(session, ctx.resources, ctx.definition, ctx.world.player(avatar.player_id))
 
 
 SYSTEM = System("character sheet", in_world={

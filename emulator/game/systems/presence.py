@@ -10,6 +10,8 @@ from emulator.game.context import GameContext
 from emulator.game.render import render
 from emulator.game.requests import Fields, System
 from emulator.game.session import Avatar, GameSession, Phase
+from emulator.rules import spellbook as spellbook_rules
+from emulator.store.accounts import USER
 from emulator.store.characters import CharacterRecord, CharacterState
 from emulator.world.events import Position
 from emulator.world.objects import Player, Stats
@@ -35,6 +37,9 @@ def enter_world(ctx: GameContext, session: GameSession, record: CharacterRecord)
     player.gain_chance, player.death_cost = record.gain_chance, max(0, min(100, record.death_cost))
     player.past_tutorial, player.safety = record.past_tutorial, record.safety
     player.outlaw, player.murderer = record.outlaw, record.murderer
+    # the spellbook: what the world no longer defines is kept (saved back) but not shown
+    player.spells = {key: max(1, min(99, ability)) for key, ability in record.spells.items()}
+    player.skills = {key: max(1, min(99, ability)) for key, ability in record.skills.items()}
     avatar = Avatar(player_id, record.id, record.name, ctx.resources.add_name(record.name), gender=record.gender)
     session.avatar = avatar
     session.phase = Phase.IN_WORLD
@@ -57,9 +62,20 @@ def send_entry_burst(ctx: GameContext, session: GameSession, avatar: Avatar) -> 
     room_view.send_players(ctx, session)
     room_view.send_room(ctx, session, avatar)
     session.send("BP_USERCOMMAND", command=UC.UC_SPELL_SCHOOLS,
-                 args={"schools": [resources.id(name) for name in texts.SPELL_SCHOOLS]})
+                 args={"schools": school_names(ctx, session.account.admin_level > USER)})
     session.send("BP_LOAD_MODULE", module=resources.id(texts.MAIL_MODULE))
     sheet.send_condition(session, resources, ctx.world.player(avatar.player_id).stats)
+
+
+def school_names(ctx: GameContext, dm: bool = False) -> list[int]:
+    """UC_SPELL_SCHOOLS: the six schools' names, and a seventh for admins and DMs (the
+    original's DM class and its admins), the original's by id in an imported world
+    (user.kod ToCliSpellSchools), else the server's own."""
+    messages = ctx.definition.messages
+    keys = [f"school_{school}" for school in (*spellbook_rules.SCHOOLS, *(["dm"] if dm else []))]
+    if messages is not None and all(key in messages.texts for key in keys):
+        return [messages.id(key) for key in keys]
+    return [ctx.resources.id(name) for name in (*texts.SPELL_SCHOOLS, *([texts.DM_SCHOOL] if dm else []))]
 
 
 def character_state(ctx: GameContext, avatar: Avatar) -> CharacterState:
@@ -79,6 +95,7 @@ def state_of(character_id: int, player: Player, enchantments: tuple[dict[str, An
         karma_fraction=player.karma_fraction, gain_chance=player.gain_chance, death_cost=player.death_cost,
         past_tutorial=player.past_tutorial, safety=player.safety, outlaw=player.outlaw, murderer=player.murderer,
         enchantments=player.enchantments_left if enchantments is None else enchantments,
+        spells=tuple(player.spells.items()), skills=tuple(player.skills.items()),
     )
 
 

@@ -3,6 +3,7 @@ wizard of a first-time character."""
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from twisted.python.failure import Failure
@@ -13,6 +14,8 @@ from emulator.game.requests import Fields, System
 from emulator.game.session import GameSession, Phase
 from emulator.game.systems.presence import enter_world
 from emulator.logs import logger
+from emulator.rules import spellbook as spellbook_rules
+from emulator.world import spellbook
 from emulator.store.accounts import StoreError
 from emulator.store.characters import ATTRIBUTES, CharacterRecord
 from protocol_specs.opcodes import SystemCommand
@@ -89,9 +92,35 @@ def system_command(ctx: GameContext, session: GameSession, fields: Fields) -> No
     command, args = fields["command"], fields["args"]
     if command == SystemCommand.BP_SEND_CHARINFO:  # the creation wizard's choices
         session.send("BP_CHARINFO", hair_translations=[], face_translations=[],
-                     faces=[_NO_FACE_PARTS, _NO_FACE_PARTS], spells=[], skills=[])
+                     faces=[_NO_FACE_PARTS, _NO_FACE_PARTS], **_choices(ctx))
     elif command == SystemCommand.BP_NEW_CHARINFO:  # the finished wizard
         _customise(ctx, session, args)
+
+
+def _choices(ctx: GameContext) -> dict[str, Any]:
+    """The spells and skills the creation wizard offers, with what each costs of the
+    wizard's points (system.kod SendCharInfo)."""
+    resources = ctx.resources
+    spells = [
+        {"number": spell.number, "name": resources.id(spell.name), "description": _text_id(ctx, spell.description),
+         "cost": spellbook_rules.creation_cost(spell.level or 1), "school": spellbook.spell_school(spell)}
+        for spell in spellbook.offered_spells(ctx.definition)
+    ]
+    skills = [
+        {"number": skill.number, "name": resources.id(skill.name), "description": _text_id(ctx, skill.description),
+         "cost": spellbook_rules.creation_cost(skill.level or 1)}
+        for skill in spellbook.offered_skills(ctx.definition)
+    ]
+    return {"spells": spells, "skills": skills}
+
+
+def _text_id(ctx: GameContext, text: str) -> int:
+    """A description's id when the client has it (the original's), else none."""
+    return ctx.resources.original_id(text) or 0 if text else 0
+
+
+def _numbers(values: Any) -> list[int]:
+    return [value["id"] if isinstance(value, dict) else value for value in values or ()]
 
 
 def _customise(ctx: GameContext, session: GameSession, args: Fields) -> None:
@@ -100,9 +129,15 @@ def _customise(ctx: GameContext, session: GameSession, args: Fields) -> None:
         session.send("BP_CHARINFO_NOT_OK")
         return
     account = session.account
+    character_id = args["character"]["id"]
+    chosen = dict(zip(ATTRIBUTES, attributes))
+    book = spellbook.starting_book(
+        ctx.definition, _numbers(args.get("spells")), _numbers(args.get("skills")), chosen,
+        random.Random(f"{ctx.world.seed}:create:{character_id}:{args['name']}"),
+    )
     deferred = ctx.store.customise_character(
-        args["character"]["id"], account.id, args["name"], args["description"], args["gender"],
-        dict(zip(ATTRIBUTES, attributes)), ctx.reserved_names,
+        character_id, account.id, args["name"], args["description"], args["gender"], chosen, ctx.reserved_names,
+        spells=book.spells, skills=book.skills, karma=book.karma,
     )
 
     def made(record: CharacterRecord) -> None:

@@ -113,10 +113,22 @@ class CreatureImport(ImportState):
             numbers = [v for v in part if isinstance(v, int)] if isinstance(part, tuple) else []
             if numbers:
                 shop[field] = numbers
+                self.report_teaching_code(cls, "CanAddSkill" if field == "teaches_skills" else "CanAddSpell")
         markup = _int(cls.value("viMerchant_markup"))
         if shop and markup is not None:
             shop["markup"] = markup
         return shop
+
+    def report_teaching_code(self, cls: KodClass, message: str) -> None:
+        """A teacher whose class adds conditions of its own to what it teaches (a quest
+        first, a bank balance): not data, so the import report says it teaches without them."""
+        for ancestor in cls.ancestry():
+            if ancestor.name.casefold() == "monster":
+                return
+            handler = ancestor.messages.get(message.casefold())
+            if handler is not None:
+                self.skip("shop", ancestor, handler.line, f"{message} sets conditions in code: it teaches without them")
+                return
 
     def import_dialogue(self) -> None:
         """The town folk's speech triggers from the speech library (`plSpeechLib` of

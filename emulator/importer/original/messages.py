@@ -19,7 +19,8 @@ from emulator.importer.blakod import KodClass, ast
 from emulator.importer.original.common import _constant_names, _flags, _int, _value_names
 from emulator.importer.original.state import ImportState
 from emulator.content.model import (
-    ARTICLES, BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, SKILL_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS,
+    ARTICLES, BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, SKILL_TEXT_KEYS, SPELLBOOK_TEXT_KEYS, TRADE_TEXT_KEYS,
+    VAULT_TEXT_KEYS,
     combat_text_keys,
 )
 
@@ -123,6 +124,9 @@ _NAMED = {
     "advancement_cap_1": "player_advancement_cap_hit_1",
     "advancement_cap_2": "player_advancement_cap_hit_2",
     "advancement_cap_3": "player_advancement_cap_hit_3",
+    # the spellbook (user.kod ToCliSpellSchools, player.kod AddSpell)
+    **{f"school_{school}": f"user_school_{school}" for school in ("shalille", "qor", "kraanan", "faren", "riija", "jala", "dm")},
+    "learn_sound": "player_sound_learn_spell",
 }
 
 
@@ -149,7 +153,11 @@ class MessageImport(ImportState):
 
     def import_messages(self) -> None:
         texts: dict[str, dict[str, Any]] = {}
-        for key in combat_text_keys() + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS + SKILL_TEXT_KEYS:
+        optional = (
+            ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS + SKILL_TEXT_KEYS
+            + SPELLBOOK_TEXT_KEYS
+        )
+        for key in combat_text_keys() + optional:
             name = resource_name(key)
             resource = self.tree.resources.get(name.casefold())
             text = resource.text(None) if resource is not None else None

@@ -86,32 +86,32 @@ class SpellImport(ImportState):
             chance = _int(cls.value("viChance_to_Increase"))
             if chance is not None:
                 table["improve_chance"] = chance
-            requisite = _requisite_stat(cls)
+            table["family"] = _key(cls.parent.name) if cls.parent is not None else "skill"
+            requisite = _requisite(cls)
             if requisite is not None:
                 table["requisite"] = requisite
-            table["family"] = _key(cls.parent.name) if cls.parent is not None else "skill"
             self.skill_by_number[number] = _key(cls.name)
             self.skills[_key(cls.name)] = table
         self.report.counts["skills"] = len(self.skills)
 
 
-_STATS = ("might", "intellect", "stamina", "agility", "mysticism", "aim")
+#: The player's attribute getters a skill's GetRequisiteStat may return.
+_ATTRIBUTE_GETTERS = {f"get{name}": name for name in ("might", "intellect", "stamina", "agility", "mysticism", "aim")}
 
 
-def _requisite_stat(cls: KodClass) -> str | None:
-    """The attribute a skill's GetRequisiteStat asks its user for (a handler that is just
-    `return Send(who, @GetAim)`), as a Stats field name; None when it is computed otherwise."""
+def _requisite(cls: KodClass) -> str | None:
+    """The attribute a skill's GetRequisiteStat returns (``return Send(who,@GetAim)``), its
+    own or inherited; None when the handler has another shape."""
     handler = cls.handler("GetRequisiteStat")
-    if handler is None or len(handler.body) != 1 or not isinstance(handler.body[0], ast.Return):
+    if handler is None:
         return None
-    call = handler.body[0].value
-    if not isinstance(call, ast.Call) or call.function.casefold() != "send" or len(call.positional) < 2:
-        return None
-    message = call.positional[1]
-    if not isinstance(message, ast.MessageLiteral):
-        return None
-    name = message.name.casefold().removeprefix("get")
-    return name if name in _STATS else None
+    for statement in handler.body:
+        if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Call):
+            call = statement.value
+            args = call.positional
+            if call.function.casefold() == "send" and len(args) >= 2 and isinstance(args[1], ast.MessageLiteral):
+                return _ATTRIBUTE_GETTERS.get(args[1].name.casefold())
+    return None
 
 
 def _constant_return(cls: KodClass, message: str) -> int | None:
