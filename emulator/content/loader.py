@@ -50,7 +50,8 @@ from emulator.content.model import (
     WorldDefinition,
 )
 from emulator.content.model import (
-    ARTICLES, BANK_TEXT_KEYS, CONSUMABLE_USES, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS,
+    ARTICLES, BANK_TEXT_KEYS, CONSUMABLE_USES, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, SPELL_EFFECTS, SPELL_OWN_TEXTS, SPELL_TEXT_KEYS,
+    TRADE_TEXT_KEYS, VAULT_TEXT_KEYS,
     CombatMessages, KindMessages, OriginalText, combat_text_keys,
 )
 
@@ -618,7 +619,8 @@ _ITEM_KEYS = (
 _SPELL_KEYS = (
     "number", "name", "name_rsc", "icon", "icon_rsc", "description", "description_rsc",
     "school", "level", "mana", "vigor", "cast_time", "harmful", "outlaw", "family", "reagents",
-    "targets",
+    "targets", "effect", "chance_to_increase", "post_cast", "sound", "sound_rsc",
+    *(key for purpose in SPELL_OWN_TEXTS for key in (purpose, f"{purpose}_rsc")),
 )
 _REAGENT_KEYS = ("kind", "count")
 _SKILL_KEYS = (
@@ -1333,6 +1335,14 @@ def _load_spells(file: _File, refs: list[_Ref]) -> dict[str, SpellDefinition] | 
         name, icon, description = _texts(reader)
         ids = _resource_ids(reader, ("name", "icon", "description"))
         ints = {f: reader.integer(f, low=-1_000_000, high=1_000_000) for f in ("level", "mana", "vigor", "cast_time", "targets")}
+        ids += _resource_ids(reader, ("sound", *SPELL_OWN_TEXTS))
+        effect = reader.text("effect", max_bytes=32)
+        if effect and effect not in SPELL_EFFECTS:
+            reader.error("effect", f"'effect' must be one of {', '.join(SPELL_EFFECTS)}, not {effect!r}")
+        improve = reader.integer("chance_to_increase", low=0, high=1000)
+        post_cast = reader.integer("post_cast", low=0, high=3600)
+        sound = reader.filename("sound", (".wav",))
+        own = tuple((p, t) for p in SPELL_OWN_TEXTS if (t := reader.text(p, max_bytes=MAX_DESCRIPTION_BYTES)) is not None)
         school = reader.text("school", max_bytes=32)
         family = reader.text("family", max_bytes=64)
         harmful, outlaw = reader.boolean("harmful"), reader.boolean("outlaw")
@@ -1353,7 +1363,9 @@ def _load_spells(file: _File, refs: list[_Ref]) -> dict[str, SpellDefinition] | 
         spells[key] = SpellDefinition(
             key=key, number=number, name=name, school=school or "", family=family or "",
             icon=icon or "", description=description or "", harmful=bool(harmful), outlaw=bool(outlaw),
-            reagents=tuple(reagents), resource_ids=ids, source=file.source(key), **ints,
+            reagents=tuple(reagents), resource_ids=ids, source=file.source(key), effect=effect or "",
+            chance_to_increase=20 if improve is None else improve, post_cast=1 if post_cast is None else post_cast,
+            sound=sound or "", texts=own, **ints,
         )
     return spells if complete else None
 
@@ -1426,7 +1438,7 @@ def _load_messages(file: _File, refs: list[_Ref]) -> CombatMessages | None:
         top.error("texts", f"'texts' must be a [texts] table, not {_type_name(given)}")
         given = {}
     required = combat_text_keys()
-    known = required + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS
+    known = required + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS + SPELL_TEXT_KEYS
     for key, entry in given.items():
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1)

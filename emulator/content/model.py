@@ -265,6 +265,33 @@ class SpellDefinition:
     reagents: tuple[Reagent, ...] = ()
     resource_ids: ResourceIds = ()
     source: str = ""
+    #: What casting it does, when it is one of the server's effects (SPELL_EFFECTS); ""
+    #: when its effect is code the server does not run (the import report says which).
+    effect: str = ""
+    chance_to_increase: int = 20  # viChance_To_Increase: how readily casting it improves
+    post_cast: int = 1  # viPostCast_time: seconds before the next cast or swing
+    sound: str = ""  # the .wav the room hears on a cast (its own, else its school's)
+    #: The spell's own words by purpose (SPELL_OWN_TEXTS); their ids in ``resource_ids``.
+    texts: tuple[tuple[str, str], ...] = ()
+
+    def text(self, purpose: str) -> str | None:
+        return dict(self.texts).get(purpose)
+
+    def text_id(self, purpose: str) -> int | None:
+        return dict(self.resource_ids).get(purpose)
+
+
+#: The effects a spell's data may name (spells.toml ``effect``): the server's code for each
+#: is in ``emulator/world/spells/``. ``heal``: health to one player (minor heal);
+#: ``give_mana``, ``give_vigor``, ``give_health``: the caster hands part of its own to
+#: another player (mystic touch, relay, breath of life).
+SPELL_EFFECTS = ("heal", "give_mana", "give_vigor", "give_health")
+
+#: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
+#: reads (``caster``), what the target reads (``target``), why the target needs none
+#: (``unnecessary``: its article and name), that it cannot be cast on oneself
+#: (``not_on_self``), that the caster has too little to give (``too_low``).
+SPELL_OWN_TEXTS = ("caster", "target", "unnecessary", "not_on_self", "too_low")
 
 
 @attrs.frozen
@@ -377,6 +404,14 @@ BANK_TEXT_KEYS = (
 )
 #: What a vault keeper tells a player (monster.kod VaultDeposit, VaultWithdraw: the
 #: ``vault_<emulator.rules.bank.VaultSay>`` keys), told in ``bank_told``; each optional.
+#: What casting tells the caster (spell.kod), each optional like the item texts: the
+#: spell's name fills them where the original's do.
+SPELL_TEXT_KEYS = (
+    "spell_no_rest", "spell_too_tired", "spell_no_mana", "spell_no_reagents", "spell_failed", "spell_bad_target",
+    "spell_out_of_range", "spell_advanced", "spell_trance", "spell_trance_broken", "spell_not_good_enough",
+    "spell_not_evil_enough", "spell_cast_here", "spell_fail_sound",
+)
+
 VAULT_TEXT_KEYS = (
     "vault_no_gold", "vault_cursed", "vault_cant_store", "vault_no_deposit_cash", "vault_full", "vault_thanks_for",
     "vault_stored", "vault_no_account", "vault_not_enough", "vault_dont_have", "vault_no_withdraw_cash",

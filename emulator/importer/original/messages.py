@@ -18,7 +18,8 @@ from emulator.importer.blakod import KodClass, ast
 from emulator.importer.original.common import _constant_names, _flags, _int, _value_names
 from emulator.importer.original.state import ImportState
 from emulator.content.model import (
-    ARTICLES, BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS, combat_text_keys,
+    ARTICLES, BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, SPELL_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS,
+    combat_text_keys,
 )
 
 MESSAGES_NAME = "messages.toml"
@@ -115,6 +116,21 @@ _NAMED = {
     "vault_no_withdraw_cash": "vaultman_nowithdraw_cash",
     "vault_no_room": "vaultman_no_room",
     "vault_returned": "vaultman_thanks",
+    # casting (spell.kod)
+    "spell_no_rest": "spell_no_rest",
+    "spell_too_tired": "spell_too_tired",
+    "spell_no_mana": "spell_insufficient_magic",
+    "spell_no_reagents": "spell_insufficient_reagent",
+    "spell_failed": "spell_failed_by_chance",
+    "spell_bad_target": "spell_bad_target",
+    "spell_out_of_range": "spell_out_of_range",
+    "spell_advanced": "spell_advanced",
+    "spell_trance": "spell_trance_begin",
+    "spell_trance_broken": "spell_trance_break",
+    "spell_not_good_enough": "spell_not_good_enough",
+    "spell_not_evil_enough": "spell_not_evil_enough",
+    "spell_cast_here": "spell_bad_location",
+    "spell_fail_sound": "spell_fail_wav",
 }
 
 
@@ -141,7 +157,7 @@ class MessageImport(ImportState):
 
     def import_messages(self) -> None:
         texts: dict[str, dict[str, Any]] = {}
-        for key in combat_text_keys() + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS:
+        for key in combat_text_keys() + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS + SPELL_TEXT_KEYS:
             name = resource_name(key)
             resource = self.tree.resources.get(name.casefold())
             text = resource.text(None) if resource is not None else None

@@ -6,6 +6,8 @@ from typing import Any
 
 from emulator.content.loader import MAX_DESCRIPTION_BYTES
 from emulator.importer.blakod import ClassRef, KodClass, ast, evaluate
+from emulator.importer.blakod.evaluate import ResourceRef
+from emulator.importer.blakod.calls import find_sends
 from emulator.importer.original.common import _collect, _handler_class, _int, _key, _line_of, _value_names
 from emulator.importer.original.state import ImportState
 
@@ -44,9 +46,45 @@ class SpellImport(ImportState):
             reagents = self.reagents(cls)
             if reagents:
                 table["reagents"] = reagents
+            for field, variable in (("chance_to_increase", "viChance_To_Increase"), ("post_cast", "viPostCast_time")):
+                value = _int(cls.value(variable))
+                if value is not None:
+                    table[field] = value
+            own_sound = isinstance(cls.value("vrSucceed_wav"), ResourceRef)
+            self.texts.put(table, "sound", cls, "vrSucceed_wav" if own_sound else
+                           _SCHOOL_SOUNDS.get(table.get("school", ""), ""), category="spell", file_suffixes=(".wav",))
+            self.spell_effect(cls, table)
             self.spell_by_number[number] = _key(cls.name)
             self.spells[_key(cls.name)] = table
         self.report.counts["spells"] = len(self.spells)
+
+    def spell_effect(self, cls: KodClass, table: dict[str, Any]) -> None:
+        """``effect`` and the spell's own words, where its CastSpell is one of the server's
+        effects: recognised by what it asks of the caster and the target (health, mana,
+        vigor); otherwise the report says its effect is left to code not yet run."""
+        sent = _sent(cls, "CastSpell")
+        effect = next((name for name, needs in _EFFECTS if needs <= sent), None)
+        if effect is None or "startenchantment" in sent:
+            self.skip("spell", cls, cls.line, "its effect is code the server does not run yet: not castable")
+            return
+        table["effect"] = effect
+        for site in find_sends(cls, "MsgSendUser", "CastSpell"):
+            receiver = site.call.positional[0] if site.call.positional else None
+            purpose = "caster" if isinstance(receiver, ast.Name) and receiver.name.casefold() == "who" else "target"
+            self.put_own_text(cls, table, purpose, site.call.named)
+        for site in find_sends(cls, "MsgSendUser", "CanPayCosts"):
+            named = {k.casefold(): v for k, v in site.call.named.items()}
+            resource = named.get("message_rsc")
+            if not isinstance(resource, ast.Name) or resource.name.casefold().startswith("spell_"):
+                continue  # the generic words (bad target) come from messages.toml
+            name = resource.name.casefold()
+            purpose = "unnecessary" if "unnecessary" in name else "not_on_self" if "notonself" in name else "too_low"
+            self.put_own_text(cls, table, purpose, site.call.named)
+
+    def put_own_text(self, cls: KodClass, table: dict[str, Any], purpose: str, named: dict[str, ast.Expression]) -> None:
+        resource = {k.casefold(): v for k, v in named.items()}.get("message_rsc")
+        if isinstance(resource, ast.Name) and purpose not in table:
+            self.texts.put(table, purpose, cls, resource.name, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
 
     def reagents(self, cls: KodClass) -> list[dict[str, Any]]:
         owner = _handler_class(cls, "ResetReagents", "plReagents")
@@ -80,6 +118,39 @@ class SpellImport(ImportState):
             self.skill_by_number[number] = _key(cls.name)
             self.skills[_key(cls.name)] = table
         self.report.counts["skills"] = len(self.skills)
+
+
+#: Each effect by what its CastSpell sends (to the caster or the target), most specific first.
+_EFFECTS = (
+    ("give_mana", {"losemana", "gainmana"}),
+    ("give_health", {"losehealth", "gainhealth"}),
+    # minor heal's figures (the others heal by figures of their own, not yet read)
+    ("heal", {"gainhealthnormal", "checkplayerflag"}),
+    ("give_vigor", {"addexertion", "msgsenduser"}),
+)
+
+#: The school's cast sound (spell.kod GetSpellSound) when a spell has none of its own.
+_SCHOOL_SOUNDS = {
+    "shalille": "spell_sound_shalille", "qor": "spell_sound_qor", "kraanan": "spell_sound_kraanan",
+    "faren": "spell_sound_faren", "riija": "spell_sound_riija", "dm_command": "spell_sound_dm_command",
+}
+
+
+def _sent(cls: KodClass, handler: str) -> set[str]:
+    """The messages a class's own handler sends (casefolded)."""
+    found = cls.messages.get(handler.casefold())
+    if found is None:
+        return set()
+    from emulator.importer.blakod.calls import iter_calls, iter_statements, _statement_expressions
+
+    names: set[str] = set()
+    for statement in iter_statements(found.body):
+        for expression in _statement_expressions(statement):
+            for call in iter_calls(expression):
+                args = call.positional
+                if call.function.casefold() in ("send", "post") and len(args) > 1 and isinstance(args[1], ast.MessageLiteral):
+                    names.add(args[1].name.casefold())
+    return names
 
 
 def _constant_return(cls: KodClass, message: str) -> int | None:
