@@ -409,7 +409,8 @@ BANK_TEXT_KEYS = (
 SPELL_TEXT_KEYS = (
     "spell_no_rest", "spell_too_tired", "spell_no_mana", "spell_no_reagents", "spell_failed", "spell_bad_target",
     "spell_out_of_range", "spell_advanced", "spell_trance", "spell_trance_broken", "spell_not_good_enough",
-    "spell_not_evil_enough", "spell_cast_here", "spell_fail_sound",
+    "spell_not_evil_enough", "spell_cast_here", "spell_fail_sound", "spell_improved_sound",
+    "spell_help_unlawful_angel", "spell_help_unlawful_safety",
 )
 
 VAULT_TEXT_KEYS = (
@@ -483,7 +484,8 @@ class WorldDefinition:
                         for text, resource_id in zip(texts, ids):
                             add({"text": text}, (("text", resource_id),))
         for spell in self.spells.values():
-            add({"name": spell.name, "icon": spell.icon, "description": spell.description}, spell.resource_ids)
+            add({"name": spell.name, "icon": spell.icon, "description": spell.description, "sound": spell.sound,
+                 **dict(spell.texts)}, spell.resource_ids)
         for skill in self.skills.values():
             add({"name": skill.name, "icon": skill.icon, "description": skill.description}, skill.resource_ids)
         return pinned

@@ -11,7 +11,7 @@ from typing import Any, assert_never
 
 
 from emulator.game import (
-    bank_messages, fight_messages, item_messages, room_view, sheet, shop_messages, texts, trade_messages, views,
+    bank_messages, fight_messages, item_messages, room_view, sheet, shop_messages, texts, trade_messages, views, spell_messages,
 )
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
@@ -58,6 +58,9 @@ from emulator.world.events import (
     TradeShown,
     TradeTold,
     VitalsChanged,
+    SpellCast,
+    SpellImproved,
+    SpellTold,
     WorldEvent,
 )
 from protocol_specs.opcodes import SayType
@@ -177,6 +180,12 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             bank_messages.bank_unanswered(ctx, event)
         case VaultKeeperSaid():
             bank_messages.vault_keeper_said(ctx, event)
+        case SpellTold():
+            spell_messages.spell_told(ctx, event)
+        case SpellCast():
+            spell_messages.spell_cast(ctx, event)
+        case SpellImproved():
+            spell_messages.spell_improved(ctx, event)
         case _:
             assert_never(event)
 

@@ -37,6 +37,10 @@ def content_texts(world: WorldDefinition) -> list[str]:
                 found[text] = None
         for text in kind_remains_texts(kind):
             found[text] = None
+    for spell in world.spells.values():  # what casting names and says
+        for text in (spell.name, spell.sound, *(text for _, text in spell.texts)):
+            if text:
+                found[text] = None
     if world.player_icon:
         found[world.player_icon] = None
     return list(found)

@@ -471,6 +471,40 @@ class VaultKeeperSaid:
     kind: str = ""
 
 
+
+
+@attrs.frozen
+class SpellTold:
+    """Casting tells the one player something about a spell: ``purpose`` is a casting
+    text of messages.toml (``spell_*``) or one of the spell's own words (``caster``,
+    ``target``, ``unnecessary``, ...). ``target_id`` is the object it names (0: none);
+    ``fail_sound``: the player also hears the fizzle."""
+
+    player_id: int
+    spell: str
+    purpose: str
+    target_id: int = 0
+    fail_sound: bool = False
+
+
+@attrs.frozen
+class SpellCast:
+    """A spell went off: the caster's room hears its sound, from the caster."""
+
+    caster_id: int
+    spell: str
+    room: str
+
+
+@attrs.frozen
+class SpellImproved:
+    """Casting raised the caster's ability in a spell: it is told, its room hears it."""
+
+    player_id: int
+    spell: str
+    room: str
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
@@ -479,4 +513,5 @@ WorldEvent = (
     | ObjectChanged | CarriedGained | CarriedChanged | CarriedLost | ItemRefused
     | ItemUsed | ItemUnused | ItemConsumed | ActivateFailed
     | KeeperSaid | TradeShown | TradeCanceled | TradeTold | BankerSaid | BankUnanswered | VaultKeeperSaid
+    | SpellTold | SpellCast | SpellImproved
 )

@@ -79,7 +79,7 @@ from emulator.rules.pvp import (
 from emulator.rules import shops
 from emulator.rules.trade import Put, Step, Tell, TradeBook, TradeText
 from emulator.world import mortality, shopping, trading
-from emulator.world import banking, mortality, shopping, vaults
+from emulator.world import banking, casting, mortality, shopping, vaults
 from emulator.world.events import (
     AttackResolved,
     DeathAnnounced,
@@ -1127,7 +1127,12 @@ class World:
         events += self._take_trade_news()
         if self.trades.trades:  # keepers withdraw their money offers in time (monster.kod CancelOfferTimer)
             events += self._trade_step(self.trades.tick(round(self.game_time * 1000)))
+        casting.run_trances(self, events)
         self._regenerate(events)
+
+    def cast(self, player_id: int, spell_id: int, target_ids: list[int], now: float) -> list[WorldEvent]:
+        """A BP_REQ_CAST: see :mod:`emulator.world.casting`."""
+        return casting.cast(self, player_id, spell_id, target_ids, now)
 
     def room_number(self, room: str) -> int | None:
         """The original's number of a room (the content's ``number``), None if it has none."""

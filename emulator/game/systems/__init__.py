@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from emulator.game.requests import System
 from emulator.game.systems import (
-    bank, character_sheet, combat, inventory, looking, movement, posture, presence, selection, shops, speech, trade,
+    bank, casting, character_sheet, combat, inventory, looking, movement, posture, presence, selection, shops, speech, trade,
 )
 
 ALL_SYSTEMS: tuple[System, ...] = (
@@ -20,4 +20,5 @@ ALL_SYSTEMS: tuple[System, ...] = (
     shops.SYSTEM,
     trade.SYSTEM,
     bank.SYSTEM,
+    casting.SYSTEM,
 )

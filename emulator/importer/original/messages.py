@@ -124,13 +124,16 @@ _NAMED = {
     "spell_failed": "spell_failed_by_chance",
     "spell_bad_target": "spell_bad_target",
     "spell_out_of_range": "spell_out_of_range",
-    "spell_advanced": "spell_advanced",
+    "spell_advanced": "player_improved",
+    "spell_improved_sound": "player_improved_wav_rsc",
     "spell_trance": "spell_trance_begin",
     "spell_trance_broken": "spell_trance_break",
     "spell_not_good_enough": "spell_not_good_enough",
     "spell_not_evil_enough": "spell_not_evil_enough",
     "spell_cast_here": "spell_bad_location",
     "spell_fail_sound": "spell_fail_wav",
+    "spell_help_unlawful_angel": "spell_angel_no_unlawful",
+    "spell_help_unlawful_safety": "spell_safety_no_unlawful",
 }
 
 

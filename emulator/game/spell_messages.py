@@ -1,0 +1,130 @@
+"""What casting tells and plays (``SpellTold``, ``SpellCast``, ``SpellImproved``).
+
+In an imported world the words are the original's by resource id: the casting texts of
+messages.toml (``spell_*``), filled as spell.kod fills them (the spell's name, the
+target's article and name), and each spell's own words from spells.toml; the fizzle, the
+improvement and the spell's own sound by their ids too. A world without them (the
+bundled one) reads the server's own sentences and hears only the spell's sound.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.content.model import SpellDefinition
+from emulator.game import fight_messages, item_messages, views
+from emulator.game.context import GameContext
+from emulator.world.events import SpellCast, SpellImproved, SpellTold
+from emulator.world.objects import Player
+
+#: The server's own sentences: {spell} the spell's name, {target} what it names.
+_OWN = {
+    "spell_no_rest": "You can't cast spells while resting.",
+    "spell_too_tired": "You are too tired to cast {spell}.",
+    "spell_no_mana": "You lack the mana to cast {spell}.",
+    "spell_no_reagents": "You lack the reagents for {spell}.",
+    "spell_failed": "Your {spell} spell fizzles.",
+    "spell_bad_target": "{spell} can't be cast on {target}.",
+    "spell_advanced": "Your {spell} improves.",
+    "spell_trance": "You concentrate on {spell}.",
+    "spell_trance_broken": "You lose your concentration on {spell}.",
+    "spell_not_good_enough": "Your karma is too low for {spell}.",
+    "spell_not_evil_enough": "Your karma is too high for {spell}.",
+    "spell_cast_here": "{spell} can't be cast here.",
+    "spell_help_unlawful_angel": "You may not help {target}, an outlaw.",
+    "spell_help_unlawful_safety": "Helping {target}, an outlaw, would make you one; your safety stopped you.",
+    "caster": "You cast {spell} on {target}.",
+    "target": "You feel the {spell} spell.",
+    "unnecessary": "{target} has no need of {spell}.",
+    "not_on_self": "You can't cast {spell} on yourself.",
+    "too_low": "You have too little to give with {spell}.",
+}
+
+#: What fills each casting text of the original: the spell's name, the target's
+#: article and name (spell.kod's MsgSendUser calls).
+_FILLS = {
+    "spell_no_rest": "", "spell_advanced": "spell", "spell_bad_target": "spell,target",
+    "spell_help_unlawful_angel": "target", "spell_help_unlawful_safety": "target",
+    "caster": "target", "unnecessary": "target", "target": "", "not_on_self": "", "too_low": "",
+}
+
+
+def spell_told(ctx: GameContext, event: SpellTold) -> None:
+    session = ctx.in_world.get(event.player_id)
+    spell = ctx.definition.spells.get(event.spell)
+    if session is None or spell is None:
+        return
+    messages = ctx.definition.messages
+    if event.fail_sound and messages is not None and "spell_fail_sound" in messages.texts:
+        session.send("BP_PLAY_WAVE", wave=messages.id("spell_fail_sound"), source=0, flags=0, row=0, col=0, radius=0,
+                     max_volume=0)
+    fills = _FILLS.get(event.purpose, "spell").split(",")
+    own_id = spell.text_id(event.purpose) if not event.purpose.startswith("spell_") else None
+    format_id = own_id
+    if event.purpose.startswith("spell_") and messages is not None and event.purpose in messages.texts:
+        format_id = messages.id(event.purpose)
+    if format_id is not None and messages is not None:
+        params: list[Any] = []
+        for fill in fills:
+            if fill == "spell":
+                params.append(_spell_name_id(ctx, spell))
+            elif fill == "target":
+                params += _target_ids(ctx, event.target_id)
+        session.send("BP_MESSAGE", format=format_id, params=params)
+        return
+    text = _OWN.get(event.purpose, "{spell}").format(spell=spell.name, target=_target_text(ctx, event.target_id))
+    session.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
+
+
+def spell_cast(ctx: GameContext, event: SpellCast) -> None:
+    """PlaySpellSound: the room hears the spell's own sound, else its school's."""
+    spell = ctx.definition.spells.get(event.spell)
+    if spell is not None and spell.sound:
+        fight_messages._room_sound(ctx, event.room, _sound_id(ctx, spell), event.caster_id)
+
+
+def spell_improved(ctx: GameContext, event: SpellImproved) -> None:
+    """ChangeSpellAbility's report: the player reads it, its room hears it."""
+    spell = ctx.definition.spells.get(event.spell)
+    if spell is None:
+        return
+    ctx_event = SpellTold(event.player_id, event.spell, "spell_advanced")
+    spell_told(ctx, ctx_event)
+    messages = ctx.definition.messages
+    if messages is not None and "spell_improved_sound" in messages.texts:
+        fight_messages._room_sound(ctx, event.room, messages.id("spell_improved_sound"), event.player_id)
+
+
+def _spell_name_id(ctx: GameContext, spell: SpellDefinition) -> int:
+    own = spell.text_id("name")
+    return own if own is not None else ctx.resources.id(spell.name)
+
+
+def _sound_id(ctx: GameContext, spell: SpellDefinition) -> int:
+    own = spell.text_id("sound")
+    return own if own is not None else ctx.resources.id(spell.sound)
+
+
+def _target_ids(ctx: GameContext, target_id: int) -> list[int]:
+    """GetDef and GetName of what a message names: a player's name has no article."""
+    messages = ctx.definition.messages
+    assert messages is not None
+    target = ctx.world.object(target_id)
+    if target is None:
+        return [messages.id("article_none"), 0]
+    if isinstance(target, Player):
+        return [messages.id("article_none"), fight_messages._player_name(ctx, target_id)]
+    kind = ctx.definition.kinds.get(target.kind or "")
+    if kind is None:
+        return [messages.id("article_none"), 0]
+    return [messages.id(f"article_{messages.kind(target.kind or '').article}"), item_messages.name_id(ctx, kind, plural=False)]
+
+
+def _target_text(ctx: GameContext, target_id: int) -> str:
+    target = ctx.world.object(target_id)
+    if target is None:
+        return "that"
+    if isinstance(target, Player):
+        return target.name
+    kind = ctx.definition.kinds.get(target.kind or "")
+    return f"the {kind.name}" if kind is not None else "that"
