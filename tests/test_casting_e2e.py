@@ -124,8 +124,11 @@ def scene(imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree:
 
 def test_the_import_marks_the_instant_spells(world: WorldDefinition) -> None:
     effects = {key: spell.effect for key, spell in world.spells.items() if spell.effect}
-    assert effects == {"heal": "heal", "breathoflife": "give_health", "mystictouch": "give_mana", "relay": "give_vigor"}
-    for key in effects:
+    assert effects == {
+        "heal": "heal", "breathoflife": "give_health", "mystictouch": "give_mana", "relay": "give_vigor",
+        "createfood": "create_food",
+    }
+    for key in set(effects) - {"createfood"}:
         spell = world.spells[key]
         assert spell.sound and spell.text_id("sound") and spell.text_id("caster") and spell.text_id("target")
 
@@ -296,3 +299,32 @@ def test_casting_improves_the_ability(scene: Scene) -> None:
     assert improved and improved[0] == [own(spell, "name")]
     assert caster.spells["relay"] == 6
     assert (messages.id("spell_improved_sound"), caster.object_id) in waves(reply)
+
+
+def test_create_food_puts_a_food_in_the_casters_hands(scene: Scene) -> None:
+    world, caster = scene.world, scene.caster
+    messages = world.messages
+    assert messages is not None
+    spell = world.spells["createfood"]
+    assert spell.effect == "create_food" and spell.targets == 0 and spell.cast_time
+    caster.spells["createfood"] = 80
+    caster.stats.mana = 60
+    given = {r.kind: scene.give(r.kind, r.count) for r in spell.reagents}
+    held = inventory(scene.alice)
+    reply = scene.cast_until_it_works("createfood")
+    assert (messages.id("spell_trance"), [own(spell, "name")]) in texts_of(reply)
+    after_costs = inventory(scene.alice)
+    for item_id in given.values():  # every reagent used up, in one operation
+        assert item_id not in after_costs
+    assert caster.stats.mana < 60
+    scene.server.advance(1.0)
+    told = scene.alice.read()
+    (added,) = [m for m in told if m.name == "BP_INVENTORY_ADD"]
+    made = scene.server.hub.world.items.by_id[added["id"] & ID_MASK]
+    assert made.kind in ("apple", "bread", "grapes", "turkeyleg", "meatpie", "cheese", "inkycap") and made.units == 1
+    article = messages.id(f"cap_article_{messages.kind(made.kind or '').indefinite}")
+    name = dict(world.kinds[made.kind or ""].resource_ids)["name"]
+    assert (own(spell, "made"), [article, name]) in texts_of(told)
+    assert (spell.text_id("sound"), caster.object_id) in waves(told)
+    assert set(inventory(scene.alice)) - set(held) == {made.object_id}
+    assert scene.server.hub.world.items.ledger.totals[made.kind or ""][0] >= 1

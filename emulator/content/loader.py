@@ -1342,7 +1342,7 @@ def _load_spells(file: _File, refs: list[_Ref]) -> dict[str, SpellDefinition] | 
         improve = reader.integer("chance_to_increase", low=0, high=1000)
         post_cast = reader.integer("post_cast", low=0, high=3600)
         sound = reader.filename("sound", (".wav",))
-        own = tuple((p, t) for p in SPELL_OWN_TEXTS if (t := reader.text(p, max_bytes=MAX_DESCRIPTION_BYTES)) is not None)
+        own = tuple((p, t) for p in SPELL_OWN_TEXTS if (t := reader.text(p, max_bytes=MAX_DESCRIPTION_BYTES)))
         school = reader.text("school", max_bytes=32)
         family = reader.text("family", max_bytes=64)
         harmful, outlaw = reader.boolean("harmful"), reader.boolean("outlaw")
@@ -1423,7 +1423,7 @@ def _load_treasure(file: _File, refs: list[_Ref]) -> dict[str, TreasureTable] | 
 
 _MESSAGES_FILE_KEYS = ("texts", "kinds")
 _MESSAGE_TEXT_KEYS = ("text", "text_rsc")
-_KIND_MESSAGES_KEYS = ("attack_name", "attack_name_rsc", "attack_spell", "gender", "article")
+_KIND_MESSAGES_KEYS = ("attack_name", "attack_name_rsc", "attack_spell", "gender", "article", "indefinite")
 _GENDERS = ("male", "female", "neuter")
 _SPELL_TYPES = ("all", "fire", "shock", "cold", "holy", "unholy", "acid", "quake", "huntersword")
 
@@ -1481,11 +1481,14 @@ def _load_messages(file: _File, refs: list[_Ref]) -> CombatMessages | None:
         article = reader.text("article", default="the")
         if article is not None and article not in ARTICLES:
             reader.error("article", f"'article' must be one of {', '.join(ARTICLES)}, not {article!r}")
-        if not reader.ok or gender is None or article is None or spells is None:
+        indefinite = reader.text("indefinite", default="a")
+        if indefinite is not None and indefinite not in ARTICLES:
+            reader.error("indefinite", f"'indefinite' must be one of {', '.join(ARTICLES)}, not {indefinite!r}")
+        if not reader.ok or gender is None or article is None or spells is None or indefinite is None:
             top.ok = False
             continue
         attack_name = OriginalText(name, name_id) if name is not None and name_id is not None else None
-        kinds[key] = KindMessages(attack_name, tuple(spells), gender, article)
+        kinds[key] = KindMessages(attack_name, tuple(spells), gender, article, indefinite)
     return CombatMessages(texts, kinds) if top.ok else None
 
 

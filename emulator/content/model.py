@@ -285,13 +285,16 @@ class SpellDefinition:
 #: is in ``emulator/world/spells/``. ``heal``: health to one player (minor heal);
 #: ``give_mana``, ``give_vigor``, ``give_health``: the caster hands part of its own to
 #: another player (mystic touch, relay, breath of life).
-SPELL_EFFECTS = ("heal", "give_mana", "give_vigor", "give_health")
+#: ``create_food``: a random food in the caster's hands (create food).
+SPELL_EFFECTS = ("heal", "give_mana", "give_vigor", "give_health", "create_food")
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
 #: reads (``caster``), what the target reads (``target``), why the target needs none
 #: (``unnecessary``: its article and name), that it cannot be cast on oneself
 #: (``not_on_self``), that the caster has too little to give (``too_low``).
-SPELL_OWN_TEXTS = ("caster", "target", "unnecessary", "not_on_self", "too_low")
+#: A spell that makes an item says what appeared (``made``: the item's article and name)
+#: or that it did not fit (``hands_full``).
+SPELL_OWN_TEXTS = ("caster", "target", "unnecessary", "not_on_self", "too_low", "made", "hands_full")
 
 
 @attrs.frozen
@@ -347,6 +350,7 @@ class KindMessages:
     attack_spell: tuple[str, ...] = ()  # SpellDamage names (lowercase): its blows are spells
     gender: str = "neuter"  # "male", "female", "neuter": his, her, its
     article: str = "the"  # its definite article: "the", "none", "a", ...
+    indefinite: str = "a"  # its indefinite article (viIndefinite): "a", "an", "some", ...
 
 
 def combat_text_keys() -> tuple[str, ...]:

@@ -38,6 +38,8 @@ _OWN = {
     "unnecessary": "{target} has no need of {spell}.",
     "not_on_self": "You can't cast {spell} on yourself.",
     "too_low": "You have too little to give with {spell}.",
+    "made": "{item} appears in your hands.",
+    "hands_full": "{item} appears, but your hands are full and it vanishes.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -46,6 +48,7 @@ _FILLS = {
     "spell_no_rest": "", "spell_advanced": "spell", "spell_bad_target": "spell,target",
     "spell_help_unlawful_angel": "target", "spell_help_unlawful_safety": "target",
     "caster": "target", "unnecessary": "target", "target": "", "not_on_self": "", "too_low": "",
+    "made": "item", "hands_full": "item",
 }
 
 
@@ -70,9 +73,14 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
                 params.append(_spell_name_id(ctx, spell))
             elif fill == "target":
                 params += _target_ids(ctx, event.target_id)
+            elif fill == "item":  # GetCapIndef and GetName of one of the kind
+                kind = ctx.definition.kinds[event.kind]
+                params += [messages.id(f"cap_article_{messages.kind(event.kind).indefinite}"),
+                           item_messages.name_id(ctx, kind, plural=False)]
         session.send("BP_MESSAGE", format=format_id, params=params)
         return
-    text = _OWN.get(event.purpose, "{spell}").format(spell=spell.name, target=_target_text(ctx, event.target_id))
+    item = ctx.definition.kinds[event.kind].name if event.kind in ctx.definition.kinds else "something"
+    text = _OWN.get(event.purpose, "{spell}").format(spell=spell.name, target=_target_text(ctx, event.target_id), item=f"A {item}")
     session.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
 
 

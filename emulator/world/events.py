@@ -478,13 +478,15 @@ class SpellTold:
     """Casting tells the one player something about a spell: ``purpose`` is a casting
     text of messages.toml (``spell_*``) or one of the spell's own words (``caster``,
     ``target``, ``unnecessary``, ...). ``target_id`` is the object it names (0: none);
-    ``fail_sound``: the player also hears the fizzle."""
+    ``fail_sound``: the player also hears the fizzle; ``kind``: the item kind it names
+    (what a spell made)."""
 
     player_id: int
     spell: str
     purpose: str
     target_id: int = 0
     fail_sound: bool = False
+    kind: str = ""
 
 
 @attrs.frozen

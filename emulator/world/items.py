@@ -548,6 +548,24 @@ class Items:
         self._record(change)
         return True
 
+    def make(
+        self, character_id: int, player_id: int, kind: str, number: int | None, might: int, reason: str,
+        events: list[WorldEvent],
+    ) -> Item | None:
+        """A new item in a character's hands (a spell's creation), as one operation recorded
+        created; None, changing nothing, when it does not fit what the character may carry
+        (player.kod ReqNewHold)."""
+        weight, bulk = self.load_of(character_id)
+        w, b = self.weight_and_bulk(kind, number)
+        if not _fits(weight, bulk, w, b, self.capacity(might)):
+            return None
+        change = _Change()
+        item = self._new_item(kind, number)
+        change.ledger.append(LedgerEntry(kind, created=item.units, reason=reason))
+        self._to_carrier(change, item, character_id, player_id, events)
+        self._record(change)
+        return item
+
     def drop_on_death(
         self, character_id: int, player_id: int, room: str, y: int, x: int, now_ms: int, kept: Callable[[str], bool],
         events: list[WorldEvent],

@@ -176,9 +176,17 @@ class MessageImport(ImportState):
                     if table:
                         kinds[key] = table
         for key in sorted(self.kinds.get("items", {})):  # items: how item messages name them
-            article = self.article(self.tree.classes[key]) if key in self.tree.classes else None
+            if key not in self.tree.classes:
+                continue
+            named: dict[str, str] = {}
+            article = self.article(self.tree.classes[key])
             if article is not None:
-                kinds[key] = {"article": article}
+                named["article"] = article
+            indefinite = self.article(self.tree.classes[key], "viIndefinite", usual="a")
+            if indefinite is not None:
+                named["indefinite"] = indefinite
+            if named:
+                kinds[key] = named
         self.messages = {"texts": texts, "kinds": kinds}
         self.report.counts["combat texts"] = len(texts)
 
@@ -198,11 +206,11 @@ class MessageImport(ImportState):
             table["article"] = article
         return table
 
-    def article(self, cls: KodClass) -> str | None:
-        """The class's definite article (viDefinite) when it is not "the"."""
-        article = _int(cls.value("viDefinite"))
+    def article(self, cls: KodClass, variable: str = "viDefinite", usual: str = "the") -> str | None:
+        """The class's definite article (viDefinite), or another, when it is not the usual one."""
+        article = _int(cls.value(variable))
         names = _value_names(self.tree, "ARTICLE_")
-        if article is not None and names.get(article, "").casefold() in ARTICLES and names[article].casefold() != "the":
+        if article is not None and names.get(article, "").casefold() in ARTICLES and names[article].casefold() != usual:
             return names[article].casefold()
         return None
 

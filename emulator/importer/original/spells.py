@@ -7,7 +7,7 @@ from typing import Any
 from emulator.content.loader import MAX_DESCRIPTION_BYTES
 from emulator.importer.blakod import ClassRef, KodClass, ast, evaluate
 from emulator.importer.blakod.evaluate import ResourceRef
-from emulator.importer.blakod.calls import find_sends
+from emulator.importer.blakod.calls import find_calls, find_sends
 from emulator.importer.original.common import _collect, _handler_class, _int, _key, _line_of, _value_names
 from emulator.importer.original.state import ImportState
 
@@ -64,6 +64,8 @@ class SpellImport(ImportState):
         vigor); otherwise the report says its effect is left to code not yet run."""
         sent = _sent(cls, "CastSpell")
         effect = next((name for name, needs in _EFFECTS if needs <= sent), None)
+        if effect is None and "newhold" in sent and self.creates_food(cls):
+            effect = "create_food"
         if effect is None or "startenchantment" in sent:
             self.skip("spell", cls, cls.line, "its effect is code the server does not run yet: not castable")
             return
@@ -71,6 +73,9 @@ class SpellImport(ImportState):
         for site in find_sends(cls, "MsgSendUser", "CastSpell"):
             receiver = site.call.positional[0] if site.call.positional else None
             purpose = "caster" if isinstance(receiver, ast.Name) and receiver.name.casefold() == "who" else "target"
+            if effect == "create_food":  # what appeared, or that the hands are full
+                resource = {k.casefold(): v for k, v in site.call.named.items()}.get("message_rsc")
+                purpose = "hands_full" if isinstance(resource, ast.Name) and "full" in resource.name.casefold() else "made"
             self.put_own_text(cls, table, purpose, site.call.named)
         for site in find_sends(cls, "MsgSendUser", "CanPayCosts"):
             named = {k.casefold(): v for k, v in site.call.named.items()}
@@ -80,6 +85,12 @@ class SpellImport(ImportState):
             name = resource.name.casefold()
             purpose = "unnecessary" if "unnecessary" in name else "not_on_self" if "notonself" in name else "too_low"
             self.put_own_text(cls, table, purpose, site.call.named)
+
+    def creates_food(self, cls: KodClass) -> bool:
+        """Whether CastSpell makes only food (Create of Food classes)."""
+        made = [site.arg(0) for site in find_calls(cls, "Create", "CastSpell")]
+        food = {c.name.casefold() for c in self.tree.subclasses_of("Food")}
+        return bool(made) and all(isinstance(m, ClassRef) and m.name.casefold() in food for m in made)
 
     def put_own_text(self, cls: KodClass, table: dict[str, Any], purpose: str, named: dict[str, ast.Expression]) -> None:
         resource = {k.casefold(): v for k, v in named.items()}.get("message_rsc")

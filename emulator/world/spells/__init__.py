@@ -27,9 +27,12 @@ class Effect(Protocol):
 
 
 def _effects() -> dict[str, Effect]:
-    from emulator.world.spells import vitals
+    from emulator.world.spells import creation, vitals
 
-    return {"heal": vitals.HEAL, "give_mana": vitals.GIFT, "give_health": vitals.GIFT, "give_vigor": vitals.GIFT}
+    return {
+        "heal": vitals.HEAL, "give_mana": vitals.GIFT, "give_health": vitals.GIFT, "give_vigor": vitals.GIFT,
+        "create_food": creation.CREATE_FOOD,
+    }
 
 
 EFFECTS: dict[str, Effect] = _effects()
