@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import pytest
 
-from emulator.content.model import SpellDefinition, WorldDefinition
+from emulator.content.model import SpellDefinition, WorldDefinition, square_centre
 from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
 from emulator.rules import casting as rules
@@ -126,9 +126,9 @@ def test_the_import_marks_the_instant_spells(world: WorldDefinition) -> None:
     effects = {key: spell.effect for key, spell in world.spells.items() if spell.effect}
     assert effects == {
         "heal": "heal", "breathoflife": "give_health", "mystictouch": "give_mana", "relay": "give_vigor",
-        "createfood": "create_food",
+        "createfood": "create_food", "blink": "teleport",
     }
-    for key in set(effects) - {"createfood"}:
+    for key in set(effects) - {"createfood", "blink"}:
         spell = world.spells[key]
         assert spell.sound and spell.text_id("sound") and spell.text_id("caster") and spell.text_id("target")
 
@@ -328,3 +328,52 @@ def test_create_food_puts_a_food_in_the_casters_hands(scene: Scene) -> None:
     assert (spell.text_id("sound"), caster.object_id) in waves(told)
     assert set(inventory(scene.alice)) - set(held) == {made.object_id}
     assert scene.server.hub.world.items.ledger.totals[made.kind or ""][0] >= 1
+
+
+def test_blink_takes_the_caster_to_the_rooms_teleport_square(scene: Scene) -> None:
+    world, caster = scene.world, scene.caster
+    messages = world.messages
+    assert messages is not None
+    spell = world.spells["blink"]
+    assert spell.effect == "teleport" and not spell.reagents and spell.cast_time
+    caster.spells["blink"] = 50
+    caster.stats.mana, caster.stats.vigor = 60, 100
+    start = (caster.y, caster.x)
+    reply = scene.cast_until_it_works("blink")
+    assert (messages.id("spell_trance"), [own(spell, "name")]) in texts_of(reply)
+    assert caster.stats.vigor <= 100 - (spell.vigor or 0) and bars(reply, 3)[-1] == caster.stats.vigor
+    # the trance of blink is long: 10 seconds at power 50
+    trance = rules.trance_ms(spell.cast_time or 0, power(scene, "blink"))
+    assert trance > 5000
+    scene.server.advance(trance / 1000 - 1.5)
+    assert (caster.y, caster.x) == start  # still in its trance
+    scene.server.advance(2.0)
+    told, seen = scene.alice.read(), scene.bob.read()
+    teleport = world.rooms[caster.room].spawns[0]
+    assert (caster.y, caster.x) == square_centre(teleport.row, teleport.col) != start
+    assert (own(spell, "caster"), []) in texts_of(told)
+    # both clients see the caster where it arrived, and hear Riija's sound
+    for messages_seen in (told, seen):
+        moves = [(m["id"], m["y"], m["x"]) for m in messages_seen if m.name == "BP_MOVE"]
+        assert (caster.object_id, caster.y, caster.x) in moves
+        assert (spell.text_id("sound"), caster.object_id) in waves(messages_seen)
+
+
+def test_a_new_cast_breaks_the_trance(scene: Scene) -> None:
+    world, caster = scene.world, scene.caster
+    messages = world.messages
+    assert messages is not None
+    spell = world.spells["blink"]
+    caster.spells["blink"] = 50
+    caster.stats.mana, caster.stats.vigor = 90, 150
+    start = (caster.y, caster.x)
+    scene.cast_until_it_works("blink")
+    assert caster.trance is not None
+    reply = scene.cast("blink")
+    assert texts_of(reply)[0] == (messages.id("spell_trance_broken"), [own(spell, "name")])
+    assert waves(reply)[0] == (messages.id("spell_fail_sound"), 0)
+    # resting breaks the new one (or the fizzle left none): blink never goes off
+    scene.server.hub.world.rest(caster.object_id)
+    assert caster.trance is None
+    scene.server.advance(20.0)
+    assert (caster.y, caster.x) == start

@@ -285,8 +285,9 @@ class SpellDefinition:
 #: is in ``emulator/world/spells/``. ``heal``: health to one player (minor heal);
 #: ``give_mana``, ``give_vigor``, ``give_health``: the caster hands part of its own to
 #: another player (mystic touch, relay, breath of life).
-#: ``create_food``: a random food in the caster's hands (create food).
-SPELL_EFFECTS = ("heal", "give_mana", "give_vigor", "give_health", "create_food")
+#: ``create_food``: a random food in the caster's hands (create food). ``teleport``: the
+#: caster to its room's teleport square, the room's first spawn (blink).
+SPELL_EFFECTS = ("heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport")
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
 #: reads (``caster``), what the target reads (``target``), why the target needs none
@@ -414,7 +415,7 @@ SPELL_TEXT_KEYS = (
     "spell_no_rest", "spell_too_tired", "spell_no_mana", "spell_no_reagents", "spell_failed", "spell_bad_target",
     "spell_out_of_range", "spell_advanced", "spell_trance", "spell_trance_broken", "spell_not_good_enough",
     "spell_not_evil_enough", "spell_cast_here", "spell_fail_sound", "spell_improved_sound",
-    "spell_help_unlawful_angel", "spell_help_unlawful_safety",
+    "spell_help_unlawful_angel", "spell_help_unlawful_safety", "spell_no_teleport",
 )
 
 VAULT_TEXT_KEYS = (

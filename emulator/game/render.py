@@ -96,7 +96,9 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_REMOVE", {"id": event.object_id})
         case ObjectMoved():
             fields = {"id": event.object_id, "y": event.y, "x": event.x, "speed": event.speed}
-            _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_MOVE", fields)
+            # a player the world moved (a teleport) sees it too; a walker moved itself already
+            but = event.object_id if event.mover is not None or event.object_id not in ctx.in_world else None
+            _show(ctx, _watchers(ctx, event.room, but=but), "BP_MOVE", fields)
         case ObjectTurned():
             fields = {"id": event.object_id, "angle": event.angle}
             _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_TURN", fields)
@@ -199,7 +201,7 @@ def _show(ctx: GameContext, sessions: Iterable[GameSession], message: str, field
         session.queue(encoded)
 
 
-def _watchers(ctx: GameContext, room: str, but: int) -> Iterator[GameSession]:
+def _watchers(ctx: GameContext, room: str, but: int | None) -> Iterator[GameSession]:
     """The sessions of the players in ``room``, except the object the event is about."""
     for player in ctx.world.players_here(room):
         if player.object_id != but:

@@ -39,15 +39,16 @@ _OWN = {
     "not_on_self": "You can't cast {spell} on yourself.",
     "too_low": "You have too little to give with {spell}.",
     "made": "{item} appears in your hands.",
+    "spell_no_teleport": "Nothing here takes you anywhere.",
     "hands_full": "{item} appears, but your hands are full and it vanishes.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
 #: article and name (spell.kod's MsgSendUser calls).
 _FILLS = {
-    "spell_no_rest": "", "spell_advanced": "spell", "spell_bad_target": "spell,target",
+    "spell_no_rest": "", "spell_no_teleport": "", "spell_advanced": "spell", "spell_bad_target": "spell,target",
     "spell_help_unlawful_angel": "target", "spell_help_unlawful_safety": "target",
-    "caster": "target", "unnecessary": "target", "target": "", "not_on_self": "", "too_low": "",
+    "unnecessary": "target", "target": "", "not_on_self": "", "too_low": "",
     "made": "item", "hands_full": "item",
 }
 
@@ -62,6 +63,8 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
         session.send("BP_PLAY_WAVE", wave=messages.id("spell_fail_sound"), source=0, flags=0, row=0, col=0, radius=0,
                      max_volume=0)
     fills = _FILLS.get(event.purpose, "spell").split(",")
+    if event.purpose == "caster":  # the caster's words name the target, when there is one
+        fills = ["target"] if event.target_id else []
     own_id = spell.text_id(event.purpose) if not event.purpose.startswith("spell_") else None
     format_id = own_id
     if event.purpose.startswith("spell_") and messages is not None and event.purpose in messages.texts:
@@ -80,7 +83,8 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
         session.send("BP_MESSAGE", format=format_id, params=params)
         return
     item = ctx.definition.kinds[event.kind].name if event.kind in ctx.definition.kinds else "something"
-    text = _OWN.get(event.purpose, "{spell}").format(spell=spell.name, target=_target_text(ctx, event.target_id), item=f"A {item}")
+    text = "You cast {spell}." if event.purpose == "caster" and not event.target_id else _OWN.get(event.purpose, "{spell}")
+    text = text.format(spell=spell.name, target=_target_text(ctx, event.target_id), item=f"A {item}")
     session.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
 
 

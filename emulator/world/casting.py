@@ -30,7 +30,7 @@ from emulator.world.spells import EFFECTS
 if TYPE_CHECKING:
     from emulator.world.world import World
 
-__all__ = ["SPELL_ID_BASE", "cast", "run_trances", "spell_for_object", "spell_object_id"]
+__all__ = ["SPELL_ID_BASE", "break_trance", "cast", "run_trances", "spell_for_object", "spell_object_id"]
 
 #: Spell objects' ids: this plus the spell's number (below monsters' first id).
 SPELL_ID_BASE = 0x007F_0000
@@ -56,10 +56,7 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
     if player is None or spell is None or spell.key not in player.spells:
         return []
     events: list[WorldEvent] = []
-    if player.trance is not None:  # a new cast breaks the trance (EVENT_CAST)
-        broken = player.trance[0]
-        player.trance = None
-        events.append(SpellTold(player_id, broken, "spell_trance_broken", fail_sound=True))
+    break_trance(player, events)  # a new cast breaks the trance (EVENT_CAST)
     effect = EFFECTS.get(spell.effect)
     room_flags = world.definition.rooms[player.room].flags
     if effect is None or "no_magic" in room_flags or (spell.harmful and world.no_combat(player.room)):
@@ -98,6 +95,14 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
         return events
     _go_off(world, player, spell, found, power, events)
     return events
+
+
+def break_trance(player: Player, events: list[WorldEvent]) -> None:
+    """The caster's trance ends before its spell goes off (BreakTrance, TranceBroken): it
+    is told and hears the fizzle; the costs stay paid."""
+    if player.trance is not None:
+        events.append(SpellTold(player.object_id, player.trance[0], "spell_trance_broken", fail_sound=True))
+        player.trance = None
 
 
 def run_trances(world: World, events: list[WorldEvent]) -> None:

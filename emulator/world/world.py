@@ -366,6 +366,8 @@ class World:
         player.y, player.x, player.speed = y, x, speed & 0x7F
         player.moved_since_entry = True
         events: list[WorldEvent] = [ObjectMoved(room, player_id, y, x, player.speed, player_id)]
+        if player.speed > USER_WALKING_SPEED:  # running breaks a trance (user.kod UserMove)
+            casting.break_trance(player, events)
         # walking and running tire (user.kod UserMove), charged at most once a second
         second = int(now)
         since = second - player.last_move_second if player.last_move_second is not None else second + 1
@@ -857,6 +859,8 @@ class World:
         if player.last_attack_at is not None and (now - player.last_attack_at) * 1000 < PLAYER_ATTACK_DELAY_MS:
             return []
         player.last_attack_at = now
+        broken: list[WorldEvent] = []
+        casting.break_trance(player, broken)  # user.kod: an attack breaks a trance
         if player.kill_target != target_id:  # a new fight: what counts for a gain starts over
             player.reset_gain_flags()
             player.kill_target = target_id
@@ -878,6 +882,7 @@ class World:
             defence = defence_of_miss(0, 0, monster_dodge_ability(monster.difficulty), roll).value
             sound = swing_miss_sound(roll).key
         events: list[WorldEvent] = [
+            *broken,
             AttackResolved(
                 player.room, player_id, target_id, kind, swing.hit, taken, monster.hit_points,
                 damage_type=blow_type(player_attack_type(weapon), 0), defence=defence, sound=sound,
@@ -1014,9 +1019,11 @@ class World:
     def rest(self, player_id: int) -> list[WorldEvent]:
         """UC_REST: the player sits down; vigor comes back on the rest timer."""
         player = self._players.get(player_id)
+        events: list[WorldEvent] = []
         if player is not None and not player.resting:
             player.resting, player.rest_due_ms = True, None
-        return []
+            casting.break_trance(player, events)  # player.kod: resting breaks a trance
+        return events
 
     def stand(self, player_id: int) -> list[WorldEvent]:
         """UC_STAND: the player stands up; the rest timer stops."""
@@ -1226,8 +1233,9 @@ class World:
     def _left_room(self, player: Player, room: str, events: list[WorldEvent]) -> None:
         """A player left ``room`` (an exit, logging off): leaving the Underworld pays the
         penalty of the last death (uworld.kod LeaveHold). A fight in progress no longer
-        counts for a gain (player.kod NewOwner)."""
+        counts for a gain (player.kod NewOwner), nor does a trance."""
         player.reset_gain_flags()
+        casting.break_trance(player, events)
         if not self._is_underworld(room):
             return
         cost = player.death_cost

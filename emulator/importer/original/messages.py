@@ -134,6 +134,7 @@ _NAMED = {
     "spell_fail_sound": "spell_fail_wav",
     "spell_help_unlawful_angel": "spell_angel_no_unlawful",
     "spell_help_unlawful_safety": "spell_safety_no_unlawful",
+    "spell_no_teleport": "room_no_teleport",
 }
 
 

@@ -73,9 +73,12 @@ class SpellImport(ImportState):
         for site in find_sends(cls, "MsgSendUser", "CastSpell"):
             receiver = site.call.positional[0] if site.call.positional else None
             purpose = "caster" if isinstance(receiver, ast.Name) and receiver.name.casefold() == "who" else "target"
+            resource = {k.casefold(): v for k, v in site.call.named.items()}.get("message_rsc")
+            resource_name = resource.name.casefold() if isinstance(resource, ast.Name) else ""
+            if "special" in resource_name:
+                continue  # the words of the special rooms' ways out, not modelled
             if effect == "create_food":  # what appeared, or that the hands are full
-                resource = {k.casefold(): v for k, v in site.call.named.items()}.get("message_rsc")
-                purpose = "hands_full" if isinstance(resource, ast.Name) and "full" in resource.name.casefold() else "made"
+                purpose = "hands_full" if "full" in resource_name else "made"
             self.put_own_text(cls, table, purpose, site.call.named)
         for site in find_sends(cls, "MsgSendUser", "CanPayCosts"):
             named = {k.casefold(): v for k, v in site.call.named.items()}
@@ -138,6 +141,7 @@ _EFFECTS = (
     # minor heal's figures (the others heal by figures of their own, not yet read)
     ("heal", {"gainhealthnormal", "checkplayerflag"}),
     ("give_vigor", {"addexertion", "msgsenduser"}),
+    ("teleport", {"teleport", "msgsenduser"}),  # blink: to the room's teleport square
 )
 
 #: The school's cast sound (spell.kod GetSpellSound) when a spell has none of its own.
