@@ -619,7 +619,8 @@ _ITEM_KEYS = (
 _SPELL_KEYS = (
     "number", "name", "name_rsc", "icon", "icon_rsc", "description", "description_rsc",
     "school", "level", "mana", "vigor", "cast_time", "harmful", "outlaw", "family", "reagents",
-    "targets", "effect", "chance_to_increase", "post_cast", "sound", "sound_rsc",
+    "targets", "effect", "chance_to_increase", "post_cast", "sound", "sound_rsc", "damage_min", "damage_max",
+    "damage_spell", "range",
     *(key for purpose in SPELL_OWN_TEXTS for key in (purpose, f"{purpose}_rsc")),
 )
 _REAGENT_KEYS = ("kind", "count")
@@ -1341,6 +1342,10 @@ def _load_spells(file: _File, refs: list[_Ref]) -> dict[str, SpellDefinition] | 
             reader.error("effect", f"'effect' must be one of {', '.join(SPELL_EFFECTS)}, not {effect!r}")
         improve = reader.integer("chance_to_increase", low=0, high=1000)
         post_cast = reader.integer("post_cast", low=0, high=3600)
+        damage = {f: reader.integer(f, low=0, high=1_000_000) for f in ("damage_min", "damage_max", "damage_spell")}
+        reach = reader.integer("range", low=0, high=1000)
+        if (damage["damage_min"] or 0) > (damage["damage_max"] or 0):
+            reader.error("damage_min", "'damage_min' must not be above 'damage_max'")
         sound = reader.filename("sound", (".wav",))
         own = tuple((p, t) for p in SPELL_OWN_TEXTS if (t := reader.text(p, max_bytes=MAX_DESCRIPTION_BYTES)))
         school = reader.text("school", max_bytes=32)
@@ -1365,7 +1370,8 @@ def _load_spells(file: _File, refs: list[_Ref]) -> dict[str, SpellDefinition] | 
             icon=icon or "", description=description or "", harmful=bool(harmful), outlaw=bool(outlaw),
             reagents=tuple(reagents), resource_ids=ids, source=file.source(key), effect=effect or "",
             chance_to_increase=20 if improve is None else improve, post_cast=1 if post_cast is None else post_cast,
-            sound=sound or "", texts=own, **ints,
+            sound=sound or "", texts=own, range=reach, damage_min=damage["damage_min"] or 0,
+            damage_max=damage["damage_max"] or 0, damage_spell=damage["damage_spell"] or 0, **ints,
         )
     return spells if complete else None
 

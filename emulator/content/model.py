@@ -273,6 +273,12 @@ class SpellDefinition:
     sound: str = ""  # the .wav the room hears on a cast (its own, else its school's)
     #: The spell's own words by purpose (SPELL_OWN_TEXTS); their ids in ``resource_ids``.
     texts: tuple[tuple[str, str], ...] = ()
+    #: An attack spell: its damage before the power, its spell type bits (ATCK_SPELL_*,
+    #: which words tell the blow) and its reach in squares (None: the whole room).
+    damage_min: int = 0
+    damage_max: int = 0
+    damage_spell: int = 0
+    range: int | None = None
 
     def text(self, purpose: str) -> str | None:
         return dict(self.texts).get(purpose)
@@ -286,8 +292,9 @@ class SpellDefinition:
 #: ``give_mana``, ``give_vigor``, ``give_health``: the caster hands part of its own to
 #: another player (mystic touch, relay, breath of life).
 #: ``create_food``: a random food in the caster's hands (create food). ``teleport``: the
-#: caster to its room's teleport square, the room's first spawn (blink).
-SPELL_EFFECTS = ("heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport")
+#: caster to its room's teleport square, the room's first spawn (blink). ``damage``: an
+#: attack spell's damage to one monster.
+SPELL_EFFECTS = ("heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage")
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
 #: reads (``caster``), what the target reads (``target``), why the target needs none
@@ -295,7 +302,8 @@ SPELL_EFFECTS = ("heal", "give_mana", "give_vigor", "give_health", "create_food"
 #: (``not_on_self``), that the caster has too little to give (``too_low``).
 #: A spell that makes an item says what appeared (``made``: the item's article and name)
 #: or that it did not fit (``hands_full``).
-SPELL_OWN_TEXTS = ("caster", "target", "unnecessary", "not_on_self", "too_low", "made", "hands_full")
+#: An attack spell says a target is too far (``out_of_range``: its article, name, the spell).
+SPELL_OWN_TEXTS = ("caster", "target", "unnecessary", "not_on_self", "too_low", "made", "hands_full", "out_of_range")
 
 
 @attrs.frozen

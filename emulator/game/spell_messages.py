@@ -40,6 +40,7 @@ _OWN = {
     "too_low": "You have too little to give with {spell}.",
     "made": "{item} appears in your hands.",
     "spell_no_teleport": "Nothing here takes you anywhere.",
+    "out_of_range": "{target} is too far away for {spell}.",
     "hands_full": "{item} appears, but your hands are full and it vanishes.",
 }
 
@@ -49,7 +50,7 @@ _FILLS = {
     "spell_no_rest": "", "spell_no_teleport": "", "spell_advanced": "spell", "spell_bad_target": "spell,target",
     "spell_help_unlawful_angel": "target", "spell_help_unlawful_safety": "target",
     "unnecessary": "target", "target": "", "not_on_self": "", "too_low": "",
-    "made": "item", "hands_full": "item",
+    "made": "item", "hands_full": "item", "out_of_range": "cap_target,spell",
 }
 
 
@@ -65,6 +66,8 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
     fills = _FILLS.get(event.purpose, "spell").split(",")
     if event.purpose == "caster":  # the caster's words name the target, when there is one
         fills = ["target"] if event.target_id else []
+    if event.purpose == "not_on_self" and "%" in (spell.text("not_on_self") or ""):
+        fills = ["spell"]  # an attack spell names itself
     own_id = spell.text_id(event.purpose) if not event.purpose.startswith("spell_") else None
     format_id = own_id
     if event.purpose.startswith("spell_") and messages is not None and event.purpose in messages.texts:
@@ -76,6 +79,9 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
                 params.append(_spell_name_id(ctx, spell))
             elif fill == "target":
                 params += _target_ids(ctx, event.target_id)
+            elif fill == "cap_target":  # GetCapDef and GetName
+                article, name = _target_ids(ctx, event.target_id)
+                params += [_capital(ctx, article), name]
             elif fill == "item":  # GetCapIndef and GetName of one of the kind
                 kind = ctx.definition.kinds[event.kind]
                 params += [messages.id(f"cap_article_{messages.kind(event.kind).indefinite}"),
@@ -105,6 +111,16 @@ def spell_improved(ctx: GameContext, event: SpellImproved) -> None:
     messages = ctx.definition.messages
     if messages is not None and "spell_improved_sound" in messages.texts:
         fight_messages._room_sound(ctx, event.room, messages.id("spell_improved_sound"), event.player_id)
+
+
+def _capital(ctx: GameContext, article_id: int) -> int:
+    """The capitalised article of the same word (cap_article_<a> for article_<a>)."""
+    messages = ctx.definition.messages
+    assert messages is not None
+    for key, entry in messages.texts.items():
+        if key.startswith("article_") and entry.resource_id == article_id:
+            return messages.id(f"cap_{key}")
+    return article_id
 
 
 def _spell_name_id(ctx: GameContext, spell: SpellDefinition) -> int:

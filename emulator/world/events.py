@@ -161,6 +161,7 @@ class AttackResolved:
     defence: str = ""
     sound: str = ""
     weapon: str = ""
+    spell: str = ""  # an attack spell's key: the blow is named by the spell
 
 
 @attrs.frozen

@@ -66,7 +66,15 @@ class SpellImport(ImportState):
         effect = next((name for name, needs in _EFFECTS if needs <= sent), None)
         if effect is None and "newhold" in sent and self.creates_food(cls):
             effect = "create_food"
-        if effect is None or "startenchantment" in sent:
+        attack = any(a.name.casefold() == "attackspell" for a in cls.ancestry())
+        if attack and _int(cls.value("piDamageMax")):
+            effect = "damage"  # atakspel.kod's CastSpell, with the class's figures
+            for field, variable in (("damage_min", "piDamageMin"), ("damage_max", "piDamageMax"),
+                                    ("damage_spell", "viAttack_spell"), ("range", "piRange")):
+                value = _int(cls.value(variable))
+                if value is not None:
+                    table[field] = value
+        if effect is None or ("startenchantment" in sent and effect != "damage"):
             self.skip("spell", cls, cls.line, "its effect is code the server does not run yet: not castable")
             return
         table["effect"] = effect
@@ -80,13 +88,15 @@ class SpellImport(ImportState):
             if effect == "create_food":  # what appeared, or that the hands are full
                 purpose = "hands_full" if "full" in resource_name else "made"
             self.put_own_text(cls, table, purpose, site.call.named)
-        for site in find_sends(cls, "MsgSendUser", "CanPayCosts"):
+        checks = [a for a in cls.ancestry() if "canpaycosts" in a.messages and a.name.casefold() != "spell"]
+        for site in (site for owner in checks for site in find_sends(owner, "MsgSendUser", "CanPayCosts")):
             named = {k.casefold(): v for k, v in site.call.named.items()}
             resource = named.get("message_rsc")
             if not isinstance(resource, ast.Name) or resource.name.casefold().startswith("spell_"):
                 continue  # the generic words (bad target) come from messages.toml
             name = resource.name.casefold()
-            purpose = "unnecessary" if "unnecessary" in name else "not_on_self" if "notonself" in name else "too_low"
+            purpose = ("unnecessary" if "unnecessary" in name else "not_on_self" if "notonself" in name or "no_self" in name
+                       else "out_of_range" if "range" in name else "too_low")
             self.put_own_text(cls, table, purpose, site.call.named)
 
     def creates_food(self, cls: KodClass) -> bool:

@@ -1,0 +1,95 @@
+"""End to end on the imported original world: a player casts shocking fury (an attack
+spell: its damage scaled by the power) at a giant rat until it dies, through the same path
+as a blow: the rat's hit points, the blow told with the spell's name and its type's words,
+the kill, the body; and it is refused at oneself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from emulator.content.model import WorldDefinition, square_of
+from emulator.importer.blakod import KodTree
+from emulator.importer.original import ImportReport
+from emulator.testing.memory_server import MemoryServer
+from emulator.wire.codec import Message
+from emulator.world import events as ev
+from emulator.world.casting import spell_object_id
+from emulator.world.spells.damage import spell_damage
+
+from .test_consumables_e2e import texts_of
+from .test_e2e_giant_rat import ROOM_FILES, _beside, _save_in_place, _spy, _the_rat
+from .test_fight_messages import _client_texts
+
+
+def test_shocking_fury_kills_a_giant_rat(
+    imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree: KodTree, tmp_path: Path
+) -> None:
+    config = f'room_files = "{ROOM_FILES}"\n[server]\ndata = "{imported[0]}"\n[timeouts]\ngame_idle = 600.0\n'
+    spell = world.spells["shockingfury"]
+    messages = world.messages
+    assert messages is not None and spell.effect == "damage" and spell.harmful
+    server = MemoryServer(tmp_path, config)
+    try:
+        live = server.hub.world
+        rat = _the_rat(live, world)
+        room = world.rooms[rat.room]
+        square = _beside(ROOM_FILES / room.roo_file, *square_of(rat.y, rat.x), taken=set())
+        server.create_account("alice", "pw-alice")
+        server.create_character("alice", "Alanna")
+        _save_in_place(server, "Alanna", rat.room, *square)
+        alice = server.connect()
+        for resource_id, text in _client_texts(kod_tree).items():
+            alice.codec.resources.add(resource_id, text)
+        alice.login_to_game("alice", "pw-alice")
+        me = alice.enter_world("Alanna")["id"]
+        caster = live.player(me)
+        caster.spells["shockingfury"] = 60
+        caster.stats.mysticism = 50
+        caster.stats.max_health = caster.stats.health = 500  # the rats bite back: she outlasts them
+        for reagent in spell.reagents:
+            pile = live.items.create_on_ground(reagent.kind, 50 * reagent.count, caster.room, caster.y, caster.x, 0, "t", [])
+            alice.request("BP_REQ_GET", object={"id": pile.object_id | 1 << 28, "amount": 50 * reagent.count})
+        recorded: list[ev.WorldEvent] = []
+        _spy(live, recorded)
+        cast = live.cast
+
+        def spied(*args: Any) -> list[ev.WorldEvent]:
+            found = cast(*args)
+            recorded.extend(found)
+            return found
+
+        live.cast = spied  # type: ignore[method-assign]
+        seen: list[Message] = []
+        for _ in range(60):
+            caster.stats.mana = 50
+            caster.y, caster.x = rat.y, rat.x + 256  # keep beside it, within the spell's reach
+            seen += alice.request("BP_REQ_CAST", spell={"id": spell_object_id(spell.number), "amount": None},
+                                  targets=[{"id": rat.object_id, "amount": None}])
+            if live.object(rat.object_id) is None:
+                break
+            server.advance(spell.post_cast + 0.5)
+            seen += alice.read()
+            alice.request("BP_PING")
+        assert live.object(rat.object_id) is None
+        blows = [e for e in recorded if isinstance(e, ev.AttackResolved) and e.spell == "shockingfury"]
+        assert blows and all(e.hit and e.attacker == me for e in blows)
+        most = spell_damage(spell.damage_max, 99)
+        assert all(1 <= e.damage <= most for e in blows)
+        (killed,) = [e for e in recorded if isinstance(e, ev.MonsterKilled)]
+        assert (killed.monster_id, killed.killer) == (rat.object_id, me)
+        # the blow is told with the spell's name and a shock word, by the original's ids
+        hits = [p for f, p in texts_of(seen) if f == messages.id("attacker_hit")]
+        assert hits and all(p[1] == dict(spell.resource_ids)["name"] for p in hits)
+        shock_words = {messages.id(f"shock_{w}") for w in ("nick", "wound", "damage", "slay")}
+        assert all(p[2] in shock_words for p in hits)
+        # not at oneself: the attack spell's own words name it
+        server.advance(spell.post_cast + 0.5)
+        alice.read()
+        reply = alice.request("BP_REQ_CAST", spell={"id": spell_object_id(spell.number), "amount": None},
+                              targets=[{"id": me, "amount": None}])
+        name = dict(spell.resource_ids)["name"]
+        assert texts_of(reply) == [(dict(spell.resource_ids)["not_on_self"], [name])]
+        assert not alice.closed_by_server
+    finally:
+        server.stop()
