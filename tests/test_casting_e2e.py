@@ -159,6 +159,10 @@ def test_minor_heal_on_another_player_after_its_trance(scene: Scene) -> None:
     assert (own(spell, "caster"), [messages.id("article_none"), _name_of(scene, told, target)]) in texts_of(told)
     assert (own(spell, "target"), []) in texts_of(heard)
     assert bars(heard, 1) == [target.stats.health]
+    # the target saw the caster murmur and point at it as the trance began
+    (murmur,) = [p for f, p in texts_of(heard) if f == messages.id("spell_murmur_at")]
+    assert murmur[:2] == [messages.id("cap_article_none"), _name_of(scene, heard, caster)]
+    assert murmur[2] in (messages.id("his"), messages.id("her")) and murmur[3:] == [messages.id("article_none"), messages.id("spell_you")]
     # the room hears the school's sound, from the caster
     assert (spell.text_id("sound"), caster.object_id) in waves(told)
     assert (spell.text_id("sound"), caster.object_id) in waves(heard)

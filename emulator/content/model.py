@@ -423,7 +423,8 @@ SPELL_TEXT_KEYS = (
     "spell_no_rest", "spell_too_tired", "spell_no_mana", "spell_no_reagents", "spell_failed", "spell_bad_target",
     "spell_out_of_range", "spell_advanced", "spell_trance", "spell_trance_broken", "spell_not_good_enough",
     "spell_not_evil_enough", "spell_cast_here", "spell_fail_sound", "spell_improved_sound",
-    "spell_help_unlawful_angel", "spell_help_unlawful_safety", "spell_no_teleport",
+    "spell_help_unlawful_angel", "spell_help_unlawful_safety", "spell_no_teleport", "spell_murmur", "spell_murmur_at",
+    "spell_you",
 )
 
 VAULT_TEXT_KEYS = (

@@ -60,6 +60,7 @@ from emulator.world.events import (
     VitalsChanged,
     SpellCast,
     SpellImproved,
+    SpellMurmured,
     SpellTold,
     WorldEvent,
 )
@@ -188,6 +189,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             spell_messages.spell_cast(ctx, event)
         case SpellImproved():
             spell_messages.spell_improved(ctx, event)
+        case SpellMurmured():
+            spell_messages.spell_murmured(ctx, event)
         case _:
             assert_never(event)
 

@@ -14,7 +14,7 @@ from typing import Any
 from emulator.content.model import SpellDefinition
 from emulator.game import fight_messages, item_messages, views
 from emulator.game.context import GameContext
-from emulator.world.events import SpellCast, SpellImproved, SpellTold
+from emulator.world.events import SpellCast, SpellImproved, SpellMurmured, SpellTold
 from emulator.world.objects import Player
 
 #: The server's own sentences: {spell} the spell's name, {target} what it names.
@@ -113,6 +113,35 @@ def spell_improved(ctx: GameContext, event: SpellImproved) -> None:
         fight_messages._room_sound(ctx, event.room, messages.id("spell_improved_sound"), event.player_id)
 
 
+def spell_murmured(ctx: GameContext, event: SpellMurmured) -> None:
+    """SpellMurmurMessage: each near player sees the caster murmur, and point at the
+    target (at "you" for the target itself) when the spell takes one."""
+    caster = ctx.world.object(event.caster_id)
+    if not isinstance(caster, Player):
+        return
+    messages = ctx.definition.messages
+    caster_session = ctx.in_world.get(event.caster_id)
+    for hearer in event.hearers:
+        session = ctx.in_world.get(hearer)
+        if session is None:
+            continue
+        if messages is None or "spell_murmur" not in messages.texts or "spell_murmur_at" not in messages.texts:
+            at = "" if not event.target_id else " at you" if hearer == event.target_id else f" at {_target_text(ctx, event.target_id)}"
+            session.send("BP_MESSAGE", **views.text_message(ctx.resources, f"{caster.name} murmurs and gestures{at}."))
+            continue
+        name = fight_messages._player_name(ctx, event.caster_id)
+        his_her = messages.id({1: "his", 2: "her"}.get(fight_messages._gender(caster_session), "its"))
+        cap_none = messages.id("cap_article_none")
+        if not event.target_id:
+            session.send("BP_MESSAGE", format=messages.id("spell_murmur"), params=[cap_none, name, his_her])
+        elif hearer == event.target_id and "spell_you" in messages.texts:
+            session.send("BP_MESSAGE", format=messages.id("spell_murmur_at"),
+                         params=[cap_none, name, his_her, messages.id("article_none"), messages.id("spell_you")])
+        else:
+            session.send("BP_MESSAGE", format=messages.id("spell_murmur_at"),
+                         params=[cap_none, name, his_her, *_target_ids(ctx, event.target_id, indefinite=True)])
+
+
 def _capital(ctx: GameContext, article_id: int) -> int:
     """The capitalised article of the same word (cap_article_<a> for article_<a>)."""
     messages = ctx.definition.messages
@@ -133,8 +162,9 @@ def _sound_id(ctx: GameContext, spell: SpellDefinition) -> int:
     return own if own is not None else ctx.resources.id(spell.sound)
 
 
-def _target_ids(ctx: GameContext, target_id: int) -> list[int]:
-    """GetDef and GetName of what a message names: a player's name has no article."""
+def _target_ids(ctx: GameContext, target_id: int, indefinite: bool = False) -> list[int]:
+    """GetDef (or GetIndef) and GetName of what a message names: a player's name has no
+    article."""
     messages = ctx.definition.messages
     assert messages is not None
     target = ctx.world.object(target_id)
@@ -145,7 +175,9 @@ def _target_ids(ctx: GameContext, target_id: int) -> list[int]:
     kind = ctx.definition.kinds.get(target.kind or "")
     if kind is None:
         return [messages.id("article_none"), 0]
-    return [messages.id(f"article_{messages.kind(target.kind or '').article}"), item_messages.name_id(ctx, kind, plural=False)]
+    named = messages.kind(target.kind or "")
+    article = named.indefinite if indefinite else named.article
+    return [messages.id(f"article_{article}"), item_messages.name_id(ctx, kind, plural=False)]
 
 
 def _target_text(ctx: GameContext, target_id: int) -> str:

@@ -6,7 +6,7 @@ the caster's ability and the school's weight of casts.
 Spells are objects to the client: each spell's object id is fixed by its number
 (:func:`spell_object_id`), outside the ranges of rooms, monsters, players and items.
 
-Not modelled yet: the murmur nearby players hear, the cast animation and flashes, the
+Not modelled yet: the cast animation and flashes, the
 view cone of single-target spells (targets behind the caster), reagent rings, tokens,
 spellbane, silence and the other room enchantments, forgetting, deflection, resistance,
 item and shrine bonuses to spell power, the advancement cap and the game hour (Qor's
@@ -22,7 +22,9 @@ from emulator.content.model import SpellDefinition, square_of
 from emulator.rules import casting as rules
 from emulator.rules.dice import div, roll_with
 from emulator.rules.vitals import EXERTION_PER_VIGOR
-from emulator.world.events import PlayerOutlawed, SpellCast, SpellImproved, SpellTold, VitalsChanged, WorldEvent
+from emulator.world.events import (
+    PlayerOutlawed, SpellCast, SpellImproved, SpellMurmured, SpellTold, VitalsChanged, WorldEvent,
+)
 from emulator.world.objects import Player, Thing
 from emulator.world.sight import line_of_sight
 from emulator.world.spells import EFFECTS
@@ -88,6 +90,7 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
     world._exert(player, EXERTION_PER_VIGOR * vigor)
     world.items.use_up(player.character_id, player_id, [(r.kind, r.count) for r in spell.reagents], f"spell {spell.key}", events)
     events.append(VitalsChanged(player_id))
+    _murmur(world, player, spell, found, events)
     trance = rules.trance_ms(spell.cast_time or 0, power)
     if trance > 0:  # BeginCastingTrance: the spell goes off when the trance ends
         player.trance = (spell.key, tuple(t.object_id for t in found), round(world.game_time * 1000) + trance)
@@ -95,6 +98,23 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
         return events
     _go_off(world, player, spell, found, power, events)
     return events
+
+
+#: Players closer than this (squared, in squares) see a caster begin (SPELL_MURMUR_SQUARED).
+MURMUR_SQUARED = 64
+
+
+def _murmur(world: World, player: Player, spell: SpellDefinition, targets: list[Thing], events: list[WorldEvent]) -> None:
+    """BeginCastingTrance's murmur: the other players near the caster see it."""
+    row, col = square_of(player.y, player.x)
+    hearers = []
+    for other in world.players_here(player.room):
+        o_row, o_col = square_of(other.y, other.x)
+        if other is not player and (row - o_row) ** 2 + (col - o_col) ** 2 < MURMUR_SQUARED:
+            hearers.append(other.object_id)
+    if hearers:
+        target = targets[0].object_id if spell.targets == 1 and targets else 0
+        events.append(SpellMurmured(player.object_id, spell.key, target, tuple(hearers)))
 
 
 def break_trance(player: Player, events: list[WorldEvent]) -> None:

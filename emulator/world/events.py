@@ -500,6 +500,17 @@ class SpellCast:
 
 
 @attrs.frozen
+class SpellMurmured:
+    """A caster began a spell: the players near it (``hearers``) see it murmur and gesture,
+    pointing at ``target_id`` when the spell takes one target (0: none)."""
+
+    caster_id: int
+    spell: str
+    target_id: int
+    hearers: tuple[int, ...]
+
+
+@attrs.frozen
 class SpellImproved:
     """Casting raised the caster's ability in a spell: it is told, its room hears it."""
 
@@ -516,5 +527,5 @@ WorldEvent = (
     | ObjectChanged | CarriedGained | CarriedChanged | CarriedLost | ItemRefused
     | ItemUsed | ItemUnused | ItemConsumed | ActivateFailed
     | KeeperSaid | TradeShown | TradeCanceled | TradeTold | BankerSaid | BankUnanswered | VaultKeeperSaid
-    | SpellTold | SpellCast | SpellImproved
+    | SpellTold | SpellCast | SpellImproved | SpellMurmured
 )

@@ -135,6 +135,9 @@ _NAMED = {
     "spell_help_unlawful_angel": "spell_angel_no_unlawful",
     "spell_help_unlawful_safety": "spell_safety_no_unlawful",
     "spell_no_teleport": "room_no_teleport",
+    "spell_murmur": "spell_gesture_third",
+    "spell_murmur_at": "spell_gesture_third_target",
+    "spell_you": "spell_you",
 }
 
 
