@@ -60,7 +60,7 @@ def test_a_hand_made_heal_spell(tmp_path: Path) -> None:
             if "Your mend spell fizzles." not in shown:
                 break
         assert shown == ["You feel the mend spell."]
-        assert player.stats.health > 5 and bars(reply, 1)[-1] == player.stats.health
+        assert player.stats.health > 5 and bars(reply, 1) == [player.stats.health]
         sound = server.hub.context.resources.id("heal.wav")
         assert [(m["wave"], m["source"]) for m in reply if m.name == "BP_PLAY_WAVE"] == [(sound, me)]
         assert live.items.by_id[apples.object_id].number == 4

@@ -97,7 +97,13 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
         events.append(SpellTold(player_id, spell.key, "spell_trance"))
         return events
     _go_off(world, player, spell, found, power, events)
-    return events
+    return _bars_once(events)
+
+
+def _bars_once(events: list[WorldEvent]) -> list[WorldEvent]:
+    """One VitalsChanged per player, the last: the bars are sent as they end up."""
+    last = {e.player_id: i for i, e in enumerate(events) if isinstance(e, VitalsChanged)}
+    return [e for i, e in enumerate(events) if not isinstance(e, VitalsChanged) or last[e.player_id] == i]
 
 
 #: Players closer than this (squared, in squares) see a caster begin (SPELL_MURMUR_SQUARED).
