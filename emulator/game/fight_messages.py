@@ -170,7 +170,7 @@ def player_attacked(ctx: GameContext, messages: CombatMessages, event: PlayerAtt
     cry = ouch_sound(_gender(victim), event.health_left, max_health)
     _room_sound(ctx, event.room, messages.id(cry.key), event.victim)
     word = messages.id(damage_word(described_damage(event.damage, killed, True, max_health), event.damage_type))
-    punch = _weapon_name(ctx, messages, event.weapon)
+    punch = _spell_name(ctx, event.spell) if event.spell else _weapon_name(ctx, messages, event.weapon)
     if attacker is not None:
         _tell(attacker, messages, "attacker_hit", [plain, punch, word, none, victim_name])
     if victim is not None:

@@ -71,9 +71,11 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
     found = [t for t in targets if t is not None]
     power = _power(world, player, spell)
     refusal = effect.refusal(world, player, spell, found)
-    if refusal is not None:
+    if isinstance(refusal, tuple):
         purpose, named = refusal
         return events + [SpellTold(player_id, spell.key, purpose, named)]
+    if refusal is not None:
+        return events + [refusal]
     refused = _cannot_pay(world, player, spell, found, power, now)
     if refused is not None:
         return events + refused

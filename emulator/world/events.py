@@ -288,6 +288,7 @@ class PlayerAttacked:
     victim_defence: str = ""
     sound: str = ""
     weapon: str = ""  # the kind of the attacker's wielded item ("" bare-handed)
+    spell: str = ""  # an attack spell's key: the blow is named by the spell
 
 
 @attrs.frozen

@@ -16,9 +16,12 @@ __all__ = ["EFFECTS", "Effect"]
 
 
 class Effect(Protocol):
-    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
+    def refusal(
+        self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing],
+    ) -> tuple[str, int] | WorldEvent | None:
         """The spell's own check of its targets (its CanPayCosts before the common one):
-        (purpose of what the caster is told, the object it names or 0), or None."""
+        (purpose of what the caster is told, the object it names or 0), or an event that
+        tells it (a refused attack on a player), or None."""
 
     def apply(
         self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],

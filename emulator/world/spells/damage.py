@@ -1,10 +1,12 @@
-"""Attack spells (atakspel.kod and its bolts): damage to one monster, drawn between the
-spell's two figures and scaled by the power, through the same path as a blow (the
-monster's hit points, its death, body, treasure and the killer's karma and gain).
+"""Attack spells (atakspel.kod and its bolts): damage to one monster or player, drawn
+between the spell's two figures and scaled by the power, through the same path as a blow:
+a monster's hit points, its death, body, treasure and the killer's karma and gain; on a
+player, the player-killing rules first (``rules.pvp``: refusals told as for a blow, the
+outlaw brand), then the victim's damage-taken rule and, at 0 health, the death of a
+player killed by a player.
 
-Not yet: attack spells on players (refused as a bad target until the player-killing
-rules take spells), monsters' resistances to the spell types, side effects (vampiric
-drain's health, the client's flashes), mana focus."""
+Not yet: monsters' resistances to the spell types, side effects (vampiric drain's
+health, the client's flashes), mana focus."""
 
 from __future__ import annotations
 
@@ -13,10 +15,11 @@ from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition, square_of
 from emulator.rules.casting import SPELLPOWER_MAXIMUM
-from emulator.rules.combat import monster_damage_taken
+from emulator.rules.combat import monster_damage_taken, player_damage_taken
+from emulator.rules.pvp import attack_makes_outlaw, attack_refusal
 from emulator.rules.dice import div, roll_with
 from emulator.rules.feedback import blow_type
-from emulator.world.events import AttackResolved, MonsterKilled, WorldEvent
+from emulator.world.events import AttackResolved, MonsterKilled, PlayerAttacked, PlayerAttackRefused, PlayerOutlawed, WorldEvent
 from emulator.world.objects import Player, Thing
 
 if TYPE_CHECKING:
@@ -31,22 +34,34 @@ def spell_damage(rolled: int, power: int) -> int:
 
 
 class _Damage:
-    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
+    def refusal(
+        self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing],
+    ) -> tuple[str, int] | WorldEvent | None:
         target = targets[0]
         if target is caster:
             return "not_on_self", 0
-        if world._monsters.by_id.get(target.object_id) is None:
+        if world._monsters.by_id.get(target.object_id) is None and not isinstance(target, Player):
             return "spell_bad_target", target.object_id
         if spell.range is not None:
             row, col = square_of(caster.y, caster.x)
             t_row, t_col = square_of(target.y, target.x)
             if (row - t_row) ** 2 + (col - t_col) ** 2 > spell.range ** 2:
                 return "out_of_range", target.object_id
+        if isinstance(target, Player):  # AllowPlayerAttack, as for a blow
+            from emulator.world.world import _pk_status
+
+            flags = world.definition.rooms[caster.room].flags
+            refusal = attack_refusal(_pk_status(caster), _pk_status(target), caster.safety, flags, world.rules.player_killing)
+            if refusal is not None:
+                return PlayerAttackRefused(caster.object_id, target.object_id, refusal.value)
         return None
 
     def apply(
         self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
     ) -> None:
+        if isinstance(targets[0], Player):
+            self._hurt_player(world, caster, targets[0], spell, power, events)
+            return
         monster = world._monsters.by_id.get(targets[0].object_id)
         if monster is None or monster.room != caster.room:
             return
@@ -72,6 +87,30 @@ class _Damage:
                 corpse_id=corpse,
             ))
             world._advance_after_kill(caster, monster, roll, events)
+
+
+    @staticmethod
+    def _hurt_player(world: World, caster: Player, victim: Player, spell: SpellDefinition, power: int,
+                     events: list[WorldEvent]) -> None:
+        from emulator.world.world import _pk_status
+
+        if victim.room != caster.room:
+            return
+        attacker_status, victim_status = _pk_status(caster), _pk_status(victim)
+        if attack_makes_outlaw(attacker_status, victim_status):
+            caster.outlaw = True
+            events.append(PlayerOutlawed(caster.object_id))
+        roll = roll_with(random.Random(f"{world.seed}:spell:{world.tick_count}:{caster.object_id}:{victim.object_id}"))
+        target = victim.stats
+        taken = player_damage_taken(spell_damage(roll(spell.damage_min, spell.damage_max), power), target.health,
+                                    target.max_health, outlaw_or_murderer=not victim_status.innocent)
+        target.health = max(0, target.health - taken)
+        events.append(PlayerAttacked(
+            caster.room, caster.object_id, victim.object_id, True, taken, target.health,
+            damage_type=blow_type(0, spell.damage_spell), spell=spell.key,
+        ))
+        if target.health <= 0:
+            world._player_killed_player(caster, victim, attacker_status, victim_status, events)
 
 
 DAMAGE = _Damage()
