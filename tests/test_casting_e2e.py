@@ -142,6 +142,7 @@ def test_minor_heal_on_another_player_after_its_trance(scene: Scene) -> None:
     caster.stats.karma = 20  # Shal'ille asks 10 karma a level
     caster.stats.mana = 30
     target.stats.health = 10
+    target.stats.karma = 60  # a better soul: healing it earns karma
     herbs = scene.give("herbs", 3)
     reply = scene.cast_until_it_works("heal", target.object_id)
     spell_power = power(scene, "heal")
@@ -159,6 +160,8 @@ def test_minor_heal_on_another_player_after_its_trance(scene: Scene) -> None:
     assert (own(spell, "caster"), [messages.id("article_none"), _name_of(scene, told, target)]) in texts_of(told)
     assert (own(spell, "target"), []) in texts_of(heard)
     assert bars(heard, 1) == [target.stats.health]
+    # 40 points apart: -(-40**3/2500 - 5*40) = 225 hundredths, a tenth of it at swing 1
+    assert (caster.stats.karma, caster.karma_fraction) == (20, 22)
     # the target saw the caster murmur and point at it as the trance began
     (murmur,) = [p for f, p in texts_of(heard) if f == messages.id("spell_murmur_at")]
     assert murmur[:2] == [messages.id("cap_article_none"), _name_of(scene, heard, caster)]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
 from emulator.rules.dice import roll_with
+from emulator.rules.kills import karma_change_from_act
 from emulator.rules.spells import vitals as rules
 from emulator.rules.vitals import health_after_gain, health_after_heal
 from emulator.world.events import SpellTold, VitalsChanged, WorldEvent
@@ -53,6 +54,9 @@ class _Heal:
         amount = rules.heal_amount(roll, power, vitals)
         if target is not caster:
             events.append(SpellTold(caster.object_id, spell.key, "caster", target.object_id))
+            # healing a better soul earns a little karma (heal.kod, CalculateKarmaChangeFromAct)
+            if caster.stats.karma < target.stats.karma:
+                world._add_karma(caster, karma_change_from_act(caster.stats.karma, target.stats.karma, 1))
         events.append(SpellTold(target.object_id, spell.key, "target"))
         stats = target.stats
         stats.health = health_after_heal(stats.health, stats.max_health, amount)
