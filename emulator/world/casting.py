@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 from emulator.content.model import SpellDefinition, square_of
 from emulator.rules import casting as rules
 from emulator.rules.dice import div, roll_with
+from emulator.rules.pvp import attack_refusal
 from emulator.rules.vitals import EXERTION_PER_VIGOR
 from emulator.world.events import (
-    PlayerOutlawed, SpellCast, SpellImproved, SpellMurmured, SpellTold, VitalsChanged, WorldEvent,
+    PlayerAttackRefused, PlayerOutlawed, SpellCast, SpellImproved, SpellMurmured, SpellTold, VitalsChanged, WorldEvent,
 )
 from emulator.world.objects import Player, Thing
 from emulator.world.sight import line_of_sight
@@ -79,6 +80,10 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
     refused = _cannot_pay(world, player, spell, found, power, now)
     if refused is not None:
         return events + refused
+    if spell.harmful:  # CheckPlayerAttack: a harmful spell at a player follows the rules of a blow
+        attack = _attack_refusal(world, player, found)
+        if attack is not None:
+            return events + [attack]
     # PayCosts: the chance to fizzle, then mana, exertion and reagents
     roll = roll_with(random.Random(f"{world.seed}:cast:{world.tick_count}:{player_id}:{spell.number}:{now!r}"))
     stats = player.stats
@@ -202,6 +207,18 @@ def _refusal(world: World, player: Player, spell: SpellDefinition, targets: list
                     return SpellTold(player.object_id, key, "spell_help_unlawful_angel", target.object_id)
                 if player.safety:
                     return SpellTold(player.object_id, key, "spell_help_unlawful_safety", target.object_id)
+    return None
+
+
+def _attack_refusal(world: World, player: Player, targets: list[Thing]) -> PlayerAttackRefused | None:
+    from emulator.world.world import _pk_status
+
+    flags = world.definition.rooms[player.room].flags
+    for target in targets:
+        if isinstance(target, Player) and target is not player:
+            refusal = attack_refusal(_pk_status(player), _pk_status(target), player.safety, flags, world.rules.player_killing)
+            if refusal is not None:
+                return PlayerAttackRefused(player.object_id, target.object_id, refusal.value)
     return None
 
 

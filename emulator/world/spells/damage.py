@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 from emulator.content.model import SpellDefinition, square_of
 from emulator.rules.casting import SPELLPOWER_MAXIMUM
 from emulator.rules.combat import monster_damage_taken, player_damage_taken
-from emulator.rules.pvp import attack_makes_outlaw, attack_refusal
+from emulator.rules.pvp import attack_makes_outlaw
 from emulator.rules.dice import div, roll_with
 from emulator.rules.feedback import blow_type
-from emulator.world.events import AttackResolved, MonsterKilled, PlayerAttacked, PlayerAttackRefused, PlayerOutlawed, WorldEvent
+from emulator.world.events import AttackResolved, MonsterKilled, PlayerAttacked, PlayerOutlawed, WorldEvent
 from emulator.world.objects import Player, Thing
 
 if TYPE_CHECKING:
@@ -34,9 +34,7 @@ def spell_damage(rolled: int, power: int) -> int:
 
 
 class _Damage:
-    def refusal(
-        self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing],
-    ) -> tuple[str, int] | WorldEvent | None:
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
         target = targets[0]
         if target is caster:
             return "not_on_self", 0
@@ -47,13 +45,6 @@ class _Damage:
             t_row, t_col = square_of(target.y, target.x)
             if (row - t_row) ** 2 + (col - t_col) ** 2 > spell.range ** 2:
                 return "out_of_range", target.object_id
-        if isinstance(target, Player):  # AllowPlayerAttack, as for a blow
-            from emulator.world.world import _pk_status
-
-            flags = world.definition.rooms[caster.room].flags
-            refusal = attack_refusal(_pk_status(caster), _pk_status(target), caster.safety, flags, world.rules.player_killing)
-            if refusal is not None:
-                return PlayerAttackRefused(caster.object_id, target.object_id, refusal.value)
         return None
 
     def apply(
