@@ -6,8 +6,8 @@ from typing import Any
 
 from emulator.content.loader import MAX_DESCRIPTION_BYTES
 from emulator.importer.blakod import ClassRef, KodClass, ast, evaluate
+from emulator.importer.blakod.calls import _statement_expressions, find_calls, find_sends, iter_calls, iter_statements
 from emulator.importer.blakod.evaluate import ResourceRef
-from emulator.importer.blakod.calls import find_calls, find_sends
 from emulator.importer.original.common import _collect, _handler_class, _int, _key, _line_of, _value_names
 from emulator.importer.original.state import ImportState
 
@@ -61,7 +61,9 @@ class SpellImport(ImportState):
     def spell_effect(self, cls: KodClass, table: dict[str, Any]) -> None:
         """``effect`` and the spell's own words, where its CastSpell is one of the server's
         effects: recognised by what it asks of the caster and the target (health, mana,
-        vigor); otherwise the report says its effect is left to code not yet run."""
+        vigor, a teleport), by the food it makes, or by its family (the attack spells, with
+        their damage figures); otherwise the report says its effect is left to code not
+        yet run (the enchantments among them)."""
         sent = _sent(cls, "CastSpell")
         effect = next((name for name, needs in _EFFECTS if needs <= sent), None)
         if effect is None and "newhold" in sent and self.creates_food(cls):
@@ -166,8 +168,6 @@ def _sent(cls: KodClass, handler: str) -> set[str]:
     found = cls.messages.get(handler.casefold())
     if found is None:
         return set()
-    from emulator.importer.blakod.calls import iter_calls, iter_statements, _statement_expressions
-
     names: set[str] = set()
     for statement in iter_statements(found.body):
         for expression in _statement_expressions(statement):
