@@ -63,7 +63,8 @@ def test_shocking_fury_kills_a_giant_rat(
         seen: list[Message] = []
         for _ in range(60):
             caster.stats.mana = 50
-            caster.y, caster.x = rat.y, rat.x + 256  # keep beside it, within the spell's reach
+            caster.y, caster.x = rat.y, rat.x + 256  # keep near it, within the spell's reach
+            caster.angle = 2048  # facing west, at the rat
             seen += alice.request("BP_REQ_CAST", spell={"id": spell_object_id(spell.number), "amount": None},
                                   targets=[{"id": rat.object_id, "amount": None}])
             if live.object(rat.object_id) is None:

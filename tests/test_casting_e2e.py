@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import pytest
 
-from emulator.content.model import SpellDefinition, WorldDefinition, square_centre
+from emulator.content.model import FINENESS, SpellDefinition, WorldDefinition, square_centre
 from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
 from emulator.rules import casting as rules
@@ -257,6 +257,11 @@ def test_refusals(scene: Scene) -> None:
     caster.resting = True
     assert texts_of(scene.cast("mystictouch", target.object_id)) == [(messages.id("spell_no_rest"), [])]
     caster.resting = False
+    # a target behind the caster (three squares west of one facing east) is out of view
+    where = (target.y, target.x)
+    caster.angle, target.y, target.x = 0, caster.y, caster.x - 3 * FINENESS
+    assert texts_of(scene.cast("mystictouch", target.object_id)) == [(messages.id("spell_not_in_view"), [])]
+    target.y, target.x = where
     # Shal'ille asks for good karma
     caster.spells["breathoflife"] = 40
     caster.stats.karma = 0

@@ -88,3 +88,15 @@ def test_create_food_by_the_roll() -> None:
         "cheese", "cheese", "cheese",
     ]
     assert food_for(99, True) == "inkycap" and food_for(94, True) == "cheese"
+
+
+def test_a_target_behind_the_caster_is_out_of_view() -> None:
+    east, south, west, north = 0, 1024, 2048, 3072
+    assert casting.in_view(east, 10, 10, 10, 15) and not casting.in_view(east, 10, 10, 10, 5)
+    assert casting.in_view(west, 10, 10, 10, 5) and not casting.in_view(west, 10, 10, 10, 15)
+    assert casting.in_view(south, 10, 10, 15, 10) and not casting.in_view(south, 10, 10, 5, 10)
+    assert casting.in_view(north, 10, 10, 5, 10) and not casting.in_view(north, 10, 10, 15, 10)
+    # beside the caster, whatever the facing
+    assert casting.in_view(east, 10, 10, 10, 9) and casting.in_view(north, 10, 10, 11, 10)
+    # facing south-east: behind is north-west of the line through the caster
+    assert casting.in_view(512, 10, 10, 12, 9) and not casting.in_view(512, 10, 10, 9, 8)

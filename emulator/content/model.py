@@ -424,7 +424,7 @@ SPELL_TEXT_KEYS = (
     "spell_out_of_range", "spell_advanced", "spell_trance", "spell_trance_broken", "spell_not_good_enough",
     "spell_not_evil_enough", "spell_cast_here", "spell_fail_sound", "spell_improved_sound",
     "spell_help_unlawful_angel", "spell_help_unlawful_safety", "spell_no_teleport", "spell_murmur", "spell_murmur_at",
-    "spell_you",
+    "spell_you", "spell_not_in_view",
 )
 
 VAULT_TEXT_KEYS = (

@@ -41,13 +41,14 @@ _OWN = {
     "made": "{item} appears in your hands.",
     "spell_no_teleport": "Nothing here takes you anywhere.",
     "out_of_range": "{target} is too far away for {spell}.",
+    "spell_not_in_view": "You can't see whom you aimed at.",
     "hands_full": "{item} appears, but your hands are full and it vanishes.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
 #: article and name (spell.kod's MsgSendUser calls).
 _FILLS = {
-    "spell_no_rest": "", "spell_no_teleport": "", "spell_advanced": "spell", "spell_bad_target": "spell,target",
+    "spell_no_rest": "", "spell_no_teleport": "", "spell_not_in_view": "", "spell_advanced": "spell", "spell_bad_target": "spell,target",
     "spell_help_unlawful_angel": "target", "spell_help_unlawful_safety": "target",
     "unnecessary": "target", "target": "", "not_on_self": "", "too_low": "",
     "made": "item", "hands_full": "item", "out_of_range": "cap_target,spell",

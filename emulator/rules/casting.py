@@ -12,7 +12,7 @@ from .dice import Roll, bound, div
 
 __all__ = [
     "SPELLPOWER_MAXIMUM", "SPELLPOWER_MINIMUM", "CASTS_PER_PERCENT_BONUS", "SOFTCAP_PENALTY", "PowerFigures",
-    "failed_mana", "improvement_chance", "initial_improve_chance", "improves", "karma_allows", "mana_cost",
+    "failed_mana", "improvement_chance", "in_view", "initial_improve_chance", "improves", "karma_allows", "mana_cost",
     "requisite_stat_name", "required_karma", "spell_power", "success_chance", "trance_ms",
 ]
 
@@ -149,6 +149,32 @@ def improvement_chance(
     final = bound(final, 1, None)
     final = div(final * advancement_rate, 100)
     return bound(final, 1 + div(requisite, 10), 99)
+
+
+#: Sixteenths of a turn (blakston.khd ANGLE_ESE ... ANGLE_ENE), in the protocol's angle
+#: units: 0 east, 1024 south, 4096 a full turn.
+_ESE, _SSE, _SSW, _WSW, _WNW, _NNW, _NNE, _ENE = (n * 4096 // 16 for n in (1, 3, 5, 7, 9, 11, 13, 15))
+
+
+def in_view(angle: int, row: int, col: int, t_row: int, t_col: int) -> bool:
+    """Whether a target square is not behind a caster facing ``angle`` (player.kod
+    TargetWithinSightAndRange): behind is past the line through the caster, of the two
+    cardinal or diagonal ones, closest to square with its facing. Next to the caster,
+    everything is in view."""
+    if (row - t_row) ** 2 + (col - t_col) ** 2 <= 1:
+        return True
+    d_row, d_col = t_row - row, t_col - col
+    behind = (
+        ((angle > _ENE or angle <= _ESE) and t_col < col)
+        or (_ESE < angle <= _SSE and d_row < -d_col)
+        or (_SSE < angle <= _SSW and t_row < row)
+        or (_SSW < angle <= _WSW and d_row < d_col)
+        or (_WSW < angle <= _WNW and t_col > col)
+        or (_WNW < angle <= _NNW and d_row > -d_col)
+        or (_NNW < angle <= _NNE and t_row > row)
+        or (_NNE < angle <= _ENE and d_row > d_col)
+    )
+    return not behind
 
 
 def improves(roll: Roll, initial: int, ability: int, chance: int) -> bool:

@@ -6,8 +6,7 @@ the caster's ability and the school's weight of casts.
 Spells are objects to the client: each spell's object id is fixed by its number
 (:func:`spell_object_id`), outside the ranges of rooms, monsters, players and items.
 
-Not modelled yet: the cast animation and flashes, the
-view cone of single-target spells (targets behind the caster), reagent rings, tokens,
+Not modelled yet: the cast animation and flashes, reagent rings, tokens,
 spellbane, silence and the other room enchantments, forgetting, deflection, resistance,
 item and shrine bonuses to spell power, the advancement cap and the game hour (Qor's
 bonus is that of noon).
@@ -200,6 +199,11 @@ def _refusal(world: World, player: Player, spell: SpellDefinition, targets: list
     for target in targets:
         if target is not player and target.room != player.room:
             return SpellTold(player.object_id, key, "")  # not in range: the original says nothing
+        # a single-target spell at a fighter: not at one behind the caster
+        if spell.targets == 1 and target is not player and (isinstance(target, Player) or world._monsters.by_id.get(target.object_id)):
+            row, col = square_of(player.y, player.x)
+            if not rules.in_view(player.angle, row, col, *square_of(target.y, target.x)):
+                return SpellTold(player.object_id, key, "spell_not_in_view")
     if not spell.harmful:  # CheckPlayerHelp: helping an outlaw or murderer brands the helper
         for target in targets:
             if isinstance(target, Player) and target is not player and (target.outlaw or target.murderer):

@@ -138,6 +138,7 @@ _NAMED = {
     "spell_murmur": "spell_gesture_third",
     "spell_murmur_at": "spell_gesture_third_target",
     "spell_you": "spell_you",
+    "spell_not_in_view": "player_attack_not_in_view",
 }
 
 
