@@ -16,8 +16,8 @@ import pytest
 
 from emulator.content.loader import ContentError, load_world
 from emulator.content.model import (
-    BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, SKILL_TEXT_KEYS, SPELLBOOK_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS,
-    WorldDefinition, combat_text_keys,
+    BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, SKILL_TEXT_KEYS, SPELL_TEXT_KEYS, SPELLBOOK_TEXT_KEYS, TRADE_TEXT_KEYS,
+    VAULT_TEXT_KEYS, WorldDefinition, combat_text_keys,
 )
 from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
@@ -171,7 +171,7 @@ def test_the_import_writes_every_purpose_with_the_original_id(world: WorldDefini
     assert messages is not None
     assert set(messages.texts) == set(
         combat_text_keys() + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS
-        + SKILL_TEXT_KEYS + SPELLBOOK_TEXT_KEYS
+        + SKILL_TEXT_KEYS + SPELLBOOK_TEXT_KEYS + SPELL_TEXT_KEYS
     )
     kodbase = _kodbase_resource_ids()
     for key, entry in messages.texts.items():

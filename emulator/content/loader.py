@@ -51,7 +51,8 @@ from emulator.content.model import (
 )
 from emulator.content.model import (
     ARTICLES, BANK_TEXT_KEYS, CONSUMABLE_USES, ITEM_TEXT_KEYS, REQUISITE_STATS, SHOP_TEXT_KEYS, SKILL_TEXT_KEYS,
-    SPELLBOOK_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS, CombatMessages, KindMessages, OriginalText, combat_text_keys,
+    SPELL_EFFECTS, SPELL_OWN_TEXTS, SPELL_TEXT_KEYS, SPELLBOOK_TEXT_KEYS, TRADE_TEXT_KEYS, VAULT_TEXT_KEYS, CombatMessages,
+    KindMessages, OriginalText, combat_text_keys,
 )
 
 MAX_ANGLE = 4096
@@ -633,7 +634,9 @@ _ITEM_KEYS = (
 _SPELL_KEYS = (
     "number", "name", "name_rsc", "icon", "icon_rsc", "description", "description_rsc",
     "school", "level", "mana", "vigor", "cast_time", "harmful", "outlaw", "family", "reagents",
-    "targets", "show_icon", "icon_animation",
+    "targets", "show_icon", "icon_animation", "effect", "chance_to_increase", "post_cast", "sound", "sound_rsc",
+    "damage_min", "damage_max", "damage_spell", "range",
+    *(key for purpose in SPELL_OWN_TEXTS for key in (purpose, f"{purpose}_rsc")),
 )
 _REAGENT_KEYS = ("kind", "count")
 _SKILL_KEYS = (
@@ -1348,6 +1351,18 @@ def _load_spells(file: _File, refs: list[_Ref]) -> dict[str, SpellDefinition] | 
         name, icon, description = _texts(reader)
         ids = _resource_ids(reader, ("name", "icon", "description"))
         ints = {f: reader.integer(f, low=-1_000_000, high=1_000_000) for f in ("level", "mana", "vigor", "cast_time", "targets")}
+        ids += _resource_ids(reader, ("sound", *SPELL_OWN_TEXTS))
+        effect = reader.text("effect", max_bytes=32)
+        if effect and effect not in SPELL_EFFECTS:
+            reader.error("effect", f"'effect' must be one of {', '.join(SPELL_EFFECTS)}, not {effect!r}")
+        improve = reader.integer("chance_to_increase", low=0, high=1000)
+        post_cast = reader.integer("post_cast", low=0, high=3600)
+        damage = {f: reader.integer(f, low=0, high=1_000_000) for f in ("damage_min", "damage_max", "damage_spell")}
+        reach = reader.integer("range", low=0, high=1000)
+        if (damage["damage_min"] or 0) > (damage["damage_max"] or 0):
+            reader.error("damage_min", "'damage_min' must not be above 'damage_max'")
+        sound = reader.filename("sound", (".wav",))
+        own = tuple((p, t) for p in SPELL_OWN_TEXTS if (t := reader.text(p, max_bytes=MAX_DESCRIPTION_BYTES)))
         school = reader.text("school", max_bytes=32)
         family = reader.text("family", max_bytes=64)
         harmful, outlaw = reader.boolean("harmful"), reader.boolean("outlaw")
@@ -1371,7 +1386,10 @@ def _load_spells(file: _File, refs: list[_Ref]) -> dict[str, SpellDefinition] | 
             key=key, number=number, name=name, school=school or "", family=family or "",
             icon=icon or "", description=description or "", harmful=bool(harmful), outlaw=bool(outlaw),
             reagents=tuple(reagents), resource_ids=ids, source=file.source(key),
-            show_icon=frozenset(show_icon or ()), icon_animation=icon_animation, **ints,
+            show_icon=frozenset(show_icon or ()), icon_animation=icon_animation, effect=effect or "",
+            chance_to_increase=20 if improve is None else improve, post_cast=1 if post_cast is None else post_cast,
+            sound=sound or "", texts=own, range=reach, damage_min=damage["damage_min"] or 0,
+            damage_max=damage["damage_max"] or 0, damage_spell=damage["damage_spell"] or 0, **ints,
         )
     return spells if complete else None
 
@@ -1434,7 +1452,7 @@ def _load_treasure(file: _File, refs: list[_Ref]) -> dict[str, TreasureTable] | 
 
 _MESSAGES_FILE_KEYS = ("texts", "kinds")
 _MESSAGE_TEXT_KEYS = ("text", "text_rsc")
-_KIND_MESSAGES_KEYS = ("attack_name", "attack_name_rsc", "attack_spell", "gender", "article")
+_KIND_MESSAGES_KEYS = ("attack_name", "attack_name_rsc", "attack_spell", "gender", "article", "indefinite")
 _GENDERS = ("male", "female", "neuter")
 _SPELL_TYPES = ("all", "fire", "shock", "cold", "holy", "unholy", "acid", "quake", "huntersword")
 
@@ -1451,7 +1469,7 @@ def _load_messages(file: _File, refs: list[_Ref]) -> CombatMessages | None:
     required = combat_text_keys()
     known = (
         required + ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS + SKILL_TEXT_KEYS
-        + SPELLBOOK_TEXT_KEYS
+        + SPELLBOOK_TEXT_KEYS + SPELL_TEXT_KEYS
     )
     for key, entry in given.items():
         if key not in known:
@@ -1495,11 +1513,14 @@ def _load_messages(file: _File, refs: list[_Ref]) -> CombatMessages | None:
         article = reader.text("article", default="the")
         if article is not None and article not in ARTICLES:
             reader.error("article", f"'article' must be one of {', '.join(ARTICLES)}, not {article!r}")
-        if not reader.ok or gender is None or article is None or spells is None:
+        indefinite = reader.text("indefinite", default="a")
+        if indefinite is not None and indefinite not in ARTICLES:
+            reader.error("indefinite", f"'indefinite' must be one of {', '.join(ARTICLES)}, not {indefinite!r}")
+        if not reader.ok or gender is None or article is None or spells is None or indefinite is None:
             top.ok = False
             continue
         attack_name = OriginalText(name, name_id) if name is not None and name_id is not None else None
-        kinds[key] = KindMessages(attack_name, tuple(spells), gender, article)
+        kinds[key] = KindMessages(attack_name, tuple(spells), gender, article, indefinite)
     return CombatMessages(texts, kinds) if top.ok else None
 
 

@@ -271,6 +271,45 @@ class SpellDefinition:
     #: (period ms, first group, last group) when its icon cycles its bitmap groups;
     #: None: still on group 1 (spell.kod SendAnimation).
     icon_animation: tuple[int, int, int] | None = None
+    #: What casting it does, when it is one of the server's effects (SPELL_EFFECTS); ""
+    #: when its effect is code the server does not run (the import report says which).
+    effect: str = ""
+    chance_to_increase: int = 20  # viChance_To_Increase: how readily casting it improves
+    post_cast: int = 1  # viPostCast_time: seconds before the next cast or swing
+    sound: str = ""  # the .wav the room hears on a cast (its own, else its school's)
+    #: The spell's own words by purpose (SPELL_OWN_TEXTS); their ids in ``resource_ids``.
+    texts: tuple[tuple[str, str], ...] = ()
+    #: An attack spell: its damage before the power, its spell type bits (ATCK_SPELL_*,
+    #: which words tell the blow) and its reach in squares (None: the whole room).
+    damage_min: int = 0
+    damage_max: int = 0
+    damage_spell: int = 0
+    range: int | None = None
+
+    def text(self, purpose: str) -> str | None:
+        return dict(self.texts).get(purpose)
+
+    def text_id(self, purpose: str) -> int | None:
+        return dict(self.resource_ids).get(purpose)
+
+
+#: The effects a spell's data may name (spells.toml ``effect``): the server's code for each
+#: is in ``emulator/world/spells/``. ``heal``: health to one player (minor heal);
+#: ``give_mana``, ``give_vigor``, ``give_health``: the caster hands part of its own to
+#: another player (mystic touch, relay, breath of life).
+#: ``create_food``: a random food in the caster's hands (create food). ``teleport``: the
+#: caster to its room's teleport square, the room's first spawn (blink). ``damage``: an
+#: attack spell's damage to one monster.
+SPELL_EFFECTS = ("heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage")
+
+#: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
+#: reads (``caster``), what the target reads (``target``), why the target needs none
+#: (``unnecessary``: its article and name), that it cannot be cast on oneself
+#: (``not_on_self``), that the caster has too little to give (``too_low``).
+#: A spell that makes an item says what appeared (``made``: the item's article and name)
+#: or that it did not fit (``hands_full``).
+#: An attack spell says a target is too far (``out_of_range``: its article, name, the spell).
+SPELL_OWN_TEXTS = ("caster", "target", "unnecessary", "not_on_self", "too_low", "made", "hands_full", "out_of_range")
 
 
 @attrs.frozen
@@ -336,6 +375,7 @@ class KindMessages:
     attack_spell: tuple[str, ...] = ()  # SpellDamage names (lowercase): its blows are spells
     gender: str = "neuter"  # "male", "female", "neuter": his, her, its
     article: str = "the"  # its definite article: "the", "none", "a", ...
+    indefinite: str = "a"  # its indefinite article (viIndefinite): "a", "an", "some", ...
 
 
 def combat_text_keys() -> tuple[str, ...]:
@@ -393,6 +433,16 @@ BANK_TEXT_KEYS = (
 )
 #: What a vault keeper tells a player (monster.kod VaultDeposit, VaultWithdraw: the
 #: ``vault_<emulator.rules.bank.VaultSay>`` keys), told in ``bank_told``; each optional.
+#: What casting tells the caster (spell.kod), each optional like the item texts: the
+#: spell's name fills them where the original's do.
+SPELL_TEXT_KEYS = (
+    "spell_no_rest", "spell_too_tired", "spell_no_mana", "spell_no_reagents", "spell_failed", "spell_bad_target",
+    "spell_out_of_range", "spell_advanced", "spell_trance", "spell_trance_broken", "spell_not_good_enough",
+    "spell_not_evil_enough", "spell_cast_here", "spell_fail_sound", "spell_improved_sound",
+    "spell_help_unlawful_angel", "spell_help_unlawful_safety", "spell_no_teleport", "spell_murmur", "spell_murmur_at",
+    "spell_you", "spell_not_in_view",
+)
+
 VAULT_TEXT_KEYS = (
     "vault_no_gold", "vault_cursed", "vault_cant_store", "vault_no_deposit_cash", "vault_full", "vault_thanks_for",
     "vault_stored", "vault_no_account", "vault_not_enough", "vault_dont_have", "vault_no_withdraw_cash",
@@ -476,7 +526,8 @@ class WorldDefinition:
                         for text, resource_id in zip(texts, ids):
                             add({"text": text}, (("text", resource_id),))
         for spell in self.spells.values():
-            add({"name": spell.name, "icon": spell.icon, "description": spell.description}, spell.resource_ids)
+            add({"name": spell.name, "icon": spell.icon, "description": spell.description, "sound": spell.sound,
+                 **dict(spell.texts)}, spell.resource_ids)
         for skill in self.skills.values():
             add({"name": skill.name, "icon": skill.icon, "description": skill.description}, skill.resource_ids)
         return pinned

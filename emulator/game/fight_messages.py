@@ -77,7 +77,8 @@ def _attacker_message(ctx: GameContext, messages: CombatMessages, event: AttackR
     kind = messages.kind(event.target_kind)
     if event.hit:
         word = damage_word(described_damage(event.damage, event.target_health_left <= 0), event.damage_type)
-        return "attacker_hit", [messages.id("blue_text"), _weapon_name(ctx, messages, event.weapon), messages.id(word),
+        weapon = _spell_name(ctx, event.spell) if event.spell else _weapon_name(ctx, messages, event.weapon)
+        return "attacker_hit", [messages.id("blue_text"), weapon, messages.id(word),
                                 _article(messages, kind, capital=False), _name(ctx, event.target_kind)]
     defence = Defence(event.defence or Defence.AVOID.value).word(singular=True)
     return "attacker_miss", [messages.id("blue_text"), _article(messages, kind, capital=True),
@@ -169,7 +170,7 @@ def player_attacked(ctx: GameContext, messages: CombatMessages, event: PlayerAtt
     cry = ouch_sound(_gender(victim), event.health_left, max_health)
     _room_sound(ctx, event.room, messages.id(cry.key), event.victim)
     word = messages.id(damage_word(described_damage(event.damage, killed, True, max_health), event.damage_type))
-    punch = _weapon_name(ctx, messages, event.weapon)
+    punch = _spell_name(ctx, event.spell) if event.spell else _weapon_name(ctx, messages, event.weapon)
     if attacker is not None:
         _tell(attacker, messages, "attacker_hit", [plain, punch, word, none, victim_name])
     if victim is not None:
@@ -210,6 +211,13 @@ def _article(messages: CombatMessages, kind: KindMessages, capital: bool) -> int
 
 def _his_her(kind: KindMessages) -> str:
     return {"male": "his", "female": "her"}.get(kind.gender, "its")
+
+
+def _spell_name(ctx: GameContext, key: str) -> int:
+    """An attack spell's name (its GetAttackName), by the original's id when it has one."""
+    spell = ctx.definition.spells[key]
+    own = spell.text_id("name")
+    return own if own is not None else ctx.resources.id(spell.name)
 
 
 def _weapon_name(ctx: GameContext, messages: CombatMessages, weapon: str) -> int:

@@ -12,7 +12,7 @@ from typing import Any, assert_never
 
 from emulator.game import (
     bank_messages, enchantment_messages, fight_messages, item_messages, room_view, sheet, shop_messages, skill_messages,
-    texts, trade_messages, views,
+    spell_messages, texts, trade_messages, views,
 )
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
@@ -66,6 +66,10 @@ from emulator.world.events import (
     TradeShown,
     TradeTold,
     VitalsChanged,
+    SpellCast,
+    SpellImproved,
+    SpellMurmured,
+    SpellTold,
     WorldEvent,
 )
 from protocol_specs.opcodes import SayType
@@ -101,7 +105,9 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_REMOVE", {"id": event.object_id})
         case ObjectMoved():
             fields = {"id": event.object_id, "y": event.y, "x": event.x, "speed": event.speed}
-            _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_MOVE", fields)
+            # a player the world moved (a teleport) sees it too; a walker moved itself already
+            but = event.object_id if event.mover is not None or event.object_id not in ctx.in_world else None
+            _show(ctx, _watchers(ctx, event.room, but=but), "BP_MOVE", fields)
         case ObjectTurned():
             fields = {"id": event.object_id, "angle": event.angle}
             _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_TURN", fields)
@@ -201,6 +207,14 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             _ability_learned(ctx, event)
         case AbilityForgotten():
             _ability_forgotten(ctx, event)
+        case SpellTold():
+            spell_messages.spell_told(ctx, event)
+        case SpellCast():
+            spell_messages.spell_cast(ctx, event)
+        case SpellImproved():
+            spell_messages.spell_improved(ctx, event)
+        case SpellMurmured():
+            spell_messages.spell_murmured(ctx, event)
         case _:
             assert_never(event)
 
@@ -267,7 +281,7 @@ def _show(ctx: GameContext, sessions: Iterable[GameSession], message: str, field
         session.queue(encoded)
 
 
-def _watchers(ctx: GameContext, room: str, but: int) -> Iterator[GameSession]:
+def _watchers(ctx: GameContext, room: str, but: int | None) -> Iterator[GameSession]:
     """The sessions of the players in ``room``, except the object the event is about."""
     for player in ctx.world.players_here(room):
         if player.object_id != but:

@@ -37,12 +37,16 @@ def content_texts(world: WorldDefinition) -> list[str]:
                 found[text] = None
         for text in kind_remains_texts(kind):
             found[text] = None
-    # the spells and skills stat groups name them; spells are shown as objects too (enchantment icons)
-    for text in [t for spell in world.spells.values() for t in (spell.name, spell.icon)] + [
-        t for skill in world.skills.values() for t in (skill.name, skill.icon)
-    ]:
-        if text:
-            found[text] = None
+    # the spells and skills stat groups name them; spells are shown as objects too
+    # (enchantment icons), and casting names and says their own words
+    for spell in world.spells.values():
+        for text in (spell.name, spell.icon, spell.sound, *(text for _, text in spell.texts)):
+            if text:
+                found[text] = None
+    for skill in world.skills.values():
+        for text in (skill.name, skill.icon):
+            if text:
+                found[text] = None
     if world.player_icon:
         found[world.player_icon] = None
     return list(found)

@@ -161,6 +161,7 @@ class AttackResolved:
     defence: str = ""
     sound: str = ""
     weapon: str = ""
+    spell: str = ""  # an attack spell's key: the blow is named by the spell
 
 
 @attrs.frozen
@@ -310,6 +311,7 @@ class PlayerAttacked:
     victim_defence: str = ""
     sound: str = ""
     weapon: str = ""  # the kind of the attacker's wielded item ("" bare-handed)
+    spell: str = ""  # an attack spell's key: the blow is named by the spell
 
 
 @attrs.frozen
@@ -543,6 +545,51 @@ class EnchantmentEnded:
     expired: bool = False
 
 
+@attrs.frozen
+class SpellTold:
+    """Casting tells the one player something about a spell: ``purpose`` is a casting
+    text of messages.toml (``spell_*``) or one of the spell's own words (``caster``,
+    ``target``, ``unnecessary``, ...). ``target_id`` is the object it names (0: none);
+    ``fail_sound``: the player also hears the fizzle; ``kind``: the item kind it names
+    (what a spell made)."""
+
+    player_id: int
+    spell: str
+    purpose: str
+    target_id: int = 0
+    fail_sound: bool = False
+    kind: str = ""
+
+
+@attrs.frozen
+class SpellCast:
+    """A spell went off: the caster's room hears its sound, from the caster."""
+
+    caster_id: int
+    spell: str
+    room: str
+
+
+@attrs.frozen
+class SpellMurmured:
+    """A caster began a spell: the players near it (``hearers``) see it murmur and gesture,
+    pointing at ``target_id`` when the spell takes one target (0: none)."""
+
+    caster_id: int
+    spell: str
+    target_id: int
+    hearers: tuple[int, ...]
+
+
+@attrs.frozen
+class SpellImproved:
+    """Casting raised the caster's ability in a spell: it is told, its room hears it."""
+
+    player_id: int
+    spell: str
+    room: str
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
@@ -554,4 +601,5 @@ WorldEvent = (
     | KeeperSaid | TradeShown | TradeCanceled | TradeTold | BankerSaid | BankUnanswered | VaultKeeperSaid
     | EnchantmentStarted | EnchantmentEnded
     | AbilityLearned | AbilityForgotten
+    | SpellTold | SpellCast | SpellImproved | SpellMurmured
 )

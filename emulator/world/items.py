@@ -510,6 +510,62 @@ class Items:
         self._record(change)
         return True
 
+    def has_units(self, character_id: int, wanted: Iterable[tuple[str, int]]) -> bool:
+        """Whether a character carries at least ``count`` units of each ``kind`` (spell.kod
+        CanPayReagents: piles and single items of the kind counted together)."""
+        held: dict[str, int] = {}
+        for item in self.carried(character_id):
+            held[item.kind or ""] = held.get(item.kind or "", 0) + item.units
+        return all(held.get(kind, 0) >= count for kind, count in wanted)
+
+    def use_up(
+        self, character_id: int, player_id: int, wanted: Iterable[tuple[str, int]], reason: str, events: list[WorldEvent],
+    ) -> bool:
+        """Units of carried kinds used up at once (a spell's reagents, PayCosts), in
+        inventory order, as one operation recorded as destroyed. False, changing nothing,
+        when the character lacks any of them."""
+        wanted = [(kind, count) for kind, count in wanted if count > 0]
+        if not self.has_units(character_id, wanted):
+            return False
+        change = _Change()
+        for kind, count in wanted:
+            change.ledger.append(LedgerEntry(kind, destroyed=count, reason=reason))
+            for item in self.carried(character_id):
+                if count == 0:
+                    break
+                if item.kind != kind:
+                    continue
+                taken = min(count, item.units)
+                count -= taken
+                if item.number is not None and item.number > taken:
+                    item.number -= taken
+                    change.touched[item.object_id] = item
+                    events.append(CarriedChanged(player_id, item.object_id))
+                    continue
+                if item.used:
+                    self._set_used(change, item, False, player_id, events)
+                self._unplace(change, item, events, player_id=player_id)
+        self._record(change)
+        return True
+
+    def make(
+        self, character_id: int, player_id: int, kind: str, number: int | None, might: int, reason: str,
+        events: list[WorldEvent],
+    ) -> Item | None:
+        """A new item in a character's hands (a spell's creation), as one operation recorded
+        created; None, changing nothing, when it does not fit what the character may carry
+        (player.kod ReqNewHold)."""
+        weight, bulk = self.load_of(character_id)
+        w, b = self.weight_and_bulk(kind, number)
+        if not _fits(weight, bulk, w, b, self.capacity(might)):
+            return None
+        change = _Change()
+        item = self._new_item(kind, number)
+        change.ledger.append(LedgerEntry(kind, created=item.units, reason=reason))
+        self._to_carrier(change, item, character_id, player_id, events)
+        self._record(change)
+        return item
+
     def drop_on_death(
         self, character_id: int, player_id: int, room: str, y: int, x: int, now_ms: int, kept: Callable[[str], bool],
         events: list[WorldEvent],

@@ -116,6 +116,12 @@ class Player(Thing):
     #: The enchantments it logged off with, their time frozen (``enchantments.to_json``):
     #: set when it leaves the world, for the save.
     enchantments_left: tuple[dict[str, Any], ...] = ()
+    #: A spell waiting for the caster's trance to end: (spell key, target ids, game
+    #: millisecond it goes off). Not saved: the original's trance ends with the session.
+    trance: tuple[str, tuple[int, ...], int] | None = None
+    #: Casts in each school since the last improvement in it, weighted by spell level
+    #: (AddSchoolCast): they raise the chance to improve. Not saved yet.
+    school_casts: dict[str, int] = attrs.field(factory=dict)
 
     def reset_gain_flags(self) -> None:
         """Forget what the fight so far counted for a max-health gain (ResetGainFlags)."""

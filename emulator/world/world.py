@@ -80,7 +80,7 @@ from emulator.rules.pvp import (
 from emulator.rules import shops
 from emulator.rules.trade import Put, Step, Tell, TradeBook, TradeText
 from emulator.world import mortality, shopping, trading
-from emulator.world import banking, mortality, shopping, spellbook, vaults
+from emulator.world import banking, casting, mortality, shopping, spellbook, vaults
 from emulator.world import enchantments as ench
 from emulator.world.events import (
     AttackResolved,
@@ -384,6 +384,8 @@ class World:
         player.y, player.x, player.speed = y, x, speed & 0x7F
         player.moved_since_entry = True
         events: list[WorldEvent] = [ObjectMoved(room, player_id, y, x, player.speed, player_id)]
+        if player.speed > USER_WALKING_SPEED:  # running breaks a trance (user.kod UserMove)
+            casting.break_trance(player, events)
         # walking and running tire (user.kod UserMove), charged at most once a second
         second = int(now)
         since = second - player.last_move_second if player.last_move_second is not None else second + 1
@@ -906,6 +908,8 @@ class World:
         if player.last_attack_at is not None and (now - player.last_attack_at) * 1000 < PLAYER_ATTACK_DELAY_MS:
             return []
         player.last_attack_at = now
+        broken: list[WorldEvent] = []
+        casting.break_trance(player, broken)  # user.kod: an attack breaks a trance
         if player.kill_target != target_id:  # a new fight: what counts for a gain starts over
             player.reset_gain_flags()
             player.kill_target = target_id
@@ -936,6 +940,7 @@ class World:
             defence = defence_of_miss(0, 0, monster_dodge_ability(monster.difficulty), roll).value
             sound = swing_miss_sound(roll).key
         events: list[WorldEvent] = [
+            *broken,
             AttackResolved(
                 player.room, player_id, target_id, kind, swing.hit, taken, monster.hit_points,
                 damage_type=blow_type(player_attack_type(weapon), 0), defence=defence, sound=sound,
@@ -1291,9 +1296,11 @@ class World:
     def rest(self, player_id: int) -> list[WorldEvent]:
         """UC_REST: the player sits down; vigor comes back on the rest timer."""
         player = self._players.get(player_id)
+        events: list[WorldEvent] = []
         if player is not None and not player.resting:
             player.resting, player.rest_due_ms = True, None
-        return []
+            casting.break_trance(player, events)  # player.kod: resting breaks a trance
+        return events
 
     def stand(self, player_id: int) -> list[WorldEvent]:
         """UC_STAND: the player stands up; the rest timer stops."""
@@ -1404,8 +1411,13 @@ class World:
         events += self._take_trade_news()
         if self.trades.trades:  # keepers withdraw their money offers in time (monster.kod CancelOfferTimer)
             events += self._trade_step(self.trades.tick(round(self.game_time * 1000)))
+        casting.run_trances(self, events)
         self._regenerate(events)
         self._expire_enchantments(events)
+
+    def cast(self, player_id: int, spell_id: int, target_ids: list[int], now: float) -> list[WorldEvent]:
+        """A BP_REQ_CAST: see :mod:`emulator.world.casting`."""
+        return casting.cast(self, player_id, spell_id, target_ids, now)
 
     def room_number(self, room: str) -> int | None:
         """The original's number of a room (the content's ``number``), None if it has none."""
@@ -1500,8 +1512,9 @@ class World:
     def _left_room(self, player: Player, room: str, events: list[WorldEvent]) -> None:
         """A player left ``room`` (an exit, logging off): leaving the Underworld pays the
         penalty of the last death (uworld.kod LeaveHold). A fight in progress no longer
-        counts for a gain (player.kod NewOwner)."""
+        counts for a gain (player.kod NewOwner), nor does a trance."""
         player.reset_gain_flags()
+        casting.break_trance(player, events)
         if not self._is_underworld(room):
             return
         cost = player.death_cost

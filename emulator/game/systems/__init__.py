@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from emulator.game.requests import System
 from emulator.game.systems import (
-    bank, character_sheet, combat, enchantments, inventory, looking, movement, posture, presence, selection, shops, speech, trade,
+    bank, casting, character_sheet, combat, enchantments, inventory, looking, movement, posture, presence, selection, shops,
+    speech, trade,
 )
 
 ALL_SYSTEMS: tuple[System, ...] = (
@@ -21,4 +22,5 @@ ALL_SYSTEMS: tuple[System, ...] = (
     trade.SYSTEM,
     bank.SYSTEM,
     enchantments.SYSTEM,
+    casting.SYSTEM,
 )

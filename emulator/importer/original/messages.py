@@ -19,8 +19,8 @@ from emulator.importer.blakod import KodClass, ast
 from emulator.importer.original.common import _constant_names, _flags, _int, _value_names
 from emulator.importer.original.state import ImportState
 from emulator.content.model import (
-    ARTICLES, BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, SKILL_TEXT_KEYS, SPELLBOOK_TEXT_KEYS, TRADE_TEXT_KEYS,
-    VAULT_TEXT_KEYS,
+    ARTICLES, BANK_TEXT_KEYS, ITEM_TEXT_KEYS, SHOP_TEXT_KEYS, SKILL_TEXT_KEYS, SPELL_TEXT_KEYS, SPELLBOOK_TEXT_KEYS,
+    TRADE_TEXT_KEYS, VAULT_TEXT_KEYS,
     combat_text_keys,
 )
 
@@ -127,6 +127,29 @@ _NAMED = {
     # the spellbook (user.kod ToCliSpellSchools, player.kod AddSpell)
     **{f"school_{school}": f"user_school_{school}" for school in ("shalille", "qor", "kraanan", "faren", "riija", "jala", "dm")},
     "learn_sound": "player_sound_learn_spell",
+    # casting (spell.kod)
+    "spell_no_rest": "spell_no_rest",
+    "spell_too_tired": "spell_too_tired",
+    "spell_no_mana": "spell_insufficient_magic",
+    "spell_no_reagents": "spell_insufficient_reagent",
+    "spell_failed": "spell_failed_by_chance",
+    "spell_bad_target": "spell_bad_target",
+    "spell_out_of_range": "spell_out_of_range",
+    "spell_advanced": "player_improved",
+    "spell_improved_sound": "player_improved_wav_rsc",
+    "spell_trance": "spell_trance_begin",
+    "spell_trance_broken": "spell_trance_break",
+    "spell_not_good_enough": "spell_not_good_enough",
+    "spell_not_evil_enough": "spell_not_evil_enough",
+    "spell_cast_here": "spell_bad_location",
+    "spell_fail_sound": "spell_fail_wav",
+    "spell_help_unlawful_angel": "spell_angel_no_unlawful",
+    "spell_help_unlawful_safety": "spell_safety_no_unlawful",
+    "spell_no_teleport": "room_no_teleport",
+    "spell_murmur": "spell_gesture_third",
+    "spell_murmur_at": "spell_gesture_third_target",
+    "spell_you": "spell_you",
+    "spell_not_in_view": "player_attack_not_in_view",
 }
 
 
@@ -155,7 +178,7 @@ class MessageImport(ImportState):
         texts: dict[str, dict[str, Any]] = {}
         optional = (
             ITEM_TEXT_KEYS + SHOP_TEXT_KEYS + TRADE_TEXT_KEYS + BANK_TEXT_KEYS + VAULT_TEXT_KEYS + SKILL_TEXT_KEYS
-            + SPELLBOOK_TEXT_KEYS
+            + SPELLBOOK_TEXT_KEYS + SPELL_TEXT_KEYS
         )
         for key in combat_text_keys() + optional:
             name = resource_name(key)
@@ -173,9 +196,17 @@ class MessageImport(ImportState):
                     if table:
                         kinds[key] = table
         for key in sorted(self.kinds.get("items", {})):  # items: how item messages name them
-            article = self.article(self.tree.classes[key]) if key in self.tree.classes else None
+            if key not in self.tree.classes:
+                continue
+            named: dict[str, str] = {}
+            article = self.article(self.tree.classes[key])
             if article is not None:
-                kinds[key] = {"article": article}
+                named["article"] = article
+            indefinite = self.article(self.tree.classes[key], "viIndefinite", usual="a")
+            if indefinite is not None:
+                named["indefinite"] = indefinite
+            if named:
+                kinds[key] = named
         self.messages = {"texts": texts, "kinds": kinds}
         self.report.counts["combat texts"] = len(texts)
 
@@ -195,11 +226,11 @@ class MessageImport(ImportState):
             table["article"] = article
         return table
 
-    def article(self, cls: KodClass) -> str | None:
-        """The class's definite article (viDefinite) when it is not "the"."""
-        article = _int(cls.value("viDefinite"))
+    def article(self, cls: KodClass, variable: str = "viDefinite", usual: str = "the") -> str | None:
+        """The class's definite article (viDefinite), or another, when it is not the usual one."""
+        article = _int(cls.value(variable))
         names = _value_names(self.tree, "ARTICLE_")
-        if article is not None and names.get(article, "").casefold() in ARTICLES and names[article].casefold() != "the":
+        if article is not None and names.get(article, "").casefold() in ARTICLES and names[article].casefold() != usual:
             return names[article].casefold()
         return None
 

@@ -1,0 +1,198 @@
+"""What casting tells and plays (``SpellTold``, ``SpellCast``, ``SpellImproved``).
+
+In an imported world the words are the original's by resource id: the casting texts of
+messages.toml (``spell_*``), filled as spell.kod fills them (the spell's name, the
+target's article and name), and each spell's own words from spells.toml; the fizzle, the
+improvement and the spell's own sound by their ids too. A world without them (the
+bundled one) reads the server's own sentences and hears only the spell's sound.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.content.model import SpellDefinition
+from emulator.game import fight_messages, item_messages, sheet, views
+from emulator.game.context import GameContext
+from emulator.world.events import SpellCast, SpellImproved, SpellMurmured, SpellTold
+from emulator.world import spellbook
+from emulator.world.objects import Player
+
+#: The server's own sentences: {spell} the spell's name, {target} what it names.
+_OWN = {
+    "spell_no_rest": "You can't cast spells while resting.",
+    "spell_too_tired": "You are too tired to cast {spell}.",
+    "spell_no_mana": "You lack the mana to cast {spell}.",
+    "spell_no_reagents": "You lack the reagents for {spell}.",
+    "spell_failed": "Your {spell} spell fizzles.",
+    "spell_bad_target": "{spell} can't be cast on {target}.",
+    "spell_advanced": "Your {spell} improves.",
+    "spell_trance": "You concentrate on {spell}.",
+    "spell_trance_broken": "You lose your concentration on {spell}.",
+    "spell_not_good_enough": "Your karma is too low for {spell}.",
+    "spell_not_evil_enough": "Your karma is too high for {spell}.",
+    "spell_cast_here": "{spell} can't be cast here.",
+    "spell_help_unlawful_angel": "You may not help {target}, an outlaw.",
+    "spell_help_unlawful_safety": "Helping {target}, an outlaw, would make you one; your safety stopped you.",
+    "caster": "You cast {spell} on {target}.",
+    "target": "You feel the {spell} spell.",
+    "unnecessary": "{target} has no need of {spell}.",
+    "not_on_self": "You can't cast {spell} on yourself.",
+    "too_low": "You have too little to give with {spell}.",
+    "made": "{item} appears in your hands.",
+    "spell_no_teleport": "Nothing here takes you anywhere.",
+    "out_of_range": "{target} is too far away for {spell}.",
+    "spell_not_in_view": "You can't see whom you aimed at.",
+    "hands_full": "{item} appears, but your hands are full and it vanishes.",
+}
+
+#: What fills each casting text of the original: the spell's name, the target's
+#: article and name (spell.kod's MsgSendUser calls).
+_FILLS = {
+    "spell_no_rest": "", "spell_no_teleport": "", "spell_not_in_view": "", "spell_advanced": "spell", "spell_bad_target": "spell,target",
+    "spell_help_unlawful_angel": "target", "spell_help_unlawful_safety": "target",
+    "unnecessary": "target", "target": "", "not_on_self": "", "too_low": "",
+    "made": "item", "hands_full": "item", "out_of_range": "cap_target,spell",
+}
+
+
+def spell_told(ctx: GameContext, event: SpellTold) -> None:
+    session = ctx.in_world.get(event.player_id)
+    spell = ctx.definition.spells.get(event.spell)
+    if session is None or spell is None:
+        return
+    messages = ctx.definition.messages
+    if event.fail_sound and messages is not None and "spell_fail_sound" in messages.texts:
+        session.send("BP_PLAY_WAVE", wave=messages.id("spell_fail_sound"), source=0, flags=0, row=0, col=0, radius=0,
+                     max_volume=0)
+    fills = _FILLS.get(event.purpose, "spell").split(",")
+    if event.purpose == "caster":  # the caster's words name the target, when there is one
+        fills = ["target"] if event.target_id else []
+    if event.purpose == "not_on_self" and "%" in (spell.text("not_on_self") or ""):
+        fills = ["spell"]  # an attack spell names itself
+    own_id = spell.text_id(event.purpose) if not event.purpose.startswith("spell_") else None
+    format_id = own_id
+    if event.purpose.startswith("spell_") and messages is not None and event.purpose in messages.texts:
+        format_id = messages.id(event.purpose)
+    if format_id is not None and messages is not None:
+        params: list[Any] = []
+        for fill in fills:
+            if fill == "spell":
+                params.append(_spell_name_id(ctx, spell))
+            elif fill == "target":
+                params += _target_ids(ctx, event.target_id)
+            elif fill == "cap_target":  # GetCapDef and GetName
+                article, name = _target_ids(ctx, event.target_id)
+                params += [_capital(ctx, article), name]
+            elif fill == "item":  # GetCapIndef and GetName of one of the kind
+                kind = ctx.definition.kinds[event.kind]
+                params += [messages.id(f"cap_article_{messages.kind(event.kind).indefinite}"),
+                           item_messages.name_id(ctx, kind, plural=False)]
+        session.send("BP_MESSAGE", format=format_id, params=params)
+        return
+    item = ctx.definition.kinds[event.kind].name if event.kind in ctx.definition.kinds else "something"
+    text = "You cast {spell}." if event.purpose == "caster" and not event.target_id else _OWN.get(event.purpose, "{spell}")
+    text = text.format(spell=spell.name, target=_target_text(ctx, event.target_id), item=f"A {item}")
+    session.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
+
+
+def spell_cast(ctx: GameContext, event: SpellCast) -> None:
+    """PlaySpellSound: the room hears the spell's own sound, else its school's."""
+    spell = ctx.definition.spells.get(event.spell)
+    if spell is not None and spell.sound:
+        fight_messages._room_sound(ctx, event.room, _sound_id(ctx, spell), event.caster_id)
+
+
+def spell_improved(ctx: GameContext, event: SpellImproved) -> None:
+    """ChangeSpellAbility's report: the player reads it, its room hears it."""
+    spell = ctx.definition.spells.get(event.spell)
+    if spell is None:
+        return
+    ctx_event = SpellTold(event.player_id, event.spell, "spell_advanced")
+    spell_told(ctx, ctx_event)
+    session = ctx.in_world.get(event.player_id)
+    if session is not None:  # the spell's new ability, its line of the spells group
+        player = ctx.world.player(event.player_id)
+        for line in sheet.spell_stats(ctx.resources, ctx.definition, player):
+            if line["data"]["id"] == spellbook.spell_object_id(spell):
+                session.send("BP_STAT", group=sheet.StatGroup.SPELLS, stat=line)
+    messages = ctx.definition.messages
+    if messages is not None and "spell_improved_sound" in messages.texts:
+        fight_messages._room_sound(ctx, event.room, messages.id("spell_improved_sound"), event.player_id)
+
+
+def spell_murmured(ctx: GameContext, event: SpellMurmured) -> None:
+    """SpellMurmurMessage: each near player sees the caster murmur, and point at the
+    target (at "you" for the target itself) when the spell takes one."""
+    caster = ctx.world.object(event.caster_id)
+    if not isinstance(caster, Player):
+        return
+    messages = ctx.definition.messages
+    caster_session = ctx.in_world.get(event.caster_id)
+    for hearer in event.hearers:
+        session = ctx.in_world.get(hearer)
+        if session is None:
+            continue
+        if messages is None or "spell_murmur" not in messages.texts or "spell_murmur_at" not in messages.texts:
+            at = "" if not event.target_id else " at you" if hearer == event.target_id else f" at {_target_text(ctx, event.target_id)}"
+            session.send("BP_MESSAGE", **views.text_message(ctx.resources, f"{caster.name} murmurs and gestures{at}."))
+            continue
+        name = fight_messages._player_name(ctx, event.caster_id)
+        his_her = messages.id({1: "his", 2: "her"}.get(fight_messages._gender(caster_session), "its"))
+        cap_none = messages.id("cap_article_none")
+        if not event.target_id:
+            session.send("BP_MESSAGE", format=messages.id("spell_murmur"), params=[cap_none, name, his_her])
+        elif hearer == event.target_id and "spell_you" in messages.texts:
+            session.send("BP_MESSAGE", format=messages.id("spell_murmur_at"),
+                         params=[cap_none, name, his_her, messages.id("article_none"), messages.id("spell_you")])
+        else:
+            session.send("BP_MESSAGE", format=messages.id("spell_murmur_at"),
+                         params=[cap_none, name, his_her, *_target_ids(ctx, event.target_id, indefinite=True)])
+
+
+def _capital(ctx: GameContext, article_id: int) -> int:
+    """The capitalised article of the same word (cap_article_<a> for article_<a>)."""
+    messages = ctx.definition.messages
+    assert messages is not None
+    for key, entry in messages.texts.items():
+        if key.startswith("article_") and entry.resource_id == article_id:
+            return messages.id(f"cap_{key}")
+    return article_id
+
+
+def _spell_name_id(ctx: GameContext, spell: SpellDefinition) -> int:
+    own = spell.text_id("name")
+    return own if own is not None else ctx.resources.id(spell.name)
+
+
+def _sound_id(ctx: GameContext, spell: SpellDefinition) -> int:
+    own = spell.text_id("sound")
+    return own if own is not None else ctx.resources.id(spell.sound)
+
+
+def _target_ids(ctx: GameContext, target_id: int, indefinite: bool = False) -> list[int]:
+    """GetDef (or GetIndef) and GetName of what a message names: a player's name has no
+    article."""
+    messages = ctx.definition.messages
+    assert messages is not None
+    target = ctx.world.object(target_id)
+    if target is None:
+        return [messages.id("article_none"), 0]
+    if isinstance(target, Player):
+        return [messages.id("article_none"), fight_messages._player_name(ctx, target_id)]
+    kind = ctx.definition.kinds.get(target.kind or "")
+    if kind is None:
+        return [messages.id("article_none"), 0]
+    named = messages.kind(target.kind or "")
+    article = named.indefinite if indefinite else named.article
+    return [messages.id(f"article_{article}"), item_messages.name_id(ctx, kind, plural=False)]
+
+
+def _target_text(ctx: GameContext, target_id: int) -> str:
+    target = ctx.world.object(target_id)
+    if target is None:
+        return "that"
+    if isinstance(target, Player):
+        return target.name
+    kind = ctx.definition.kinds.get(target.kind or "")
+    return f"the {kind.name}" if kind is not None else "that"
