@@ -299,8 +299,9 @@ class SpellDefinition:
 #: another player (mystic touch, relay, breath of life).
 #: ``create_food``: a random food in the caster's hands (create food). ``teleport``: the
 #: caster to its room's teleport square, the room's first spawn (blink). ``damage``: an
-#: attack spell's damage to one monster.
-SPELL_EFFECTS = ("heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage")
+#: attack spell's damage to one monster. ``gather_items``: loose items of the caster's room
+#: into its inventory, as many as the power allows and it can carry (sweep).
+SPELL_EFFECTS = ("heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items")
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
 #: reads (``caster``), what the target reads (``target``), why the target needs none
@@ -309,7 +310,13 @@ SPELL_EFFECTS = ("heal", "give_mana", "give_vigor", "give_health", "create_food"
 #: A spell that makes an item says what appeared (``made``: the item's article and name)
 #: or that it did not fit (``hands_full``).
 #: An attack spell says a target is too far (``out_of_range``: its article, name, the spell).
-SPELL_OWN_TEXTS = ("caster", "target", "unnecessary", "not_on_self", "too_low", "made", "hands_full", "out_of_range")
+#: A spell that gathers items tells the caster it took some (``something``) or none
+#: (``nothing``), and the others in the room that it did (``room``: the caster's article,
+#: name and his or her).
+SPELL_OWN_TEXTS = (
+    "caster", "target", "unnecessary", "not_on_self", "too_low", "made", "hands_full", "out_of_range",
+    "something", "nothing", "room",
+)
 
 
 @attrs.frozen

@@ -44,6 +44,9 @@ _OWN = {
     "out_of_range": "{target} is too far away for {spell}.",
     "spell_not_in_view": "You can't see whom you aimed at.",
     "hands_full": "{item} appears, but your hands are full and it vanishes.",
+    "something": "A gust gathers loose things into your pack.",
+    "nothing": "The gust finds nothing here you can carry.",
+    "room": "A gust of wind gathers loose things into {target}'s pack.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -53,6 +56,7 @@ _FILLS = {
     "spell_help_unlawful_angel": "target", "spell_help_unlawful_safety": "target",
     "unnecessary": "target", "target": "", "not_on_self": "", "too_low": "",
     "made": "item", "hands_full": "item", "out_of_range": "cap_target,spell",
+    "something": "", "nothing": "", "room": "cap_player,his_her",
 }
 
 
@@ -84,6 +88,11 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
             elif fill == "cap_target":  # GetCapDef and GetName
                 article, name = _target_ids(ctx, event.target_id)
                 params += [_capital(ctx, article), name]
+            elif fill == "cap_player":  # a player named: no article
+                params += [messages.id("cap_article_none"), fight_messages._player_name(ctx, event.target_id)]
+            elif fill == "his_her":
+                his_her = fight_messages._gender(ctx.in_world.get(event.target_id))
+                params.append(messages.id({1: "his", 2: "her"}.get(his_her, "its")))
             elif fill == "item":  # GetCapIndef and GetName of one of the kind
                 kind = ctx.definition.kinds[event.kind]
                 params += [messages.id(f"cap_article_{messages.kind(event.kind).indefinite}"),

@@ -431,6 +431,39 @@ class Items:
         self._record(change)
         return None, taken < wanted
 
+    def gather(
+        self, character_id: int, player_id: int, item_ids: Sequence[int], room: str, might: int | None,
+        at_most: int | None, events: list[WorldEvent],
+    ) -> list[int]:
+        """Items lying in ``room`` into a character's inventory, from anywhere in it (a
+        spell's reach), in one operation; the ids taken. Of ``item_ids`` (in the order to
+        try them), only those it could carry to begin with are tried, the first
+        ``at_most`` (None: all); each is taken whole, and only if it still fits the load
+        so far (holder.kod ReqNewHold before each NewHold). ``might`` None: no limit (an
+        immortal's)."""
+        weight, bulk = self.load_of(character_id)
+        capacity = None if might is None else self.capacity(might)
+
+        def fits(item: Item) -> bool:
+            w, b = self.weight_and_bulk(item.kind or "", item.number)
+            return capacity is None or _fits(weight, bulk, w, b, capacity)
+
+        ground = self._ground.get(room, {})
+        tried = [ground[i] for i in dict.fromkeys(item_ids) if i in ground and fits(ground[i])]
+        change = _Change()
+        taken: list[int] = []
+        for item in tried[:at_most]:
+            if not fits(item):
+                continue
+            w, b = self.weight_and_bulk(item.kind or "", item.number)
+            weight, bulk = weight + w, bulk + b
+            self._unplace(change, item, events, player_id=None)
+            self._to_carrier(change, item, character_id, player_id, events)
+            taken.append(item.object_id)
+        if taken:
+            self._record(change)
+        return taken
+
     def drop(
         self, character_id: int, player_id: int, item_id: int, number: int | None,
         room: str, y: int, x: int, now_ms: int, events: list[WorldEvent],

@@ -68,9 +68,10 @@ class SpellImport(ImportState):
     def spell_effect(self, cls: KodClass, table: dict[str, Any]) -> None:
         """``effect`` and the spell's own words, where its CastSpell is one of the server's
         effects: recognised by what it asks of the caster and the target (health, mana,
-        vigor, a teleport), by the food it makes, or by its family (the attack spells, with
-        their damage figures); otherwise the report says its effect is left to code not
-        yet run (the enchantments among them)."""
+        vigor, a teleport, the room's items it can hold), by the food it makes, or by its
+        family (the attack spells, with their damage figures); otherwise the report says
+        its effect is left to code not yet run (the enchantments among them). What else a
+        recognised cast does that the server does not run is in the report too."""
         sent = _sent(cls, "CastSpell")
         effect = next((name for name, needs in _EFFECTS if needs <= sent), None)
         if effect is None and "newhold" in sent and self.creates_food(cls):
@@ -87,6 +88,10 @@ class SpellImport(ImportState):
             self.skip("spell", cls, cls.line, "its effect is code the server does not run yet: not castable")
             return
         table["effect"] = effect
+        left = sorted(_LEFT_OUT.get(effect, {}).keys() & sent)
+        if left:  # what else the cast does, not run
+            handler = cls.messages["castspell"]
+            self.skip("spell", cls, handler.line, "its cast's " + ", ".join(_LEFT_OUT[effect][m] for m in left) + ": not run")
         for site in find_sends(cls, "MsgSendUser", "CastSpell"):
             receiver = site.call.positional[0] if site.call.positional else None
             purpose = "caster" if isinstance(receiver, ast.Name) and receiver.name.casefold() == "who" else "target"
@@ -96,6 +101,8 @@ class SpellImport(ImportState):
                 continue  # the words of the special rooms' ways out, not modelled
             if effect == "create_food":  # what appeared, or that the hands are full
                 purpose = "hands_full" if "full" in resource_name else "made"
+            if effect == "gather_items":  # whether the caster took anything, and the room's words
+                purpose = next((p for p in ("something", "nothing", "room") if p in resource_name), purpose)
             self.put_own_text(cls, table, purpose, site.call.named)
         checks = [a for a in cls.ancestry() if "canpaycosts" in a.messages and a.name.casefold() != "spell"]
         for site in (site for owner in checks for site in find_sends(owner, "MsgSendUser", "CanPayCosts")):
@@ -186,7 +193,14 @@ _EFFECTS = (
     ("heal", {"gainhealthnormal", "checkplayerflag"}),
     ("give_vigor", {"addexertion", "msgsenduser"}),
     ("teleport", {"teleport", "msgsenduser"}),  # blink: to the room's teleport square
+    ("gather_items", {"getplpassive", "reqnewhold"}),  # sweep: the room's items the caster can hold
 )
+
+#: What a recognised effect's cast also sends that the server does not run, by message.
+_LEFT_OUT = {
+    "gather_items": {"rewardsweep": "rewards of non-player characters (RewardSweep)",
+                     "ransnit": "Marion elder's rant (RanSnit)"},
+}
 
 #: The school's cast sound (spell.kod GetSpellSound) when a spell has none of its own.
 _SCHOOL_SOUNDS = {
