@@ -126,9 +126,9 @@ def test_the_import_marks_the_instant_spells(world: WorldDefinition) -> None:
     effects = {key: spell.effect for key, spell in world.spells.items() if spell.effect and spell.effect != "damage"}
     assert effects == {
         "heal": "heal", "breathoflife": "give_health", "mystictouch": "give_mana", "relay": "give_vigor",
-        "createfood": "create_food", "blink": "teleport",
+        "createfood": "create_food", "blink": "teleport", "sweep": "gather_items",
     }
-    for key in set(effects) - {"createfood", "blink"}:
+    for key in set(effects) - {"createfood", "blink", "sweep"}:
         spell = world.spells[key]
         assert spell.sound and spell.text_id("sound") and spell.text_id("caster") and spell.text_id("target")
 

@@ -39,7 +39,6 @@ _OWN = {
     "foresight": "tells the caster the target's spells and skills: not yet",
     "holysymbol": "turns undead monsters away: monster behaviour in code",
     "removecurse": "lifts curses from items: item curses are not modelled",
-    "sweep": "clears items off the floor around the caster: not yet",
     "curepoison": "ends poison, itself an enchantment",
 }
 

@@ -13,14 +13,17 @@ from emulator.content.model import WorldDefinition, square_centre
 from emulator.game.render import render
 from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
-from emulator.rules import shops
+from emulator.rules import casting, shops
 from emulator.rules.spellbook import FAREN, KRAANAN, RIIJA
 from emulator.store import accounts, characters
 from emulator.testing.memory_server import MemoryClient, MemoryServer
 from emulator.wire.codec import Message
 from emulator.world import spellbook
+from emulator.world.casting import _power
 from emulator.world.ledger import check_ledger
+from emulator.world.objects import Player
 
+from .test_consumables_e2e import inventory, texts_of
 from .test_e2e_giant_rat import ROOM_FILES, _beside, _save_in_place
 from .test_fight_messages import _client_texts
 
@@ -152,6 +155,8 @@ def test_a_new_character_learns_sweep_from_the_jasper_innkeeper(
         assert player.spells["sweep"] == ability
         assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
 
+        ability = _casts_sweep(server, alice, player, world, kod_tree, placed.at.room, square, (placed.at.row, placed.at.col))
+
         # taught once: no longer listed
         again = _one(alice.request("BP_REQ_BUY", seller=seller), "BP_BUY_LIST")
         assert sweep_id not in [o["object"]["id"] for o in again["offers"]]
@@ -195,6 +200,66 @@ def test_a_new_character_learns_sweep_from_the_jasper_innkeeper(
         assert not alice.closed_by_server
     finally:
         restarted.stop()
+
+
+def _casts_sweep(
+    server: MemoryServer, alice: MemoryClient, player: Player, world: WorldDefinition, kod_tree: KodTree,
+    room: str, square: tuple[int, int], elsewhere: tuple[int, int],
+) -> int:
+    """She casts the Sweep she learnt (BP_REQ_CAST, no target): its two mushrooms (made
+    through the items layer, so the ledger has them) and its mana go at once, it goes off
+    when its trance ends on the game clock, and the two swords lying on the inn's floor
+    come into her pack, not the pile of mushrooms too heavy for her. Her ability now."""
+    live = server.hub.world
+    messages = world.messages
+    assert messages is not None
+    sweep = world.spells["sweep"]
+    sweep_id = spellbook.spell_object_id(sweep)
+    ids = dict(sweep.resource_ids)
+    assert sweep.effect == "gather_items" and not sweep.targets
+    assert [(r.kind, r.count) for r in sweep.reagents] == [("mushroom", 2)]
+    mushrooms = live.items.create_on_ground("mushroom", 2, room, *square_centre(*square), 0, "test", [])
+    alice.request("BP_REQ_GET", object={"id": mushrooms.object_id | NUMBER_TAG, "amount": 2})
+    assert mushrooms.object_id in inventory(alice)
+    swords = [live.items.create_on_ground(kind, None, room, *square_centre(*square), 0, "test", []).object_id
+              for kind in ("shortsword", "scimitar")]
+    heavy = live.items.create_on_ground("mushroom", 2000, room, *square_centre(*elsewhere), 0, "test", []).object_id
+    assert live.items.weight_and_bulk("mushroom", 2000)[0] > live.items.capacity(player.stats.might)
+    made = live.items.ledger.totals["mushroom"]
+
+    failed = messages.id("spell_failed")
+    for _ in range(40):  # cast until it does not fizzle (a fizzle keeps the reagents)
+        server.advance(1.5)  # the attack timer
+        alice.read()
+        player.stats.mana, player.stats.vigor = 40, 100
+        spell_power = _power(live, player, sweep)
+        reply = alice.request("BP_REQ_CAST", spell={"id": sweep_id, "amount": None}, targets=[])
+        if (failed, [ids["name"]]) not in texts_of(reply):
+            break
+    else:
+        raise AssertionError("sweep fizzled 40 times")
+    # the costs at once: mana, the mushrooms gone in one item operation; then the trance
+    assert player.stats.mana == 40 - casting.mana_cost(sweep.mana or 0, spell_power)
+    assert (messages.id("spell_trance"), [ids["name"]]) in texts_of(reply)
+    assert mushrooms.object_id not in live.items.by_id and mushrooms.object_id not in inventory(alice)
+    trance = casting.trance_ms(sweep.cast_time or 0, spell_power)
+    assert trance > 1000
+    server.advance(trance / 1000 - 1.0)
+    assert set(swords) <= {i.object_id for i in live.items.on_ground(room)}  # still in the trance
+    server.advance(1.5)
+    told = alice.read()
+    assert sorted(m["id"] & ID_MASK for m in told if m.name == "BP_INVENTORY_ADD") == sorted(swords)
+    assert set(swords) <= {m["id"] for m in told if m.name == "BP_REMOVE"}  # they left the floor
+    assert (ids["something"], []) in texts_of(told)  # the original's words, by id
+    assert (ids["sound"], player.object_id) in [(m["wave"], m["source"]) for m in told if m.name == "BP_PLAY_WAVE"]
+    held = inventory(alice)
+    assert set(swords) <= set(held) and heavy not in held
+    assert [i.object_id for i in live.items.on_ground(room)] == [heavy]
+    totals = live.items.ledger.totals["mushroom"]
+    assert totals[1] - made[1] == 2  # the two mushrooms used up
+    assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
+    assert not alice.closed_by_server
+    return player.spells["sweep"]
 
 
 def test_the_starter_world_lists_no_spells(tmp_path: Path) -> None:
