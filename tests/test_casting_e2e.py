@@ -19,6 +19,7 @@ from emulator.content.model import FINENESS, SpellDefinition, WorldDefinition, s
 from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
 from emulator.rules import casting as rules
+from emulator.rules.spells.gathering import sweep_count
 from emulator.testing.memory_server import MemoryClient, MemoryServer
 from emulator.wire.codec import Message
 from emulator.world.casting import spell_object_id
@@ -389,3 +390,69 @@ def test_a_new_cast_breaks_the_trance(scene: Scene) -> None:
     assert caster.trance is None
     scene.server.advance(20.0)
     assert (caster.y, caster.x) == start
+
+
+def test_sweep_gathers_the_floors_items_and_the_room_reads_it(scene: Scene) -> None:
+    """Sweep takes as many of the room's items as its power allows (bound(power/6, 2, 15)),
+    chosen at random among those the caster can carry, in one item operation; the caster
+    reads the original's words and the other player in the room its room words, by id."""
+    world, caster, live = scene.world, scene.caster, scene.server.hub.world
+    messages = world.messages
+    assert messages is not None
+    spell = world.spells["sweep"]
+    caster.spells["sweep"] = 80
+    given = {r.kind: scene.give(r.kind, r.count) for r in spell.reagents}
+    square = (caster.y, caster.x)
+    swords = {live.items.create_on_ground("shortsword", None, caster.room, *square, 0, "test", []).object_id
+               for _ in range(20)}
+    boulder = live.items.create_on_ground("chaosfood", 1, caster.room, *square, 0, "test", []).object_id  # 5000 weight
+    ledger = dict(live.items.ledger.totals)
+    for _ in range(30):
+        caster.stats.mana, caster.stats.vigor = 60, 250  # Faren's vigor bonus at its most: a steady power
+        reply = scene.cast("sweep")
+        if (messages.id("spell_failed"), [own(spell, "name")]) not in texts_of(reply):
+            break
+    else:
+        raise AssertionError("sweep fizzled 30 times")
+    assert given["mushroom"] not in live.items.by_id
+    count = sweep_count(power(scene, "sweep"))
+    assert 2 < count < 15
+    scene.server.advance(rules.trance_ms(spell.cast_time or 0, power(scene, "sweep")) / 1000 + 0.5)
+    told, heard = scene.alice.read(), scene.bob.read()
+    taken = {m["id"] & ID_MASK for m in told if m.name == "BP_INVENTORY_ADD"}
+    assert len(taken) == count and taken <= swords
+    assert {m["id"] for m in heard if m.name == "BP_REMOVE"} == taken  # they left the floor
+    assert {i.object_id for i in live.items.on_ground(caster.room)} == (swords - taken) | {boulder}
+    assert (own(spell, "something"), []) in texts_of(told)
+    name = _name_of(scene, heard, caster)
+    avatar = scene.server.hub.context.in_world[caster.object_id].avatar
+    assert avatar is not None
+    (room_words,) = [p for f, p in texts_of(heard) if f == own(spell, "room")]
+    assert room_words[:2] == [messages.id("cap_article_none"), name]
+    assert room_words[2] == messages.id({1: "his", 2: "her"}.get(avatar.gender, "its"))
+    assert {k: v for k, v in live.items.ledger.totals.items() if k != "mushroom"} == {
+        k: v for k, v in ledger.items() if k != "mushroom"}  # moved, nothing made or destroyed
+
+    # nothing left it can carry: the caster reads so, the room nothing
+    for item_id in swords - taken:
+        live.items.destroy(item_id, "test", [])
+    scene.give("mushroom", 2)
+    for _ in range(30):
+        caster.stats.mana, caster.stats.vigor = 60, 250
+        reply = scene.cast("sweep")
+        if (messages.id("spell_failed"), [own(spell, "name")]) not in texts_of(reply):
+            break
+    scene.server.advance(rules.trance_ms(spell.cast_time or 0, power(scene, "sweep")) / 1000 + 0.5)
+    told, heard = scene.alice.read(), scene.bob.read()
+    assert (own(spell, "nothing"), []) in texts_of(told) and "BP_INVENTORY_ADD" not in [m.name for m in told]
+    assert own(spell, "room") not in [f for f, _ in texts_of(heard)]
+    assert [i.object_id for i in live.items.on_ground(caster.room)] == [boulder]
+
+
+def test_the_import_says_what_of_sweep_is_not_run(imported: tuple[Path, ImportReport], world: WorldDefinition) -> None:
+    """Sweep's words are imported by purpose; its shopkeepers' rewards and the Marion
+    elder's rant are not run, and the report says so."""
+    spell = world.spells["sweep"]
+    assert all(spell.text_id(p) for p in ("something", "nothing", "room", "sound"))
+    (left,) = [s for s in imported[1].skipped if s.category == "spell" and s.class_name == "Sweep"]
+    assert "RewardSweep" in left.why and "RanSnit" in left.why and left.file.endswith("sweep.kod")

@@ -158,6 +158,41 @@ def test_only_what_fits_of_a_pile_is_taken() -> None:
     assert [i.number for i in world.carried(player)] == [566, 4] and balanced(world)
 
 
+# ---------------------------------------------------------------------------- gathering (a sweep)
+
+
+def test_gathering_takes_whole_items_that_fit_in_one_operation() -> None:
+    world, player = world_with_player(might=15)  # 2000 weight and bulk
+    items = world.items
+    anvil = put(world, "anvil", square=(18, 18))  # anywhere in the room: 2000 weight
+    sticks = [put(world, "stick", square=(1, 1 + i)) for i in range(3)]
+    eyes = put(world, "eyes", 1000)  # 2000 weight, 3000 bulk: never fits whole, never split
+    coins = put(world, "shillings", 40)
+    carried = put(world, "shillings", 10, square=(5, 6))
+    world.pick_up(player, carried.object_id, None, 1.0)
+    elsewhere = put(world, "stick", room="yard")
+    ledger, pending = dict(items.ledger.totals), len(items.pending)
+    order = [eyes.object_id, elsewhere.object_id, sticks[0].object_id, anvil.object_id, coins.object_id,
+             sticks[1].object_id, sticks[2].object_id]
+    events: list[ev.WorldEvent] = []
+    # of those it could carry to begin with (the anvil alone would fit), the first four are
+    # tried: the anvil no longer fits after a stick
+    taken = items.gather(1, player, order, "hall", 15, 4, events)
+    assert taken == [sticks[0].object_id, coins.object_id, sticks[1].object_id]
+    assert len(items.pending) == pending + 1 and items.ledger.totals == ledger  # one operation, nothing made
+    assert ev.CarriedChanged(player, carried.object_id) in events and carried.number == 50  # the coins joined
+    assert {i.object_id for i in items.on_ground("hall")} == {anvil.object_id, eyes.object_id, sticks[2].object_id}
+    assert eyes.number == 1000 and elsewhere.room == "yard"
+    assert replayed(items) == {i.object_id: row_of(i) for i in items} and balanced(world)
+    # nothing left it can carry: no operation at all
+    assert items.gather(1, player, [anvil.object_id, eyes.object_id], "hall", 15, None, []) == []
+    assert len(items.pending) == pending + 1
+    # no limit (an immortal's): everything
+    assert set(items.gather(1, player, [anvil.object_id, eyes.object_id, sticks[2].object_id], "hall", None, None, [])) == {
+        anvil.object_id, eyes.object_id, sticks[2].object_id}
+    assert items.on_ground("hall") == [] and balanced(world)
+
+
 # ---------------------------------------------------------------------------- dropping
 
 

@@ -371,3 +371,51 @@ def test_a_hand_made_teacher_teaches_a_spell_and_a_skill_in_the_servers_own_word
         assert not alice.closed_by_server
     finally:
         server.stop()
+
+
+def test_a_hand_made_sweep_speaks_the_servers_own_words(tmp_path: Path) -> None:
+    """A world of one's own with a spell that gathers items and no words of its own: the
+    caster and the others in the room read the server's sentences."""
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    (data / "spells.toml").write_text(
+        '[gust]\nnumber = 1\nname = "gust"\nicon = "gust.bgf"\nschool = "faren"\nlevel = 1\nmana = 1\n'
+        'targets = 0\neffect = "gather_items"\n'
+    )
+    server = MemoryServer(tmp_path, f'[server]\ndata = "{data}"\n')
+    try:
+        clients = []
+        for account, name in (("alice", "Alanna"), ("bob", "Bram")):
+            server.create_account(account, f"pw-{account}")
+            server.create_character(account, name)
+            client = server.connect()
+            client.login_to_game(account, f"pw-{account}")
+            clients.append((client, client.enter_world(name)["id"]))
+        (alice, me_id), (bob, _) = clients
+        live = server.hub.world
+        me = live.player(me_id)
+        me.spells["gust"], me.stats.mana, me.stats.mysticism = 99, 20, 99
+        gust_id = spellbook.spell_object_id(server.hub.context.definition.spells["gust"])
+
+        def cast() -> tuple[list[str], list[str]]:
+            for _ in range(30):
+                server.advance(1.5)
+                alice.read(), bob.read()
+                me.stats.mana = 20
+                reply = alice.request("BP_REQ_CAST", spell={"id": gust_id, "amount": None}, targets=[])
+                said = [m["params"][0] for m in reply if m.name == "BP_MESSAGE"]
+                if "Your gust spell fizzles." not in said:
+                    return said, [m["params"][0] for m in bob.read() if m.name == "BP_MESSAGE"]
+            raise AssertionError("gust fizzled 30 times")
+
+        apple = live.items.create_on_ground("apple", 1, me.room, me.y, me.x, 0, "test", [])
+        mine, theirs = cast()
+        assert mine == ["A gust gathers loose things into your pack."]
+        assert theirs == ["Alanna murmurs and gestures.", "A gust of wind gathers loose things into Alanna's pack."]
+        assert apple.carrier == me.character_id
+        mine, theirs = cast()
+        assert mine == ["The gust finds nothing here you can carry."] and theirs == ["Alanna murmurs and gestures."]
+        assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
+        assert not alice.closed_by_server and not bob.closed_by_server
+    finally:
+        server.stop()

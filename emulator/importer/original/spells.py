@@ -91,7 +91,7 @@ class SpellImport(ImportState):
         left = sorted(_LEFT_OUT.get(effect, {}).keys() & sent)
         if left:  # what else the cast does, not run
             handler = cls.messages["castspell"]
-            self.skip("spell", cls, handler.line, "its cast's " + ", ".join(_LEFT_OUT[effect][m] for m in left) + ": not run")
+            self.skip("spell", cls, handler.line, "not run, of its cast: " + "; ".join(_LEFT_OUT[effect][m] for m in left))
         for site in find_sends(cls, "MsgSendUser", "CastSpell"):
             receiver = site.call.positional[0] if site.call.positional else None
             purpose = "caster" if isinstance(receiver, ast.Name) and receiver.name.casefold() == "who" else "target"
@@ -198,8 +198,8 @@ _EFFECTS = (
 
 #: What a recognised effect's cast also sends that the server does not run, by message.
 _LEFT_OUT = {
-    "gather_items": {"rewardsweep": "rewards of non-player characters (RewardSweep)",
-                     "ransnit": "Marion elder's rant (RanSnit)"},
+    "gather_items": {"rewardsweep": "the rewards of non-player characters (RewardSweep)",
+                     "ransnit": "the Marion elder's rant (RanSnit)"},
 }
 
 #: The school's cast sound (spell.kod GetSpellSound) when a spell has none of its own.
