@@ -4,8 +4,9 @@ gathering``) and it can carry, each whole, in one item operation. The caster rea
 whether it took anything; the other players in the room read that it did.
 
 Bodies are never taken: they are not items here. Not modelled: the rewards some
-non-player characters give for a swept shop, the Marion elder's outbursts, and an
-immortal's sweep of everything (the world has no immortals)."""
+non-player characters give for a swept shop, the Marion elder's outbursts, an
+immortal's sweep of everything (the world has no immortals), and the original's sparing
+of the quest totems (their rules are not modelled: they are items like any other)."""
 
 from __future__ import annotations
 
