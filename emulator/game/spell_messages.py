@@ -44,6 +44,9 @@ _OWN = {
     "out_of_range": "{target} is too far away for {spell}.",
     "spell_not_in_view": "You can't see whom you aimed at.",
     "hands_full": "{item} appears, but your hands are full and it vanishes.",
+    "ended": "Your {spell} wears off.",
+    "already_on": "{target} already has {spell}.",
+    "not_here": "You can't enchant others here.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -52,7 +55,7 @@ _FILLS = {
     "spell_no_rest": "", "spell_no_teleport": "", "spell_not_in_view": "", "spell_advanced": "spell", "spell_bad_target": "spell,target",
     "spell_help_unlawful_angel": "target", "spell_help_unlawful_safety": "target",
     "unnecessary": "target", "target": "", "not_on_self": "", "too_low": "",
-    "made": "item", "hands_full": "item", "out_of_range": "cap_target,spell",
+    "made": "item", "hands_full": "item", "out_of_range": "cap_target,spell", "ended": "", "already_on": "cap_target", "not_here": "",
 }
 
 
@@ -71,6 +74,9 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
     if event.purpose == "not_on_self" and "%" in (spell.text("not_on_self") or ""):
         fills = ["spell"]  # an attack spell names itself
     own_id = spell.text_id(event.purpose) if not event.purpose.startswith("spell_") else None
+    own_text = spell.text(event.purpose)
+    if own_id is not None and own_text:  # a text the original has under several ids is sent by one of them
+        own_id = ctx.resources.id(own_text)
     format_id = own_id
     if event.purpose.startswith("spell_") and messages is not None and event.purpose in messages.texts:
         format_id = messages.id(event.purpose)

@@ -30,11 +30,12 @@ class Effect(Protocol):
 
 
 def _effects() -> dict[str, Effect]:
-    from emulator.world.spells import creation, damage, movement, vitals
+    from emulator.world.spells import creation, damage, enchanting, movement, vitals
 
     return {
         "heal": vitals.HEAL, "give_mana": vitals.GIFT, "give_health": vitals.GIFT, "give_vigor": vitals.GIFT,
         "create_food": creation.CREATE_FOOD, "teleport": movement.TELEPORT, "damage": damage.DAMAGE,
+        "personal_enchantment": enchanting.PERSONAL,
     }
 
 
