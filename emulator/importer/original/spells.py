@@ -127,6 +127,8 @@ class SpellImport(ImportState):
         for owner in chain[: names.index("personalenchantment")]:
             if set(owner.messages) - _PERSONAL_HANDLERS:
                 return False  # more to it than data says
+            if any(_sent(owner, handler) - known for handler, known in _PERSONAL_SENDS.items()):
+                return False  # its cast or end does more (a side effect at the end...)
         key = _key(cls.name)
         whole = [_run(cls, "GetDuration", power) for power in _POWERS]
         duration = _line(whole) if all(isinstance(w, _Drawn) for w in whole) else None
@@ -143,8 +145,9 @@ class SpellImport(ImportState):
             modifier, amounts = ("resist_" + kind.casefold().removeprefix("atck_spell_")) if kind else "", state
         else:
             cast_sends = _sent(cls, "CastSpell")
-            for message, name in (("addattackmodifier", "offense"), ("adddefensemodifier", "defense")):
-                if message in cast_sends:
+            for message, name, handler, figure in (("addattackmodifier", "offense", "ModifyHitRoll", "hit_roll"),
+                                                   ("adddefensemodifier", "defense", "ModifyDefensePower", "defense_power")):
+                if message in cast_sends and _adds_state(cls, handler, figure):
                     modifier, amounts = name, state
         flags = _flags(cls)
         amount = _fit(amounts) if modifier and amounts is not None else None
@@ -274,6 +277,12 @@ _PERSONAL_HANDLERS = {
         "AddResistances", "RemoveResistances", "ModifyHitRoll", "ModifyDamage", "GetNumSpellTargets",
     )
 }
+#: What the cast and the end of a data-run personal enchantment may send (the rest is code).
+_PERSONAL_SENDS = {
+    "CastSpell": {"addattackmodifier", "adddefensemodifier", "tocliroomcontents"},
+    "EndEnchantment": {"removeattackmodifier", "removedefensemodifier", "tocliroomcontents", "isloggedon",
+                       "removeresistances", *(f"add{name}" for name in ("might", "intellect", "stamina", "agility", "mysticism", "aim"))},
+}
 _ATTRIBUTES = ("might", "intellect", "stamina", "agility", "mysticism", "aim")
 #: The powers a spell's figures are read at (spell power runs 0 to 99 and a little past).
 _POWERS = range(0, 121)
@@ -342,6 +351,20 @@ def _value(cls: KodClass, expression: ast.Expression, env: dict[str, Any]) -> An
                 if isinstance(at, int):
                     return _run(cls, message.name, at)
     return _Unknown()
+
+
+def _adds_state(cls: KodClass, message: str, figure: str) -> bool:
+    """Whether the handler is ``return <figure> + Send(who,@GetEnchantedState,...)``: the
+    modifier is the enchantment's state itself."""
+    handler = cls.handler(message)
+    if handler is None or len(handler.body) != 1 or not isinstance(handler.body[0], ast.Return):
+        return False
+    value = handler.body[0].value
+    if not isinstance(value, ast.BinaryOp) or value.op != "+" or not isinstance(value.left, ast.Name):
+        return False
+    call = value.right
+    return (value.left.name.casefold() == figure and isinstance(call, ast.Call) and len(call.positional) > 1
+            and isinstance(call.positional[1], ast.MessageLiteral) and call.positional[1].name.casefold() == "getenchantedstate")
 
 
 def _sends_of(cls: KodClass, message: str) -> dict[str, ast.Expression | None]:
