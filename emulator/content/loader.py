@@ -522,6 +522,17 @@ def _icon_animation(reader: _Table) -> tuple[int, int, int] | None:
     return value[0], value[1], value[2]
 
 
+def _whole_numbers(reader: _Table, key: str, count: int, shape: str) -> list[int] | None:
+    """A list of ``count`` whole numbers (None when absent or wrong, the error said)."""
+    value = reader.table.get(key, _MISSING)
+    if value is _MISSING:
+        return None
+    if not (isinstance(value, list) and len(value) == count and all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
+        reader.error(key, f"'{key}' must be {shape}: {count} whole numbers")
+        return None
+    return list(value)
+
+
 def _names(reader: _Table, key: str, allowed: Iterable[str] | None = None) -> list[str] | None:
     """A list of names in quotes (``allowed``: the only names accepted)."""
     value = reader.table.get(key, _MISSING)
@@ -635,7 +646,7 @@ _SPELL_KEYS = (
     "number", "name", "name_rsc", "icon", "icon_rsc", "description", "description_rsc",
     "school", "level", "mana", "vigor", "cast_time", "harmful", "outlaw", "family", "reagents",
     "targets", "show_icon", "icon_animation", "effect", "chance_to_increase", "post_cast", "sound", "sound_rsc",
-    "damage_min", "damage_max", "damage_spell", "range",
+    "damage_min", "damage_max", "damage_spell", "range", "duration", "modifier", "modifier_amount", "flags",
     *(key for purpose in SPELL_OWN_TEXTS for key in (purpose, f"{purpose}_rsc")),
 )
 _REAGENT_KEYS = ("kind", "count")
@@ -1362,6 +1373,12 @@ def _load_spells(file: _File, refs: list[_Ref]) -> dict[str, SpellDefinition] | 
         if (damage["damage_min"] or 0) > (damage["damage_max"] or 0):
             reader.error("damage_min", "'damage_min' must not be above 'damage_max'")
         sound = reader.filename("sound", (".wav",))
+        duration = _whole_numbers(reader, "duration", 2, "[ms, ms per point of power]")
+        amount = _whole_numbers(reader, "modifier_amount", 3, "[per, divisor, plus]")
+        if amount is not None and amount[1] == 0:
+            reader.error("modifier_amount", "'modifier_amount' divisor must not be 0")
+        modifier = reader.text("modifier", max_bytes=32)
+        flags = _names(reader, "flags")
         own = tuple((p, t) for p in SPELL_OWN_TEXTS if (t := reader.text(p, max_bytes=MAX_DESCRIPTION_BYTES)))
         school = reader.text("school", max_bytes=32)
         family = reader.text("family", max_bytes=64)
@@ -1389,7 +1406,9 @@ def _load_spells(file: _File, refs: list[_Ref]) -> dict[str, SpellDefinition] | 
             show_icon=frozenset(show_icon or ()), icon_animation=icon_animation, effect=effect or "",
             chance_to_increase=20 if improve is None else improve, post_cast=1 if post_cast is None else post_cast,
             sound=sound or "", texts=own, range=reach, damage_min=damage["damage_min"] or 0,
-            damage_max=damage["damage_max"] or 0, damage_spell=damage["damage_spell"] or 0, **ints,
+            damage_max=damage["damage_max"] or 0, damage_spell=damage["damage_spell"] or 0,
+            duration=(duration[0], duration[1]) if duration else None, modifier=modifier or "",
+            modifier_amount=(amount[0], amount[1], amount[2]) if amount else (0, 1, 0), flags=tuple(flags or ()), **ints,
         )
     return spells if complete else None
 

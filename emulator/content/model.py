@@ -285,6 +285,14 @@ class SpellDefinition:
     damage_max: int = 0
     damage_spell: int = 0
     range: int | None = None
+    #: A personal enchantment: its whole time at a power as (ms, ms per point of power),
+    #: lasting between half and all of it (None: the spell's code says, or not one);
+    #: the modifier it adds (an attribute, ``offense``, ``defense``, ``resist_<type>``)
+    #: by (per, divisor, plus): power * per / divisor + plus; the flags it sets.
+    duration: tuple[int, int] | None = None
+    modifier: str = ""
+    modifier_amount: tuple[int, int, int] = (0, 1, 0)
+    flags: tuple[str, ...] = ()
 
     def text(self, purpose: str) -> str | None:
         return dict(self.texts).get(purpose)
@@ -301,7 +309,12 @@ class SpellDefinition:
 #: caster to its room's teleport square, the room's first spawn (blink). ``damage``: an
 #: attack spell's damage to one monster. ``gather_items``: loose items of the caster's room
 #: into its inventory, as many as the power allows and it can carry (sweep).
-SPELL_EFFECTS = ("heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items")
+#: ``personal_enchantment``: an enchantment on the caster or one player, with ``duration``,
+#: ``modifier`` and ``flags`` (super strength).
+SPELL_EFFECTS = (
+    "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
+    "personal_enchantment",
+)
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
 #: reads (``caster``), what the target reads (``target``), why the target needs none
@@ -313,9 +326,12 @@ SPELL_EFFECTS = ("heal", "give_mana", "give_vigor", "give_health", "create_food"
 #: A spell that gathers items tells the caster it took some (``something``) or none
 #: (``nothing``), and the others in the room that it did (``room``: the caster's article,
 #: name and his or her).
+#: A personal enchantment tells its target when it wears off (``ended``) and its caster
+#: that another already has it (``already_on``: the target's article and name) or that
+#: others cannot be enchanted where fights are never allowed (``not_here``).
 SPELL_OWN_TEXTS = (
     "caster", "target", "unnecessary", "not_on_self", "too_low", "made", "hands_full", "out_of_range",
-    "something", "nothing", "room",
+    "something", "nothing", "room", "ended", "already_on", "not_here",
 )
 
 

@@ -47,6 +47,9 @@ _OWN = {
     "something": "A gust gathers loose things into your pack.",
     "nothing": "The gust finds nothing here you can carry.",
     "room": "A gust of wind gathers loose things into {target}'s pack.",
+    "ended": "Your {spell} wears off.",
+    "already_on": "{target} already has {spell}.",
+    "not_here": "You can't enchant others here.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -57,6 +60,7 @@ _FILLS = {
     "unnecessary": "target", "target": "", "not_on_self": "", "too_low": "",
     "made": "item", "hands_full": "item", "out_of_range": "cap_target,spell",
     "something": "", "nothing": "", "room": "cap_player,his_her",
+    "ended": "", "already_on": "cap_target", "not_here": "",
 }
 
 
@@ -75,6 +79,9 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
     if event.purpose == "not_on_self" and "%" in (spell.text("not_on_self") or ""):
         fills = ["spell"]  # an attack spell names itself
     own_id = spell.text_id(event.purpose) if not event.purpose.startswith("spell_") else None
+    own_text = spell.text(event.purpose)
+    if own_id is not None and own_text:  # a text the original has under several ids is sent by one of them
+        own_id = ctx.resources.id(own_text)
     format_id = own_id
     if event.purpose.startswith("spell_") and messages is not None and event.purpose in messages.texts:
         format_id = messages.id(event.purpose)

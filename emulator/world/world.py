@@ -83,6 +83,7 @@ from emulator.world import mortality, shopping, trading
 from emulator.world import banking, casting, mortality, shopping, spellbook, vaults
 from emulator.world import enchantments as ench
 from emulator.world.events import (
+    SpellTold,
     AttackResolved,
     DeathAnnounced,
     DeathPenaltyPaid,
@@ -1213,6 +1214,9 @@ class World:
         hook = self.enchantments.hook(enchantment.spell).end
         if hook is not None:
             hook(enchantment, report)
+        spell = self.definition.spells.get(enchantment.spell)
+        if report and enchantment.target is ench.Target.PLAYER and spell is not None and spell.effect == "personal_enchantment":
+            events.append(SpellTold(enchantment.target_id, enchantment.spell, "ended"))  # persench.kod EndEnchantment
         room = self._room_of_target(enchantment)
         if room is not None:
             events.append(EnchantmentEnded(

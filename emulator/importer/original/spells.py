@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
+
 from emulator.content.loader import MAX_DESCRIPTION_BYTES
 from emulator.importer.blakod import ClassRef, KodClass, ast, evaluate
 from emulator.importer.blakod.calls import _statement_expressions, find_calls, find_sends, iter_calls, iter_statements
 from emulator.importer.blakod.evaluate import ResourceRef
 from emulator.importer.original.common import _collect, _handler_class, _int, _key, _line_of, _value_names
 from emulator.importer.original.state import ImportState
+from emulator.rules.dice import div
+from emulator.rules.spells.personal import CODED_DURATIONS
 
 
 class SpellImport(ImportState):
@@ -84,6 +88,8 @@ class SpellImport(ImportState):
                 value = _int(cls.value(variable))
                 if value is not None:
                     table[field] = value
+        if effect is None and self.personal_enchantment(cls, table):
+            effect = "personal_enchantment"
         if effect is None or ("startenchantment" in sent and effect != "damage"):
             self.skip("spell", cls, cls.line, "its effect is code the server does not run yet: not castable")
             return
@@ -114,6 +120,59 @@ class SpellImport(ImportState):
             purpose = ("unnecessary" if "unnecessary" in name else "not_on_self" if "notonself" in name or "no_self" in name
                        else "out_of_range" if "range" in name else "too_low")
             self.put_own_text(cls, table, purpose, site.call.named)
+
+    def personal_enchantment(self, cls: KodClass, table: dict[str, Any]) -> bool:
+        """A personal enchantment (persench.kod) the server runs from data: one whose own
+        handlers are all of the kinds read here, which adds one attribute (Add<Attr>), a
+        resistance (viResistanceType), an attack or defense modifier, or sets player
+        flags, for a time that is a straight line of the power (or coded in
+        ``emulator.rules.spells.personal``). Writes its figures and its words."""
+        chain = list(cls.ancestry())
+        names = [c.name.casefold() for c in chain]
+        if "personalenchantment" not in names or "touchattackspell" in names:
+            return False
+        for owner in chain[: names.index("personalenchantment")]:
+            if set(owner.messages) - _PERSONAL_HANDLERS:
+                return False  # more to it than data says
+            if any(_sent(owner, handler) - known for handler, known in _PERSONAL_SENDS.items()):
+                return False  # its cast or end does more (a side effect at the end...)
+        key = _key(cls.name)
+        whole = [_run(cls, "GetDuration", power) for power in _POWERS]
+        duration = _line(whole) if all(isinstance(w, _Drawn) for w in whole) else None
+        if duration is None and key not in CODED_DURATIONS:
+            return False
+        state = [_run(cls, "InitializeEnchantmentState", power) for power in _POWERS]
+        sends = _sends_of(cls, "InitializeEnchantmentState")
+        modifier, amounts = "", None
+        added = [n for n in sends if n.startswith("add") and n[3:] in _ATTRIBUTES]
+        if added and sends[added[0]] is not None:
+            modifier, amounts = added[0][3:], [_points(cls, power) for power in _POWERS]
+        elif "addresistances" in sends and isinstance(resisted := cls.value("viResistanceType"), int):
+            kind = _value_names(self.tree, "ATCK_SPELL_").get(abs(resisted), "")  # negative: a spell's type
+            modifier, amounts = ("resist_" + kind.casefold().removeprefix("atck_spell_")) if kind else "", state
+        else:
+            cast_sends = _sent(cls, "CastSpell")
+            for message, name, handler, figure in (("addattackmodifier", "offense", "ModifyHitRoll", "hit_roll"),
+                                                   ("adddefensemodifier", "defense", "ModifyDefensePower", "defense_power")):
+                if message in cast_sends and _adds_state(cls, handler, figure):
+                    modifier, amounts = name, state
+        flags = _flags(cls)
+        amount = _fit(amounts) if modifier and amounts is not None else None
+        if modifier and amount is None or not (modifier or flags):
+            return False
+        targets = cls.value("vbCanCastOnOthers")
+        table["targets"] = 1 if targets != 0 else 0
+        if duration is not None:
+            table["duration"] = list(duration)
+        if modifier and amount is not None:
+            table["modifier"], table["modifier_amount"] = modifier, list(amount)
+        if flags:
+            table["flags"] = flags
+        for purpose, variable in (("target", "vrEnchantment_On"), ("caster", "vrSuccess"),
+                                  ("ended", "vrEnchantment_Off"), ("already_on", "vrOtherAlreadyEnchanted"),
+                                  ("not_here", "PersonalEnchantment_bad_location")):
+            self.texts.put(table, purpose, cls, variable, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+        return True
 
     def creates_food(self, cls: KodClass) -> bool:
         """Whether CastSpell makes only food (Create of Food classes)."""
@@ -222,6 +281,163 @@ def _sent(cls: KodClass, handler: str) -> set[str]:
                 if call.function.casefold() in ("send", "post") and len(args) > 1 and isinstance(args[1], ast.MessageLiteral):
                     names.add(args[1].name.casefold())
     return names
+
+
+#: The handlers a data-run personal enchantment may have of its own (the rest is code).
+_PERSONAL_HANDLERS = {
+    name.casefold() for name in (
+        "ResetReagents", "InitializeEnchantmentState", "GetDuration", "SetSpellPlayerFlag", "EndEnchantment",
+        "CastSpell", "GetPotionClass", "OfferToNewCharacters", "GetResistanceStrength", "CanPayCosts",
+        "AddResistances", "RemoveResistances", "ModifyHitRoll", "ModifyDamage", "GetNumSpellTargets",
+    )
+}
+#: What the cast and the end of a data-run personal enchantment may send (the rest is code).
+_PERSONAL_SENDS = {
+    "CastSpell": {"addattackmodifier", "adddefensemodifier", "tocliroomcontents"},
+    "EndEnchantment": {"removeattackmodifier", "removedefensemodifier", "tocliroomcontents", "isloggedon",
+                       "removeresistances", *(f"add{name}" for name in ("might", "intellect", "stamina", "agility", "mysticism", "aim"))},
+}
+_ATTRIBUTES = ("might", "intellect", "stamina", "agility", "mysticism", "aim")
+#: The powers a spell's figures are read at (spell power runs 0 to 99 and a little past).
+_POWERS = range(0, 121)
+
+
+@attrs.frozen
+class _Drawn:
+    """A GetDuration's ``random(whole / 2, whole)``: the whole duration."""
+
+    whole: int
+
+
+class _Unknown:
+    """A value the straight-line reading does not know (a caller's object)."""
+
+
+def _run(cls: KodClass, message: str, power: int) -> Any:
+    """What a handler of straight assignments and one return gives at ``power`` (an int, a
+    :class:`_Drawn`, or None when it is not such a handler)."""
+    handler = cls.handler(message)
+    if handler is None:
+        return None
+    env: dict[str, Any] = {"ispellpower": power}
+    for statement in handler.body:
+        if isinstance(statement, ast.Assign):
+            env[statement.target.casefold()] = _value(cls, statement.value, env)
+        elif isinstance(statement, ast.Return):
+            value = statement.value
+            if isinstance(value, ast.Call) and value.function.casefold() == "random" and len(value.positional) == 2:
+                low, high = (_value(cls, arg, env) for arg in value.positional)
+                return _Drawn(high) if isinstance(high, int) and low == div(high, 2) else None
+            found = _value(cls, value, env) if value is not None else None
+            return found if isinstance(found, int) else None
+        elif not isinstance(statement, ast.CallStatement):
+            return None
+    return None
+
+
+def _value(cls: KodClass, expression: ast.Expression, env: dict[str, Any]) -> Any:
+    if isinstance(expression, ast.Number):
+        return expression.value
+    if isinstance(expression, ast.Name):
+        key = expression.name.casefold()
+        if key in env:
+            return env[key]
+        found = cls.scope().lookup(expression.name)
+        return found if isinstance(found, int) else _Unknown()
+    if isinstance(expression, ast.UnaryOp) and expression.op == "-":
+        operand = _value(cls, expression.operand, env)
+        return -operand if isinstance(operand, int) else _Unknown()
+    if isinstance(expression, ast.BinaryOp) and expression.op in ("+", "-", "*", "/"):
+        left, right = _value(cls, expression.left, env), _value(cls, expression.right, env)
+        if not isinstance(left, int) or not isinstance(right, int) or (expression.op == "/" and right == 0):
+            return _Unknown()
+        return {"+": left + right, "-": left - right, "*": left * right, "/": div(left, right) if right else 0}[expression.op]
+    if isinstance(expression, ast.Call) and expression.function.casefold() == "bound" and len(expression.positional) == 3:
+        value, low, high = (_value(cls, arg, env) for arg in expression.positional)
+        if all(isinstance(v, int) for v in (value, low, high)):
+            return max(low, min(high, value))
+    if isinstance(expression, ast.Call) and expression.function.casefold() == "send" and len(expression.positional) >= 2:
+        receiver, message = expression.positional[0], expression.positional[1]
+        if isinstance(receiver, ast.Name) and receiver.name.casefold() == "self" and isinstance(message, ast.MessageLiteral):
+            power = {k.casefold(): v for k, v in expression.named.items()}.get("ispellpower")
+            if power is not None:
+                at = _value(cls, power, env)
+                if isinstance(at, int):
+                    return _run(cls, message.name, at)
+    return _Unknown()
+
+
+def _adds_state(cls: KodClass, message: str, figure: str) -> bool:
+    """Whether the handler is ``return <figure> + Send(who,@GetEnchantedState,...)``: the
+    modifier is the enchantment's state itself."""
+    handler = cls.handler(message)
+    if handler is None or len(handler.body) != 1 or not isinstance(handler.body[0], ast.Return):
+        return False
+    value = handler.body[0].value
+    if not isinstance(value, ast.BinaryOp) or value.op != "+" or not isinstance(value.left, ast.Name):
+        return False
+    call = value.right
+    return (value.left.name.casefold() == figure and isinstance(call, ast.Call) and len(call.positional) > 1
+            and isinstance(call.positional[1], ast.MessageLiteral) and call.positional[1].name.casefold() == "getenchantedstate")
+
+
+def _sends_of(cls: KodClass, message: str) -> dict[str, ast.Expression | None]:
+    """The messages a handler's statements send (casefolded) to their ``#points``, if any."""
+    handler = cls.handler(message)
+    found: dict[str, ast.Expression | None] = {}
+    for statement in handler.body if handler is not None else ():
+        if isinstance(statement, ast.CallStatement) and isinstance(statement.call, ast.Call):
+            args = statement.call.positional
+            if statement.call.function.casefold() == "send" and len(args) > 1 and isinstance(args[1], ast.MessageLiteral):
+                found[args[1].name.casefold()] = {k.casefold(): v for k, v in statement.call.named.items()}.get("points")
+    return found
+
+
+def _points(cls: KodClass, power: int) -> int | None:
+    """The ``#points`` of InitializeEnchantmentState's Add<Attr>, at ``power``."""
+    handler = cls.handler("InitializeEnchantmentState")
+    if handler is None:
+        return None
+    env: dict[str, Any] = {"ispellpower": power}
+    for statement in handler.body:
+        if isinstance(statement, ast.Assign):
+            env[statement.target.casefold()] = _value(cls, statement.value, env)
+        elif isinstance(statement, ast.CallStatement) and isinstance(statement.call, ast.Call):
+            points = {k.casefold(): v for k, v in statement.call.named.items()}.get("points")
+            if points is not None:
+                found = _value(cls, points, env)
+                return found if isinstance(found, int) else None
+    return None
+
+
+def _flags(cls: KodClass) -> list[str]:
+    """The player flags SetSpellPlayerFlag sets (``PFLAG2_DETECT_GOOD`` → ``detect_good``)."""
+    handler = cls.handler("SetSpellPlayerFlag")
+    found: list[str] = []
+    for statement in handler.body if handler is not None else ():
+        if isinstance(statement, ast.CallStatement) and isinstance(statement.call, ast.Call):
+            flag = {k.casefold(): v for k, v in statement.call.named.items()}.get("flag")
+            if isinstance(flag, ast.Name):
+                found.append(flag.name.casefold().split("_", 1)[-1])
+    return found
+
+
+def _line(values: list[Any]) -> tuple[int, int] | None:
+    """(at power 0, per point) when the whole durations are a straight line of the power."""
+    base, per = values[0].whole, values[1].whole - values[0].whole
+    return (base, per) if all(v.whole == base + per * p for p, v in zip(_POWERS, values)) else None
+
+
+def _fit(values: list[Any]) -> tuple[int, int, int] | None:
+    """(per, divisor, plus) with power * per / divisor + plus giving every value."""
+    if not all(isinstance(v, int) for v in values):
+        return None
+    plus = values[0]
+    for divisor in range(1, 11):
+        for per in range(-10, 11):
+            if all(div(p * per, divisor) + plus == v for p, v in zip(_POWERS, values)):
+                return per, divisor, plus
+    return None
 
 
 def _constant_return(cls: KodClass, message: str) -> int | None:

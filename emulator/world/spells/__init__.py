@@ -30,12 +30,13 @@ class Effect(Protocol):
 
 
 def _effects() -> dict[str, Effect]:
-    from emulator.world.spells import creation, damage, gathering, movement, vitals
+    from emulator.world.spells import creation, damage, enchanting, gathering, movement, vitals
 
     return {
         "heal": vitals.HEAL, "give_mana": vitals.GIFT, "give_health": vitals.GIFT, "give_vigor": vitals.GIFT,
         "create_food": creation.CREATE_FOOD, "teleport": movement.TELEPORT, "damage": damage.DAMAGE,
         "gather_items": gathering.GATHER_ITEMS,
+        "personal_enchantment": enchanting.PERSONAL,
     }
 
 
