@@ -310,10 +310,11 @@ class SpellDefinition:
 #: attack spell's damage to one monster. ``gather_items``: loose items of the caster's room
 #: into its inventory, as many as the power allows and it can carry (sweep).
 #: ``personal_enchantment``: an enchantment on the caster or one player, with ``duration``,
-#: ``modifier`` and ``flags`` (super strength).
+#: ``modifier`` and ``flags`` (super strength). ``touch``: an enchantment on the caster whose
+#: bare-handed blows are struck with the spell, for its ``damage_min``..``damage_max`` (zap).
 SPELL_EFFECTS = (
     "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
-    "personal_enchantment",
+    "personal_enchantment", "touch",
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -332,6 +333,7 @@ SPELL_EFFECTS = (
 SPELL_OWN_TEXTS = (
     "caster", "target", "unnecessary", "not_on_self", "too_low", "made", "hands_full", "out_of_range",
     "something", "nothing", "room", "ended", "already_on", "not_here",
+    "hit_something", "killed_something", "was_hit", "was_killed",
 )
 
 

@@ -91,7 +91,12 @@ def monster_killed(ctx: GameContext, messages: CombatMessages, event: MonsterKil
     killer = ctx.in_world.get(event.killer)
     if killer is not None:
         kind = messages.kind(event.kind)
-        _tell(killer, messages, "punch_killed_something", [_article(messages, kind, capital=True), _name(ctx, event.kind)])
+        params = [_article(messages, kind, capital=True), _name(ctx, event.kind)]
+        own = _touch_text(ctx, event.spell, "killed_something")
+        if own is not None:  # a touch spell tells the kill in its own words (PlayerKilledSomethingMsg)
+            killer.send("BP_MESSAGE", format=own, params=params)
+        else:
+            _tell(killer, messages, "punch_killed_something", params)
     death = _kind_sound(ctx, event.kind, "death")
     if death is not None:
         _room_sound(ctx, event.room, death, event.corpse_id if event.corpse_id is not None else event.monster_id)
@@ -163,7 +168,11 @@ def player_attacked(ctx: GameContext, messages: CombatMessages, event: PlayerAtt
         return
     killed = event.health_left <= 0
     if killed and victim is not None:
-        _tell(victim, messages, "punch_was_killed", [none, attacker_name])
+        own = _touch_text(ctx, event.spell, "was_killed")
+        if own is not None:  # PlayerWasKilledMsg of a touch spell
+            victim.send("BP_MESSAGE", format=own, params=[none, attacker_name])
+        else:
+            _tell(victim, messages, "punch_was_killed", [none, attacker_name])
     if event.sound:
         _room_sound(ctx, event.room, messages.id(event.sound), event.attacker)
     max_health = ctx.world.player(event.victim).stats.max_health
@@ -183,7 +192,11 @@ def player_killed_player(ctx: GameContext, messages: CombatMessages, event: Play
     if killer is None:
         return
     victim_name = _player_name(ctx, event.victim)
-    _tell(killer, messages, "punch_killed_something", [messages.id("cap_article_none"), victim_name])
+    own = _touch_text(ctx, event.spell, "killed_something")
+    if own is not None:  # a touch spell's own words for the kill
+        killer.send("BP_MESSAGE", format=own, params=[messages.id("cap_article_none"), victim_name])
+    else:
+        _tell(killer, messages, "punch_killed_something", [messages.id("cap_article_none"), victim_name])
     if event.murder == Murder.BRANDED.value:
         _tell(killer, messages, "murder_branded", [messages.id("article_none"), victim_name])
     elif event.murder == Murder.AGAIN.value:
@@ -218,6 +231,16 @@ def _spell_name(ctx: GameContext, key: str) -> int:
     spell = ctx.definition.spells[key]
     own = spell.text_id("name")
     return own if own is not None else ctx.resources.id(spell.name)
+
+
+def _touch_text(ctx: GameContext, key: str, purpose: str) -> int | None:
+    """A touch spell's own words for a blow (``hit_something``, ``was_killed``...), by the
+    resource id of the text; None for no spell, another kind of spell, or no such words."""
+    spell = ctx.definition.spells.get(key) if key else None
+    if spell is None or spell.effect != "touch":
+        return None
+    text = spell.text(purpose)
+    return ctx.resources.id(text) if text else None
 
 
 def _weapon_name(ctx: GameContext, messages: CombatMessages, weapon: str) -> int:

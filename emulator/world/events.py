@@ -175,6 +175,7 @@ class MonsterKilled:
     killer: int
     karma_changed: bool = False
     corpse_id: int | None = None  # the body it left, where its death cry comes from
+    spell: str = ""  # a touch spell's key: the kill is told in its words
 
 
 @attrs.frozen
@@ -325,6 +326,7 @@ class PlayerKilledPlayer:
     victim: int
     murder: str
     karma_changed: bool = False
+    spell: str = ""  # a touch spell's key: the kill is told in its words
 
 
 @attrs.frozen

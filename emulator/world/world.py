@@ -23,6 +23,7 @@ from emulator.content.model import (
     Exit,
     Placement,
     RoomDefinition,
+    SpellDefinition,
     ItemInfo,
     WorldDefinition,
     square_centre,
@@ -45,6 +46,7 @@ from emulator.rules.combat import Weapon, armour_damage_reduction, monster_dodge
 from emulator.rules.death import NEWBIE_RESTART, RID_UNDERWORLD, UNDERWORLD, DeathDestination, in_newbie_area
 from emulator.rules.dice import Roll, roll_with
 from emulator.rules.feedback import blow_type, defence_of_miss, player_hit_sound, swing_miss_sound
+from emulator.rules.spells import touch as touch_rules
 from emulator.rules.vitals import (
     DEFAULT_VIGOR_REST_THRESHOLD,
     SANCTUARY_REST_MULTIPLIER,
@@ -904,7 +906,9 @@ class World:
         row, col = square_of(player.y, player.x)
         t_row, t_col = square_of(monster.y, monster.x)
         weapon, weapon_kind = self._wielded(player_id)
-        if not within_reach(t_row - row, t_col - col, player_attack_reach(weapon)):
+        touch = self._touch_of(player_id) if weapon is None else None  # bare hands strike with a touch spell
+        reach = player_attack_reach(weapon) if touch is None else touch[0].range or player_attack_reach(None)
+        if not within_reach(t_row - row, t_col - col, reach):
             return []
         if player.last_attack_at is not None and (now - player.last_attack_at) * 1000 < PLAYER_ATTACK_DELAY_MS:
             return []
@@ -924,7 +928,7 @@ class World:
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
         swing = roll_attack(
             offense, defense,
-            lambda: player_damage(roll, stats.might, stats.aim, weapon, proficiency, brawling), roll,
+            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch), roll,
         )
         taken = monster_damage_taken(swing.damage) if swing.hit else 0
         monster.hit_points -= taken
@@ -944,8 +948,8 @@ class World:
             *broken,
             AttackResolved(
                 player.room, player_id, target_id, kind, swing.hit, taken, monster.hit_points,
-                damage_type=blow_type(player_attack_type(weapon), 0), defence=defence, sound=sound,
-                weapon=weapon_kind,
+                damage_type=blow_type(player_attack_type(weapon), touch[0].damage_spell if touch else 0), defence=defence,
+                sound=sound, weapon=weapon_kind, spell=touch[0].key if touch else "",
             ),
             *improved,  # told after the blow, as the original posts it
         ]
@@ -956,10 +960,32 @@ class World:
             self._end_all_enchantments(monster.object_id, events)
             corpse = self._leave_remains(monster, now, events)
             events.append(MonsterKilled(
-                monster.room, target_id, kind, player_id, self._karma_for_kill(player, monster), corpse_id=corpse
+                monster.room, target_id, kind, player_id, self._karma_for_kill(player, monster), corpse_id=corpse,
+                spell=touch[0].key if touch else "",
             ))
             self._advance_after_kill(player, monster, roll, events)
         return events
+
+    def _touch_of(self, player_id: int) -> tuple[SpellDefinition, int] | None:
+        """The touch spell on a player, newest first, and the power it was cast with
+        (player.kod GetWeapon: bare hands strike with it)."""
+        for enchantment in self.enchantments.of(player_id):
+            spell = self.definition.spells.get(enchantment.spell)
+            if spell is not None and spell.effect == "touch":
+                return spell, int(enchantment.state or 0)
+        return None
+
+    @staticmethod
+    def _blow_damage(
+        roll: Roll, stats: Stats, weapon: Weapon | None, proficiency: int, brawling: int,
+        touch: tuple[SpellDefinition, int] | None,
+    ) -> int:
+        """A landed blow's damage: the touch spell's by its power (strength and skills
+        count for nothing), or the weapon's or the fist's."""
+        if touch is not None:
+            spell, power = touch
+            return touch_rules.blow_damage(roll, spell.damage_min, spell.damage_max, power)
+        return player_damage(roll, stats.might, stats.aim, weapon, proficiency, brawling)
 
     def _leave_remains(self, monster: Monster, now: float, events: list[WorldEvent]) -> int | None:
         """The body and the treasure of a killed monster, reported before the monster
@@ -999,7 +1025,9 @@ class World:
         row, col = square_of(player.y, player.x)
         t_row, t_col = square_of(victim.y, victim.x)
         weapon, weapon_kind = self._wielded(player_id)
-        if not within_reach(t_row - row, t_col - col, player_attack_reach(weapon)):
+        touch = self._touch_of(player_id) if weapon is None else None  # bare hands strike with a touch spell
+        reach = player_attack_reach(weapon) if touch is None else touch[0].range or player_attack_reach(None)
+        if not within_reach(t_row - row, t_col - col, reach):
             return []
         flags = self._rooms[player.room].definition.flags
         attacker_status, victim_status = _pk_status(player), _pk_status(victim)
@@ -1025,7 +1053,7 @@ class World:
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
         swing = roll_attack(
             offense, defense,
-            lambda: player_damage(roll, stats.might, stats.aim, weapon, proficiency, brawling), roll,
+            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch), roll,
         )
         if swing.hit:  # the victim's shield (on a block check) and armour take their share (ModifyDefenseDamage)
             reduce = armour_reduce + (gear.shield_reduce if self.fighting.shield_blocks(victim, gear, roll) else 0)
@@ -1047,24 +1075,25 @@ class World:
             victim.dodged = True  # AssessMiss: the victim may improve a defence
         events.append(PlayerAttacked(
             player.room, player_id, victim_id, swing.hit, taken, target.health,
-            damage_type=blow_type(player_attack_type(weapon), 0), defence=defence, victim_defence=victim_defence, sound=sound,
-            weapon=weapon_kind,
+            damage_type=blow_type(player_attack_type(weapon), touch[0].damage_spell if touch else 0), defence=defence,
+            victim_defence=victim_defence, sound=sound, weapon=weapon_kind, spell=touch[0].key if touch else "",
         ))
         events += improved
         if self._exert(player, swing_exertion(weapon)):
             events.append(VitalsChanged(player_id))
         if target.health <= 0:
-            self._player_killed_player(player, victim, attacker_status, victim_status, events)
+            self._player_killed_player(player, victim, attacker_status, victim_status, events, touch[0].key if touch else "")
         return events
 
     def _player_killed_player(
-        self, killer: Player, victim: Player, killer_status: PkStatus, victim_status: PkStatus, events: list[WorldEvent]
+        self, killer: Player, victim: Player, killer_status: PkStatus, victim_status: PkStatus, events: list[WorldEvent],
+        spell: str = "",
     ) -> None:
         """player.kod KilledSomething and Killed for a player victim."""
         room = killer.room
         if "safe_death" in self._rooms[room].definition.flags:  # SafePlayerAttack: nobody dies, nothing counts
             victim.stats.health = 1
-            events += [PlayerKilledPlayer(room, killer.object_id, victim.object_id, Murder.JUSTIFIED.value),
+            events += [PlayerKilledPlayer(room, killer.object_id, victim.object_id, Murder.JUSTIFIED.value, spell=spell),
                        VitalsChanged(victim.object_id)]
             return
         stored = killer.stats.karma * 100 + killer.karma_fraction
@@ -1072,7 +1101,7 @@ class World:
         brand = murder(killer_status, victim_status)
         if brand is Murder.BRANDED:
             killer.murderer, killer.outlaw = True, False
-        events.append(PlayerKilledPlayer(room, killer.object_id, victim.object_id, brand.value, karma_changed))
+        events.append(PlayerKilledPlayer(room, killer.object_id, victim.object_id, brand.value, karma_changed, spell))
         self._player_died(victim, "", events)
 
     def _kill_zone_crossed(self, player: Player, from_room: str, to_room: str) -> list[WorldEvent]:
@@ -1215,7 +1244,7 @@ class World:
         if hook is not None:
             hook(enchantment, report)
         spell = self.definition.spells.get(enchantment.spell)
-        if report and enchantment.target is ench.Target.PLAYER and spell is not None and spell.effect == "personal_enchantment":
+        if report and enchantment.target is ench.Target.PLAYER and spell is not None and spell.effect in ("personal_enchantment", "touch"):
             events.append(SpellTold(enchantment.target_id, enchantment.spell, "ended"))  # persench.kod EndEnchantment
         room = self._room_of_target(enchantment)
         if room is not None:

@@ -90,7 +90,9 @@ class SpellImport(ImportState):
                     table[field] = value
         if effect is None and self.personal_enchantment(cls, table):
             effect = "personal_enchantment"
-        if effect is None or ("startenchantment" in sent and effect != "damage"):
+        if effect is None and self.touch_attack(cls, table):
+            effect = "touch"
+        if effect is None or ("startenchantment" in sent and effect not in ("damage", "touch")):
             self.skip("spell", cls, cls.line, "its effect is code the server does not run yet: not castable")
             return
         table["effect"] = effect
@@ -171,6 +173,26 @@ class SpellImport(ImportState):
         for purpose, variable in (("target", "vrEnchantment_On"), ("caster", "vrSuccess"),
                                   ("ended", "vrEnchantment_Off"), ("already_on", "vrOtherAlreadyEnchanted"),
                                   ("not_here", "PersonalEnchantment_bad_location")):
+            self.texts.put(table, purpose, cls, variable, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+        return True
+
+    def touch_attack(self, cls: KodClass, table: dict[str, Any]) -> bool:
+        """A touch spell (touchatk.kod): the caster's bare-handed blows are struck with it
+        while it lasts. Writes its damage figures, its spell type and reach, and its words
+        (its own when it starts, ends and is already on; those of its blows)."""
+        names = [c.name.casefold() for c in cls.ancestry()]
+        if "touchattackspell" not in names[1:] or not _int(cls.value("viMax_Damage")):
+            return False
+        for field, variable in (("damage_min", "viMin_Damage"), ("damage_max", "viMax_Damage"),
+                                ("damage_spell", "viSpellType"), ("range", "viRange")):
+            value = _int(cls.value(variable))
+            if value is not None:
+                table[field] = value
+        table["targets"] = 0  # never cast on others
+        for purpose, variable in (("target", "vrEnchantment_On"), ("ended", "vrEnchantment_Off"),
+                                  ("already_on", "vrAlreadyEnchanted"), ("hit_something", "vrPlayer_hit_something"),
+                                  ("killed_something", "vrPlayer_killed_something"), ("was_hit", "vrPlayer_was_hit"),
+                                  ("was_killed", "vrPlayer_was_killed")):
             self.texts.put(table, purpose, cls, variable, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
         return True
 

@@ -36,7 +36,7 @@ def _effects() -> dict[str, Effect]:
         "heal": vitals.HEAL, "give_mana": vitals.GIFT, "give_health": vitals.GIFT, "give_vigor": vitals.GIFT,
         "create_food": creation.CREATE_FOOD, "teleport": movement.TELEPORT, "damage": damage.DAMAGE,
         "gather_items": gathering.GATHER_ITEMS,
-        "personal_enchantment": enchanting.PERSONAL,
+        "personal_enchantment": enchanting.PERSONAL, "touch": enchanting.TOUCH,
     }
 
 

@@ -1,6 +1,7 @@
 """Personal enchantments (persench.kod): a spell that lasts on its caster or one player,
 its modifier and flags as data (``spells.toml`` ``duration``, ``modifier``, ``flags``),
-started through the enchantment engine (``World.enchant``)."""
+started through the enchantment engine (``World.enchant``); and the touch spells
+(touchatk.kod), whose enchantment arms the caster's bare hands."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 from emulator.content.model import SpellDefinition
 from emulator.rules.dice import roll_with
 from emulator.rules.spells import personal as rules
+from emulator.rules.spells import touch
 from emulator.world.enchantments import Effect
 from emulator.world.events import SpellTold, WorldEvent
 from emulator.world.objects import Player, Thing
@@ -17,7 +19,7 @@ from emulator.world.objects import Player, Thing
 if TYPE_CHECKING:
     from emulator.world.world import World
 
-__all__ = ["PERSONAL"]
+__all__ = ["PERSONAL", "TOUCH"]
 
 
 class _Personal:
@@ -52,3 +54,26 @@ class _Personal:
 
 
 PERSONAL = _Personal()
+
+
+class _Touch:
+    """A touch spell (touchatk.kod): on the caster only, replacing any other touch spell;
+    its power is kept as the enchantment's state for the blows' damage (``World.attack``)."""
+
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
+        return None  # it takes no target: the caster
+
+    def apply(
+        self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
+    ) -> None:
+        for other in world.enchantments_of(caster.object_id):  # one touch spell at a time
+            if other.spell != spell.key and world.definition.spells[other.spell].effect == "touch":
+                events += world.disenchant(caster.object_id, other.spell, report=False)
+        roll = roll_with(random.Random(f"{world.seed}:enchant:{world.tick_count}:{caster.object_id}:{spell.number}"))
+        started = world.enchant(caster.object_id, spell.key, touch.duration_ms(roll, power), Effect(), state=power,
+                                caster_id=caster.object_id)
+        events.append(SpellTold(caster.object_id, spell.key, "target"))
+        events += started.events
+
+
+TOUCH = _Touch()
