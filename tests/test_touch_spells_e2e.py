@@ -184,3 +184,62 @@ def test_the_blow_damage_rule() -> None:
     assert touch.duration_ms(lambda lo, hi: hi, 99) == 49 * 6000
     assert touch.duration_ms(lambda lo, hi: lo, 6) == 10 * 6000
     assert touch.duration_ms(lambda lo, hi: hi, 200) == 75 * 6000
+
+
+def test_a_touch_blow_on_a_player_follows_the_player_killing_rules(
+    imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree: KodTree, tmp_path: Path
+) -> None:
+    config = f'room_files = "{ROOM_FILES}"\n[server]\ndata = "{imported[0]}"\n[timeouts]\ngame_idle = 7200.0\n'
+    messages = world.messages
+    assert messages is not None
+    server = MemoryServer(tmp_path, config)
+    try:
+        live = server.hub.world
+        rat = _the_rat(live, world)  # its room: one where players may fight
+        room = world.rooms[rat.room]
+        first = _beside(ROOM_FILES / room.roo_file, *square_of(rat.y, rat.x), taken=set())
+        second = _beside(ROOM_FILES / room.roo_file, *first, taken={square_of(rat.y, rat.x)})
+        clients, ids = {}, {}
+        for account, name, square in (("alice", "Alanna", first), ("bob", "Bram", second)):
+            server.create_account(account, f"pw-{account}")
+            server.create_character(account, name)
+            _save_in_place(server, name, rat.room, *square)
+            client = server.connect()
+            for resource_id, text in _client_texts(kod_tree).items():
+                client.codec.resources.add(resource_id, text)
+            client.login_to_game(account, f"pw-{account}")
+            ids[name] = client.enter_world(name)["id"]
+            clients[name] = client
+        alice, bob = clients["Alanna"], clients["Bram"]
+        caster, victim = live.player(ids["Alanna"]), live.player(ids["Bram"])
+        for rat_here in [m for m in live.monsters() if m.room == rat.room]:
+            live._monsters.remove(rat_here)  # no bites in the way
+        caster.spells["zap"] = 60
+        caster.stats.mysticism = 50
+        pile = live.items.create_on_ground("bluemushroom", 10, caster.room, caster.y, caster.x, 0, "t", [])
+        alice.request("BP_REQ_GET", object={"id": pile.object_id | 1 << 28, "amount": 10})
+        for player in (caster, victim):
+            player.stats.max_health = player.stats.base_max_health = player.stats.health = 60
+        fight = Fight(server, world, live, alice, caster, [])
+        fight.cast("zap")
+        assert live.is_enchanted(caster.object_id, "zap")
+        caster.safety = False
+        victim.stats.health = 3  # a blow or two ends it
+        seen: list[Message] = []
+        heard: list[Message] = []
+        for _ in range(40):
+            caster.y, caster.x = victim.y, victim.x + 64
+            seen += fight.punch(victim.object_id)
+            heard += bob.read()
+            if victim.room != rat.room:
+                break
+        assert victim.room != rat.room and caster.murderer  # an innocent killed: a murderer
+        zap = world.spells["zap"]
+        hits = [p for f, p in texts_of(seen) if f == messages.id("attacker_hit")]
+        assert all(p[1] == dict(zap.resource_ids)["name"] for p in hits)
+        alice_name, bob_name = (server.hub.context.in_world[i].avatar.name_resource for i in (caster.object_id, victim.object_id))  # type: ignore[union-attr]
+        assert (fight.own("zap", "killed_something"), [messages.id("cap_article_none"), bob_name]) in texts_of(seen)
+        assert (fight.own("zap", "was_killed"), [messages.id("article_none"), alice_name]) in texts_of(heard)
+        assert not any(f == messages.id("punch_was_killed") for f, _ in texts_of(heard))
+    finally:
+        server.stop()
