@@ -243,3 +243,15 @@ def test_a_touch_blow_on_a_player_follows_the_player_killing_rules(
         assert not any(f == messages.id("punch_was_killed") for f, _ in texts_of(heard))
     finally:
         server.stop()
+
+
+def test_a_touch_blow_aims_with_the_spell_and_mysticism(fight: Fight) -> None:
+    live, caster = fight.live, fight.caster
+    fight.cast("zap")
+    touch_of = live._touch_of(caster.object_id)
+    assert touch_of is not None and touch_of[0].key == "zap"
+    caster.skills["punch"] = 10
+    ability = caster.spells["zap"]  # 60, or one more if the cast improved it
+    assert live._attack_abilities(caster, None, touch_of, 50) == (ability, 75)  # 1.5 x mysticism over punch
+    assert live._attack_abilities(caster, None, touch_of, 4) == (ability, 10)  # punch over 1.5 x mysticism
+    assert live._attack_abilities(caster, None, None, 50) == live.fighting.attack_abilities(caster, None)

@@ -31,6 +31,7 @@ from emulator.content.model import (
 )
 from emulator.rules.combat import (
     PLAYER_ATTACK_DELAY_MS,
+    SKID_PUNCH,
     monster_damage_taken,
     monster_defense,
     player_attack_reach,
@@ -44,7 +45,7 @@ from emulator.rules.combat import (
 )
 from emulator.rules.combat import Weapon, armour_damage_reduction, monster_dodge_ability, player_attack_type, weapon_of
 from emulator.rules.death import NEWBIE_RESTART, RID_UNDERWORLD, UNDERWORLD, DeathDestination, in_newbie_area
-from emulator.rules.dice import Roll, roll_with
+from emulator.rules.dice import Roll, div, roll_with
 from emulator.rules.feedback import blow_type, defence_of_miss, player_hit_sound, swing_miss_sound
 from emulator.rules.spells import touch as touch_rules
 from emulator.rules.vitals import (
@@ -921,7 +922,7 @@ class World:
         # a generator per swing from stable facts: the same calls give the same fight
         roll = roll_with(random.Random(f"{self.seed}:attack:{self.tick_count}:{player_id}:{target_id}:{now!r}"))
         stats = self.effective_stats(player_id)  # enchantments' attribute mods count in a fight
-        stroke, proficiency = self.fighting.attack_abilities(player, weapon)
+        stroke, proficiency = self._attack_abilities(player, weapon, touch, stats.mysticism)
         brawling = proficiency if weapon is None else 0
         offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon) + self.enchantment_modifier(player_id, "offense")
         defense = monster_defense(monster.level, monster.difficulty) + self.enchantment_modifier(target_id, "defense")
@@ -935,7 +936,7 @@ class World:
         player.did_damage = player.did_damage or taken > 0
         kind = monster.kind or ""
         improved: list[WorldEvent] = []
-        if swing.hit:  # AssessHit: the stroke or the proficiency may improve, before the hit is told
+        if swing.hit and touch is None:  # AssessHit: the stroke or the proficiency may improve, before the hit is told
             self.fighting.after_hit(player, weapon, monster.level, monster.level, roll, self._where(player.room), improved)
         # how the swing is told, from the same die after the swing (player.kod DoHitMessageSound, GetDefenseDesc)
         defence = ""
@@ -974,6 +975,15 @@ class World:
             if spell is not None and spell.effect == "touch":
                 return spell, int(enchantment.state or 0)
         return None
+
+    def _attack_abilities(
+        self, player: Player, weapon: Weapon | None, touch: tuple[SpellDefinition, int] | None, mysticism: int,
+    ) -> tuple[int, int]:
+        """(stroke, proficiency) of a swing: a touch spell's are its ability and the better
+        of punch and one and a half times mysticism (touchatk.kod GetStroke, GetProf)."""
+        if touch is None:
+            return self.fighting.attack_abilities(player, weapon)
+        return player.spells.get(touch[0].key, 0), max(self.fighting.ability(player, SKID_PUNCH), div(mysticism * 3, 2))
 
     @staticmethod
     def _blow_damage(
@@ -1040,7 +1050,7 @@ class World:
             events.append(PlayerOutlawed(player_id))
         roll = roll_with(random.Random(f"{self.seed}:attack:{self.tick_count}:{player_id}:{victim_id}:{now!r}"))
         stats, target = self.effective_stats(player_id), victim.stats
-        stroke, proficiency = self.fighting.attack_abilities(player, weapon)
+        stroke, proficiency = self._attack_abilities(player, weapon, touch, stats.mysticism)
         brawling = proficiency if weapon is None else 0
         offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon) + self.enchantment_modifier(player_id, "offense")
         armour_defense, armour_reduce = self.armour_of(victim_id)
@@ -1061,7 +1071,7 @@ class World:
         taken = player_damage_taken(swing.damage, target.health, target.max_health, outlaw_or_murderer=not victim_status.innocent) if swing.hit else 0
         target.health = max(0, target.health - taken)
         improved: list[WorldEvent] = []
-        if swing.hit:  # AssessHit: a player's level is its base max health; no monster, difficulty 60
+        if swing.hit and touch is None:  # AssessHit: a player's level is its base max health; no monster, difficulty 60
             self.fighting.after_hit(player, weapon, target.base_max_health, None, roll, self._where(player.room), improved)
         # told from the same die after the swing: the hit sound, or the defence told to the
         # attacker, the swish, the defence told to the victim (battler.kod AssessMiss order)
