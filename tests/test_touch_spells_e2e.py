@@ -116,6 +116,7 @@ def test_the_import_reads_the_touch_spells(world: WorldDefinition) -> None:
         spell = world.spells[key]
         assert (spell.damage_min, spell.damage_max, spell.range, spell.targets) == (low, high, reach, 0), key
         assert spell.damage_spell & 1, key  # a spell type, for its words
+        assert spell.karma_factor == (key == "holytouch"), key
         for purpose in ("target", "ended", "already_on", "killed_something", "was_killed"):
             assert spell.text_id(purpose), (key, purpose)
 
@@ -255,3 +256,6 @@ def test_a_touch_blow_aims_with_the_spell_and_mysticism(fight: Fight) -> None:
     assert live._attack_abilities(caster, None, touch_of, 50) == (ability, 75)  # 1.5 x mysticism over punch
     assert live._attack_abilities(caster, None, touch_of, 4) == (ability, 10)  # punch over 1.5 x mysticism
     assert live._attack_abilities(caster, None, None, 50) == live.fighting.attack_abilities(caster, None)
+    assert touch.karma_weighed(10, 0) == 10
+    assert touch.karma_weighed(10, -100) == 15 and touch.karma_weighed(10, 100) == 5  # half the karma, in percent
+    assert touch.karma_weighed(1, 100) == 1

@@ -647,6 +647,7 @@ _SPELL_KEYS = (
     "school", "level", "mana", "vigor", "cast_time", "harmful", "outlaw", "family", "reagents",
     "targets", "show_icon", "icon_animation", "effect", "chance_to_increase", "post_cast", "sound", "sound_rsc",
     "damage_min", "damage_max", "damage_spell", "range", "duration", "modifier", "modifier_amount", "flags",
+    "karma_factor",
     *(key for purpose in SPELL_OWN_TEXTS for key in (purpose, f"{purpose}_rsc")),
 )
 _REAGENT_KEYS = ("kind", "count")
@@ -1383,6 +1384,7 @@ def _load_spells(file: _File, refs: list[_Ref]) -> dict[str, SpellDefinition] | 
         school = reader.text("school", max_bytes=32)
         family = reader.text("family", max_bytes=64)
         harmful, outlaw = reader.boolean("harmful"), reader.boolean("outlaw")
+        karma_factor = reader.boolean("karma_factor")
         show_icon = _names(reader, "show_icon", ("player", "room")) if "show_icon" in table else ["player", "room"]
         icon_animation = _icon_animation(reader)
         reagents: list[Reagent] = []
@@ -1408,7 +1410,8 @@ def _load_spells(file: _File, refs: list[_Ref]) -> dict[str, SpellDefinition] | 
             sound=sound or "", texts=own, range=reach, damage_min=damage["damage_min"] or 0,
             damage_max=damage["damage_max"] or 0, damage_spell=damage["damage_spell"] or 0,
             duration=(duration[0], duration[1]) if duration else None, modifier=modifier or "",
-            modifier_amount=(amount[0], amount[1], amount[2]) if amount else (0, 1, 0), flags=tuple(flags or ()), **ints,
+            modifier_amount=(amount[0], amount[1], amount[2]) if amount else (0, 1, 0), flags=tuple(flags or ()),
+            karma_factor=bool(karma_factor), **ints,
         )
     return spells if complete else None
 

@@ -293,6 +293,9 @@ class SpellDefinition:
     modifier: str = ""
     modifier_amount: tuple[int, int, int] = (0, 1, 0)
     flags: tuple[str, ...] = ()
+    #: A touch spell whose blow is worth more on the evil and less on the good: by half the
+    #: victim's karma, in percent (holy touch).
+    karma_factor: bool = False
 
     def text(self, purpose: str) -> str | None:
         return dict(self.texts).get(purpose)

@@ -929,7 +929,7 @@ class World:
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
         swing = roll_attack(
             offense, defense,
-            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch), roll,
+            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, monster.karma or 0), roll,
         )
         taken = monster_damage_taken(swing.damage) if swing.hit else 0
         monster.hit_points -= taken
@@ -988,13 +988,14 @@ class World:
     @staticmethod
     def _blow_damage(
         roll: Roll, stats: Stats, weapon: Weapon | None, proficiency: int, brawling: int,
-        touch: tuple[SpellDefinition, int] | None,
+        touch: tuple[SpellDefinition, int] | None, victim_karma: int,
     ) -> int:
         """A landed blow's damage: the touch spell's by its power (strength and skills
         count for nothing), or the weapon's or the fist's."""
         if touch is not None:
             spell, power = touch
-            return touch_rules.blow_damage(roll, spell.damage_min, spell.damage_max, power)
+            damage = touch_rules.blow_damage(roll, spell.damage_min, spell.damage_max, power)
+            return touch_rules.karma_weighed(damage, victim_karma) if spell.karma_factor else damage
         return player_damage(roll, stats.might, stats.aim, weapon, proficiency, brawling)
 
     def _leave_remains(self, monster: Monster, now: float, events: list[WorldEvent]) -> int | None:
@@ -1063,7 +1064,7 @@ class World:
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
         swing = roll_attack(
             offense, defense,
-            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch), roll,
+            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, target.karma), roll,
         )
         if swing.hit:  # the victim's shield (on a block check) and armour take their share (ModifyDefenseDamage)
             reduce = armour_reduce + (gear.shield_reduce if self.fighting.shield_blocks(victim, gear, roll) else 0)

@@ -189,6 +189,8 @@ class SpellImport(ImportState):
             if value is not None:
                 table[field] = value
         table["targets"] = 0  # never cast on others
+        if "getkarma" in _sent(cls, "DamageFactors"):
+            table["karma_factor"] = True  # its blow weighed by the victim's karma
         for purpose, variable in (("target", "vrEnchantment_On"), ("ended", "vrEnchantment_Off"),
                                   ("already_on", "vrAlreadyEnchanted"), ("hit_something", "vrPlayer_hit_something"),
                                   ("killed_something", "vrPlayer_killed_something"), ("was_hit", "vrPlayer_was_hit"),

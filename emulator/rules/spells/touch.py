@@ -7,7 +7,7 @@ from __future__ import annotations
 from emulator.rules.casting import SPELLPOWER_MAXIMUM
 from emulator.rules.dice import Roll, bound, div
 
-__all__ = ["duration_ms", "blow_damage"]
+__all__ = ["duration_ms", "blow_damage", "karma_weighed"]
 
 #: The time it lasts, in tenths of a minute drawn between a third and half the power, bounded.
 _SHORTEST, _LONGEST, _UNIT_MS = 10, 75, 6000
@@ -23,3 +23,9 @@ def blow_damage(roll: Roll, damage_min: int, damage_max: int, power: int) -> int
     power cast with, plus one; strength and weapons count for nothing."""
     damage = roll(damage_min, damage_max)
     return max(1, div(damage, 2) + div(div(damage, 2) * power, SPELLPOWER_MAXIMUM) + 1)
+
+
+def karma_weighed(damage: int, victim_karma: int) -> int:
+    """A blow that hurts the evil more and the good less (holy touch): half the victim's
+    karma, in percent, off the damage; at least 1."""
+    return max(1, damage + div(-victim_karma * damage, 200))
