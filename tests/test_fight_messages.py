@@ -237,6 +237,13 @@ def _client_texts(kod_tree: KodTree) -> ResourceTable:
     return table
 
 
+def _original(kod_tree: KodTree, name: str) -> str:
+    """The original's text of a resource, read from the upstream source at test time."""
+    text = kod_tree.resources[name.casefold()].text(None)
+    assert text is not None
+    return text
+
+
 def _ids(kod_tree: KodTree, *names: str) -> list[int]:
     found = [kod_tree.resources[name.casefold()].id for name in names]
     assert all(i is not None for i in found)

@@ -166,7 +166,7 @@ def _alice_square(world) -> tuple[str, int, int]:  # type: ignore[no-untyped-def
 def test_item_refusals_are_told_in_the_original_words_in_an_imported_world(imported, kod_tree, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from protocol_specs.format_string import render
 
-    from .test_fight_messages import _client_texts, _ids
+    from .test_fight_messages import _client_texts, _ids, _original
 
     data = tmp_path / "data"
     shutil.copytree(imported[0], data)
@@ -187,13 +187,13 @@ def test_item_refusals_are_told_in_the_original_words_in_an_imported_world(impor
 
         too_far = told("BP_REQ_GET", object={"id": far.object_id | NUMBER_TAG, "amount": 5})
         assert too_far[:2] == (*_ids(kod_tree, "user_err_get_dist"), _ids(kod_tree, "object_article_the_rsc", "money_name_one_rsc"))
-        assert too_far[2] == "You can't pick up the shilling; it's too far away."
+        assert too_far[2] == _original(kod_tree, "user_err_get_dist") % ("the ", "shilling")
         me.y = far.y
         too_many = told("BP_REQ_GET", object={"id": far.object_id | NUMBER_TAG, "amount": 11})
         assert too_many[:2] == (*_ids(kod_tree, "user_pickup_too_many"), _ids(kod_tree, "money_name_many_rsc"))
-        assert too_many[2] == "You can't find that amount of shillings to pick up."
+        assert too_many[2] == _original(kod_tree, "user_pickup_too_many") % "shillings"
         not_held = told("BP_REQ_DROP", form="single", object={"id": far.object_id | NUMBER_TAG, "amount": 1})
-        assert not_held == (*_ids(kod_tree, "user_err_drop"), [], "You're not holding that.")
+        assert not_held == (*_ids(kod_tree, "user_err_drop"), [], _original(kod_tree, "user_err_drop"))
         got = alice.request("BP_REQ_GET", object={"id": far.object_id | NUMBER_TAG, "amount": 10})
         # the plural by an original id (the lowest of that text, which the client shows the same)
         assert [(m["amount"], texts.text(m["name"])) for m in named(got, "BP_INVENTORY_ADD")] == [(10, "shillings")]

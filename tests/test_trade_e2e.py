@@ -19,7 +19,7 @@ from emulator.world.ledger import check_ledger
 from protocol_specs.format_string import render
 
 from .test_e2e_giant_rat import ROOM_FILES, _beside, _save_in_place
-from .test_fight_messages import _client_texts, _ids
+from .test_fight_messages import _client_texts, _ids, _original
 
 NUMBER_TAG = 1 << 28
 ID_MASK = NUMBER_TAG - 1
@@ -111,7 +111,7 @@ def test_two_players_trade_a_mace_for_shillings_and_keep_it_after_a_restart(
         assert [m.name for m in offered] == ["BP_OFFERED"] and listed(offered[0]) == [(mace, None)]
         got = bob.read()
         assert [m.name for m in got] == ["BP_SYS_MESSAGE", "BP_OFFER"]
-        assert got[0]["format"] == _ids(kod_tree, "user_got_offer")[0] and smithy.said(bob, got[0]) == "You have a trade offer from Alanna."
+        assert got[0]["format"] == _ids(kod_tree, "user_got_offer")[0] and smithy.said(bob, got[0]) == _original(kod_tree, "user_got_offer") % ("", "Alanna")
         assert got[1]["offerer"]["id"] == alice_id and listed(got[1]) == [(mace, None)]
         assert got[1]["objects"][0]["name"] == dict(world.kinds["mace"].resource_ids)["name"]
 

@@ -37,14 +37,14 @@ _ORIGINAL = {
 }
 
 _OWN = {
-    ItemRefusal.GONE: "You can't pick up the {name}; it is no longer there.",
-    ItemRefusal.TOO_FAR: "You can't pick up the {name}; it's too far away.",
-    ItemRefusal.TOO_HEAVY: "You're unable to pick up the {name}: you carry too much.",
+    ItemRefusal.GONE: "The {name} is gone.",
+    ItemRefusal.TOO_FAR: "The {name} is out of your reach.",
+    ItemRefusal.TOO_HEAVY: "The {name} is more than you can carry now.",
     ItemRefusal.BAD_NUMBER: "You can't pick up that number of {name}.",
     ItemRefusal.PARTLY: "You can't carry all the {name}.",
     ItemRefusal.TOO_MANY: "There are not that many {name} to pick up.",
-    ItemRefusal.NOT_CARRIED: "You're not holding that.",
-    ItemRefusal.NOT_ENOUGH: "You don't have that many {name} to drop.",
+    ItemRefusal.NOT_CARRIED: "You hold no such thing.",
+    ItemRefusal.NOT_ENOUGH: "You carry fewer {name} than that.",
     ItemRefusal.BAD_DROP_NUMBER: "You can't drop that number of {name}.",
     ItemRefusal.CANNOT_USE: "You can't wield or wear the {name}.",
     ItemRefusal.CANNOT_APPLY: "You can't use the {name} on that.",

@@ -32,7 +32,7 @@ _OWN = {
     KeeperSpeech.ILLICIT_SERVICE: "Keep it quiet, and I'll deal with you.",
     KeeperSpeech.TOO_COSTLY: "You can't afford the {name}.",
     KeeperSpeech.NOT_SOLD: "I don't sell that.",
-    KeeperSpeech.CANT_CARRY: "You can't carry the {name}; keep your money.",
+    KeeperSpeech.CANT_CARRY: "The {name} would weigh you down too much; your money stays with you.",
 }
 
 

@@ -21,7 +21,7 @@ from emulator.world.objects import Player
 #: The server's own sentences: {spell} the spell's name, {target} what it names.
 _OWN = {
     "spell_no_rest": "You can't cast spells while resting.",
-    "spell_too_tired": "You are too tired to cast {spell}.",
+    "spell_too_tired": "You are too weary to cast {spell}.",
     "spell_no_mana": "You lack the mana to cast {spell}.",
     "spell_no_reagents": "You lack the reagents for {spell}.",
     "spell_failed": "Your {spell} spell fizzles.",
