@@ -65,12 +65,12 @@ from emulator.world.events import (
 def attack_resolved(ctx: GameContext, messages: CombatMessages, event: AttackResolved) -> None:
     """The hit sound, then the attacker's message; or the message, then the swish."""
     if event.hit and event.sound:
-        _room_sound(ctx, event.room, messages.id(event.sound), event.attacker)
+        room_sound(ctx, event.room, messages.id(event.sound), event.attacker)
     attacker = ctx.in_world.get(event.attacker)
     if attacker is not None:
         _tell(attacker, messages, *_attacker_message(ctx, messages, event))
     if not event.hit and event.sound:
-        _room_sound(ctx, event.room, messages.id(event.sound), event.attacker)
+        room_sound(ctx, event.room, messages.id(event.sound), event.attacker)
 
 
 def _attacker_message(ctx: GameContext, messages: CombatMessages, event: AttackResolved) -> tuple[str, list[Any]]:
@@ -99,7 +99,7 @@ def monster_killed(ctx: GameContext, messages: CombatMessages, event: MonsterKil
             _tell(killer, messages, "punch_killed_something", params)
     death = _kind_sound(ctx, event.kind, "death")
     if death is not None:
-        _room_sound(ctx, event.room, death, event.corpse_id if event.corpse_id is not None else event.monster_id)
+        room_sound(ctx, event.room, death, event.corpse_id if event.corpse_id is not None else event.monster_id)
 
 
 def monster_attacked(ctx: GameContext, messages: CombatMessages, event: MonsterAttacked) -> None:
@@ -107,12 +107,12 @@ def monster_attacked(ctx: GameContext, messages: CombatMessages, event: MonsterA
     miss_sound = _kind_sound(ctx, event.kind, "miss")
     victim = ctx.world.player(event.victim) if event.victim in ctx.in_world else None
     if miss_sound is not None:
-        _room_sound(ctx, event.room, miss_sound, event.victim)
+        room_sound(ctx, event.room, miss_sound, event.victim)
         if event.hit and victim is not None:
             session = ctx.in_world[event.victim]
             gender = session.avatar.gender if session.avatar is not None else 0
             cry = ouch_sound(gender, event.health_left, victim.stats.max_health)
-            _room_sound(ctx, event.room, messages.id(cry.key), event.victim)
+            room_sound(ctx, event.room, messages.id(cry.key), event.victim)
     if victim is None:
         return
     session = ctx.in_world[event.victim]
@@ -161,7 +161,7 @@ def player_attacked(ctx: GameContext, messages: CombatMessages, event: PlayerAtt
             defence = Defence(event.defence or Defence.AVOID.value).word(singular=True)
             _tell(attacker, messages, "attacker_miss", [plain, cap_none, victim_name, messages.id(defence)])
         if event.sound:
-            _room_sound(ctx, event.room, messages.id(event.sound), event.attacker)
+            room_sound(ctx, event.room, messages.id(event.sound), event.attacker)
         if victim is not None:
             defence = Defence(event.victim_defence or Defence.AVOID.value).word(singular=False)
             _tell(victim, messages, "defender_miss", [plain, messages.id(defence), none, attacker_name])
@@ -174,10 +174,10 @@ def player_attacked(ctx: GameContext, messages: CombatMessages, event: PlayerAtt
         else:
             _tell(victim, messages, "punch_was_killed", [none, attacker_name])
     if event.sound:
-        _room_sound(ctx, event.room, messages.id(event.sound), event.attacker)
+        room_sound(ctx, event.room, messages.id(event.sound), event.attacker)
     max_health = ctx.world.player(event.victim).stats.max_health
     cry = ouch_sound(_gender(victim), event.health_left, max_health)
-    _room_sound(ctx, event.room, messages.id(cry.key), event.victim)
+    room_sound(ctx, event.room, messages.id(cry.key), event.victim)
     word = messages.id(damage_word(described_damage(event.damage, killed, True, max_health), event.damage_type))
     punch = _spell_name(ctx, event.spell) if event.spell else _weapon_name(ctx, messages, event.weapon)
     if attacker is not None:
@@ -263,7 +263,7 @@ def _kind_sound(ctx: GameContext, kind_key: str, what: str) -> int | None:
     return kind.monster.sound_id(what) if kind is not None and kind.monster is not None else None
 
 
-def _room_sound(ctx: GameContext, room: str, wave: int, source: int) -> None:
+def room_sound(ctx: GameContext, room: str, wave: int, source: int) -> None:
     """SomethingWaveRoom: one BP_PLAY_WAVE, encoded once, to every player in the room."""
     encoded = None
     for session in _in_room(ctx, room):

@@ -20,6 +20,7 @@ from emulator.logs import logger
 from emulator.rules.pvp import AttackRefusal, Murder
 from emulator.wire.outgoing import Encoded
 from emulator.world import spellbook
+from emulator.world.objects import Player
 from emulator.world.events import (
     AbilityForgotten,
     AbilityLearned,
@@ -237,20 +238,14 @@ def _ability_learned(ctx: GameContext, event: AbilityLearned) -> None:
         spell = ctx.definition.spells.get(event.key)
         if spell is not None:
             session.send("BP_SPELL_ADD", **sheet.spell_object(ctx.resources, spell))
-        session.send("BP_STAT_GROUP", group=sheet.StatGroup.SPELLS, stats=sheet.spell_stats(ctx.resources, ctx.definition, player))
     else:
         skill = ctx.definition.skills.get(event.key)
         if skill is not None:
             session.send("BP_SKILL_ADD", **sheet.skill_object(ctx.resources, skill))
-        session.send("BP_STAT_GROUP", group=sheet.StatGroup.SKILLS, stats=sheet.skill_stats(ctx.resources, ctx.definition, player))
+    _send_ability_group(ctx, session, player, event.spell)
     messages = ctx.definition.messages
     if event.spell and messages is not None and "learn_sound" in messages.texts:  # the room hears it (AddSpell)
-        wave = ctx.encode("BP_PLAY_WAVE", wave=messages.id("learn_sound"), source=event.player_id, flags=0, row=0,
-                          col=0, radius=0, max_volume=0)
-        for player_here in ctx.world.players_here(player.room):
-            watcher = ctx.in_world.get(player_here.object_id)
-            if watcher is not None:
-                watcher.queue(wave)
+        fight_messages.room_sound(ctx, player.room, messages.id("learn_sound"), event.player_id)
 
 
 def _ability_forgotten(ctx: GameContext, event: AbilityForgotten) -> None:
@@ -264,11 +259,18 @@ def _ability_forgotten(ctx: GameContext, event: AbilityForgotten) -> None:
         spell = ctx.definition.spells.get(event.key)
         if spell is not None:
             session.send("BP_SPELL_REMOVE", id=spellbook.spell_object_id(spell))
-        session.send("BP_STAT_GROUP", group=sheet.StatGroup.SPELLS, stats=sheet.spell_stats(ctx.resources, ctx.definition, player))
     else:
         skill = ctx.definition.skills.get(event.key)
         if skill is not None:
             session.send("BP_SKILL_REMOVE", id=spellbook.skill_object_id(skill))
+    _send_ability_group(ctx, session, player, event.spell)
+
+
+def _send_ability_group(ctx: GameContext, session: GameSession, player: Player, spells: bool) -> None:
+    """The spells' (or the skills') stat group as it stands now."""
+    if spells:
+        session.send("BP_STAT_GROUP", group=sheet.StatGroup.SPELLS, stats=sheet.spell_stats(ctx.resources, ctx.definition, player))
+    else:
         session.send("BP_STAT_GROUP", group=sheet.StatGroup.SKILLS, stats=sheet.skill_stats(ctx.resources, ctx.definition, player))
 
 

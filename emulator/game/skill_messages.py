@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.content.model import SkillDefinition
-from emulator.game import sheet, views
+from emulator.game import fight_messages, sheet, views
 from emulator.game.context import GameContext
 from emulator.world import spellbook
 from emulator.world.events import AdvancementCapped, SkillImproved
@@ -45,12 +45,7 @@ def skill_improved(ctx: GameContext, event: SkillImproved) -> None:
     messages = ctx.definition.messages
     texts = messages.texts if messages is not None else {}
     if "skill_improved_sound" in texts:
-        wave = texts["skill_improved_sound"].resource_id
-        encoded = ctx.encode("BP_PLAY_WAVE", wave=wave, source=event.player_id, flags=0, row=0, col=0, radius=0, max_volume=0)
-        for player in ctx.world.players_here(event.room):
-            listener = ctx.in_world.get(player.object_id)
-            if listener is not None:
-                listener.queue(encoded)
+        fight_messages.room_sound(ctx, event.room, texts["skill_improved_sound"].resource_id, event.player_id)
     if session is None:
         return
     if "skill_improved" in texts:

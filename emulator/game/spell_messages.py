@@ -116,7 +116,7 @@ def spell_cast(ctx: GameContext, event: SpellCast) -> None:
     """PlaySpellSound: the room hears the spell's own sound, else its school's."""
     spell = ctx.definition.spells.get(event.spell)
     if spell is not None and spell.sound:
-        fight_messages._room_sound(ctx, event.room, _sound_id(ctx, spell), event.caster_id)
+        fight_messages.room_sound(ctx, event.room, _sound_id(ctx, spell), event.caster_id)
 
 
 def spell_improved(ctx: GameContext, event: SpellImproved) -> None:
@@ -134,7 +134,7 @@ def spell_improved(ctx: GameContext, event: SpellImproved) -> None:
                 session.send("BP_STAT", group=sheet.StatGroup.SPELLS, stat=line)
     messages = ctx.definition.messages
     if messages is not None and "spell_improved_sound" in messages.texts:
-        fight_messages._room_sound(ctx, event.room, messages.id("spell_improved_sound"), event.player_id)
+        fight_messages.room_sound(ctx, event.room, messages.id("spell_improved_sound"), event.player_id)
 
 
 def spell_murmured(ctx: GameContext, event: SpellMurmured) -> None:

@@ -136,8 +136,10 @@ def run_trances(world: World, events: list[WorldEvent]) -> None:
     """Trances that ended go off (trance.kod EndEnchantment): with the power of now, on
     the targets still in the world, unless the caster rests (DoubleCheckAfterTrance)."""
     now_ms = round(world.game_time * 1000)
-    for player in list(world._players.values()):
-        if player.trance is None or player.trance[2] > now_ms:
+    # collected first: a spell going off may change who is in the world
+    due = [p for p in world._players.values() if p.trance is not None and p.trance[2] <= now_ms]
+    for player in due:
+        if player.trance is None:  # broken by an earlier one this tick
             continue
         key, target_ids, _ = player.trance
         player.trance = None
