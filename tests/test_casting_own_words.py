@@ -74,3 +74,21 @@ def test_a_hand_made_heal_spell(tmp_path: Path) -> None:
         assert not alice.closed_by_server
     finally:
         server.stop()
+
+
+def test_a_spell_s_figures_are_read_and_a_bad_one_is_named(tmp_path: Path) -> None:
+    from emulator.content.loader import ContentError, load_world
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    (data / "spells.toml").write_text(SPELLS + "\n[mend.figures]\nrate = 12\nbonus = -3\n", encoding="utf-8")
+    spell = load_world(data).spells["mend"]
+    assert spell.figures == (("bonus", -3), ("rate", 12))
+    assert (spell.figure("rate"), spell.figure("absent", 7)) == (12, 7)
+    (data / "spells.toml").write_text(SPELLS + '\n[mend.figures]\nrate = "fast"\n', encoding="utf-8")
+    try:
+        load_world(data)
+    except ContentError as error:
+        assert "spells.toml" in str(error) and "figure 'rate' must be a whole number" in str(error)
+    else:
+        raise AssertionError("a figure that is not a number was accepted")

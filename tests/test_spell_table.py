@@ -90,3 +90,10 @@ if __name__ == "__main__":  # print the table from an imported world: python -m 
 
     data, kod, kodbase = (Path(arg) for arg in sys.argv[1:4])
     print(spell_table(load_world(data), KodTree.load(kod, kodbase)))
+
+
+def test_every_effect_the_data_may_name_has_its_code() -> None:
+    from emulator.content.model import SPELL_EFFECTS
+    from emulator.world.spells import EFFECTS
+
+    assert set(SPELL_EFFECTS) == set(EFFECTS)

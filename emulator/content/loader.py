@@ -647,7 +647,7 @@ _SPELL_KEYS = (
     "school", "level", "mana", "vigor", "cast_time", "harmful", "outlaw", "family", "reagents",
     "targets", "show_icon", "icon_animation", "effect", "chance_to_increase", "post_cast", "sound", "sound_rsc",
     "damage_min", "damage_max", "damage_spell", "range", "duration", "modifier", "modifier_amount", "flags",
-    "karma_factor",
+    "karma_factor", "figures",
     *(key for purpose in SPELL_OWN_TEXTS for key in (purpose, f"{purpose}_rsc")),
 )
 _REAGENT_KEYS = ("kind", "count")
@@ -1385,6 +1385,7 @@ def _load_spells(file: _File, refs: list[_Ref]) -> dict[str, SpellDefinition] | 
         family = reader.text("family", max_bytes=64)
         harmful, outlaw = reader.boolean("harmful"), reader.boolean("outlaw")
         karma_factor = reader.boolean("karma_factor")
+        figures = _figures(reader)
         show_icon = _names(reader, "show_icon", ("player", "room")) if "show_icon" in table else ["player", "room"]
         icon_animation = _icon_animation(reader)
         reagents: list[Reagent] = []
@@ -1411,9 +1412,32 @@ def _load_spells(file: _File, refs: list[_Ref]) -> dict[str, SpellDefinition] | 
             damage_max=damage["damage_max"] or 0, damage_spell=damage["damage_spell"] or 0,
             duration=(duration[0], duration[1]) if duration else None, modifier=modifier or "",
             modifier_amount=(amount[0], amount[1], amount[2]) if amount else (0, 1, 0), flags=tuple(flags or ()),
-            karma_factor=bool(karma_factor), **ints,
+            karma_factor=bool(karma_factor), figures=figures, **ints,
         )
     return spells if complete else None
+
+
+#: The longest name and the widest value of a spell's figure.
+_FIGURE_NAME_BYTES, _FIGURE_LIMIT = 32, 1_000_000_000
+
+
+def _figures(reader: _Table) -> tuple[tuple[str, int], ...]:
+    """A spell's ``[key.figures]``: names to whole numbers (an error said of each bad one)."""
+    value = reader.table.get("figures", _MISSING)
+    if value is _MISSING:
+        return ()
+    if not isinstance(value, dict):
+        reader.error("figures", f"'figures' must be a [figures] table of names to whole numbers, not {_type_name(value)}")
+        return ()
+    found = []
+    for name, number in value.items():
+        if not _valid_key(name) or len(name.encode()) > _FIGURE_NAME_BYTES:
+            reader.error("figures", f"figure name '{name}' must be {KEY_RULE} characters, at most {_FIGURE_NAME_BYTES} bytes")
+        elif not isinstance(number, int) or isinstance(number, bool) or abs(number) > _FIGURE_LIMIT:
+            reader.error("figures", f"figure '{name}' must be a whole number between -{_FIGURE_LIMIT} and {_FIGURE_LIMIT}")
+        else:
+            found.append((name, number))
+    return tuple(sorted(found))
 
 
 def _load_skills(file: _File) -> dict[str, SkillDefinition] | None:

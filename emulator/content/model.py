@@ -296,6 +296,13 @@ class SpellDefinition:
     #: A touch spell whose blow is worth more on the evil and less on the good: by half the
     #: victim's karma, in percent (holy touch).
     karma_factor: bool = False
+    #: Named whole numbers an effect's family reads (``spells.toml`` ``[key.figures]``),
+    #: e.g. a wall's damage or a song's rate; sorted pairs.
+    figures: tuple[tuple[str, int], ...] = ()
+
+    def figure(self, name: str, default: int = 0) -> int:
+        """A figure of the spell's family, ``default`` when the data has none."""
+        return dict(self.figures).get(name, default)
 
     def text(self, purpose: str) -> str | None:
         return dict(self.texts).get(purpose)

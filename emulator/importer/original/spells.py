@@ -10,6 +10,7 @@ from emulator.content.loader import MAX_DESCRIPTION_BYTES
 from emulator.importer.blakod import ClassRef, KodClass, ast, evaluate
 from emulator.importer.blakod.calls import _statement_expressions, find_calls, find_sends, iter_calls, iter_statements
 from emulator.importer.blakod.evaluate import ResourceRef
+from emulator.importer.original import spell_families
 from emulator.importer.original.common import _collect, _handler_class, _int, _key, _line_of, _value_names
 from emulator.importer.original.state import ImportState
 from emulator.rules.dice import div
@@ -92,7 +93,11 @@ class SpellImport(ImportState):
             effect = "personal_enchantment"
         if effect is None and self.touch_attack(cls, table):
             effect = "touch"
-        if effect is None or ("startenchantment" in sent and effect not in ("damage", "touch")):
+        own_family = False
+        if effect is None:
+            effect = spell_families.recognise(self, cls, table)
+            own_family = effect is not None
+        if effect is None or ("startenchantment" in sent and effect not in ("damage", "touch") and not own_family):
             self.skip("spell", cls, cls.line, "its effect is code the server does not run yet: not castable")
             return
         table["effect"] = effect

@@ -1,8 +1,11 @@
 """What each spell effect does to the world, one module per family: the effect names of
-``SPELL_EFFECTS`` (``spells.toml`` ``effect``) to their code."""
+``SPELL_EFFECTS`` (``spells.toml`` ``effect``) to their code. Each module of the package
+names its own in a module-level ``EFFECTS`` dict."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import TYPE_CHECKING, Protocol
 
 from emulator.content.model import SpellDefinition
@@ -30,14 +33,16 @@ class Effect(Protocol):
 
 
 def _effects() -> dict[str, Effect]:
-    from emulator.world.spells import creation, damage, enchanting, gathering, movement, vitals
-
-    return {
-        "heal": vitals.HEAL, "give_mana": vitals.GIFT, "give_health": vitals.GIFT, "give_vigor": vitals.GIFT,
-        "create_food": creation.CREATE_FOOD, "teleport": movement.TELEPORT, "damage": damage.DAMAGE,
-        "gather_items": gathering.GATHER_ITEMS,
-        "personal_enchantment": enchanting.PERSONAL, "touch": enchanting.TOUCH,
-    }
+    """Every family module's ``EFFECTS`` (its effect names to their code), gathered so a
+    new family is one new module; a name claimed twice is an error at import."""
+    found: dict[str, Effect] = {}
+    for module in pkgutil.iter_modules(__path__):
+        family = importlib.import_module(f"{__name__}.{module.name}")
+        for name, effect in getattr(family, "EFFECTS", {}).items():
+            if name in found:
+                raise RuntimeError(f"spell effect {name!r} is claimed by two families (one is {module.name})")
+            found[name] = effect
+    return found
 
 
 EFFECTS: dict[str, Effect] = _effects()

@@ -14,7 +14,7 @@ from emulator.world.objects import Player, Thing
 if TYPE_CHECKING:
     from emulator.world.world import World
 
-__all__ = ["CREATE_FOOD", "food_for"]
+__all__ = ["CREATE_FOOD", "EFFECTS", "food_for"]
 
 #: (below this roll, the kind made), in the original's order; past the last, cheese two
 #: times in three and an inky cap otherwise.
@@ -47,3 +47,6 @@ class _CreateFood:
 
 
 CREATE_FOOD = _CreateFood()
+
+#: The effects of this family by their ``spells.toml`` name.
+EFFECTS = {"create_food": CREATE_FOOD}

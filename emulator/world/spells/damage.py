@@ -25,7 +25,7 @@ from emulator.world.objects import Player, Thing
 if TYPE_CHECKING:
     from emulator.world.world import World
 
-__all__ = ["DAMAGE", "spell_damage"]
+__all__ = ["DAMAGE", "EFFECTS", "spell_damage"]
 
 
 def spell_damage(rolled: int, power: int) -> int:
@@ -105,3 +105,6 @@ class _Damage:
 
 
 DAMAGE = _Damage()
+
+#: The effects of this family by their ``spells.toml`` name.
+EFFECTS = {"damage": DAMAGE}

@@ -19,7 +19,7 @@ from emulator.world.objects import Player, Thing
 if TYPE_CHECKING:
     from emulator.world.world import World
 
-__all__ = ["PERSONAL", "TOUCH"]
+__all__ = ["EFFECTS", "PERSONAL", "TOUCH"]
 
 
 class _Personal:
@@ -77,3 +77,6 @@ class _Touch:
 
 
 TOUCH = _Touch()
+
+#: The effects of this family by their ``spells.toml`` name.
+EFFECTS = {"personal_enchantment": PERSONAL, "touch": TOUCH}

@@ -21,7 +21,7 @@ from emulator.world.objects import Player, Thing
 if TYPE_CHECKING:
     from emulator.world.world import World
 
-__all__ = ["GATHER_ITEMS"]
+__all__ = ["EFFECTS", "GATHER_ITEMS"]
 
 
 class _GatherItems:
@@ -46,3 +46,6 @@ class _GatherItems:
 
 
 GATHER_ITEMS = _GatherItems()
+
+#: The effects of this family by their ``spells.toml`` name.
+EFFECTS = {"gather_items": GATHER_ITEMS}

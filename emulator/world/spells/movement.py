@@ -14,7 +14,7 @@ from emulator.world.objects import Player, Thing
 if TYPE_CHECKING:
     from emulator.world.world import World
 
-__all__ = ["TELEPORT"]
+__all__ = ["EFFECTS", "TELEPORT"]
 
 
 class _Teleport:
@@ -35,3 +35,6 @@ class _Teleport:
 
 
 TELEPORT = _Teleport()
+
+#: The effects of this family by their ``spells.toml`` name.
+EFFECTS = {"teleport": TELEPORT}

@@ -16,7 +16,7 @@ from emulator.world.objects import Player, Thing
 if TYPE_CHECKING:
     from emulator.world.world import World
 
-__all__ = ["GIFT", "HEAL"]
+__all__ = ["EFFECTS", "GIFT", "HEAL"]
 
 
 def _vitals(world: World, player: Player | None) -> rules.Vitals | None:
@@ -102,3 +102,6 @@ class _Gift:
 
 HEAL = _Heal()
 GIFT = _Gift()
+
+#: The effects of this family by their ``spells.toml`` name.
+EFFECTS = {"heal": HEAL, "give_mana": GIFT, "give_health": GIFT, "give_vigor": GIFT}
