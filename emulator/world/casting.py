@@ -8,8 +8,7 @@ Spells are objects to the client: each spell's object id is fixed by its number
 
 Not modelled yet: the cast animation and flashes, reagent rings, tokens,
 spellbane, silence and the other room enchantments, forgetting, deflection, resistance,
-item and shrine bonuses to spell power, the advancement cap and the game hour (Qor's
-bonus is that of noon).
+item and shrine bonuses to spell power and the advancement cap.
 """
 
 from __future__ import annotations
@@ -227,7 +226,7 @@ def _power(world: World, player: Player, spell: SpellDefinition) -> int:
     stats = player.stats
     capacity = world.items.capacity(stats.might)
     return rules.spell_power(rules.PowerFigures(
-        ability=player.spells.get(spell.key, 0), school=spell.school, karma=stats.karma,
+        ability=player.spells.get(spell.key, 0), school=spell.school, karma=stats.karma, hour=world.game_hour,
         room_population=len(world.room_objects(player.room)),
         health=stats.health, max_health=stats.max_health, vigor=stats.vigor,
         bulk_held=world.items.load_of(player.character_id)[1], bulk_max=capacity,

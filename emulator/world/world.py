@@ -29,6 +29,7 @@ from emulator.content.model import (
     square_centre,
     square_of,
 )
+from emulator.rules import calendar
 from emulator.rules.combat import (
     PLAYER_ATTACK_DELAY_MS,
     SKID_PUNCH,
@@ -246,6 +247,11 @@ class World:
     @property
     def game_time(self) -> float:
         return self.tick_count * self.rules.tick_interval
+
+    @property
+    def game_hour(self) -> int:
+        """The hour of Meridian's day (0 to 23), from the clock the world is ticked by."""
+        return calendar.game_hour(self._next_tick_at or 0.0)
 
     def room_id(self, room: str) -> int:
         return self._room_ids[room]

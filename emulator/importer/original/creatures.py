@@ -208,5 +208,6 @@ class CreatureImport(ImportState):
 
 
 def _is_npc(cls: KodClass) -> bool:
-    """Town folk: the classes under Towns (and the wanderers, which are Towns too)."""
-    return any(c.name.casefold() == "towns" for c in cls.ancestry())
+    """Town folk: the classes under Towns (and the wanderers, which are Towns too), and the
+    schools' priests in their temples, who teach most of the spells."""
+    return any(c.name.casefold() in ("towns", "temples") for c in cls.ancestry())
