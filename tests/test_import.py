@@ -50,6 +50,9 @@ def test_import_counts(imported: tuple[Path, ImportReport], world: WorldDefiniti
     priests = {"shalillepriestess", "qorpriestess", "kraananpriestess", "farenpriestess"}
     assert all(world.kinds[k].shop is not None and world.kinds[k].shop.teaches_spells for k in priests)  # type: ignore[union-attr]
     assert not priests & {k.key for k in creatures}
+    taught = {key for k in sellers for key in k.shop.teaches_spells}  # type: ignore[union-attr]
+    schools = {k for k, spell in world.spells.items() if spell.school not in ("dm_command", "0", "")}
+    assert len(schools) == 150 and len(taught & schools) == 134  # the README says so
 
 
 def _flag_names(bits: int) -> set[str]:
