@@ -7,6 +7,9 @@ words), and the next punch is a punch again. A second touch spell replaces the f
 
 from __future__ import annotations
 
+from emulator.rules.combat import damage_after_resistance
+from emulator.world.resistances import resistance_against
+
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -140,6 +143,7 @@ def test_a_touch_spell_arms_the_bare_hands_until_it_wears_off(fight: Fight, key:
     # bare-handed blows on a rat are struck with the spell until it dies
     for rat in [m for m in live.monsters() if m.room == caster.room and m.kind == "giantrat"][:1]:
         seen: list[Message] = []
+        weakness = resistance_against(live, rat.object_id, 0, spell.damage_spell)
         for _ in range(200):
             caster.y, caster.x = rat.y, rat.x + 64  # keep by it, a square east
             caster.angle = 2048
@@ -150,6 +154,8 @@ def test_a_touch_spell_arms_the_bare_hands_until_it_wears_off(fight: Fight, key:
         blows = [e for e in fight.recorded if isinstance(e, ev.AttackResolved) and e.attacker == caster.object_id]
         assert blows and all(e.spell == key for e in blows)
         most = spell.damage_max // 2 + spell.damage_max // 2 * power // SPELLPOWER_MAXIMUM + 1
+        # what the rat resists or suffers more from of the spell's type (giant rats burn more)
+        most = max(most, damage_after_resistance(most, weakness))
         assert all(1 <= e.damage <= most for e in blows if e.hit) and any(e.hit for e in blows)
         hits = [p for f, p in texts_of(seen) if f == messages.id("attacker_hit")]
         assert hits and all(p[1] == dict(spell.resource_ids)["name"] for p in hits)  # the blow named by the spell

@@ -27,6 +27,7 @@ from typing import Any
 
 import attrs
 
+from emulator.rules.combat import MAX_RESISTANCE, MIN_RESISTANCE, RESISTANCE_TYPES
 from emulator.content.model import (
     Edge,
     Exit,
@@ -614,7 +615,7 @@ _MONSTER_KEYS = (
     "sound_hit", "sound_hit_rsc", "sound_miss", "sound_miss_rsc", "sound_aware",
     "sound_aware_rsc", "sound_death", "sound_death_rsc",
     "wimpy", "attack_animation",
-    "dead_name", "dead_name_rsc", "dead_icon", "dead_icon_rsc", "dead_drawfx",
+    "dead_name", "dead_name_rsc", "dead_icon", "dead_icon_rsc", "dead_drawfx", "resistances",
 )
 #: Drawing effects of a monster's body (the original's DRAWFX_* values), by name.
 DRAWFX_VALUES: dict[str, int] = {
@@ -1189,6 +1190,7 @@ def _monster_info(kind: _Table, refs: list[_Ref]) -> MonsterInfo | None:
     dead_icon = reader.filename("dead_icon", BITMAP_EXTENSIONS)
     dead_ids = _resource_ids(reader, ("dead_name", "dead_icon"))
     dead_drawfx = _drawfx(reader, "dead_drawfx")
+    resistances = _resistances(reader)
     if not reader.ok:
         kind.ok = False
         return None
@@ -1206,7 +1208,25 @@ def _monster_info(kind: _Table, refs: list[_Ref]) -> MonsterInfo | None:
         dead_icon=dead_icon or "",
         dead_drawfx=dead_drawfx or 0,
         dead_resource_ids=dead_ids,
+        resistances=resistances,
     )
+
+
+def _resistances(reader: _Table) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """A kind's ``[[...monster.resistances]]``: ``value`` (percent; negative is a weakness;
+    what counts is bounded to -100..100 by the rules) and ``against``, the attack types it covers."""
+    found = []
+    for index, entry in reader.tables("resistances"):
+        line = _Table(reader.file, reader.where + ("resistances", index), entry, ("value", "against"))
+        value = line.integer("value", low=10 * MIN_RESISTANCE, high=10 * MAX_RESISTANCE, required=True)
+        against = _names(line, "against", RESISTANCE_TYPES)
+        if line.ok and not against:
+            line.error("against", "'against' must name at least one attack type")
+        if not line.ok or value is None or not against:
+            reader.ok = False
+            continue
+        found.append((value, tuple(against)))
+    return tuple(found)
 
 
 def _drawfx(reader: _Table, key: str) -> int | None:

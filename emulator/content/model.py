@@ -174,6 +174,9 @@ class MonsterInfo:
     dead_icon: str = ""
     dead_drawfx: int = 0
     dead_resource_ids: ResourceIds = ()  # ("dead_name", id), ("dead_icon", id)
+    #: What it resists (positive percent) or suffers more from (negative), by the attack
+    #: types each entry names ("spell_fire", "weapon_slash"... see RESISTANCE_TYPES).
+    resistances: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
     def sound_id(self, what: str) -> int | None:
         """The original's resource id of the kind's ``what`` sound ("hit", "miss", ...)."""

@@ -123,6 +123,30 @@ class Resistance:
     spell: bool = False
 
 
+#: The attack types a resistance may name in data: ``weapon_<type>`` (ATCK_WEAP_*) and
+#: ``spell_<type>`` (ATCK_SPELL_*), to (is a spell type, its bit).
+RESISTANCE_TYPES: dict[str, tuple[bool, int]] = {
+    **{f"weapon_{member.name.lower()}": (False, int(member)) for member in WeaponDamage if member.name},
+    **{f"spell_{member.name.lower()}": (True, int(member)) for member in SpellDamage if member.name},
+}
+
+
+def resistance_entries(entries: Iterable[tuple[int, Iterable[str]]]) -> list[Resistance]:
+    """Resistances from data: (percent, the attack type names it covers); names of weapon
+    and spell types together make one entry of each kind."""
+    found = []
+    for value, names in entries:
+        for spell in (False, True):
+            mask = 0
+            for name in names:
+                is_spell, bit = RESISTANCE_TYPES[name]
+                if is_spell == spell:
+                    mask |= bit
+            if mask:
+                found.append(Resistance(value, mask, spell))
+    return found
+
+
 def resistance_modifier(resistances: Iterable[Resistance], weapon_type: int, spell_type: int = 0) -> int:
     """The strongest matching resistance plus the worst matching weakness.
 

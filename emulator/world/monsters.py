@@ -69,6 +69,7 @@ from emulator.rules.skills import DefenceAbilities
 from emulator.world.events import MonsterAttacked, ObjectEntered, ObjectMoved, WorldEvent
 from emulator.world.fighting import FightingSkills, Gear
 from emulator.world.objects import Player, Thing
+from emulator.world.resistances import attack_types
 from emulator.world.roofile import RoomGeometry
 from emulator.world.sight import line_of_sight
 
@@ -176,6 +177,9 @@ class MonsterPopulation:
         self._blow_types: dict[str | None, int] = {}
         #: A player's worn armour (defence, damage reduction): the world sets it.
         self.armour_of: Callable[[int], tuple[int, int]] = lambda player_id: (0, 0)
+        #: (target, weapon types, spell types) → the target's resistance modifier
+        self.resistance_of: Callable[[int, int, int], int] = lambda target_id, weapon, spell: 0
+        self._attack_bits: dict[str, tuple[int, int]] = {}
         #: A player's weapon and shield, and the world's skills: the world sets them.
         self.gear_of: Callable[[int], Gear] = lambda player_id: Gear()
         self.fighting: FightingSkills | None = None
@@ -364,7 +368,8 @@ class MonsterPopulation:
             blocked = self.fighting is not None and self.fighting.shield_blocks(target, gear, roll)
             reduce = armour_reduce + (gear.shield_reduce if blocked else 0)
             swing = attrs.evolve(swing, damage=armour_damage_reduction(swing.damage, reduce, roll))
-        taken = player_damage_taken(swing.damage, stats.health, stats.max_health) if swing.hit else 0
+        resisted = self.resistance_of(target.object_id, *self._attack_types(monster))
+        taken = player_damage_taken(swing.damage, stats.health, stats.max_health, resisted) if swing.hit else 0
         stats.health = max(0, stats.health - taken)
         # A miss is told by the player's parry, block and dodge (battler.kod GetDefenseDesc),
         # drawn from its own generator so the tick's die keeps its sequence; the player was
@@ -413,6 +418,17 @@ class MonsterPopulation:
         found = self._blow_types.get(kind_key)
         if found is None:
             found = self._blow_types[kind_key] = self._kind_blow_type(kind_key)
+        return found
+
+    def _attack_types(self, monster: Monster) -> tuple[int, int]:
+        """(weapon bits, spell bits) of the kind's blows, for the target's resistances."""
+        found = self._attack_bits.get(monster.kind or "")
+        if found is None:
+            kind = self.definition.kinds.get(monster.kind or "")
+            attack = kind.monster.attack if kind is not None and kind.monster is not None else ()
+            messages = self.definition.messages
+            spells = messages.kind(monster.kind).attack_spell if messages is not None and monster.kind else ()
+            found = self._attack_bits[monster.kind or ""] = attack_types((*attack, *(f"spell_{s}" for s in spells)))
         return found
 
     def _kind_blow_type(self, kind_key: str | None) -> int:

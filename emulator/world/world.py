@@ -30,6 +30,7 @@ from emulator.content.model import (
     square_of,
 )
 from emulator.rules import calendar
+from emulator.world.resistances import resistance_against
 from emulator.rules.combat import (
     PLAYER_ATTACK_DELAY_MS,
     SKID_PUNCH,
@@ -229,6 +230,7 @@ class World:
         self._assign_ids({}, {}, FIRST_ID)
         self._monsters = MonsterPopulation(definition, geometry, seed, rules.tick_interval)
         self._monsters.armour_of = self.armour_of
+        self._monsters.resistance_of = lambda target_id, weapon, spell: resistance_against(self, target_id, weapon, spell)
         self.fighting = FightingSkills(definition)
         self._monsters.gear_of = self.gear_of
         self._monsters.fighting = self.fighting
@@ -897,7 +899,7 @@ class World:
 
         Not modelled yet: weapon wear and bows' ammunition (arrows are assumed), line of
         sight for the swing count, boosts over base max health (max health is taken as
-        base), resistances of monster kinds (none in the content).
+        base).
         """
         player = self._players.get(player_id)
         if player is None:
@@ -937,7 +939,8 @@ class World:
             offense, defense,
             lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, monster.karma or 0), roll,
         )
-        taken = monster_damage_taken(swing.damage) if swing.hit else 0
+        resisted = resistance_against(self, target_id, player_attack_type(weapon), touch[0].damage_spell if touch else 0)
+        taken = monster_damage_taken(swing.damage, resisted) if swing.hit else 0
         monster.hit_points -= taken
         player.did_damage = player.did_damage or taken > 0
         kind = monster.kind or ""
@@ -1028,7 +1031,7 @@ class World:
         a murderer, and sends the victim down the world's death path; in a safe-death room
         the victim keeps 1 health instead, and nothing is counted.
 
-        Not modelled yet: the same as for monsters (weapon wear, resistances, boosts),
+        Not modelled yet: the same as for monsters (weapon wear, boosts),
         and guilds, factions, arenas, chaos nights, tokens, revenants, kill counts.
         """
         player_id, victim_id = player.object_id, victim.object_id
@@ -1075,7 +1078,10 @@ class World:
         if swing.hit:  # the victim's shield (on a block check) and armour take their share (ModifyDefenseDamage)
             reduce = armour_reduce + (gear.shield_reduce if self.fighting.shield_blocks(victim, gear, roll) else 0)
             swing = attrs.evolve(swing, damage=armour_damage_reduction(swing.damage, reduce, roll))
-        taken = player_damage_taken(swing.damage, target.health, target.max_health, outlaw_or_murderer=not victim_status.innocent) if swing.hit else 0
+        resisted = resistance_against(self, victim_id, player_attack_type(weapon), touch[0].damage_spell if touch else 0)
+        taken = player_damage_taken(
+            swing.damage, target.health, target.max_health, resisted, outlaw_or_murderer=not victim_status.innocent,
+        ) if swing.hit else 0
         target.health = max(0, target.health - taken)
         improved: list[WorldEvent] = []
         if swing.hit and touch is None:  # AssessHit: a player's level is its base max health; no monster, difficulty 60

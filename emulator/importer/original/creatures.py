@@ -7,9 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from emulator.content.loader import DRAWFX_VALUES, MAX_DESCRIPTION_BYTES, MAX_NAME_BYTES
+from emulator.importer.blakod.calls import AssignmentSite
 from emulator.importer.blakod import NIL, CallValue, ClassRef, KodClass, KodValue, ResourceRef, ast, evaluate, find_assignments
 from emulator.importer.original.common import _collect, _constant_names, _fits, _flags, _handler_class, _int, _key, _value_names
 from emulator.importer.original.state import ImportState
+from emulator.rules.combat import RESISTANCE_TYPES
 
 
 class CreatureImport(ImportState):
@@ -40,9 +42,44 @@ class CreatureImport(ImportState):
         if treasure:
             section["treasure_number"] = treasure
         self.dead_body_fields(section, cls)
+        resistances = self.resistances(cls)
+        if resistances:
+            section["resistances"] = resistances
         for field, variable in (("sound_hit", "vrSound_hit"), ("sound_miss", "vrSound_miss"), ("sound_aware", "vrSound_aware"), ("sound_death", "vrSound_death")):
             self.texts.put(section, field, cls, variable, category="sound", file_suffixes=(".wav", ".ogg"))
         return section
+
+    def resistances(self, cls: KodClass) -> list[dict[str, Any]]:
+        """What the kind resists or suffers more from (battler.kod plResistances, set as a
+        list of [percent, attack type] when it is made; a negated type is a spell type)."""
+        owner = next((c for c in cls.ancestry() if self._resistance_sites(c)), None)
+        if owner is None:
+            return []
+        site = self._resistance_sites(owner)[-1]
+        if not isinstance(site.value, tuple):
+            self.skip("object", owner, site.line, "plResistances is computed in code")
+            return []
+        weapons, spells = _constant_names(self.tree, "ATCK_WEAP_"), _constant_names(self.tree, "ATCK_SPELL_")
+        found: list[dict[str, Any]] = []
+        for entry in site.value:
+            value, against = (entry[0], entry[1]) if isinstance(entry, tuple) and len(entry) == 2 else (None, None)
+            if not isinstance(value, int) or not isinstance(against, int) or against == 0:
+                self.skip("object", owner, site.line, "a resistance is not [percent, attack type]")
+                continue
+            prefix, names = ("spell_", spells) if against < 0 else ("weapon_", weapons)
+            mask = abs(against)
+            types = [prefix + names[bit].casefold() for bit in sorted(names) if mask & bit]
+            if sum(bit for bit in names if mask & bit) != mask or not all(t in RESISTANCE_TYPES for t in types):
+                self.skip("object", owner, site.line, f"a resistance to an unknown attack type {against}")
+                continue
+            found.append({"value": value, "against": types})
+        return found
+
+    @staticmethod
+    def _resistance_sites(cls: KodClass) -> list[AssignmentSite]:
+        """Where a class sets its resistance list as it is made (the handlers that do)."""
+        return [site for handler in ("Constructor", "Constructed", "SetResistances")
+                for site in find_assignments(cls, "plResistances", handler)]
 
     def dead_body_fields(self, section: dict[str, Any], cls: KodClass) -> None:
         """The body a monster leaves (monster.kod CreateDeadBody): its name, icon and

@@ -5,7 +5,8 @@ player, the player-killing rules first (``rules.pvp``: refusals told as for a bl
 outlaw brand), then the victim's damage-taken rule and, at 0 health, the death of a
 player killed by a player.
 
-Not yet: monsters' resistances to the spell types, side effects (vampiric drain's
+The target's resistances to the spell's type count (``emulator/world/resistances.py``).
+Not yet: side effects (vampiric drain's
 health, the client's flashes), mana focus."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from emulator.rules.dice import div, roll_with
 from emulator.rules.feedback import blow_type
 from emulator.world.events import AttackResolved, MonsterKilled, PlayerAttacked, PlayerOutlawed, WorldEvent
 from emulator.world.objects import Player, Thing
+from emulator.world.resistances import resistance_against
 
 if TYPE_CHECKING:
     from emulator.world.world import World
@@ -61,7 +63,8 @@ class _Damage:
             caster.reset_gain_flags()
             caster.kill_target = monster.object_id
         caster.did_damage = True
-        taken = monster_damage_taken(spell_damage(roll(spell.damage_min, spell.damage_max), power))
+        resisted = resistance_against(world, monster.object_id, 0, spell.damage_spell)
+        taken = monster_damage_taken(spell_damage(roll(spell.damage_min, spell.damage_max), power), resisted)
         monster.hit_points -= taken
         kind = monster.kind or ""
         # the room heard the spell's own sound as it went off: no blow sound (atakspel.kod)
@@ -93,8 +96,9 @@ class _Damage:
             events.append(PlayerOutlawed(caster.object_id))
         roll = roll_with(random.Random(f"{world.seed}:spell:{world.tick_count}:{caster.object_id}:{victim.object_id}"))
         target = victim.stats
+        resisted = resistance_against(world, victim.object_id, 0, spell.damage_spell)
         taken = player_damage_taken(spell_damage(roll(spell.damage_min, spell.damage_max), power), target.health,
-                                    target.max_health, outlaw_or_murderer=not victim_status.innocent)
+                                    target.max_health, resisted, outlaw_or_murderer=not victim_status.innocent)
         target.health = max(0, target.health - taken)
         events.append(PlayerAttacked(
             caster.room, caster.object_id, victim.object_id, True, taken, target.health,
