@@ -179,6 +179,10 @@ class MonsterPopulation:
         #: A player's weapon and shield, and the world's skills: the world sets them.
         self.gear_of: Callable[[int], Gear] = lambda player_id: Gear()
         self.fighting: FightingSkills | None = None
+        #: A turn of a held, blinded or turned monster (the world sets it: ``holding.monster_turn``):
+        #: the milliseconds to its next turn, or None to act as usual.
+        self.hindrance: Callable[[Monster, random.Random, Mapping[int, Player], list[WorldEvent]], float | None] = (
+            lambda monster, rng, players, events: None)
 
     # ------------------------------------------------------------------ queries
 
@@ -309,6 +313,9 @@ class MonsterPopulation:
         on_death: OnDeath | None = None,
     ) -> float:
         """One turn of a monster; returns the milliseconds until its next one."""
+        hindered = self.hindrance(monster, rng, players, events)
+        if hindered is not None:
+            return hindered
         roll = roll_with(rng)
         row, col = square_of(monster.y, monster.x)
         geometry = self.geometry.get(monster.room)

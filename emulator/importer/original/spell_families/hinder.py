@@ -1,0 +1,91 @@
+"""The hinder family's spells (flash, holy symbol, bait, Kara'hol's curse, hold), recognised
+by what their handlers send, with their figures and words; and the traits of monster kinds
+these spells read (which kinds are undead: monster.kod IsUndead overridden to say so)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from emulator.content.loader import MAX_DESCRIPTION_BYTES
+from emulator.importer.blakod import ast, evaluate
+from emulator.importer.original.spells import _run, _sent
+from emulator.rules.spells import hinder as rules
+
+if TYPE_CHECKING:
+    from emulator.importer.blakod import KodClass
+    from emulator.importer.original.spells import SpellImport
+
+__all__ = ["monster_traits", "recognise"]
+
+#: The powers the coded figures are checked at.
+_POWERS = range(0, 121)
+
+
+def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
+    cast = _sent(cls, "CastSpell")
+    names = [c.name.casefold() for c in cls.ancestry()]
+    if {"breaktrance", "dohold", "effectsenduserduration"} <= cast:  # flash.kod
+        return "flash"
+    if "turnedby" in cast:  # holysymb.kod
+        margin = cls.scope().lookup("HATE_MARGIN")
+        if isinstance(margin, int):
+            table.setdefault("figures", {})["hate_margin"] = margin
+        return "holy_symbol"
+    if {"targetswitch", "enterstatechase"} <= cast:  # bait.kod
+        return "bait"
+    if "personalenchantment" in names and "dohold" in _sent(cls, "EndEnchantment") and "addattackmodifier" in cast:
+        return _karahols_curse(importer, cls, table)
+    if "dohold" in cls.messages and "startenchantment" in cast:  # hold.kod
+        return _hold(importer, cls, table)
+    return None
+
+
+def _karahols_curse(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
+    """karahol.kod: its time must be the one the rules compute (else it is not run)."""
+    if any(_run(cls, "GetDuration", power) != rules.karahol_duration_ms(power) for power in _POWERS):
+        return None
+    table["targets"] = 0  # on its caster only (vbCanCastOnOthers)
+    for purpose, variable in (("target", "vrEnchantment_On"), ("ended", "vrEnchantment_Off"), ("already_self", "vrAlreadyEnchanted")):
+        importer.texts.put(table, purpose, cls, variable, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    return "karahols_curse"
+
+
+def _hold(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str:
+    """hold.kod: its words when it takes, wears off, and to the caster; every hold of the
+    family (flash's, Kara'hol's) is this spell's enchantment and reads them."""
+    sends = _messages_sent(cls)
+    for purpose, (handler, receiver) in {"done_to": ("CastSpell", "who"), "already_on": ("CanPayCosts", "who"),
+                                         "target": ("DoHold", "otarget"), "ended": ("EndEnchantment", "who")}.items():
+        resource = sends.get((handler.casefold(), receiver))
+        if resource is not None:
+            importer.texts.put(table, purpose, cls, resource, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    importer.texts.put(table, "not_on_self", cls, "spell_no_self_target", category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    return "hold"
+
+
+def _messages_sent(cls: KodClass) -> dict[tuple[str, str], str]:
+    """The first resource each handler of the class sends with MsgSendUser, by (handler,
+    receiver), both casefolded."""
+    from emulator.importer.blakod.calls import find_sends
+
+    found: dict[tuple[str, str], str] = {}
+    for handler in cls.messages:
+        for site in find_sends(cls, "MsgSendUser", handler):
+            receiver = site.call.positional[0] if site.call.positional else None
+            resource = {k.casefold(): v for k, v in site.call.named.items()}.get("message_rsc")
+            if isinstance(receiver, ast.Name) and isinstance(resource, ast.Name) and not resource.name.casefold().startswith("spell_"):
+                found.setdefault((handler.casefold(), receiver.name.casefold()), resource.name)
+    return found
+
+
+def monster_traits(cls: KodClass) -> list[str]:
+    """What the spells of this family read of a monster kind beyond its behaviour flags:
+    ``undead`` when the nearest IsUndead of its classes returns TRUE."""
+    for owner in cls.ancestry():
+        handler = owner.messages.get("isundead")
+        if handler is None:
+            continue
+        body = [s for s in handler.body if isinstance(s, ast.Return)]
+        value = body[0].value if body else None
+        return ["undead"] if value is not None and evaluate(value, owner.scope()) == 1 else []
+    return []

@@ -1,0 +1,78 @@
+"""Holding, blinding and turning (the hinder family: flash, holy symbol, bait, Kara'hol's
+curse, hold): the chances and times by the power, as the original's handlers compute them.
+Numbers that live only in the original's code are named here with the handler they come
+from."""
+
+from __future__ import annotations
+
+from emulator.rules.dice import Roll, bound, div
+
+__all__ = [
+    "FLASH_HOLD_MS", "FLASH_WHITEOUT_MS", "HATE_MARGIN", "bait_chance", "flash_chance", "hold_duration_ms",
+    "karahol_damage_bonus", "karahol_duration_ms", "karahol_hold_ms", "karahol_offense", "turn_chance", "turned_ms",
+]
+
+#: flash.kod CastSpell: how long the white flash fills a player's screen, and how long a
+#: monster it catches stands still (its DoHold of one second).
+FLASH_WHITEOUT_MS = 750
+FLASH_HOLD_MS = 1000
+
+#: holysymb.kod: a roll this far past the chance makes the undead hate the caster.
+HATE_MARGIN = 25
+
+#: monster.kod TurnedBy: a turned undead stays turned this long, divided by its difficulty.
+TURN_TIME_MS = 9 * 60 * 1000
+
+
+def flash_chance(power: int) -> int:
+    """flash.kod CastSpell: the percent chance the flash catches each one in the room."""
+    return 33 + div(2 * power, 3)
+
+
+def turn_chance(power: int, base_max_health: int, level: int, karma: int, monster_karma: int, has_target: bool) -> int:
+    """holysymb.kod CastSpell: the chance (2 to 98) an undead monster is turned; one that
+    already chases someone is harder to turn."""
+    chance = div(power * 3, 4) + (base_max_health - div(level, 2)) + (karma - monster_karma)
+    if has_target:
+        chance -= 5
+    return bound(chance, 2, 98)
+
+
+def turned_ms(difficulty: int) -> int:
+    """monster.kod TurnedBy: how long the undead keeps away from the one who turned it."""
+    return div(TURN_TIME_MS, max(1, difficulty))
+
+
+def bait_chance(power: int, has_target: bool, troop: bool) -> int:
+    """bait.kod CastSpell: a monster falls for the bait when a 1..100 roll is below this;
+    one chasing someone already, or a faction's troop (player-like), falls less."""
+    base, modifier = 25, 2 if not has_target else 4
+    if troop:
+        base, modifier = 0, modifier + 4
+    return base + div(power, modifier)
+
+
+def karahol_duration_ms(power: int) -> int:
+    """karahol.kod GetDuration: the whole time, not drawn."""
+    return (40 + div(power, 2)) * 1000
+
+
+def karahol_offense(power: int) -> int:
+    """karahol.kod ModifyHitRoll: what it adds to its bearer's hit roll."""
+    return 100 + power * 2
+
+
+def karahol_damage_bonus(roll: Roll, power: int) -> int:
+    """karahol.kod ModifyDamage: what it adds to a landed blow."""
+    return 1 + roll(0, div(power, 20))
+
+
+def karahol_hold_ms(power: int) -> int:
+    """karahol.kod EndEnchantment: the hold at its end lasts a sixth of its time."""
+    return div(karahol_duration_ms(power), 6)
+
+
+def hold_duration_ms(roll: Roll, power: int) -> int:
+    """hold.kod GetDuration: between half and all of 2 s plus 40 ms a point of power."""
+    whole = 2000 + 40 * power
+    return roll(div(whole, 2), whole)
