@@ -24,14 +24,14 @@ _POWERS = range(0, 121)
 def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
     cast = _sent(cls, "CastSpell")
     names = [c.name.casefold() for c in cls.ancestry()]
-    if {"breaktrance", "dohold", "effectsenduserduration"} <= cast:  # flash.kod
+    if {"breaktrance", "dohold", "effectsenduserduration"} <= cast and table.get("targets") == 0:  # flash.kod
         return "flash"
-    if "turnedby" in cast:  # holysymb.kod
+    if "turnedby" in cast and table.get("targets") == 0:  # holysymb.kod
         margin = cls.scope().lookup("HATE_MARGIN")
         if isinstance(margin, int):
             table.setdefault("figures", {})["hate_margin"] = margin
         return "holy_symbol"
-    if {"targetswitch", "enterstatechase"} <= cast:  # bait.kod
+    if {"targetswitch", "enterstatechase"} <= cast and table.get("targets") == 0 and "startenchantment" not in cast:  # bait.kod
         return "bait"
     if "personalenchantment" in names and "dohold" in _sent(cls, "EndEnchantment") and "addattackmodifier" in cast:
         return _karahols_curse(importer, cls, table)
