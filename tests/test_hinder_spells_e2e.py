@@ -28,7 +28,9 @@ from emulator.world.holding import hold
 from emulator.world.ledger import check_ledger
 from emulator.world.monsters import Monster
 from emulator.world.world import World
-from protocol_specs.server_messages import EFFECT_PARALYZE, EFFECT_RELEASE, EFFECT_WHITEOUT
+from protocol_specs.server_messages import (
+    EFFECT_BLIND, EFFECT_PAIN, EFFECT_PARALYZE, EFFECT_RELEASE, EFFECT_SEE, EFFECT_WHITEOUT, EFFECT_XLATOVERRIDE,
+)
 
 from .test_casting_e2e import Scene, _name_of, power
 from .test_consumables_e2e import place, texts_of
@@ -126,8 +128,10 @@ def _give(scene: Scene, key: str, times: int) -> None:
 
 
 def test_the_import_reads_the_family_and_the_undead(world: WorldDefinition) -> None:
-    effects = {k: s.effect for k, s in world.spells.items() if s.effect in ("flash", "holy_symbol", "bait", "karahols_curse", "hold")}
-    assert effects == {"flash": "flash", "holysymbol": "holy_symbol", "bait": "bait", "karaholscurse": "karahols_curse", "hold": "hold"}
+    family = ("flash", "holy_symbol", "bait", "karahols_curse", "hold", "blind", "dazzle")
+    effects = {k: s.effect for k, s in world.spells.items() if s.effect in family}
+    assert effects == {"flash": "flash", "holysymbol": "holy_symbol", "bait": "bait", "karaholscurse": "karahols_curse",
+                       "hold": "hold", "blind": "blind", "dazzle": "dazzle"}
     assert world.spells["holysymbol"].figure("hate_margin", 0) == hinder.HATE_MARGIN
     assert world.spells["karaholscurse"].targets == 0
     for key, purposes in {"holysymbol": ("caster",), "bait": ("caster",), "karaholscurse": ("target", "ended", "already_self"),
@@ -360,3 +364,107 @@ def test_karahols_curse_then_held_fast(make: Callable[[Pick], tuple[Scene, Monst
     assert (held_spell.text_id("ended"), []) in texts_of(freed)
     assert _icons(freed, "BP_REMOVE_ENCHANTMENT") == [spell_object_id(held_spell.number)]
     assert not live.enchantment_flag(caster.object_id, "held")
+
+
+@pytest.mark.parametrize("key", ["blind", "dazzle"])
+def test_blind_and_dazzle_take_a_players_sight(make: Callable[[Pick], tuple[Scene, Monster]], key: str) -> None:
+    scene, rat = make(lambda live, world: _the_rat(live, world))
+    world, caster, target = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    messages = world.messages
+    assert messages is not None
+    spell = world.spells[key]
+    caster.spells[key] = 80
+    caster.stats.karma = -60 if spell.school == "qor" else 60
+    caster.safety = False  # both are grown players where fights are allowed
+    target.spells["flash"] = 10
+    _give(scene, key, 20)
+    reply = scene.cast_until_it_works(key, target.object_id)
+    name = _name_of(scene, reply, target)
+    assert (spell.text_id("done_to"), [messages.id("cap_article_none"), name]) in texts_of(reply)
+    heard = scene.bob.read()
+    assert (spell.text_id("target"), []) in texts_of(heard)
+    assert _icons(heard, "BP_ADD_ENCHANTMENT") == [spell_object_id(spell.number)]
+    (on,) = live.enchantments_of(target.object_id)
+    assert on.due_ms is not None and "blinded" in on.effect.flags
+    left = on.due_ms - round(live.game_time * 1000)
+    low, high = hinder.DAZZLE_SECONDS if key == "dazzle" else hinder.BLIND_SECONDS
+    assert low * 1000 - 1500 <= left <= high * 1000
+    if key == "dazzle":  # a white screen for its whole time
+        assert len(_effects(heard, EFFECT_WHITEOUT)) == 1
+        seconds = hinder.dazzle_seconds(power(scene, key), caster.stats.karma, target.stats.karma)
+        assert _effects(heard, EFFECT_WHITEOUT)[0]["duration"] == seconds * 1000
+    else:
+        assert _effects(heard, EFFECT_BLIND) == [{}]
+    # blinded: no swing, no spell, nowhere to go; walking is still allowed
+    reply = scene.bob.request("BP_REQ_ATTACK", attack_type=1, target={"id": rat.object_id, "amount": None}, trailing=0)
+    assert texts_of(reply) == [(messages.id("held_no_fight"), [])]
+    reply = scene.bob.request("BP_REQ_CAST", spell={"id": spell_object_id(world.spells["flash"].number), "amount": None}, targets=[])
+    assert texts_of(reply) == [(messages.id("held_no_cast"), [])]
+    assert texts_of(scene.bob.request("BP_REQ_GO")) == [(messages.id("held_no_go"), [])]
+    # again on one blinded: refused, naming it
+    mana = caster.stats.mana = 60
+    reply = scene.cast(key, target.object_id)
+    assert texts_of(reply) == [(spell.text_id("already_on"), [messages.id("cap_article_none"), name])]
+    assert caster.stats.mana == mana
+    # its sight comes back
+    left = on.due_ms - round(live.game_time * 1000)
+    scene.server.advance(left / 1000 + 0.5)
+    back = scene.bob.read()
+    assert (spell.text_id("ended"), []) in texts_of(back)
+    assert _icons(back, "BP_REMOVE_ENCHANTMENT") == [spell_object_id(spell.number)]
+    if key == "dazzle":
+        assert _effects(back, EFFECT_PAIN) == [{"duration": hinder.DAZZLE_PAIN_MS}] and _effects(back, EFFECT_XLATOVERRIDE) == [{"xlat": 0}]
+    else:
+        assert _effects(back, EFFECT_SEE) == [{}]
+    assert not live.enchantment_flag(target.object_id, "blinded")
+
+
+def test_a_blinded_monster_loses_its_target_and_eagle_eyes_guard_sight(make: Callable[[Pick], tuple[Scene, Monster]]) -> None:
+    scene, rat = make(lambda live, world: _the_rat(live, world))
+    world, caster, target = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    spell = world.spells["blind"]
+    caster.spells["blind"] = 80
+    caster.stats.karma = -60
+    caster.safety = False
+    _give(scene, "blind", 30)
+    recorded = _recorded(scene)
+    for _ in range(30):
+        scene.server.advance(1.5)
+        scene.alice.read()
+        if rat.target is not None:
+            break
+    assert rat.target is not None  # an aggressive rat beside players chases one
+    row, col = square_of(caster.y, caster.x)
+    for _ in range(30):
+        caster.stats.mana = 60
+        caster.angle = next(a for a in range(0, 4096, 512) if rules.in_view(a, row, col, *square_of(rat.y, rat.x)))
+        scene.alice.request("BP_REQ_CAST", spell={"id": spell_object_id(spell.number), "amount": None},
+                            targets=[{"id": rat.object_id, "amount": None}])
+        if live.enchantment_flag(rat.object_id, "blinded"):
+            break
+        scene.server.advance(1.5)
+    assert live.enchantment_flag(rat.object_id, "blinded") and rat.target is None
+    (on,) = [e for e in live.enchantments_of(rat.object_id) if e.spell == "blind"]
+    assert on.due_ms is not None
+    recorded.clear()
+    scene.server.advance((on.due_ms - round(live.game_time * 1000)) / 1000 - 0.5)
+    assert not any(isinstance(e, ev.MonsterAttacked) and e.monster_id == rat.object_id for e in recorded)
+    # eagle eyes on Bob: the blinding is repelled or shortened, both told
+    from emulator.world.enchantments import Effect
+
+    scene.server.advance(1.0)
+    live.enchant(target.object_id, "eagleeyes", 600_000, Effect(flags={"eagle_eyes"}), state=100)
+    scene.bob.read()
+    reply = scene.cast_until_it_works("blind", target.object_id)
+    heard = scene.bob.read()
+    told, felt = [f for f, _ in texts_of(reply)], [f for f, _ in texts_of(heard)]
+    if spell.text_id("evaded") in felt:
+        assert spell.text_id("evaded_caster") in told and not live.is_enchanted(target.object_id, "blind")
+    else:
+        assert spell.text_id("resisted") in felt and spell.text_id("resisted_caster") in told
+        (blinded,) = [e for e in live.enchantments_of(target.object_id) if e.spell == "blind"]
+        assert blinded.due_ms is not None
+        whole = 5 + power(scene, "blind") // 6
+        assert blinded.due_ms - round(live.game_time * 1000) <= max(3, whole - whole * 100 // 200) * 1000

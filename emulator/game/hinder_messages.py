@@ -22,8 +22,11 @@ _OWN = {
 
 def screen_effect(ctx: GameContext, event: ScreenEffect) -> None:
     session = ctx.in_world.get(event.player_id)
-    if session is None or event.effect in (EFFECT_FLASHXLAT, EFFECT_XLATOVERRIDE):
-        return  # the colour translations are not sent by this family
+    if session is None or event.effect == EFFECT_FLASHXLAT:
+        return  # a flash of colour: not sent by this family
+    if event.effect == EFFECT_XLATOVERRIDE:  # the colours back to normal (EffectSendUserXLat with 0)
+        session.send("BP_EFFECT", effect=event.effect, args={"xlat": 0})
+        return
     args = {"duration": event.duration_ms} if event.effect in _TIMED else {}
     session.send("BP_EFFECT", effect=event.effect, args=args)
 

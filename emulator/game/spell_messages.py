@@ -52,6 +52,10 @@ _OWN = {
     "not_here": "You can't enchant others here.",
     "done_to": "{target} is caught by {spell}.",
     "already_self": "{spell} is on you already.",
+    "evaded": "Your sight holds against {spell}.",
+    "evaded_caster": "Your {spell} could not take your target's sight.",
+    "resisted": "Your sight fights off part of {spell}.",
+    "resisted_caster": "Something resists your {spell}.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -64,6 +68,7 @@ _FILLS = {
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
     "done_to": "cap_target", "already_self": "",  # hinder
+    "evaded": "", "evaded_caster": "", "resisted": "", "resisted_caster": "",
 }
 
 

@@ -21,15 +21,17 @@ import random
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from emulator.content.model import square_of
+from emulator.content.model import SpellDefinition, square_of
 from emulator.rules.combat import monster_chase_delay_ms, monster_move_delay_ms
 from emulator.rules.dice import Roll, roll_with
 from emulator.rules.spells import hinder as rules
 from emulator.world.enchantments import Effect, Enchantment
 from emulator.world.events import MoveRefusal, MoveRefused, PlayerHindered, ScreenEffect, SpellTold, WorldEvent
 from emulator.world.monsters import STEPS, Monster, flee_step, within
-from emulator.world.objects import Player
-from protocol_specs.server_messages import EFFECT_PARALYZE, EFFECT_RELEASE
+from emulator.world.objects import Player, Thing
+from protocol_specs.server_messages import (
+    EFFECT_BLIND, EFFECT_PAIN, EFFECT_PARALYZE, EFFECT_RELEASE, EFFECT_SEE, EFFECT_WHITEOUT, EFFECT_XLATOVERRIDE,
+)
 
 if TYPE_CHECKING:
     from emulator.world.world import World
@@ -39,7 +41,7 @@ __all__ = [
     "go_refusal", "hold", "monster_turn", "move_refusal",
 ]
 
-HELD, BLINDED, TURNED, FREE_ACTION = "held", "blinded", "turned", "free_action"
+HELD, BLINDED, TURNED, FREE_ACTION, EAGLE_EYES = "held", "blinded", "turned", "free_action", "eagle_eyes"
 #: The spell whose enchantment every hold is (flash and Kara'hol's curse use hold.kod's DoHold).
 HOLD_SPELL = "hold"
 #: monster.kod GetClosestFrightener: how far, in vision distances, a turned undead sees its turner.
@@ -103,6 +105,35 @@ def hold(world: World, target_id: int, duration_ms: int, events: list[WorldEvent
     return True
 
 
+def eagle_eyes(world: World, caster: Thing, target_id: int, spell: SpellDefinition, seconds: int, factor: int,
+               rng: random.Random, events: list[WorldEvent]) -> int | None:
+    """Eagleyes.kod DoEagleEyes on a blinding spell at ``target_id``: None when it repels
+    it (both are told), else the seconds it lasts, shortened by its strength."""
+    strength = next((int(e.state or 0) for e in world.enchantments.of(target_id) if EAGLE_EYES in e.effect.flags), None)
+    if strength is None:
+        return seconds
+    if rng.randint(0, 100) <= rules.eagle_eyes_evade_chance(strength, factor, spell.figure("resist_percent", rules.EAGLE_EYES_RESIST_PERCENT)):
+        events += [SpellTold(target_id, spell.key, "evaded"), SpellTold(caster.object_id, spell.key, "evaded_caster")]
+        return None
+    events += [SpellTold(target_id, spell.key, "resisted"), SpellTold(caster.object_id, spell.key, "resisted_caster")]
+    return rules.eagle_eyes_shortened(seconds, strength)
+
+
+def blind(world: World, caster: Thing, target_id: int, spell: SpellDefinition, duration_ms: int, dazzle: bool,
+          events: list[WorldEvent]) -> None:
+    """blind.kod DoBlind, Dazzle.kod DoDazzle: a player reads it and its screen goes dark
+    (white, dazzled); a monster loses whom it chased; the caster reads it took."""
+    if target_id in world._players:
+        events.append(SpellTold(target_id, spell.key, "target"))
+        events.append(ScreenEffect(target_id, EFFECT_WHITEOUT, duration_ms) if dazzle else ScreenEffect(target_id, EFFECT_BLIND))
+    else:
+        monster = world._monsters.by_id.get(target_id)
+        if monster is not None:
+            monster.target = None
+    events.append(SpellTold(caster.object_id, spell.key, "done_to", target_id))
+    events += world.enchant(target_id, spell.key, duration_ms, Effect(flags={BLINDED})).events
+
+
 def enchantment_ended(world: World, enchantment: Enchantment, report: bool, events: list[WorldEvent]) -> None:
     """What the end of one of this family's enchantments does (their EndEnchantment)."""
     spell = world.definition.spells.get(enchantment.spell)
@@ -113,6 +144,14 @@ def enchantment_ended(world: World, enchantment: Enchantment, report: bool, even
         events.append(ScreenEffect(player_id, EFFECT_RELEASE))
         if enchantment.state:
             events.append(SpellTold(player_id, HOLD_SPELL, "ended"))
+    elif spell.effect == "blind":  # sight comes back
+        events.append(ScreenEffect(player_id, EFFECT_SEE))
+        if report:
+            events.append(SpellTold(player_id, spell.key, "ended"))
+    elif spell.effect == "dazzle":  # the eyes hurt a while after, the colours come back
+        if report:
+            events.append(SpellTold(player_id, spell.key, "ended"))
+        events += [ScreenEffect(player_id, EFFECT_PAIN, rules.DAZZLE_PAIN_MS), ScreenEffect(player_id, EFFECT_XLATOVERRIDE)]
     elif spell.effect == "karahols_curse" and report:
         # the spirit leaves and its bearer stands frozen a sixth of its time (not after a death)
         events.append(SpellTold(player_id, spell.key, "ended"))

@@ -9,7 +9,7 @@ from emulator.rules.dice import Roll, bound, div
 
 __all__ = [
     "FLASH_HOLD_MS", "FLASH_WHITEOUT_MS", "HATE_MARGIN", "bait_chance", "flash_chance", "hold_duration_ms",
-    "karahol_damage_bonus", "karahol_duration_ms", "karahol_hold_ms", "karahol_offense", "turn_chance", "turned_ms",
+    "blind_seconds", "dazzle_seconds", "eagle_eyes_evade_chance", "eagle_eyes_shortened", "karahol_damage_bonus", "karahol_duration_ms", "karahol_hold_ms", "karahol_offense", "turn_chance", "turned_ms",
 ]
 
 #: flash.kod CastSpell: how long the white flash fills a player's screen, and how long a
@@ -76,3 +76,34 @@ def hold_duration_ms(roll: Roll, power: int) -> int:
     """hold.kod GetDuration: between half and all of 2 s plus 40 ms a point of power."""
     whole = 2000 + 40 * power
     return roll(div(whole, 2), whole)
+
+
+#: blind.kod DoBlind and Dazzle.kod DoDazzle: the bounds of their time, in seconds.
+BLIND_SECONDS = (3, 20)
+DAZZLE_SECONDS = (3, 15)
+#: Dazzle.kod EndEnchantment: the pain a dazzled player's eyes show when it ends.
+DAZZLE_PAIN_MS = 8000
+#: Eagleyes.kod: the percent (of its strength) it repels a blinding spell outright.
+EAGLE_EYES_RESIST_PERCENT = 5
+
+
+def blind_seconds(roll: Roll, power: int) -> int:
+    """blind.kod GetDuration (DoBlind bounds it by BLIND_SECONDS after eagle eyes)."""
+    whole = 5 + div(power, 6)
+    return roll(div(whole, 2), whole)
+
+
+def dazzle_seconds(power: int, caster_karma: int, target_karma: int) -> int:
+    """Dazzle.kod GetDuration: by the power and how much better the caster's soul is."""
+    return bound(div(power, 12) + div(caster_karma - target_karma, 20), *DAZZLE_SECONDS)
+
+
+def eagle_eyes_evade_chance(strength: int, factor: int, resist_percent: int = EAGLE_EYES_RESIST_PERCENT) -> int:
+    """Eagleyes.kod DoEagleEyes: the chance (a 0..100 roll at most this) it repels a
+    blinding spell outright; ``factor`` is the spell's (dazzle's 2)."""
+    return div(strength * resist_percent * factor, 100)
+
+
+def eagle_eyes_shortened(seconds: int, strength: int) -> int:
+    """Eagleyes.kod DoEagleEyes: a blinding it does not repel lasts up to half less."""
+    return seconds - div(seconds * strength, 200)

@@ -8,7 +8,7 @@ import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
-from emulator.rules.dice import roll_with
+from emulator.rules.dice import bound, roll_with
 from emulator.rules.spells import hinder as rules
 from emulator.world import holding
 from emulator.world.enchantments import Effect
@@ -133,8 +133,8 @@ class _KaraholsCurse:
         events += started.events
 
 
-class _Hold:
-    """hold.kod: one battler, not the caster, not one held already, is held a few seconds."""
+class _OneBattler:
+    """A spell at one player or monster, never the caster, not one it is on already."""
 
     def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
         target = targets[0] if targets else None
@@ -142,9 +142,19 @@ class _Hold:
             return "spell_bad_target", 0 if target is None else target.object_id
         if target is caster:
             return "not_on_self", 0
-        if world.is_enchanted(target.object_id, holding.HOLD_SPELL):
+        if world.is_enchanted(target.object_id, self.already(spell)):
             return "already_on", target.object_id
         return None
+
+    def already(self, spell: SpellDefinition) -> str:
+        return spell.key
+
+
+class _Hold(_OneBattler):
+    """hold.kod: one battler, not the caster, not one held already, is held a few seconds."""
+
+    def already(self, spell: SpellDefinition) -> str:
+        return holding.HOLD_SPELL
 
     def apply(
         self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
@@ -157,7 +167,34 @@ class _Hold:
         holding.hold(world, target.object_id, duration, events, free_action=False)
 
 
+class _Blinding(_OneBattler):
+    """blind.kod and Dazzle.kod: one battler loses its sight for a few seconds (eagle eyes
+    may repel it or shorten it); a player cannot fight or cast meanwhile, a monster loses
+    its target and wanders."""
+
+    def __init__(self, dazzle: bool) -> None:
+        self.dazzle = dazzle
+
+    def apply(
+        self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
+    ) -> None:
+        target = targets[0]
+        rng = _rng(world, spell.key, caster, spell)
+        if self.dazzle:
+            monster = world._monsters.by_id.get(target.object_id)
+            target_karma = target.stats.karma if isinstance(target, Player) else (monster.karma or 0) if monster else 0
+            seconds = rules.dazzle_seconds(power, caster.stats.karma, target_karma)
+        else:
+            seconds = rules.blind_seconds(roll_with(rng), power)
+        found = holding.eagle_eyes(world, caster, target.object_id, spell, seconds, 2 if self.dazzle else 1, rng, events)
+        if found is None:
+            return  # repelled outright
+        low, high = rules.DAZZLE_SECONDS if self.dazzle else rules.BLIND_SECONDS
+        holding.blind(world, caster, target.object_id, spell, bound(found, low, high) * 1000, self.dazzle, events)
+
+
 #: The effects of this family by their ``spells.toml`` name.
 EFFECTS = {
     "flash": _Flash(), "holy_symbol": _HolySymbol(), "bait": _Bait(), "karahols_curse": _KaraholsCurse(), "hold": _Hold(),
+    "blind": _Blinding(dazzle=False), "dazzle": _Blinding(dazzle=True),
 }

@@ -37,6 +37,9 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
         return _karahols_curse(importer, cls, table)
     if "dohold" in cls.messages and "startenchantment" in cast:  # hold.kod
         return _hold(importer, cls, table)
+    for handler, effect in (("doblind", "blind"), ("dodazzle", "dazzle")):  # blind.kod, Dazzle.kod
+        if handler in cls.messages and table.get("targets") == 1:
+            return _blinding(importer, cls, table, handler, effect)
     return None
 
 
@@ -63,19 +66,53 @@ def _hold(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str:
     return "hold"
 
 
-def _messages_sent(cls: KodClass) -> dict[tuple[str, str], str]:
-    """The first resource each handler of the class sends with MsgSendUser, by (handler,
-    receiver), both casefolded."""
-    from emulator.importer.blakod.calls import find_sends
+def _blinding(importer: SpellImport, cls: KodClass, table: dict[str, Any], handler: str, effect: str) -> str:
+    """blind.kod, Dazzle.kod: their words, and eagle eyes' when it repels or shortens them
+    (Eagleyes.kod DoEagleEyes, with its resist percent as a figure)."""
+    sends = _messages_sent(cls)
+    for purpose, (sender, receiver) in {"done_to": (handler, "what"), "already_on": ("canpaycosts", "who"),
+                                        "target": (handler, "otarget"), "ended": ("endenchantment", "who")}.items():
+        resource = sends.get((sender, receiver))
+        if resource is not None:
+            importer.texts.put(table, purpose, cls, resource, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    importer.texts.put(table, "not_on_self", cls, "spell_no_self_target", category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    eagle = next((c for c in importer.tree.subclasses_of("Spell") if "doeagleeyes" in c.messages), None)
+    if eagle is not None:
+        percent = eagle.scope().lookup("SPELL_RESIST_PERCENT")
+        if isinstance(percent, int):
+            table.setdefault("figures", {})["resist_percent"] = percent
+        for purpose, receiver in (("evaded", "otarget"), ("evaded_caster", "ocaster")):
+            resource = _messages_sent(eagle).get(("doeagleeyes", receiver))
+            if resource is not None:
+                importer.texts.put(table, purpose, eagle, resource, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+        for purpose, receiver in (("resisted", "otarget"), ("resisted_caster", "ocaster")):
+            resource = _messages_sent(eagle, "post").get(("doeagleeyes", receiver))
+            if resource is not None:
+                importer.texts.put(table, purpose, eagle, resource, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    return effect
 
+
+def _messages_sent(cls: KodClass, how: str = "send") -> dict[tuple[str, str], str]:
+    """The first resource each handler of the class sends (or posts) with MsgSendUser, by
+    (handler, receiver), both casefolded."""
     found: dict[tuple[str, str], str] = {}
     for handler in cls.messages:
-        for site in find_sends(cls, "MsgSendUser", handler):
+        for site in _sites(cls, handler, how):
             receiver = site.call.positional[0] if site.call.positional else None
             resource = {k.casefold(): v for k, v in site.call.named.items()}.get("message_rsc")
             if isinstance(receiver, ast.Name) and isinstance(resource, ast.Name) and not resource.name.casefold().startswith("spell_"):
                 found.setdefault((handler.casefold(), receiver.name.casefold()), resource.name)
     return found
+
+
+def _sites(cls: KodClass, handler: str, how: str) -> list[Any]:
+    """The MsgSendUser calls of a handler made with Send (or Post)."""
+    from emulator.importer.blakod import MessageRef
+    from emulator.importer.blakod.calls import find_calls
+
+    wanted = MessageRef("MsgSendUser")
+    return [site for site in find_calls(cls, how.capitalize(), handler)
+            if isinstance(message := site.arg(1), MessageRef) and message.name.casefold() == wanted.name.casefold()]
 
 
 def monster_traits(cls: KodClass) -> list[str]:
