@@ -468,3 +468,71 @@ def test_a_blinded_monster_loses_its_target_and_eagle_eyes_guard_sight(make: Cal
         assert blinded.due_ms is not None
         whole = 5 + power(scene, "blind") // 6
         assert blinded.due_ms - round(live.game_time * 1000) <= max(3, whole - whole * 100 // 200) * 1000
+
+
+def test_umbrella_shields_its_caster_from_the_undead(make: Callable[[Pick], tuple[Scene, Monster]]) -> None:
+    scene, undead = make(_first_of(_undead))
+    world, caster = scene.world, scene.caster
+    live = scene.server.hub.world
+    spell = world.spells["umbrella"]
+    caster.spells["umbrella"] = 80
+    caster.stats.karma = 60
+    _give(scene, "umbrella", 3)
+    reply = scene.cast_until_it_works("umbrella")
+    spell_power = power(scene, "umbrella")
+    assert (spell.text_id("target"), []) in texts_of(reply)
+    assert _icons(reply, "BP_ADD_ENCHANTMENT") == [spell_object_id(spell.number)]
+    assert live.enchantment_modifier(caster.object_id, "defense") == spell.figure("defense", 0) == hinder.UMBRELLA_DEFENSE
+    (dome,) = [e for e in live.enchantments_of(caster.object_id) if e.spell == "umbrella"]
+    whole = 40_000 + 6_000 * spell_power
+    assert dome.due_ms is not None and whole // 2 - 2000 <= dome.due_ms - round(live.game_time * 1000) <= whole
+    # an undead's blow loses a part by the power; another's does not
+    rat = next((m for m in live.monsters() if not _undead(world, m.kind or "")), None)
+    assert live._monsters.defended(undead, caster, 100, []) == hinder.umbrella_warded(100, spell_power) < 100
+    if rat is not None:
+        assert live._monsters.defended(rat, caster, 100, []) == 100
+    # again while it lasts: its own words, nothing paid
+    mana = caster.stats.mana
+    assert texts_of(scene.cast("umbrella")) == [(spell.text_id("already_self"), [])] and caster.stats.mana == mana
+    # it wears off
+    scene.server.advance((dome.due_ms - round(live.game_time * 1000)) / 1000 + 0.5)
+    ended = scene.alice.read()
+    assert (spell.text_id("ended"), []) in texts_of(ended)
+    assert _icons(ended, "BP_REMOVE_ENCHANTMENT") == [spell_object_id(spell.number)]
+    assert live.enchantment_modifier(caster.object_id, "defense") == 0
+
+
+def test_final_rites_burn_the_undead_of_the_room(make: Callable[[Pick], tuple[Scene, Monster]]) -> None:
+    scene, undead = make(_first_of(_undead))
+    world, caster = scene.world, scene.caster
+    live = scene.server.hub.world
+    messages = world.messages
+    assert messages is not None
+    spell = world.spells["finalrites"]
+    caster.spells["finalrites"] = 80
+    caster.stats.karma = 90
+    caster.safety = False
+    _give(scene, "finalrites", 5)
+    scene.cast_until_it_works("finalrites")
+    recorded = _recorded(scene)
+    in_room = {m.object_id: (m, m.hit_points) for m in live.monsters() if m.room == caster.room}
+    trance = rules.trance_ms(spell.cast_time or 0, power(scene, "finalrites"))
+    scene.server.advance(trance / 1000 + 0.5)
+    told, heard = scene.alice.read(), scene.bob.read()
+    name = _name_of(scene, told, caster)
+    assert (spell.text_id("caster"), []) in texts_of(told)
+    assert (spell.text_id("seen"), [messages.id("article_none"), name]) in texts_of(told)
+    assert (spell.text_id("seen"), [messages.id("article_none"), name]) in texts_of(heard)
+    blows = [e for e in recorded if isinstance(e, ev.AttackResolved) and e.spell == "finalrites"]
+    # every undead of the room (some may have come while the rites went on), nothing else
+    assert {i for i, (m, _) in in_room.items() if _undead(world, m.kind or "")} <= {e.target for e in blows}
+    assert undead.object_id in {e.target for e in blows} and all(_undead(world, e.target_kind) for e in blows)
+    most = 5 + power(scene, "finalrites") // 20 + 2 * ((caster.stats.karma + 100) // 40)
+    for blow in blows:
+        assert blow.hit and blow.attacker == caster.object_id and 1 <= blow.damage <= most
+        if blow.target in in_room:
+            assert blow.target_health_left == in_room[blow.target][1] - blow.damage
+    # the blow is told with the spell's name
+    hits = [p for f, p in texts_of(told) if f == messages.id("attacker_hit")]
+    assert all(p[1] == spell.text_id("name") for p in hits)
+    assert len(hits) + len([e for e in recorded if isinstance(e, ev.MonsterKilled)]) >= 1

@@ -56,6 +56,7 @@ _OWN = {
     "evaded_caster": "Your {spell} could not take your target's sight.",
     "resisted": "Your sight fights off part of {spell}.",
     "resisted_caster": "Something resists your {spell}.",
+    "seen": "{target} casts {spell}.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -68,7 +69,7 @@ _FILLS = {
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
     "done_to": "cap_target", "already_self": "",  # hinder
-    "evaded": "", "evaded_caster": "", "resisted": "", "resisted_caster": "",
+    "evaded": "", "evaded_caster": "", "resisted": "", "resisted_caster": "", "seen": "target",
 }
 
 

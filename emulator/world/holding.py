@@ -144,6 +144,8 @@ def enchantment_ended(world: World, enchantment: Enchantment, report: bool, even
         events.append(ScreenEffect(player_id, EFFECT_RELEASE))
         if enchantment.state:
             events.append(SpellTold(player_id, HOLD_SPELL, "ended"))
+    elif spell.effect == "umbrella" and report:
+        events.append(SpellTold(player_id, spell.key, "ended"))
     elif spell.effect == "blind":  # sight comes back
         events.append(ScreenEffect(player_id, EFFECT_SEE))
         if report:
@@ -157,6 +159,20 @@ def enchantment_ended(world: World, enchantment: Enchantment, report: bool, even
         events.append(SpellTold(player_id, spell.key, "ended"))
         events += world.disenchant(player_id, HOLD_SPELL, report=False)
         hold(world, player_id, rules.karahol_hold_ms(int(enchantment.state or 0)), events, free_action=False)
+
+
+def defended(world: World, monster: Monster, player: Player, damage: int, events: list[WorldEvent]) -> int:
+    """A monster's swing at a player, through the player's enchantments of this family:
+    umbrella takes part of an undead's blow (umbrella.kod ModifyDefenseDamage)."""
+    if damage <= 0 or not world.is_enchanted(player.object_id):
+        return damage
+    kind = world.definition.kinds.get(monster.kind or "")
+    undead = kind is not None and kind.monster is not None and "undead" in kind.monster.behaviour
+    for enchantment in world.enchantments.of(player.object_id):
+        spell = world.definition.spells.get(enchantment.spell)
+        if spell is not None and spell.effect == "umbrella" and undead:
+            damage = rules.umbrella_warded(damage, int(enchantment.state or 0), spell.figure("reduction_factor", rules.UMBRELLA_FACTOR))
+    return damage
 
 
 def blow_bonus(world: World, player_id: int, roll: Roll) -> int:

@@ -183,6 +183,9 @@ class MonsterPopulation:
         #: the milliseconds to its next turn, or None to act as usual.
         self.hindrance: Callable[[Monster, random.Random, Mapping[int, Player], list[WorldEvent]], float | None] = (
             lambda monster, rng, players, events: None)
+        #: What a player's enchantments do to a monster's swing at it (the world sets it:
+        #: ``holding.defended``): the damage it takes (0 on a miss) after them.
+        self.defended: Callable[[Monster, Player, int, list[WorldEvent]], int] = lambda monster, player, damage, events: damage
 
     # ------------------------------------------------------------------ queries
 
@@ -371,7 +374,8 @@ class MonsterPopulation:
             blocked = self.fighting is not None and self.fighting.shield_blocks(target, gear, roll)
             reduce = armour_reduce + (gear.shield_reduce if blocked else 0)
             swing = attrs.evolve(swing, damage=armour_damage_reduction(swing.damage, reduce, roll))
-        taken = player_damage_taken(swing.damage, stats.health, stats.max_health) if swing.hit else 0
+        warded = self.defended(monster, target, swing.damage if swing.hit else 0, events)
+        taken = player_damage_taken(warded, stats.health, stats.max_health) if swing.hit else 0
         stats.health = max(0, stats.health - taken)
         # A miss is told by the player's parry, block and dodge (battler.kod GetDefenseDesc),
         # drawn from its own generator so the tick's die keeps its sequence; the player was

@@ -233,6 +233,7 @@ class World:
         self._monsters.gear_of = self.gear_of
         self._monsters.fighting = self.fighting
         self._monsters.hindrance = lambda monster, rng, players, events: holding.monster_turn(self, monster, rng, players, events)
+        self._monsters.defended = lambda monster, player, damage, events: holding.defended(self, monster, player, damage, events)
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)
         self._money_kinds = shopping.money_kinds(definition)

@@ -9,7 +9,7 @@ from emulator.rules.dice import Roll, bound, div
 
 __all__ = [
     "FLASH_HOLD_MS", "FLASH_WHITEOUT_MS", "HATE_MARGIN", "bait_chance", "flash_chance", "hold_duration_ms",
-    "blind_seconds", "dazzle_seconds", "eagle_eyes_evade_chance", "eagle_eyes_shortened", "karahol_damage_bonus", "karahol_duration_ms", "karahol_hold_ms", "karahol_offense", "turn_chance", "turned_ms",
+    "UMBRELLA_FACTOR", "UMBRELLA_DEFENSE", "final_rites_damage", "umbrella_warded", "blind_seconds", "dazzle_seconds", "eagle_eyes_evade_chance", "eagle_eyes_shortened", "karahol_damage_bonus", "karahol_duration_ms", "karahol_hold_ms", "karahol_offense", "turn_chance", "turned_ms",
 ]
 
 #: flash.kod CastSpell: how long the white flash fills a player's screen, and how long a
@@ -107,3 +107,18 @@ def eagle_eyes_evade_chance(strength: int, factor: int, resist_percent: int = EA
 def eagle_eyes_shortened(seconds: int, strength: int) -> int:
     """Eagleyes.kod DoEagleEyes: a blinding it does not repel lasts up to half less."""
     return seconds - div(seconds * strength, 200)
+
+
+#: umbrella.kod viDefensePowerIncrease and viDamageReduction_Factor (the import reads both).
+UMBRELLA_DEFENSE = 250
+UMBRELLA_FACTOR = 10
+
+
+def umbrella_warded(damage: int, power: int, factor: int = UMBRELLA_FACTOR) -> int:
+    """umbrella.kod ModifyDefenseDamage: an undead's blow less a part by the power, at least 1."""
+    return bound(damage - div(damage * div(power, 20), factor), 1, damage)
+
+
+def final_rites_damage(roll: Roll, power: int, caster_karma: int, undead_karma: int) -> int:
+    """finlrite.kod CastSpell: what the holy dust does to each undead."""
+    return roll(1, 5) + div(power, 20) + 2 * div(caster_karma - undead_karma, 40)

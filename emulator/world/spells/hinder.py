@@ -8,11 +8,14 @@ import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
-from emulator.rules.dice import bound, roll_with
+from emulator.rules.combat import monster_damage_taken
+from emulator.rules.dice import Roll, bound, roll_with
+from emulator.rules.feedback import blow_type
+from emulator.rules.spells import personal
 from emulator.rules.spells import hinder as rules
 from emulator.world import holding
 from emulator.world.enchantments import Effect
-from emulator.world.events import ScreenEffect, SpellTold, WorldEvent
+from emulator.world.events import AttackResolved, MonsterKilled, ScreenEffect, SpellTold, WorldEvent
 from emulator.world.monsters import Monster
 from emulator.world.objects import Player, Thing
 from protocol_specs.server_messages import EFFECT_WHITEOUT
@@ -114,9 +117,8 @@ class _Bait(_NoTarget):
                 monster.target = caster.object_id
 
 
-class _KaraholsCurse:
-    """karahol.kod: on the caster only, a much better hit roll and a little more damage
-    for its time; when it ends, its bearer is held (``holding.enchantment_ended``)."""
+class _OnCaster:
+    """An enchantment on its caster only, refused while it lasts; its power is its state."""
 
     def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
         if world.is_enchanted(caster.object_id, spell.key):
@@ -127,10 +129,82 @@ class _KaraholsCurse:
         self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
     ) -> None:
         events.append(SpellTold(caster.object_id, spell.key, "target"))
-        effect = Effect({"offense": rules.karahol_offense(power)})
-        started = world.enchant(caster.object_id, spell.key, rules.karahol_duration_ms(power), effect, state=power,
+        duration = self.duration_ms(world, caster, spell, power)
+        started = world.enchant(caster.object_id, spell.key, duration, self.effect(spell, power), state=power,
                                 caster_id=caster.object_id)
         events += started.events
+
+    def duration_ms(self, world: World, caster: Player, spell: SpellDefinition, power: int) -> int:
+        raise NotImplementedError
+
+    def effect(self, spell: SpellDefinition, power: int) -> Effect:
+        raise NotImplementedError
+
+
+class _KaraholsCurse(_OnCaster):
+    """karahol.kod: a much better hit roll and a little more damage for its time; when it
+    ends, its bearer is held (``holding.enchantment_ended``)."""
+
+    def duration_ms(self, world: World, caster: Player, spell: SpellDefinition, power: int) -> int:
+        return rules.karahol_duration_ms(power)
+
+    def effect(self, spell: SpellDefinition, power: int) -> Effect:
+        return Effect({"offense": rules.karahol_offense(power)})
+
+
+class _Umbrella(_OnCaster):
+    """umbrella.kod: a dome that adds to its bearer's defence and takes part of the undead's
+    blows (``holding.defended``), for between half and all of its whole time."""
+
+    def duration_ms(self, world: World, caster: Player, spell: SpellDefinition, power: int) -> int:
+        roll = roll_with(_rng(world, "umbrella", caster, spell))
+        return personal.duration_ms(roll, spell.key, spell.duration, power) or 1
+
+    def effect(self, spell: SpellDefinition, power: int) -> Effect:
+        return Effect({"defense": spell.figure("defense", rules.UMBRELLA_DEFENSE)})
+
+
+class _FinalRites(_NoTarget):
+    """finlrite.kod: the room reads the rites; each undead monster of the room is hurt by
+    holy dust, by the power and how much better the caster's soul is (it may die of it)."""
+
+    def apply(
+        self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
+    ) -> None:
+        events.append(SpellTold(caster.object_id, spell.key, "caster"))
+        for player in sorted(world.players_here(caster.room), key=lambda p: p.object_id):
+            events.append(SpellTold(player.object_id, spell.key, "seen", caster.object_id))
+        roll = roll_with(_rng(world, "finalrites", caster, spell))
+        for monster in _room_monsters(world, caster.room):
+            if "undead" in _behaviour(world, monster):
+                damage = rules.final_rites_damage(roll, power, caster.stats.karma, monster.karma or 0)
+                _hurt(world, caster, monster, spell, max(0, damage), roll, events)
+
+
+def _hurt(world: World, caster: Player, monster: Monster, spell: SpellDefinition, damage: int, roll: Roll,
+          events: list[WorldEvent], shown_as: SpellDefinition | None = None) -> None:
+    """A spell's damage to a monster through the path of a blow (its death, body, treasure,
+    the killer's karma), told with the spell's name (or ``shown_as``'s) and type."""
+    named = shown_as or spell
+    if caster.kill_target != monster.object_id:  # SetKillTarget: a new fight
+        caster.reset_gain_flags()
+        caster.kill_target = monster.object_id
+    taken = monster_damage_taken(damage, absolute=True)
+    caster.did_damage = caster.did_damage or taken > 0
+    monster.hit_points -= taken
+    kind = monster.kind or ""
+    events.append(AttackResolved(
+        caster.room, caster.object_id, monster.object_id, kind, True, taken, monster.hit_points,
+        damage_type=blow_type(0, named.damage_spell), spell=named.key,
+    ))
+    if monster.hit_points <= 0:
+        world._monsters.remove(monster)
+        world._end_all_enchantments(monster.object_id, events)
+        corpse = world._leave_remains(monster, world.game_time, events)
+        events.append(MonsterKilled(
+            monster.room, monster.object_id, kind, caster.object_id, world._karma_for_kill(caster, monster), corpse_id=corpse,
+        ))
+        world._advance_after_kill(caster, monster, roll, events)
 
 
 class _OneBattler:
@@ -196,5 +270,5 @@ class _Blinding(_OneBattler):
 #: The effects of this family by their ``spells.toml`` name.
 EFFECTS = {
     "flash": _Flash(), "holy_symbol": _HolySymbol(), "bait": _Bait(), "karahols_curse": _KaraholsCurse(), "hold": _Hold(),
-    "blind": _Blinding(dazzle=False), "dazzle": _Blinding(dazzle=True),
+    "blind": _Blinding(dazzle=False), "dazzle": _Blinding(dazzle=True), "umbrella": _Umbrella(), "final_rites": _FinalRites(),
 }

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.content.loader import MAX_DESCRIPTION_BYTES
 from emulator.importer.blakod import ast, evaluate
-from emulator.importer.original.spells import _run, _sent
+from emulator.importer.blakod.calls import find_sends
+from emulator.importer.original.spells import _Drawn, _run, _sent
 from emulator.rules.spells import hinder as rules
 
 if TYPE_CHECKING:
@@ -37,6 +38,10 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
         return _karahols_curse(importer, cls, table)
     if "dohold" in cls.messages and "startenchantment" in cast:  # hold.kod
         return _hold(importer, cls, table)
+    if "personalenchantment" in names and "isundead" in _sent(cls, "ModifyDefenseDamage"):  # umbrella.kod
+        return _umbrella(importer, cls, table)
+    if "isundead" in _sent(cls, "GetTargets") and "assessdamage" in cast:  # finlrite.kod
+        return _final_rites(importer, cls, table)
     for handler, effect in (("doblind", "blind"), ("dodazzle", "dazzle")):  # blind.kod, Dazzle.kod
         if handler in cls.messages and table.get("targets") == 1:
             return _blinding(importer, cls, table, handler, effect)
@@ -51,6 +56,38 @@ def _karahols_curse(importer: SpellImport, cls: KodClass, table: dict[str, Any])
     for purpose, variable in (("target", "vrEnchantment_On"), ("ended", "vrEnchantment_Off"), ("already_self", "vrAlreadyEnchanted")):
         importer.texts.put(table, purpose, cls, variable, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
     return "karahols_curse"
+
+
+def _umbrella(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
+    """umbrella.kod: its whole time a straight line of the power (drawn between half and
+    all of it), its defence and its share of an undead's blow as figures; its words."""
+    whole = [_run(cls, "GetDuration", power) for power in _POWERS]
+    if not all(isinstance(w, _Drawn) for w in whole):
+        return None
+    base, per = whole[0].whole, whole[1].whole - whole[0].whole
+    if any(w.whole != base + per * p for p, w in zip(_POWERS, whole)):
+        return None
+    table["duration"] = [base, per]
+    table["targets"] = 0  # on its caster only (vbCanCastOnOthers)
+    for figure, variable in (("defense", "viDefensePowerIncrease"), ("reduction_factor", "viDamageReduction_Factor")):
+        value = cls.value(variable)
+        if isinstance(value, int):
+            table.setdefault("figures", {})[figure] = value
+    for purpose, variable in (("target", "vrEnchantment_On"), ("ended", "vrEnchantment_Off"), ("already_self", "vrAlreadyEnchanted")):
+        importer.texts.put(table, purpose, cls, variable, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    return "umbrella"
+
+
+def _final_rites(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str:
+    """finlrite.kod: the words the room reads (SomeoneSaid's string), its holy spell type."""
+    for site in find_sends(cls, "SomeoneSaid", "CastSpell"):
+        said = {k.casefold(): v for k, v in site.call.named.items()}.get("string")
+        if isinstance(said, ast.Name):
+            importer.texts.put(table, "seen", cls, said.name, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    holy = importer.tree.constant("ATCK_SPELL_HOLY")
+    if isinstance(holy, int):
+        table["damage_spell"] = holy
+    return "final_rites"
 
 
 def _hold(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str:
