@@ -29,15 +29,12 @@ _FAMILIES = {
 
 #: Why a spell of its own kind is not castable yet (the instant ones the server lacks).
 _OWN = {
-    "bait": "sets the room's monsters on the target: monster behaviour in code",
     "createweapon": "makes a weapon with an attribute that wears off: item attributes are not modelled",
     "enchantweapon": "an attribute with a duration on a weapon: an enchantment of an item",
     "glowweapon": "an attribute with a duration on a weapon: an enchantment of an item",
     "holyweapon": "an attribute with a duration on a weapon: an enchantment of an item",
     "unholyweapon": "an attribute with a duration on a weapon: an enchantment of an item",
-    "flash": "blinds the players who see it for a while: a client effect with a duration",
     "foresight": "tells the caster the target's spells and skills: not yet",
-    "holysymbol": "turns undead monsters away: monster behaviour in code",
     "removecurse": "lifts curses from items: item curses are not modelled",
     "curepoison": "ends poison, itself an enchantment",
     # the personal enchantments whose effect is more than a modifier or flags
@@ -47,7 +44,6 @@ _OWN = {
     "feigndeath": "a personal enchantment: the caster shown as a dead body to others: not yet",
     "shadowform": "a personal enchantment: a dark look, a defence that grows in the dark: not yet",
     "fade": "a personal enchantment: invisible while the trance lasts: invisibility is not modelled",
-    "karaholscurse": "a personal enchantment: a strong offence, then held fast at its end: holding is not modelled",
     "eavesdrop": "a personal enchantment hearing other rooms' words: not yet",
     "forgetspell": "a personal enchantment taking spells and skills away for a time: not yet",
     "resistpoison": "a personal enchantment against poison: poison is not modelled",

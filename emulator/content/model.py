@@ -328,6 +328,7 @@ class SpellDefinition:
 SPELL_EFFECTS = (
     "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
     "personal_enchantment", "touch",
+    "flash", "holy_symbol", "bait", "karahols_curse", "hold", "blind", "dazzle", "umbrella", "final_rites",  # hinder: holding, blinding, turning
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -347,6 +348,9 @@ SPELL_OWN_TEXTS = (
     "caster", "target", "unnecessary", "not_on_self", "too_low", "made", "hands_full", "out_of_range",
     "something", "nothing", "room", "ended", "already_on", "not_here",
     "hit_something", "killed_something", "was_hit", "was_killed",
+    "done_to", "already_self",  # hinder: what was done to the target (its article and name); on oneself already
+    "evaded", "evaded_caster", "resisted", "resisted_caster",  # hinder: eagle eyes repels or shortens a blinding
+    "seen",  # hinder: what the caster's room reads (its article and name)
 )
 
 
@@ -479,6 +483,7 @@ SPELL_TEXT_KEYS = (
     "spell_not_evil_enough", "spell_cast_here", "spell_fail_sound", "spell_improved_sound",
     "spell_help_unlawful_angel", "spell_help_unlawful_safety", "spell_no_teleport", "spell_murmur", "spell_murmur_at",
     "spell_you", "spell_not_in_view",
+    "held_no_fight", "held_no_cast", "held_no_go", "held_no_go_sound",  # hinder: a held or blinded player's refusals
 )
 
 VAULT_TEXT_KEYS = (

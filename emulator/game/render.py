@@ -11,7 +11,7 @@ from typing import Any, assert_never
 
 
 from emulator.game import (
-    bank_messages, enchantment_messages, fight_messages, item_messages, room_view, sheet, shop_messages, skill_messages,
+    bank_messages, enchantment_messages, fight_messages, hinder_messages, item_messages, room_view, sheet, shop_messages, skill_messages,
     spell_messages, texts, trade_messages, views,
 )
 from emulator.game.context import GameContext
@@ -73,6 +73,7 @@ from emulator.world.events import (
     SpellTold,
     WorldEvent,
 )
+from emulator.world.events import PlayerHindered, ScreenEffect
 from protocol_specs.opcodes import SayType
 
 log = logger("m59emu.game")
@@ -216,6 +217,10 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             spell_messages.spell_improved(ctx, event)
         case SpellMurmured():
             spell_messages.spell_murmured(ctx, event)
+        case ScreenEffect():
+            hinder_messages.screen_effect(ctx, event)
+        case PlayerHindered():
+            hinder_messages.player_hindered(ctx, event)
         case _:
             assert_never(event)
 

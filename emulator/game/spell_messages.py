@@ -50,6 +50,13 @@ _OWN = {
     "ended": "Your {spell} wears off.",
     "already_on": "{target} already has {spell}.",
     "not_here": "You can't enchant others here.",
+    "done_to": "{target} is caught by {spell}.",
+    "already_self": "{spell} is on you already.",
+    "evaded": "Your sight holds against {spell}.",
+    "evaded_caster": "Your {spell} could not take your target's sight.",
+    "resisted": "Your sight fights off part of {spell}.",
+    "resisted_caster": "Something resists your {spell}.",
+    "seen": "{target} casts {spell}.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -61,6 +68,8 @@ _FILLS = {
     "made": "item", "hands_full": "item", "out_of_range": "cap_target,spell",
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
+    "done_to": "cap_target", "already_self": "",  # hinder
+    "evaded": "", "evaded_caster": "", "resisted": "", "resisted_caster": "", "seen": "target",
 }
 
 

@@ -26,7 +26,7 @@ from emulator.world.events import (
 )
 from emulator.world.objects import Player, Thing
 from emulator.world.sight import line_of_sight
-from emulator.world import spellbook
+from emulator.world import holding, spellbook
 from emulator.world.spells import EFFECTS
 
 if TYPE_CHECKING:
@@ -53,6 +53,9 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
         return []
     events: list[WorldEvent] = []
     break_trance(player, events)  # a new cast breaks the trance (EVENT_CAST)
+    hindered = holding.cast_refusal(world, player)
+    if hindered is not None:  # held or blinded: no magic
+        return events + [hindered]
     effect = EFFECTS.get(spell.effect)
     room_flags = world.definition.rooms[player.room].flags
     if effect is None or "no_magic" in room_flags or (spell.harmful and world.no_combat(player.room)):

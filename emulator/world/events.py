@@ -86,6 +86,7 @@ class MoveRefusal(str, Enum):
     TOO_FAST = "too fast"
     BLOCKED = "blocked"  # a wall or unwalkable square on the way
     TOO_TIRED = "too tired to run"  # running needs the rules' vigor
+    HELD = "held"  # a hold keeps the player where it is (hinder family)
 
 
 @attrs.frozen
@@ -592,6 +593,26 @@ class SpellImproved:
     room: str
 
 
+@attrs.frozen
+class ScreenEffect:
+    """The player's client plays a screen effect (BP_EFFECT): ``effect`` an EFFECT_* code
+    of the protocol (a whiteout, paralysis on or off, blindness on or off...), with
+    ``duration_ms`` for the effects that take one."""
+
+    player_id: int
+    effect: int
+    duration_ms: int = 0
+
+
+@attrs.frozen
+class PlayerHindered:
+    """A held or blinded player tried what it cannot do: it reads why (``purpose``, a
+    text of messages.toml: ``held_no_fight``, ``held_no_cast``, ``held_no_go``)."""
+
+    player_id: int
+    purpose: str
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
@@ -604,4 +625,5 @@ WorldEvent = (
     | EnchantmentStarted | EnchantmentEnded
     | AbilityLearned | AbilityForgotten
     | SpellTold | SpellCast | SpellImproved | SpellMurmured
+    | ScreenEffect | PlayerHindered
 )

@@ -183,6 +183,13 @@ class MonsterPopulation:
         #: A player's weapon and shield, and the world's skills: the world sets them.
         self.gear_of: Callable[[int], Gear] = lambda player_id: Gear()
         self.fighting: FightingSkills | None = None
+        #: A turn of a held, blinded or turned monster (the world sets it: ``holding.monster_turn``):
+        #: the milliseconds to its next turn, or None to act as usual.
+        self.hindrance: Callable[[Monster, random.Random, Mapping[int, Player], list[WorldEvent]], float | None] = (
+            lambda monster, rng, players, events: None)
+        #: What a player's enchantments do to a monster's swing at it (the world sets it:
+        #: ``holding.defended``): the damage it takes (0 on a miss) after them.
+        self.defended: Callable[[Monster, Player, int, list[WorldEvent]], int] = lambda monster, player, damage, events: damage
 
     # ------------------------------------------------------------------ queries
 
@@ -313,6 +320,9 @@ class MonsterPopulation:
         on_death: OnDeath | None = None,
     ) -> float:
         """One turn of a monster; returns the milliseconds until its next one."""
+        hindered = self.hindrance(monster, rng, players, events)
+        if hindered is not None:
+            return hindered
         roll = roll_with(rng)
         row, col = square_of(monster.y, monster.x)
         geometry = self.geometry.get(monster.room)
@@ -368,8 +378,9 @@ class MonsterPopulation:
             blocked = self.fighting is not None and self.fighting.shield_blocks(target, gear, roll)
             reduce = armour_reduce + (gear.shield_reduce if blocked else 0)
             swing = attrs.evolve(swing, damage=armour_damage_reduction(swing.damage, reduce, roll))
+        warded = self.defended(monster, target, swing.damage if swing.hit else 0, events)
         resisted = self.resistance_of(target.object_id, *self._attack_types(monster))
-        taken = player_damage_taken(swing.damage, stats.health, stats.max_health, resisted) if swing.hit else 0
+        taken = player_damage_taken(warded, stats.health, stats.max_health, resisted) if swing.hit else 0
         stats.health = max(0, stats.health - taken)
         # A miss is told by the player's parry, block and dodge (battler.kod GetDefenseDesc),
         # drawn from its own generator so the tick's die keeps its sequence; the player was

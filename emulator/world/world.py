@@ -87,6 +87,7 @@ from emulator.rules.trade import Put, Step, Tell, TradeBook, TradeText
 from emulator.world import mortality, shopping, trading
 from emulator.world import banking, casting, mortality, shopping, spellbook, vaults
 from emulator.world import enchantments as ench
+from emulator.world import holding
 from emulator.world.events import (
     SpellTold,
     AttackResolved,
@@ -234,6 +235,8 @@ class World:
         self.fighting = FightingSkills(definition)
         self._monsters.gear_of = self.gear_of
         self._monsters.fighting = self.fighting
+        self._monsters.hindrance = lambda monster, rng, players, events: holding.monster_turn(self, monster, rng, players, events)
+        self._monsters.defended = lambda monster, player, damage, events: holding.defended(self, monster, player, damage, events)
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)
         self._money_kinds = shopping.money_kinds(definition)
@@ -375,6 +378,9 @@ class World:
         assert player.actions is not None and player.travel is not None
         if not player.actions.take(now):
             return []  # a flood: dropped like the original's spam filter; the next move catches up
+        held = holding.move_refusal(self, player)
+        if held is not None:
+            return [held]
         state = self._rooms[room]
         to_row, to_col = square_of(y, x)
         exit = None
@@ -428,6 +434,9 @@ class World:
         assert player.actions is not None
         if not player.actions.take(now):
             return []
+        hindered = holding.go_refusal(self, player)
+        if hindered is not None:
+            return [hindered]
         exit = self._rooms[player.room].square_exits.get(square_of(player.y, player.x))
         return [] if exit is None else self._take_exit(player, exit)
 
@@ -904,6 +913,11 @@ class World:
         player = self._players.get(player_id)
         if player is None:
             return []
+        hindered = holding.fight_refusal(self, player)
+        if hindered is not None:  # held or blinded (the trance breaks first, as the original's)
+            interrupted: list[WorldEvent] = []
+            casting.break_trance(player, interrupted)
+            return [*interrupted, hindered]
         victim = self._players.get(target_id)
         if victim is not None:  # player against player: its own checks and messages
             return self._attack_player(player, victim, now)
@@ -937,7 +951,8 @@ class World:
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
         swing = roll_attack(
             offense, defense,
-            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, monster.karma or 0), roll,
+            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, monster.karma or 0)
+            + holding.blow_bonus(self, player_id, roll), roll,
         )
         resisted = resistance_against(self, target_id, player_attack_type(weapon), touch[0].damage_spell if touch else 0)
         taken = monster_damage_taken(swing.damage, resisted) if swing.hit else 0
@@ -1073,7 +1088,8 @@ class World:
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
         swing = roll_attack(
             offense, defense,
-            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, target.karma), roll,
+            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, target.karma)
+            + holding.blow_bonus(self, player_id, roll), roll,
         )
         if swing.hit:  # the victim's shield (on a block check) and armour take their share (ModifyDefenseDamage)
             reduce = armour_reduce + (gear.shield_reduce if self.fighting.shield_blocks(victim, gear, roll) else 0)
@@ -1266,6 +1282,7 @@ class World:
         hook = self.enchantments.hook(enchantment.spell).end
         if hook is not None:
             hook(enchantment, report)
+        holding.enchantment_ended(self, enchantment, report, events)
         spell = self.definition.spells.get(enchantment.spell)
         if report and enchantment.target is ench.Target.PLAYER and spell is not None and spell.effect in ("personal_enchantment", "touch"):
             events.append(SpellTold(enchantment.target_id, enchantment.spell, "ended"))  # persench.kod EndEnchantment

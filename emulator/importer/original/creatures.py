@@ -10,6 +10,7 @@ from emulator.content.loader import DRAWFX_VALUES, MAX_DESCRIPTION_BYTES, MAX_NA
 from emulator.importer.blakod.calls import AssignmentSite
 from emulator.importer.blakod import NIL, CallValue, ClassRef, KodClass, KodValue, ResourceRef, ast, evaluate, find_assignments
 from emulator.importer.original.common import _collect, _constant_names, _fits, _flags, _handler_class, _int, _key, _value_names
+from emulator.importer.original.spell_families import hinder
 from emulator.importer.original.state import ImportState
 from emulator.rules.combat import RESISTANCE_TYPES
 
@@ -33,8 +34,10 @@ class CreatureImport(ImportState):
         if attack:
             section["attack"] = [n.casefold() for n in _flags(attack, _constant_names(self.tree, "ATCK_"))]
         behaviour = _int(cls.value("viDefault_behavior"))
-        if behaviour:
-            section["behaviour"] = [n.casefold() for n in _flags(behaviour, _constant_names(self.tree, "AI_"))]
+        flags = [n.casefold() for n in _flags(behaviour, _constant_names(self.tree, "AI_"))] if behaviour else []
+        flags += hinder.monster_traits(cls)  # the undead
+        if flags:
+            section["behaviour"] = flags
         attributes = _int(cls.value("viAttributes"))
         if attributes:
             section["npc_flags"] = [n.casefold() for n in _flags(attributes, _constant_names(self.tree, "MOB_", exclude=("MOB_ROLE_",)))]

@@ -150,6 +150,11 @@ _NAMED = {
     "spell_murmur_at": "spell_gesture_third_target",
     "spell_you": "spell_you",
     "spell_not_in_view": "player_attack_not_in_view",
+    # a held or blinded player (user.kod UserAttack, UserCast, UserGo)
+    "held_no_fight": "user_no_fight",
+    "held_no_cast": "user_no_cast",
+    "held_no_go": "user_cant_go",
+    "held_no_go_sound": "user_cant_go_wav_rsc",
 }
 
 
