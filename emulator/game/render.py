@@ -12,7 +12,7 @@ from typing import Any, assert_never
 
 from emulator.game import (
     bank_messages, enchantment_messages, fight_messages, item_messages, room_view, sheet, shop_messages, skill_messages,
-    spell_messages, texts, trade_messages, views,
+    spell_messages, spell_reports, texts, trade_messages, views,
 )
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
@@ -71,6 +71,7 @@ from emulator.world.events import (
     SpellImproved,
     SpellMurmured,
     SpellTold,
+    SpellReported,
     WorldEvent,
 )
 from protocol_specs.opcodes import SayType
@@ -216,6 +217,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             spell_messages.spell_improved(ctx, event)
         case SpellMurmured():
             spell_messages.spell_murmured(ctx, event)
+        case SpellReported():
+            spell_reports.spell_reported(ctx, event)
         case _:
             assert_never(event)
 
