@@ -326,6 +326,7 @@ SPELL_EFFECTS = (
     "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
     "personal_enchantment", "touch",
     "seance", "cloak", "foresight",  # the spells that see (spells/divination.py)
+    "healing",  # major heal and hospice (spells/healing.py)
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
