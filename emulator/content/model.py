@@ -327,6 +327,7 @@ SPELL_EFFECTS = (
     "personal_enchantment", "touch",
     "seance", "cloak", "foresight",  # the spells that see (spells/divination.py)
     "healing",  # major heal and hospice (spells/healing.py)
+    "cleanse", "discord",  # purify, purge, discordance (spells/cleansing.py)
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -349,6 +350,7 @@ SPELL_OWN_TEXTS = (
     # seance and foresight (spells/divination.py)
     "no_murderer", "found", "cloaked", "casting", "location", "info", "ability", "last_ability", "one", "nothing",
     "not_player", "knows_of", "adequate_at", "mediocre_at", "good_at", "practitioner_of", "great_at", "master_of",
+    "not_enchanted", "bad_location",  # purify, purge, discordance (spells/cleansing.py)
 )
 
 
