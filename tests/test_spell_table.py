@@ -34,12 +34,9 @@ _OWN = {
     "glowweapon": "an attribute with a duration on a weapon: an enchantment of an item",
     "holyweapon": "an attribute with a duration on a weapon: an enchantment of an item",
     "unholyweapon": "an attribute with a duration on a weapon: an enchantment of an item",
-    "foresight": "tells the caster the target's spells and skills: not yet",
     "removecurse": "lifts curses from items: item curses are not modelled",
     "curepoison": "ends poison, itself an enchantment",
     # the personal enchantments whose effect is more than a modifier or flags
-    "cloak": "a personal enchantment that misleads a seance: seances are not modelled",
-    "seance": "tells where the last murderer is (a wrong room remembered a while): not yet",
     "anonymity": "a personal enchantment hiding the caster's name from others: not yet",
     "feigndeath": "a personal enchantment: the caster shown as a dead body to others: not yet",
     "shadowform": "a personal enchantment: a dark look, a defence that grows in the dark: not yet",

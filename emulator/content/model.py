@@ -329,6 +329,9 @@ SPELL_EFFECTS = (
     "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
     "personal_enchantment", "touch",
     "flash", "holy_symbol", "bait", "karahols_curse", "hold", "blind", "dazzle", "umbrella", "final_rites",  # hinder: holding, blinding, turning
+    "seance", "cloak", "foresight",  # the spells that see (spells/divination.py)
+    "healing",  # major heal and hospice (spells/healing.py)
+    "cleanse", "discord",  # purify, purge, discordance (spells/cleansing.py)
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -351,6 +354,10 @@ SPELL_OWN_TEXTS = (
     "done_to", "already_self",  # hinder: what was done to the target (its article and name); on oneself already
     "evaded", "evaded_caster", "resisted", "resisted_caster",  # hinder: eagle eyes repels or shortens a blinding
     "seen",  # hinder: what the caster's room reads (its article and name)
+    # seance and foresight (spells/divination.py)
+    "no_murderer", "found", "cloaked", "casting", "location", "info", "ability", "last_ability", "one", "nothing",
+    "not_player", "knows_of", "adequate_at", "mediocre_at", "good_at", "practitioner_of", "great_at", "master_of",
+    "not_enchanted", "bad_location",  # purify, purge, discordance (spells/cleansing.py)
 )
 
 

@@ -12,7 +12,7 @@ from typing import Any, assert_never
 
 from emulator.game import (
     bank_messages, enchantment_messages, fight_messages, hinder_messages, item_messages, room_view, sheet, shop_messages, skill_messages,
-    spell_messages, texts, trade_messages, views,
+    spell_messages, spell_reports, texts, trade_messages, views,
 )
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
@@ -71,6 +71,7 @@ from emulator.world.events import (
     SpellImproved,
     SpellMurmured,
     SpellTold,
+    SpellReported,
     WorldEvent,
 )
 from emulator.world.events import PlayerHindered, ScreenEffect
@@ -221,6 +222,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             hinder_messages.screen_effect(ctx, event)
         case PlayerHindered():
             hinder_messages.player_hindered(ctx, event)
+        case SpellReported():
+            spell_reports.spell_reported(ctx, event)
         case _:
             assert_never(event)
 

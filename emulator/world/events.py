@@ -613,6 +613,20 @@ class PlayerHindered:
     purpose: str
 
 
+@attrs.frozen
+class SpellReported:
+    """A spell tells one player something in its own words (``purpose``) with what they
+    name filled in, in order: ``parts`` of ("object", id) (its article and name),
+    ("room", key) (the room's name), ("words", purpose) (more of the spell's own words,
+    themselves filled by the parts after them), ("spell", key) and ("skill", key) (a
+    name). Seance, foresight and the other spells whose words name more than a target."""
+
+    player_id: int
+    spell: str
+    purpose: str
+    parts: tuple[tuple[str, int | str], ...] = ()
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
@@ -626,4 +640,5 @@ WorldEvent = (
     | AbilityLearned | AbilityForgotten
     | SpellTold | SpellCast | SpellImproved | SpellMurmured
     | ScreenEffect | PlayerHindered
+    | SpellReported
 )

@@ -246,6 +246,9 @@ class World:
         self.items.on_carried_left = self._carried_left
         self._remains = Remains(definition, seed, self.items)
         self.enchantments = ench.EnchantmentBook()
+        #: The character id of the last player to murder an innocent (system.kod
+        #: poLastMurderer): what a seance looks for. In the world snapshot.
+        self.last_murderer: int | None = None
 
     # ------------------------------------------------------------------ queries
 
@@ -1140,6 +1143,8 @@ class World:
         brand = murder(killer_status, victim_status)
         if brand is Murder.BRANDED:
             killer.murderer, killer.outlaw = True, False
+        if brand is not Murder.JUSTIFIED:  # the kill of an innocent announced as a murder
+            self.last_murderer = killer.character_id
         events.append(PlayerKilledPlayer(room, killer.object_id, victim.object_id, brand.value, karma_changed, spell))
         self._player_died(victim, "", events)
 
@@ -1284,7 +1289,7 @@ class World:
             hook(enchantment, report)
         holding.enchantment_ended(self, enchantment, report, events)
         spell = self.definition.spells.get(enchantment.spell)
-        if report and enchantment.target is ench.Target.PLAYER and spell is not None and spell.effect in ("personal_enchantment", "touch"):
+        if report and enchantment.target is ench.Target.PLAYER and spell is not None and spell.effect in ("personal_enchantment", "touch", "cloak"):
             events.append(SpellTold(enchantment.target_id, enchantment.spell, "ended"))  # persench.kod EndEnchantment
         room = self._room_of_target(enchantment)
         if room is not None:
@@ -1652,6 +1657,7 @@ class World:
             "monsters": self._monsters.snapshot(),
             "remains": self._remains.snapshot(round(self.game_time * 1000)),
             "enchantments": self._snapshot_enchantments(),
+            "last_murderer": self.last_murderer,
         }
 
     def restore(self, snapshot: Mapping[str, Any]) -> None:
@@ -1689,6 +1695,8 @@ class World:
             # before version 4 no bodies or ground items were kept
             self._remains.restore(snapshot["remains"] if version >= 4 else None, round(self.game_time * 1000), self._room_size)
             self._restore_enchantments(snapshot.get("enchantments", []) if version >= 6 else [])
+            murderer = snapshot.get("last_murderer")
+            self.last_murderer = murderer if isinstance(murderer, int) else None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             if isinstance(error, WorldError):
                 raise
