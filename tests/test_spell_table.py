@@ -43,10 +43,6 @@ _OWN = {
     # the personal enchantments whose effect is more than a modifier or flags
     "cloak": "a personal enchantment that misleads a seance: seances are not modelled",
     "seance": "tells where the last murderer is (a wrong room remembered a while): not yet",
-    "anonymity": "a personal enchantment hiding the caster's name from others: not yet",
-    "feigndeath": "a personal enchantment: the caster shown as a dead body to others: not yet",
-    "shadowform": "a personal enchantment: a dark look, a defence that grows in the dark: not yet",
-    "fade": "a personal enchantment: invisible while the trance lasts: invisibility is not modelled",
     "karaholscurse": "a personal enchantment: a strong offence, then held fast at its end: holding is not modelled",
     "eavesdrop": "a personal enchantment hearing other rooms' words: not yet",
     "forgetspell": "a personal enchantment taking spells and skills away for a time: not yet",

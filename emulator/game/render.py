@@ -11,7 +11,7 @@ from typing import Any, assert_never
 
 
 from emulator.game import (
-    bank_messages, enchantment_messages, fight_messages, item_messages, room_view, sheet, shop_messages, skill_messages,
+    bank_messages, enchantment_messages, fight_messages, item_messages, looks, room_view, sheet, shop_messages, skill_messages,
     spell_messages, texts, trade_messages, views,
 )
 from emulator.game.context import GameContext
@@ -42,6 +42,7 @@ from emulator.world.events import (
     DeathPenaltyPaid,
     EnchantmentEnded,
     EnchantmentStarted,
+    FeignedDeath,
     MaxHealthGained,
     KillZoneCrossed,
     MonsterAttacked,
@@ -97,11 +98,11 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
         case ObjectEntered():
             thing = ctx.world.object(event.object_id)
             if thing is not None:
-                _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_CREATE", room_view.room_object(ctx, thing))
+                looks.show_object(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_CREATE", thing, room_view.seen_object)
         case ObjectChanged():
             thing = ctx.world.object(event.object_id)
             if thing is not None:
-                _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_CHANGE", room_view.changed_object(ctx, thing))
+                looks.show_object(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_CHANGE", thing, room_view.changed_object)
         case ObjectLeft():
             _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_REMOVE", {"id": event.object_id})
         case ObjectMoved():
@@ -200,10 +201,12 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             _show(ctx, enchantment_messages.audience(ctx, event), "BP_ADD_ENCHANTMENT",
                   enchantment_messages.started_fields(ctx, event))
             _enchantment_stats(ctx, event.target_id, event.stats_changed)
+            looks.enchantment_changed(ctx, event, room_view.changed_object)
         case EnchantmentEnded():
             _show(ctx, enchantment_messages.audience(ctx, event), "BP_REMOVE_ENCHANTMENT",
                   enchantment_messages.ended_fields(ctx, event))
             _enchantment_stats(ctx, event.target_id, event.stats_changed)
+            looks.enchantment_changed(ctx, event, room_view.changed_object)
         case AbilityLearned():
             _ability_learned(ctx, event)
         case AbilityForgotten():
@@ -216,6 +219,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             spell_messages.spell_improved(ctx, event)
         case SpellMurmured():
             spell_messages.spell_murmured(ctx, event)
+        case FeignedDeath():
+            looks.feigned_death(ctx, event)
         case _:
             assert_never(event)
 

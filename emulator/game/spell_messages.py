@@ -50,6 +50,10 @@ _OWN = {
     "ended": "Your {spell} wears off.",
     "already_on": "{target} already has {spell}.",
     "not_here": "You can't enchant others here.",
+    "already_have": "{spell} is on you already.",
+    "already_self": "You are unseen already.",
+    "trance_lost": "Your concentration slips and your {spell} ends.",
+    "looks_taken": "No shadow can cover that look.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -61,6 +65,7 @@ _FILLS = {
     "made": "item", "hands_full": "item", "out_of_range": "cap_target,spell",
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
+    "already_have": "none_spell", "already_self": "", "trance_lost": "", "looks_taken": "",  # spells of looks
 }
 
 
@@ -90,6 +95,8 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
         for fill in fills:
             if fill == "spell":
                 params.append(_spell_name_id(ctx, spell))
+            elif fill == "none_spell":  # a spell's GetIndef (no article) and name
+                params += [messages.id("article_none"), _spell_name_id(ctx, spell)]
             elif fill == "target":
                 params += _target_ids(ctx, event.target_id)
             elif fill == "cap_target":  # GetCapDef and GetName

@@ -28,7 +28,7 @@ from emulator.world.events import (
 from emulator.world.objects import Player, Thing
 from emulator.world.sight import line_of_sight
 from emulator.world import spellbook
-from emulator.world.spells import EFFECTS
+from emulator.world.spells import EFFECTS, illusions
 
 if TYPE_CHECKING:
     from emulator.world.world import World
@@ -53,7 +53,7 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
     if player is None or spell is None or spell.key not in player.spells:
         return []
     events: list[WorldEvent] = []
-    break_trance(player, events)  # a new cast breaks the trance (EVENT_CAST)
+    break_trance(player, events, world)  # a new cast breaks the trance (EVENT_CAST)
     effect = EFFECTS.get(spell.effect)
     room_flags = world.definition.rooms[player.room].flags
     if effect is None or "no_magic" in room_flags or (spell.harmful and world.no_combat(player.room)):
@@ -124,12 +124,14 @@ def _murmur(world: World, player: Player, spell: SpellDefinition, targets: list[
         events.append(SpellMurmured(player.object_id, spell.key, target, tuple(hearers)))
 
 
-def break_trance(player: Player, events: list[WorldEvent]) -> None:
+def break_trance(player: Player, events: list[WorldEvent], world: World | None = None) -> None:
     """The caster's trance ends before its spell goes off (BreakTrance, TranceBroken): it
-    is told and hears the fizzle; the costs stay paid."""
+    is told and hears the fizzle; the costs stay paid. The spells the trance keeps end too."""
     if player.trance is not None:
         events.append(SpellTold(player.object_id, player.trance[0], "spell_trance_broken", fail_sound=True))
         player.trance = None
+    if world is not None:
+        illusions.trance_broken(world, player, events)
 
 
 def run_trances(world: World, events: list[WorldEvent]) -> None:

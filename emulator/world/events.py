@@ -592,6 +592,20 @@ class SpellImproved:
     room: str
 
 
+@attrs.frozen
+class FeignedDeath:
+    """A player feigned death (fdeath.kod): the players of its room (``hearers``) read
+    that it was killed, by one of the room's monsters (``scapegoat``, a kind) or, when
+    ``prank`` is 1 to 3, by the spell's own joke of that number."""
+
+    room: str
+    player_id: int
+    spell: str
+    scapegoat: str
+    prank: int
+    hearers: tuple[int, ...]
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
@@ -604,4 +618,5 @@ WorldEvent = (
     | EnchantmentStarted | EnchantmentEnded
     | AbilityLearned | AbilityForgotten
     | SpellTold | SpellCast | SpellImproved | SpellMurmured
+    | FeignedDeath
 )

@@ -85,6 +85,8 @@ from emulator.rules.trade import Put, Step, Tell, TradeBook, TradeText
 from emulator.world import mortality, shopping, trading
 from emulator.world import banking, casting, mortality, shopping, spellbook, vaults
 from emulator.world import enchantments as ench
+from emulator.world import disguise
+from emulator.world.spells import illusions
 from emulator.world.events import (
     SpellTold,
     AttackResolved,
@@ -389,7 +391,7 @@ class World:
         player.moved_since_entry = True
         events: list[WorldEvent] = [ObjectMoved(room, player_id, y, x, player.speed, player_id)]
         if player.speed > USER_WALKING_SPEED:  # running breaks a trance (user.kod UserMove)
-            casting.break_trance(player, events)
+            casting.break_trance(player, events, self)
         # walking and running tire (user.kod UserMove), charged at most once a second
         second = int(now)
         since = second - player.last_move_second if player.last_move_second is not None else second + 1
@@ -624,6 +626,7 @@ class World:
         if player is None:
             return 0, 0
         defense, reduce = self.enchantment_modifier(player_id, "defense"), 0
+        defense += illusions.defense_bonus(self, player_id)  # shadow form, invisibility, feign death
         for item in self.items.used(player.character_id):
             usage = self.items.usage(item.kind or "")
             info = self.definition.kinds[item.kind or ""].item
@@ -915,7 +918,7 @@ class World:
             return []
         player.last_attack_at = now
         broken: list[WorldEvent] = []
-        casting.break_trance(player, broken)  # user.kod: an attack breaks a trance
+        casting.break_trance(player, broken, self)  # user.kod: an attack breaks a trance
         if player.kill_target != target_id:  # a new fight: what counts for a gain starts over
             player.reset_gain_flags()
             player.kill_target = target_id
@@ -1255,7 +1258,8 @@ class World:
         if hook is not None:
             hook(enchantment, report)
         spell = self.definition.spells.get(enchantment.spell)
-        if report and enchantment.target is ench.Target.PLAYER and spell is not None and spell.effect in ("personal_enchantment", "touch"):
+        if enchantment.target is ench.Target.PLAYER and spell is not None and (
+                report and spell.effect in ("personal_enchantment", "touch") or illusions.tells_end(spell.effect, report)):
             events.append(SpellTold(enchantment.target_id, enchantment.spell, "ended"))  # persench.kod EndEnchantment
         room = self._room_of_target(enchantment)
         if room is not None:
@@ -1343,7 +1347,7 @@ class World:
         events: list[WorldEvent] = []
         if player is not None and not player.resting:
             player.resting, player.rest_due_ms = True, None
-            casting.break_trance(player, events)  # player.kod: resting breaks a trance
+            casting.break_trance(player, events, self)  # player.kod: resting breaks a trance
         return events
 
     def stand(self, player_id: int) -> list[WorldEvent]:
@@ -1456,6 +1460,7 @@ class World:
         if self.trades.trades:  # keepers withdraw their money offers in time (monster.kod CancelOfferTimer)
             events += self._trade_step(self.trades.tick(round(self.game_time * 1000)))
         casting.run_trances(self, events)
+        illusions.run_tick(self, events)  # feign death's mana, period by period
         self._regenerate(events)
         self._expire_enchantments(events)
 
@@ -1558,7 +1563,7 @@ class World:
         penalty of the last death (uworld.kod LeaveHold). A fight in progress no longer
         counts for a gain (player.kod NewOwner), nor does a trance."""
         player.reset_gain_flags()
-        casting.break_trance(player, events)
+        casting.break_trance(player, events, self)
         if not self._is_underworld(room):
             return
         cost = player.death_cost
@@ -1590,7 +1595,7 @@ class World:
         """The players the monsters of a room may notice: none in a no-combat room."""
         if self.no_combat(room):
             return {}
-        return self._rooms[room].players
+        return disguise.noticeable(self, self._rooms[room].players)  # not those feigning death
 
     def _wander(self, thing: Thing, step: tuple[int, int, int], events: list[WorldEvent]) -> None:
         state = self._rooms[thing.room]
