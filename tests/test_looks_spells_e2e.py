@@ -240,3 +240,37 @@ def test_feign_death_shows_a_body_and_drains_mana_until_it_ends(scene: Scene) ->
     assert change["icon"] == scene.server.hub.context.resources.id(world.player_icon)
     assert change["name"] == _name_of(scene, seen, caster)
     assert live.armour_of(caster.object_id)[0] == before
+
+
+def test_invisibility_hides_the_caster_for_a_while(scene: Scene) -> None:
+    world, live, caster = scene.world, scene.server.hub.world, scene.caster
+    spell = world.spells["invisibility"]
+    reagents = _prepare(scene, "invisibility", ability=60)
+    caster.stats.karma = -100  # a level-5 spell of Qor
+    before = live.armour_of(caster.object_id)[0]
+    reply = cast_with(scene, "invisibility", caster.object_id, 40)
+    _paid(scene, "invisibility", reply, reagents, 40)
+    spell_power = power(scene, "invisibility")
+    told, seen = _went_off(scene, "invisibility")
+    told = reply + told
+    assert (said(scene, spell, "target"), []) in texts_of(told)
+    (change,) = _changes_of(seen, caster.object_id)
+    assert _drawfx(change) == look_rules.DRAWFX_INVISIBLE
+    assert live.armour_of(caster.object_id)[0] == before + 25 + spell_power
+    # fade is refused while it lasts: already invisible
+    _prepare(scene, "fade")
+    caster.stats.karma = -100
+    refused = cast_with(scene, "fade", caster.object_id, 40)
+    assert (said(scene, world.spells["fade"], "already_self"), []) in texts_of(refused)
+    # between half and all of its whole time
+    (enchantment,) = live.enchantments_of(caster.object_id)
+    assert enchantment.due_ms is not None
+    whole = 20_000 + 2_000 * spell_power
+    left = enchantment.due_ms - round(live.game_time * 1000)
+    assert whole // 2 - 15_000 <= left <= whole
+    scene.server.advance(left / 1000 + 1.0)
+    ended, seen = scene.alice.read(), scene.bob.read()
+    assert (said(scene, spell, "ended"), []) in texts_of(ended)
+    (change,) = _changes_of(seen, caster.object_id)
+    assert _drawfx(change) == 0
+    assert live.armour_of(caster.object_id)[0] == before
