@@ -7,6 +7,7 @@ fights, and its end on the deterministic clock with the look back to plain."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from emulator.game.render import render
 from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
 from emulator.rules import casting as rules
+from emulator.rules.dice import roll_with
 from emulator.rules.spells import looks as look_rules
 from emulator.testing.memory_server import MemoryClient
 from emulator.wire.codec import Message
@@ -274,3 +276,47 @@ def test_invisibility_hides_the_caster_for_a_while(scene: Scene) -> None:
     (change,) = _changes_of(seen, caster.object_id)
     assert _drawfx(change) == 0
     assert live.armour_of(caster.object_id)[0] == before
+
+
+def test_illusionary_form_gives_the_caster_a_monsters_look(scene: Scene) -> None:
+    world, live, caster = scene.world, scene.server.hub.world, scene.caster
+    spell = world.spells["illusionaryform"]
+    messages = world.messages
+    assert messages is not None
+    resources = scene.server.hub.context.resources
+    reagents = _prepare(scene, "illusionaryform", ability=60)
+    reply = cast_with(scene, "illusionaryform", caster.object_id, 40)
+    _paid(scene, "illusionaryform", reply, reagents, 40)
+    spell_power = power(scene, "illusionaryform")
+    told, seen = _went_off(scene, "illusionaryform")
+    (enchantment,) = live.enchantments_of(caster.object_id)
+    form = enchantment.state["form"]
+    assert f"form_{form}" in dict(spell.figures)
+    kind = world.kinds[form]
+    name = dict(kind.resource_ids)["name"]
+    assert (said(scene, spell, "took_form"), [messages.id(f"article_{messages.kind(form).indefinite}"), name]) in texts_of(told)
+    (change,) = _changes_of(seen, caster.object_id)
+    assert change["icon"] == resources.id(kind.icon) != resources.id(world.player_icon)
+    assert change["name"] == _name_of(scene, seen, caster)  # its own name: not morphed
+    again = cast_with(scene, "illusionaryform", caster.object_id, 40)
+    assert (said(scene, spell, "already_self"), []) in texts_of(again)
+    assert enchantment.due_ms is not None
+    whole = 90_000 + 2_000 * spell_power
+    left = enchantment.due_ms - round(live.game_time * 1000)
+    assert whole // 2 - 30_000 <= left <= whole
+    scene.server.advance(left / 1000 + 1.0)
+    ended, seen = scene.alice.read(), scene.bob.read()
+    assert (said(scene, spell, "ended"), []) in texts_of(ended)
+    (change,) = _changes_of(seen, caster.object_id)
+    assert change["icon"] == resources.id(world.player_icon)
+
+
+def test_the_forms_are_weighed_by_power() -> None:
+    assert look_rules.form_weight(50, 65) == 65 and look_rules.form_weight(50, 20) == 20  # power 50 weighs as 65
+    assert look_rules.form_weight(50, 100) == 1
+    # near the raised power most likely, far below it never more than 1, far above none
+    assert look_rules.form_weight(99, 128) == 100 and look_rules.form_weight(10, 200) == 0
+    assert look_rules.form_weight(10, 1) == 1
+    levels = [("low", 10), ("near", 60), ("high", 150)]
+    drawn = [look_rules.pick_form(roll_with(random.Random(i)), 50, levels) for i in range(300)]
+    assert drawn.count("near") > drawn.count("low") + drawn.count("high")

@@ -37,6 +37,8 @@ def player_appearance(ctx: GameContext, avatar: Avatar, sees_invisible: bool = F
     if look.anonymous:  # the original's blank name
         spell = ctx.definition.spells.get(look.anonymous)
         name = (spell.text_id("blank_name") if spell is not None else None) or 0
+    if look.form in ctx.definition.kinds:  # a monster's look
+        icon = ctx.resources.id(ctx.definition.kinds[look.form].icon)
     if look.body:  # drawn as the body a dead player of its gender leaves
         spell = ctx.definition.spells.get(look.body)
         body = spell.text("body_female_icon" if avatar.gender == 2 else "body_male_icon") if spell is not None else None
@@ -90,7 +92,7 @@ def enchantment_changed(ctx: GameContext, event: EnchantmentStarted | Enchantmen
 
 
 #: The effects whose enchantment changes how others see the player.
-_LOOK_EFFECTS = frozenset({"anonymity", "feign_death", "fade", "shadow_form", "invisibility"})
+_LOOK_EFFECTS = frozenset({"anonymity", "feign_death", "fade", "shadow_form", "invisibility", "illusionary_form"})
 
 
 def _sessions_in(ctx: GameContext, room: str) -> Iterable[GameSession]:

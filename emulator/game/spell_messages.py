@@ -54,6 +54,7 @@ _OWN = {
     "already_self": "You are unseen already.",
     "trance_lost": "Your concentration slips and your {spell} ends.",
     "looks_taken": "No shadow can cover that look.",
+    "took_form": "You look like {item} now.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -66,6 +67,7 @@ _FILLS = {
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
     "already_have": "none_spell", "already_self": "", "trance_lost": "", "looks_taken": "",  # spells of looks
+    "took_form": "form",
 }
 
 
@@ -97,6 +99,8 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
                 params.append(_spell_name_id(ctx, spell))
             elif fill == "none_spell":  # a spell's GetIndef (no article) and name
                 params += [messages.id("article_none"), _spell_name_id(ctx, spell)]
+            elif fill == "form":  # a monster kind's GetIndef and GetName
+                params += [messages.id(f"article_{messages.kind(event.kind).indefinite}"), fight_messages._name(ctx, event.kind)]
             elif fill == "target":
                 params += _target_ids(ctx, event.target_id)
             elif fill == "cap_target":  # GetCapDef and GetName

@@ -8,7 +8,8 @@ Flags read here (``Effect(flags=...)``):
 * ``invisible``: others see a shimmer, those who see the invisible (``detect_invis``)
   see the player flashing;
 * ``shadow``: drawn as a dark silhouette (DRAWFX_BLACK);
-* ``feigning``: drawn as the body a dead player leaves; monsters lose interest.
+* ``feigning``: drawn as the body a dead player leaves; monsters lose interest;
+* ``illusion``: drawn as the monster kind its state names (``{"form": kind}``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["LOOK_FLAGS", "PLAIN", "SEES_INVISIBLE", "Look", "look_of", "noticeable", "sees_invisible"]
 
 #: The enchantment flags that change how others see a player.
-LOOK_FLAGS = frozenset({"anonymous", "invisible", "shadow", "feigning"})
+LOOK_FLAGS = frozenset({"anonymous", "invisible", "shadow", "feigning", "illusion"})
 #: The flag of those who see invisible players (detect invisible, PFLAG2_DETECT_INVIS).
 SEES_INVISIBLE = "detect_invis"
 
@@ -40,6 +41,7 @@ class Look:
     invisible: bool = False
     drawfx: int = 0
     body: str = ""  # the spell drawing it as a body ("" none)
+    form: str = ""  # the monster kind it looks like ("" its own)
 
     @property
     def plain(self) -> bool:
@@ -54,7 +56,7 @@ def look_of(world: World, player_id: int) -> Look:
     found = world.enchantments.by_target.get(player_id)
     if not found or not any(e.effect.flags & LOOK_FLAGS for e in found):
         return PLAIN
-    anonymous = body = ""
+    anonymous = body = form = ""
     invisible, drawfx = False, 0
     for enchantment in reversed(found):  # oldest first: the newest spell's words win
         flags = enchantment.effect.flags
@@ -65,7 +67,9 @@ def look_of(world: World, player_id: int) -> Look:
         invisible = invisible or "invisible" in flags
         if "shadow" in flags:
             drawfx = DRAWFX_BLACK
-    return Look(anonymous, invisible, drawfx, body)
+        if "illusion" in flags and isinstance(enchantment.state, dict):
+            form = str(enchantment.state.get("form", ""))
+    return Look(anonymous, invisible, drawfx, body, form)
 
 
 def sees_invisible(world: World, player_id: int) -> bool:

@@ -4,11 +4,11 @@ player (anonymity, shadow form, fade, invisibility, feign death)."""
 
 from __future__ import annotations
 
-from emulator.rules.dice import div
+from emulator.rules.dice import Roll, div
 
 __all__ = [
     "DRAWFX_BLACK", "DRAWFX_INVISIBLE", "DRAWFX_MASK", "FEIGN_DRAIN_MS", "FLASHING", "FLICKERING", "LIGHT_NICE",
-    "drawn_flags", "feign_defense", "feign_drop_chance", "kept_drain", "shadow_defense",
+    "drawn_flags", "feign_defense", "feign_drop_chance", "form_weight", "kept_drain", "pick_form", "shadow_defense",
 ]
 
 #: The drawing effect field of an object's flags (blakston.khd DRAWFX_*), bits 20 to 24.
@@ -56,6 +56,34 @@ def feign_drop_chance(power: int) -> int:
     """The percent chance, at most 10 and at least 1, that feigning death drops each of
     the caster's other carried items (fdeath.kod CastSpell)."""
     return max(1, min(10, 10 - div(power, 10)))
+
+
+#: Illusionary form weighs the forms by the power and a third more (illform.kod
+#: CalculateIllusionType's 130 in 100).
+FORM_POWER_PERCENT = 130
+
+
+def form_weight(power: int, level: int) -> int:
+    """How likely a monster's look is among the forms at a spell power: most near the
+    raised power's level, less below it, half as much again less above (0 to 100)."""
+    raised = div(power * FORM_POWER_PERCENT, 100)
+    apart = raised - level
+    if apart < 0:
+        apart = abs(apart * 2)
+    amount = raised - apart
+    return 0 if amount < -99 else max(1, min(100, amount))
+
+
+def pick_form(roll: Roll, power: int, levels: list[tuple[str, int]]) -> str | None:
+    """One form drawn by weight (the forms in their order, each with its level); None
+    without any."""
+    weights = [form_weight(power, level) for _, level in levels]
+    index = roll(0, sum(weights))
+    for (form, _), weight in zip(levels, weights):
+        index -= weight
+        if index <= 0:
+            return form
+    return levels[-1][0] if levels else None
 
 
 def kept_drain(mana: int, drain: int) -> tuple[int, bool]:

@@ -7,6 +7,7 @@ the game layer draws the player by, with its figures from the import
 * shadow form: a player drawn as a dark silhouette, whose defence grows in the dark;
 * fade: the caster is invisible while the trance holds (and at most its time);
 * invisibility: the caster is invisible for a while, and harder to hit;
+* illusionary form: the caster takes the look of a monster drawn by the power, for a while;
 * feign death: the caster is drawn as a dead body and its name hidden, the players near
   read that it was killed, monsters lose interest; it holds while the trance does and
   mana lasts, some mana every few seconds. Not modelled: the items it drops.
@@ -123,12 +124,44 @@ class _Invisibility:
         _start(world, caster, spell, duration, {"invisible"}, power, caster, events)
 
 
+class _IllusionaryForm:
+    """The caster takes the look of a monster drawn by the power (illform.kod)."""
+
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
+        if world.is_enchanted(caster.object_id, spell.key) or world.enchantment_flag(caster.object_id, "morphed"):
+            return "already_self", 0
+        return None
+
+    def apply(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int,
+              events: list[WorldEvent]) -> None:
+        roll = roll_with(_roll(world, caster, spell, "form"))
+        form = rules.pick_form(roll, power, forms(world, spell))
+        if form is None:
+            return
+        whole = max(2, _whole_ms(spell, power))
+        if _start(world, caster, spell, roll(div(whole, 2), whole), {"illusion"}, {"form": form, "power": power}, caster, events):
+            events.append(SpellTold(caster.object_id, spell.key, "took_form", kind=form))
+
+
+def forms(world: World, spell: SpellDefinition) -> list[tuple[str, int]]:
+    """The monster kinds whose look the spell may give, with their levels."""
+    found = []
+    for name, allowed in spell.figures:
+        kind = world.definition.kinds.get(name.removeprefix("form_")) if name.startswith("form_") and allowed else None
+        if kind is not None and kind.monster is not None and kind.monster.level is not None:
+            found.append((kind.key, kind.monster.level))
+    return found
+
+
 class _FeignDeath:
     def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
         return None
 
     def apply(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int,
               events: list[WorldEvent]) -> None:
+        for other in world.enchantments_of(caster.object_id):  # its body replaces any borrowed look
+            if other.effect.flags & {"illusion", "morphed"}:
+                events += world.disenchant(caster.object_id, other.spell, report=False)
         now_ms = round(world.game_time * 1000)
         state = {"power": power, "next_ms": now_ms + spell.figure("drain_ms", rules.FEIGN_DRAIN_MS), "last": False}
         if not _start(world, caster, spell, None, {"anonymous", "feigning", "trance"}, state, caster, events):
@@ -143,11 +176,12 @@ class _FeignDeath:
 
 
 ANONYMITY, SHADOW_FORM, FADE, INVISIBILITY, FEIGN_DEATH = _Anonymity(), _ShadowForm(), _Fade(), _Invisibility(), _FeignDeath()
+ILLUSIONARY_FORM = _IllusionaryForm()
 
 #: The effects of this family by their ``spells.toml`` name.
 EFFECTS = {
     "anonymity": ANONYMITY, "shadow_form": SHADOW_FORM, "fade": FADE, "invisibility": INVISIBILITY,
-    "feign_death": FEIGN_DEATH,
+    "feign_death": FEIGN_DEATH, "illusionary_form": ILLUSIONARY_FORM,
 }
 
 
@@ -156,7 +190,7 @@ def tells_end(effect: str, report: bool) -> bool:
     always (even silently removed), the others' when reported."""
     if effect == "anonymity":
         return True
-    return report and effect in ("shadow_form", "fade", "invisibility")
+    return report and effect in ("shadow_form", "fade", "invisibility", "illusionary_form")
 
 
 def defense_bonus(world: World, player_id: int) -> int:

@@ -8,7 +8,9 @@ Figures (``SpellDefinition.figure``):
   from their GetDuration; invisibility lasts between half and all of it);
 * ``duration_step_power``: anonymity's time grows by ``duration_per_power`` each whole
   ``duration_step_power`` points of power (read from its CastSpell);
-* ``drain_mana``, ``drain_ms``: feign death's mana taken each period while it lasts.
+* ``drain_mana``, ``drain_ms``: feign death's mana taken each period while it lasts;
+* ``form_<kind>``: 1 for each monster kind a player may take the look of (the original's
+  monster templates whose CanMorphTo allows it), for illusionary form.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ _EFFECTS = {
     "fade": "fade",
     "shadowform": "shadow_form",
     "invisibility": "invisibility",
+    "illusionaryform": "illusionary_form",
 }
 
 
@@ -43,7 +46,7 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
         return None
     figures: dict[str, int] = {}
     read = {"anonymity": _anonymity, "feign_death": _feign_death, "fade": _fade,
-            "shadow_form": _shadow_form, "invisibility": _invisibility}[effect]
+            "shadow_form": _shadow_form, "invisibility": _invisibility, "illusionary_form": _illusionary_form}[effect]
     if not read(importer, cls, table, figures):
         return None
     table["figures"] = figures
@@ -116,6 +119,50 @@ def _invisibility(importer: SpellImport, cls: KodClass, table: dict[str, Any], f
                               ("already_self", "vrAlreadyEnchanted")):
         _put(importer, table, cls, purpose, variable)
     return True
+
+
+def _illusionary_form(importer: SpellImport, cls: KodClass, table: dict[str, Any], figures: dict[str, int]) -> bool:
+    """A look drawn among the monster templates for a time drawn from a line of the power
+    (its PerformIllusionaryForm)."""
+    values = _assigned(cls, "PerformIllusionaryForm", "itime")
+    if not values or not all(isinstance(v, int) for v in values):
+        return False
+    base, per = values[0], values[1] - values[0]
+    if any(v != base + per * p for p, v in zip(_POWERS, values)):
+        return False
+    figures["duration_ms"], figures["duration_per_power"], figures["drawn"] = base, per, 1
+    forms = _forms(importer)
+    if not forms:
+        return False
+    figures.update({f"form_{kind}": 1 for kind in forms})
+    table["targets"] = 0
+    for purpose, variable in (("took_form", "illusionaryform_on"), ("ended", "illusionaryform_off"),
+                              ("already_self", "illusionaryform_already_affected")):
+        _put(importer, table, cls, purpose, variable)
+    return True
+
+
+def _forms(importer: SpellImport) -> list[str]:
+    """The kinds of the original's monster templates (system.kod RecreateMonsterTemplates)
+    whose CanMorphTo says a player may take their look."""
+    from emulator.importer.blakod.calls import collected_list
+    from emulator.importer.blakod.evaluate import CallValue
+    from emulator.importer.blakod import ClassRef
+    from emulator.importer.original.spells import _constant_return
+
+    tree = importer.tree
+    if "system" not in tree.classes:
+        return []
+    found = []
+    for item in collected_list(tree.classes["system"], "plMonsterTemplates", "RecreateMonsterTemplates"):
+        if not (isinstance(item, CallValue) and item.function.casefold() == "create" and item.args
+                and isinstance(item.args[0], ClassRef) and item.args[0].name in tree.classes):
+            continue
+        monster = tree.classes[item.args[0].name]
+        key = _key(monster.name)
+        if _constant_return(monster, "CanMorphTo") and len(f"form_{key}") <= 32:
+            found.append(key)
+    return found
 
 
 def _line(importer: SpellImport, cls: KodClass, figures: dict[str, int]) -> bool:
