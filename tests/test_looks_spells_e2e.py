@@ -18,7 +18,7 @@ from emulator.game.render import render
 from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
 from emulator.rules import casting as rules
-from emulator.rules.dice import roll_with
+from emulator.rules.dice import div, roll_with
 from emulator.rules.spells import looks as look_rules
 from emulator.testing.memory_server import MemoryClient
 from emulator.wire.codec import Message
@@ -320,3 +320,51 @@ def test_the_forms_are_weighed_by_power() -> None:
     levels = [("low", 10), ("near", 60), ("high", 150)]
     drawn = [look_rules.pick_form(roll_with(random.Random(i)), 50, levels) for i in range(300)]
     assert drawn.count("near") > drawn.count("low") + drawn.count("high")
+
+
+def test_morph_makes_the_caster_a_monster_to_others(scene: Scene) -> None:
+    world, live, caster = scene.world, scene.server.hub.world, scene.caster
+    spell = world.spells["morph"]
+    messages = world.messages
+    assert messages is not None
+    resources = scene.server.hub.context.resources
+    reagents = _prepare(scene, "morph", ability=60)
+    sword = scene.give("longsword", 1)
+    used = scene.alice.request("BP_REQ_USE", object={"id": sword, "amount": None})
+    assert [m["id"] for m in used if m.name == "BP_USE"] == [sword]
+    max_health = caster.stats.max_health
+    reply = cast_with(scene, "morph", caster.object_id, 40)
+    _paid(scene, "morph", reply, reagents, 40)
+    spell_power = power(scene, "morph")
+    told, seen = _went_off(scene, "morph")
+    assert [m["id"] for m in reply + told if m.name == "BP_UNUSE"] == [sword]  # put away
+    assert not live.items.used(caster.character_id)
+    (enchantment,) = live.enchantments_of(caster.object_id)
+    form, change = enchantment.state["form"], enchantment.state["health"]
+    kind = world.kinds[form]
+    assert kind.monster is not None and kind.monster.level is not None
+    name = dict(kind.resource_ids)["name"]
+    assert (said(scene, spell, "took_form"), [messages.id(f"article_{messages.kind(form).indefinite}"), name]) in texts_of(told)
+    # the health of the monster (90 to 110 percent of its level), by the power in percent
+    level = kind.monster.level
+    assert caster.stats.max_health == max_health + change
+    least, most = (look_rules.morph_health_change(max_health, level * percent // 100, spell_power) for percent in (90, 110))
+    assert least <= change <= most
+    assert most == max(20, max_health - div((max_health - level * 110 // 100) * spell_power, 100)) - max_health
+    # others see the monster: its icon, its name, not a player's flags
+    (change_seen,) = _changes_of(seen, caster.object_id)
+    assert change_seen["icon"] == resources.id(kind.icon) and change_seen["name"] == name
+    assert not int(change_seen["flags"]) & 0x4  # OF_PLAYER
+    again = cast_with(scene, "morph", caster.object_id, 40)
+    assert (said(scene, spell, "already_have"), [messages.id("article_none"), spell.text_id("name")]) in texts_of(again)
+    assert enchantment.due_ms is not None
+    left = enchantment.due_ms - round(live.game_time * 1000)
+    longest = (60 + 3 * spell_power) * max_health // max(1, level * 90 // 100) * 120 // 100 * 1000
+    assert 0 < left <= longest
+    scene.server.advance(left / 1000 + 1.0)
+    ended, seen = scene.alice.read(), scene.bob.read()
+    assert (said(scene, spell, "ended"), []) in texts_of(ended)
+    assert caster.stats.max_health == max_health
+    (change_seen,) = _changes_of(seen, caster.object_id)
+    assert change_seen["icon"] == resources.id(world.player_icon) and change_seen["name"] == _name_of(scene, seen, caster)
+    assert int(change_seen["flags"]) & 0x4

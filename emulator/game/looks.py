@@ -38,7 +38,11 @@ def player_appearance(ctx: GameContext, avatar: Avatar, sees_invisible: bool = F
         spell = ctx.definition.spells.get(look.anonymous)
         name = (spell.text_id("blank_name") if spell is not None else None) or 0
     if look.form in ctx.definition.kinds:  # a monster's look
-        icon = ctx.resources.id(ctx.definition.kinds[look.form].icon)
+        kind = ctx.definition.kinds[look.form]
+        icon = ctx.resources.id(kind.icon)
+        if look.morphed:  # its name, and the flags of a monster, not a player's (user.kod GetObjectFlags)
+            name = dict(kind.resource_ids).get("name") or ctx.resources.id(kind.name)
+            flags = (flags & ~views.OF_PLAYER & ~views.OF_OFFERABLE) | views.OF_ATTACKABLE
     if look.body:  # drawn as the body a dead player of its gender leaves
         spell = ctx.definition.spells.get(look.body)
         body = spell.text("body_female_icon" if avatar.gender == 2 else "body_male_icon") if spell is not None else None
@@ -92,7 +96,7 @@ def enchantment_changed(ctx: GameContext, event: EnchantmentStarted | Enchantmen
 
 
 #: The effects whose enchantment changes how others see the player.
-_LOOK_EFFECTS = frozenset({"anonymity", "feign_death", "fade", "shadow_form", "invisibility", "illusionary_form"})
+_LOOK_EFFECTS = frozenset({"anonymity", "feign_death", "fade", "shadow_form", "invisibility", "illusionary_form", "morph"})
 
 
 def _sessions_in(ctx: GameContext, room: str) -> Iterable[GameSession]:

@@ -9,7 +9,8 @@ Flags read here (``Effect(flags=...)``):
   see the player flashing;
 * ``shadow``: drawn as a dark silhouette (DRAWFX_BLACK);
 * ``feigning``: drawn as the body a dead player leaves; monsters lose interest;
-* ``illusion``: drawn as the monster kind its state names (``{"form": kind}``).
+* ``illusion``: drawn as the monster kind its state names (``{"form": kind}``);
+* ``morphed``: as ``illusion``, with the monster's name and flags, no longer a player's.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["LOOK_FLAGS", "PLAIN", "SEES_INVISIBLE", "Look", "look_of", "noticeable", "sees_invisible"]
 
 #: The enchantment flags that change how others see a player.
-LOOK_FLAGS = frozenset({"anonymous", "invisible", "shadow", "feigning", "illusion"})
+LOOK_FLAGS = frozenset({"anonymous", "invisible", "shadow", "feigning", "illusion", "morphed"})
 #: The flag of those who see invisible players (detect invisible, PFLAG2_DETECT_INVIS).
 SEES_INVISIBLE = "detect_invis"
 
@@ -42,6 +43,7 @@ class Look:
     drawfx: int = 0
     body: str = ""  # the spell drawing it as a body ("" none)
     form: str = ""  # the monster kind it looks like ("" its own)
+    morphed: bool = False  # named and flagged as that monster too
 
     @property
     def plain(self) -> bool:
@@ -57,7 +59,7 @@ def look_of(world: World, player_id: int) -> Look:
     if not found or not any(e.effect.flags & LOOK_FLAGS for e in found):
         return PLAIN
     anonymous = body = form = ""
-    invisible, drawfx = False, 0
+    invisible, drawfx, morphed = False, 0, False
     for enchantment in reversed(found):  # oldest first: the newest spell's words win
         flags = enchantment.effect.flags
         if "anonymous" in flags:
@@ -67,9 +69,10 @@ def look_of(world: World, player_id: int) -> Look:
         invisible = invisible or "invisible" in flags
         if "shadow" in flags:
             drawfx = DRAWFX_BLACK
-        if "illusion" in flags and isinstance(enchantment.state, dict):
+        if flags & {"illusion", "morphed"} and isinstance(enchantment.state, dict):
             form = str(enchantment.state.get("form", ""))
-    return Look(anonymous, invisible, drawfx, body, form)
+            morphed = "morphed" in flags
+    return Look(anonymous, invisible, drawfx, body, form, morphed)
 
 
 def sees_invisible(world: World, player_id: int) -> bool:

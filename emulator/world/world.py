@@ -1258,9 +1258,9 @@ class World:
         if hook is not None:
             hook(enchantment, report)
         spell = self.definition.spells.get(enchantment.spell)
-        if enchantment.target is ench.Target.PLAYER and spell is not None and (
-                report and spell.effect in ("personal_enchantment", "touch") or illusions.tells_end(spell.effect, report)):
+        if report and enchantment.target is ench.Target.PLAYER and spell is not None and spell.effect in ("personal_enchantment", "touch"):
             events.append(SpellTold(enchantment.target_id, enchantment.spell, "ended"))  # persench.kod EndEnchantment
+        illusions.ended(self, enchantment, report, events)  # the spells of looks: their words, a morph's health
         room = self._room_of_target(enchantment)
         if room is not None:
             events.append(EnchantmentEnded(

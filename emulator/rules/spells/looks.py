@@ -8,7 +8,7 @@ from emulator.rules.dice import Roll, div
 
 __all__ = [
     "DRAWFX_BLACK", "DRAWFX_INVISIBLE", "DRAWFX_MASK", "FEIGN_DRAIN_MS", "FLASHING", "FLICKERING", "LIGHT_NICE",
-    "drawn_flags", "feign_defense", "feign_drop_chance", "form_weight", "kept_drain", "pick_form", "shadow_defense",
+    "drawn_flags", "feign_defense", "feign_drop_chance", "form_weight", "kept_drain", "morph_health_change", "morph_seconds", "pick_form", "shadow_defense",
 ]
 
 #: The drawing effect field of an object's flags (blakston.khd DRAWFX_*), bits 20 to 24.
@@ -63,27 +63,49 @@ def feign_drop_chance(power: int) -> int:
 FORM_POWER_PERCENT = 130
 
 
-def form_weight(power: int, level: int) -> int:
+def form_weight(power: int, level: int, morph: bool = False) -> int:
     """How likely a monster's look is among the forms at a spell power: most near the
-    raised power's level, less below it, half as much again less above (0 to 100)."""
-    raised = div(power * FORM_POWER_PERCENT, 100)
+    (illusionary form: raised) power's level, less below it, twice as fast less above
+    (1 to 100; illusionary form's far above it, 0). Morph weighs by the power itself
+    (morph.kod CalculateIllusionType)."""
+    raised = power if morph else div(power * FORM_POWER_PERCENT, 100)
     apart = raised - level
     if apart < 0:
         apart = abs(apart * 2)
     amount = raised - apart
-    return 0 if amount < -99 else max(1, min(100, amount))
+    return 0 if amount < -99 and not morph else max(1, min(100, amount))
 
 
-def pick_form(roll: Roll, power: int, levels: list[tuple[str, int]]) -> str | None:
+def pick_form(roll: Roll, power: int, levels: list[tuple[str, int]], morph: bool = False) -> str | None:
     """One form drawn by weight (the forms in their order, each with its level); None
     without any."""
-    weights = [form_weight(power, level) for _, level in levels]
+    weights = [form_weight(power, level, morph) for _, level in levels]
     index = roll(0, sum(weights))
     for (form, _), weight in zip(levels, weights):
         index -= weight
         if index <= 0:
             return form
     return levels[-1][0] if levels else None
+
+
+#: A morphed player's health is the monster's, at a random 90 to 110 percent of its
+#: level, by the power in percent; no lower than the least max health (morph.kod
+#: PerformMorph, player.kod GainMaxHealth).
+LEAST_MAX_HEALTH = 20
+
+
+def morph_health_change(max_health: int, monster_health: int, power: int) -> int:
+    """What morphing adds to a max health (negative: takes), by the power in percent of
+    the way to the monster's health."""
+    wanted = max_health - div((max_health - monster_health) * power, 100)
+    return max(LEAST_MAX_HEALTH, wanted) - max_health
+
+
+def morph_seconds(power: int, max_health: int, monster_health: int, percent: int) -> int:
+    """How long a morph lasts: a minute and 3 seconds a point of power, longer the weaker
+    the monster is than the player, times a random 80 to 120 percent."""
+    seconds = div((60 + 3 * power) * max_health, max(1, monster_health))
+    return div(seconds * percent, 100)
 
 
 def kept_drain(mana: int, drain: int) -> tuple[int, bool]:

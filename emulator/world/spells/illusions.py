@@ -8,6 +8,10 @@ the game layer draws the player by, with its figures from the import
 * fade: the caster is invisible while the trance holds (and at most its time);
 * invisibility: the caster is invisible for a while, and harder to hit;
 * illusionary form: the caster takes the look of a monster drawn by the power, for a while;
+* morph: the caster becomes, to others, a monster drawn by the power: its look and
+  name; its max health moves towards the monster's while it lasts, what it wields and
+  wears is put away. Not modelled: the scream and the pain, the freedom of others to
+  attack one morphed, the items it may not use while morphed;
 * feign death: the caster is drawn as a dead body and its name hidden, the players near
   read that it was killed, monsters lose interest; it holds while the trance does and
   mana lasts, some mana every few seconds. Not modelled: the items it drops.
@@ -31,7 +35,7 @@ from emulator.world.objects import Player, Thing
 if TYPE_CHECKING:
     from emulator.world.world import World
 
-__all__ = ["EFFECTS", "defense_bonus", "run_tick", "tells_end", "trance_broken"]
+__all__ = ["EFFECTS", "defense_bonus", "ended", "forms", "run_tick", "trance_broken"]
 
 #: The scapegoat of a feigned death where the room has no monsters of its own (fdeath.kod).
 DEFAULT_SCAPEGOAT = "giantrat"
@@ -153,6 +157,38 @@ def forms(world: World, spell: SpellDefinition) -> list[tuple[str, int]]:
     return found
 
 
+class _Morph:
+    """The caster becomes, to others, a monster drawn by the power (morph.kod): its name
+    and icon, no longer a player's flags; its max health moves towards the monster's;
+    everything it wields or wears is put away."""
+
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
+        if world.enchantment_flag(caster.object_id, "morphed"):
+            return "already_have", 0
+        return None
+
+    def apply(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int,
+              events: list[WorldEvent]) -> None:
+        for other in world.enchantments_of(caster.object_id):
+            if "illusion" in other.effect.flags:
+                events += world.disenchant(caster.object_id, other.spell)
+        for item in world.items.used(caster.character_id):
+            events += world.unuse_item(caster.object_id, item.object_id)
+        roll = roll_with(_roll(world, caster, spell, "form"))
+        form = rules.pick_form(roll, power, forms(world, spell), morph=True)
+        level = dict(forms(world, spell)).get(form or "")
+        if form is None or level is None:
+            return
+        stats = caster.stats
+        monster_health = div(level * roll(90, 110), 100)
+        change = rules.morph_health_change(stats.max_health, monster_health, power)
+        duration = rules.morph_seconds(power, stats.max_health, monster_health, roll(80, 120)) * 1000
+        events.append(SpellTold(caster.object_id, spell.key, "took_form", kind=form))
+        if _start(world, caster, spell, max(1, duration), {"morphed"}, {"form": form, "health": change}, caster, events):
+            stats.max_health += change
+            events.append(VitalsChanged(caster.object_id))
+
+
 class _FeignDeath:
     def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
         return None
@@ -176,21 +212,29 @@ class _FeignDeath:
 
 
 ANONYMITY, SHADOW_FORM, FADE, INVISIBILITY, FEIGN_DEATH = _Anonymity(), _ShadowForm(), _Fade(), _Invisibility(), _FeignDeath()
-ILLUSIONARY_FORM = _IllusionaryForm()
+ILLUSIONARY_FORM, MORPH = _IllusionaryForm(), _Morph()
 
 #: The effects of this family by their ``spells.toml`` name.
 EFFECTS = {
     "anonymity": ANONYMITY, "shadow_form": SHADOW_FORM, "fade": FADE, "invisibility": INVISIBILITY,
-    "feign_death": FEIGN_DEATH, "illusionary_form": ILLUSIONARY_FORM,
+    "feign_death": FEIGN_DEATH, "illusionary_form": ILLUSIONARY_FORM, "morph": MORPH,
 }
 
 
-def tells_end(effect: str, report: bool) -> bool:
-    """Whether the target reads the spell's ``ended`` words when it ends: anonymity's
-    always (even silently removed), the others' when reported."""
-    if effect == "anonymity":
-        return True
-    return report and effect in ("shadow_form", "fade", "invisibility", "illusionary_form")
+def ended(world: World, enchantment: Enchantment, report: bool, events: list[WorldEvent]) -> None:
+    """A spell of this family ended on a player: what it changed is given back (a
+    morph's max health), and the player reads its ``ended`` words: anonymity's always
+    (even removed silently), the others' when reported."""
+    spell = world.definition.spells.get(enchantment.spell)
+    player = world._players.get(enchantment.target_id)
+    if spell is None or player is None or spell.effect not in EFFECTS:
+        return
+    if spell.effect == "morph" and isinstance(enchantment.state, dict):
+        player.stats.max_health -= int(enchantment.state.get("health", 0))
+        events.append(VitalsChanged(player.object_id))
+    if spell.effect == "anonymity" or report and spell.effect in ("shadow_form", "fade", "invisibility",
+                                                                   "illusionary_form", "morph"):
+        events.append(SpellTold(player.object_id, spell.key, "ended"))
 
 
 def defense_bonus(world: World, player_id: int) -> int:

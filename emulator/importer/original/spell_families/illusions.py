@@ -37,6 +37,7 @@ _EFFECTS = {
     "shadowform": "shadow_form",
     "invisibility": "invisibility",
     "illusionaryform": "illusionary_form",
+    "morph": "morph",
 }
 
 
@@ -46,7 +47,8 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
         return None
     figures: dict[str, int] = {}
     read = {"anonymity": _anonymity, "feign_death": _feign_death, "fade": _fade,
-            "shadow_form": _shadow_form, "invisibility": _invisibility, "illusionary_form": _illusionary_form}[effect]
+            "shadow_form": _shadow_form, "invisibility": _invisibility, "illusionary_form": _illusionary_form,
+            "morph": _morph}[effect]
     if not read(importer, cls, table, figures):
         return None
     table["figures"] = figures
@@ -138,6 +140,20 @@ def _illusionary_form(importer: SpellImport, cls: KodClass, table: dict[str, Any
     table["targets"] = 0
     for purpose, variable in (("took_form", "illusionaryform_on"), ("ended", "illusionaryform_off"),
                               ("already_self", "illusionaryform_already_affected")):
+        _put(importer, table, cls, purpose, variable)
+    return True
+
+
+def _morph(importer: SpellImport, cls: KodClass, table: dict[str, Any], figures: dict[str, int]) -> bool:
+    """A monster's look, name and health, for a time of the power and the healths (its
+    PerformMorph, coded in ``emulator/rules/spells/looks.py``)."""
+    forms = _forms(importer)
+    if not forms:
+        return False
+    figures.update({f"form_{kind}": 1 for kind in forms})
+    table["targets"] = 0
+    for purpose, variable in (("took_form", "morph_on"), ("ended", "morph_off"),
+                              ("already_have", "morph_already_enchanted")):
         _put(importer, table, cls, purpose, variable)
     return True
 
