@@ -149,6 +149,10 @@ PlayersIn = Callable[[str], Mapping[int, Player]]
 OnDeath = Callable[[Player, "Monster", list[WorldEvent]], None]
 
 
+#: A monster chasing an invisible player loses it once in this many chase steps.
+INVISIBLE_LOST_ONE_IN = 50
+
+
 class MonsterPopulation:
     """Every live monster of the world and every room's spawn bookkeeping."""
 
@@ -179,6 +183,8 @@ class MonsterPopulation:
         #: A player's weapon and shield, and the world's skills: the world sets them.
         self.gear_of: Callable[[int], Gear] = lambda player_id: Gear()
         self.fighting: FightingSkills | None = None
+        #: Whether a player is invisible (a chase may lose it): the world sets it.
+        self.invisible: Callable[[int], bool] = lambda player_id: False
 
     # ------------------------------------------------------------------ queries
 
@@ -335,6 +341,8 @@ class MonsterPopulation:
             step = chase_step_on(self._graph(monster.room), row, col, *square_of(target.y, target.x), monster.vision)
             if step is not None and monster.moves:
                 self._step(monster, row, col, step, events)
+            if self.invisible(target.object_id) and roll(1, INVISIBLE_LOST_ONE_IN) == 1:
+                monster.target = None  # it lost sight of the invisible (brain.kod PostChaseTimer)
             if monster_heals_on_chase_step(roll):
                 self._heal(monster)
             diagonal = step is not None and step[0] != 0 and step[1] != 0
