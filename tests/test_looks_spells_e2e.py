@@ -206,11 +206,20 @@ def test_feign_death_shows_a_body_and_drains_mana_until_it_ends(scene: Scene) ->
     messages = world.messages
     assert messages is not None
     reagents = _prepare(scene, "feigndeath")
+    sword = scene.give("longsword", 1)
+    scene.alice.request("BP_REQ_USE", object={"id": sword, "amount": None})
     before = live.armour_of(caster.object_id)[0]
     reply = cast_with(scene, "feigndeath", caster.object_id, 40)
-    _paid(scene, "feigndeath", reply, reagents, 40)
     spell_power = power(scene, "feigndeath")
+    assert bars(reply, 2)[-1] == 40 - rules.mana_cost(spell.mana or 0, spell_power)
+    # the weapon in hand falls to the ground; the rest of what it carries stays, or falls
+    # by a small chance: nothing is lost either way
+    assert sword not in inventory(scene.alice) and sword in {t.object_id for t in live.room_objects(caster.room)}
+    for reagent in spell.reagents:
+        left = live.items.by_id[reagents[reagent.kind]]
+        assert left.units == 1 and (left.carrier == caster.character_id or (left.carrier is None and left.room == caster.room))
     seen = _went_off(scene, "feigndeath")[1]
+    assert sword in [m["id"] for m in scene.bob.received if m.name == "BP_CREATE"]
     # the news to the room: Alice killed by a giant rat (Jasper has no monsters of its own),
     # or one of the spell's pranks
     killed = said(scene, spell, "killed_by")

@@ -14,7 +14,8 @@ the game layer draws the player by, with its figures from the import
   attack one morphed, the items it may not use while morphed;
 * feign death: the caster is drawn as a dead body and its name hidden, the players near
   read that it was killed, monsters lose interest; it holds while the trance does and
-  mana lasts, some mana every few seconds. Not modelled: the items it drops.
+  mana lasts, some mana every few seconds; what it holds in hand or on its head falls,
+  and now and then something else it carries.
 
 A trance-kept spell (flag ``trance``) ends when the trance breaks (:func:`trance_broken`,
 from ``casting.break_trance``): a run, a cast, a blow, resting.
@@ -203,12 +204,36 @@ class _FeignDeath:
         if not _start(world, caster, spell, None, {"anonymous", "feigning", "trance"}, state, caster, events):
             return
         world._monsters.give_up_on(caster.room, caster.object_id)
+        _drop_items(world, caster, spell, power, events)
         roll = _roll(world, caster, spell, "feign").randint(1, 100)
         room = world.definition.rooms[caster.room]
         scapegoat = room.monsters[0].kind if room.monsters else DEFAULT_SCAPEGOAT
         prank = roll if roll <= PRANKS else 0
         hearers = tuple(p.object_id for p in world.players_here(caster.room))
         events.append(FeignedDeath(caster.room, caster.object_id, spell.key, "" if prank else scapegoat, prank, hearers))
+
+
+#: What feign death lets fall (fdeath.kod CastSpell, blakston.khd): the items used on the
+#: hands or the head, never special items nor Riija's sword.
+USE_HAND, USE_HEAD, ITEMTYPE_SPECIAL = 0x0008, 0x0200, 0x4000
+NEVER_DROPPED = frozenset({"riijasword"})
+
+
+def _drop_items(world: World, caster: Player, spell: SpellDefinition, power: int, events: list[WorldEvent]) -> None:
+    """The dead do not hold things: what the caster wields or wears on hand or head falls
+    on its square, and each other item it carries by a small chance that shrinks with
+    the power; only those a death would drop (each fall one item operation)."""
+    roll = roll_with(_roll(world, caster, spell, "drop"))
+    chance = rules.feign_drop_chance(power)
+    for item in list(world.items.carried(caster.character_id)):
+        kind = item.kind or ""
+        info = world.definition.kinds[kind].item if kind in world.definition.kinds else None
+        if info is None or kind in NEVER_DROPPED or (info.get("item_type") or 0) & ITEMTYPE_SPECIAL or info.kept_on_death:
+            continue
+        usage = world.items.usage(kind)
+        held = item.used and usage is not None and bool(usage.places & (USE_HAND | USE_HEAD))
+        if held or roll(1, 100) < chance:
+            events += world.drop(caster.object_id, item.object_id, item.number, world.game_time)
 
 
 ANONYMITY, SHADOW_FORM, FADE, INVISIBILITY, FEIGN_DEATH = _Anonymity(), _ShadowForm(), _Fade(), _Invisibility(), _FeignDeath()
