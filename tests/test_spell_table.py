@@ -37,10 +37,6 @@ _OWN = {
     "removecurse": "lifts curses from items: item curses are not modelled",
     "curepoison": "ends poison, itself an enchantment",
     # the personal enchantments whose effect is more than a modifier or flags
-    "anonymity": "a personal enchantment hiding the caster's name from others: not yet",
-    "feigndeath": "a personal enchantment: the caster shown as a dead body to others: not yet",
-    "shadowform": "a personal enchantment: a dark look, a defence that grows in the dark: not yet",
-    "fade": "a personal enchantment: invisible while the trance lasts: invisibility is not modelled",
     "eavesdrop": "a personal enchantment hearing other rooms' words: not yet",
     "forgetspell": "a personal enchantment taking spells and skills away for a time: not yet",
     "resistpoison": "a personal enchantment against poison: poison is not modelled",

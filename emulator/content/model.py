@@ -332,6 +332,7 @@ SPELL_EFFECTS = (
     "seance", "cloak", "foresight",  # the spells that see (spells/divination.py)
     "healing",  # major heal and hospice (spells/healing.py)
     "cleanse", "discord",  # purify, purge, discordance (spells/cleansing.py)
+    "anonymity", "feign_death", "fade", "shadow_form", "invisibility", "illusionary_form", "morph",  # how a player looks (illusions.py)
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -358,6 +359,9 @@ SPELL_OWN_TEXTS = (
     "no_murderer", "found", "cloaked", "casting", "location", "info", "ability", "last_ability", "one", "nothing",
     "not_player", "knows_of", "adequate_at", "mediocre_at", "good_at", "practitioner_of", "great_at", "master_of",
     "not_enchanted", "bad_location",  # purify, purge, discordance (spells/cleansing.py)
+    # how a player looks: see emulator/world/spells/illusions.py
+    "already_have", "trance_lost", "looks_taken", "blank_name", "killed_by", "prank_1", "prank_2",
+    "prank_3", "body_male_icon", "body_female_icon", "took_form",
 )
 
 

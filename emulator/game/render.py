@@ -11,8 +11,8 @@ from typing import Any, assert_never
 
 
 from emulator.game import (
-    bank_messages, enchantment_messages, fight_messages, hinder_messages, item_messages, room_view, sheet, shop_messages, skill_messages,
-    spell_messages, spell_reports, texts, trade_messages, views,
+    bank_messages, enchantment_messages, fight_messages, hinder_messages, item_messages, looks, room_view, sheet, shop_messages,
+    skill_messages, spell_messages, spell_reports, texts, trade_messages, views,
 )
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
@@ -42,6 +42,7 @@ from emulator.world.events import (
     DeathPenaltyPaid,
     EnchantmentEnded,
     EnchantmentStarted,
+    FeignedDeath,
     MaxHealthGained,
     KillZoneCrossed,
     MonsterAttacked,
@@ -99,11 +100,11 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
         case ObjectEntered():
             thing = ctx.world.object(event.object_id)
             if thing is not None:
-                _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_CREATE", room_view.room_object(ctx, thing))
+                looks.show_object(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_CREATE", thing, room_view.seen_object)
         case ObjectChanged():
             thing = ctx.world.object(event.object_id)
             if thing is not None:
-                _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_CHANGE", room_view.changed_object(ctx, thing))
+                looks.show_object(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_CHANGE", thing, room_view.changed_object)
         case ObjectLeft():
             _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_REMOVE", {"id": event.object_id})
         case ObjectMoved():
@@ -202,10 +203,12 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             _show(ctx, enchantment_messages.audience(ctx, event), "BP_ADD_ENCHANTMENT",
                   enchantment_messages.started_fields(ctx, event))
             _enchantment_stats(ctx, event.target_id, event.stats_changed)
+            looks.enchantment_changed(ctx, event, room_view.changed_object)
         case EnchantmentEnded():
             _show(ctx, enchantment_messages.audience(ctx, event), "BP_REMOVE_ENCHANTMENT",
                   enchantment_messages.ended_fields(ctx, event))
             _enchantment_stats(ctx, event.target_id, event.stats_changed)
+            looks.enchantment_changed(ctx, event, room_view.changed_object)
         case AbilityLearned():
             _ability_learned(ctx, event)
         case AbilityForgotten():
@@ -224,6 +227,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             hinder_messages.player_hindered(ctx, event)
         case SpellReported():
             spell_reports.spell_reported(ctx, event)
+        case FeignedDeath():
+            looks.feigned_death(ctx, event)
         case _:
             assert_never(event)
 

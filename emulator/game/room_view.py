@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.content.model import ObjectKind
-from emulator.game import views
+from emulator.game import looks, views
 from emulator.game.enchantment_messages import send_room_enchantments
 from emulator.game.context import GameContext
 from emulator.game.session import Avatar, GameSession
@@ -21,12 +21,13 @@ SUN_Y = 0
 OF_NOEXAMINE = 0x00000040  # LOOK_NO: the client offers no look
 
 
-def appearance(ctx: GameContext, thing: Thing) -> tuple[int, int, int]:
-    """Icon, name and flags resources of anything in a room."""
+def appearance(ctx: GameContext, thing: Thing, sees_invisible: bool = False) -> tuple[int, int, int]:
+    """Icon, name and flags resources of anything in a room (a player as its spells of
+    looks show it to a viewer who sees the invisible or not)."""
     session = ctx.in_world.get(thing.object_id)
     if session is not None and session.avatar is not None:
         # players take offers (user.kod GetObjectFlags: OFFER_YES)
-        return ctx.resources.id(ctx.definition.player_icon), session.avatar.name_resource, views.OF_PLAYER | views.OF_OFFERABLE
+        return looks.player_appearance(ctx, session.avatar, sees_invisible)
     kind = ctx.definition.kinds[thing.kind or ""]
     if isinstance(thing, Corpse) and kind.monster is not None:
         # a monster's body cannot be looked at (body.kod GetObjectFlags) and keeps its drawing effect
@@ -47,8 +48,10 @@ def _shop_flags(kind: ObjectKind) -> int:
     return flags | (views.OF_OFFERABLE if is_buyer(kind) else 0)
 
 
-def room_object(ctx: GameContext, thing: Thing, animation: dict[str, Any] | None = None) -> dict[str, Any]:
-    icon, name, flags = appearance(ctx, thing)
+def room_object(
+    ctx: GameContext, thing: Thing, animation: dict[str, Any] | None = None, sees_invisible: bool = False
+) -> dict[str, Any]:
+    icon, name, flags = appearance(ctx, thing, sees_invisible)
     block = views.room_object_block(thing.object_id, icon, name, flags, thing.y, thing.x, thing.angle, animation)
     if isinstance(thing, Item):
         _ground_item(ctx, thing, block)
@@ -70,9 +73,14 @@ def changed_inventory_object(ctx: GameContext, item: Item) -> dict[str, Any]:
     return block
 
 
-def changed_object(ctx: GameContext, thing: Thing) -> dict[str, Any]:
+def seen_object(ctx: GameContext, thing: Thing, sees_invisible: bool) -> dict[str, Any]:
+    """The fields of a BP_CREATE for a viewer who sees the invisible or not."""
+    return room_object(ctx, thing, sees_invisible=sees_invisible)
+
+
+def changed_object(ctx: GameContext, thing: Thing, sees_invisible: bool = False) -> dict[str, Any]:
     """The fields of a BP_CHANGE: the object block and its motion look, without a place."""
-    block = room_object(ctx, thing)
+    block = room_object(ctx, thing, sees_invisible=sees_invisible)
     for field in ("y", "x", "angle"):
         del block[field]
     return block
@@ -109,7 +117,8 @@ def send_players(ctx: GameContext, session: GameSession) -> None:
 
 def send_room_contents(ctx: GameContext, session: GameSession, avatar: Avatar) -> None:
     room = ctx.world.player(avatar.player_id).room
-    objects = [room_object(ctx, thing) for thing in ctx.world.room_objects(room)]
+    seeing = looks.sees_invisible(ctx, avatar.player_id)
+    objects = [room_object(ctx, thing, sees_invisible=seeing) for thing in ctx.world.room_objects(room)]
     session.send("BP_ROOM_CONTENTS", room_id=ctx.world.room_id(room), objects=objects)
     # the client clears the room's enchantment icons with its contents: they follow
     send_room_enchantments(ctx, session, room)

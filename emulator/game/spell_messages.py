@@ -57,6 +57,10 @@ _OWN = {
     "resisted": "Your sight fights off part of {spell}.",
     "resisted_caster": "Something resists your {spell}.",
     "seen": "{target} casts {spell}.",
+    "already_have": "{spell} is on you already.",
+    "trance_lost": "Your concentration slips and your {spell} ends.",
+    "looks_taken": "No shadow can cover that look.",
+    "took_form": "You look like {item} now.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -70,6 +74,8 @@ _FILLS = {
     "ended": "", "already_on": "cap_target", "not_here": "",
     "done_to": "cap_target", "already_self": "",  # hinder
     "evaded": "", "evaded_caster": "", "resisted": "", "resisted_caster": "", "seen": "target",
+    "already_have": "none_spell", "trance_lost": "", "looks_taken": "",  # spells of looks
+    "took_form": "form",
 }
 
 
@@ -99,6 +105,10 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
         for fill in fills:
             if fill == "spell":
                 params.append(_spell_name_id(ctx, spell))
+            elif fill == "none_spell":  # a spell's GetIndef (no article) and name
+                params += [messages.id("article_none"), _spell_name_id(ctx, spell)]
+            elif fill == "form":  # a monster kind's GetIndef and GetName
+                params += [messages.id(f"article_{messages.kind(event.kind).indefinite}"), fight_messages._name(ctx, event.kind)]
             elif fill == "target":
                 params += _target_ids(ctx, event.target_id)
             elif fill == "cap_target":  # GetCapDef and GetName

@@ -27,7 +27,7 @@ from emulator.world.events import (
 from emulator.world.objects import Player, Thing
 from emulator.world.sight import line_of_sight
 from emulator.world import holding, spellbook
-from emulator.world.spells import EFFECTS
+from emulator.world.spells import EFFECTS, illusions
 
 if TYPE_CHECKING:
     from emulator.world.world import World
@@ -52,7 +52,7 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
     if player is None or spell is None or spell.key not in player.spells:
         return []
     events: list[WorldEvent] = []
-    break_trance(player, events)  # a new cast breaks the trance (EVENT_CAST)
+    break_trance(player, events, world)  # a new cast breaks the trance (EVENT_CAST)
     hindered = holding.cast_refusal(world, player)
     if hindered is not None:  # held or blinded: no magic
         return events + [hindered]
@@ -126,12 +126,14 @@ def _murmur(world: World, player: Player, spell: SpellDefinition, targets: list[
         events.append(SpellMurmured(player.object_id, spell.key, target, tuple(hearers)))
 
 
-def break_trance(player: Player, events: list[WorldEvent]) -> None:
+def break_trance(player: Player, events: list[WorldEvent], world: World | None = None) -> None:
     """The caster's trance ends before its spell goes off (BreakTrance, TranceBroken): it
-    is told and hears the fizzle; the costs stay paid."""
+    is told and hears the fizzle; the costs stay paid. The spells the trance keeps end too."""
     if player.trance is not None:
         events.append(SpellTold(player.object_id, player.trance[0], "spell_trance_broken", fail_sound=True))
         player.trance = None
+    if world is not None:
+        illusions.trance_broken(world, player, events)
 
 
 def run_trances(world: World, events: list[WorldEvent]) -> None:

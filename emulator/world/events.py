@@ -627,6 +627,20 @@ class SpellReported:
     parts: tuple[tuple[str, int | str], ...] = ()
 
 
+@attrs.frozen
+class FeignedDeath:
+    """A player feigned death (fdeath.kod): the players of its room (``hearers``) read
+    that it was killed, by one of the room's monsters (``scapegoat``, a kind) or, when
+    ``prank`` is 1 to 3, by the spell's own joke of that number."""
+
+    room: str
+    player_id: int
+    spell: str
+    scapegoat: str
+    prank: int
+    hearers: tuple[int, ...]
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
@@ -641,4 +655,5 @@ WorldEvent = (
     | SpellTold | SpellCast | SpellImproved | SpellMurmured
     | ScreenEffect | PlayerHindered
     | SpellReported
+    | FeignedDeath
 )

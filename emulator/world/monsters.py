@@ -150,6 +150,10 @@ PlayersIn = Callable[[str], Mapping[int, Player]]
 OnDeath = Callable[[Player, "Monster", list[WorldEvent]], None]
 
 
+#: A monster chasing an invisible player loses it once in this many chase steps.
+INVISIBLE_LOST_ONE_IN = 50
+
+
 class MonsterPopulation:
     """Every live monster of the world and every room's spawn bookkeeping."""
 
@@ -190,6 +194,8 @@ class MonsterPopulation:
         #: What a player's enchantments do to a monster's swing at it (the world sets it:
         #: ``holding.defended``): the damage it takes (0 on a miss) after them.
         self.defended: Callable[[Monster, Player, int, list[WorldEvent]], int] = lambda monster, player, damage, events: damage
+        #: Whether a player is invisible (a chase may lose it): the world sets it.
+        self.invisible: Callable[[int], bool] = lambda player_id: False
 
     # ------------------------------------------------------------------ queries
 
@@ -349,6 +355,8 @@ class MonsterPopulation:
             step = chase_step_on(self._graph(monster.room), row, col, *square_of(target.y, target.x), monster.vision)
             if step is not None and monster.moves:
                 self._step(monster, row, col, step, events)
+            if self.invisible(target.object_id) and roll(1, INVISIBLE_LOST_ONE_IN) == 1:
+                monster.target = None  # it lost sight of the invisible (brain.kod PostChaseTimer)
             if monster_heals_on_chase_step(roll):
                 self._heal(monster)
             diagonal = step is not None and step[0] != 0 and step[1] != 0

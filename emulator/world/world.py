@@ -88,6 +88,8 @@ from emulator.world import mortality, shopping, trading
 from emulator.world import banking, casting, mortality, shopping, spellbook, vaults
 from emulator.world import enchantments as ench
 from emulator.world import holding
+from emulator.world import disguise
+from emulator.world.spells import illusions
 from emulator.world.events import (
     SpellTold,
     AttackResolved,
@@ -237,6 +239,7 @@ class World:
         self._monsters.fighting = self.fighting
         self._monsters.hindrance = lambda monster, rng, players, events: holding.monster_turn(self, monster, rng, players, events)
         self._monsters.defended = lambda monster, player, damage, events: holding.defended(self, monster, player, damage, events)
+        self._monsters.invisible = lambda player_id: self.enchantment_flag(player_id, "invisible")
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)
         self._money_kinds = shopping.money_kinds(definition)
@@ -406,7 +409,7 @@ class World:
         player.moved_since_entry = True
         events: list[WorldEvent] = [ObjectMoved(room, player_id, y, x, player.speed, player_id)]
         if player.speed > USER_WALKING_SPEED:  # running breaks a trance (user.kod UserMove)
-            casting.break_trance(player, events)
+            casting.break_trance(player, events, self)
         # walking and running tire (user.kod UserMove), charged at most once a second
         second = int(now)
         since = second - player.last_move_second if player.last_move_second is not None else second + 1
@@ -644,6 +647,7 @@ class World:
         if player is None:
             return 0, 0
         defense, reduce = self.enchantment_modifier(player_id, "defense"), 0
+        defense += illusions.defense_bonus(self, player_id)  # shadow form, invisibility, feign death
         for item in self.items.used(player.character_id):
             usage = self.items.usage(item.kind or "")
             info = self.definition.kinds[item.kind or ""].item
@@ -940,7 +944,7 @@ class World:
             return []
         player.last_attack_at = now
         broken: list[WorldEvent] = []
-        casting.break_trance(player, broken)  # user.kod: an attack breaks a trance
+        casting.break_trance(player, broken, self)  # user.kod: an attack breaks a trance
         if player.kill_target != target_id:  # a new fight: what counts for a gain starts over
             player.reset_gain_flags()
             player.kill_target = target_id
@@ -1291,6 +1295,7 @@ class World:
         spell = self.definition.spells.get(enchantment.spell)
         if report and enchantment.target is ench.Target.PLAYER and spell is not None and spell.effect in ("personal_enchantment", "touch", "cloak"):
             events.append(SpellTold(enchantment.target_id, enchantment.spell, "ended"))  # persench.kod EndEnchantment
+        illusions.ended(self, enchantment, report, events)  # the spells of looks: their words, a morph's health
         room = self._room_of_target(enchantment)
         if room is not None:
             events.append(EnchantmentEnded(
@@ -1377,7 +1382,7 @@ class World:
         events: list[WorldEvent] = []
         if player is not None and not player.resting:
             player.resting, player.rest_due_ms = True, None
-            casting.break_trance(player, events)  # player.kod: resting breaks a trance
+            casting.break_trance(player, events, self)  # player.kod: resting breaks a trance
         return events
 
     def stand(self, player_id: int) -> list[WorldEvent]:
@@ -1490,6 +1495,7 @@ class World:
         if self.trades.trades:  # keepers withdraw their money offers in time (monster.kod CancelOfferTimer)
             events += self._trade_step(self.trades.tick(round(self.game_time * 1000)))
         casting.run_trances(self, events)
+        illusions.run_tick(self, events)  # feign death's mana, period by period
         self._regenerate(events)
         self._expire_enchantments(events)
 
@@ -1592,7 +1598,7 @@ class World:
         penalty of the last death (uworld.kod LeaveHold). A fight in progress no longer
         counts for a gain (player.kod NewOwner), nor does a trance."""
         player.reset_gain_flags()
-        casting.break_trance(player, events)
+        casting.break_trance(player, events, self)
         if not self._is_underworld(room):
             return
         cost = player.death_cost
@@ -1624,7 +1630,7 @@ class World:
         """The players the monsters of a room may notice: none in a no-combat room."""
         if self.no_combat(room):
             return {}
-        return self._rooms[room].players
+        return disguise.noticeable(self, self._rooms[room].players)  # not those feigning death
 
     def _wander(self, thing: Thing, step: tuple[int, int, int], events: list[WorldEvent]) -> None:
         state = self._rooms[thing.room]
