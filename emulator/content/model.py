@@ -325,6 +325,7 @@ class SpellDefinition:
 SPELL_EFFECTS = (
     "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
     "personal_enchantment", "touch",
+    "room_enchantment",  # the caster's room enchanted (light, darkness): emulator/world/spells/rooms.py
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -344,6 +345,7 @@ SPELL_OWN_TEXTS = (
     "caster", "target", "unnecessary", "not_on_self", "too_low", "made", "hands_full", "out_of_range",
     "something", "nothing", "room", "ended", "already_on", "not_here",
     "hit_something", "killed_something", "was_hit", "was_killed",
+    "room_started", "room_ended", "room_entered", "room_already",  # a room enchantment's words to the room, an arrival, its caster
 )
 
 

@@ -50,6 +50,7 @@ _OWN = {
     "ended": "Your {spell} wears off.",
     "already_on": "{target} already has {spell}.",
     "not_here": "You can't enchant others here.",
+    "room_already": "This place already has {spell}.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -61,6 +62,7 @@ _FILLS = {
     "made": "item", "hands_full": "item", "out_of_range": "cap_target,spell",
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
+    "room_already": "",
 }
 
 
