@@ -333,6 +333,7 @@ SPELL_EFFECTS = (
     "healing",  # major heal and hospice (spells/healing.py)
     "cleanse", "discord",  # purify, purge, discordance (spells/cleansing.py)
     "anonymity", "feign_death", "fade", "shadow_form", "invisibility", "illusionary_form", "morph",  # how a player looks (illusions.py)
+    "room_enchantment",  # the caster's room enchanted (light, darkness): emulator/world/spells/rooms.py
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -362,6 +363,7 @@ SPELL_OWN_TEXTS = (
     # how a player looks: see emulator/world/spells/illusions.py
     "already_have", "trance_lost", "looks_taken", "blank_name", "killed_by", "prank_1", "prank_2",
     "prank_3", "body_male_icon", "body_female_icon", "took_form",
+    "room_started", "room_ended", "room_entered", "room_already",  # a room enchantment's words to the room, an arrival, its caster
 )
 
 

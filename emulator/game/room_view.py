@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.content.model import ObjectKind
-from emulator.game import looks, views
+from emulator.game import looks, room_enchantment_messages, views
 from emulator.game.enchantment_messages import send_room_enchantments
 from emulator.game.context import GameContext
 from emulator.game.session import Avatar, GameSession
 from emulator.world.items import Item
 from emulator.world.objects import Thing
 from emulator.world.remains import Corpse
+from emulator.world.spells import rooms
 from emulator.world.trading import is_buyer
 from protocol_specs.opcodes import CLIENT_TAG_NUMBER, Animate
 
@@ -138,7 +139,7 @@ def send_room(ctx: GameContext, session: GameSession, avatar: Avatar) -> None:
         room_file=resources.id(room.roo_file),
         room_name=resources.id(room.name),
         room_security=ctx.security_of(player.room),
-        ambient_light=room.ambient_light,
+        ambient_light=rooms.room_light(ctx.world, player.room),  # with its enchantments'
         player_light=room.player_light,
         background=resources.id(room.background),
         wading_sound=0,
@@ -150,3 +151,4 @@ def send_room(ctx: GameContext, session: GameSession, avatar: Avatar) -> None:
     session.send("BP_LIGHT_SHADING", intensity=0, sun_x=SUN_X, sun_y=SUN_Y)
     send_room_contents(ctx, session, avatar)
     session.send("BP_PLAY_MUSIC", music=resources.id(room.music))
+    room_enchantment_messages.entered(ctx, session, player.room)

@@ -61,6 +61,7 @@ _OWN = {
     "trance_lost": "Your concentration slips and your {spell} ends.",
     "looks_taken": "No shadow can cover that look.",
     "took_form": "You look like {item} now.",
+    "room_already": "This place already has {spell}.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -76,6 +77,7 @@ _FILLS = {
     "evaded": "", "evaded_caster": "", "resisted": "", "resisted_caster": "", "seen": "target",
     "already_have": "none_spell", "trance_lost": "", "looks_taken": "",  # spells of looks
     "took_form": "form",
+    "room_already": "",
 }
 
 
