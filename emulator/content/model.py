@@ -325,6 +325,7 @@ class SpellDefinition:
 SPELL_EFFECTS = (
     "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
     "personal_enchantment", "touch",
+    "song",  # Jala's songs: a room enchantment kept up by its singer (emulator/world/spells/songs.py)
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -344,6 +345,10 @@ SPELL_OWN_TEXTS = (
     "caster", "target", "unnecessary", "not_on_self", "too_low", "made", "hands_full", "out_of_range",
     "something", "nothing", "room", "ended", "already_on", "not_here",
     "hit_something", "killed_something", "was_hit", "was_killed",
+    # songs: the room hears one start, fail, end, go on; the singer lacks an instrument or may not
+    # sing it yet; its music; a listener moved, its trance slowed and sped up again
+    "song_starts", "song_failed", "song_ends", "song_playing", "need_instrument", "no_newbie", "music",
+    "listener", "slowed", "sped",
 )
 
 

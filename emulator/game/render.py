@@ -12,7 +12,7 @@ from typing import Any, assert_never
 
 from emulator.game import (
     bank_messages, enchantment_messages, fight_messages, item_messages, room_view, sheet, shop_messages, skill_messages,
-    spell_messages, texts, trade_messages, views,
+    song_messages, spell_messages, texts, trade_messages, views,
 )
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
@@ -71,6 +71,8 @@ from emulator.world.events import (
     SpellImproved,
     SpellMurmured,
     SpellTold,
+    SongPlayed,
+    SongTold,
     WorldEvent,
 )
 from protocol_specs.opcodes import SayType
@@ -216,6 +218,10 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             spell_messages.spell_improved(ctx, event)
         case SpellMurmured():
             spell_messages.spell_murmured(ctx, event)
+        case SongTold():
+            song_messages.song_told(ctx, event)
+        case SongPlayed():
+            song_messages.song_played(ctx, event)
         case _:
             assert_never(event)
 

@@ -50,6 +50,8 @@ _OWN = {
     "ended": "Your {spell} wears off.",
     "already_on": "{target} already has {spell}.",
     "not_here": "You can't enchant others here.",
+    "need_instrument": "You must be playing an instrument to sing.",  # songs
+    "no_newbie": "You are not yet ready to sing a song that hinders others.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -61,6 +63,7 @@ _FILLS = {
     "made": "item", "hands_full": "item", "out_of_range": "cap_target,spell",
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
+    "need_instrument": "", "no_newbie": "",
 }
 
 

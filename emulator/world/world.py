@@ -128,6 +128,7 @@ from emulator.world.monsters import Monster, MonsterPopulation
 from emulator.world.objects import Player, Stats, Thing, TokenBucket, WorldObject
 from emulator.world.remains import FIRST_REMAINS_ID, Remains
 from emulator.world.roofile import RoomGeometry
+from emulator.world.spells import songs
 
 __all__ = [
     "BROADCAST", "EMOTE", "SAY", "YELL", "Monster", "Player", "Stats", "Thing", "World", "WorldError",
@@ -389,7 +390,7 @@ class World:
         player.moved_since_entry = True
         events: list[WorldEvent] = [ObjectMoved(room, player_id, y, x, player.speed, player_id)]
         if player.speed > USER_WALKING_SPEED:  # running breaks a trance (user.kod UserMove)
-            casting.break_trance(player, events)
+            casting.break_trance(player, events, self)
         # walking and running tire (user.kod UserMove), charged at most once a second
         second = int(now)
         since = second - player.last_move_second if player.last_move_second is not None else second + 1
@@ -585,6 +586,7 @@ class World:
         if player is None:
             return []
         events: list[WorldEvent] = []
+        casting.break_trance(player, events, self)  # user.kod: using an item breaks a trance, and a song
         operation = self.items.use if used else self.items.unuse
         refusal = operation(player.character_id, player_id, item_id, events)
         if refusal is not None:
@@ -915,7 +917,7 @@ class World:
             return []
         player.last_attack_at = now
         broken: list[WorldEvent] = []
-        casting.break_trance(player, broken)  # user.kod: an attack breaks a trance
+        casting.break_trance(player, broken, self)  # user.kod: an attack breaks a trance
         if player.kill_target != target_id:  # a new fight: what counts for a gain starts over
             player.reset_gain_flags()
             player.kill_target = target_id
@@ -1343,7 +1345,7 @@ class World:
         events: list[WorldEvent] = []
         if player is not None and not player.resting:
             player.resting, player.rest_due_ms = True, None
-            casting.break_trance(player, events)  # player.kod: resting breaks a trance
+            casting.break_trance(player, events, self)  # player.kod: resting breaks a trance
         return events
 
     def stand(self, player_id: int) -> list[WorldEvent]:
@@ -1372,40 +1374,41 @@ class World:
     def _regenerate(self, events: list[WorldEvent]) -> None:
         """The players' health, mana and rest timers (player.kod HealthTimer, ManaTimer,
         RestTimer): each armed with the rules' delay, one step when it fires, re-armed.
-        One :class:`VitalsChanged` per player whose bars moved this tick."""
+        One :class:`VitalsChanged` per player whose bars moved this tick. A song of the room
+        may quicken them (invigorate, restorate, rejuvenate)."""
         now_ms = round(self.game_time * 1000)
         for player in self._players.values():
             stats = player.stats
             before = (stats.health, stats.mana, stats.vigor)
             if health_regen_runs(stats.health, stats.max_health):
                 if player.health_due_ms is None:
-                    player.health_due_ms = now_ms + health_regen_delay_ms(stats.vigor, stats.stamina, stats.max_health)
+                    player.health_due_ms = now_ms + songs.health_delay_ms(self, player, health_regen_delay_ms(stats.vigor, stats.stamina, stats.max_health))
                 elif now_ms >= player.health_due_ms:
                     stats.health = health_after_regen_tick(stats.health, stats.max_health, player.moved_since_entry)
-                    player.health_due_ms = now_ms + health_regen_delay_ms(stats.vigor, stats.stamina, stats.max_health)
+                    player.health_due_ms = now_ms + songs.health_delay_ms(self, player, health_regen_delay_ms(stats.vigor, stats.stamina, stats.max_health))
             else:
                 player.health_due_ms = None
             if stats.mana != stats.max_mana:
                 if player.mana_due_ms is None:
-                    player.mana_due_ms = now_ms + mana_regen_delay_ms(
+                    player.mana_due_ms = now_ms + songs.mana_delay_ms(self, player, mana_regen_delay_ms(
                         stats.mana, stats.max_mana, stats.vigor, stats.mysticism
-                    )
+                    ))
                 elif now_ms >= player.mana_due_ms:
                     stats.mana = mana_after_regen_tick(stats.mana, stats.max_mana)
-                    player.mana_due_ms = now_ms + mana_regen_delay_ms(
+                    player.mana_due_ms = now_ms + songs.mana_delay_ms(self, player, mana_regen_delay_ms(
                         stats.mana, stats.max_mana, stats.vigor, stats.mysticism
-                    )
+                    ))
             else:
                 player.mana_due_ms = None
             if player.resting and stats.vigor < DEFAULT_VIGOR_REST_THRESHOLD:
                 if player.rest_due_ms is None:
-                    player.rest_due_ms = now_ms + rest_delay_ms(stats.stamina)
+                    player.rest_due_ms = now_ms + songs.rest_delay_ms(self, player, rest_delay_ms(stats.stamina))
                 elif now_ms >= player.rest_due_ms:
                     flags = self._rooms[player.room].definition.flags
                     multiplier = SANCTUARY_REST_MULTIPLIER if "sanctuary" in flags else 1
                     state = rest_tick(Vigor(stats.vigor, player.exertion), DEFAULT_VIGOR_REST_THRESHOLD, multiplier)
                     stats.vigor, player.exertion = state.vigor, state.exertion
-                    player.rest_due_ms = now_ms + rest_delay_ms(stats.stamina)
+                    player.rest_due_ms = now_ms + songs.rest_delay_ms(self, player, rest_delay_ms(stats.stamina))
             else:
                 player.rest_due_ms = None
             if (stats.health, stats.mana, stats.vigor) != before:
@@ -1456,6 +1459,7 @@ class World:
         if self.trades.trades:  # keepers withdraw their money offers in time (monster.kod CancelOfferTimer)
             events += self._trade_step(self.trades.tick(round(self.game_time * 1000)))
         casting.run_trances(self, events)
+        songs.run(self, events)
         self._regenerate(events)
         self._expire_enchantments(events)
 
@@ -1558,7 +1562,7 @@ class World:
         penalty of the last death (uworld.kod LeaveHold). A fight in progress no longer
         counts for a gain (player.kod NewOwner), nor does a trance."""
         player.reset_gain_flags()
-        casting.break_trance(player, events)
+        casting.break_trance(player, events, self)
         if not self._is_underworld(room):
             return
         cost = player.death_cost
@@ -1817,10 +1821,12 @@ class World:
             ObjectLeft(from_room, player.object_id),
         ]
         self._left_room(player, from_room, events)
-        return events + [
+        events += [
             PlayerMovedRoom(player.object_id, from_room, target.room),
             ObjectEntered(target.room, player.object_id),
         ]
+        songs.entered(self, player, events)  # the songs sung there greet a newcomer
+        return events
 
 
 def _is_shield(usage: Usage, info: ItemInfo) -> bool:
