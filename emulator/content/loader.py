@@ -635,6 +635,7 @@ _ITEM_NUMBERS = (
     "weight", "bulk", "value", "use_type", "item_type", "use_amount", "hits_min", "hits_max",
     "defense", "damage_reduce", "weapon_type", "weapon_quality", "proficiency", "spell_modifier",
     "number", "ground_group", "nutrition", "filling", "heal_min", "heal_max",
+    "instrument",  # an instrument's level (instrum.kod viInstrument_strength): Jala's songs need one played
 )
 _ANY_ITEM_NUMBER = (-1_000_000, 1_000_000)
 #: Numbers that go on the wire: a number item's count (u32 amount), its bitmap group (u16).

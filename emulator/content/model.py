@@ -334,6 +334,7 @@ SPELL_EFFECTS = (
     "cleanse", "discord",  # purify, purge, discordance (spells/cleansing.py)
     "anonymity", "feign_death", "fade", "shadow_form", "invisibility", "illusionary_form", "morph",  # how a player looks (illusions.py)
     "room_enchantment",  # the caster's room enchanted (light, darkness): emulator/world/spells/rooms.py
+    "song",  # Jala's songs: a room enchantment kept up by its singer (emulator/world/spells/songs.py)
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -364,6 +365,10 @@ SPELL_OWN_TEXTS = (
     "already_have", "trance_lost", "looks_taken", "blank_name", "killed_by", "prank_1", "prank_2",
     "prank_3", "body_male_icon", "body_female_icon", "took_form",
     "room_started", "room_ended", "room_entered", "room_already",  # a room enchantment's words to the room, an arrival, its caster
+    # songs: the room hears one start, fail, end, go on; the singer lacks an instrument or may not
+    # sing it yet; its music; a listener moved, its trance slowed and sped up again
+    "song_starts", "song_failed", "song_ends", "song_playing", "need_instrument", "no_newbie", "music",
+    "listener", "slowed", "sped",
 )
 
 

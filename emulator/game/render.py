@@ -12,7 +12,7 @@ from typing import Any, assert_never
 
 from emulator.game import (
     bank_messages, enchantment_messages, fight_messages, hinder_messages, item_messages, looks, room_enchantment_messages,
-    room_view, sheet, shop_messages, skill_messages, spell_messages, spell_reports, texts, trade_messages, views,
+    room_view, sheet, shop_messages, skill_messages, song_messages, spell_messages, spell_reports, texts, trade_messages, views,
 )
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
@@ -73,6 +73,8 @@ from emulator.world.events import (
     SpellMurmured,
     SpellTold,
     SpellReported,
+    SongPlayed,
+    SongTold,
     WorldEvent,
 )
 from emulator.world.events import PlayerHindered, ScreenEffect
@@ -231,6 +233,10 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             spell_reports.spell_reported(ctx, event)
         case FeignedDeath():
             looks.feigned_death(ctx, event)
+        case SongTold():
+            song_messages.song_told(ctx, event)
+        case SongPlayed():
+            song_messages.song_played(ctx, event)
         case _:
             assert_never(event)
 

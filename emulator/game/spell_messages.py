@@ -62,6 +62,8 @@ _OWN = {
     "looks_taken": "No shadow can cover that look.",
     "took_form": "You look like {item} now.",
     "room_already": "This place already has {spell}.",
+    "need_instrument": "You must be playing an instrument to sing.",  # songs
+    "no_newbie": "You are not yet ready to sing a song that hinders others.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -78,6 +80,7 @@ _FILLS = {
     "already_have": "none_spell", "trance_lost": "", "looks_taken": "",  # spells of looks
     "took_form": "form",
     "room_already": "",
+    "need_instrument": "", "no_newbie": "",
 }
 
 

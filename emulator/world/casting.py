@@ -27,7 +27,7 @@ from emulator.world.events import (
 from emulator.world.objects import Player, Thing
 from emulator.world.sight import line_of_sight
 from emulator.world import holding, spellbook
-from emulator.world.spells import EFFECTS, illusions
+from emulator.world.spells import EFFECTS, illusions, songs
 
 if TYPE_CHECKING:
     from emulator.world.world import World
@@ -94,7 +94,7 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
     world.items.use_up(player.character_id, player_id, [(r.kind, r.count) for r in spell.reagents], f"spell {spell.key}", events)
     events.append(VitalsChanged(player_id))
     _murmur(world, player, spell, found, events)
-    trance = rules.trance_ms(spell.cast_time or 0, power)
+    trance = songs.trance_ms(world, player, rules.trance_ms(spell.cast_time or 0, power))
     if trance > 0:  # BeginCastingTrance: the spell goes off when the trance ends
         player.trance = (spell.key, tuple(t.object_id for t in found), round(world.game_time * 1000) + trance)
         events.append(SpellTold(player_id, spell.key, "spell_trance"))
@@ -128,12 +128,13 @@ def _murmur(world: World, player: Player, spell: SpellDefinition, targets: list[
 
 def break_trance(player: Player, events: list[WorldEvent], world: World | None = None) -> None:
     """The caster's trance ends before its spell goes off (BreakTrance, TranceBroken): it
-    is told and hears the fizzle; the costs stay paid. The spells the trance keeps end too."""
+    is told and hears the fizzle; the costs stay paid. The spells the trance keeps end too (a song it sings)."""
     if player.trance is not None:
         events.append(SpellTold(player.object_id, player.trance[0], "spell_trance_broken", fail_sound=True))
         player.trance = None
     if world is not None:
         illusions.trance_broken(world, player, events)
+        songs.trance_broken(world, player, events)
 
 
 def run_trances(world: World, events: list[WorldEvent]) -> None:
@@ -235,6 +236,7 @@ def _power(world: World, player: Player, spell: SpellDefinition) -> int:
         room_population=len(world.room_objects(player.room)),
         health=stats.health, max_health=stats.max_health, vigor=stats.vigor,
         bulk_held=world.items.load_of(player.character_id)[1], bulk_max=capacity,
+        instrument=songs.instrument_level(world, player),
     ))
 
 
@@ -245,7 +247,7 @@ def _requisite(player: Player, spell: SpellDefinition) -> int:
 def _success_chance(world: World, player: Player, spell: SpellDefinition, targets: list[Thing], power: int) -> int:
     """SuccessChance, with its penalty for a single target out of sight: the farther, the
     worse, at most halved."""
-    chance = rules.success_chance(_requisite(player, spell), power)
+    chance = songs.success_chance(world, player, spell, _requisite(player, spell), power)  # a hinder song's cut
     if spell.targets == 1 and targets and targets[0] is not player:
         target = targets[0]
         row, col = square_of(player.y, player.x)

@@ -641,6 +641,28 @@ class FeignedDeath:
     hearers: tuple[int, ...]
 
 
+@attrs.frozen
+class SongTold:
+    """A song's words (``purpose``: its own words by purpose, e.g. ``song_starts``) to the
+    players ``audience`` in ``room``; ``singer_id`` is named where the words name the singer."""
+
+    room: str
+    spell: str
+    purpose: str
+    audience: tuple[int, ...]
+    singer_id: int = 0
+
+
+@attrs.frozen
+class SongPlayed:
+    """The song's music for the players ``audience`` in ``room`` (BP_PLAY_MIDI), or, with
+    ``spell`` "", the room's own music again when a song ends (BP_PLAY_MUSIC)."""
+
+    room: str
+    spell: str
+    audience: tuple[int, ...]
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
@@ -656,4 +678,5 @@ WorldEvent = (
     | ScreenEffect | PlayerHindered
     | SpellReported
     | FeignedDeath
+    | SongTold | SongPlayed
 )

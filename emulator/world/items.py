@@ -302,8 +302,9 @@ class Items:
         return figures[0], figures[1]
 
     def usage(self, kind: str) -> Usage | None:
-        """How a kind is wielded or worn, from its imported figures (weapon.kod, defmod.kod:
-        a use place and either a weapon class or armour figures); None: it cannot be."""
+        """How a kind is wielded or worn, from its imported figures (weapon.kod, defmod.kod,
+        instrum.kod: a use place and either a weapon class, armour figures or an
+        instrument's level); None: it cannot be."""
         found = self.definition.kinds.get(kind)
         info = found.item if found is not None else None
         if info is None or info.stacks:
@@ -312,7 +313,8 @@ class Items:
         item_type = info.get("item_type") or 0
         weapon = info.get("weapon_type") is not None or bool(item_type & ITEMTYPE_WEAPON)
         armour = bool(item_type & ITEMTYPE_ARMOR) or info.get("defense") is not None or info.get("damage_reduce") is not None
-        if not places or not (weapon or armour):
+        played = info.get("instrument") is not None  # an instrument is held in the hands to be played
+        if not places or not (weapon or armour or played):
             return None
         return Usage(places, max(1, info.get("use_amount") or 1), weapon)
 

@@ -133,6 +133,7 @@ from emulator.world.monsters import Monster, MonsterPopulation
 from emulator.world.objects import Player, Stats, Thing, TokenBucket, WorldObject
 from emulator.world.remains import FIRST_REMAINS_ID, Remains
 from emulator.world.roofile import RoomGeometry
+from emulator.world.spells import songs
 
 __all__ = [
     "BROADCAST", "EMOTE", "SAY", "YELL", "Monster", "Player", "Stats", "Thing", "World", "WorldError",
@@ -608,6 +609,7 @@ class World:
         if player is None:
             return []
         events: list[WorldEvent] = []
+        casting.break_trance(player, events, self)  # user.kod: using an item breaks a trance, and a song
         operation = self.items.use if used else self.items.unuse
         refusal = operation(player.character_id, player_id, item_id, events)
         if refusal is not None:
@@ -1411,40 +1413,41 @@ class World:
     def _regenerate(self, events: list[WorldEvent]) -> None:
         """The players' health, mana and rest timers (player.kod HealthTimer, ManaTimer,
         RestTimer): each armed with the rules' delay, one step when it fires, re-armed.
-        One :class:`VitalsChanged` per player whose bars moved this tick."""
+        One :class:`VitalsChanged` per player whose bars moved this tick. A song of the room
+        may quicken them (invigorate, restorate, rejuvenate)."""
         now_ms = round(self.game_time * 1000)
         for player in self._players.values():
             stats = player.stats
             before = (stats.health, stats.mana, stats.vigor)
             if health_regen_runs(stats.health, stats.max_health):
                 if player.health_due_ms is None:
-                    player.health_due_ms = now_ms + health_regen_delay_ms(stats.vigor, stats.stamina, stats.max_health)
+                    player.health_due_ms = now_ms + songs.health_delay_ms(self, player, health_regen_delay_ms(stats.vigor, stats.stamina, stats.max_health))
                 elif now_ms >= player.health_due_ms:
                     stats.health = health_after_regen_tick(stats.health, stats.max_health, player.moved_since_entry)
-                    player.health_due_ms = now_ms + health_regen_delay_ms(stats.vigor, stats.stamina, stats.max_health)
+                    player.health_due_ms = now_ms + songs.health_delay_ms(self, player, health_regen_delay_ms(stats.vigor, stats.stamina, stats.max_health))
             else:
                 player.health_due_ms = None
             if stats.mana != stats.max_mana:
                 if player.mana_due_ms is None:
-                    player.mana_due_ms = now_ms + mana_regen_delay_ms(
+                    player.mana_due_ms = now_ms + songs.mana_delay_ms(self, player, mana_regen_delay_ms(
                         stats.mana, stats.max_mana, stats.vigor, stats.mysticism
-                    )
+                    ))
                 elif now_ms >= player.mana_due_ms:
                     stats.mana = mana_after_regen_tick(stats.mana, stats.max_mana)
-                    player.mana_due_ms = now_ms + mana_regen_delay_ms(
+                    player.mana_due_ms = now_ms + songs.mana_delay_ms(self, player, mana_regen_delay_ms(
                         stats.mana, stats.max_mana, stats.vigor, stats.mysticism
-                    )
+                    ))
             else:
                 player.mana_due_ms = None
             if player.resting and stats.vigor < DEFAULT_VIGOR_REST_THRESHOLD:
                 if player.rest_due_ms is None:
-                    player.rest_due_ms = now_ms + rest_delay_ms(stats.stamina)
+                    player.rest_due_ms = now_ms + songs.rest_delay_ms(self, player, rest_delay_ms(stats.stamina))
                 elif now_ms >= player.rest_due_ms:
                     flags = self._rooms[player.room].definition.flags
                     multiplier = SANCTUARY_REST_MULTIPLIER if "sanctuary" in flags else 1
                     state = rest_tick(Vigor(stats.vigor, player.exertion), DEFAULT_VIGOR_REST_THRESHOLD, multiplier)
                     stats.vigor, player.exertion = state.vigor, state.exertion
-                    player.rest_due_ms = now_ms + rest_delay_ms(stats.stamina)
+                    player.rest_due_ms = now_ms + songs.rest_delay_ms(self, player, rest_delay_ms(stats.stamina))
             else:
                 player.rest_due_ms = None
             if (stats.health, stats.mana, stats.vigor) != before:
@@ -1496,6 +1499,7 @@ class World:
             events += self._trade_step(self.trades.tick(round(self.game_time * 1000)))
         casting.run_trances(self, events)
         illusions.run_tick(self, events)  # feign death's mana, period by period
+        songs.run(self, events)
         self._regenerate(events)
         self._expire_enchantments(events)
 
@@ -1860,10 +1864,12 @@ class World:
             ObjectLeft(from_room, player.object_id),
         ]
         self._left_room(player, from_room, events)
-        return events + [
+        events += [
             PlayerMovedRoom(player.object_id, from_room, target.room),
             ObjectEntered(target.room, player.object_id),
         ]
+        songs.entered(self, player, events)  # the songs sung there greet a newcomer
+        return events
 
 
 def _is_shield(usage: Usage, info: ItemInfo) -> bool:

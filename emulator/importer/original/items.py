@@ -35,6 +35,7 @@ class ItemImport(ImportState):
             ("weapon_quality", "viWeaponQuality"),
             ("proficiency", "viProficiency_needed"),
             ("spell_modifier", "viSpell_modifier"),
+            ("instrument", "viInstrument_strength"),
         )
         for field, variable in fields:
             value = _int(cls.value(variable))

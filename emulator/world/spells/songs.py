@@ -1,0 +1,292 @@
+"""Jala's songs (jala.kod): a room enchantment its singer keeps up while singing.
+
+A song needs an instrument played (one in use; its level is the school's bonus to the
+power). It starts only if louder than the song already sung in the room (the room hears
+it fail otherwise); then the room gets its icon, hears it start and plays its music, and
+every listener in the room is touched by it (a mood song may move one, warp time
+stretches trances). Every drain time the singer pays the drain in mana; once its mana is
+under twice the drain the song goes on one more turn and ends. It ends too when its
+singer's trance breaks (casting, attacking, resting, running, using an item, leaving
+the room, logging off): the room hears it end and its own music plays again. A player
+coming into the room hears it playing.
+
+While a song is on a room (the newest song counts, as the original's GetJalaInfo):
+invigorate, restorate and rejuvenate quicken the listeners' rest, health and mana
+timers; a hinder song cuts the chance of the casts of its school; warp time (any one on
+the room) stretches the trances begun there.
+
+The song's state (JSON, in the room's enchantment): its volume, singer, power, the game
+time of its next drain, whether that is its last, and the listeners a mood song moved.
+"""
+
+from __future__ import annotations
+
+import random
+import weakref
+from typing import TYPE_CHECKING, Any
+
+from emulator.content.model import SpellDefinition
+from emulator.rules.dice import bound, div, roll_with
+from emulator.rules.spells import songs as rules
+from emulator.world.enchantments import Effect, Enchantment
+from emulator.world.events import SongPlayed, SongTold, VitalsChanged, WorldEvent
+from emulator.world.objects import Player, Thing
+
+if TYPE_CHECKING:
+    from emulator.world.world import World
+
+__all__ = [
+    "EFFECTS", "SONG", "current_song", "entered", "health_delay_ms", "instrument_level", "mana_delay_ms",
+    "rest_delay_ms", "run", "success_chance", "trance_broken", "trance_ms",
+]
+
+#: The rooms (their enchantment ids) that have a song on, per world: what each tick looks at.
+_SUNG: weakref.WeakKeyDictionary[World, dict[int, None]] = weakref.WeakKeyDictionary()
+
+
+def _is_song(world: World, spell_key: str) -> bool:
+    spell = world.definition.spells.get(spell_key)
+    return spell is not None and spell.effect == "song"
+
+
+def _sung(world: World) -> dict[int, None]:
+    """The rooms with a song on (built from the enchantments once, e.g. after a restore)."""
+    found = _SUNG.get(world)
+    if found is None:
+        found = {
+            target: None for target, on in world.enchantments.by_target.items()
+            if world.room_key(target) is not None and any(_is_song(world, e.spell) for e in on)
+        }
+        _SUNG[world] = found
+    return found
+
+
+def _songs_on(world: World, room_id: int) -> list[tuple[SpellDefinition, Enchantment]]:
+    """The songs on a room, newest first."""
+    found = []
+    for enchantment in world.enchantments_of(room_id):
+        spell = world.definition.spells.get(enchantment.spell)
+        if spell is not None and spell.effect == "song" and isinstance(enchantment.state, dict):
+            found.append((spell, enchantment))
+    return found
+
+
+def current_song(world: World, room: str) -> tuple[SpellDefinition, Enchantment] | None:
+    """The song that counts in a room: the newest Jala enchantment on it (GetJalaInfo)."""
+    room_id = world.room_enchantment_target(room)
+    if room_id not in _sung(world):
+        return None
+    songs = _songs_on(world, room_id)
+    return songs[0] if songs else None
+
+
+def instrument_level(world: World, player: Player) -> int:
+    """The level of the best instrument the player plays (GetInstrumentLevel); 0: none."""
+    levels = [0]
+    for item in world.items.used(player.character_id):
+        kind = world.definition.kinds.get(item.kind or "")
+        level = kind.item.get("instrument") if kind is not None and kind.item is not None else None
+        if level is not None:
+            levels.append(level)
+    return max(levels)
+
+
+def _audience(world: World, room: str) -> tuple[int, ...]:
+    return tuple(p.object_id for p in world.players_here(room))
+
+
+def _power(enchantment: Enchantment) -> int:
+    return int(enchantment.state.get("power", 0))
+
+
+class _Song:
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
+        """Jala's CanPayCosts: a song that hinders others is not for those who cannot fight
+        players yet; every song needs an instrument played."""
+        from emulator.world.world import _pk_status
+
+        if not spell.figure("newbies", 1) and not _pk_status(caster).pkill_enabled:
+            return "no_newbie", 0
+        if instrument_level(world, caster) == 0:
+            return "need_instrument", 0
+        return None
+
+    def apply(
+        self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
+    ) -> None:
+        room = caster.room
+        room_id = world.room_enchantment_target(room)
+        sung = current_song(world, room)
+        loudness = rules.volume(power, spell.figure("drain", rules.DEFAULT_DRAIN), spell.figure("drain_ms", rules.DEFAULT_DRAIN_MS))
+        if sung is not None and loudness <= int(sung[1].state.get("volume", 0)):
+            events.append(SongTold(room, spell.key, "song_failed", _audience(world, room)))
+            return
+        if world.is_enchanted(room_id, spell.key):  # the same song, louder: it takes over from the other singer
+            _end(world, room_id, spell.key, events, report=False)
+        now_ms = round(world.game_time * 1000)
+        state: dict[str, Any] = {
+            "volume": loudness, "caster": caster.object_id, "power": power,
+            "next_ms": now_ms + spell.figure("drain_ms", rules.DEFAULT_DRAIN_MS), "last": False, "moved": [],
+        }
+        started = world.enchant(room_id, spell.key, None, Effect(), state=state, caster_id=caster.object_id)
+        if started.enchantment is None:
+            return
+        _sung(world)[room_id] = None
+        audience = _audience(world, room)
+        events += started.events  # the room's icon
+        events.append(SongTold(room, spell.key, "song_starts", audience))
+        events.append(SongPlayed(room, spell.key, audience))
+        for listener in list(world.players_here(room)):
+            _touch(world, spell, started.enchantment, listener, events)
+
+
+SONG = _Song()
+
+#: The effects of this family by their ``spells.toml`` name.
+EFFECTS = {"song": SONG}
+
+
+def _touch(world: World, spell: SpellDefinition, enchantment: Enchantment, listener: Player, events: list[WorldEvent]) -> None:
+    """The song's StartEnchantment on one listener."""
+    state = enchantment.state
+    room = listener.room
+    if spell.figure("mood"):  # moved with a chance of its power in percent
+        moved = [i for i in state["moved"] if i != listener.object_id]
+        roll = roll_with(random.Random(f"{world.seed}:song:{world.tick_count}:{listener.object_id}:{spell.number}"))
+        if roll(1, 100) < _power(enchantment):
+            moved.append(listener.object_id)
+            events.append(SongTold(room, spell.key, "listener", (listener.object_id,), int(state["caster"])))
+        state["moved"] = moved
+    if spell.figure("stretches") and listener.trance is not None:
+        _warp(world, listener, lambda left: rules.stretched_ms(left, _power(enchantment)))
+        events.append(SongTold(room, spell.key, "slowed", (listener.object_id,)))
+
+
+def _untouch(world: World, spell: SpellDefinition, enchantment: Enchantment, listener: Player, events: list[WorldEvent]) -> None:
+    """The song's RemoveEnchantment on one listener, as it ends."""
+    if spell.figure("stretches") and listener.trance is not None:
+        _warp(world, listener, lambda left: rules.unstretched_ms(left, _power(enchantment)))
+        events.append(SongTold(listener.room, spell.key, "sped", (listener.object_id,)))
+
+
+def _warp(world: World, listener: Player, change: Any) -> None:
+    """The listener's trance goes on for the changed time it had left."""
+    assert listener.trance is not None
+    key, targets, due = listener.trance
+    now_ms = round(world.game_time * 1000)
+    listener.trance = (key, targets, now_ms + change(max(0, due - now_ms)))
+
+
+def _end(world: World, room_id: int, spell_key: str, events: list[WorldEvent], report: bool = True) -> None:
+    """EndSpell: the listeners are let go, the room hears the song end (``report``), its
+    icon goes and its own music plays again."""
+    enchantment = world.enchantments.find(room_id, spell_key)
+    room = world.room_key(room_id)
+    spell = world.definition.spells.get(spell_key)
+    if enchantment is None or room is None or spell is None:
+        return
+    for listener in list(world.players_here(room)):
+        _untouch(world, spell, enchantment, listener, events)
+    if report:
+        events.append(SongTold(room, spell_key, "song_ends", _audience(world, room)))
+    events += world.disenchant(room_id, spell_key, report=report)
+    if report:
+        events.append(SongPlayed(room, "", _audience(world, room)))
+    if not _songs_on(world, room_id):
+        _sung(world).pop(room_id, None)
+
+
+def run(world: World, events: list[WorldEvent]) -> None:
+    """Each tick: the songs whose drain is due take it from their singers, or end (the
+    last turn done, the singer gone); driven by the world tick, each ends."""
+    sung = _sung(world)
+    if not sung:
+        return
+    now_ms = round(world.game_time * 1000)
+    for room_id in list(sung):
+        room = world.room_key(room_id)
+        songs = _songs_on(world, room_id) if room is not None else []
+        if not songs:
+            sung.pop(room_id, None)
+            continue
+        for spell, enchantment in songs:
+            state = enchantment.state
+            if int(state.get("next_ms", 0)) > now_ms:
+                continue
+            singer = world._players.get(int(state.get("caster", 0)))
+            if singer is None or singer.room != room or state.get("last"):
+                _end(world, room_id, spell.key, events)
+                continue
+            drain = spell.figure("drain", rules.DEFAULT_DRAIN)
+            state["last"] = rules.last_call(singer.stats.mana, drain)  # StartPeriodicEnchantment
+            singer.stats.mana = max(0, singer.stats.mana - drain)
+            events.append(VitalsChanged(singer.object_id))
+            state["next_ms"] = int(state["next_ms"]) + max(1, spell.figure("drain_ms", rules.DEFAULT_DRAIN_MS))
+
+
+def trance_broken(world: World, player: Player, events: list[WorldEvent]) -> None:
+    """The singer's trance broke (BreakTrance): its song ends."""
+    for room_id in list(_sung(world)):
+        for spell, enchantment in _songs_on(world, room_id):
+            if int(enchantment.state.get("caster", 0)) == player.object_id:
+                _end(world, room_id, spell.key, events)
+
+
+def entered(world: World, player: Player, events: list[WorldEvent]) -> None:
+    """A player came into a room with songs on (StartEnchantmentNewOccupant): it hears
+    each playing, unless the song greets in its own way, and each touches it."""
+    room_id = world.room_enchantment_target(player.room)
+    if room_id not in _sung(world):
+        return
+    for spell, enchantment in reversed(_songs_on(world, room_id)):  # oldest first, as the room walks them
+        if spell.figure("greets", 1):
+            events.append(SongTold(player.room, spell.key, "song_playing", (player.object_id,)))
+            events.append(SongPlayed(player.room, spell.key, (player.object_id,)))
+        _touch(world, spell, enchantment, player, events)
+
+
+def _figure_song(world: World, room: str, figure: str) -> Enchantment | None:
+    """The room's current song if it has ``figure``."""
+    sung = current_song(world, room)
+    return sung[1] if sung is not None and sung[0].figure(figure) else None
+
+
+def rest_delay_ms(world: World, player: Player, delay_ms: int) -> int:
+    """The rest timer under invigorate (GetRestTime)."""
+    song = _figure_song(world, player.room, "quickens_vigor")
+    return delay_ms if song is None else rules.quickened_ms(delay_ms, _power(song))
+
+
+def health_delay_ms(world: World, player: Player, delay_ms: int) -> int:
+    """The health timer under restorate (CalculateHealthTime)."""
+    song = _figure_song(world, player.room, "quickens_health")
+    return delay_ms if song is None else rules.health_delay_ms(delay_ms, _power(song))
+
+
+def mana_delay_ms(world: World, player: Player, delay_ms: int) -> int:
+    """The mana timer under rejuvenate (CalculateManaTime); boosted mana decays as ever."""
+    if player.stats.mana > player.stats.max_mana:
+        return delay_ms
+    song = _figure_song(world, player.room, "quickens_mana")
+    return delay_ms if song is None else rules.mana_delay_ms(delay_ms, _power(song))
+
+
+def success_chance(world: World, player: Player, spell: SpellDefinition, requisite: int, power: int) -> int:
+    """SuccessChance with a hinder song in the room cutting the casts of its school."""
+    chance = div((100 - requisite) * power, 100) + requisite
+    song = _figure_song(world, player.room, "hinders")
+    if song is not None and rules.SCHOOLS.get(world.definition.spells[song.spell].figure("hinders")) == spell.school:
+        roll = roll_with(random.Random(f"{world.seed}:hinder:{world.tick_count}:{player.object_id}:{spell.number}"))
+        chance = rules.hindered_chance(chance, _power(song), roll)
+    return bound(chance, 5, 95)
+
+
+def trance_ms(world: World, player: Player, trance: int) -> int:
+    """A trance begun where warp time is sung lasts longer (BeginCastingTrance)."""
+    room_id = world.room_enchantment_target(player.room)
+    if trance <= 0 or room_id not in _sung(world):
+        return trance
+    for spell, enchantment in _songs_on(world, room_id):
+        if spell.figure("stretches"):
+            return rules.stretched_ms(trance, _power(enchantment))
+    return trance

@@ -1,0 +1,307 @@
+"""End to end on the imported original world: Jala's level-1 and level-2 songs sung with
+BP_REQ_CAST in Jasper's streets by a bard playing a lute, heard by another player beside
+her. Each song is checked for its costs (mana, reagents), the room's icon
+(BP_ADD_ENCHANTMENT type 2), the words the room reads and the music it hears by the
+original's resource ids, the mana drained every drain time, its effect on the listener
+(a quicker rest, a mood, a stretched trance, the casts of a school hindered), and its
+end when the singer casts again (the words, the icon gone, the room's own music back).
+And the refusals and the rest of a song's life: no instrument, a newbie and the songs
+that hinder, a quieter song over a louder one, the singer out of mana, a newcomer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from emulator.content.model import WorldDefinition, square_centre
+from emulator.importer.blakod import KodTree
+from emulator.importer.original import ImportReport
+from emulator.rules import casting as rules
+from emulator.rules.spells import songs as song_rules
+from emulator.rules.vitals import rest_delay_ms
+from emulator.testing.memory_server import MemoryClient
+from emulator.wire.codec import Message
+from emulator.world.casting import _success_chance, spell_object_id
+from emulator.world.ledger import check_ledger
+from emulator.world.objects import Player
+from emulator.world.spells import songs
+from protocol_specs.opcodes import UC
+
+from .test_casting_e2e import NUMBER_TAG, Scene, _name_of, power
+from .test_consumables_e2e import bars, inventory, texts_of
+from .test_personal_enchantments_e2e import make_scene
+
+#: The level-1 and level-2 songs, castable.
+SONGS = ("invigorate", "melancholy", "mirth", "truth", "civility", "conciliation", "warptime")
+#: A castable spell of each school a hinder song hinders (to be cast under it).
+HINDERED = {"truth": ("riija", "blink"), "civility": ("faren", "zap"), "conciliation": ("kraanan", "bless")}
+
+
+@pytest.fixture
+def scene(imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree: KodTree, tmp_path: Path) -> Iterator[Scene]:
+    made = make_scene(imported[0], world, kod_tree, tmp_path, "jasper")
+    try:
+        made.caster.stats.max_mana = 200
+        yield made
+        live = made.server.hub.world
+        assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
+        assert not made.alice.closed_by_server and not made.bob.closed_by_server
+    finally:
+        made.server.stop()
+
+
+def give(scene: Scene, client: MemoryClient, player: Player, kind: str, count: int = 1) -> int:
+    """Items put in a player's hands (picked up from its square): the item's id."""
+    live = scene.server.hub.world
+    stacks = live.items.stacks(kind)
+    item = live.items.create_on_ground(kind, count if stacks else None, player.room, player.y, player.x, 0, "test", [])
+    client.request("BP_REQ_GET", object={"id": item.object_id | (NUMBER_TAG if stacks else 0), "amount": count if stacks else None})
+    return item.object_id
+
+
+def play(scene: Scene, client: MemoryClient, player: Player, kind: str = "lute") -> int:
+    """A lute in the player's hands, played (BP_REQ_USE)."""
+    lute = give(scene, client, player, kind)
+    reply = client.request("BP_REQ_USE", object={"id": lute, "amount": None})
+    assert [m["id"] for m in reply if m.name == "BP_USE"] == [lute]
+    return lute
+
+
+def sing(scene: Scene, key: str, client: MemoryClient | None = None, singer: Player | None = None, mana: int = 100) -> list[Message]:
+    """Cast a song until it does not fizzle, with ``mana`` before each try."""
+    client, singer = client or scene.alice, singer or scene.caster
+    failed = scene.world.messages.id("spell_failed")  # type: ignore[union-attr]
+    for _ in range(30):
+        scene.server.advance(1.5)
+        scene.alice.read()
+        scene.bob.read()
+        singer.stats.mana = mana
+        reply = client.request("BP_REQ_CAST", spell={"id": spell_object_id(scene.world.spells[key].number), "amount": None},
+                               targets=[])
+        if not any(m.name == "BP_MESSAGE" and m["format"] == failed for m in reply):
+            return reply
+    raise AssertionError(f"{key} fizzled 30 times")
+
+
+def said(scene: Scene, key: str, purpose: str) -> int:
+    """The id a song's words reach the client by (the original's, the lowest of equal ones)."""
+    spell = scene.world.spells[key]
+    text = spell.text(purpose)
+    assert text and spell.text_id(purpose), f"{key} has no {purpose} words"
+    found = scene.server.hub.context.resources.id(text)
+    assert found <= spell.text_id(purpose)  # type: ignore[operator]
+    return found
+
+
+def room_icons(messages: list[Message], name: str) -> list[int]:
+    return [(m["object"]["id"] if name == "BP_ADD_ENCHANTMENT" else m["id"]) for m in messages
+            if m.name == name and m["type"] == 2]
+
+
+def music(messages: list[Message], name: str = "BP_PLAY_MIDI") -> list[int]:
+    return [m["music"] for m in messages if m.name == name]
+
+
+def test_the_import_reads_the_songs(world: WorldDefinition) -> None:
+    found = {k for k, s in world.spells.items() if s.effect == "song" and (s.level or 0) <= 2}
+    assert found == set(SONGS)
+    for key in SONGS:
+        spell = world.spells[key]
+        assert spell.school == "jala" and spell.targets == 0 and spell.figure("drain_ms") == 5000
+        for purpose in ("song_starts", "song_failed", "song_ends", "song_playing", "need_instrument", "no_newbie", "music"):
+            assert spell.text_id(purpose), (key, purpose)
+    # the figures of each class: its drain, whom it is for, its effect
+    assert [world.spells[k].figure("drain") for k in SONGS] == [1, 2, 2, 3, 3, 3, 5]
+    assert world.spells["invigorate"].figure("quickens_vigor") and world.spells["warptime"].figure("stretches")
+    assert (world.spells["melancholy"].figure("mood"), world.spells["mirth"].figure("mood")) == (-1, 1)
+    assert {k: song_rules.SCHOOLS[world.spells[k].figure("hinders")] for k in HINDERED} == {k: s for k, (s, _) in HINDERED.items()}
+    assert [world.spells[k].figure("newbies") for k in SONGS] == [1, 1, 1, 0, 0, 0, 1]
+    assert world.spells["melancholy"].text_id("listener") and world.spells["warptime"].text_id("slowed")
+    assert not world.spells["melancholy"].figure("greets") and world.spells["invigorate"].figure("greets")
+    for key in ("jig", "spellbane", "manaconvergence", "crystalizemana"):
+        assert world.spells[key].effect == ""
+    lute = world.kinds["lute"].item
+    assert lute is not None and lute.get("instrument") == 20
+
+
+@pytest.mark.parametrize("key", SONGS)
+def test_a_song_is_sung_heard_drains_works_and_ends(scene: Scene, key: str) -> None:
+    world, caster, listener = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    spell = world.spells[key]
+    room_id = live.room_enchantment_target(caster.room)
+    caster.spells[key] = 60
+    play(scene, scene.alice, caster)
+    reagents = {r.kind: give(scene, scene.alice, caster, r.kind, r.count + 1) for r in spell.reagents}
+    if key == "warptime":  # the listener begins a spell with a long trance (blink's) before the song
+        listener.spells["blink"] = 50
+        listener.stats.intellect = 60
+        for _ in range(10):
+            listener.stats.mana = 30
+            scene.server.advance(1.5)
+            scene.bob.request("BP_REQ_CAST", spell={"id": spell_object_id(world.spells["blink"].number), "amount": None}, targets=[])
+            if listener.trance is not None:
+                break
+        assert listener.trance is not None
+    song_power = power(scene, key)
+    assert song_power == min(99, 20 + 40 // 12 + 30)  # the lute's level, max health / 12, half the ability
+    trance_due = listener.trance[2] if listener.trance is not None else 0
+    reply = sing(scene, key)
+    heard = scene.bob.read()
+    told = reply + scene.alice.read()
+    mana = 100 - rules.mana_cost(spell.mana or 0, song_power)
+    assert bars(told, 2)[-1] == caster.stats.mana == mana
+    held = inventory(scene.alice)
+    for reagent in spell.reagents:
+        assert held[reagents[reagent.kind]] == 1  # one more than it takes was given
+    # the room: its icon, the words of the song starting, the song's music
+    for messages in (told, heard):
+        assert room_icons(messages, "BP_ADD_ENCHANTMENT") == [spell_object_id(spell.number)]
+        assert (said(scene, key, "song_starts"), []) in texts_of(messages)
+        assert music(messages) == [said(scene, key, "music")]
+    (enchantment,) = live.enchantments_of(room_id)
+    assert enchantment.state["caster"] == caster.object_id and enchantment.state["power"] == song_power
+    assert enchantment.state["volume"] == song_rules.volume(song_power, spell.figure("drain"), 5000)
+    # the listener is touched by it
+    if key == "invigorate":  # resting comes back quicker
+        listener.stats.vigor = 40
+        scene.bob.request("BP_USERCOMMAND", command=UC.UC_REST, args={})
+        scene.server.advance(0.5)
+        now_ms = round(live.game_time * 1000)
+        assert listener.rest_due_ms is not None
+        expected = song_rules.quickened_ms(rest_delay_ms(listener.stats.stamina), song_power)
+        assert expected < rest_delay_ms(listener.stats.stamina)
+        assert 0 < listener.rest_due_ms - now_ms <= expected
+        scene.server.advance(5.0)  # a rest tick each second (the world's tick), where it takes two without
+        assert max(bars(scene.bob.read(), 3)) > 40
+        scene.bob.request("BP_USERCOMMAND", command=UC.UC_STAND, args={})
+    if spell.figure("mood"):  # a listener moved reads it, named by its singer
+        moved = enchantment.state["moved"]
+        assert moved, "nobody was moved at this power"
+        words = (said(scene, key, "listener"), [world.messages.id("cap_article_none"), _name_of(scene, told, caster)])  # type: ignore[union-attr]
+        assert (words in texts_of(heard)) == (listener.object_id in moved)
+        assert (words in texts_of(told)) == (caster.object_id in moved)
+    if key == "warptime":  # the trance begun before it is stretched, and said so
+        assert listener.trance is not None
+        now_ms = round(live.game_time * 1000)
+        assert (said(scene, key, "slowed"), []) in texts_of(heard)
+        assert listener.trance[2] - now_ms >= song_rules.stretched_ms(trance_due - now_ms, song_power) - 1600
+        assert listener.trance[2] > trance_due
+    if key in HINDERED:  # the casts of its school are cut by a half to two thirds of its power
+        school, hindered_key = HINDERED[key]
+        hindered = world.spells[hindered_key]
+        assert hindered.school == school
+        listener.spells[hindered_key] = 50
+        listener.stats.intellect = listener.stats.mysticism = listener.stats.stamina = 10
+        their_power = rules.spell_power(rules.PowerFigures(ability=50, school=school))
+        chance = _success_chance(live, listener, hindered, [], their_power)
+        whole = rules.success_chance(10, their_power)
+        assert whole - (song_power * 2) // 3 <= chance <= whole - song_power // 2
+        # cast under the song: it fizzles (a chance of a few percent, this world's dice say no)
+        listener.stats.mana = 30
+        for reagent in hindered.reagents:
+            give(scene, scene.bob, listener, reagent.kind, reagent.count)
+        scene.server.advance(1.5)
+        scene.alice.read()
+        target = [] if not hindered.targets else [{"id": listener.object_id, "amount": None}]
+        reply = scene.bob.request("BP_REQ_CAST", spell={"id": spell_object_id(hindered.number), "amount": None}, targets=target)
+        assert (world.messages.id("spell_failed"), [_spell_name(scene, hindered_key)]) in texts_of(reply)  # type: ignore[union-attr]
+    # every drain time the singer pays the drain
+    scene.alice.read()
+    scene.bob.read()
+    before = caster.stats.max_mana = caster.stats.mana  # no regeneration in the way
+    due = enchantment.state["next_ms"]
+    scene.server.advance((due - round(live.game_time * 1000)) / 1000 + 0.5)
+    assert caster.stats.mana == before - spell.figure("drain")
+    assert bars(scene.alice.read(), 2)[-1] == caster.stats.mana
+    assert live.is_enchanted(room_id, key)
+    # the singer casts again: the trance breaks, the song ends
+    scene.bob.read()
+    ended = scene.alice.request("BP_REQ_CAST", spell={"id": spell_object_id(spell.number), "amount": None}, targets=[])
+    heard = scene.bob.read()
+    room_music = scene.server.hub.context.resources.id(world.rooms[caster.room].music)
+    for messages in (ended, heard):
+        assert (said(scene, key, "song_ends"), []) in texts_of(messages)
+        assert spell_object_id(spell.number) in room_icons(messages, "BP_REMOVE_ENCHANTMENT")
+        assert room_music in music(messages, "BP_PLAY_MUSIC")
+    if key == "warptime":
+        assert (said(scene, key, "sped"), []) in texts_of(heard)
+    if not any(e.spell == key for e in live.enchantments_of(room_id)):
+        assert songs.current_song(live, caster.room) is None
+
+
+def _spell_name(scene: Scene, key: str) -> int:
+    spell = scene.world.spells[key]
+    return spell.text_id("name") or scene.server.hub.context.resources.id(spell.name)
+
+
+def test_no_instrument_and_the_newbie_who_would_hinder(scene: Scene) -> None:
+    caster = scene.caster
+    caster.spells["invigorate"] = caster.spells["truth"] = 50
+    give(scene, scene.alice, caster, "diamond", 2)
+    give(scene, scene.alice, caster, "snack", 2)
+    caster.stats.mana = caster.stats.max_mana = 50  # no regeneration in the way
+    reply = scene.cast("invigorate")
+    assert texts_of(reply) == [(said(scene, "invigorate", "need_instrument"), [])] and caster.stats.mana == 50
+    play(scene, scene.alice, caster)
+    caster.stats.max_health = 20  # not yet able to fight players: no song that hinders them
+    reply = scene.cast("truth")
+    assert texts_of(reply) == [(said(scene, "truth", "no_newbie"), [])] and caster.stats.mana == 50
+    # putting the lute away while singing ends the song
+    caster.stats.max_health = 40
+    sing(scene, "invigorate")
+    (lute,) = [i for i in scene.server.hub.world.items.used(caster.character_id)]
+    reply = scene.alice.request("BP_REQ_UNUSE", object={"id": lute.object_id, "amount": None})
+    assert (said(scene, "invigorate", "song_ends"), []) in texts_of(reply)
+    assert not scene.server.hub.world.enchantments_of(scene.server.hub.world.room_enchantment_target(caster.room))
+
+
+def test_a_quieter_song_fails_the_singer_runs_dry_and_a_newcomer_hears_it(scene: Scene) -> None:
+    world, caster, other = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    room_id = live.room_enchantment_target(caster.room)
+    caster.spells["warptime"] = 90
+    other.spells["invigorate"] = 10
+    play(scene, scene.alice, caster, "finelute")
+    play(scene, scene.bob, other)
+    sing(scene, "warptime", mana=11)  # too little left to go on for long
+    drain = world.spells["warptime"].figure("drain")
+    caster.stats.max_mana = caster.stats.mana  # no regeneration in the way
+    loud = live.enchantments_of(room_id)[0].state["volume"]
+    # a quieter song: the room hears it fail; its costs are paid
+    give(scene, scene.bob, other, "diamond")
+    give(scene, scene.bob, other, "snack")
+    reply = sing(scene, "invigorate", scene.bob, other, mana=20)
+    quiet = song_rules.volume(power(Scene(scene.server, world, scene.bob, scene.alice, other, caster, 0), "invigorate"), 1, 5000)
+    assert quiet <= loud
+    assert (said(scene, "invigorate", "song_failed"), []) in texts_of(reply)
+    assert (said(scene, "invigorate", "song_failed"), []) in texts_of(scene.alice.read())
+    assert other.stats.mana < 20 and [e.spell for e in live.enchantments_of(room_id)] == ["warptime"]
+    # the singer's mana runs low: one more turn and the song ends
+    heard = scene.bob.read()
+    for _ in range(15):
+        if not live.enchantments_of(room_id):
+            break
+        scene.server.advance(1.0)
+        heard += scene.bob.read()
+    assert (said(scene, "warptime", "song_ends"), []) in texts_of(heard)
+    assert room_icons(heard, "BP_REMOVE_ENCHANTMENT") == [spell_object_id(world.spells["warptime"].number)]
+    # under twice the drain at the first turn: it paid that turn and sang one more
+    assert caster.stats.max_mana < 2 * drain and not live.enchantments_of(room_id)
+    assert caster.stats.mana == caster.stats.max_mana - drain
+    # a song is playing when a player comes in: it hears it and its music
+    sing(scene, "warptime")
+    scene.alice.read()
+    for room, exit_room in (("jasper", "jaspersmithy"), ("jaspersmithy", "jasper")):  # out by a door, and back
+        (door, *_) = [e for e in world.rooms[room].exits if e.row is not None and e.target.room == exit_room]
+        assert door.row is not None and door.col is not None and other.room == room
+        other.y, other.x = square_centre(door.row, door.col)
+        scene.server.advance(0.5)
+        scene.bob.read()
+        came = scene.bob.request("BP_REQ_GO")
+        assert other.room == exit_room
+    assert (said(scene, "warptime", "song_playing"), []) in texts_of(came)
+    assert music(came) == [said(scene, "warptime", "music")]
+    assert room_icons(came, "BP_ADD_ENCHANTMENT") == [spell_object_id(world.spells["warptime"].number)]
