@@ -39,7 +39,6 @@ _OWN = {
     "foresight": "tells the caster the target's spells and skills: not yet",
     "holysymbol": "turns undead monsters away: monster behaviour in code",
     "removecurse": "lifts curses from items: item curses are not modelled",
-    "curepoison": "ends poison, itself an enchantment",
     # the personal enchantments whose effect is more than a modifier or flags
     "cloak": "a personal enchantment that misleads a seance: seances are not modelled",
     "seance": "tells where the last murderer is (a wrong room remembered a while): not yet",
@@ -50,7 +49,6 @@ _OWN = {
     "karaholscurse": "a personal enchantment: a strong offence, then held fast at its end: holding is not modelled",
     "eavesdrop": "a personal enchantment hearing other rooms' words: not yet",
     "forgetspell": "a personal enchantment taking spells and skills away for a time: not yet",
-    "resistpoison": "a personal enchantment against poison: poison is not modelled",
 }
 
 _SCHOOLS = {"shalille": "Shal'ille", "qor": "Qor", "kraanan": "Kraanan", "faren": "Faren", "riija": "Riija", "jala": "Jala"}

@@ -325,6 +325,7 @@ class SpellDefinition:
 SPELL_EFFECTS = (
     "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
     "personal_enchantment", "touch",
+    "summon_fog", "bramble_wall", "cure_poison",  # walls, fog and poison (walls.py, poison.py)
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -344,6 +345,10 @@ SPELL_OWN_TEXTS = (
     "caster", "target", "unnecessary", "not_on_self", "too_low", "made", "hands_full", "out_of_range",
     "something", "nothing", "room", "ended", "already_on", "not_here",
     "hit_something", "killed_something", "was_hit", "was_killed",
+    # walls and poison: an element's look, the room's summoning limit, the scratches of brambles
+    # by damage, poison resisted and weakened
+    "element_name", "element_icon", "summon_limit", "scratch_0", "scratch_2", "scratch_3", "scratch_4", "scratch_5",
+    "resisted", "abates",
 )
 
 

@@ -50,6 +50,12 @@ _OWN = {
     "ended": "Your {spell} wears off.",
     "already_on": "{target} already has {spell}.",
     "not_here": "You can't enchant others here.",
+    # walls and poison
+    "summon_limit": "Too much summoning magic is gathered here for {spell}.",
+    "scratch_0": "You pass the brambles unhurt.", "scratch_2": "The brambles scratch you.",
+    "scratch_3": "The brambles tear at you.", "scratch_4": "The brambles rip at you.",
+    "scratch_5": "The brambles slash you badly.",
+    "resisted": "You shrug off the poison.", "abates": "The poison in you weakens.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -61,6 +67,8 @@ _FILLS = {
     "made": "item", "hands_full": "item", "out_of_range": "cap_target,spell",
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
+    "summon_limit": "", "scratch_0": "", "scratch_2": "", "scratch_3": "", "scratch_4": "", "scratch_5": "",
+    "resisted": "", "abates": "",
 }
 
 
@@ -74,8 +82,9 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
         session.send("BP_PLAY_WAVE", wave=messages.id("spell_fail_sound"), source=0, flags=0, row=0, col=0, radius=0,
                      max_volume=0)
     fills = _FILLS.get(event.purpose, "spell").split(",")
-    if event.purpose == "caster":  # the caster's words name the target, when there is one
-        fills = ["target"] if event.target_id else []
+    if event.purpose == "caster":  # the caster's words name the target, when there is one (and the spell, if they have room)
+        named = ["spell", "target"] if (spell.text("caster") or "").count("%") >= 3 else ["target"]
+        fills = named if event.target_id else []
     if event.purpose == "not_on_self" and "%" in (spell.text("not_on_self") or ""):
         fills = ["spell"]  # an attack spell names itself
     own_id = spell.text_id(event.purpose) if not event.purpose.startswith("spell_") else None
