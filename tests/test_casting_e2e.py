@@ -123,6 +123,12 @@ def scene(imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree:
         server.stop()
 
 
+#: Effects of the families with tests of their own.
+_FAMILY_EFFECTS = {
+    "summon_fog", "bramble_wall", "cure_poison",  # walls and poison: tests/test_walls_poison_e2e.py
+}
+
+
 def test_the_import_marks_the_instant_spells(world: WorldDefinition) -> None:
     instant = ("heal", "give_health", "give_mana", "give_vigor", "create_food", "teleport", "gather_items")
     effects = {key: spell.effect for key, spell in world.spells.items() if spell.effect in instant}

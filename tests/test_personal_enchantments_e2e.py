@@ -34,6 +34,7 @@ CASTABLE = {
     "superstrength": ("might", ()), "bless": ("offense", ()), "resistfire": ("resist_fire", ()),
     "resistcold": ("resist_cold", ()), "resistacid": ("resist_acid", ()), "resistgood": ("resist_holy", ()),
     "detectgood": ("", ("detect_good",)), "detectevil": ("", ("detect_evil",)), "haste": ("", ("hasted",)),
+    "resistpoison": ("resist_poison", ()),  # its chance against poison (spells/poison.py)
 }
 
 

@@ -35,11 +35,9 @@ _OWN = {
     "holyweapon": "an attribute with a duration on a weapon: an enchantment of an item",
     "unholyweapon": "an attribute with a duration on a weapon: an enchantment of an item",
     "removecurse": "lifts curses from items: item curses are not modelled",
-    "curepoison": "ends poison, itself an enchantment",
     # the personal enchantments whose effect is more than a modifier or flags
     "eavesdrop": "a personal enchantment hearing other rooms' words: not yet",
     "forgetspell": "a personal enchantment taking spells and skills away for a time: not yet",
-    "resistpoison": "a personal enchantment against poison: poison is not modelled",
 }
 
 _SCHOOLS = {"shalille": "Shal'ille", "qor": "Qor", "kraanan": "Kraanan", "faren": "Faren", "riija": "Riija", "jala": "Jala"}

@@ -335,6 +335,7 @@ SPELL_EFFECTS = (
     "anonymity", "feign_death", "fade", "shadow_form", "invisibility", "illusionary_form", "morph",  # how a player looks (illusions.py)
     "room_enchantment",  # the caster's room enchanted (light, darkness): emulator/world/spells/rooms.py
     "song",  # Jala's songs: a room enchantment kept up by its singer (emulator/world/spells/songs.py)
+    "summon_fog", "bramble_wall", "cure_poison",  # walls, fog and poison (walls.py, poison.py)
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -369,6 +370,10 @@ SPELL_OWN_TEXTS = (
     # sing it yet; its music; a listener moved, its trance slowed and sped up again
     "song_starts", "song_failed", "song_ends", "song_playing", "need_instrument", "no_newbie", "music",
     "listener", "slowed", "sped",
+    # walls and poison: an element's look, the room's summoning limit, the scratches of brambles
+    # by damage, poison resisted and weakened
+    "element_name", "element_icon", "summon_limit", "scratch_0", "scratch_2", "scratch_3", "scratch_4", "scratch_5",
+    "abates",  # ("resisted" as above: poison shrugged off)
 )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.content.model import ObjectKind
-from emulator.game import looks, room_enchantment_messages, views
+from emulator.game import looks, room_enchantment_messages, views, wall_view
 from emulator.game.enchantment_messages import send_room_enchantments
 from emulator.game.context import GameContext
 from emulator.game.session import Avatar, GameSession
@@ -14,6 +14,7 @@ from emulator.world.items import Item
 from emulator.world.objects import Thing
 from emulator.world.remains import Corpse
 from emulator.world.spells import rooms
+from emulator.world.spells.walls import WallElement
 from emulator.world.trading import is_buyer
 from protocol_specs.opcodes import CLIENT_TAG_NUMBER, Animate
 
@@ -29,6 +30,8 @@ def appearance(ctx: GameContext, thing: Thing, sees_invisible: bool = False) -> 
     if session is not None and session.avatar is not None:
         # players take offers (user.kod GetObjectFlags: OFFER_YES)
         return looks.player_appearance(ctx, session.avatar, sees_invisible)
+    if isinstance(thing, WallElement):
+        return wall_view.appearance(ctx, thing)
     kind = ctx.definition.kinds[thing.kind or ""]
     if isinstance(thing, Corpse) and kind.monster is not None:
         # a monster's body cannot be looked at (body.kod GetObjectFlags) and keeps its drawing effect
@@ -53,6 +56,8 @@ def room_object(
     ctx: GameContext, thing: Thing, animation: dict[str, Any] | None = None, sees_invisible: bool = False
 ) -> dict[str, Any]:
     icon, name, flags = appearance(ctx, thing, sees_invisible)
+    if isinstance(thing, WallElement) and animation is None:
+        animation = wall_view.animation(ctx, thing)
     block = views.room_object_block(thing.object_id, icon, name, flags, thing.y, thing.x, thing.angle, animation)
     if isinstance(thing, Item):
         _ground_item(ctx, thing, block)

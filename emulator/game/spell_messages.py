@@ -54,7 +54,7 @@ _OWN = {
     "already_self": "{spell} is on you already.",
     "evaded": "Your sight holds against {spell}.",
     "evaded_caster": "Your {spell} could not take your target's sight.",
-    "resisted": "Your sight fights off part of {spell}.",
+    "resisted": "You fight off part of {spell}.",  # a blinding (hinder) or a poison (walls)
     "resisted_caster": "Something resists your {spell}.",
     "seen": "{target} casts {spell}.",
     "already_have": "{spell} is on you already.",
@@ -64,6 +64,12 @@ _OWN = {
     "room_already": "This place already has {spell}.",
     "need_instrument": "You must be playing an instrument to sing.",  # songs
     "no_newbie": "You are not yet ready to sing a song that hinders others.",
+    # walls and poison
+    "summon_limit": "Too much summoning magic is gathered here for {spell}.",
+    "scratch_0": "You pass the brambles unhurt.", "scratch_2": "The brambles scratch you.",
+    "scratch_3": "The brambles tear at you.", "scratch_4": "The brambles rip at you.",
+    "scratch_5": "The brambles slash you badly.",
+    "abates": "The poison in you weakens.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -81,6 +87,8 @@ _FILLS = {
     "took_form": "form",
     "room_already": "",
     "need_instrument": "", "no_newbie": "",
+    "summon_limit": "", "scratch_0": "", "scratch_2": "", "scratch_3": "", "scratch_4": "", "scratch_5": "",
+    "abates": "",
 }
 
 
@@ -94,8 +102,9 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
         session.send("BP_PLAY_WAVE", wave=messages.id("spell_fail_sound"), source=0, flags=0, row=0, col=0, radius=0,
                      max_volume=0)
     fills = _FILLS.get(event.purpose, "spell").split(",")
-    if event.purpose == "caster":  # the caster's words name the target, when there is one
-        fills = ["target"] if event.target_id else []
+    if event.purpose == "caster":  # the caster's words name the target, when there is one (and the spell, if they have room)
+        named = ["spell", "target"] if (spell.text("caster") or "").count("%") >= 3 else ["target"]
+        fills = named if event.target_id else []
     if event.purpose == "not_on_self" and "%" in (spell.text("not_on_self") or ""):
         fills = ["spell"]  # an attack spell names itself
     own_id = spell.text_id(event.purpose) if not event.purpose.startswith("spell_") else None

@@ -134,6 +134,7 @@ from emulator.world.objects import Player, Stats, Thing, TokenBucket, WorldObjec
 from emulator.world.remains import FIRST_REMAINS_ID, Remains
 from emulator.world.roofile import RoomGeometry
 from emulator.world.spells import songs
+from emulator.world.spells import poison, walls
 
 __all__ = [
     "BROADCAST", "EMOTE", "SAY", "YELL", "Monster", "Player", "Stats", "Thing", "World", "WorldError",
@@ -253,6 +254,7 @@ class World:
         #: The character id of the last player to murder an innocent (system.kod
         #: poLastMurderer): what a seance looks for. In the world snapshot.
         self.last_murderer: int | None = None
+        self.walls = walls.Walls()  # wall spells' elements (spells/walls.py), not in the snapshot
 
     # ------------------------------------------------------------------ queries
 
@@ -276,7 +278,7 @@ class World:
         None if there is no such thing in a room."""
         thing = self._things.get(object_id)
         if thing is None:
-            thing = self._monsters.by_id.get(object_id) or self._remains.by_id.get(object_id)
+            thing = self._monsters.by_id.get(object_id) or self._remains.by_id.get(object_id) or self.walls.by_id.get(object_id)
         if thing is None:
             item = self.items.by_id.get(object_id)
             thing = item if item is not None and item.carrier is None else None
@@ -315,7 +317,8 @@ class World:
         """Everything in a room: placed objects first (in key order), bodies and ground
         items (oldest first), monsters, then players."""
         state = self._rooms[room]
-        return [*state.objects.values(), *self._remains.in_room(room), *self._monsters.in_room(room), *state.players.values()]
+        return [*state.objects.values(), *self._remains.in_room(room), *self.walls.in_room(room), *self._monsters.in_room(room),
+                *state.players.values()]
 
     def position_of(self, player_id: int) -> Position:
         player = self._players[player_id]
@@ -418,6 +421,7 @@ class World:
         player.last_move_second = second
         if move_costs_vigor(player.moves_counter, since) and self._exert(player, move_exertion(player.speed)):
             events.append(VitalsChanged(player_id))
+        walls.stepped(self, player, events)  # a wall element on the new square acts on the mover
         portal = state.square_exits.get((to_row, to_col))
         if portal is not None and portal.on_step:  # a portal takes whoever steps on it
             events += self._take_exit(player, portal)
@@ -1502,6 +1506,8 @@ class World:
         songs.run(self, events)
         self._regenerate(events)
         self._expire_enchantments(events)
+        walls.run(self, events)
+        poison.run(self, events)
 
     def cast(self, player_id: int, spell_id: int, target_ids: list[int], now: float) -> list[WorldEvent]:
         """A BP_REQ_CAST: see :mod:`emulator.world.casting`."""

@@ -7,6 +7,7 @@ from emulator.game.context import GameContext
 from emulator.game.requests import Fields, System
 from emulator.game.session import Avatar, GameSession
 from emulator.world.remains import Corpse
+from emulator.world.spells.walls import WallElement
 from protocol_specs.opcodes import CLIENT_TAG_NUMBER, UC
 
 
@@ -15,7 +16,7 @@ def look(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields)
     thing = ctx.world.object(target_id)
     if thing is None:  # one of the player's own items
         thing = next((item for item in ctx.world.carried(avatar.player_id) if item.object_id == target_id), None)
-    if thing is None or isinstance(thing, Corpse):
+    if thing is None or isinstance(thing, (Corpse, WallElement)):
         return  # a monster's body is not to be looked at (the client offers no look)
     icon, name, flags = room_view.appearance(ctx, thing)
     block = room_view.with_count(thing, views.object_block(thing.object_id, icon, name, flags))

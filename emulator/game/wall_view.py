@@ -1,0 +1,33 @@
+"""How a wall spell's element looks in a room (``world/spells/walls.py``): the look its
+spell's data gives it (the element's own name, icon and object flags, by the original's
+resource ids in an imported world), the fog's bitmap groups in a cycle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.game.context import GameContext
+from emulator.world.spells.walls import WallElement
+from protocol_specs.opcodes import Animate
+
+#: fogcloud.kod SendAnimation: groups 2 to 5 in a cycle of about 290 ms a frame.
+FOG_CYCLE_MS, FOG_GROUPS = 290, (2, 5)
+#: BRAMBLE.kod SendAnimation: a whole patch shows its fullest group.
+BRAMBLE_GROUP = 5
+
+
+def appearance(ctx: GameContext, element: WallElement) -> tuple[int, int, int]:
+    """Icon, name and flags resources of an element."""
+    spell = ctx.definition.spells[element.spell]
+    # by their text, as a spell's own words go: one the original has under several ids goes by one of them
+    icon = ctx.resources.id(spell.text("element_icon") or spell.icon)
+    name = ctx.resources.id(spell.text("element_name") or spell.name)
+    return icon, name, spell.figure("element_flags")
+
+
+def animation(ctx: GameContext, element: WallElement) -> dict[str, Any]:
+    spell = ctx.definition.spells[element.spell]
+    if spell.effect == "bramble_wall":
+        return {"type": Animate.ANIMATE_NONE, "params": {"group": BRAMBLE_GROUP}}
+    low, high = FOG_GROUPS
+    return {"type": Animate.ANIMATE_CYCLE, "params": {"period": FOG_CYCLE_MS, "group_low": low, "group_high": high}}

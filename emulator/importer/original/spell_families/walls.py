@@ -1,0 +1,173 @@
+"""The walls, fog and poison family (wallspel.kod and its spells, the poison sickness,
+cure poison and resist poison): which effect each runs, its figures and its words.
+
+Walls: the element class a spell's PlaceWallElements creates says what its elements do
+(a passive fog cloud that only hides, or brambles that scratch who walks through); its
+look (name, icon, object flags) is written into the spell's table.
+
+Poison (sickness/poison.kod) is not a spell class, yet it is an enchantment by spell
+number, shown with its own icon and words: the first spell of this family that needs it
+brings it into the spell list as ``poison`` (not castable: nobody learns it)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from emulator.content.loader import MAX_DESCRIPTION_BYTES
+from emulator.importer.blakod import ClassRef, KodClass, evaluate
+from emulator.importer.blakod.calls import find_calls, find_sends
+from emulator.importer.original.common import _int
+from emulator.importer.original.spells import _constant_return, _line, _run, _sent, _Drawn, _POWERS
+
+if TYPE_CHECKING:
+    from emulator.importer.original.spells import SpellImport
+
+__all__ = ["POISON_KEY", "recognise"]
+
+POISON_KEY = "poison"
+BATTLER_YES = 0x08  # blakston.khd: the client may attack it
+
+
+def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
+    names = [c.name.casefold() for c in cls.ancestry()]
+    if "wallspell" in names:
+        return _wall(importer, cls, table)
+    if {"removeenchantment", "addpoison", "getenchantmentsbyclass"} <= _sent(cls, "CastSpell"):
+        return _cure_poison(importer, cls, table)
+    if "personalenchantment" in names and _resists_poison(importer, cls):
+        return _resist_poison(importer, cls, table)
+    return None
+
+
+# ---------------------------------------------------------------- poison
+
+
+def _poison_class(importer: SpellImport) -> KodClass | None:
+    return importer.tree.classes.get(POISON_KEY)
+
+
+def _bring_poison(importer: SpellImport) -> bool:
+    """Put the poison sickness into the spell list once: its number (GetSpellNum), name,
+    icon, where its icon shows, and its words when it starts, ends and is resisted."""
+    if POISON_KEY in importer.spells:
+        return True
+    cls = _poison_class(importer)
+    number = _constant_return(cls, "GetSpellNum") if cls is not None else None
+    if cls is None or number is None or number in importer.spell_by_number:
+        return False
+    entry: dict[str, Any] = {"number": number}
+    if not importer.texts.put(entry, "name", cls, "vrName", category="spell"):
+        return False
+    importer.texts.put(entry, "icon", cls, "vrIcon", category="spell", file_suffixes=(".bgf",))
+    importer.texts.put(entry, "description", cls, "vrDesc", category="spell", max_bytes=MAX_DESCRIPTION_BYTES, multiline=True)
+    shown = _int(cls.value("viShow_enchantment_icon"))
+    if shown is not None and shown & 3 != 3:
+        entry["show_icon"] = [name for bit, name in ((2, "player"), (1, "room")) if shown & bit]
+    entry["harmful"] = True  # Sickness IsHarmful
+    entry["family"] = "sickness"
+    starts = [s.call.named for s in find_sends(cls, "MsgSendUser", "MakePoisoned")]
+    words = [_resource_name(named) for named in starts]
+    resisted = [w for w in words if w and "kraanan" in w.casefold()]
+    started = [w for w in words if w and w not in resisted]
+    ends = [_resource_name(s.call.named) for s in find_sends(cls, "MsgSendUser", "EndEnchantment")]
+    for purpose, found in (("target", started), ("resisted", resisted), ("ended", ends)):
+        if found and found[0]:
+            importer.texts.put(entry, purpose, cls, found[0], category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    importer.spells[POISON_KEY] = entry
+    importer.spell_by_number[number] = POISON_KEY
+    return True
+
+
+def _resource_name(named: dict[str, Any]) -> str | None:
+    found = {k.casefold(): v for k, v in named.items()}.get("message_rsc")
+    name = getattr(found, "name", None)
+    return name if isinstance(name, str) else None
+
+
+def _resists_poison(importer: SpellImport, cls: KodClass) -> bool:
+    """Whether the poison looks this spell up (FindSpellByNum in MakePoisoned) to let its
+    bearer shrug the poison off."""
+    poison = _poison_class(importer)
+    if poison is None:
+        return False
+    for site in find_sends(poison, "FindSpellByNum", "MakePoisoned"):
+        num = {k.casefold(): v for k, v in site.call.named.items()}.get("num")
+        if num is not None and evaluate(num, poison.scope()) == _int(cls.value("viSpell_num")):
+            return True
+    return False
+
+
+def _resist_poison(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
+    """A personal enchantment whose state, the power within two bounds, is the chance in
+    percent to shrug off a poisoning: run as data (``modifier = "resist_poison"``, the
+    power itself) with the bounds as figures, applied where the poison is resisted."""
+    whole = [_run(cls, "GetDuration", power) for power in _POWERS]
+    duration = _line(whole) if all(isinstance(w, _Drawn) for w in whole) else None
+    state = [_run(cls, "InitializeEnchantmentState", power) for power in _POWERS]
+    if duration is None or not all(isinstance(s, int) for s in state):
+        return None
+    low, high = state[0], state[-1]
+    if any(s != max(low, min(high, power)) for power, s in zip(_POWERS, state)):
+        return None  # not the power within two bounds
+    if not _bring_poison(importer):
+        return None
+    table["targets"] = 1 if cls.value("vbCanCastOnOthers") != 0 else 0
+    table["duration"] = list(duration)
+    table["modifier"], table["modifier_amount"] = "resist_poison", [1, 1, 0]
+    table["figures"] = {"resist_min": low, "resist_max": high}
+    for purpose, variable in (("target", "vrEnchantment_On"), ("caster", "vrSuccess"),
+                              ("ended", "vrEnchantment_Off"), ("already_on", "vrOtherAlreadyEnchanted"),
+                              ("not_here", "PersonalEnchantment_bad_location")):
+        importer.texts.put(table, purpose, cls, variable, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    return "personal_enchantment"
+
+
+def _cure_poison(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
+    """Cure poison: its words when the poison only weakens (the last it tells the target)."""
+    if not _bring_poison(importer):
+        return None
+    told = [s for s in find_sends(cls, "MsgSendUser", "CastSpell")
+            if getattr(s.call.positional[0], "name", "").casefold() != "who"]
+    last = _resource_name(told[-1].call.named) if len(told) > 1 else None
+    if last is not None:
+        importer.texts.put(table, "abates", cls, last, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    return "cure_poison"
+
+
+# ---------------------------------------------------------------- walls
+
+
+def _wall(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
+    """A wall spell whose element the server runs: fog clouds that only hide (a passive
+    object), or brambles that scratch."""
+    made = [site.arg(0) for site in find_calls(cls, "Create", "PlaceWallElements")]
+    kinds = {m.name.casefold() for m in made if isinstance(m, ClassRef)}
+    if len(kinds) != 1:
+        return None
+    element = importer.tree.classes.get(kinds.pop())
+    if element is None:
+        return None
+    lineage = [c.name.casefold() for c in element.ancestry()]
+    if "brambles" in lineage:
+        effect = "bramble_wall"
+        for purpose, name in (("scratch_0", "Brambles_damage0"), ("scratch_2", "Brambles_damage2"),
+                              ("scratch_3", "Brambles_damage3"), ("scratch_4", "Brambles_damage4"),
+                              ("scratch_5", "Brambles_damage5")):
+            importer.texts.put(table, purpose, element, name, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    elif "passiveobject" in lineage and not any(
+        {"somethingmoved", "doeffect"} & set(c.messages) for c in list(element.ancestry())[: lineage.index("passiveobject")]
+    ):  # a passive object of its own that acts on nobody
+        effect = "summon_fog"
+    else:
+        return None
+    importer.texts.put(table, "element_name", element, "vrName", category="spell")
+    importer.texts.put(table, "element_icon", element, "vrIcon", category="spell", file_suffixes=(".bgf",))
+    flags = _int(element.value("viObject_flags")) or 0
+    figures = dict(table.get("figures", {}))
+    figures["element_flags"] = flags & ~BATTLER_YES  # not attacked here
+    elements = _int(cls.value("viNumElements"))
+    if elements is not None:
+        figures["elements"] = elements
+    table["figures"] = figures
+    importer.texts.put(table, "summon_limit", cls, "vrSummonLimitMsg", category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    return effect

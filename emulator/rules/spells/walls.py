@@ -1,0 +1,87 @@
+"""Wall spells (wallspel.kod and its spells, their elements): where the elements stand
+in front of the caster, how long they last, what brambles do to who walks through.
+Figures that live only in the original's code are named here with the handler they
+come from."""
+
+from __future__ import annotations
+
+from emulator.rules.dice import Roll, div
+
+__all__ = [
+    "EFFECT_INTERVAL_MS", "SUMMONED_OBJECT_LIMIT", "bramble_damage_most", "bramble_duration_ms", "bramble_squares",
+    "fog_duration_ms", "fog_squares", "octant", "period_ms", "scratch_purpose",
+]
+
+MAX_ANGLE = 4096
+#: settings.kod piPlayerSummonedObjectLimit: summoned objects a room may hold.
+SUMMONED_OBJECT_LIMIT = 18
+#: wallelem.kod and BRAMBLE.kod EFFECT_INTERVAL: who was touched is forgotten this often.
+EFFECT_INTERVAL_MS = 1500
+
+
+def octant(angle: int) -> int:
+    """The way a caster faces, 0 east then clockwise (south-east, south, ...) to 7
+    north-east, cut at the sixteenths the wall spells use (ANGLE_ESE...)."""
+    sixteenth = MAX_ANGLE // 16
+    return ((angle % MAX_ANGLE + sixteenth) // (2 * sixteenth)) % 8
+
+
+#: (row, col) one step each way of :func:`octant` (rows grow southwards).
+_STEP = ((0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1), (-1, 0), (-1, 1))
+
+
+def fog_squares(angle: int, row: int, col: int) -> list[tuple[int, int]]:
+    """summfog.kod PlaceWallElements: a block of three by three squares whose centre is
+    two squares ahead; the centre first, then clockwise from the north."""
+    d_row, d_col = _STEP[octant(angle)]
+    c_row, c_col = row + 2 * d_row, col + 2 * d_col
+    around = ((-1, 0), (-1, 1), (0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1))
+    return [(c_row, c_col), *((c_row + r, c_col + c) for r, c in around)]
+
+
+#: brmblwll.kod PlaceWallElements: per way faced, the first square (from the caster) and
+#: the step along the line of five.
+_BRAMBLE_LINE = (
+    ((-2, 1), (1, 0)), ((-1, 3), (1, -1)), ((1, -2), (0, 1)), ((3, 1), (-1, -1)),
+    ((-2, -1), (1, 0)), ((1, -3), (-1, 1)), ((-1, -2), (0, 1)), ((-3, -1), (1, 1)),
+)
+BRAMBLE_ELEMENTS = 5
+
+
+def bramble_squares(angle: int, row: int, col: int) -> list[tuple[int, int]]:
+    """A line of five squares across the way the caster faces."""
+    (s_row, s_col), (d_row, d_col) = _BRAMBLE_LINE[octant(angle)]
+    return [(row + s_row + i * d_row, col + s_col + i * d_col) for i in range(BRAMBLE_ELEMENTS)]
+
+
+def fog_duration_ms(roll: Roll, power: int) -> int:
+    """summfog.kod (power + 20 within 15..95) and fogcloud.kod's constructor (within 15
+    either way, 750 ms each, within 22.5 s and 150 s): how long one cloud stays."""
+    base = max(15, min(95, power + 20))
+    return max(22_500, min(150_000, roll(base - 15, base + 15) * 750))
+
+
+def bramble_duration_ms(roll: Roll, power: int) -> int:
+    """brmblwll.kod (3 * power + 45 within 45..270) and BRAMBLE.kod's constructor (within
+    20 either way, in seconds, within 30 s and 200 s): how long one patch stands."""
+    base = max(45, min(270, 3 * power + 45))
+    return max(30_000, min(200_000, roll(base - 20, base + 20) * 1000))
+
+
+def bramble_damage_most(power: int) -> int:
+    """brmblwll.kod: the most a patch scratches, power / 15, at most 5."""
+    return min(5, div(power, 15))
+
+
+def scratch_purpose(damage: int) -> str:
+    """BRAMBLE.kod ScratchPerson: which words tell a scratch of ``damage``."""
+    if damage <= 0:
+        return "scratch_0"
+    if damage < 3:
+        return "scratch_2"
+    return f"scratch_{min(damage, 5)}"
+
+
+def period_ms(roll: Roll) -> int:
+    """GetPeriodicDuration: the interval, 90 to 110 percent of it."""
+    return div(EFFECT_INTERVAL_MS * roll(90, 110), 100)
