@@ -48,8 +48,6 @@ _OWN = {
     "shadowform": "a personal enchantment: a dark look, a defence that grows in the dark: not yet",
     "fade": "a personal enchantment: invisible while the trance lasts: invisibility is not modelled",
     "karaholscurse": "a personal enchantment: a strong offence, then held fast at its end: holding is not modelled",
-    "eavesdrop": "a personal enchantment hearing other rooms' words: not yet",
-    "forgetspell": "a personal enchantment taking spells and skills away for a time: not yet",
     "resistpoison": "a personal enchantment against poison: poison is not modelled",
 }
 

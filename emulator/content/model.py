@@ -325,6 +325,7 @@ class SpellDefinition:
 SPELL_EFFECTS = (
     "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
     "personal_enchantment", "touch",
+    "forget", "eavesdrop",  # the personal family's code (emulator/world/spells/hexes.py, eavesdrop.py)
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -344,6 +345,10 @@ SPELL_OWN_TEXTS = (
     "caster", "target", "unnecessary", "not_on_self", "too_low", "made", "hands_full", "out_of_range",
     "something", "nothing", "room", "ended", "already_on", "not_here",
     "hit_something", "killed_something", "was_hit", "was_killed",
+    # the personal family's: forget's, then what an eavesdropper overhears
+    "forgot_ability", "already_forgetful", "nothing_to_forget", "forgot1", "forgot2", "forgot3", "forgot4",
+    "no_rooms", "heard_say", "heard_emote", "heard_enter", "heard_leave",
+    "heard_name_say", "heard_name_emote", "heard_name_enter", "heard_name_leave",
 )
 
 

@@ -123,6 +123,8 @@ from emulator.world.events import (
     ItemConsumed,
 )
 from emulator.world.fighting import FightingSkills, Gear, Where
+from emulator.world.spells.eavesdrop import Eavesdroppers
+from emulator.world.spells.hexes import ENDS_TOLD, forgets
 from emulator.world.items import USE_HAND, BalanceRow, Item, ItemRefusal, ItemRow, Items, Usage
 from emulator.world.monsters import Monster, MonsterPopulation
 from emulator.world.objects import Player, Stats, Thing, TokenBucket, WorldObject
@@ -229,6 +231,7 @@ class World:
         self._monsters = MonsterPopulation(definition, geometry, seed, rules.tick_interval)
         self._monsters.armour_of = self.armour_of
         self.fighting = FightingSkills(definition)
+        self.fighting.forgotten = lambda player, key: forgets(self, player.object_id, "skill", key)  # a forget's
         self._monsters.gear_of = self.gear_of
         self._monsters.fighting = self.fighting
         self._monsters.populate(self.tick_count)
@@ -240,6 +243,7 @@ class World:
         self.items.on_carried_left = self._carried_left
         self._remains = Remains(definition, seed, self.items)
         self.enchantments = ench.EnchantmentBook()
+        self.eavesdroppers = Eavesdroppers.install(self)  # those who hear another room (eavesdrop)
 
     # ------------------------------------------------------------------ queries
 
@@ -444,7 +448,7 @@ class World:
             )
         else:
             audience = tuple(self._rooms[player.room].players)
-        return [Said(player.room, player_id, say_type, text, audience)]
+        return [Said(player.room, player_id, say_type, text, audience), *self.eavesdroppers.overheard(player, say_type, text)]
 
     def say_to(self, player_id: int, recipients: Iterable[int], text: str, now: float) -> list[WorldEvent]:
         """BP_SAY_GROUP: speech to named players wherever they are (unknown ids are skipped)."""
@@ -1255,7 +1259,7 @@ class World:
         if hook is not None:
             hook(enchantment, report)
         spell = self.definition.spells.get(enchantment.spell)
-        if report and enchantment.target is ench.Target.PLAYER and spell is not None and spell.effect in ("personal_enchantment", "touch"):
+        if report and enchantment.target is ench.Target.PLAYER and spell is not None and spell.effect in ("personal_enchantment", "touch", *ENDS_TOLD):
             events.append(SpellTold(enchantment.target_id, enchantment.spell, "ended"))  # persench.kod EndEnchantment
         room = self._room_of_target(enchantment)
         if room is not None:
@@ -1456,6 +1460,7 @@ class World:
         if self.trades.trades:  # keepers withdraw their money offers in time (monster.kod CancelOfferTimer)
             events += self._trade_step(self.trades.tick(round(self.game_time * 1000)))
         casting.run_trances(self, events)
+        self.eavesdroppers.run(events)
         self._regenerate(events)
         self._expire_enchantments(events)
 
