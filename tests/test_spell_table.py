@@ -36,8 +36,6 @@ _OWN = {
     "unholyweapon": "an attribute with a duration on a weapon: an enchantment of an item",
     "removecurse": "lifts curses from items: item curses are not modelled",
     # the personal enchantments whose effect is more than a modifier or flags
-    "eavesdrop": "a personal enchantment hearing other rooms' words: not yet",
-    "forgetspell": "a personal enchantment taking spells and skills away for a time: not yet",
 }
 
 _SCHOOLS = {"shalille": "Shal'ille", "qor": "Qor", "kraanan": "Kraanan", "faren": "Faren", "riija": "Riija", "jala": "Jala"}

@@ -336,6 +336,7 @@ SPELL_EFFECTS = (
     "room_enchantment",  # the caster's room enchanted (light, darkness): emulator/world/spells/rooms.py
     "song",  # Jala's songs: a room enchantment kept up by its singer (emulator/world/spells/songs.py)
     "summon_fog", "bramble_wall", "cure_poison",  # walls, fog and poison (walls.py, poison.py)
+    "forget", "eavesdrop",  # the personal family's code (emulator/world/spells/hexes.py, eavesdrop.py)
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -374,6 +375,10 @@ SPELL_OWN_TEXTS = (
     # by damage, poison resisted and weakened
     "element_name", "element_icon", "summon_limit", "scratch_0", "scratch_2", "scratch_3", "scratch_4", "scratch_5",
     "abates",  # ("resisted" as above: poison shrugged off)
+    # the personal family's: forget's, then what an eavesdropper overhears
+    "forgot_ability", "already_forgetful", "nothing_to_forget", "forgot1", "forgot2", "forgot3", "forgot4",
+    "no_rooms", "heard_say", "heard_emote", "heard_enter", "heard_leave",
+    "heard_name_say", "heard_name_emote", "heard_name_enter", "heard_name_leave",
 )
 
 

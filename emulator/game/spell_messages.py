@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.content.model import SpellDefinition
+from emulator.content.model import SkillDefinition, SpellDefinition
 from emulator.game import fight_messages, item_messages, sheet, views
 from emulator.game.context import GameContext
 from emulator.world.events import SpellCast, SpellImproved, SpellMurmured, SpellTold
@@ -70,6 +70,15 @@ _OWN = {
     "scratch_3": "The brambles tear at you.", "scratch_4": "The brambles rip at you.",
     "scratch_5": "The brambles slash you badly.",
     "abates": "The poison in you weakens.",
+    "forgot_ability": "You forget {ability}.",
+    "already_forgetful": "{target} is already forgetful.",
+    "nothing_to_forget": "{target} has nothing to forget.",
+    **{f"forgot{n}": "You can't remember how to cast this." for n in range(1, 5)},
+    "no_rooms": "There is no room near enough to listen to.",
+    "heard_say": "Far off, a voice: \"{words}\"", "heard_emote": "Far off, someone {words}",
+    "heard_enter": "Far off, footsteps arrive.", "heard_leave": "Far off, footsteps go away.",
+    "heard_name_say": "Far off, {target}: \"{words}\"", "heard_name_emote": "Far off, {target} {words}",
+    "heard_name_enter": "Far off, {target} arrives.", "heard_name_leave": "Far off, {target} goes away.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -89,6 +98,13 @@ _FILLS = {
     "need_instrument": "", "no_newbie": "",
     "summon_limit": "", "scratch_0": "", "scratch_2": "", "scratch_3": "", "scratch_4": "", "scratch_5": "",
     "abates": "",
+    # forget (forget.kod): the ability forgotten, the victim named, the excuses
+    "forgot_ability": "ability", "already_forgetful": "target", "nothing_to_forget": "cap_target",
+    **{f"forgot{n}": "" for n in range(1, 5)},
+    # eavesdrop (listener.kod): what is overheard, with or without who it was
+    "no_rooms": "", "heard_say": "words", "heard_emote": "words", "heard_enter": "", "heard_leave": "",
+    "heard_name_say": "cap_player,words", "heard_name_emote": "cap_player,words",
+    "heard_name_enter": "cap_player", "heard_name_leave": "cap_player",
 }
 
 
@@ -133,6 +149,10 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
             elif fill == "his_her":
                 his_her = fight_messages._gender(ctx.in_world.get(event.target_id))
                 params.append(messages.id({1: "his", 2: "her"}.get(his_her, "its")))
+            elif fill == "words":  # a player's own words, as they were said
+                params.append(event.words)
+            elif fill == "ability":  # a spell's or skill's name
+                params.append(_ability_name_id(ctx, event.ability))
             elif fill == "item":  # GetCapIndef and GetName of one of the kind
                 kind = ctx.definition.kinds[event.kind]
                 params += [messages.id(f"cap_article_{messages.kind(event.kind).indefinite}"),
@@ -141,7 +161,8 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
         return
     item = ctx.definition.kinds[event.kind].name if event.kind in ctx.definition.kinds else "something"
     text = "You cast {spell}." if event.purpose == "caster" and not event.target_id else _OWN.get(event.purpose, "{spell}")
-    text = text.format(spell=spell.name, target=_target_text(ctx, event.target_id), item=f"A {item}")
+    text = text.format(spell=spell.name, target=_target_text(ctx, event.target_id), item=f"A {item}",
+                       ability=_ability_name(ctx, event.ability), words=event.words)
     session.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
 
 
@@ -212,6 +233,23 @@ def _capital(ctx: GameContext, article_id: int) -> int:
 def _spell_name_id(ctx: GameContext, spell: SpellDefinition) -> int:
     own = spell.text_id("name")
     return own if own is not None else ctx.resources.id(spell.name)
+
+
+def _ability_of(ctx: GameContext, ability: str) -> SpellDefinition | SkillDefinition | None:
+    kind, _, key = ability.partition(":")
+    return (ctx.definition.spells if kind == "spell" else ctx.definition.skills).get(key)
+
+
+def _ability_name_id(ctx: GameContext, ability: str) -> int:
+    found = _ability_of(ctx, ability)
+    if found is None:
+        return 0
+    return dict(found.resource_ids).get("name") or ctx.resources.id(found.name)
+
+
+def _ability_name(ctx: GameContext, ability: str) -> str:
+    found = _ability_of(ctx, ability)
+    return found.name if found is not None else "something"
 
 
 def _sound_id(ctx: GameContext, spell: SpellDefinition) -> int:

@@ -27,7 +27,7 @@ from emulator.world.events import (
 from emulator.world.objects import Player, Thing
 from emulator.world.sight import line_of_sight
 from emulator.world import holding, spellbook
-from emulator.world.spells import EFFECTS, illusions, songs
+from emulator.world.spells import EFFECTS, hexes, illusions, songs
 
 if TYPE_CHECKING:
     from emulator.world.world import World
@@ -186,6 +186,9 @@ def _refusal(world: World, player: Player, spell: SpellDefinition, targets: list
     key, stats = spell.key, player.stats
     if player.resting:
         return SpellTold(player.object_id, key, "spell_no_rest")
+    forgotten = hexes.forgotten_refusal(world, player, spell)  # a forget on the caster
+    if forgotten is not None:
+        return forgotten
     # IsOkayAttackTime: casts and swings share one timer, here the time of the last one
     if player.last_attack_at is not None and (now - player.last_attack_at) < spell.post_cast:
         return SpellTold(player.object_id, key, "")  # nothing said

@@ -562,6 +562,8 @@ class SpellTold:
     target_id: int = 0
     fail_sound: bool = False
     kind: str = ""
+    ability: str = ""  # a spell or skill it names ("spell:<key>", "skill:<key>"), e.g. one forgotten
+    words: str = ""  # a player's words it passes on (what an eavesdropper overhears)
 
 
 @attrs.frozen

@@ -10,6 +10,8 @@ reads 0 and nothing improves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 
 from emulator.content.model import SkillDefinition, WorldDefinition
@@ -67,6 +69,8 @@ class FightingSkills:
     def __init__(self, definition: WorldDefinition) -> None:
         self.definition = definition
         self._by_number: dict[int, SkillDefinition] = {s.number: s for s in definition.skills.values()}
+        #: Whether the player has forgotten the skill for now (a forget spell): of no use then.
+        self.forgotten: Callable[[Player, str], bool] = lambda player, key: False
 
     def key(self, number: int) -> str | None:
         skill = self._by_number.get(number)
@@ -75,7 +79,7 @@ class FightingSkills:
     def ability(self, player: Player, number: int) -> int:
         """The player's ability in the skill of that number; 0 when not known."""
         key = self.key(number)
-        return 0 if key is None else player.skills.get(key, 0)
+        return 0 if key is None or self.forgotten(player, key) else player.skills.get(key, 0)
 
     def knows(self, player: Player, number: int) -> bool:
         return self.ability(player, number) > 0

@@ -128,6 +128,8 @@ from emulator.world.events import (
     ItemConsumed,
 )
 from emulator.world.fighting import FightingSkills, Gear, Where
+from emulator.world.spells.eavesdrop import Eavesdroppers
+from emulator.world.spells.hexes import ENDS_TOLD, forgets
 from emulator.world.items import USE_HAND, BalanceRow, Item, ItemRefusal, ItemRow, Items, Usage
 from emulator.world.monsters import Monster, MonsterPopulation
 from emulator.world.objects import Player, Stats, Thing, TokenBucket, WorldObject
@@ -237,6 +239,7 @@ class World:
         self._monsters.armour_of = self.armour_of
         self._monsters.resistance_of = lambda target_id, weapon, spell: resistance_against(self, target_id, weapon, spell)
         self.fighting = FightingSkills(definition)
+        self.fighting.forgotten = lambda player, key: forgets(self, player.object_id, "skill", key)  # a forget's
         self._monsters.gear_of = self.gear_of
         self._monsters.fighting = self.fighting
         self._monsters.hindrance = lambda monster, rng, players, events: holding.monster_turn(self, monster, rng, players, events)
@@ -255,6 +258,7 @@ class World:
         #: poLastMurderer): what a seance looks for. In the world snapshot.
         self.last_murderer: int | None = None
         self.walls = walls.Walls()  # wall spells' elements (spells/walls.py), not in the snapshot
+        self.eavesdroppers = Eavesdroppers.install(self)  # those who hear another room (eavesdrop)
 
     # ------------------------------------------------------------------ queries
 
@@ -472,7 +476,7 @@ class World:
             )
         else:
             audience = tuple(self._rooms[player.room].players)
-        return [Said(player.room, player_id, say_type, text, audience)]
+        return [Said(player.room, player_id, say_type, text, audience), *self.eavesdroppers.overheard(player, say_type, text)]
 
     def say_to(self, player_id: int, recipients: Iterable[int], text: str, now: float) -> list[WorldEvent]:
         """BP_SAY_GROUP: speech to named players wherever they are (unknown ids are skipped)."""
@@ -1299,7 +1303,7 @@ class World:
             hook(enchantment, report)
         holding.enchantment_ended(self, enchantment, report, events)
         spell = self.definition.spells.get(enchantment.spell)
-        if report and enchantment.target is ench.Target.PLAYER and spell is not None and spell.effect in ("personal_enchantment", "touch", "cloak"):
+        if report and enchantment.target is ench.Target.PLAYER and spell is not None and spell.effect in ("personal_enchantment", "touch", "cloak", *ENDS_TOLD):
             events.append(SpellTold(enchantment.target_id, enchantment.spell, "ended"))  # persench.kod EndEnchantment
         illusions.ended(self, enchantment, report, events)  # the spells of looks: their words, a morph's health
         room = self._room_of_target(enchantment)
@@ -1504,6 +1508,7 @@ class World:
         casting.run_trances(self, events)
         illusions.run_tick(self, events)  # feign death's mana, period by period
         songs.run(self, events)
+        self.eavesdroppers.run(events)
         self._regenerate(events)
         self._expire_enchantments(events)
         walls.run(self, events)

@@ -1,0 +1,40 @@
+"""Formulas of the personal family's spells whose effect is code (forget, eavesdrop): the
+numbers that live only in the original's handlers, named here."""
+
+from __future__ import annotations
+
+from emulator.rules.dice import Roll, div
+
+__all__ = [
+    "EAVESDROP_NAME_POWER", "FORGET_POWER_PER_ABILITY", "FORGET_SPREAD_MS", "eavesdrop_drain_ms",
+    "eavesdrop_names", "forget_duration_ms", "forgotten_count",
+]
+
+#: forget.kod CastSpell: each ability forgotten uses up this much of the power.
+FORGET_POWER_PER_ABILITY = 24
+#: forget.kod CastSpell: its time is drawn this much either side of the base and power's.
+FORGET_SPREAD_MS = 60_000
+
+
+def forget_duration_ms(roll: Roll, base_ms: int, per_power_ms: int, power: int) -> int:
+    """How long forget lasts: base + per point of power, give or take the spread."""
+    return max(1, base_ms + per_power_ms * power + roll(-FORGET_SPREAD_MS, FORGET_SPREAD_MS))
+
+
+def forgotten_count(power: int) -> int:
+    """How many abilities a cast takes (one per part of the power, the last part too)."""
+    return max(0, div(power + FORGET_POWER_PER_ABILITY - 1, FORGET_POWER_PER_ABILITY))
+
+
+#: listener.kod: a speaker is named when random(1, power) is above this.
+EAVESDROP_NAME_POWER = 70
+
+
+def eavesdrop_drain_ms(power: int) -> int:
+    """eavesdrp.kod GetDuration: the time between two drains of the bearer's mana."""
+    return 500 + div(power, 10) * 100
+
+
+def eavesdrop_names(roll: Roll, power: int) -> bool:
+    """Whether the listener tells who spoke or came and went (listener.kod)."""
+    return power > 0 and roll(1, power) > EAVESDROP_NAME_POWER
