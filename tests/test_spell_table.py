@@ -30,15 +30,9 @@ _FAMILIES = {
 #: Why a spell of its own kind is not castable yet (the instant ones the server lacks).
 _OWN = {
     "bait": "sets the room's monsters on the target: monster behaviour in code",
-    "createweapon": "makes a weapon with an attribute that wears off: item attributes are not modelled",
-    "enchantweapon": "an attribute with a duration on a weapon: an enchantment of an item",
-    "glowweapon": "an attribute with a duration on a weapon: an enchantment of an item",
-    "holyweapon": "an attribute with a duration on a weapon: an enchantment of an item",
-    "unholyweapon": "an attribute with a duration on a weapon: an enchantment of an item",
     "flash": "blinds the players who see it for a while: a client effect with a duration",
     "foresight": "tells the caster the target's spells and skills: not yet",
     "holysymbol": "turns undead monsters away: monster behaviour in code",
-    "removecurse": "lifts curses from items: item curses are not modelled",
     "curepoison": "ends poison, itself an enchantment",
     # the personal enchantments whose effect is more than a modifier or flags
     "cloak": "a personal enchantment that misleads a seance: seances are not modelled",

@@ -325,6 +325,7 @@ class SpellDefinition:
 SPELL_EFFECTS = (
     "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
     "personal_enchantment", "touch",
+    "create_weapon", "glow_weapon", "dedicate_weapon", "curse_weapon", "remove_curse",  # spells on items
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -344,6 +345,15 @@ SPELL_OWN_TEXTS = (
     "caster", "target", "unnecessary", "not_on_self", "too_low", "made", "hands_full", "out_of_range",
     "something", "nothing", "room", "ended", "already_on", "not_here",
     "hit_something", "killed_something", "was_hit", "was_killed",
+    # spells on items: done (``item_done``: the item's article and name; ``dedicated``: its
+    # name), refused (``item_cannot``: what was aimed at; ``no_weapon``: the player;
+    # ``item_already``, ``already_stronger``, ``no_curse``; ``resists``: the item), the
+    # owner's "Your" (``your``), the attribute's description on a look (``item_desc``, or
+    # ``item_unknown`` while unidentified), its end (``item_ended``: the item's name), a
+    # cursed weapon that will not leave the hand (``item_clings``), the caster of a spell
+    # on another (``cast_on``: the spell, the target's article and name)
+    "item_done", "dedicated", "item_cannot", "no_weapon", "item_already", "already_stronger", "no_curse", "resists",
+    "your", "item_desc", "item_unknown", "item_ended", "item_clings", "cast_on",
 )
 
 
