@@ -417,7 +417,7 @@ def test_migration_from_version_1(database_url: str, monkeypatch: pytest.MonkeyP
         old.close()
     db = open_database(database_url)
     try:
-        assert migrations.schema_version(db) == migrations.LATEST_VERSION == 9
+        assert migrations.schema_version(db) == migrations.LATEST_VERSION == 10
         assert {"player_character", "world_state", "resource_name", "item", "item_ledger", "bank_balance", "character_enchantment",
                 "spellbook"} <= set(db.get_tables())
         assert [a.name for a in accounts.list_accounts(db)] == ["Bob"]

@@ -29,12 +29,6 @@ _FAMILIES = {
 
 #: Why a spell of its own kind is not castable yet (the instant ones the server lacks).
 _OWN = {
-    "createweapon": "makes a weapon with an attribute that wears off: item attributes are not modelled",
-    "enchantweapon": "an attribute with a duration on a weapon: an enchantment of an item",
-    "glowweapon": "an attribute with a duration on a weapon: an enchantment of an item",
-    "holyweapon": "an attribute with a duration on a weapon: an enchantment of an item",
-    "unholyweapon": "an attribute with a duration on a weapon: an enchantment of an item",
-    "removecurse": "lifts curses from items: item curses are not modelled",
     # the personal enchantments whose effect is more than a modifier or flags
 }
 

@@ -82,7 +82,7 @@ def test_the_spellbook_table_joins_an_older_store(database_url: str, monkeypatch
         old.close()
     db = open_database(database_url)
     try:
-        assert migrations.schema_version(db) == migrations.LATEST_VERSION == 9
+        assert migrations.schema_version(db) == migrations.LATEST_VERSION == 10
         record = characters.get_character(db, slot.id)
         assert record.spells == {} and record.skills == {}
         characters.save_characters(db, [CharacterState(slot.id, None, 0, 0, 0, 20, 10, 200, spells=(("zap", 5),))], NOW)

@@ -214,7 +214,7 @@ def test_migrations_are_idempotent(database_url: str) -> None:  # noqa: F811
     first.close()
     second = open_database(database_url)
     assert migrations.migrate(second) == migrations.LATEST_VERSION
-    assert migrations.schema_version(second) == migrations.LATEST_VERSION == 9
+    assert migrations.schema_version(second) == migrations.LATEST_VERSION == 10
     assert [a.name for a in accounts.list_accounts(second)] == ["Bob"]
     second.close()
 

@@ -337,6 +337,7 @@ SPELL_EFFECTS = (
     "song",  # Jala's songs: a room enchantment kept up by its singer (emulator/world/spells/songs.py)
     "summon_fog", "bramble_wall", "cure_poison",  # walls, fog and poison (walls.py, poison.py)
     "forget", "eavesdrop",  # the personal family's code (emulator/world/spells/hexes.py, eavesdrop.py)
+    "create_weapon", "glow_weapon", "dedicate_weapon", "curse_weapon", "remove_curse",  # spells on items
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -379,6 +380,15 @@ SPELL_OWN_TEXTS = (
     "forgot_ability", "already_forgetful", "nothing_to_forget", "forgot1", "forgot2", "forgot3", "forgot4",
     "no_rooms", "heard_say", "heard_emote", "heard_enter", "heard_leave",
     "heard_name_say", "heard_name_emote", "heard_name_enter", "heard_name_leave",
+    # spells on items: done (``item_done``: the item's article and name; ``dedicated``: its
+    # name), refused (``item_cannot``: what was aimed at; ``no_weapon``: the player;
+    # ``item_already``, ``already_stronger``, ``no_curse``; ``resists``: the item), the
+    # owner's "Your" (``your``), the attribute's description on a look (``item_desc``, or
+    # ``item_unknown`` while unidentified), its end (``item_ended``: the item's name), a
+    # cursed weapon that will not leave the hand (``item_clings``), the caster of a spell
+    # on another (``cast_on``: the spell, the target's article and name)
+    "item_done", "dedicated", "item_cannot", "no_weapon", "item_already", "already_stronger", "no_curse", "resists",
+    "your", "item_desc", "item_unknown", "item_ended", "item_clings", "cast_on",
 )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, assert_never
 
 
+from emulator.game import item_attribute_messages
 from emulator.game import (
     bank_messages, enchantment_messages, fight_messages, hinder_messages, item_messages, looks, room_enchantment_messages,
     room_view, sheet, shop_messages, skill_messages, song_messages, spell_messages, spell_reports, texts, trade_messages, views,
@@ -49,6 +50,7 @@ from emulator.world.events import (
     MonsterKilled,
     MoveRefused,
     ObjectChanged,
+    PlayerLightChanged,
     ObjectEntered,
     ObjectLeft,
     ObjectMoved,
@@ -185,6 +187,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
                 session.send("BP_USE" if isinstance(event, ItemUsed) else "BP_UNUSE", id=event.item_id)
         case ItemConsumed():
             item_messages.item_consumed(ctx, event)
+        case PlayerLightChanged():
+            item_attribute_messages.player_light_changed(ctx, event)
         case ActivateFailed():
             item_messages.activate_failed(ctx, event)
         case KeeperSaid():

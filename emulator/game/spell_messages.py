@@ -79,6 +79,18 @@ _OWN = {
     "heard_enter": "Far off, footsteps arrive.", "heard_leave": "Far off, footsteps go away.",
     "heard_name_say": "Far off, {target}: \"{words}\"", "heard_name_emote": "Far off, {target} {words}",
     "heard_name_enter": "Far off, {target} arrives.", "heard_name_leave": "Far off, {target} goes away.",
+    "item_done": "The {item_name} takes on {spell}.",
+    "dedicated": "The {item_name} takes on {spell}.",
+    "your": "Your {item_name} takes on {spell}.",
+    "item_cannot": "{spell} can't be cast on {target}.",
+    "no_weapon": "{target} wields no weapon.",
+    "item_already": "That weapon already has {spell}.",
+    "already_stronger": "That weapon already has a stronger {spell}.",
+    "resists": "The {item_name} resists {spell}.",
+    "item_ended": "Your {item_name} loses its {spell}.",
+    "item_clings": "The {item_name} will not leave your hand.",
+    "no_curse": "Nothing cursed is there to take off.",
+    "cast_on": "You cast {spell} on {target}.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -105,6 +117,10 @@ _FILLS = {
     "no_rooms": "", "heard_say": "words", "heard_emote": "words", "heard_enter": "", "heard_leave": "",
     "heard_name_say": "cap_player,words", "heard_name_emote": "cap_player,words",
     "heard_name_enter": "cap_player", "heard_name_leave": "cap_player",
+    # spells on items (the item by the event's kind)
+    "item_done": "cap_item", "dedicated": "item_name", "item_cannot": "thing", "no_weapon": "target", "item_already": "",
+    "already_stronger": "", "no_curse": "", "resists": "cap_item", "your": "your,item_name", "item_ended": "item_name",
+    "item_clings": "cap_item", "cast_on": "spell,target",
 }
 
 
@@ -123,8 +139,9 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
         fills = named if event.target_id else []
     if event.purpose == "not_on_self" and "%" in (spell.text("not_on_self") or ""):
         fills = ["spell"]  # an attack spell names itself
-    own_id = spell.text_id(event.purpose) if not event.purpose.startswith("spell_") else None
-    own_text = spell.text(event.purpose)
+    worded = "item_done" if event.purpose == "your" else event.purpose  # the owner reads the caster's words, "Your" first
+    own_id = spell.text_id(worded) if not event.purpose.startswith("spell_") else None
+    own_text = spell.text(worded)
     if own_id is not None and own_text:  # a text the original has under several ids is sent by one of them
         own_id = ctx.resources.id(own_text)
     format_id = own_id
@@ -153,6 +170,8 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
                 params.append(event.words)
             elif fill == "ability":  # a spell's or skill's name
                 params.append(_ability_name_id(ctx, event.ability))
+            elif fill in ("cap_item", "item_name", "your", "thing"):  # the item a spell on items names
+                params += _item_fill(ctx, spell, fill, event)
             elif fill == "item":  # GetCapIndef and GetName of one of the kind
                 kind = ctx.definition.kinds[event.kind]
                 params += [messages.id(f"cap_article_{messages.kind(event.kind).indefinite}"),
@@ -161,9 +180,29 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
         return
     item = ctx.definition.kinds[event.kind].name if event.kind in ctx.definition.kinds else "something"
     text = "You cast {spell}." if event.purpose == "caster" and not event.target_id else _OWN.get(event.purpose, "{spell}")
-    text = text.format(spell=spell.name, target=_target_text(ctx, event.target_id), item=f"A {item}",
+    target = f"the {item}" if event.kind and not event.target_id else _target_text(ctx, event.target_id)
+    text = text.format(spell=spell.name, target=target, item=f"A {item}", item_name=item,
                        ability=_ability_name(ctx, event.ability), words=event.words)
     session.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
+
+
+def _item_fill(ctx: GameContext, spell: SpellDefinition, fill: str, event: SpellTold) -> list[Any]:
+    """The parameters naming the item of a spell on items: its capitalised definite
+    article and name (``cap_item``: GetCapDef, GetName), its name (``item_name``), the
+    spell's "Your" (``your``), or what a refusal names (``thing``: an item's definite
+    article and name, else the target's)."""
+    messages = ctx.definition.messages
+    assert messages is not None
+    if fill == "your":
+        return [spell.text_id("your") or 0]
+    if fill == "thing" and (event.target_id or event.kind not in ctx.definition.kinds):
+        return _target_ids(ctx, event.target_id)
+    kind = ctx.definition.kinds[event.kind]
+    name = item_messages.name_id(ctx, kind, plural=False)
+    if fill == "item_name":
+        return [name]
+    article = messages.id(f"article_{messages.kind(event.kind).article}")
+    return [_capital(ctx, article) if fill == "cap_item" else article, name]
 
 
 def spell_cast(ctx: GameContext, event: SpellCast) -> None:
@@ -262,7 +301,7 @@ def _target_ids(ctx: GameContext, target_id: int, indefinite: bool = False) -> l
     article."""
     messages = ctx.definition.messages
     assert messages is not None
-    target = ctx.world.object(target_id)
+    target = ctx.world.object(target_id) or ctx.world.items.by_id.get(target_id)  # or a carried item
     if target is None:
         return [messages.id("article_none"), 0]
     if isinstance(target, Player):

@@ -12,6 +12,7 @@ sent again, e.g. after a commit whose answer was lost, is not applied twice.
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Sequence
 
 import attrs
@@ -19,7 +20,7 @@ import peewee
 
 from emulator.store.accounts import _on_database, _to_db
 from emulator.store.models import BalanceRecord, Character, ItemJournal, ItemRecord, LedgerRecord
-from emulator.world.items import BalanceKey, BalanceRow, ItemRow, Operation
+from emulator.world.items import BalanceKey, BalanceRow, ItemAttribute, ItemRow, Operation
 from emulator.world.ledger import LedgerVerdict, check_ledger
 
 __all__ = ["StoredItems", "apply_item_batch", "check_stored_ledger", "load_items"]
@@ -41,8 +42,16 @@ def _fields(row: ItemRow) -> dict[str, object]:
     return {
         "id": row.id, "kind": row.kind, "number": row.number, "room": row.room, "y": row.y, "x": row.x,
         "angle": row.angle, "carrier": row.carrier, "slot": row.slot, "arrived_ms": row.arrived_ms,
-        "used": row.used, "vault": row.vault,
+        "used": row.used, "vault": row.vault, "attributes": _attributes_text(row.attributes),
     }
+
+
+def _attributes_text(attributes: tuple[ItemAttribute, ...]) -> str | None:
+    return json.dumps([a.to_json() for a in attributes]) if attributes else None
+
+
+def _attributes_of(text: str | None) -> tuple[ItemAttribute, ...]:
+    return tuple(ItemAttribute.from_json(entry) for entry in json.loads(text)) if text else ()
 
 
 @_on_database
@@ -102,7 +111,7 @@ def load_items(db: peewee.Database) -> StoredItems:
     with db.atomic():
         rows = tuple(
             ItemRow(r.id, r.kind, r.number, r.room, r.y, r.x, r.angle, r.carrier, r.slot, r.arrived_ms, bool(r.used),
-                    r.vault)
+                    r.vault, _attributes_of(r.attributes))
             for r in ItemRecord.select().order_by(ItemRecord.id)
         )
         query = LedgerRecord.select(

@@ -331,11 +331,21 @@ def _v9_spellbooks(database: peewee.Database) -> None:
     database.create_tables([Spellbook])
 
 
+def _v10_item_attributes(database: peewee.Database) -> None:
+    """The attributes an item carries (a glow, an enchantment, a curse, a made weapon's
+    end): a JSON list on the item's row, NULL for none."""
+    from playhouse.migrate import MySQLMigrator, SqliteMigrator, migrate as run
+
+    migrator = MySQLMigrator(database) if isinstance(database, peewee.MySQLDatabase) else SqliteMigrator(database)
+    run(migrator.add_column("item", "attributes", peewee.TextField(null=True)))
+
+
 MIGRATIONS: list[Migration] = [
     _v1_accounts_and_logins, _v2_characters_world_and_resources, _v3_what_a_character_keeps,
     _v4_player_killing_brands, _v5_items_and_ledger, _v6_used_items, _v7_banks_and_vaults,
     _v8_character_enchantments,
     _v9_spellbooks,
+    _v10_item_attributes,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

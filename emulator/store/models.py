@@ -143,6 +143,7 @@ class ItemRecord(BaseModel):
     arrived_ms = peewee.BigIntegerField()  # game time it came to the ground
     used = peewee.BooleanField(default=False)  # since schema 6: wielded or worn by its carrier
     vault = peewee.IntegerField(null=True)  # since schema 7: stored in this vault for ``carrier``
+    attributes = peewee.TextField(null=True)  # since schema 10: its item attributes (JSON); NULL: none
 
     class Meta:
         table_name = "item"

@@ -28,6 +28,7 @@ from emulator.world.objects import Player, Thing
 from emulator.world.sight import line_of_sight
 from emulator.world import holding, spellbook
 from emulator.world.spells import EFFECTS, hexes, illusions, songs
+from emulator.world.spells.itemspells import held_by, held_target
 
 if TYPE_CHECKING:
     from emulator.world.world import World
@@ -60,7 +61,7 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
     room_flags = world.definition.rooms[player.room].flags
     if effect is None or "no_magic" in room_flags or (spell.harmful and world.no_combat(player.room)):
         return events + [SpellTold(player_id, spell.key, "spell_cast_here")]
-    targets = [world.object(t) for t in target_ids]
+    targets = [world.object(t) or held_target(world, player, t) for t in target_ids]  # or an item it carries
     if spell.targets is not None and spell.targets > 0 and len(targets) != spell.targets:
         return events  # the client sent the wrong number of targets: nothing said
     if any(t is None for t in targets):
@@ -154,7 +155,7 @@ def run_trances(world: World, events: list[WorldEvent]) -> None:
         if player.resting:
             events.append(SpellTold(player.object_id, key, "spell_no_rest"))
             continue
-        found = [t for t in (world.object(i) for i in target_ids) if t is not None]
+        found = [t for t in (world.object(i) or held_target(world, player, i) for i in target_ids) if t is not None]
         if len(found) != len(target_ids):
             continue
         _go_off(world, player, spell, found, _power(world, player, spell), events)
@@ -202,7 +203,7 @@ def _refusal(world: World, player: Player, spell: SpellDefinition, targets: list
     if not rules.karma_allows(spell.school, spell.level or 1, stats.karma):
         return SpellTold(player.object_id, key, "spell_not_good_enough" if spell.school == "shalille" else "spell_not_evil_enough")
     for target in targets:
-        if target is not player and target.room != player.room:
+        if target is not player and target.room != player.room and not held_by(target, player):
             return SpellTold(player.object_id, key, "")  # not in range: the original says nothing
         # a single-target spell at a fighter: not at one behind the caster
         if spell.targets == 1 and target is not player and (isinstance(target, Player) or world._monsters.by_id.get(target.object_id)):

@@ -364,6 +364,14 @@ class CarriedLost:
 
 
 @attrs.frozen
+class PlayerLightChanged:
+    """The light a player gives off changed, e.g. a glowing weapon wielded (BP_LIGHT_PLAYER
+    to that player)."""
+
+    player_id: int
+
+
+@attrs.frozen
 class ItemUsed:
     """A carried item is now wielded or worn (BP_USE to that player)."""
 
@@ -673,6 +681,7 @@ WorldEvent = (
     | PlayerAttackRefused | PlayerOutlawed | PlayerAttacked | PlayerKilledPlayer | KillZoneCrossed
     | ObjectChanged | CarriedGained | CarriedChanged | CarriedLost | ItemRefused
     | ItemUsed | ItemUnused | ItemConsumed | ActivateFailed
+    | PlayerLightChanged
     | KeeperSaid | TradeShown | TradeCanceled | TradeTold | BankerSaid | BankUnanswered | VaultKeeperSaid
     | EnchantmentStarted | EnchantmentEnded
     | AbilityLearned | AbilityForgotten

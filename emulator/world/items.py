@@ -38,6 +38,7 @@ entries) as one :class:`Operation` for the store, which writes whole operations 
 from __future__ import annotations
 
 import enum
+import heapq
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 import attrs
@@ -51,7 +52,8 @@ from emulator.world.ledger import Ledger, LedgerEntry
 from emulator.world.objects import Thing
 
 __all__ = [
-    "FIRST_ITEM_ID", "LAST_ITEM_ID", "BalanceRow", "Delivery", "Handover", "Item", "ItemRefusal", "ItemRow", "Items",
+    "FIRST_ITEM_ID", "LAST_ITEM_ID", "BalanceRow", "Delivery", "Handover", "Item", "ItemAttribute", "ItemRefusal", "ItemRow",
+    "Items",
     "Operation", "Usage",
 ]
 
@@ -86,6 +88,28 @@ class ItemRefusal(enum.Enum):
     TOO_FULL_DRINK = "too_full_drink"  # the same for a drink
 
 
+@attrs.frozen
+class ItemAttribute:
+    """One attribute of an item (itematt.kod's item attributes): ``name`` says which
+    (``made``, ``glowing``, ``enchanted``, ``holy``, ``unholy``, ``cursed``...), ``amount``
+    its figure (a glow's light, a curse's power), ``due_ms`` the game time it ends (None:
+    it lasts), ``spell`` the spell that gave it (whose words tell of it)."""
+
+    name: str
+    amount: int = 0
+    due_ms: int | None = None
+    spell: str = ""
+
+    def to_json(self) -> list[object]:
+        return [self.name, self.amount, self.due_ms, self.spell]
+
+    @classmethod
+    def from_json(cls, data: object) -> ItemAttribute:
+        assert isinstance(data, list | tuple) and len(data) == 4, data
+        due = data[2]
+        return cls(str(data[0]), int(data[1]), None if due is None else int(due), str(data[3]))
+
+
 @attrs.define(eq=False)
 class Item(Thing):
     """``room``, ``y``, ``x`` are meaningful on the ground only (``carrier`` None)."""
@@ -96,6 +120,10 @@ class Item(Thing):
     arrived_ms: int = 0  # game time it came to the ground: the oldest are tidied first
     used: bool = False  # wielded or worn by its carrier (never on the ground)
     vault: int | None = None  # stored in this vault; ``carrier`` is then its owner
+    attributes: tuple[ItemAttribute, ...] = ()  # at most one of each name, oldest first
+
+    def attribute(self, name: str) -> ItemAttribute | None:
+        return next((found for found in self.attributes if found.name == name), None)
 
     @property
     def units(self) -> int:
@@ -146,6 +174,7 @@ class ItemRow:
     arrived_ms: int
     used: bool = False  # carried only: wielded or worn
     vault: int | None = None  # stored in this vault, for the character ``carrier``
+    attributes: tuple[ItemAttribute, ...] = ()  # since schema 10
 
 
 @attrs.frozen
@@ -207,6 +236,7 @@ def row_of(item: Item) -> ItemRow:
         item.object_id, item.kind or "", item.number, item.room if on_ground else None,
         item.y if on_ground else 0, item.x if on_ground else 0, item.angle if on_ground else 0,
         item.carrier, item.slot, item.arrived_ms, item.used and not on_ground and item.vault is None, item.vault,
+        item.attributes,
     )
 
 
@@ -239,6 +269,9 @@ class Items:
         #: Told of every item that leaves the character carrying it (the world cancels a
         #: trade with it on the table), whichever operation moves it.
         self.on_carried_left: Callable[[int], None] | None = None
+        #: When item attributes end: (due_ms, item id, name); an entry whose attribute
+        #: is gone or changed is skipped when it comes up.
+        self._attributes_due: list[tuple[int, int, str]] = []
 
     # ------------------------------------------------------------------ queries
 
@@ -352,14 +385,16 @@ class Items:
         self._record(change)
         return item
 
-    def destroy(self, item_id: int, reason: str, events: list[WorldEvent]) -> bool:
-        """The item is gone (recorded as destroyed)."""
+    def destroy(self, item_id: int, reason: str, events: list[WorldEvent], player_id: int | None = None) -> bool:
+        """The item is gone (recorded as destroyed); ``player_id``, the carrier's, is told."""
         item = self.by_id.get(item_id)
         if item is None:
             return False
         change = _Change()
         change.ledger.append(LedgerEntry(item.kind or "", destroyed=item.units, reason=reason))
-        self._unplace(change, item, events, player_id=None)
+        if item.used and player_id is not None:
+            self._set_used(change, item, False, player_id, events)
+        self._unplace(change, item, events, player_id=player_id)
         self._record(change)
         return True
 
@@ -887,6 +922,50 @@ class Items:
                 events.append(CarriedChanged(player_id, pile.object_id))
         assert left == 0, "the money was checked before anything changed"
 
+    # ------------------------------------------------------------------ attributes
+
+    def find(self, item_id: int) -> Item | None:
+        """An item in the world or stored in a vault."""
+        return self.by_id.get(item_id) or self._stored.get(item_id)
+
+    def set_attribute(self, item_id: int, attribute: ItemAttribute) -> bool:
+        """Give an item an attribute, replacing one of the same name, as one operation
+        (it changes no count: nothing for the ledger)."""
+        item = self.find(item_id)
+        if item is None:
+            return False
+        item.attributes = (*(a for a in item.attributes if a.name != attribute.name), attribute)
+        if attribute.due_ms is not None:
+            heapq.heappush(self._attributes_due, (attribute.due_ms, item_id, attribute.name))
+        change = _Change()
+        change.touched[item_id] = item
+        self._record(change)
+        return True
+
+    def remove_attribute(self, item_id: int, name: str) -> ItemAttribute | None:
+        """Take an attribute off an item, as one operation; the one taken, if any."""
+        item = self.find(item_id)
+        found = item.attribute(name) if item is not None else None
+        if item is None or found is None:
+            return None
+        item.attributes = tuple(a for a in item.attributes if a.name != name)
+        change = _Change()
+        change.touched[item_id] = item
+        self._record(change)
+        return found
+
+    def attributes_due(self, now_ms: int) -> list[tuple[Item, ItemAttribute]]:
+        """The attributes whose time has come (taken off the timers, not off the items),
+        in order of due time."""
+        due = []
+        while self._attributes_due and self._attributes_due[0][0] <= now_ms:
+            due_ms, item_id, name = heapq.heappop(self._attributes_due)
+            item = self.find(item_id)
+            found = item.attribute(name) if item is not None else None
+            if item is not None and found is not None and found.due_ms == due_ms:
+                due.append((item, found))
+        return due
+
     def reorder(self, character_id: int, item_id: int, before_id: int) -> bool:
         """Move a carried item to just before another (the client's drag in the inventory)."""
         held = self._carried.get(character_id)
@@ -933,6 +1012,7 @@ class Items:
         self._boxes.clear()
         self._stored.clear()
         self.ledger = Ledger(dict(totals))
+        self._attributes_due.clear()
         self.pending.clear()
         self.next_seq = last_seq + 1
         gone: list[tuple[ItemRow, str]] = []
@@ -941,7 +1021,8 @@ class Items:
             stored = row.vault is not None
             item = Item(row.id, row.kind, row.room or "", row.y, row.x, row.angle, number=row.number,
                         carrier=row.carrier, slot=row.slot, arrived_ms=row.arrived_ms,
-                        used=row.used and row.carrier is not None and not stored, vault=row.vault)
+                        used=row.used and row.carrier is not None and not stored, vault=row.vault,
+                        attributes=row.attributes)
             if not self._loadable(row, room_size) or row.id in self.by_id or row.id in self._stored:
                 gone.append((row, "content gone"))
                 continue
@@ -957,6 +1038,10 @@ class Items:
                 self._ground.setdefault(item.room, {})[item.object_id] = item
             else:
                 self._carried.setdefault(row.carrier, {})[item.object_id] = item
+        for item in (*self.by_id.values(), *self._stored.values()):
+            for attribute in item.attributes:
+                if attribute.due_ms is not None:
+                    heapq.heappush(self._attributes_due, (attribute.due_ms, item.object_id, attribute.name))
         for held in list(self._carried):
             self._carried[held] = dict(sorted(self._carried[held].items(), key=lambda pair: (pair[1].slot, pair[0])))
         for key in list(self._boxes):

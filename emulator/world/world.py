@@ -90,6 +90,7 @@ from emulator.world import enchantments as ench
 from emulator.world import holding
 from emulator.world import disguise
 from emulator.world.spells import illusions
+from emulator.world import item_attributes
 from emulator.world.events import (
     SpellTold,
     AttackResolved,
@@ -518,11 +519,15 @@ class World:
         now_ms = round(self.game_time * 1000)
         item = self.items.by_id.get(item_id)
         kind = item.kind or "" if item is not None else ""
+        clinging = item_attributes.clinging(self, player, item_id, False)  # a cursed weapon in hand is not let go
+        if clinging:
+            return clinging
         refusal = self.items.drop(
             player.character_id, player_id, item_id, number, player.room, player.y, player.x, now_ms, events,
         )
         if refusal is not None:
             return [ItemRefused(player_id, refusal.value, kind)]
+        item_attributes.light_news(self, player_id, events)
         self._remains.arm_dispose(player.room, now_ms)
         return events + self._take_trade_news()
 
@@ -617,12 +622,16 @@ class World:
         if player is None:
             return []
         events: list[WorldEvent] = []
+        clinging = item_attributes.clinging(self, player, item_id, used)  # a cursed weapon stays in hand
+        if clinging:
+            return clinging
         casting.break_trance(player, events, self)  # user.kod: using an item breaks a trance, and a song
         operation = self.items.use if used else self.items.unuse
         refusal = operation(player.character_id, player_id, item_id, events)
         if refusal is not None:
             item = self.items.by_id.get(item_id)
             return [ItemRefused(player_id, refusal.value, item.kind or "" if item is not None else "")]
+        item_attributes.light_news(self, player_id, events)
         return events
 
     def used_items(self, player_id: int) -> list[int]:
@@ -963,12 +972,13 @@ class World:
         stats = self.effective_stats(player_id)  # enchantments' attribute mods count in a fight
         stroke, proficiency = self._attack_abilities(player, weapon, touch, stats.mysticism)
         brawling = proficiency if weapon is None else 0
-        offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon) + self.enchantment_modifier(player_id, "offense")
+        curse_hit, curse_damage = item_attributes.curse_penalties(self, player)  # a cursed weapon's worse blows
+        offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon) + self.enchantment_modifier(player_id, "offense") - curse_hit
         defense = monster_defense(monster.level, monster.difficulty) + self.enchantment_modifier(target_id, "defense")
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
         swing = roll_attack(
             offense, defense,
-            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, monster.karma or 0)
+            lambda: max(0, self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, monster.karma or 0) - curse_damage)
             + holding.blow_bonus(self, player_id, roll), roll,
         )
         resisted = resistance_against(self, target_id, player_attack_type(weapon), touch[0].damage_spell if touch else 0)
@@ -990,7 +1000,7 @@ class World:
             *broken,
             AttackResolved(
                 player.room, player_id, target_id, kind, swing.hit, taken, monster.hit_points,
-                damage_type=blow_type(player_attack_type(weapon), touch[0].damage_spell if touch else 0), defence=defence,
+                damage_type=self._blow_type(player, weapon, touch), defence=defence,
                 sound=sound, weapon=weapon_kind, spell=touch[0].key if touch else "",
             ),
             *improved,  # told after the blow, as the original posts it
@@ -1007,6 +1017,14 @@ class World:
             ))
             self._advance_after_kill(player, monster, roll, events)
         return events
+
+    def _blow_type(self, player: Player, weapon: Weapon | None, touch: tuple[SpellDefinition, int] | None) -> int:
+        """The type a blow is told by: a touch spell's, else the weapon's with its item
+        attributes (an enchanted weapon's magic, a holy or unholy weapon's spell type)."""
+        if touch is not None:
+            return blow_type(player_attack_type(weapon), touch[0].damage_spell)
+        attack_type = item_attributes.weapon_attack_type(self, player, player_attack_type(weapon))
+        return blow_type(attack_type, item_attributes.weapon_spell_type(self, player))
 
     def _touch_of(self, player_id: int) -> tuple[SpellDefinition, int] | None:
         """The touch spell on a player, newest first, and the power it was cast with
@@ -1131,7 +1149,7 @@ class World:
             victim.dodged = True  # AssessMiss: the victim may improve a defence
         events.append(PlayerAttacked(
             player.room, player_id, victim_id, swing.hit, taken, target.health,
-            damage_type=blow_type(player_attack_type(weapon), touch[0].damage_spell if touch else 0), defence=defence,
+            damage_type=self._blow_type(player, weapon, touch), defence=defence,
             victim_defence=victim_defence, sound=sound, weapon=weapon_kind, spell=touch[0].key if touch else "",
         ))
         events += improved
@@ -1513,6 +1531,7 @@ class World:
         self._expire_enchantments(events)
         walls.run(self, events)
         poison.run(self, events)
+        item_attributes.run(self, events)  # item attributes whose time is up
 
     def cast(self, player_id: int, spell_id: int, target_ids: list[int], now: float) -> list[WorldEvent]:
         """A BP_REQ_CAST: see :mod:`emulator.world.casting`."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from emulator.game import room_view, views
+from emulator.game import item_attribute_messages, room_view, views
 from emulator.game.context import GameContext
 from emulator.game.requests import Fields, System
 from emulator.game.session import Avatar, GameSession
+from emulator.world.items import Item
 from emulator.world.remains import Corpse
 from emulator.world.spells.walls import WallElement
 from protocol_specs.opcodes import CLIENT_TAG_NUMBER, UC
@@ -27,7 +28,10 @@ def look(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields)
             "object": block, "flags": 0, "description": views.text_message(ctx.resources, text), "extra": "", "url": "",
         })
     else:
-        description = views.description_message(ctx.resources, ctx.definition.kinds[thing.kind or ""].description)
+        text = ctx.definition.kinds[thing.kind or ""].description
+        if isinstance(thing, Item):  # with what its attributes say
+            text = item_attribute_messages.description(ctx, thing, text)
+        description = views.description_message(ctx.resources, text)
         session.send("BP_LOOK", object=block, flags=0, description=description, inscription=None)
 
 

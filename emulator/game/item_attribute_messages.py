@@ -1,0 +1,52 @@
+"""What the client sees of item attributes: the light a player's glowing weapon gives
+(BP_LIGHT_PLAYER: user.kod SourceLightChanged, bound to a byte) and an item's
+description with its attributes' words (item.kod's description: the kind's words, then
+each attribute's, or the one generic word for any not yet identified)."""
+
+from __future__ import annotations
+
+from emulator.game.context import GameContext
+from emulator.world import item_attributes
+from emulator.world.events import PlayerLightChanged
+from emulator.world.items import Item
+
+__all__ = ["description", "player_light", "player_light_changed"]
+
+#: item.kod: the attributes' words come after a blank line, two spaces apart.
+_BEFORE_ATTRIBUTES = "\n\n"
+_BETWEEN_ATTRIBUTES = "  "
+_UNIDENTIFIED = frozenset({item_attributes.CURSED})  # given unidentified (itematt.kod InitiallyIdentified)
+
+
+def player_light(ctx: GameContext, player_id: int) -> int:
+    """The light a player gives off: its room's player light and its glowing weapons'."""
+    player = ctx.world.player(player_id)
+    light = ctx.definition.rooms[player.room].player_light + item_attributes.glow_light(ctx.world, player)
+    return max(0, min(255, light))
+
+
+def player_light_changed(ctx: GameContext, event: PlayerLightChanged) -> None:
+    session = ctx.in_world.get(event.player_id)
+    if session is not None:
+        session.send("BP_LIGHT_PLAYER", light=player_light(ctx, event.player_id))
+
+
+def description(ctx: GameContext, item: Item, base: str) -> str:
+    """An item's description: its kind's and what its attributes say."""
+    words: list[str] = []
+    unknown = False
+    for attribute in item.attributes:
+        spell = ctx.definition.spells.get(attribute.spell)
+        if spell is None:
+            continue
+        if attribute.name in _UNIDENTIFIED:
+            if not unknown and spell.text("item_unknown"):
+                words.append(spell.text("item_unknown") or "")
+                unknown = True
+            continue
+        text = spell.text("item_desc")
+        if text:
+            words.append(text)
+    if not words:
+        return base
+    return base + _BEFORE_ATTRIBUTES + _BETWEEN_ATTRIBUTES.join(words)

@@ -1,0 +1,236 @@
+"""Spells on items: create weapon (creaweap.kod) conjures a weapon that vanishes later;
+glow (glow.kod) makes a weapon shine like a torch for its wielder; enchant weapon,
+holy weapon and unholy weapon (enchwp.kod, holywp.kod, unholywp.kod) dedicate a weapon
+for hours (its blows magic, holy or unholy); curse weapon (cursewp.kod) curses one;
+remove curse (remcurse.kod) strips a player's cursed weapons off. What the attributes do
+while they last and their end are in ``emulator.world.item_attributes``.
+
+A weapon spell aims at a weapon the caster carries or one on the ground of its room
+(glow also at a player: at its wielded weapon)."""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING
+
+from emulator.content.model import SpellDefinition
+from emulator.rules.dice import Roll, roll_with
+from emulator.rules.spells import itemspells as rules
+from emulator.world import item_attributes as attributes
+from emulator.world.events import PlayerLightChanged, SpellTold, WorldEvent
+from emulator.world.items import Item, ItemAttribute
+from emulator.world.objects import Player, Thing
+
+if TYPE_CHECKING:
+    from emulator.world.world import World
+
+__all__ = ["EFFECTS", "held_by", "held_target"]
+
+
+def held_target(world: World, caster: Player, object_id: int) -> Item | None:
+    """An item the caster carries, aimed at from its inventory (a number item's id comes
+    tagged by the client)."""
+    item = world.items.by_id.get(object_id & 0x0FFF_FFFF)
+    return item if item is not None and held_by(item, caster) else None
+
+
+def held_by(target: Thing, caster: Player) -> bool:
+    """Whether ``target`` is an item the caster carries (in range of its spells)."""
+    return isinstance(target, Item) and target.carrier == caster.character_id and target.vault is None
+
+
+def _roll(world: World, caster: Player, spell: SpellDefinition) -> Roll:
+    return roll_with(random.Random(f"{world.seed}:item spell:{world.tick_count}:{caster.object_id}:{spell.number}"))
+
+
+def _now_ms(world: World) -> int:
+    return round(world.game_time * 1000)
+
+
+def _is_weapon(world: World, thing: Thing) -> bool:
+    if not isinstance(thing, Item):
+        return False
+    usage = world.items.usage(thing.kind or "")
+    return usage is not None and usage.weapon
+
+
+def _wielded(world: World, player: Player) -> Item | None:
+    for item in world.items.used(player.character_id):
+        if _is_weapon(world, item):
+            return item
+    return None
+
+
+def _cannot(caster: Player, spell: SpellDefinition, target: Thing) -> SpellTold:
+    """The spell's words for a target it does not take: the item, or what else was aimed at."""
+    if isinstance(target, Item):
+        return SpellTold(caster.object_id, spell.key, "item_cannot", kind=target.kind or "")
+    return SpellTold(caster.object_id, spell.key, "item_cannot", target.object_id)
+
+
+def _wielder(world: World, item: Item) -> Player | None:
+    owner = attributes.owner_of(world, item)
+    return owner if owner is not None and item.used else None
+
+
+class _CreateWeapon:
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> None:
+        return None  # it takes no target
+
+    def apply(
+        self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
+    ) -> None:
+        kind = rules.created_weapon(_roll(world, caster, spell), power)
+        if kind not in world.definition.kinds:
+            return  # a world without that weapon: nothing appears
+        made = world.items.make(caster.character_id, caster.object_id, kind, None, caster.stats.might, f"spell {spell.key}", events)
+        if made is None:
+            events.append(SpellTold(caster.object_id, spell.key, "hands_full", kind=kind))
+            return
+        events.append(SpellTold(caster.object_id, spell.key, "made", kind=kind))
+        due = _now_ms(world) + rules.created_weapon_duration_ms(power)
+        world.items.set_attribute(made.object_id, ItemAttribute(attributes.MADE, due_ms=due, spell=spell.key))
+
+
+class _GlowWeapon:
+    """glow.kod: at a weapon, or at a player's wielded one; a weaker glow than one already
+    on it is refused, a stronger one replaces it."""
+
+    def _weapon(self, world: World, caster: Player, spell: SpellDefinition, target: Thing) -> Item | SpellTold:
+        if isinstance(target, Player):
+            wielded = _wielded(world, target)
+            return wielded if wielded is not None else SpellTold(caster.object_id, spell.key, "no_weapon", target.object_id)
+        if not _is_weapon(world, target):
+            return _cannot(caster, spell, target)
+        assert isinstance(target, Item)
+        return target
+
+    def _light(self, world: World, caster: Player, spell: SpellDefinition, power: int) -> int:
+        return rules.glow_light(_roll(world, caster, spell), power)
+
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> SpellTold | None:
+        if not targets:
+            return None
+        weapon = self._weapon(world, caster, spell, targets[0])
+        if isinstance(weapon, SpellTold):
+            return weapon
+        from emulator.world.casting import _power
+
+        current = weapon.attribute(attributes.GLOWING)
+        if current is not None and current.amount >= self._light(world, caster, spell, _power(world, caster, spell)):
+            return SpellTold(caster.object_id, spell.key, "already_stronger")
+        return None
+
+    def apply(
+        self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
+    ) -> None:
+        weapon = self._weapon(world, caster, spell, targets[0]) if targets else None
+        if not isinstance(weapon, Item):
+            return
+        roll = _roll(world, caster, spell)
+        light = self._light(world, caster, spell, power)
+        due = _now_ms(world) + rules.glow_duration_ms(roll, power)
+        world.items.set_attribute(weapon.object_id, ItemAttribute(attributes.GLOWING, light, due, spell.key))
+        events.append(SpellTold(caster.object_id, spell.key, "item_done", kind=weapon.kind or ""))
+        wielder = _wielder(world, weapon)
+        if wielder is not None:
+            if wielder is not caster:
+                events.append(SpellTold(wielder.object_id, spell.key, "your", kind=weapon.kind or ""))
+            events.append(PlayerLightChanged(wielder.object_id))
+
+
+class _DedicateWeapon:
+    """enchwp.kod, holywp.kod, unholywp.kod: a weapon dedicated for hours, its blows magic
+    (no spell type) or of the spell type (``figures.spell_type``)."""
+
+    def _attribute(self, spell: SpellDefinition) -> str:
+        return attributes.SPELL_TYPE if spell.figure("spell_type") else attributes.ENCHANTED
+
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> SpellTold | None:
+        if not targets:
+            return None
+        target = targets[0]
+        if not _is_weapon(world, target):
+            return _cannot(caster, spell, target)
+        assert isinstance(target, Item)
+        spell_type = spell.figure("spell_type")
+        current = target.attribute(self._attribute(spell))
+        if current is not None and (not spell_type or current.amount & spell_type):
+            return SpellTold(caster.object_id, spell.key, "item_already")
+        return None
+
+    def apply(
+        self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
+    ) -> None:
+        target = targets[0] if targets else None
+        if target is None or not isinstance(target, Item) or not _is_weapon(world, target):
+            return
+        name = self._attribute(spell)
+        # itematt.kod AddToItem adds none of a kind already there: a weapon holy already
+        # stays holy when made unholy, though the caster is told it took
+        if target.attribute(name) is None:
+            due = _now_ms(world) + rules.dedication_duration_ms(_roll(world, caster, spell), power)
+            world.items.set_attribute(target.object_id, ItemAttribute(name, spell.figure("spell_type"), due, spell.key))
+        events.append(SpellTold(caster.object_id, spell.key, "dedicated", kind=target.kind or ""))
+
+
+class _CurseWeapon:
+    """cursewp.kod: a weapon cursed for hours, unidentified; a cursed one resists."""
+
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> SpellTold | None:
+        if targets and not _is_weapon(world, targets[0]):
+            return _cannot(caster, spell, targets[0])
+        return None
+
+    def apply(
+        self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
+    ) -> None:
+        target = targets[0] if targets else None
+        if target is None or not isinstance(target, Item):
+            return
+        if target.attribute(attributes.CURSED) is not None:
+            events.append(SpellTold(caster.object_id, spell.key, "resists", kind=target.kind or ""))
+            return
+        roll = _roll(world, caster, spell)
+        amount = rules.curse_power(roll, power)
+        due = _now_ms(world) + rules.bound_curse_duration_ms(roll, power)
+        world.items.set_attribute(target.object_id, ItemAttribute(attributes.CURSED, amount, due, spell.key))
+        events.append(SpellTold(caster.object_id, spell.key, "item_done", kind=target.kind or ""))
+
+
+class _RemoveCurse:
+    """remcurse.kod: a player using a cursed item has it taken off (the curse stays on
+    the item; used again, it clings again)."""
+
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
+        target = targets[0] if targets else caster
+        if not isinstance(target, Player):
+            return "spell_bad_target", target.object_id
+        if not any(attributes.cursed_in_use(item) for item in world.items.used(target.character_id)):
+            return "no_curse", 0
+        return None
+
+    def apply(
+        self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
+    ) -> None:
+        target = targets[0] if targets else caster
+        if not isinstance(target, Player):
+            return
+        stripped = [item for item in world.items.used(target.character_id) if attributes.cursed_in_use(item)]
+        if not stripped:
+            return
+        glowed = any(item.attribute(attributes.GLOWING) for item in stripped)
+        for item in stripped:
+            world.items.unuse(target.character_id, target.object_id, item.object_id, events)
+        if glowed:
+            events.append(PlayerLightChanged(target.object_id))
+        events.append(SpellTold(target.object_id, spell.key, "target"))
+        if target is not caster:
+            events.append(SpellTold(caster.object_id, spell.key, "cast_on", target.object_id))
+
+
+#: The effects of this family by their ``spells.toml`` name.
+EFFECTS = {
+    "create_weapon": _CreateWeapon(), "glow_weapon": _GlowWeapon(), "dedicate_weapon": _DedicateWeapon(),
+    "curse_weapon": _CurseWeapon(), "remove_curse": _RemoveCurse(),
+}

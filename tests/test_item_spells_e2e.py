@@ -1,0 +1,426 @@
+"""End to end on the imported original world: the spells on items, cast with BP_REQ_CAST
+in Jasper's streets by Alice, Bob beside her. Create weapon puts a weapon in her hands
+that vanishes when its time is up (in the ledger both ways); glow makes a wielded weapon
+give its wielder light (BP_LIGHT_PLAYER) and shows on a look; enchant, holy and unholy
+weapon dedicate a weapon (its blows magic, holy or unholy) for hours; curse weapon keeps
+a wielded weapon in hand until remove curse strips it off. Each is checked for its
+words by the original's resource ids, its refusals and its end on the world clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from emulator.content.model import SpellDefinition, WorldDefinition
+from emulator.importer.blakod import KodTree
+from emulator.importer.original import ImportReport
+from emulator.rules import casting as casting_rules
+from emulator.rules.combat import SpellDamage, WeaponDamage
+from emulator.rules.spells import itemspells as rules
+from emulator.wire.codec import Message
+from emulator.world import item_attributes
+from emulator.world.casting import spell_object_id
+from emulator.world.items import Item
+from emulator.world.ledger import check_ledger
+
+from .test_casting_e2e import Scene, power
+from .test_consumables_e2e import texts_of
+from .test_personal_enchantments_e2e import make_scene
+
+#: The spells of this family the server runs, and their effects.
+CASTABLE = {
+    "createweapon": "create_weapon", "glowweapon": "glow_weapon", "enchantweapon": "dedicate_weapon",
+    "holyweapon": "dedicate_weapon", "unholyweapon": "dedicate_weapon", "removecurse": "remove_curse",
+    "curseweapon": "curse_weapon",
+}
+
+
+@pytest.fixture
+def scene(imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree: KodTree, tmp_path: Path) -> Iterator[Scene]:
+    made = make_scene(imported[0], world, kod_tree, tmp_path, "jasper")
+    try:
+        yield made
+        live = made.server.hub.world
+        assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
+        assert not made.alice.closed_by_server and not made.bob.closed_by_server
+    finally:
+        made.server.stop()
+
+
+def test_the_import_reads_the_spells_on_items(world: WorldDefinition) -> None:
+    for key, effect in CASTABLE.items():
+        assert world.spells[key].effect == effect, key
+    for key in ("enchantweapon", "holyweapon", "unholyweapon"):
+        for purpose in ("dedicated", "item_cannot", "item_already", "item_desc", "item_ended"):
+            assert world.spells[key].text_id(purpose), (key, purpose)
+    assert world.spells["holyweapon"].figure("spell_type") == SpellDamage.HOLY
+    assert world.spells["unholyweapon"].figure("spell_type") == SpellDamage.UNHOLY
+    assert world.spells["enchantweapon"].figure("spell_type") == 0
+    for purpose in ("made", "hands_full", "item_ended", "item_desc"):
+        assert world.spells["createweapon"].text_id(purpose), purpose
+    for purpose in ("item_done", "your", "no_weapon", "item_cannot", "already_stronger", "item_desc", "item_ended"):
+        assert world.spells["glowweapon"].text_id(purpose), purpose
+    for purpose in ("target", "cast_on", "no_curse"):
+        assert world.spells["removecurse"].text_id(purpose), purpose
+    for purpose in ("item_done", "item_cannot", "resists", "item_clings", "item_unknown", "item_ended"):
+        assert world.spells["curseweapon"].text_id(purpose), purpose
+    # the weapons a create weapon makes are in the world
+    for _, kind in rules.CREATED_WEAPONS:
+        assert world.kinds[kind].item is not None
+    assert world.kinds[rules.BEST_CREATED_WEAPON].item is not None
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def said(scene: Scene, spell: SpellDefinition, purpose: str) -> int:
+    """The id a spell's own words reach the client by (the lowest of the original's ids
+    for the same sentence)."""
+    text = spell.text(purpose)
+    assert text and spell.text_id(purpose), f"{spell.key} has no {purpose} words"
+    return scene.server.hub.context.resources.id(text)
+
+
+def _messages(scene: Scene) -> object:
+    messages = scene.world.messages
+    assert messages is not None
+    return messages
+
+
+def article(scene: Scene, kind: str, capital: bool = False) -> int:
+    messages = scene.world.messages
+    assert messages is not None
+    return messages.id(f"{'cap_' if capital else ''}article_{messages.kind(kind).article}")
+
+
+def name_of(scene: Scene, kind: str) -> int:
+    return scene.server.hub.context.resources.id(scene.world.kinds[kind].name)
+
+
+def cast(scene: Scene, key: str, *targets: int, mana: int = 60) -> list[Message]:
+    """Cast until the spell does not fizzle; a trance is waited out. Everything Alice and
+    Bob were sent is returned (Bob's after Alice's)."""
+    spell = scene.world.spells[key]
+    school = spell.school
+    scene.caster.stats.karma = 50 if school == "shalille" else -50 if school == "qor" else 0
+    failed = scene.world.messages.id("spell_failed")  # type: ignore[union-attr]
+    for _ in range(30):
+        scene.server.advance(1.5)
+        scene.alice.read()
+        scene.bob.read()
+        scene.caster.stats.mana = mana
+        for reagent in spell.reagents:  # enough of each, every time
+            scene.give(reagent.kind, reagent.count)
+        scene.alice.read()
+        reply = scene.alice.request("BP_REQ_CAST", spell={"id": spell_object_id(spell.number), "amount": None},
+                                    targets=[{"id": t, "amount": None} for t in targets])
+        if any(m.name == "BP_MESSAGE" and m["format"] == failed for m in reply):
+            continue
+        if spell.cast_time:
+            scene.server.advance(spell.cast_time * 1.5 / 1000 + 1.0)
+            reply += scene.alice.read()
+        return reply + scene.bob.read()
+    raise AssertionError(f"{key} fizzled 30 times")
+
+
+def give_weapon(scene: Scene, kind: str = "longsword", wield: bool = True, client: str = "alice") -> Item:
+    """A weapon in Alice's (or Bob's) hands, wielded unless told otherwise."""
+    live = scene.server.hub.world
+    player = scene.caster if client == "alice" else scene.target
+    reader = scene.alice if client == "alice" else scene.bob
+    item = live.items.create_on_ground(kind, None, player.room, player.y, player.x, 0, "test", [])
+    reader.request("BP_REQ_GET", object={"id": item.object_id, "amount": None})
+    assert item.carrier == player.character_id
+    if wield:
+        reader.request("BP_REQ_USE", object={"id": item.object_id, "amount": None})
+        assert item.used
+    reader.read()
+    return item
+
+
+def jump_to(scene: Scene, due_ms: int, before_ms: int = 2000) -> None:
+    """Pass game time up to ``before_ms`` before ``due_ms`` at once: these attributes last
+    minutes to hours, too long to tick through one by one."""
+    live = scene.server.hub.world
+    ticks = (due_ms - before_ms - round(live.game_time * 1000)) // round(live.rules.tick_interval * 1000)
+    assert ticks >= 0
+    live.tick_count += ticks
+
+
+def look(scene: Scene, item: Item, bob: bool = False) -> str:
+    """The description the carrier (Alice, or Bob) reads on a look at its item."""
+    (looked,) = [m for m in (scene.bob if bob else scene.alice).request("BP_REQ_LOOK", object={"id": item.object_id, "amount": None})
+                 if m.name == "BP_LOOK"]
+    described = looked["description"]
+    text = scene.server.hub.context.resources.text(described["format"])
+    assert text is not None
+    return str(described["params"][0]) if described["params"] else text  # plain text, or the original's by id
+
+
+def lights(messages: list[Message]) -> list[int]:
+    return [m["light"] for m in messages if m.name == "BP_LIGHT_PLAYER"]
+
+
+# ---------------------------------------------------------------------- create weapon
+
+
+def test_create_weapon_puts_a_weapon_in_hand_that_vanishes_later(scene: Scene) -> None:
+    world, caster = scene.world, scene.caster
+    live = scene.server.hub.world
+    spell = world.spells["createweapon"]
+    caster.spells["createweapon"] = 40
+    before = set(i.object_id for i in live.carried(caster.object_id))
+    spell_power = power(scene, "createweapon")
+    told = cast(scene, "createweapon")
+    cast_at_ms = round(live.game_time * 1000)
+    (made,) = [i for i in live.carried(caster.object_id) if i.object_id not in before]
+    kind = made.kind or ""
+    # a weapon of the original's table, from the band the power draws in
+    bands = [(0, rules.CREATED_WEAPONS[0][1])] + [(rules.CREATED_WEAPONS[i][0], rules.CREATED_WEAPONS[i + 1][1])
+                                                  for i in range(len(rules.CREATED_WEAPONS) - 1)]
+    allowed = {k for low, k in bands if low <= spell_power} | (
+        {rules.BEST_CREATED_WEAPON} if spell_power >= rules.CREATED_WEAPONS[-1][0] else set())
+    assert kind in allowed and live.items.usage(kind) is not None and live.items.usage(kind).weapon  # type: ignore[union-attr]
+    assert [m["id"] for m in told if m.name == "BP_INVENTORY_ADD"] == [made.object_id]
+    assert (said(scene, spell, "made"), [_cap_indefinite(scene, kind), name_of(scene, kind)]) in texts_of(told)
+    assert live.items.ledger.totals[kind][0] >= 1  # recorded made
+    attribute = made.attribute(item_attributes.MADE)
+    assert attribute is not None and attribute.due_ms is not None
+    whole = rules.created_weapon_duration_ms(spell_power)
+    assert whole == spell_power * 2 * 60_000
+    assert abs(attribute.due_ms - (cast_at_ms + whole)) <= 3000
+    assert spell.text("item_desc") in look(scene, made)  # its attribute's words on a look
+    # wielded when its time is up: put away and gone, its owner told
+    scene.alice.request("BP_REQ_USE", object={"id": made.object_id, "amount": None})
+    assert made.used
+    jump_to(scene, attribute.due_ms)
+    scene.server.advance(1.0)
+    assert made.object_id in live.items.by_id
+    scene.server.advance(3.0)
+    ended = scene.alice.read()
+    assert made.object_id not in live.items.by_id
+    assert [m["id"] for m in ended if m.name == "BP_UNUSE"] == [made.object_id]
+    assert [m["id"] for m in ended if m.name == "BP_INVENTORY_REMOVE"] == [made.object_id]
+    assert (said(scene, spell, "item_ended"), [name_of(scene, kind)]) in texts_of(ended)
+    assert live.items.ledger.totals[kind][1] >= 1  # recorded destroyed: the fixture checks the balance
+
+
+def _cap_indefinite(scene: Scene, kind: str) -> int:
+    messages = scene.world.messages
+    assert messages is not None
+    return messages.id(f"cap_article_{messages.kind(kind).indefinite}")
+
+
+def test_create_weapon_with_full_hands_makes_nothing(scene: Scene) -> None:
+    live = scene.server.hub.world
+    scene.caster.spells["createweapon"] = 40
+    scene.caster.stats.might = -100  # nothing more fits
+    before = live.items.existing_units()
+    told = cast(scene, "createweapon")
+    assert not [m for m in told if m.name == "BP_INVENTORY_ADD" and live.items.usage(live.items.by_id[m["id"]].kind or "")]
+    formats = [f for f, _ in texts_of(told)]
+    assert said(scene, scene.world.spells["createweapon"], "hands_full") in formats
+    assert {k: v for k, v in live.items.existing_units().items() if live.items.usage(k)} == \
+        {k: v for k, v in before.items() if live.items.usage(k)}
+
+
+# ---------------------------------------------------------------------- glow
+
+
+def test_glow_lights_the_wielder_of_a_weapon_and_wears_off(scene: Scene) -> None:
+    world, caster, bob = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    spell = world.spells["glowweapon"]
+    caster.spells["glowweapon"] = 50
+    base = world.rooms[caster.room].player_light
+    # at a player with no weapon: refused, nothing paid
+    mana = caster.stats.mana = 60
+    refused = scene.cast("glowweapon", bob.object_id)
+    assert (said(scene, spell, "no_weapon"), [_messages(scene).id("article_none"), _bob_name(scene)]) in texts_of(refused)  # type: ignore[attr-defined]
+    assert caster.stats.mana == mana
+    # at something that is not a weapon
+    pile = scene.give("mushroom", 3)
+    refused = scene.cast("glowweapon", pile)
+    assert (said(scene, spell, "item_cannot"), [article(scene, "mushroom"), name_of(scene, "mushroom")]) in texts_of(refused)
+    # at Bob, who wields a sword: its glow lights him; Alice and Bob are told
+    sword = give_weapon(scene, client="bob")
+    scene.bob.read()
+    spell_power = power(scene, "glowweapon")
+    told = cast(scene, "glowweapon", bob.object_id)
+    glow = sword.attribute(item_attributes.GLOWING)
+    assert glow is not None and glow.due_ms is not None
+    most = 20 + spell_power // 3
+    assert most // 2 <= glow.amount <= most
+    assert (said(scene, spell, "item_done"), [article(scene, "longsword", capital=True), name_of(scene, "longsword")]) \
+        in texts_of(told)
+    assert (said(scene, spell, "item_done"), [spell.text_id("your"), name_of(scene, "longsword")]) in texts_of(told)
+    assert lights(told) == [base + glow.amount]
+    now_ms = round(live.game_time * 1000)
+    assert 3_600_000 * (1 + spell_power // 3) - 3000 <= glow.due_ms - now_ms <= 3_600_000 * (4 + spell_power // 3)
+    assert spell.text("item_desc") in look(scene, sword, bob=True)
+    # put away and wielded again: the light goes and comes back
+    off = scene.bob.request("BP_REQ_UNUSE", object={"id": sword.object_id, "amount": None})
+    assert lights(off) == [base]
+    on = scene.bob.request("BP_REQ_USE", object={"id": sword.object_id, "amount": None})
+    assert lights(on) == [base + glow.amount]
+    # it wears off on time: Bob is told and his light is back
+    jump_to(scene, glow.due_ms)
+    scene.server.advance(1.0)
+    assert sword.attribute(item_attributes.GLOWING) is not None
+    scene.server.advance(3.0)
+    ended = scene.bob.read()
+    assert sword.attribute(item_attributes.GLOWING) is None
+    assert (said(scene, spell, "item_ended"), [name_of(scene, "longsword")]) in texts_of(ended)
+    assert lights(ended) == [base]
+    assert spell.text("item_desc") not in look(scene, sword, bob=True)
+
+
+def _bob_name(scene: Scene) -> int:
+    session = scene.server.hub.context.in_world[scene.target.object_id]
+    assert session.avatar is not None
+    return session.avatar.name_resource
+
+
+def test_a_glow_weaker_than_the_one_on_the_weapon_is_refused(scene: Scene) -> None:
+    live = scene.server.hub.world
+    spell = scene.world.spells["glowweapon"]
+    scene.caster.spells["glowweapon"] = 50
+    sword = give_weapon(scene, wield=False)
+    cast(scene, "glowweapon", sword.object_id)
+    glow = sword.attribute(item_attributes.GLOWING)
+    assert glow is not None
+    live.items.set_attribute(sword.object_id, type(glow)(glow.name, 255, glow.due_ms, glow.spell))  # the brightest there is
+    mana = scene.caster.stats.mana = 60
+    refused = scene.cast("glowweapon", sword.object_id)
+    assert (said(scene, spell, "already_stronger"), []) in texts_of(refused)
+    assert scene.caster.stats.mana == mana and sword.attribute(item_attributes.GLOWING).amount == 255  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------------- enchant, holy and unholy weapon
+
+
+@pytest.mark.parametrize("key", ["enchantweapon", "holyweapon", "unholyweapon"])
+def test_a_weapon_dedicated_for_hours(scene: Scene, key: str) -> None:
+    world, caster = scene.world, scene.caster
+    live = scene.server.hub.world
+    spell = world.spells[key]
+    caster.spells[key] = 50
+    # not at a reagent
+    pile = scene.give("mushroom", 3)
+    caster.stats.karma = 50 if spell.school == "shalille" else -50 if spell.school == "qor" else 0
+    refused = scene.cast(key, pile)
+    assert (said(scene, spell, "item_cannot"), [article(scene, "mushroom"), name_of(scene, "mushroom")]) in texts_of(refused)
+    sword = give_weapon(scene)
+    before = live._blow_type(caster, live.wielded_weapon(caster.object_id), None)
+    spell_power = power(scene, key)
+    told = cast(scene, key, sword.object_id)
+    assert (said(scene, spell, "dedicated"), [name_of(scene, "longsword")]) in texts_of(told)
+    name = item_attributes.SPELL_TYPE if spell.figure("spell_type") else item_attributes.ENCHANTED
+    attribute = sword.attribute(name)
+    assert attribute is not None and attribute.due_ms is not None and attribute.spell == key
+    now_ms = round(live.game_time * 1000)
+    assert 3_600_000 * (1 + spell_power // 3) - 40_000 <= attribute.due_ms - now_ms <= 3_600_000 * (4 + spell_power // 3)
+    assert spell.text("item_desc") in look(scene, sword)
+    # the blows: magic, or told as the spell type's
+    blow = live._blow_type(caster, live.wielded_weapon(caster.object_id), None)
+    if spell.figure("spell_type"):
+        assert blow == -spell.figure("spell_type")
+    else:
+        assert blow == (before | WeaponDamage.MAGIC) & ~WeaponDamage.NONMAGIC and blow != before
+    # again on the same weapon: refused, nothing paid
+    mana = caster.stats.mana = 60
+    again = scene.cast(key, sword.object_id)
+    assert (said(scene, spell, "item_already"), []) in texts_of(again)
+    assert caster.stats.mana == mana
+    # it wears off on time
+    jump_to(scene, attribute.due_ms)
+    scene.server.advance(1.0)
+    assert sword.attribute(name) is not None
+    scene.server.advance(3.0)
+    ended = scene.alice.read()
+    assert sword.attribute(name) is None
+    assert (said(scene, spell, "item_ended"), [name_of(scene, "longsword")]) in texts_of(ended)
+    assert live._blow_type(caster, live.wielded_weapon(caster.object_id), None) == before
+
+
+def test_a_dedicated_weapon_stays_dedicated_over_a_restart_of_the_store(scene: Scene) -> None:
+    """The attribute is written with the item (schema 10) and read back as it was."""
+    from emulator.store import items as stored_items
+
+    live = scene.server.hub.world
+    scene.caster.spells["enchantweapon"] = 50
+    sword = give_weapon(scene)
+    cast(scene, "enchantweapon", sword.object_id)
+    attribute = sword.attribute(item_attributes.ENCHANTED)
+    assert attribute is not None
+    scene.server.advance(30.0)  # the item saver writes the pending operations
+    stored = scene.server.store.run(stored_items.load_items)
+    (row,) = [r for r in stored.rows if r.id == sword.object_id]
+    assert row.attributes == (attribute,)
+    assert not live.items.pending
+
+
+# ---------------------------------------------------------------------- curse weapon, remove curse
+
+
+def test_a_cursed_weapon_clings_until_remove_curse_strips_it(scene: Scene) -> None:
+    world, caster, bob = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    curse, remove = world.spells["curseweapon"], world.spells["removecurse"]
+    caster.spells["curseweapon"] = caster.spells["removecurse"] = 50
+    # nothing cursed on Bob: refused
+    mana = caster.stats.mana = 60
+    caster.stats.karma = 50
+    refused = scene.cast("removecurse", bob.object_id)
+    assert (said(scene, remove, "no_curse"), []) in texts_of(refused)
+    assert caster.stats.mana == mana
+    sword = give_weapon(scene)
+    spell_power = power(scene, "curseweapon")
+    told = cast(scene, "curseweapon", sword.object_id)
+    assert (said(scene, curse, "item_done"), [article(scene, "longsword", capital=True), name_of(scene, "longsword")]) \
+        in texts_of(told)
+    cursed = sword.attribute(item_attributes.CURSED)
+    assert cursed is not None and spell_power // 20 <= cursed.amount <= spell_power // 10
+    assert curse.text("item_unknown") in look(scene, sword) and curse.text("item_desc") not in look(scene, sword)
+    # a cursed blow is worse
+    assert item_attributes.curse_penalties(live, caster) == rules.curse_penalties(cursed.amount)
+    # it will not be put away, dropped, or replaced by another weapon
+    clings = (said(scene, curse, "item_clings"), [article(scene, "longsword", capital=True), name_of(scene, "longsword")])
+    for request, form in (("BP_REQ_UNUSE", {}), ("BP_REQ_DROP", {"form": "single"})):
+        reply = scene.alice.request(request, **form, object={"id": sword.object_id, "amount": None})
+        assert clings in texts_of(reply) and not [m for m in reply if m.name in ("BP_UNUSE", "BP_INVENTORY_REMOVE")]
+        assert sword.used and sword.carrier == caster.character_id
+    other = give_weapon(scene, "mace", wield=False)
+    reply = scene.alice.request("BP_REQ_USE", object={"id": other.object_id, "amount": None})
+    assert clings in texts_of(reply) and sword.used and not other.used
+    # remove curse takes it off (the curse stays on the sword)
+    told = cast(scene, "removecurse", caster.object_id)
+    assert [m["id"] for m in told if m.name == "BP_UNUSE"] == [sword.object_id]
+    assert (said(scene, remove, "target"), []) in texts_of(told)
+    assert not sword.used and sword.attribute(item_attributes.CURSED) is not None
+    scene.alice.request("BP_REQ_DROP", form="single", object={"id": sword.object_id, "amount": None})
+    assert sword.carrier is None  # let go now
+    # the curse wears off in time, told to whoever carries it (nobody: it lies on the ground)
+    assert cursed.due_ms is not None
+    jump_to(scene, cursed.due_ms)
+    scene.server.advance(4.0)
+    assert sword.attribute(item_attributes.CURSED) is None
+
+
+def test_remove_curse_on_another_player(scene: Scene) -> None:
+    world, caster, bob = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    remove = world.spells["removecurse"]
+    caster.spells["removecurse"] = 50
+    sword = give_weapon(scene, client="bob")
+    from emulator.world.items import ItemAttribute
+
+    # a cursed weapon found in the world is cursed from the start (the treasure's curse)
+    live.items.set_attribute(sword.object_id, ItemAttribute(item_attributes.CURSED, 2, None, "curseweapon"))
+    told = cast(scene, "removecurse", bob.object_id)
+    assert (said(scene, remove, "cast_on"), [remove.text_id("name") or scene.server.hub.context.resources.id(remove.name),
+                                             _messages(scene).id("article_none"), _bob_name(scene)]) in texts_of(told)  # type: ignore[attr-defined]
+    assert (said(scene, remove, "target"), []) in texts_of(told)
+    assert not sword.used
