@@ -536,3 +536,45 @@ def test_final_rites_burn_the_undead_of_the_room(make: Callable[[Pick], tuple[Sc
     hits = [p for f, p in texts_of(told) if f == messages.id("attacker_hit")]
     assert all(p[1] == spell.text_id("name") for p in hits)
     assert len(hits) + len([e for e in recorded if isinstance(e, ev.MonsterKilled)]) >= 1
+
+
+def test_illusionary_wounds_hurt_but_never_kill_and_heal_later(make: Callable[[Pick], tuple[Scene, Monster]]) -> None:
+    scene, rat = make(lambda live, world: _the_rat(live, world))
+    world, caster, target = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    messages = world.messages
+    assert messages is not None
+    spell = world.spells["illusionarywounds"]
+    shown = {world.spells[k].text_id("name") for k in ("blastoffire", "shockingfury", "explosivefrost", "splashofacid")}
+    caster.spells["illusionarywounds"] = 80
+    caster.safety = False
+    _give(scene, "illusionarywounds", 20)
+    for monster in [m for m in live.monsters() if m.room == caster.room]:
+        live._monsters.remove(monster)  # no bites to blur Bob's health
+    target.stats.health = 300
+    reply = scene.cast_until_it_works("illusionarywounds", target.object_id)
+    spell_power = power(scene, "illusionarywounds")
+    (illusion,) = [p for f, p in texts_of(reply) if f == spell.text_id("illusion")]
+    assert illusion[0] in shown
+    loss = hinder.illusionary_loss(spell_power, 300, target.stats.max_health, hinder.illusionary_base(target.stats.intellect))
+    assert loss > 0 and target.stats.health == 300 - loss
+    heard = scene.bob.read()
+    (told,) = [p for f, p in texts_of(heard) if f == messages.id("defender_hit")]
+    assert told[-1] in shown  # the blow is named by the illusion's spell
+    (wounds,) = live.enchantments_of(target.object_id)
+    assert wounds.state == loss and not _icons(heard, "BP_ADD_ENCHANTMENT")
+    assert wounds.due_ms is not None and wounds.due_ms - round(live.game_time * 1000) <= hinder.illusionary_ms(spell_power)
+    # never to death: a player at 2 health keeps 1
+    for _ in range(20):
+        scene.server.advance(spell.post_cast + 0.5)
+        caster.stats.mana, target.stats.health = 60, 2
+        scene.alice.request("BP_REQ_CAST", spell={"id": spell_object_id(spell.number), "amount": None},
+                            targets=[{"id": target.object_id, "amount": None}])
+        if target.stats.health == 1:
+            break
+    assert target.stats.health == 1 and live.enchantments_of(target.object_id)[0].state == loss + 1
+    # the wounds heal when the illusion fades
+    scene.server.advance((wounds.due_ms - round(live.game_time * 1000)) / 1000 + 0.5)
+    healed = scene.bob.read()
+    assert (spell.text_id("ended"), []) in texts_of(healed)
+    assert target.stats.health >= 1 + loss + 1 and not live.is_enchanted(target.object_id, "illusionarywounds")

@@ -57,6 +57,7 @@ _OWN = {
     "resisted": "Your sight fights off part of {spell}.",
     "resisted_caster": "Something resists your {spell}.",
     "seen": "{target} casts {spell}.",
+    "illusion": "Your illusion looks like {other}.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -69,7 +70,7 @@ _FILLS = {
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
     "done_to": "cap_target", "already_self": "",  # hinder
-    "evaded": "", "evaded_caster": "", "resisted": "", "resisted_caster": "", "seen": "target",
+    "evaded": "", "evaded_caster": "", "resisted": "", "resisted_caster": "", "seen": "target", "illusion": "other_spell",
 }
 
 
@@ -99,6 +100,8 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
         for fill in fills:
             if fill == "spell":
                 params.append(_spell_name_id(ctx, spell))
+            elif fill == "other_spell" and event.other_spell in ctx.definition.spells:
+                params.append(_spell_name_id(ctx, ctx.definition.spells[event.other_spell]))
             elif fill == "target":
                 params += _target_ids(ctx, event.target_id)
             elif fill == "cap_target":  # GetCapDef and GetName
@@ -117,7 +120,8 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
         return
     item = ctx.definition.kinds[event.kind].name if event.kind in ctx.definition.kinds else "something"
     text = "You cast {spell}." if event.purpose == "caster" and not event.target_id else _OWN.get(event.purpose, "{spell}")
-    text = text.format(spell=spell.name, target=_target_text(ctx, event.target_id), item=f"A {item}")
+    other = ctx.definition.spells[event.other_spell].name if event.other_spell in ctx.definition.spells else ""
+    text = text.format(spell=spell.name, target=_target_text(ctx, event.target_id), item=f"A {item}", other=other)
     session.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
 
 

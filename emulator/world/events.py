@@ -562,6 +562,7 @@ class SpellTold:
     target_id: int = 0
     fail_sound: bool = False
     kind: str = ""
+    other_spell: str = ""  # a spell the words name besides this one (illusionary wounds' illusion)
 
 
 @attrs.frozen

@@ -26,7 +26,7 @@ from emulator.rules.combat import monster_chase_delay_ms, monster_move_delay_ms
 from emulator.rules.dice import Roll, roll_with
 from emulator.rules.spells import hinder as rules
 from emulator.world.enchantments import Effect, Enchantment
-from emulator.world.events import MoveRefusal, MoveRefused, PlayerHindered, ScreenEffect, SpellTold, WorldEvent
+from emulator.world.events import MoveRefusal, MoveRefused, PlayerHindered, ScreenEffect, SpellTold, VitalsChanged, WorldEvent
 from emulator.world.monsters import STEPS, Monster, flee_step, within
 from emulator.world.objects import Player, Thing
 from protocol_specs.server_messages import (
@@ -137,6 +137,8 @@ def blind(world: World, caster: Thing, target_id: int, spell: SpellDefinition, d
 def enchantment_ended(world: World, enchantment: Enchantment, report: bool, events: list[WorldEvent]) -> None:
     """What the end of one of this family's enchantments does (their EndEnchantment)."""
     spell = world.definition.spells.get(enchantment.spell)
+    if spell is not None and spell.effect == "illusionary_wounds" and report:
+        _wounds_fade(world, enchantment, events)
     if spell is None or enchantment.target_id not in world._players:
         return
     player_id = enchantment.target_id
@@ -159,6 +161,20 @@ def enchantment_ended(world: World, enchantment: Enchantment, report: bool, even
         events.append(SpellTold(player_id, spell.key, "ended"))
         events += world.disenchant(player_id, HOLD_SPELL, report=False)
         hold(world, player_id, rules.karahol_hold_ms(int(enchantment.state or 0)), events, free_action=False)
+
+
+def _wounds_fade(world: World, enchantment: Enchantment, events: list[WorldEvent]) -> None:
+    """illwound.kod EndEnchantmentEffects: the illusion's wounds heal, on one still alive
+    (not after a death, which ends it without report); a player reads it."""
+    amount = int(enchantment.state or 0)
+    player = world._players.get(enchantment.target_id)
+    if player is not None and player.stats.health > 0:
+        player.stats.health = min(player.stats.max_health, player.stats.health + amount)
+        events += [SpellTold(player.object_id, enchantment.spell, "ended"), VitalsChanged(player.object_id)]
+        return
+    monster = world._monsters.by_id.get(enchantment.target_id)
+    if monster is not None and monster.hit_points > 0:
+        monster.hit_points = min(monster.max_hit_points, monster.hit_points + amount)
 
 
 def defended(world: World, monster: Monster, player: Player, damage: int, events: list[WorldEvent]) -> int:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.content.loader import MAX_DESCRIPTION_BYTES
 from emulator.importer.blakod import ast, evaluate
-from emulator.importer.blakod.calls import find_sends
+from emulator.importer.blakod import MessageRef
+from emulator.importer.blakod.calls import find_calls, find_sends
 from emulator.importer.original.spells import _Drawn, _run, _sent
 from emulator.rules.spells import hinder as rules
 
@@ -42,6 +43,8 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
         return _umbrella(importer, cls, table)
     if "isundead" in _sent(cls, "GetTargets") and "assessdamage" in cast:  # finlrite.kod
         return _final_rites(importer, cls, table)
+    if "attackspell" in names and "gethploss" in cls.messages and "startenchantment" in cast:  # illwound.kod
+        return _illusionary_wounds(importer, cls, table)
     for handler, effect in (("doblind", "blind"), ("dodazzle", "dazzle")):  # blind.kod, Dazzle.kod
         if handler in cls.messages and table.get("targets") == 1:
             return _blinding(importer, cls, table, handler, effect)
@@ -88,6 +91,33 @@ def _final_rites(importer: SpellImport, cls: KodClass, table: dict[str, Any]) ->
     if isinstance(holy, int):
         table["damage_spell"] = holy
     return "final_rites"
+
+
+def _illusionary_wounds(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
+    """illwound.kod: the attack spells an illusion may show (the SID_ numbers its cast looks
+    up, as ``illusion_<n>`` figures), its reach, its words when the wounds heal."""
+    found = []
+    for site in find_calls(cls, "Send", "CastSpell"):
+        message = site.arg(1)
+        if isinstance(message, MessageRef) and message.name.casefold() == "findspellbynum":
+            expression = {k.casefold(): v for k, v in site.call.named.items()}.get("num")
+            value = evaluate(expression, cls.scope()) if expression is not None else None
+            if isinstance(value, int):
+                found.append(value)
+    if not found:
+        return None
+    figures = table.setdefault("figures", {})
+    for index, number in enumerate(found, start=1):
+        figures[f"illusion_{index}"] = number
+    reach = cls.value("piRange")
+    if isinstance(reach, int):
+        table["range"] = reach
+    sends = _messages_sent(cls)
+    for purpose, key in (("illusion", ("castspell", "who")), ("ended", ("endenchantmenteffects", "who"))):
+        resource = sends.get(key)
+        if resource is not None:
+            importer.texts.put(table, purpose, cls, resource, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    return "illusionary_wounds"
 
 
 def _hold(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str:
