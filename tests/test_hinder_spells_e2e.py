@@ -578,3 +578,52 @@ def test_illusionary_wounds_hurt_but_never_kill_and_heal_later(make: Callable[[P
     healed = scene.bob.read()
     assert (spell.text_id("ended"), []) in texts_of(healed)
     assert target.stats.health >= 1 + loss + 1 and not live.is_enchanted(target.object_id, "illusionarywounds")
+
+
+def test_the_basilisks_gaze_holds_whoever_strikes_its_caster(make: Callable[[Pick], tuple[Scene, Monster]]) -> None:
+    scene, rat = make(lambda live, world: _the_rat(live, world))
+    world, caster, target = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    messages = world.messages
+    assert messages is not None
+    spell, held_spell = world.spells["paralyze"], world.spells["hold"]
+    caster.spells["paralyze"] = 80
+    caster.stats.karma = -70
+    _give(scene, "paralyze", 3)
+    scene.cast_until_it_works("paralyze")
+    trance = rules.trance_ms(spell.cast_time or 0, power(scene, "paralyze"))
+    recorded = _recorded(scene)
+    scene.server.advance(trance / 1000 + 0.3)
+    told = scene.alice.read()
+    assert (spell.text_id("target"), []) in texts_of(told)
+    (gaze,) = [e for e in live.enchantments_of(caster.object_id) if e.spell == "paralyze"]
+    assert gaze.due_ms is not None and gaze.due_ms - round(live.game_time * 1000) <= int(gaze.state) * 1000
+    # Bob swings at her: he meets the gaze and is held, both told
+    target.safety = False
+    scene.bob.read()
+    for _ in range(10):
+        scene.server.advance(1.5)
+        scene.bob.read()
+        if live.is_enchanted(target.object_id, "hold"):
+            continue
+        reply = scene.bob.request("BP_REQ_ATTACK", attack_type=1, target={"id": caster.object_id, "amount": None}, trailing=0)
+        if any(f == spell.text_id("gazed") for f, _ in texts_of(reply)):
+            break
+    else:
+        raise AssertionError("Bob never met the gaze")
+    name = _name_of(scene, reply, caster)
+    assert (spell.text_id("gazed"), [messages.id("article_none"), name]) in texts_of(reply)
+    assert (held_spell.text_id("target"), []) in texts_of(reply) and _effects(reply, EFFECT_PARALYZE) == [{}]
+    (held,) = [e for e in live.enchantments_of(target.object_id) if e.spell == "hold"]
+    assert held.due_ms is not None and held.due_ms - round(live.game_time * 1000) <= hinder.GAZE_HOLD_BOUNDS[1]
+    seen = scene.alice.read()
+    assert (spell.text_id("done_to"), [messages.id("cap_article_none"), _name_of(scene, seen, target)]) in texts_of(seen)
+    # the rat that bites her freezes too
+    recorded.clear()
+    for _ in range(20):
+        scene.server.advance(1.0)
+        if any(isinstance(e, ev.MonsterAttacked) and e.monster_id == rat.object_id and e.victim == caster.object_id
+               for e in recorded):
+            break
+    assert live.is_enchanted(rat.object_id, "hold") or any(
+        isinstance(e, ev.EnchantmentStarted) and e.target_id == rat.object_id and e.spell == "hold" for e in recorded)

@@ -326,7 +326,7 @@ SPELL_EFFECTS = (
     "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
     "personal_enchantment", "touch",
     "flash", "holy_symbol", "bait", "karahols_curse", "hold", "blind", "dazzle", "umbrella", "final_rites",  # hinder
-    "illusionary_wounds",  # hinder: holding, blinding, turning
+    "illusionary_wounds", "gaze",  # hinder: holding, blinding, turning
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -348,7 +348,7 @@ SPELL_OWN_TEXTS = (
     "hit_something", "killed_something", "was_hit", "was_killed",
     "done_to", "already_self",  # hinder: what was done to the target (its article and name); on oneself already
     "evaded", "evaded_caster", "resisted", "resisted_caster",  # hinder: eagle eyes repels or shortens a blinding
-    "seen", "illusion",  # hinder: what the caster's room reads (its article and name); the spell an illusion shows
+    "seen", "illusion", "gazed",  # hinder: what the caster's room reads (its article and name); the spell an illusion shows
 )
 
 

@@ -58,6 +58,7 @@ _OWN = {
     "resisted_caster": "Something resists your {spell}.",
     "seen": "{target} casts {spell}.",
     "illusion": "Your illusion looks like {other}.",
+    "gazed": "You meet {target}'s gaze and cannot move.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -71,6 +72,7 @@ _FILLS = {
     "ended": "", "already_on": "cap_target", "not_here": "",
     "done_to": "cap_target", "already_self": "",  # hinder
     "evaded": "", "evaded_caster": "", "resisted": "", "resisted_caster": "", "seen": "target", "illusion": "other_spell",
+    "gazed": "target",
 }
 
 

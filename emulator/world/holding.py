@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition, square_of
-from emulator.rules.combat import monster_chase_delay_ms, monster_move_delay_ms
+from emulator.rules.combat import AttackKind, monster_chase_delay_ms, monster_move_delay_ms
 from emulator.rules.dice import Roll, roll_with
 from emulator.rules.spells import hinder as rules
 from emulator.world.enchantments import Effect, Enchantment
@@ -146,7 +146,7 @@ def enchantment_ended(world: World, enchantment: Enchantment, report: bool, even
         events.append(ScreenEffect(player_id, EFFECT_RELEASE))
         if enchantment.state:
             events.append(SpellTold(player_id, HOLD_SPELL, "ended"))
-    elif spell.effect == "umbrella" and report:
+    elif spell.effect in ("umbrella", "gaze") and report:
         events.append(SpellTold(player_id, spell.key, "ended"))
     elif spell.effect == "blind":  # sight comes back
         events.append(ScreenEffect(player_id, EFFECT_SEE))
@@ -177,10 +177,34 @@ def _wounds_fade(world: World, enchantment: Enchantment, events: list[WorldEvent
         monster.hit_points = min(monster.max_hit_points, monster.hit_points + amount)
 
 
+def gazed(world: World, attacker: Thing, bearer: Player, events: list[WorldEvent]) -> None:
+    """gaze.kod ModifyDefensePower: one who swings at the bearer of the basilisk's gaze
+    meets it and is held (both are told), a wielder of a ranged weapon half the time."""
+    if not world.is_enchanted(bearer.object_id):
+        return
+    for enchantment in world.enchantments.of(bearer.object_id):
+        spell = world.definition.spells.get(enchantment.spell)
+        if spell is None or spell.effect != "gaze":
+            continue
+        rng = random.Random(f"{world.seed}:gaze:{world.tick_count}:{attacker.object_id}:{bearer.object_id}")
+        if isinstance(attacker, Player):
+            weapon = world.wielded_weapon(attacker.object_id)
+            if weapon is not None and weapon.kind is AttackKind.RANGED and rng.randint(1, 100) < rules.GAZE_RANGED_SPARED:
+                return
+            events.append(SpellTold(attacker.object_id, spell.key, "gazed", bearer.object_id))
+        events.append(SpellTold(bearer.object_id, spell.key, "done_to", attacker.object_id))
+        hold(world, attacker.object_id, rules.gaze_hold_ms(roll_with(rng), int(enchantment.state or 0)), events)
+        return
+
+
 def defended(world: World, monster: Monster, player: Player, damage: int, events: list[WorldEvent]) -> int:
     """A monster's swing at a player, through the player's enchantments of this family:
-    umbrella takes part of an undead's blow (umbrella.kod ModifyDefenseDamage)."""
-    if damage <= 0 or not world.is_enchanted(player.object_id):
+    the basilisk's gaze holds the monster (:func:`gazed`); umbrella takes part of an
+    undead's blow (umbrella.kod ModifyDefenseDamage)."""
+    if not world.is_enchanted(player.object_id):
+        return damage
+    gazed(world, monster, player, events)
+    if damage <= 0:
         return damage
     kind = world.definition.kinds.get(monster.kind or "")
     undead = kind is not None and kind.monster is not None and "undead" in kind.monster.behaviour

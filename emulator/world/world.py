@@ -1077,6 +1077,8 @@ class World:
             guard.parry, guard.block, guard.dodge, agility, target.max_health, armour_bonus=armour_defense,
         )
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
+        gaze: list[WorldEvent] = []
+        holding.gazed(self, player, victim, gaze)  # the victim's defence: the basilisk's gaze may hold the attacker
         swing = roll_attack(
             offense, defense,
             lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, target.karma)
@@ -1105,6 +1107,7 @@ class World:
             damage_type=blow_type(player_attack_type(weapon), touch[0].damage_spell if touch else 0), defence=defence,
             victim_defence=victim_defence, sound=sound, weapon=weapon_kind, spell=touch[0].key if touch else "",
         ))
+        events += gaze
         events += improved
         if self._exert(player, swing_exertion(weapon)):
             events.append(VitalsChanged(player_id))

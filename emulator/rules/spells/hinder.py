@@ -9,7 +9,7 @@ from emulator.rules.dice import Roll, bound, div
 
 __all__ = [
     "FLASH_HOLD_MS", "FLASH_WHITEOUT_MS", "HATE_MARGIN", "bait_chance", "flash_chance", "hold_duration_ms",
-    "illusionary_base", "illusionary_loss", "illusionary_ms", "UMBRELLA_FACTOR", "UMBRELLA_DEFENSE", "final_rites_damage", "umbrella_warded", "blind_seconds", "dazzle_seconds", "eagle_eyes_evade_chance", "eagle_eyes_shortened", "karahol_damage_bonus", "karahol_duration_ms", "karahol_hold_ms", "karahol_offense", "turn_chance", "turned_ms",
+    "gaze_hold_ms", "illusionary_base", "illusionary_loss", "illusionary_ms", "UMBRELLA_FACTOR", "UMBRELLA_DEFENSE", "final_rites_damage", "umbrella_warded", "blind_seconds", "dazzle_seconds", "eagle_eyes_evade_chance", "eagle_eyes_shortened", "karahol_damage_bonus", "karahol_duration_ms", "karahol_hold_ms", "karahol_offense", "turn_chance", "turned_ms",
 ]
 
 #: flash.kod CastSpell: how long the white flash fills a player's screen, and how long a
@@ -143,3 +143,16 @@ def illusionary_base(intellect: int | None, difficulty: int = 0) -> int:
 def illusionary_ms(power: int) -> int:
     """illwound.kod GetDuration: how long until the wounds are seen for what they are."""
     return bound(20000 + power * 750, 20000, 80000)
+
+
+#: gaze.kod ModifyDefensePower: the hold on one who meets the gaze, per point of power
+#: (drawn between these), and its bounds in milliseconds; a ranged weapon's wielder is
+#: spared half the time.
+GAZE_MS_PER_POWER = (20, 25)
+GAZE_HOLD_BOUNDS = (500, 2500)
+GAZE_RANGED_SPARED = 50
+
+
+def gaze_hold_ms(roll: Roll, power: int) -> int:
+    """How long the gaze holds one who attacks its bearer."""
+    return bound(power * roll(*GAZE_MS_PER_POWER), *GAZE_HOLD_BOUNDS)

@@ -166,6 +166,20 @@ class _Umbrella(_OnCaster):
         return Effect({"defense": spell.figure("defense", rules.UMBRELLA_DEFENSE)})
 
 
+class _Gaze(_OnCaster):
+    """gaze.kod: for a second a point of power, whoever swings at its caster meets its gaze
+    and is held (``holding.gazed``); cast again on oneself it starts over."""
+
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
+        return None
+
+    def duration_ms(self, world: World, caster: Player, spell: SpellDefinition, power: int) -> int:
+        return max(1, power) * 1000
+
+    def effect(self, spell: SpellDefinition, power: int) -> Effect:
+        return Effect()
+
+
 class _FinalRites(_NoTarget):
     """finlrite.kod: the room reads the rites; each undead monster of the room is hurt by
     holy dust, by the power and how much better the caster's soul is (it may die of it)."""
@@ -351,5 +365,5 @@ def _hurt_player(world: World, caster: Player, victim: Player, shown_as: SpellDe
 EFFECTS = {
     "flash": _Flash(), "holy_symbol": _HolySymbol(), "bait": _Bait(), "karahols_curse": _KaraholsCurse(), "hold": _Hold(),
     "blind": _Blinding(dazzle=False), "dazzle": _Blinding(dazzle=True), "umbrella": _Umbrella(), "final_rites": _FinalRites(),
-    "illusionary_wounds": _IllusionaryWounds(),
+    "illusionary_wounds": _IllusionaryWounds(), "gaze": _Gaze(),
 }

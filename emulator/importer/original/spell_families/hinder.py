@@ -39,6 +39,8 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
         return _karahols_curse(importer, cls, table)
     if "dohold" in cls.messages and "startenchantment" in cast:  # hold.kod
         return _hold(importer, cls, table)
+    if "personalenchantment" in names and "dohold" in _sent(cls, "ModifyDefensePower"):  # gaze.kod
+        return _gaze(importer, cls, table)
     if "personalenchantment" in names and "isundead" in _sent(cls, "ModifyDefenseDamage"):  # umbrella.kod
         return _umbrella(importer, cls, table)
     if "isundead" in _sent(cls, "GetTargets") and "assessdamage" in cast:  # finlrite.kod
@@ -59,6 +61,27 @@ def _karahols_curse(importer: SpellImport, cls: KodClass, table: dict[str, Any])
     for purpose, variable in (("target", "vrEnchantment_On"), ("ended", "vrEnchantment_Off"), ("already_self", "vrAlreadyEnchanted")):
         importer.texts.put(table, purpose, cls, variable, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
     return "karahols_curse"
+
+
+def _gaze(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
+    """gaze.kod: its time, a second a point of power, must be the one its GetDuration
+    gives; its words when it starts and ends, to the one who meets it and to its bearer."""
+    if any(_run(cls, "GetDuration", power) != max(1, power) * 1000 for power in _POWERS[1:]):
+        return None
+    table["targets"] = 0  # on its caster only (vbCanCastOnOthers)
+    for purpose, variable in (("target", "vrEnchantment_On"), ("ended", "vrEnchantment_Off")):
+        importer.texts.put(table, purpose, cls, variable, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    told: dict[str, list[str]] = {}
+    for site in _sites(cls, "ModifyDefensePower", "send"):
+        receiver = site.call.positional[0] if site.call.positional else None
+        resource = {k.casefold(): v for k, v in site.call.named.items()}.get("message_rsc")
+        if isinstance(receiver, ast.Name) and isinstance(resource, ast.Name):
+            told.setdefault(receiver.name.casefold(), []).append(resource.name)
+    if "what" in told:  # the one who met the gaze
+        importer.texts.put(table, "gazed", cls, told["what"][0], category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    if "who" in told:  # its bearer, naming who froze (its last words there; the first is for the soulless)
+        importer.texts.put(table, "done_to", cls, told["who"][-1], category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    return "gaze"
 
 
 def _umbrella(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
