@@ -141,6 +141,8 @@ def test_the_import_reads_the_family_and_the_undead(world: WorldDefinition) -> N
     undead = {k for k, kind in world.kinds.items() if kind.monster is not None and "undead" in kind.monster.behaviour}
     assert {"skeleton", "zombie", "mummy", "ghost", "lich", "thrasher"} <= undead
     assert not {"giantrat", "centipede", "orc", "troll"} & undead
+    troops = {k for k, kind in world.kinds.items() if kind.monster is not None and "faction_troop" in kind.monster.behaviour}
+    assert "factiontroop" in troops and not troops & undead - {"necromancertroop"} and "giantrat" not in troops
 
 
 def test_flash_whites_out_breaks_trances_and_stands_monsters_still(make: Callable[[Pick], tuple[Scene, Monster]]) -> None:
@@ -351,6 +353,9 @@ def test_karahols_curse_then_held_fast(make: Callable[[Pick], tuple[Scene, Monst
     (back,) = [m for m in scene.alice.request("BP_REQ_MOVE", y=caster.y + 64, x=caster.x, speed=18, room=room_ref)
                if m.name == "BP_MOVE"]
     assert (back["id"], back["y"], back["x"]) == (caster.object_id, *where) and (caster.y, caster.x) == where
+    angle = caster.angle
+    scene.alice.request("BP_REQ_TURN", object={"id": caster.object_id, "amount": None}, angle=(angle + 1024) % 4096)
+    assert caster.angle == angle and not [m for m in scene.bob.read() if m.name == "BP_TURN"]
     reply = scene.alice.request("BP_REQ_ATTACK", attack_type=1, target={"id": rat.object_id, "amount": None}, trailing=0)
     assert texts_of(reply) == [(messages.id("held_no_fight"), [])]
     reply = scene.alice.request("BP_REQ_CAST", spell={"id": spell_object_id(spell.number), "amount": None}, targets=[])

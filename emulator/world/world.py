@@ -415,6 +415,8 @@ class World:
         assert player.actions is not None
         if not player.actions.take(now):
             return []
+        if holding.move_refusal(self, player) is not None:
+            return []  # a held player keeps facing where it did (user.kod UserTurn)
         player.angle = angle % ANGLES
         return [ObjectTurned(player.room, player_id, player.angle, player_id)]
 

@@ -207,7 +207,13 @@ def _sites(cls: KodClass, handler: str, how: str) -> list[Any]:
 
 def monster_traits(cls: KodClass) -> list[str]:
     """What the spells of this family read of a monster kind beyond its behaviour flags:
-    ``undead`` when the nearest IsUndead of its classes returns TRUE."""
+    ``undead`` when the nearest IsUndead of its classes returns TRUE; ``faction_troop`` for
+    a faction's troops (bait.kod: player-like, they fall for bait less)."""
+    troop = ["faction_troop"] if any(c.name.casefold() == "factiontroop" for c in cls.ancestry()) else []
+    return _undead(cls) + troop
+
+
+def _undead(cls: KodClass) -> list[str]:
     for owner in cls.ancestry():
         handler = owner.messages.get("isundead")
         if handler is None:
