@@ -208,6 +208,13 @@ def test_a_held_monster_does_nothing_and_hold_holds_one(make: Callable[[Pick], t
     assert (rat.y, rat.x) == where and rat.target == chased
     scene.server.advance(2.0)
     assert not live.is_enchanted(rat.object_id, "hold")
+    # free action keeps a hold from taking, unless the hold allows none (flash's, Kara'hol's)
+    from emulator.world.enchantments import Effect
+
+    live.enchant(rat.object_id, "freeaction", 60_000, Effect(flags={"free_action"}))
+    assert not hold(live, rat.object_id, 5_000, events) and not live.is_enchanted(rat.object_id, "hold")
+    assert hold(live, rat.object_id, 1_000, events, free_action=False)
+    events += live.disenchant(rat.object_id, "freeaction") + live.disenchant(rat.object_id, "hold")
     # the hold spell: the caster reads that it took, naming the rat
     world, caster = scene.world, scene.caster
     messages = world.messages
