@@ -141,6 +141,8 @@ def test_the_import_reads_the_family_and_the_undead(world: WorldDefinition) -> N
     undead = {k for k, kind in world.kinds.items() if kind.monster is not None and "undead" in kind.monster.behaviour}
     assert {"skeleton", "zombie", "mummy", "ghost", "lich", "thrasher"} <= undead
     assert not {"giantrat", "centipede", "orc", "troll"} & undead
+    troops = {k for k, kind in world.kinds.items() if kind.monster is not None and "faction_troop" in kind.monster.behaviour}
+    assert "factiontroop" in troops and not troops & undead - {"necromancertroop"} and "giantrat" not in troops
 
 
 def test_flash_whites_out_breaks_trances_and_stands_monsters_still(make: Callable[[Pick], tuple[Scene, Monster]]) -> None:
@@ -206,6 +208,13 @@ def test_a_held_monster_does_nothing_and_hold_holds_one(make: Callable[[Pick], t
     assert (rat.y, rat.x) == where and rat.target == chased
     scene.server.advance(2.0)
     assert not live.is_enchanted(rat.object_id, "hold")
+    # free action keeps a hold from taking, unless the hold allows none (flash's, Kara'hol's)
+    from emulator.world.enchantments import Effect
+
+    live.enchant(rat.object_id, "freeaction", 60_000, Effect(flags={"free_action"}))
+    assert not hold(live, rat.object_id, 5_000, events) and not live.is_enchanted(rat.object_id, "hold")
+    assert hold(live, rat.object_id, 1_000, events, free_action=False)
+    events += live.disenchant(rat.object_id, "freeaction") + live.disenchant(rat.object_id, "hold")
     # the hold spell: the caster reads that it took, naming the rat
     world, caster = scene.world, scene.caster
     messages = world.messages
@@ -351,6 +360,9 @@ def test_karahols_curse_then_held_fast(make: Callable[[Pick], tuple[Scene, Monst
     (back,) = [m for m in scene.alice.request("BP_REQ_MOVE", y=caster.y + 64, x=caster.x, speed=18, room=room_ref)
                if m.name == "BP_MOVE"]
     assert (back["id"], back["y"], back["x"]) == (caster.object_id, *where) and (caster.y, caster.x) == where
+    angle = caster.angle
+    scene.alice.request("BP_REQ_TURN", object={"id": caster.object_id, "amount": None}, angle=(angle + 1024) % 4096)
+    assert caster.angle == angle and not [m for m in scene.bob.read() if m.name == "BP_TURN"]
     reply = scene.alice.request("BP_REQ_ATTACK", attack_type=1, target={"id": rat.object_id, "amount": None}, trailing=0)
     assert texts_of(reply) == [(messages.id("held_no_fight"), [])]
     reply = scene.alice.request("BP_REQ_CAST", spell={"id": spell_object_id(spell.number), "amount": None}, targets=[])
@@ -536,3 +548,94 @@ def test_final_rites_burn_the_undead_of_the_room(make: Callable[[Pick], tuple[Sc
     hits = [p for f, p in texts_of(told) if f == messages.id("attacker_hit")]
     assert all(p[1] == spell.text_id("name") for p in hits)
     assert len(hits) + len([e for e in recorded if isinstance(e, ev.MonsterKilled)]) >= 1
+
+
+def test_illusionary_wounds_hurt_but_never_kill_and_heal_later(make: Callable[[Pick], tuple[Scene, Monster]]) -> None:
+    scene, rat = make(lambda live, world: _the_rat(live, world))
+    world, caster, target = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    messages = world.messages
+    assert messages is not None
+    spell = world.spells["illusionarywounds"]
+    shown = {world.spells[k].text_id("name") for k in ("blastoffire", "shockingfury", "explosivefrost", "splashofacid")}
+    caster.spells["illusionarywounds"] = 80
+    caster.safety = False
+    _give(scene, "illusionarywounds", 20)
+    for monster in [m for m in live.monsters() if m.room == caster.room]:
+        live._monsters.remove(monster)  # no bites to blur Bob's health
+    target.stats.health = 300
+    reply = scene.cast_until_it_works("illusionarywounds", target.object_id)
+    spell_power = power(scene, "illusionarywounds")
+    (illusion,) = [p for f, p in texts_of(reply) if f == spell.text_id("illusion")]
+    assert illusion[0] in shown
+    loss = hinder.illusionary_loss(spell_power, 300, target.stats.max_health, hinder.illusionary_base(target.stats.intellect))
+    assert loss > 0 and target.stats.health == 300 - loss
+    heard = scene.bob.read()
+    (told,) = [p for f, p in texts_of(heard) if f == messages.id("defender_hit")]
+    assert told[-1] in shown  # the blow is named by the illusion's spell
+    (wounds,) = live.enchantments_of(target.object_id)
+    assert wounds.state == loss and not _icons(heard, "BP_ADD_ENCHANTMENT")
+    assert wounds.due_ms is not None and wounds.due_ms - round(live.game_time * 1000) <= hinder.illusionary_ms(spell_power)
+    # never to death: a player at 2 health keeps 1
+    for _ in range(20):
+        scene.server.advance(spell.post_cast + 0.5)
+        caster.stats.mana, target.stats.health = 60, 2
+        scene.alice.request("BP_REQ_CAST", spell={"id": spell_object_id(spell.number), "amount": None},
+                            targets=[{"id": target.object_id, "amount": None}])
+        if target.stats.health == 1:
+            break
+    assert target.stats.health == 1 and live.enchantments_of(target.object_id)[0].state == loss + 1
+    # the wounds heal when the illusion fades
+    scene.server.advance((wounds.due_ms - round(live.game_time * 1000)) / 1000 + 0.5)
+    healed = scene.bob.read()
+    assert (spell.text_id("ended"), []) in texts_of(healed)
+    assert target.stats.health >= 1 + loss + 1 and not live.is_enchanted(target.object_id, "illusionarywounds")
+
+
+def test_the_basilisks_gaze_holds_whoever_strikes_its_caster(make: Callable[[Pick], tuple[Scene, Monster]]) -> None:
+    scene, rat = make(lambda live, world: _the_rat(live, world))
+    world, caster, target = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    messages = world.messages
+    assert messages is not None
+    spell, held_spell = world.spells["paralyze"], world.spells["hold"]
+    caster.spells["paralyze"] = 80
+    caster.stats.karma = -70
+    _give(scene, "paralyze", 3)
+    scene.cast_until_it_works("paralyze")
+    trance = rules.trance_ms(spell.cast_time or 0, power(scene, "paralyze"))
+    recorded = _recorded(scene)
+    scene.server.advance(trance / 1000 + 0.3)
+    told = scene.alice.read()
+    assert (spell.text_id("target"), []) in texts_of(told)
+    (gaze,) = [e for e in live.enchantments_of(caster.object_id) if e.spell == "paralyze"]
+    assert gaze.due_ms is not None and gaze.due_ms - round(live.game_time * 1000) <= int(gaze.state) * 1000
+    # Bob swings at her: he meets the gaze and is held, both told
+    target.safety = False
+    scene.bob.read()
+    for _ in range(10):
+        scene.server.advance(1.5)
+        scene.bob.read()
+        if live.is_enchanted(target.object_id, "hold"):
+            continue
+        reply = scene.bob.request("BP_REQ_ATTACK", attack_type=1, target={"id": caster.object_id, "amount": None}, trailing=0)
+        if any(f == spell.text_id("gazed") for f, _ in texts_of(reply)):
+            break
+    else:
+        raise AssertionError("Bob never met the gaze")
+    name = _name_of(scene, reply, caster)
+    assert (spell.text_id("gazed"), [messages.id("article_none"), name]) in texts_of(reply)
+    assert (held_spell.text_id("target"), []) in texts_of(reply) and _effects(reply, EFFECT_PARALYZE) == [{}]
+    (held,) = [e for e in live.enchantments_of(target.object_id) if e.spell == "hold"]
+    assert held.due_ms is not None and held.due_ms - round(live.game_time * 1000) <= hinder.GAZE_HOLD_BOUNDS[1]
+    seen = scene.alice.read()
+    assert (spell.text_id("done_to"), [messages.id("cap_article_none"), _name_of(scene, seen, target)]) in texts_of(seen)
+    # the rat that bites her freezes too
+    recorded.clear()
+    for _ in range(20):
+        scene.server.advance(1.0)
+        if any(isinstance(e, ev.MonsterAttacked) and e.monster_id == rat.object_id and e.victim == caster.object_id
+               for e in recorded):
+            break
+    assert live.is_enchanted(rat.object_id, "hold") or any(
+        isinstance(e, ev.EnchantmentStarted) and e.target_id == rat.object_id and e.spell == "hold" for e in recorded)

@@ -338,6 +338,8 @@ SPELL_EFFECTS = (
     "summon_fog", "bramble_wall", "cure_poison",  # walls, fog and poison (walls.py, poison.py)
     "forget", "eavesdrop",  # the personal family's code (emulator/world/spells/hexes.py, eavesdrop.py)
     "create_weapon", "glow_weapon", "dedicate_weapon", "curse_weapon", "remove_curse",  # spells on items
+    "flash", "holy_symbol", "bait", "karahols_curse", "hold", "blind", "dazzle", "umbrella", "final_rites",  # hinder
+    "illusionary_wounds", "gaze",  # hinder: holding, blinding, turning
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -389,6 +391,7 @@ SPELL_OWN_TEXTS = (
     # on another (``cast_on``: the spell, the target's article and name)
     "item_done", "dedicated", "item_cannot", "no_weapon", "item_already", "already_stronger", "no_curse", "resists",
     "your", "item_desc", "item_unknown", "item_ended", "item_clings", "cast_on",
+    "seen", "illusion", "gazed",  # hinder: what the caster's room reads (its article and name); the spell an illusion shows
 )
 
 

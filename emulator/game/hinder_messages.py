@@ -8,10 +8,13 @@ from __future__ import annotations
 from emulator.game import views
 from emulator.game.context import GameContext
 from emulator.world.events import PlayerHindered, ScreenEffect
-from protocol_specs.server_messages import EFFECT_FLASHXLAT, EFFECT_XLATOVERRIDE
+from protocol_specs.server_messages import (
+    EFFECT_BLUR, EFFECT_FLASHXLAT, EFFECT_INVERT, EFFECT_PAIN, EFFECT_SHAKE, EFFECT_WAVER, EFFECT_WHITEOUT,
+    EFFECT_XLATOVERRIDE,
+)
 
 #: The effects whose BP_EFFECT carries a duration (the protocol's effect.c).
-_TIMED = frozenset({1, 2, 7, 8, 14, 16})
+_TIMED = frozenset({EFFECT_INVERT, EFFECT_SHAKE, EFFECT_PAIN, EFFECT_BLUR, EFFECT_WAVER, EFFECT_WHITEOUT})
 
 _OWN = {
     "held_no_fight": "You cannot fight now.",

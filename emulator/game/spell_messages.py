@@ -91,6 +91,8 @@ _OWN = {
     "item_clings": "The {item_name} will not leave your hand.",
     "no_curse": "Nothing cursed is there to take off.",
     "cast_on": "You cast {spell} on {target}.",
+    "illusion": "Your illusion looks like {other}.",
+    "gazed": "You meet {target}'s gaze and cannot move.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -121,6 +123,8 @@ _FILLS = {
     "item_done": "cap_item", "dedicated": "item_name", "item_cannot": "thing", "no_weapon": "target", "item_already": "",
     "already_stronger": "", "no_curse": "", "resists": "cap_item", "your": "your,item_name", "item_ended": "item_name",
     "item_clings": "cap_item", "cast_on": "spell,target",
+    "evaded": "", "evaded_caster": "", "resisted": "", "resisted_caster": "", "seen": "target", "illusion": "other_spell",
+    "gazed": "target",
 }
 
 
@@ -156,6 +160,8 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
                 params += [messages.id("article_none"), _spell_name_id(ctx, spell)]
             elif fill == "form":  # a monster kind's GetIndef and GetName
                 params += [messages.id(f"article_{messages.kind(event.kind).indefinite}"), fight_messages._name(ctx, event.kind)]
+            elif fill == "other_spell" and event.other_spell in ctx.definition.spells:
+                params.append(_spell_name_id(ctx, ctx.definition.spells[event.other_spell]))
             elif fill == "target":
                 params += _target_ids(ctx, event.target_id)
             elif fill == "cap_target":  # GetCapDef and GetName
@@ -181,7 +187,8 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
     item = ctx.definition.kinds[event.kind].name if event.kind in ctx.definition.kinds else "something"
     text = "You cast {spell}." if event.purpose == "caster" and not event.target_id else _OWN.get(event.purpose, "{spell}")
     target = f"the {item}" if event.kind and not event.target_id else _target_text(ctx, event.target_id)
-    text = text.format(spell=spell.name, target=target, item=f"A {item}", item_name=item,
+    other = ctx.definition.spells[event.other_spell].name if event.other_spell in ctx.definition.spells else ""
+    text = text.format(spell=spell.name, target=target, item=f"A {item}", item_name=item, other=other,
                        ability=_ability_name(ctx, event.ability), words=event.words)
     session.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
 

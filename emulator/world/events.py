@@ -572,6 +572,7 @@ class SpellTold:
     kind: str = ""
     ability: str = ""  # a spell or skill it names ("spell:<key>", "skill:<key>"), e.g. one forgotten
     words: str = ""  # a player's words it passes on (what an eavesdropper overhears)
+    other_spell: str = ""  # a spell the words name besides this one (illusionary wounds' illusion)
 
 
 @attrs.frozen

@@ -22,11 +22,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition, square_of
-from emulator.rules.combat import monster_chase_delay_ms, monster_move_delay_ms
+from emulator.rules.combat import AttackKind, monster_chase_delay_ms, monster_move_delay_ms
 from emulator.rules.dice import Roll, roll_with
 from emulator.rules.spells import hinder as rules
 from emulator.world.enchantments import Effect, Enchantment
-from emulator.world.events import MoveRefusal, MoveRefused, PlayerHindered, ScreenEffect, SpellTold, WorldEvent
+from emulator.world.events import MoveRefusal, MoveRefused, PlayerHindered, ScreenEffect, SpellTold, VitalsChanged, WorldEvent
 from emulator.world.monsters import STEPS, Monster, flee_step, within
 from emulator.world.objects import Player, Thing
 from protocol_specs.server_messages import (
@@ -137,6 +137,8 @@ def blind(world: World, caster: Thing, target_id: int, spell: SpellDefinition, d
 def enchantment_ended(world: World, enchantment: Enchantment, report: bool, events: list[WorldEvent]) -> None:
     """What the end of one of this family's enchantments does (their EndEnchantment)."""
     spell = world.definition.spells.get(enchantment.spell)
+    if spell is not None and spell.effect == "illusionary_wounds" and report:
+        _wounds_fade(world, enchantment, events)
     if spell is None or enchantment.target_id not in world._players:
         return
     player_id = enchantment.target_id
@@ -144,7 +146,7 @@ def enchantment_ended(world: World, enchantment: Enchantment, report: bool, even
         events.append(ScreenEffect(player_id, EFFECT_RELEASE))
         if enchantment.state:
             events.append(SpellTold(player_id, HOLD_SPELL, "ended"))
-    elif spell.effect == "umbrella" and report:
+    elif spell.effect in ("umbrella", "gaze") and report:
         events.append(SpellTold(player_id, spell.key, "ended"))
     elif spell.effect == "blind":  # sight comes back
         events.append(ScreenEffect(player_id, EFFECT_SEE))
@@ -161,10 +163,48 @@ def enchantment_ended(world: World, enchantment: Enchantment, report: bool, even
         hold(world, player_id, rules.karahol_hold_ms(int(enchantment.state or 0)), events, free_action=False)
 
 
+def _wounds_fade(world: World, enchantment: Enchantment, events: list[WorldEvent]) -> None:
+    """illwound.kod EndEnchantmentEffects: the illusion's wounds heal, on one still alive
+    (not after a death, which ends it without report); a player reads it."""
+    amount = int(enchantment.state or 0)
+    player = world._players.get(enchantment.target_id)
+    if player is not None and player.stats.health > 0:
+        player.stats.health = min(player.stats.max_health, player.stats.health + amount)
+        events += [SpellTold(player.object_id, enchantment.spell, "ended"), VitalsChanged(player.object_id)]
+        return
+    monster = world._monsters.by_id.get(enchantment.target_id)
+    if monster is not None and monster.hit_points > 0:
+        monster.hit_points = min(monster.max_hit_points, monster.hit_points + amount)
+
+
+def gazed(world: World, attacker: Thing, bearer: Player, events: list[WorldEvent]) -> None:
+    """gaze.kod ModifyDefensePower: one who swings at the bearer of the basilisk's gaze
+    meets it and is held (both are told), a wielder of a ranged weapon half the time."""
+    if not world.is_enchanted(bearer.object_id):
+        return
+    for enchantment in world.enchantments.of(bearer.object_id):
+        spell = world.definition.spells.get(enchantment.spell)
+        if spell is None or spell.effect != "gaze":
+            continue
+        rng = random.Random(f"{world.seed}:gaze:{world.tick_count}:{attacker.object_id}:{bearer.object_id}")
+        if isinstance(attacker, Player):
+            weapon = world.wielded_weapon(attacker.object_id)
+            if weapon is not None and weapon.kind is AttackKind.RANGED and rng.randint(1, 100) < rules.GAZE_RANGED_SPARED:
+                return
+            events.append(SpellTold(attacker.object_id, spell.key, "gazed", bearer.object_id))
+        events.append(SpellTold(bearer.object_id, spell.key, "done_to", attacker.object_id))
+        hold(world, attacker.object_id, rules.gaze_hold_ms(roll_with(rng), int(enchantment.state or 0)), events)
+        return
+
+
 def defended(world: World, monster: Monster, player: Player, damage: int, events: list[WorldEvent]) -> int:
     """A monster's swing at a player, through the player's enchantments of this family:
-    umbrella takes part of an undead's blow (umbrella.kod ModifyDefenseDamage)."""
-    if damage <= 0 or not world.is_enchanted(player.object_id):
+    the basilisk's gaze holds the monster (:func:`gazed`); umbrella takes part of an
+    undead's blow (umbrella.kod ModifyDefenseDamage)."""
+    if not world.is_enchanted(player.object_id):
+        return damage
+    gazed(world, monster, player, events)
+    if damage <= 0:
         return damage
     kind = world.definition.kinds.get(monster.kind or "")
     undead = kind is not None and kind.monster is not None and "undead" in kind.monster.behaviour

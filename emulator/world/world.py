@@ -439,6 +439,8 @@ class World:
         assert player.actions is not None
         if not player.actions.take(now):
             return []
+        if holding.move_refusal(self, player) is not None:
+            return []  # a held player keeps facing where it did (user.kod UserTurn)
         player.angle = angle % ANGLES
         return [ObjectTurned(player.room, player_id, player.angle, player_id)]
 
@@ -1121,6 +1123,8 @@ class World:
             guard.parry, guard.block, guard.dodge, agility, target.max_health, armour_bonus=armour_defense,
         )
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
+        gaze: list[WorldEvent] = []
+        holding.gazed(self, player, victim, gaze)  # the victim's defence: the basilisk's gaze may hold the attacker
         swing = roll_attack(
             offense, defense,
             lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, target.karma)
@@ -1152,6 +1156,7 @@ class World:
             damage_type=self._blow_type(player, weapon, touch), defence=defence,
             victim_defence=victim_defence, sound=sound, weapon=weapon_kind, spell=touch[0].key if touch else "",
         ))
+        events += gaze
         events += improved
         if self._exert(player, swing_exertion(weapon)):
             events.append(VitalsChanged(player_id))

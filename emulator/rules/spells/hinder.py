@@ -9,7 +9,7 @@ from emulator.rules.dice import Roll, bound, div
 
 __all__ = [
     "FLASH_HOLD_MS", "FLASH_WHITEOUT_MS", "HATE_MARGIN", "bait_chance", "flash_chance", "hold_duration_ms",
-    "UMBRELLA_FACTOR", "UMBRELLA_DEFENSE", "final_rites_damage", "umbrella_warded", "blind_seconds", "dazzle_seconds", "eagle_eyes_evade_chance", "eagle_eyes_shortened", "karahol_damage_bonus", "karahol_duration_ms", "karahol_hold_ms", "karahol_offense", "turn_chance", "turned_ms",
+    "gaze_hold_ms", "illusionary_base", "illusionary_loss", "illusionary_ms", "UMBRELLA_FACTOR", "UMBRELLA_DEFENSE", "final_rites_damage", "umbrella_warded", "blind_seconds", "dazzle_seconds", "eagle_eyes_evade_chance", "eagle_eyes_shortened", "karahol_damage_bonus", "karahol_duration_ms", "karahol_hold_ms", "karahol_offense", "turn_chance", "turned_ms",
 ]
 
 #: flash.kod CastSpell: how long the white flash fills a player's screen, and how long a
@@ -122,3 +122,37 @@ def umbrella_warded(damage: int, power: int, factor: int = UMBRELLA_FACTOR) -> i
 def final_rites_damage(roll: Roll, power: int, caster_karma: int, undead_karma: int) -> int:
     """finlrite.kod CastSpell: what the holy dust does to each undead."""
     return roll(1, 5) + div(power, 20) + 2 * div(caster_karma - undead_karma, 40)
+
+
+def illusionary_loss(power: int, health: int, max_health: int, base: int) -> int:
+    """illwound.kod GetHPLoss: the wounds, by the power, no more than a third of the most
+    and always one point short of death. ``base``: :func:`illusionary_base`."""
+    loss = div(base * power, 100)
+    loss = bound(loss, 0, div(max_health, 3))
+    return bound(loss, 0, health - 1)
+
+
+def illusionary_base(intellect: int | None, difficulty: int = 0) -> int:
+    """illwound.kod GetHPLoss: a player's wounds by its intellect (the sharper, the fewer),
+    a monster's by its difficulty (None intellect)."""
+    if intellect is not None:
+        return 17 + div(50 - intellect, 10)
+    return 30 - bound(difficulty * 2, 1, 20)
+
+
+def illusionary_ms(power: int) -> int:
+    """illwound.kod GetDuration: how long until the wounds are seen for what they are."""
+    return bound(20000 + power * 750, 20000, 80000)
+
+
+#: gaze.kod ModifyDefensePower: the hold on one who meets the gaze, per point of power
+#: (drawn between these), and its bounds in milliseconds; a ranged weapon's wielder is
+#: spared half the time.
+GAZE_MS_PER_POWER = (20, 25)
+GAZE_HOLD_BOUNDS = (500, 2500)
+GAZE_RANGED_SPARED = 50
+
+
+def gaze_hold_ms(roll: Roll, power: int) -> int:
+    """How long the gaze holds one who attacks its bearer."""
+    return bound(power * roll(*GAZE_MS_PER_POWER), *GAZE_HOLD_BOUNDS)

@@ -15,7 +15,9 @@ from emulator.rules.spells import personal
 from emulator.rules.spells import hinder as rules
 from emulator.world import holding
 from emulator.world.enchantments import Effect
-from emulator.world.events import AttackResolved, MonsterKilled, ScreenEffect, SpellTold, WorldEvent
+from emulator.world.events import (
+    AttackResolved, MonsterKilled, PlayerAttacked, PlayerOutlawed, ScreenEffect, SpellCast, SpellTold, WorldEvent,
+)
 from emulator.world.monsters import Monster
 from emulator.world.objects import Player, Thing
 from protocol_specs.server_messages import EFFECT_WHITEOUT
@@ -164,6 +166,20 @@ class _Umbrella(_OnCaster):
         return Effect({"defense": spell.figure("defense", rules.UMBRELLA_DEFENSE)})
 
 
+class _Gaze(_OnCaster):
+    """gaze.kod: for a second a point of power, whoever swings at its caster meets its gaze
+    and is held (``holding.gazed``); cast again on oneself it starts over."""
+
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
+        return None
+
+    def duration_ms(self, world: World, caster: Player, spell: SpellDefinition, power: int) -> int:
+        return max(1, power) * 1000
+
+    def effect(self, spell: SpellDefinition, power: int) -> Effect:
+        return Effect()
+
+
 class _FinalRites(_NoTarget):
     """finlrite.kod: the room reads the rites; each undead monster of the room is hurt by
     holy dust, by the power and how much better the caster's soul is (it may die of it)."""
@@ -267,8 +283,87 @@ class _Blinding(_OneBattler):
         holding.blind(world, caster, target.object_id, spell, bound(found, low, high) * 1000, self.dazzle, events)
 
 
+class _IllusionaryWounds:
+    """illwound.kod: one monster or player sees wounds that are not there, shown as one of
+    the attack spells (each cast picks which): it loses health by the power, never to death;
+    when the illusion fades (its own time), the health comes back."""
+
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
+        from emulator.world.spells.damage import DAMAGE
+
+        return DAMAGE.refusal(world, caster, spell, targets)
+
+    def apply(
+        self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
+    ) -> None:
+        target = targets[0]
+        rng = _rng(world, "illusion", caster, spell)
+        roll = roll_with(rng)
+        shown = [world.definition.spells[k] for k in _illusions(world, spell)]
+        if not shown or target.room != caster.room:
+            return
+        illusion = shown[rng.randrange(len(shown))]
+        events.append(SpellCast(caster.object_id, illusion.key, caster.room))  # the room hears the illusion's sound
+        events.append(SpellTold(caster.object_id, spell.key, "illusion", other_spell=illusion.key))
+        monster = world._monsters.by_id.get(target.object_id)
+        if isinstance(target, Player):
+            stats = target.stats
+            loss = rules.illusionary_loss(power, stats.health, stats.max_health, rules.illusionary_base(stats.intellect))
+            taken = _hurt_player(world, caster, target, illusion, loss, events)
+        elif monster is not None:
+            loss = rules.illusionary_loss(power, monster.hit_points, monster.max_hit_points,
+                                          rules.illusionary_base(None, monster.difficulty))
+            before = monster.hit_points
+            _hurt(world, caster, monster, spell, loss, roll, events, shown_as=illusion)
+            taken = before - monster.hit_points if monster.hit_points > 0 else None
+        else:
+            return
+        if taken is None:
+            return  # it died of them after all
+        found = next((e for e in world.enchantments.of(target.object_id) if e.spell == spell.key), None)
+        if found is not None:  # the wounds of another illusion heal with those
+            found.state = int(found.state or 0) + taken
+            return
+        events += world.enchant(target.object_id, spell.key, rules.illusionary_ms(power), Effect(shown=False), state=taken).events
+
+
+def _illusions(world: World, spell: SpellDefinition) -> list[str]:
+    """The spells an illusion may show (the ``illusion_<n>`` figures: their numbers)."""
+    by_number = {s.number: s.key for s in world.definition.spells.values()}
+    found = []
+    for index in range(1, 9):
+        number = spell.figure(f"illusion_{index}", -1)
+        if number in by_number:
+            found.append(by_number[number])
+    return found
+
+
+def _hurt_player(world: World, caster: Player, victim: Player, shown_as: SpellDefinition, loss: int,
+                 events: list[WorldEvent]) -> int | None:
+    """A spell's damage to a player through the player-killing path of an attack spell
+    (the outlaw brand for attacking an innocent), told with ``shown_as``'s name and type;
+    the health taken, None when it died of it."""
+    from emulator.rules.pvp import attack_makes_outlaw
+    from emulator.world.world import _pk_status
+
+    attacker_status, victim_status = _pk_status(caster), _pk_status(victim)
+    if attack_makes_outlaw(attacker_status, victim_status):
+        caster.outlaw = True
+        events.append(PlayerOutlawed(caster.object_id))
+    stats = victim.stats
+    taken = min(loss, stats.health)
+    stats.health -= taken
+    events.append(PlayerAttacked(caster.room, caster.object_id, victim.object_id, True, taken, stats.health,
+                                 damage_type=blow_type(0, shown_as.damage_spell), spell=shown_as.key))
+    if stats.health <= 0:
+        world._player_killed_player(caster, victim, attacker_status, victim_status, events)
+        return None
+    return taken
+
+
 #: The effects of this family by their ``spells.toml`` name.
 EFFECTS = {
     "flash": _Flash(), "holy_symbol": _HolySymbol(), "bait": _Bait(), "karahols_curse": _KaraholsCurse(), "hold": _Hold(),
     "blind": _Blinding(dazzle=False), "dazzle": _Blinding(dazzle=True), "umbrella": _Umbrella(), "final_rites": _FinalRites(),
+    "illusionary_wounds": _IllusionaryWounds(), "gaze": _Gaze(),
 }

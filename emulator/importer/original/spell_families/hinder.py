@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.content.loader import MAX_DESCRIPTION_BYTES
 from emulator.importer.blakod import ast, evaluate
-from emulator.importer.blakod.calls import find_sends
+from emulator.importer.blakod import MessageRef
+from emulator.importer.blakod.calls import find_calls, find_sends
 from emulator.importer.original.spells import _Drawn, _run, _sent
 from emulator.rules.spells import hinder as rules
 
@@ -38,10 +39,14 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
         return _karahols_curse(importer, cls, table)
     if "dohold" in cls.messages and "startenchantment" in cast:  # hold.kod
         return _hold(importer, cls, table)
+    if "personalenchantment" in names and "dohold" in _sent(cls, "ModifyDefensePower"):  # gaze.kod
+        return _gaze(importer, cls, table)
     if "personalenchantment" in names and "isundead" in _sent(cls, "ModifyDefenseDamage"):  # umbrella.kod
         return _umbrella(importer, cls, table)
     if "isundead" in _sent(cls, "GetTargets") and "assessdamage" in cast:  # finlrite.kod
         return _final_rites(importer, cls, table)
+    if "attackspell" in names and "gethploss" in cls.messages and "startenchantment" in cast:  # illwound.kod
+        return _illusionary_wounds(importer, cls, table)
     for handler, effect in (("doblind", "blind"), ("dodazzle", "dazzle")):  # blind.kod, Dazzle.kod
         if handler in cls.messages and table.get("targets") == 1:
             return _blinding(importer, cls, table, handler, effect)
@@ -56,6 +61,27 @@ def _karahols_curse(importer: SpellImport, cls: KodClass, table: dict[str, Any])
     for purpose, variable in (("target", "vrEnchantment_On"), ("ended", "vrEnchantment_Off"), ("already_self", "vrAlreadyEnchanted")):
         importer.texts.put(table, purpose, cls, variable, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
     return "karahols_curse"
+
+
+def _gaze(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
+    """gaze.kod: its time, a second a point of power, must be the one its GetDuration
+    gives; its words when it starts and ends, to the one who meets it and to its bearer."""
+    if any(_run(cls, "GetDuration", power) != max(1, power) * 1000 for power in _POWERS[1:]):
+        return None
+    table["targets"] = 0  # on its caster only (vbCanCastOnOthers)
+    for purpose, variable in (("target", "vrEnchantment_On"), ("ended", "vrEnchantment_Off")):
+        importer.texts.put(table, purpose, cls, variable, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    told: dict[str, list[str]] = {}
+    for site in _sites(cls, "ModifyDefensePower", "send"):
+        receiver = site.call.positional[0] if site.call.positional else None
+        resource = {k.casefold(): v for k, v in site.call.named.items()}.get("message_rsc")
+        if isinstance(receiver, ast.Name) and isinstance(resource, ast.Name):
+            told.setdefault(receiver.name.casefold(), []).append(resource.name)
+    if "what" in told:  # the one who met the gaze
+        importer.texts.put(table, "gazed", cls, told["what"][0], category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    if "who" in told:  # its bearer, naming who froze (its last words there; the first is for the soulless)
+        importer.texts.put(table, "done_to", cls, told["who"][-1], category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    return "gaze"
 
 
 def _umbrella(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
@@ -88,6 +114,33 @@ def _final_rites(importer: SpellImport, cls: KodClass, table: dict[str, Any]) ->
     if isinstance(holy, int):
         table["damage_spell"] = holy
     return "final_rites"
+
+
+def _illusionary_wounds(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
+    """illwound.kod: the attack spells an illusion may show (the SID_ numbers its cast looks
+    up, as ``illusion_<n>`` figures), its reach, its words when the wounds heal."""
+    found = []
+    for site in find_calls(cls, "Send", "CastSpell"):
+        message = site.arg(1)
+        if isinstance(message, MessageRef) and message.name.casefold() == "findspellbynum":
+            expression = {k.casefold(): v for k, v in site.call.named.items()}.get("num")
+            value = evaluate(expression, cls.scope()) if expression is not None else None
+            if isinstance(value, int):
+                found.append(value)
+    if not found:
+        return None
+    figures = table.setdefault("figures", {})
+    for index, number in enumerate(found, start=1):
+        figures[f"illusion_{index}"] = number
+    reach = cls.value("piRange")
+    if isinstance(reach, int):
+        table["range"] = reach
+    sends = _messages_sent(cls)
+    for purpose, key in (("illusion", ("castspell", "who")), ("ended", ("endenchantmenteffects", "who"))):
+        resource = sends.get(key)
+        if resource is not None:
+            importer.texts.put(table, purpose, cls, resource, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    return "illusionary_wounds"
 
 
 def _hold(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str:
@@ -154,7 +207,13 @@ def _sites(cls: KodClass, handler: str, how: str) -> list[Any]:
 
 def monster_traits(cls: KodClass) -> list[str]:
     """What the spells of this family read of a monster kind beyond its behaviour flags:
-    ``undead`` when the nearest IsUndead of its classes returns TRUE."""
+    ``undead`` when the nearest IsUndead of its classes returns TRUE; ``faction_troop`` for
+    a faction's troops (bait.kod: player-like, they fall for bait less)."""
+    troop = ["faction_troop"] if any(c.name.casefold() == "factiontroop" for c in cls.ancestry()) else []
+    return _undead(cls) + troop
+
+
+def _undead(cls: KodClass) -> list[str]:
     for owner in cls.ancestry():
         handler = owner.messages.get("isundead")
         if handler is None:
