@@ -328,6 +328,7 @@ SPELL_EFFECTS = (
     "seance", "cloak", "foresight",  # the spells that see (spells/divination.py)
     "healing",  # major heal and hospice (spells/healing.py)
     "cleanse", "discord",  # purify, purge, discordance (spells/cleansing.py)
+    "mana_bomb",  # the spells that strike all around the caster (spells/area.py)
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -351,6 +352,7 @@ SPELL_OWN_TEXTS = (
     "no_murderer", "found", "cloaked", "casting", "location", "info", "ability", "last_ability", "one", "nothing",
     "not_player", "knows_of", "adequate_at", "mediocre_at", "good_at", "practitioner_of", "great_at", "master_of",
     "not_enchanted", "bad_location",  # purify, purge, discordance (spells/cleansing.py)
+    "all_gone", "some_gone",  # mana bomb (spells/area.py)
 )
 
 

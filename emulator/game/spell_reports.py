@@ -47,6 +47,9 @@ def _own_id(ctx: GameContext, spell: SpellDefinition, purpose: str) -> int | Non
 def _ids(ctx: GameContext, spell: SpellDefinition, kind: str, value: int | str) -> list[int]:
     if kind == "object":
         return spell_messages._target_ids(ctx, int(value))
+    if kind == "cap_object":  # GetCapDef and GetName
+        article, name = spell_messages._target_ids(ctx, int(value))
+        return [spell_messages._capital(ctx, article), name]
     if kind == "room":
         room = ctx.definition.rooms.get(str(value))
         if room is None:
@@ -68,7 +71,7 @@ def _ids(ctx: GameContext, spell: SpellDefinition, kind: str, value: int | str) 
 
 
 def _plain(ctx: GameContext, spell: SpellDefinition, kind: str, value: int | str) -> str:
-    if kind == "object":
+    if kind in ("object", "cap_object"):
         return spell_messages._target_text(ctx, int(value))
     if kind == "room":
         room = ctx.definition.rooms.get(str(value))
