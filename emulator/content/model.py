@@ -327,7 +327,7 @@ SPELL_EFFECTS = (
     "personal_enchantment", "touch",
     "seance", "cloak", "foresight",  # the spells that see (spells/divination.py)
     "healing",  # major heal and hospice (spells/healing.py)
-    "cleanse", "discord",  # purify, purge, discordance (spells/cleansing.py)
+    "cleanse", "discord", "dispel_illusion",  # purify, purge, discordance, dispel illusion (spells/cleansing.py)
     "mana_bomb",  # the spells that strike all around the caster (spells/area.py)
 )
 
