@@ -328,7 +328,7 @@ SPELL_EFFECTS = (
     "seance", "cloak", "foresight",  # the spells that see (spells/divination.py)
     "healing",  # major heal and hospice (spells/healing.py)
     "cleanse", "discord", "dispel_illusion",  # purify, purge, discordance, dispel illusion (spells/cleansing.py)
-    "mana_bomb",  # the spells that strike all around the caster (spells/area.py)
+    "mana_bomb", "earthquake",  # the spells that strike all around the caster (spells/area.py)
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -353,6 +353,7 @@ SPELL_OWN_TEXTS = (
     "not_player", "knows_of", "adequate_at", "mediocre_at", "good_at", "practitioner_of", "great_at", "master_of",
     "not_enchanted", "bad_location",  # purify, purge, discordance (spells/cleansing.py)
     "all_gone", "some_gone",  # mana bomb (spells/area.py)
+    "first", "third", "killed_someone", "killed_self", "shaken", "hit", "he", "she", "it",  # earthquake (spells/area.py)
 )
 
 

@@ -7,7 +7,7 @@ original's ids (the bundled one) reads the same text with the names pasted in.""
 from __future__ import annotations
 
 from emulator.content.model import SpellDefinition
-from emulator.game import spell_messages, views
+from emulator.game import fight_messages, spell_messages, views
 from emulator.game.context import GameContext
 from emulator.world.events import SpellReported
 
@@ -50,6 +50,13 @@ def _ids(ctx: GameContext, spell: SpellDefinition, kind: str, value: int | str) 
     if kind == "cap_object":  # GetCapDef and GetName
         article, name = spell_messages._target_ids(ctx, int(value))
         return [spell_messages._capital(ctx, article), name]
+    if kind in ("his_her", "he_she"):  # a player's (GetHisHer, GetHeShe): by its gender
+        gender = fight_messages._gender(ctx.in_world.get(int(value)))
+        if kind == "he_she":  # the spell's own copy of the pronoun
+            return [_own_id(ctx, spell, {1: "he", 2: "she"}.get(gender, "it")) or 0]
+        messages = ctx.definition.messages
+        assert messages is not None
+        return [messages.id({1: "his", 2: "her"}.get(gender, "its"))]
     if kind == "room":
         room = ctx.definition.rooms.get(str(value))
         if room is None:
@@ -73,6 +80,9 @@ def _ids(ctx: GameContext, spell: SpellDefinition, kind: str, value: int | str) 
 def _plain(ctx: GameContext, spell: SpellDefinition, kind: str, value: int | str) -> str:
     if kind in ("object", "cap_object"):
         return spell_messages._target_text(ctx, int(value))
+    if kind in ("his_her", "he_she"):
+        gender = fight_messages._gender(ctx.in_world.get(int(value)))
+        return {1: ("his", "he"), 2: ("her", "she")}.get(gender, ("its", "it"))[kind == "he_she"]
     if kind == "room":
         room = ctx.definition.rooms.get(str(value))
         return room.name if room is not None else "somewhere"

@@ -21,7 +21,43 @@ if TYPE_CHECKING:
 def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
     if "losemana" in _sent(cls, "CastSpell") and "enchantallinrange" in _sent(cls, "GetTargets"):
         return _mana_bomb(importer, cls, table)
+    if "doearthquake" in _sent(cls, "CastSpell"):
+        return _earthquake(importer, cls, table)
     return None
+
+
+#: Earthquake's words by purpose: the part of the resource's name that tells it.
+_QUAKE_WORDS = {"first": "earthquake_first", "third": "earthquake_third", "killed_someone": "earthquake_killed_someone",
+                "killed_self": "earthquake_killed_self", "shaken": "earthquake_cast", "hit": "earthquake_hit"}
+
+
+def _earthquake(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
+    figures: dict[str, int] = {}
+    for site in find_sends(cls, "DoEarthQuake", "CastSpell"):  # #severity=(1+iSpellpower/per)
+        severity = {k.casefold(): v for k, v in site.call.named.items()}.get("severity")
+        if isinstance(severity, ast.BinaryOp) and severity.op == "+" and _number(severity.left) == 1 \
+                and isinstance(severity.right, ast.BinaryOp) and severity.right.op == "/":
+            per = _number(severity.right.right)
+            if per:
+                figures["severity_per"] = per
+    for name, variable in (("full_distance", "viMax_damage_distance"), ("zero_distance", "viZero_damage_distance")):
+        value = _int(cls.value(variable))
+        if value is not None:
+            figures[name] = value
+    low, high, kind = _int(cls.value("viMin_damage")), _int(cls.value("viMax_damage")), _int(cls.value("viAttack_spell"))
+    if len(figures) != 3 or low is None or high is None or kind is None:
+        return None
+    for purpose, part in _QUAKE_WORDS.items():
+        resource = next((n for n in cls.resources if n.startswith(part)), None)
+        if resource is None or not _put(importer, cls, table, purpose, resource):
+            return None
+    for purpose in ("he", "she", "it"):  # GetHeShe's words, named by the kill's words
+        if not _put(importer, cls, table, purpose, f"object_{purpose}"):
+            return None
+    table["damage_min"], table["damage_max"], table["damage_spell"] = low, high, kind
+    table.setdefault("figures", {}).update(figures)
+    table["targets"] = 0
+    return "earthquake"
 
 
 def _put(importer: SpellImport, cls: KodClass, table: dict[str, Any], purpose: str, resource: str) -> bool:
