@@ -329,6 +329,7 @@ SPELL_EFFECTS = (
     "healing",  # major heal and hospice (spells/healing.py)
     "cleanse", "discord", "dispel_illusion",  # purify, purge, discordance, dispel illusion (spells/cleansing.py)
     "mana_bomb", "earthquake",  # the spells that strike all around the caster (spells/area.py)
+    "elusion",  # the spells that take the caster elsewhere (spells/travel.py)
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -354,6 +355,7 @@ SPELL_OWN_TEXTS = (
     "not_enchanted", "bad_location",  # purify, purge, discordance (spells/cleansing.py)
     "all_gone", "some_gone",  # mana bomb (spells/area.py)
     "first", "third", "killed_someone", "killed_self", "shaken", "hit", "he", "she", "it",  # earthquake (spells/area.py)
+    "wrong_place", "no_destination", "destinations", "not_from_here", "and", "too_soon",  # elusion (spells/travel.py)
 )
 
 

@@ -447,7 +447,10 @@ class World:
             )
         else:
             audience = tuple(self._rooms[player.room].players)
-        return [Said(player.room, player_id, say_type, text, audience)]
+        events: list[WorldEvent] = [Said(player.room, player_id, say_type, text, audience)]
+        if say_type in (SAY, EMOTE):  # a spell in trance may listen (elusion)
+            casting.heard_in_trance(self, player, text, events)
+        return events
 
     def say_to(self, player_id: int, recipients: Iterable[int], text: str, now: float) -> list[WorldEvent]:
         """BP_SAY_GROUP: speech to named players wherever they are (unknown ids are skipped)."""
@@ -1049,6 +1052,7 @@ class World:
         if refusal is not None:
             return [PlayerAttackRefused(player_id, victim_id, refusal.value)]
         events: list[WorldEvent] = []
+        player.attacked_player_at = self.game_time  # CheckStatusAndSafety records it
         if attack_makes_outlaw(attacker_status, victim_status):
             player.outlaw = True
             events.append(PlayerOutlawed(player_id))

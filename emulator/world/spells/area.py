@@ -53,9 +53,11 @@ def room_attack_refusal(world: World, caster: Player) -> PlayerAttackRefused | N
 
 
 def _struck(world: World, caster: Player, events: list[WorldEvent], victim: Player) -> None:
-    """An innocent struck by an innocent brands the caster an outlaw (as a blow does)."""
+    """A player struck: the time is recorded, and an innocent struck by an innocent
+    brands the caster an outlaw (as a blow does)."""
     from emulator.world.world import _pk_status
 
+    caster.attacked_player_at = world.game_time
     if not caster.outlaw and attack_makes_outlaw(_pk_status(caster), _pk_status(victim)):
         caster.outlaw = True
         events.append(PlayerOutlawed(caster.object_id))
