@@ -164,3 +164,38 @@ def test_discordance_ends_the_room_s_enchantments(trio: Trio) -> None:
             assert [m["id"] for m in told[who] if m.name == "BP_REMOVE_ENCHANTMENT"] == [
                 spell_object_id(scene.world.spells["darkness"].number)]
         assert not live.enchantments_of(room_id)
+
+
+def test_dispel_illusion_ends_the_illusions_around_its_caster(trio: Trio) -> None:
+    scene, live = trio, trio.server.hub.world
+    dispel = scene.world.spells["dispelillusion"]
+    alanna, bram, cora = scene.players["alice"], scene.players["bob"], scene.players["cora"]
+    illusions = sorted(k for k, s in scene.world.spells.items() if dispel.figure(f"illusion_{s.number}"))
+    assert "vertigo" in illusions and "foresight" not in illusions and "superstrength" not in illusions
+    alanna.spells["dispelillusion"] = 99
+    alanna.stats.stamina = 60
+    for kind, count in (("dragonflyeye", 20), ("uncutseraphym", 20), ("solagh", 40)):
+        scene.give("alice", kind, count)
+    chances: list[int] = []
+    for attempt in range(4):
+        for player, keys in ((bram, ("vertigo", "forgetspell", "superstrength")), (cora, ("vertigo",))):
+            for key in keys:
+                if not live.is_enchanted(player.object_id, key):
+                    _enchant(scene, player.object_id, (key,))
+        walked = [(p.object_id, e.spell) for p in live.players_in(alanna.room) for e in live.enchantments_of(p.object_id)
+                  if dispel.figure(f"illusion_{scene.world.spells[e.spell].number}")]
+        reply, power, _ = _cast(scene, "dispelillusion")
+        roll = roll_with(random.Random(f"{live.seed}:illusions:{live.tick_count}:{alanna.object_id}"))
+        chance = rules.illusion_chance(power)
+        chances.append(chance)
+        expected = {pair for pair in walked if roll(1, 100) <= chance}
+        gone = {(pid, key) for pid, key in walked if not live.is_enchanted(pid, key)}
+        assert gone == expected
+        assert live.is_enchanted(bram.object_id, "superstrength")
+        assert (own(scene, dispel, "caster"), []) in texts_of(reply)
+    # a caster not yet open to player killing dispels nothing
+    alanna.stats.max_health = alanna.stats.base_max_health = 20
+    _enchant(scene, cora.object_id, ("forgetspell",)) if not live.is_enchanted(cora.object_id, "forgetspell") else None
+    before = {(p.object_id, e.spell) for p in live.players_in(alanna.room) for e in live.enchantments_of(p.object_id)}
+    _cast(scene, "dispelillusion")
+    assert {(p.object_id, e.spell) for p in live.players_in(alanna.room) for e in live.enchantments_of(p.object_id)} == before

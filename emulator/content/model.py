@@ -340,6 +340,9 @@ SPELL_EFFECTS = (
     "create_weapon", "glow_weapon", "dedicate_weapon", "curse_weapon", "remove_curse",  # spells on items
     "flash", "holy_symbol", "bait", "karahols_curse", "hold", "blind", "dazzle", "umbrella", "final_rites",  # hinder
     "illusionary_wounds", "gaze",  # hinder: holding, blinding, turning
+    "cleanse", "discord", "dispel_illusion",  # purify, purge, discordance, dispel illusion (spells/cleansing.py)
+    "mana_bomb", "earthquake",  # the spells that strike all around the caster (spells/area.py)
+    "elusion",  # the spells that take the caster elsewhere (spells/travel.py)
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -392,6 +395,9 @@ SPELL_OWN_TEXTS = (
     "item_done", "dedicated", "item_cannot", "no_weapon", "item_already", "already_stronger", "no_curse", "resists",
     "your", "item_desc", "item_unknown", "item_ended", "item_clings", "cast_on",
     "seen", "illusion", "gazed",  # hinder: what the caster's room reads (its article and name); the spell an illusion shows
+    "all_gone", "some_gone",  # mana bomb (spells/area.py)
+    "first", "third", "killed_someone", "killed_self", "shaken", "hit", "he", "she", "it",  # earthquake (spells/area.py)
+    "wrong_place", "no_destination", "destinations", "not_from_here", "and", "too_soon",  # elusion (spells/travel.py)
 )
 
 

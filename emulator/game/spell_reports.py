@@ -6,8 +6,10 @@ original's ids (the bundled one) reads the same text with the names pasted in.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from emulator.content.model import SpellDefinition
-from emulator.game import spell_messages, views
+from emulator.game import fight_messages, spell_messages, views
 from emulator.game.context import GameContext
 from emulator.world.events import SpellReported
 
@@ -21,7 +23,7 @@ def spell_reported(ctx: GameContext, event: SpellReported) -> None:
         return
     format_id = _own_id(ctx, spell, event.purpose)
     if format_id is not None and ctx.definition.messages is not None:
-        params: list[int] = []
+        params: list[int | str] = []
         for kind, value in event.parts:
             params += _ids(ctx, spell, kind, value)
         session.send("BP_MESSAGE", format=format_id, params=params)
@@ -44,9 +46,21 @@ def _own_id(ctx: GameContext, spell: SpellDefinition, purpose: str) -> int | Non
     return ctx.resources.id(own_text)
 
 
-def _ids(ctx: GameContext, spell: SpellDefinition, kind: str, value: int | str) -> list[int]:
+def _ids(ctx: GameContext, spell: SpellDefinition, kind: str, value: int | str) -> Sequence[int | str]:
     if kind == "object":
         return spell_messages._target_ids(ctx, int(value))
+    if kind == "text":  # a string sent whole (%q)
+        return [str(value)]
+    if kind == "cap_object":  # GetCapDef and GetName
+        article, name = spell_messages._target_ids(ctx, int(value))
+        return [spell_messages._capital(ctx, article), name]
+    if kind in ("his_her", "he_she"):  # a player's (GetHisHer, GetHeShe): by its gender
+        gender = fight_messages._gender(ctx.in_world.get(int(value)))
+        if kind == "he_she":  # the spell's own copy of the pronoun
+            return [_own_id(ctx, spell, {1: "he", 2: "she"}.get(gender, "it")) or 0]
+        messages = ctx.definition.messages
+        assert messages is not None
+        return [messages.id({1: "his", 2: "her"}.get(gender, "its"))]
     if kind == "room":
         room = ctx.definition.rooms.get(str(value))
         if room is None:
@@ -68,8 +82,13 @@ def _ids(ctx: GameContext, spell: SpellDefinition, kind: str, value: int | str) 
 
 
 def _plain(ctx: GameContext, spell: SpellDefinition, kind: str, value: int | str) -> str:
-    if kind == "object":
+    if kind in ("object", "cap_object"):
         return spell_messages._target_text(ctx, int(value))
+    if kind == "text":
+        return str(value)
+    if kind in ("his_her", "he_she"):
+        gender = fight_messages._gender(ctx.in_world.get(int(value)))
+        return {1: ("his", "he"), 2: ("her", "she")}.get(gender, ("its", "it"))[kind == "he_she"]
     if kind == "room":
         room = ctx.definition.rooms.get(str(value))
         return room.name if room is not None else "somewhere"

@@ -33,7 +33,7 @@ from emulator.world.spells.itemspells import held_by, held_target
 if TYPE_CHECKING:
     from emulator.world.world import World
 
-__all__ = ["break_trance", "cast", "run_trances", "spell_for_object", "spell_object_id"]
+__all__ = ["break_trance", "cast", "heard_in_trance", "run_trances", "spell_for_object", "spell_object_id"]
 
 
 def spell_object_id(number: int) -> int:
@@ -81,6 +81,8 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
         attack = _attack_refusal(world, player, found)
         if attack is not None:
             return events + [attack]
+        if any(isinstance(t, Player) and t is not player for t in found):
+            player.attacked_player_at = world.game_time  # CheckStatusAndSafety records it
     # PayCosts: the chance to fizzle, then mana, exertion and reagents
     roll = roll_with(random.Random(f"{world.seed}:cast:{world.tick_count}:{player_id}:{spell.number}:{now!r}"))
     stats = player.stats
@@ -96,8 +98,12 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
     events.append(VitalsChanged(player_id))
     _murmur(world, player, spell, found, events)
     trance = songs.trance_ms(world, player, rules.trance_ms(spell.cast_time or 0, power))
+    held = tuple(t.object_id for t in found)
+    begin = getattr(effect, "begin_trance", None)
+    if begin is not None:  # a spell with a trance of its own (elusion: what it holds, how long)
+        held, trance = begin(world, player, spell, power, events)
     if trance > 0:  # BeginCastingTrance: the spell goes off when the trance ends
-        player.trance = (spell.key, tuple(t.object_id for t in found), round(world.game_time * 1000) + trance)
+        player.trance = (spell.key, held, round(world.game_time * 1000) + trance)
         events.append(SpellTold(player_id, spell.key, "spell_trance"))
         return events
     _go_off(world, player, spell, found, power, events)
@@ -155,10 +161,26 @@ def run_trances(world: World, events: list[WorldEvent]) -> None:
         if player.resting:
             events.append(SpellTold(player.object_id, key, "spell_no_rest"))
             continue
+        ended = getattr(EFFECTS.get(spell.effect), "trance_ended", None)
+        if ended is not None:  # its own check after the trance (DoubleCheckAfterTrance)
+            ended(world, player, spell, target_ids, events)
+            continue
         found = [t for t in (world.object(i) or held_target(world, player, i) for i in target_ids) if t is not None]
         if len(found) != len(target_ids):
             continue
         _go_off(world, player, spell, found, _power(world, player, spell), events)
+
+
+def heard_in_trance(world: World, player: Player, text: str, events: list[WorldEvent]) -> None:
+    """A player in a trance said something (user.kod SomethingSaidDuringTrance): the
+    spell hears it, if it listens (elusion's destination); the words are said all the same."""
+    if player.trance is None:
+        return
+    spell = (world.definition.spells or {}).get(player.trance[0])
+    heard = getattr(EFFECTS.get(spell.effect), "heard", None) if spell is not None else None
+    if spell is not None and heard is not None:
+        held = player.trance[1]
+        heard(world, player, spell, held, text, events)
 
 
 def _go_off(world: World, player: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent]) -> None:

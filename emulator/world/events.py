@@ -630,7 +630,8 @@ class SpellReported:
     name filled in, in order: ``parts`` of ("object", id) (its article and name),
     ("room", key) (the room's name), ("words", purpose) (more of the spell's own words,
     themselves filled by the parts after them), ("spell", key) and ("skill", key) (a
-    name). Seance, foresight and the other spells whose words name more than a target."""
+    name), ("his_her", id) and ("he_she", id) (a player's pronoun), ("text", string) (sent
+    whole, a %q). Seance, foresight and the other spells whose words name more than a target."""
 
     player_id: int
     spell: str

@@ -82,6 +82,9 @@ class Player(Thing):
     took_damage: bool = False
     #: Brands of player killing (player.kod PFLAG_OUTLAW, PFLAG_MURDERER). Saved.
     outlaw: bool = False  # attacked an innocent player
+    #: Game time of its last allowed attack on a player (player.kod piTimeAttackedPlayer):
+    #: the escapes (elusion) wait a while after it. Not saved.
+    attacked_player_at: float | None = None
     murderer: bool = False  # killed an innocent player
     moved_since_entry: bool = False  # health regenerates only once the player has moved (player.kod)
     moves_counter: int = 0  # user.kod piMovesCounter: when moving costs vigor

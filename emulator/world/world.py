@@ -479,7 +479,11 @@ class World:
             )
         else:
             audience = tuple(self._rooms[player.room].players)
-        return [Said(player.room, player_id, say_type, text, audience), *self.eavesdroppers.overheard(player, say_type, text)]
+        events: list[WorldEvent] = [Said(player.room, player_id, say_type, text, audience),
+                                    *self.eavesdroppers.overheard(player, say_type, text)]
+        if say_type in (SAY, EMOTE):  # a spell in trance may listen (elusion)
+            casting.heard_in_trance(self, player, text, events)
+        return events
 
     def say_to(self, player_id: int, recipients: Iterable[int], text: str, now: float) -> list[WorldEvent]:
         """BP_SAY_GROUP: speech to named players wherever they are (unknown ids are skipped)."""
@@ -1107,6 +1111,7 @@ class World:
         if refusal is not None:
             return [PlayerAttackRefused(player_id, victim_id, refusal.value)]
         events: list[WorldEvent] = []
+        player.attacked_player_at = self.game_time  # CheckStatusAndSafety records it
         if attack_makes_outlaw(attacker_status, victim_status):
             player.outlaw = True
             events.append(PlayerOutlawed(player_id))

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 import attrs
 
-from emulator.rules.dice import Roll, div
+from emulator.rules.dice import Roll, bound, div
 
-__all__ = ["DispelFigures", "dispelled"]
+__all__ = ["DispelFigures", "dispelled", "illusion_chance"]
 
 
 @attrs.frozen
@@ -43,3 +43,8 @@ def dispelled(roll: Roll, figures: DispelFigures, chance: int, songs: Sequence[b
         if wanted > roll(1, 100):
             ended.append(place)
     return ended
+
+
+def illusion_chance(power: int) -> int:
+    """Dispel illusion's chance to end each illusion: the power, within 10 and 99."""
+    return bound(power, 10, 99)

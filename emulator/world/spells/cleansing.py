@@ -1,6 +1,7 @@
 """Spells that end enchantments (rules: ``emulator.rules.spells.cleansing``): purify the
 harmful ones on its caster, purge the helpful ones on a player, discordance those on the
-caster's room, each with its power as the chance to end each one. What a player's
+caster's room, each with its power as the chance to end each one; dispel illusion the
+illusions around its caster. What a player's
 enchantment is, for them, is the original's: any spell lasting on it but those the
 import marks as kept (``keep_<spell number>`` figures: the boons, the hunt), harmful by
 the spell's ``harmful``."""
@@ -20,7 +21,7 @@ from emulator.world.objects import Player, Thing
 if TYPE_CHECKING:
     from emulator.world.world import World
 
-__all__ = ["DISCORDANCE", "EFFECTS", "PURGE", "PURIFY"]
+__all__ = ["DISCORDANCE", "DISPEL_ILLUSION", "EFFECTS", "PURGE", "PURIFY"]
 
 
 def _figures(spell: SpellDefinition) -> rules.DispelFigures:
@@ -94,8 +95,38 @@ class _Discordance:
         _end(world, spell, room_id, found, power, songs, events)
 
 
+class _DispelIllusion:
+    """The illusions (the spells the import marks ``illusion_<number>``) on the caster's
+    room and on every player and monster in it, each ended when a percent draw is within
+    the power (10 to 99); only by a caster who may fight players (the original's
+    PFLAG_PKILL_ENABLE). Illusory objects (phantasms, illusory walls) are not modelled."""
+
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> None:
+        return None
+
+    def apply(
+        self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
+    ) -> None:
+        from emulator.world.world import _pk_status
+
+        if _pk_status(caster).pkill_enabled:
+            chance = rules.illusion_chance(power)
+            roll = roll_with(random.Random(f"{world.seed}:illusions:{world.tick_count}:{caster.object_id}"))
+            room = caster.room
+            holders = [world.room_enchantment_target(room)]
+            holders += [p.object_id for p in world.players_in(room)]
+            holders += [m.object_id for m in world.monsters() if m.room == room]
+            for holder in holders:
+                for enchantment in world.enchantments_of(holder):  # the holder's list, newest first
+                    lasting = world.definition.spells.get(enchantment.spell)
+                    if lasting is not None and spell.figure(f"illusion_{lasting.number}") and roll(1, 100) <= chance:
+                        events += world.disenchant(holder, enchantment.spell)
+        events.append(SpellTold(caster.object_id, spell.key, "caster"))
+
+
 PURIFY = PURGE = _Cleanse()
 DISCORDANCE = _Discordance()
+DISPEL_ILLUSION = _DispelIllusion()
 
 #: The effects of this family by their ``spells.toml`` name.
-EFFECTS = {"cleanse": PURIFY, "discord": DISCORDANCE}
+EFFECTS = {"cleanse": PURIFY, "discord": DISCORDANCE, "dispel_illusion": DISPEL_ILLUSION}

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.content.loader import MAX_DESCRIPTION_BYTES
 from emulator.importer.blakod import ast
 from emulator.importer.blakod.calls import iter_calls, iter_statements
-from emulator.importer.original.common import _int
+from emulator.importer.original.common import _int, _value_names
 from emulator.importer.original.spells import _constant_return, _sent
 
 if TYPE_CHECKING:
@@ -24,6 +24,8 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
         return _cleanse(importer, cls, table, "dopurify" if "dopurify" in cast else "dopurge")
     if "dodiscordance" in cast:
         return _discord(importer, cls, table)
+    if "dispelillusionenchantments" in cast:
+        return _dispel_illusion(importer, cls, table)
     return None
 
 
@@ -133,3 +135,34 @@ def _said(cls: KodClass) -> list[str]:
         if isinstance(string, ast.Name):
             found.append(string.name)
     return found
+
+
+def _dispel_illusion(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
+    """Which spells are illusions: each spell's IsIllusion (a constant of its own, else
+    spell.kod's: those of Riija's school)."""
+    riija = {name: number for number, name in _value_names(importer.tree, "SS_").items()}.get("riija")
+    figures: dict[str, int] = {}
+    for spell in importer.tree.subclasses_of("Spell"):
+        number = _int(spell.value("viSpell_num"))
+        if number is None:
+            continue
+        illusion = _constant_return(spell, "IsIllusion")
+        if illusion is None:
+            illusion = int(riija is not None and _int(spell.value("viSchool")) == riija)
+        if illusion:
+            figures[f"illusion_{number}"] = 1
+    if not figures or "caster" not in table and not _put(importer, cls, table, "caster", _caster_words(cls) or ""):
+        return None
+    table.setdefault("figures", {}).update(figures)
+    table["targets"] = 0
+    return "dispel_illusion"
+
+
+def _caster_words(cls: KodClass) -> str | None:
+    from emulator.importer.blakod.calls import find_sends
+
+    for site in find_sends(cls, "MsgSendUser", "CastSpell"):
+        resource = {k.casefold(): v for k, v in site.call.named.items()}.get("message_rsc")
+        if isinstance(resource, ast.Name):
+            return resource.name
+    return None
