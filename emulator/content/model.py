@@ -325,7 +325,7 @@ class SpellDefinition:
 SPELL_EFFECTS = (
     "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
     "personal_enchantment", "touch",
-    "anonymity", "feign_death", "fade", "shadow_form", "invisibility", "illusionary_form", "morph",  # how a player looks (illusions.py)
+    "anonymity", "feign_death", "fade", "shadow_form", "invisibility", "illusionary_form", "morph", "evil_twin",  # how a player looks (illusions.py)
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -347,7 +347,7 @@ SPELL_OWN_TEXTS = (
     "hit_something", "killed_something", "was_hit", "was_killed",
     # how a player looks: see emulator/world/spells/illusions.py
     "already_have", "already_self", "trance_lost", "looks_taken", "blank_name", "killed_by", "prank_1", "prank_2",
-    "prank_3", "body_male_icon", "body_female_icon", "took_form",
+    "prank_3", "body_male_icon", "body_female_icon", "took_form", "wrong_target", "crowded", "vanished",
 )
 
 

@@ -43,6 +43,7 @@ from emulator.world.events import (
     EnchantmentEnded,
     EnchantmentStarted,
     FeignedDeath,
+    SummonVanished,
     MaxHealthGained,
     KillZoneCrossed,
     MonsterAttacked,
@@ -221,6 +222,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             spell_messages.spell_murmured(ctx, event)
         case FeignedDeath():
             looks.feigned_death(ctx, event)
+        case SummonVanished():
+            looks.summon_vanished(ctx, event)
         case _:
             assert_never(event)
 

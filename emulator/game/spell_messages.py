@@ -55,6 +55,8 @@ _OWN = {
     "trance_lost": "Your concentration slips and your {spell} ends.",
     "looks_taken": "No shadow can cover that look.",
     "took_form": "You look like {item} now.",
+    "wrong_target": "{target} cannot be given an evil twin.",
+    "crowded": "Too much is summoned here already.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -67,7 +69,7 @@ _FILLS = {
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
     "already_have": "none_spell", "already_self": "", "trance_lost": "", "looks_taken": "",  # spells of looks
-    "took_form": "form",
+    "took_form": "form", "wrong_target": "target", "crowded": "",
 }
 
 

@@ -606,6 +606,17 @@ class FeignedDeath:
     hearers: tuple[int, ...]
 
 
+@attrs.frozen
+class SummonVanished:
+    """A creature a spell made went away (its target or summoner gone): the players of its
+    room (``hearers``) read the spell's ``vanished`` words naming the player it mirrored."""
+
+    room: str
+    spell: str
+    mirror_id: int
+    hearers: tuple[int, ...]
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
@@ -618,5 +629,5 @@ WorldEvent = (
     | EnchantmentStarted | EnchantmentEnded
     | AbilityLearned | AbilityForgotten
     | SpellTold | SpellCast | SpellImproved | SpellMurmured
-    | FeignedDeath
+    | FeignedDeath | SummonVanished
 )

@@ -234,6 +234,7 @@ class World:
         self._monsters.gear_of = self.gear_of
         self._monsters.fighting = self.fighting
         self._monsters.invisible = lambda player_id: self.enchantment_flag(player_id, "invisible")
+        self._monsters.fights_as = lambda monster, roll: illusions.fights_as(self, monster, roll)  # an evil twin
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)
         self._money_kinds = shopping.money_kinds(definition)
