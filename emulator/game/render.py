@@ -350,7 +350,8 @@ def _swing(
         watchers.append(victim)
     if thing is None or not watchers:
         return
-    _show(ctx, watchers, "BP_CHANGE", room_view.room_object(ctx, thing, views.play_once(*animation)))
+    looks.show_object(ctx, watchers, "BP_CHANGE", thing,
+                      lambda ctx, thing, seeing: room_view.room_object(ctx, thing, views.play_once(*animation), seeing))
 
 
 def _attack_resolved(ctx: GameContext, event: AttackResolved) -> None:
