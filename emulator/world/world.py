@@ -1046,7 +1046,7 @@ class World:
         if not within_reach(t_row - row, t_col - col, reach):
             return []
         flags = self._rooms[player.room].definition.flags
-        attacker_status, victim_status = _pk_status(player), _pk_status(victim)
+        attacker_status, victim_status = _pk_status(player), _pk_status(victim, self)
         refusal = attack_refusal(attacker_status, victim_status, player.safety, flags, self.rules.player_killing)
         if refusal is not None:
             return [PlayerAttackRefused(player_id, victim_id, refusal.value)]
@@ -1836,10 +1836,12 @@ def _is_shield(usage: Usage, info: ItemInfo) -> bool:
     return bool(usage.places & USE_HAND) and bool(info.get("defense") or info.get("damage_reduce"))
 
 
-def _pk_status(player: Player) -> PkStatus:
+def _pk_status(player: Player, world: World | None = None) -> PkStatus:
     """What the player-killing rules read of a player (max health stands for base max
-    health, as everywhere in the world's fights)."""
-    return PkStatus(player.stats.max_health, outlaw=player.outlaw, murderer=player.murderer)
+    health, as everywhere in the world's fights); with the world, of a victim, whether
+    its spells disguise it."""
+    disguised = world is not None and disguise.hides_brands(world, player.object_id)
+    return PkStatus(player.stats.max_health, outlaw=player.outlaw, murderer=player.murderer, disguised=disguised)
 
 
 def _path_clear(geometry: RoomGeometry, row: int, col: int, to_row: int, to_col: int) -> bool:
