@@ -383,7 +383,7 @@ def test_morph_makes_the_caster_a_monster_to_others(scene: Scene) -> None:
 def test_evil_twin_hunts_its_player_with_the_players_figures(
     imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree: KodTree, tmp_path: Path
 ) -> None:
-    from emulator.rules.combat import player_offense
+    from emulator.rules.combat import player_defense, player_offense
     from emulator.rules.dice import roll_with
     from emulator.world.spells import illusions
 
@@ -459,14 +459,35 @@ def test_evil_twin_hunts_its_player_with_the_players_figures(
         stroke, proficiency = live.fighting.attack_abilities(victim, None)
         borrowed = illusions.fights_as(live, twin, roll_with(random.Random(1)))
         assert borrowed is not None and borrowed[0] == player_offense(stroke, proficiency, stats.aim, stats.max_health, None)
+        # and defends with them
+        guard = live.fighting.defences(victim, live.gear_of(victim.object_id))
+        assert illusions.defends_as(live, twin) == player_defense(
+            guard.parry, guard.block, guard.dodge, stats.agility, stats.max_health, armour_bonus=live.armour_of(victim.object_id)[0])
+        # Bob walks out: it follows him (Alice sees it go), and Alice follows them both
+        exits = [e for e in live._rooms[rat.room].square_exits.values()
+                 if not world.rooms[e.target.room].flags and e.target.room != rat.room]
+        assert exits, "no way out of the rat's room to a room where players fight"
+        server.advance(0.5)
+        alice.read()
+        render(server.hub.context, live._take_exit(victim, exits[0]))
+        server.advance(1.0)
+        assert twin.room == victim.room != rat.room
+        assert [m for m in alice.read() if m.name == "BP_REMOVE" and m["id"] == twin.object_id]
+        assert [m for m in bob.read() if m.name == "BP_CREATE" and m["id"] == twin.object_id]
+        render(server.hub.context, live._take_exit(caster, exits[0]))
         # it hunts him until he dies; then it goes up in smoke before the caster's eyes
-        live._monsters.rooms[rat.room].limit = 1  # no rat spawns in the meantime: the twin counts
+        for monster in [m for m in live.monsters() if m.room == victim.room and m is not twin]:
+            live._monsters.remove(monster)  # none but the twin to kill him
+        spawns = live._monsters.rooms.get(victim.room)
+        if spawns is not None:
+            spawns.limit = 1  # and no new ones: the twin counts
+        here = victim.room
         victim.stats.health = 1
         for _ in range(120):
             server.advance(1.0)
-            if victim.room != rat.room:
+            if victim.room != here:
                 break
-        assert victim.room != rat.room
+        assert victim.room != here
         server.advance(1.0)
         watched = alice.read()
         assert twin.object_id not in live._monsters.by_id

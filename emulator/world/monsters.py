@@ -286,6 +286,18 @@ class MonsterPopulation:
         self._add(monster)
         return monster
 
+    def move_to(self, monster: Monster, room: str, y: int, x: int) -> None:
+        """A summoned creature goes to another room (after its target): the rooms count it
+        there; its timer runs on as it was."""
+        if self.by_id.get(monster.object_id) is not monster:
+            return
+        del self.rooms[monster.room].monsters[monster.object_id]
+        state = self.rooms.get(room)
+        if state is None:
+            state = self.rooms[room] = SpawnRoom(room, (), (), 0, 0, 0, 1, 0)
+        monster.room, monster.y, monster.x = room, y, x
+        state.monsters[monster.object_id] = monster
+
     def remove(self, monster: Monster) -> None:
         """A monster is gone (killed): its room counts it no more, so the room refills on
         its spawn timer; its own timer finds it gone and is dropped."""

@@ -931,6 +931,8 @@ class World:
         brawling = proficiency if weapon is None else 0
         offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon) + self.enchantment_modifier(player_id, "offense")
         defense = monster_defense(monster.level, monster.difficulty) + self.enchantment_modifier(target_id, "defense")
+        borrowed = illusions.defends_as(self, monster)  # an evil twin defends as its player
+        defense = defense if borrowed is None else borrowed
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
         swing = roll_attack(
             offense, defense,

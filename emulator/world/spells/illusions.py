@@ -13,9 +13,8 @@ the game layer draws the player by, with its figures from the import
   wears is put away. Not modelled: the scream and the pain, the freedom of others to
   attack one morphed, the items it may not use while morphed;
 * evil twin: a creature mirroring the target player hunts it with the player's own
-  offence and damage, and goes when its player leaves the room, dies or logs off. Not
-  modelled: its defence as the player's, its kills counted for the caster, following its
-  player to another room;
+  offence, damage and defence, follows it from room to room, and goes when its player
+  dies or logs off. Not modelled: its kills counted for the caster;
 * feign death: the caster is drawn as a dead body and its name hidden, the players near
   read that it was killed, monsters lose interest; it holds while the trance does and
   mana lasts, some mana every few seconds; what it holds in hand or on its head falls,
@@ -35,7 +34,7 @@ from emulator.content.model import SpellDefinition
 from emulator.rules.dice import div, roll_with
 from emulator.rules.spells import looks as rules
 from emulator.world.enchantments import Effect, Enchantment
-from emulator.rules.combat import player_offense
+from emulator.rules.combat import player_defense, player_offense
 from emulator.world import disguise
 from emulator.world.events import FeignedDeath, ObjectEntered, ObjectLeft, SpellTold, SummonVanished, VitalsChanged, WorldEvent
 from emulator.world.objects import Player, Thing
@@ -45,7 +44,7 @@ if TYPE_CHECKING:
     from emulator.world.monsters import Monster
     from emulator.world.world import World
 
-__all__ = ["EFFECTS", "defense_bonus", "ended", "fights_as", "forms", "run_tick", "trance_broken"]
+__all__ = ["EFFECTS", "defends_as", "defense_bonus", "ended", "fights_as", "forms", "run_tick", "trance_broken"]
 
 #: The scapegoat of a feigned death where the room has no monsters of its own (fdeath.kod).
 DEFAULT_SCAPEGOAT = "giantrat"
@@ -296,6 +295,28 @@ def fights_as(world: World, monster: Monster, roll: Roll) -> tuple[int, Callable
     return offense, lambda: world._blow_damage(roll, stats, weapon, proficiency, brawling, None, 0)
 
 
+def defends_as(world: World, monster: Monster) -> int | None:
+    """A mirroring creature's defence: its player's, by its parry, block, dodge, agility
+    and worn armour (eviltwin.kod GetDefense); None for others."""
+    mirror = disguise.mirror_of(world, monster.object_id) if monster.summoned else None
+    player = world._players.get(mirror) if mirror is not None else None
+    if player is None:
+        return None
+    stats = world.effective_stats(player.object_id)
+    guard = world.fighting.defences(player, world.gear_of(player.object_id))
+    armour = world.armour_of(player.object_id)[0]
+    return player_defense(guard.parry, guard.block, guard.dodge, stats.agility, stats.max_health, armour_bonus=armour)
+
+
+def _follow(world: World, monster: Monster, player: Player, events: list[WorldEvent]) -> None:
+    """The creature goes after its player into the room it went to, onto its square
+    (eviltwin.kod GotoOriginal)."""
+    events.append(ObjectLeft(monster.room, monster.object_id))
+    world._monsters.move_to(monster, player.room, player.y, player.x)
+    monster.target = player.object_id
+    events.append(ObjectEntered(player.room, monster.object_id))
+
+
 def _vanish(world: World, monster: Monster, spell: str, mirror: int, told: bool, events: list[WorldEvent]) -> None:
     """The creature goes; the room reads it when the player it mirrored is still about."""
     room = monster.room
@@ -383,7 +404,9 @@ def run_tick(world: World, events: list[WorldEvent]) -> None:
         player = world._players.get(mirror) if isinstance(mirror, int) else None
         if monster is None or not isinstance(mirror, int):
             continue
-        if player is None or player.room != monster.room:
+        if player is not None and player.room != monster.room and not world._is_underworld(player.room):
+            _follow(world, monster, player, events)
+        elif player is None or player.room != monster.room:
             _vanish(world, monster, enchantment.spell, mirror, player is not None, events)
         elif monster.target is None:
             monster.target = mirror  # single-minded: back on its player
