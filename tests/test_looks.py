@@ -123,3 +123,31 @@ def test_a_room_sees_a_player_by_one_encoding_per_look() -> None:
     assert sorted(built) == [False, True]
     for session in sessions:
         assert session.queued == [("BP_CHANGE", {"seeing": seers[session.player_id]})]
+
+
+def test_attacking_or_killing_one_anonymous_brands_nobody() -> None:
+    from emulator.rules.pvp import AttackRefusal, Murder, PkStatus, attack_makes_outlaw, attack_refusal, murder
+
+    grown, hidden = PkStatus(60), PkStatus(60, disguised=True)
+    assert attack_refusal(grown, grown, True, ()) is AttackRefusal.SAFETY
+    assert attack_refusal(grown, hidden, True, ()) is None  # the safety does not know it
+    assert attack_makes_outlaw(grown, grown) and not attack_makes_outlaw(grown, hidden)
+    assert murder(grown, grown) is Murder.BRANDED and murder(grown, hidden) is Murder.JUSTIFIED
+    assert attack_refusal(grown, PkStatus(20, disguised=True), False, ()) is AttackRefusal.NEWBIE_VICTIM  # still a newbie
+    # in the world: a player under anonymity is attacked with the safety on, and nobody is branded
+    spell = SpellDefinition("anonymity", 86, "anonymity", school="riija", level=1, effect="anonymity")
+    made = attrs.evolve(definition(spawns=((2, 2),)), spells={"anonymity": spell})
+    world = World(made, {"cave": None}, seed=2)
+    for monster in world.monsters():
+        world._monsters.remove(monster)
+    attacker, victim = add_player(world, "cave", 5, 5, character=1), add_player(world, "cave", 5, 6, character=2)
+    for player_id in (attacker, victim):
+        stats = world.player(player_id).stats
+        stats.max_health = stats.base_max_health = stats.health = 60
+    assert world.player(attacker).safety
+    refused = world.attack(attacker, victim, 1.0)
+    assert [type(e).__name__ for e in refused] == ["PlayerAttackRefused"]
+    world.enchant(victim, "anonymity", 60_000, Effect({}, {"anonymous"}), caster_id=victim)
+    swung = world.attack(attacker, victim, 3.0)
+    assert "PlayerAttacked" in [type(e).__name__ for e in swung]
+    assert not world.player(attacker).outlaw and not world.player(attacker).murderer

@@ -20,7 +20,8 @@ from emulator.importer.original import ImportReport
 from emulator.rules import casting as rules
 from emulator.rules.dice import div, roll_with
 from emulator.rules.spells import looks as look_rules
-from emulator.testing.memory_server import MemoryClient
+from emulator.content.model import square_of
+from emulator.testing.memory_server import MemoryClient, MemoryServer
 from emulator.wire.codec import Message
 from emulator.world import disguise
 from emulator.world.casting import spell_object_id
@@ -377,3 +378,129 @@ def test_morph_makes_the_caster_a_monster_to_others(scene: Scene) -> None:
     (change_seen,) = _changes_of(seen, caster.object_id)
     assert change_seen["icon"] == resources.id(world.player_icon) and change_seen["name"] == _name_of(scene, seen, caster)
     assert int(change_seen["flags"]) & 0x4
+
+
+def test_evil_twin_hunts_its_player_with_the_players_figures(
+    imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree: KodTree, tmp_path: Path
+) -> None:
+    from emulator.rules.combat import player_defense, player_offense
+    from emulator.rules.dice import roll_with
+    from emulator.world.spells import illusions
+
+    from .test_e2e_giant_rat import ROOM_FILES, _beside, _save_in_place, _the_rat
+    from .test_fight_messages import _client_texts
+
+    config = f'room_files = "{ROOM_FILES}"\n[server]\ndata = "{imported[0]}"\n[timeouts]\ngame_idle = 600.0\n'
+    spell = world.spells["summoneviltwin"]
+    messages = world.messages
+    assert messages is not None
+    server = MemoryServer(tmp_path, config)
+    try:
+        live = server.hub.world
+        resources = server.hub.context.resources
+        rat = _the_rat(live, world)  # its room: one where players may fight
+        room = world.rooms[rat.room]
+        first = _beside(ROOM_FILES / room.roo_file, *square_of(rat.y, rat.x), taken=set())
+        second = _beside(ROOM_FILES / room.roo_file, *first, taken={square_of(rat.y, rat.x)})
+        ids, clients = {}, {}
+        for account, name, square in (("alice", "Alanna", first), ("bob", "Bram", second)):
+            server.create_account(account, f"pw-{account}")
+            server.create_character(account, name)
+            _save_in_place(server, name, rat.room, *square)
+            client = server.connect()
+            for resource_id, text in _client_texts(kod_tree).items():
+                client.codec.resources.add(resource_id, text)
+            client.login_to_game(account, f"pw-{account}")
+            ids[name] = client.enter_world(name)["id"]
+            clients[name] = client
+        alice, bob = clients["Alanna"], clients["Bram"]
+        caster, victim = live.player(ids["Alanna"]), live.player(ids["Bram"])
+        for rat_here in [m for m in live.monsters() if m.room == rat.room]:
+            live._monsters.remove(rat_here)  # nothing else to fight
+        for player in (caster, victim):  # grown up: players may fight them
+            player.stats.max_health = player.stats.base_max_health = player.stats.health = 60
+        caster.safety = False
+        caster.spells["summoneviltwin"] = 60
+        caster.stats.intellect = 50
+        for reagent in spell.reagents:
+            pile = live.items.create_on_ground(reagent.kind, 10 * reagent.count, caster.room, caster.y, caster.x, 0, "t", [])
+            alice.request("BP_REQ_GET", object={"id": pile.object_id | 1 << 28, "amount": 10 * reagent.count})
+        failed = messages.id("spell_failed")
+
+        def cast(target: int) -> list[Message]:
+            for _ in range(30):
+                server.advance(1.5)
+                alice.read()
+                bob.read()
+                caster.stats.mana = 50
+                reply = alice.request("BP_REQ_CAST", spell={"id": spell_object_id(spell.number), "amount": None},
+                                      targets=[{"id": target, "amount": None}])
+                if not any(m.name == "BP_MESSAGE" and m["format"] == failed for m in reply):
+                    return reply
+            raise AssertionError("evil twin fizzled 30 times")
+
+        # not on oneself
+        own = resources.id(spell.text("not_on_self") or "")
+        assert (own, []) in texts_of(cast(caster.object_id))
+        reply = cast(victim.object_id)
+        server.advance(1.0)
+        told, seen = reply + alice.read(), bob.read()
+        assert (resources.id(spell.text("caster") or ""), []) in texts_of(told)
+        (twin,) = [m for m in live.monsters() if m.room == caster.room]
+        assert twin.kind == "eviltwin" and twin.summoned and twin.target == victim.object_id
+        # Bob sees himself beside him: his icon and name, a player's flags marked false
+        (created,) = [m for m in seen if m.name == "BP_CREATE" and m["id"] == twin.object_id]
+        assert created["icon"] == resources.id(world.player_icon) and created["name"] == _name_of_player(server, victim)
+        assert int(created["flags"]) & 0x4 and int(created["flags"]) & 0x800
+        # only one twin in a room
+        assert (resources.id(spell.text("crowded") or ""), []) in texts_of(cast(victim.object_id))
+        # it strikes with Bob's own figures
+        stats = live.effective_stats(victim.object_id)
+        stroke, proficiency = live.fighting.attack_abilities(victim, None)
+        borrowed = illusions.fights_as(live, twin, roll_with(random.Random(1)))
+        assert borrowed is not None and borrowed[0] == player_offense(stroke, proficiency, stats.aim, stats.max_health, None)
+        # and defends with them
+        guard = live.fighting.defences(victim, live.gear_of(victim.object_id))
+        assert illusions.defends_as(live, twin) == player_defense(
+            guard.parry, guard.block, guard.dodge, stats.agility, stats.max_health, armour_bonus=live.armour_of(victim.object_id)[0])
+        # Bob walks out: it follows him (Alice sees it go), and Alice follows them both
+        exits = [e for e in live._rooms[rat.room].square_exits.values()
+                 if not world.rooms[e.target.room].flags and e.target.room != rat.room]
+        assert exits, "no way out of the rat's room to a room where players fight"
+        server.advance(0.5)
+        alice.read()
+        render(server.hub.context, live._take_exit(victim, exits[0]))
+        server.advance(1.0)
+        assert twin.room == victim.room != rat.room
+        assert [m for m in alice.read() if m.name == "BP_REMOVE" and m["id"] == twin.object_id]
+        assert [m for m in bob.read() if m.name == "BP_CREATE" and m["id"] == twin.object_id]
+        render(server.hub.context, live._take_exit(caster, exits[0]))
+        # it hunts him until he dies; then it goes up in smoke before the caster's eyes
+        for monster in [m for m in live.monsters() if m.room == victim.room and m is not twin]:
+            live._monsters.remove(monster)  # none but the twin to kill him
+        spawns = live._monsters.rooms.get(victim.room)
+        if spawns is not None:
+            spawns.limit = 1  # and no new ones: the twin counts
+        here = victim.room
+        victim.stats.health = 1
+        for _ in range(120):
+            server.advance(1.0)
+            if victim.room != here:
+                break
+        assert victim.room != here
+        server.advance(1.0)
+        watched = alice.read()
+        assert twin.object_id not in live._monsters.by_id
+        assert [m for m in watched if m.name == "BP_REMOVE" and m["id"] == twin.object_id]
+        vanished = resources.id(spell.text("vanished") or "")
+        assert (vanished, [messages.id("cap_article_none"), _name_of_player(server, victim)]) in texts_of(alice.received)
+        assert not live.enchantments_of(twin.object_id)
+        assert not alice.closed_by_server and not bob.closed_by_server
+    finally:
+        server.stop()
+
+
+def _name_of_player(server: MemoryServer, player: object) -> int:
+    session = server.hub.context.in_world[player.object_id]  # type: ignore[attr-defined]
+    assert session.avatar is not None
+    return session.avatar.name_resource

@@ -328,11 +328,8 @@ class SpellDefinition:
 SPELL_EFFECTS = (
     "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
     "personal_enchantment", "touch",
-    "flash", "holy_symbol", "bait", "karahols_curse", "hold", "blind", "dazzle", "umbrella", "final_rites",  # hinder: holding, blinding, turning
     "seance", "cloak", "foresight",  # the spells that see (spells/divination.py)
     "healing",  # major heal and hospice (spells/healing.py)
-    "cleanse", "discord",  # purify, purge, discordance (spells/cleansing.py)
-    "anonymity", "feign_death", "fade", "shadow_form", "invisibility", "illusionary_form", "morph",  # how a player looks (illusions.py)
     "room_enchantment",  # the caster's room enchanted (light, darkness): emulator/world/spells/rooms.py
     "song",  # Jala's songs: a room enchantment kept up by its singer (emulator/world/spells/songs.py)
     "summon_fog", "bramble_wall", "cure_poison",  # walls, fog and poison (walls.py, poison.py)
@@ -343,6 +340,7 @@ SPELL_EFFECTS = (
     "cleanse", "discord", "dispel_illusion",  # purify, purge, discordance, dispel illusion (spells/cleansing.py)
     "mana_bomb", "earthquake",  # the spells that strike all around the caster (spells/area.py)
     "elusion",  # the spells that take the caster elsewhere (spells/travel.py)
+    "anonymity", "feign_death", "fade", "shadow_form", "invisibility", "illusionary_form", "morph", "evil_twin",  # how a player looks (illusions.py)
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -364,14 +362,10 @@ SPELL_OWN_TEXTS = (
     "hit_something", "killed_something", "was_hit", "was_killed",
     "done_to", "already_self",  # hinder: what was done to the target (its article and name); on oneself already
     "evaded", "evaded_caster", "resisted", "resisted_caster",  # hinder: eagle eyes repels or shortens a blinding
-    "seen",  # hinder: what the caster's room reads (its article and name)
     # seance and foresight (spells/divination.py)
-    "no_murderer", "found", "cloaked", "casting", "location", "info", "ability", "last_ability", "one", "nothing",
+    "no_murderer", "found", "cloaked", "casting", "location", "info", "ability", "last_ability", "one",
     "not_player", "knows_of", "adequate_at", "mediocre_at", "good_at", "practitioner_of", "great_at", "master_of",
     "not_enchanted", "bad_location",  # purify, purge, discordance (spells/cleansing.py)
-    # how a player looks: see emulator/world/spells/illusions.py
-    "already_have", "trance_lost", "looks_taken", "blank_name", "killed_by", "prank_1", "prank_2",
-    "prank_3", "body_male_icon", "body_female_icon", "took_form",
     "room_started", "room_ended", "room_entered", "room_already",  # a room enchantment's words to the room, an arrival, its caster
     # songs: the room hears one start, fail, end, go on; the singer lacks an instrument or may not
     # sing it yet; its music; a listener moved, its trance slowed and sped up again
@@ -398,6 +392,9 @@ SPELL_OWN_TEXTS = (
     "all_gone", "some_gone",  # mana bomb (spells/area.py)
     "first", "third", "killed_someone", "killed_self", "shaken", "hit", "he", "she", "it",  # earthquake (spells/area.py)
     "wrong_place", "no_destination", "destinations", "not_from_here", "and", "too_soon",  # elusion (spells/travel.py)
+    # how a player looks: see emulator/world/spells/illusions.py
+    "already_have", "trance_lost", "looks_taken", "blank_name", "killed_by", "prank_1", "prank_2",
+    "prank_3", "body_male_icon", "body_female_icon", "took_form", "wrong_target", "crowded", "vanished",
 )
 
 

@@ -18,10 +18,16 @@ from emulator.game.session import Avatar, GameSession
 from emulator.rules.spells.looks import drawn_flags
 from emulator.world import disguise
 from emulator.world.enchantments import Target
-from emulator.world.events import EnchantmentEnded, EnchantmentStarted, FeignedDeath
+from emulator.world.events import EnchantmentEnded, EnchantmentStarted, FeignedDeath, SummonVanished
 from emulator.world.objects import Player, Thing
 
-__all__ = ["enchantment_changed", "feigned_death", "player_appearance", "sees_invisible", "show_object"]
+__all__ = [
+    "enchantment_changed", "feigned_death", "mirrored_appearance", "player_appearance", "sees_invisible", "show_object",
+    "summon_vanished",
+]
+
+#: A creature drawn as a player is marked not to be one (blakston.khd FALSEPLAYER_YES).
+OF_FALSE_PLAYER = 0x00000800
 
 #: Builds a block of a thing for viewers who see the invisible (True) or not.
 Build = Callable[[GameContext, Thing, bool], dict[str, Any]]
@@ -51,12 +57,26 @@ def player_appearance(ctx: GameContext, avatar: Avatar, sees_invisible: bool = F
     return icon, name, drawn_flags(flags, invisible=look.invisible, drawfx=look.drawfx, sees_invisible=sees_invisible)
 
 
+def mirrored_appearance(ctx: GameContext, thing: Thing, sees_invisible: bool) -> tuple[int, int, int] | None:
+    """How a creature that mirrors a player looks (an evil twin: the player's look, marked
+    a false player; eviltwin.kod GetObjectFlags); None for any other."""
+    mirror = disguise.mirror_of(ctx.world, thing.object_id)
+    session = ctx.in_world.get(mirror) if mirror is not None else None
+    if session is None or session.avatar is None:
+        return None
+    icon, name, flags = player_appearance(ctx, session.avatar, sees_invisible)
+    return icon, name, flags | OF_FALSE_PLAYER if flags & views.OF_PLAYER else flags
+
+
 def sees_invisible(ctx: GameContext, player_id: int) -> bool:
     return disguise.sees_invisible(ctx.world, player_id)
 
 
 def _invisible(ctx: GameContext, thing: Thing) -> bool:
-    return isinstance(thing, Player) and disguise.look_of(ctx.world, thing.object_id).invisible
+    if not isinstance(thing, Player):  # a creature mirroring an invisible player is invisible too
+        mirror = disguise.mirror_of(ctx.world, thing.object_id)
+        return mirror is not None and disguise.look_of(ctx.world, mirror).invisible
+    return disguise.look_of(ctx.world, thing.object_id).invisible
 
 
 def show_object(ctx: GameContext, sessions: Iterable[GameSession], message: str, thing: Thing, build: Build) -> None:
@@ -125,6 +145,25 @@ def feigned_death(ctx: GameContext, event: FeignedDeath) -> None:
         own = dict(kind.resource_ids).get("name") if kind is not None else None
         params = [messages.id(f"article_{named.indefinite}"), own or (ctx.resources.id(kind.name) if kind else 0)]
     fields = {"format": ctx.resources.id(text), "params": [feigner.avatar.name_resource, *params]}
+    encoded = None
+    for player_id in event.hearers:
+        session = ctx.in_world.get(player_id)
+        if session is not None:
+            encoded = encoded or ctx.encode_fields("BP_MESSAGE", fields)
+            session.queue(encoded)
+
+
+def summon_vanished(ctx: GameContext, event: SummonVanished) -> None:
+    """The room reads that the creature went up in smoke, named as the player it mirrored
+    (GetCapDef and GetName of the player: no article). One encoding for all."""
+    spell = ctx.definition.spells.get(event.spell)
+    messages = ctx.definition.messages
+    text = spell.text("vanished") if spell is not None else None
+    mirrored = ctx.in_world.get(event.mirror_id)
+    if messages is None or not text:
+        return
+    name = mirrored.avatar.name_resource if mirrored is not None and mirrored.avatar is not None else 0
+    fields = {"format": ctx.resources.id(text), "params": [messages.id("cap_article_none"), name]}
     encoded = None
     for player_id in event.hearers:
         session = ctx.in_world.get(player_id)

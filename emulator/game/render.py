@@ -44,6 +44,7 @@ from emulator.world.events import (
     EnchantmentEnded,
     EnchantmentStarted,
     FeignedDeath,
+    SummonVanished,
     MaxHealthGained,
     KillZoneCrossed,
     MonsterAttacked,
@@ -241,6 +242,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             song_messages.song_told(ctx, event)
         case SongPlayed():
             song_messages.song_played(ctx, event)
+        case SummonVanished():
+            looks.summon_vanished(ctx, event)
         case _:
             assert_never(event)
 
@@ -367,7 +370,8 @@ def _swing(
         watchers.append(victim)
     if thing is None or not watchers:
         return
-    _show(ctx, watchers, "BP_CHANGE", room_view.room_object(ctx, thing, views.play_once(*animation)))
+    looks.show_object(ctx, watchers, "BP_CHANGE", thing,
+                      lambda ctx, thing, seeing: room_view.room_object(ctx, thing, views.play_once(*animation), seeing))
 
 
 def _attack_resolved(ctx: GameContext, event: AttackResolved) -> None:

@@ -33,6 +33,10 @@ def appearance(ctx: GameContext, thing: Thing, sees_invisible: bool = False) -> 
     if isinstance(thing, WallElement):
         return wall_view.appearance(ctx, thing)
     kind = ctx.definition.kinds[thing.kind or ""]
+    if kind.monster is not None and not isinstance(thing, Corpse):
+        mirrored = looks.mirrored_appearance(ctx, thing, sees_invisible)  # an evil twin
+        if mirrored is not None:
+            return mirrored
     if isinstance(thing, Corpse) and kind.monster is not None:
         # a monster's body cannot be looked at (body.kod GetObjectFlags) and keeps its drawing effect
         body = kind.monster

@@ -93,6 +93,8 @@ _OWN = {
     "cast_on": "You cast {spell} on {target}.",
     "illusion": "Your illusion looks like {other}.",
     "gazed": "You meet {target}'s gaze and cannot move.",
+    "wrong_target": "{target} cannot be given an evil twin.",
+    "crowded": "Too much is summoned here already.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -105,9 +107,6 @@ _FILLS = {
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
     "done_to": "cap_target", "already_self": "",  # hinder
-    "evaded": "", "evaded_caster": "", "resisted": "", "resisted_caster": "", "seen": "target",
-    "already_have": "none_spell", "trance_lost": "", "looks_taken": "",  # spells of looks
-    "took_form": "form",
     "room_already": "",
     "need_instrument": "", "no_newbie": "",
     "summon_limit": "", "scratch_0": "", "scratch_2": "", "scratch_3": "", "scratch_4": "", "scratch_5": "",
@@ -125,6 +124,8 @@ _FILLS = {
     "item_clings": "cap_item", "cast_on": "spell,target",
     "evaded": "", "evaded_caster": "", "resisted": "", "resisted_caster": "", "seen": "target", "illusion": "other_spell",
     "gazed": "target",
+    "already_have": "none_spell", "trance_lost": "", "looks_taken": "",  # spells of looks
+    "took_form": "form", "wrong_target": "target", "crowded": "",
 }
 
 

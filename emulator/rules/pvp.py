@@ -5,7 +5,7 @@ system.kod IsPKAllowed).
 
 Pure functions of the facts they are given. What the original also weighs and the
 callers do not have yet is left out: arenas, chaos nights, guilds and their wars,
-faction soldiers and faction loss, tokens, anonymous and morphed players, DMs.
+faction soldiers and faction loss, tokens, DMs.
 Without guilds and soldier shields, a guild-only room lets only murderers fight each
 other.
 """
@@ -45,11 +45,19 @@ class PkStatus:
     base_max_health: int
     outlaw: bool = False
     murderer: bool = False
+    #: Anonymous or morphed (PFLAG_ANONYMOUS, PFLAG_MORPHED): unknown, so attacking or
+    #: killing it brands nobody and the safety does not hold back from it.
+    disguised: bool = False
 
     @property
     def innocent(self) -> bool:
-        """Neither outlaw nor murderer: attacking or killing one brands the attacker."""
+        """Neither outlaw nor murderer."""
         return not (self.outlaw or self.murderer)
+
+    @property
+    def protected(self) -> bool:
+        """An innocent others can tell: attacking or killing one brands the attacker."""
+        return self.innocent and not self.disguised
 
     @property
     def pkill_enabled(self) -> bool:
@@ -85,7 +93,7 @@ def attack_refusal(
             return AttackRefusal.NEWBIE_ATTACKER
         if not victim.pkill_enabled:
             return AttackRefusal.NEWBIE_VICTIM
-    if victim.innocent and attacker_safety:
+    if victim.protected and attacker_safety:
         return AttackRefusal.SAFETY
     return None
 
@@ -93,7 +101,7 @@ def attack_refusal(
 def attack_makes_outlaw(attacker: PkStatus, victim: PkStatus) -> bool:
     """An allowed attack on an innocent by an innocent makes the attacker an outlaw
     (CheckStatusAndSafety: player_aggressor, PFLAG_OUTLAW)."""
-    return victim.innocent and attacker.innocent
+    return victim.protected and attacker.innocent
 
 
 def kill_zone_crossing(player: PkStatus, from_flags: Collection[str], to_flags: Collection[str]) -> bool | None:
@@ -116,6 +124,6 @@ class Murder(str, enum.Enum):
 
 def murder(killer: PkStatus, victim: PkStatus, safe_room: bool = False) -> Murder:
     """The brand of a kill; none in a safe-death room (SafePlayerAttack)."""
-    if safe_room or not victim.innocent:
+    if safe_room or not victim.protected:
         return Murder.JUSTIFIED
     return Murder.AGAIN if killer.murderer else Murder.BRANDED

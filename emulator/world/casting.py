@@ -248,7 +248,7 @@ def _attack_refusal(world: World, player: Player, targets: list[Thing]) -> Playe
     flags = world.definition.rooms[player.room].flags
     for target in targets:
         if isinstance(target, Player) and target is not player:
-            refusal = attack_refusal(_pk_status(player), _pk_status(target), player.safety, flags, world.rules.player_killing)
+            refusal = attack_refusal(_pk_status(player), _pk_status(target, world), player.safety, flags, world.rules.player_killing)
             if refusal is not None:
                 return PlayerAttackRefused(player.object_id, target.object_id, refusal.value)
     return None

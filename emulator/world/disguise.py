@@ -26,7 +26,7 @@ from emulator.world.objects import Player
 if TYPE_CHECKING:
     from emulator.world.world import World
 
-__all__ = ["LOOK_FLAGS", "PLAIN", "SEES_INVISIBLE", "Look", "look_of", "noticeable", "sees_invisible"]
+__all__ = ["LOOK_FLAGS", "PLAIN", "SEES_INVISIBLE", "Look", "hides_brands", "look_of", "mirror_of", "noticeable", "sees_invisible"]
 
 #: The enchantment flags that change how others see a player.
 LOOK_FLAGS = frozenset({"anonymous", "invisible", "shadow", "feigning", "illusion", "morphed"})
@@ -73,6 +73,23 @@ def look_of(world: World, player_id: int) -> Look:
             form = str(enchantment.state.get("form", ""))
             morphed = "morphed" in flags
     return Look(anonymous, invisible, drawfx, body, form, morphed)
+
+
+def mirror_of(world: World, monster_id: int) -> int | None:
+    """The player a summoned creature mirrors (flag ``mirror``, state ``{"mirror": id}``),
+    None for any other object."""
+    found = world.enchantments.by_target.get(monster_id)
+    for enchantment in found or ():
+        if "mirror" in enchantment.effect.flags and isinstance(enchantment.state, dict):
+            mirror = enchantment.state.get("mirror")
+            return mirror if isinstance(mirror, int) else None
+    return None
+
+
+def hides_brands(world: World, player_id: int) -> bool:
+    """Whether the player is anonymous or morphed: who attacks or kills it is not branded
+    (player.kod CheckStatusAndSafety, KilledSomething)."""
+    return world.enchantment_flag(player_id, "anonymous") or world.enchantment_flag(player_id, "morphed")
 
 
 def sees_invisible(world: World, player_id: int) -> bool:

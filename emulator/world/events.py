@@ -675,6 +675,17 @@ class SongPlayed:
     audience: tuple[int, ...]
 
 
+@attrs.frozen
+class SummonVanished:
+    """A creature a spell made went away (its target or summoner gone): the players of its
+    room (``hearers``) read the spell's ``vanished`` words naming the player it mirrored."""
+
+    room: str
+    spell: str
+    mirror_id: int
+    hearers: tuple[int, ...]
+
+
 WorldEvent = (
     ObjectEntered | ObjectLeft | ObjectMoved | ObjectTurned | PlayerMovedRoom | MoveRefused
     | Said | SayRefused | PlayerJoined | PlayerLeft | AttackResolved | MonsterKilled
@@ -692,4 +703,5 @@ WorldEvent = (
     | SpellReported
     | FeignedDeath
     | SongTold | SongPlayed
+    | SummonVanished
 )

@@ -123,6 +123,9 @@ class Monster(Thing):
     target: int | None = None  # the player it chases
     wimpy: int = 0  # percent of its hit points under which it runs or regroups
     regroups: bool = False  # wounded, it seeks its own kind instead of running
+    #: Made by a spell (vbSummoned): it keeps to its target anywhere in the room, is not
+    #: saved, and its spell's code (``emulator/world/spells/``) sends it away.
+    summoned: bool = False
 
     @property
     def vision(self) -> int:
@@ -194,6 +197,9 @@ class MonsterPopulation:
         #: What a player's enchantments do to a monster's swing at it (the world sets it:
         #: ``holding.defended``): the damage it takes (0 on a miss) after them.
         self.defended: Callable[[Monster, Player, int, list[WorldEvent]], int] = lambda monster, player, damage, events: damage
+        #: The offence and the damage of a monster that fights as a player does (None:
+        #: its own): the world sets it.
+        self.fights_as: Callable[[Monster, Roll], tuple[int, Callable[[], int]] | None] = lambda monster, roll: None
         #: Whether a player is invisible (a chase may lose it): the world sets it.
         self.invisible: Callable[[int], bool] = lambda player_id: False
 
@@ -278,6 +284,30 @@ class MonsterPopulation:
         self.by_id[monster.object_id] = monster
         self.rooms[monster.room].monsters[monster.object_id] = monster
         self._due_monsters.setdefault(monster.next_action, []).append(monster)
+
+    def summon(self, kind_key: str, room: str, y: int, x: int, tick: int, target: int | None) -> Monster:
+        """A creature a spell makes where it says, set on ``target``; a room without a
+        monster table of its own gets an empty one to hold it (it spawns nothing)."""
+        state = self.rooms.get(room)
+        if state is None:
+            state = self.rooms[room] = SpawnRoom(room, (), (), 0, 0, 0, 1, 0)
+        monster = self._make(self._fresh_id(), kind_key, room, *square_of(y, x), random.Random(f"{self.seed}:summon:{tick}"))
+        monster.y, monster.x, monster.summoned, monster.target = y, x, True, target
+        monster.next_action = tick + 1
+        self._add(monster)
+        return monster
+
+    def move_to(self, monster: Monster, room: str, y: int, x: int) -> None:
+        """A summoned creature goes to another room (after its target): the rooms count it
+        there; its timer runs on as it was."""
+        if self.by_id.get(monster.object_id) is not monster:
+            return
+        del self.rooms[monster.room].monsters[monster.object_id]
+        state = self.rooms.get(room)
+        if state is None:
+            state = self.rooms[room] = SpawnRoom(room, (), (), 0, 0, 0, 1, 0)
+        monster.room, monster.y, monster.x = room, y, x
+        state.monsters[monster.object_id] = monster
 
     def remove(self, monster: Monster) -> None:
         """A monster is gone (killed): its room counts it no more, so the room refills on
@@ -377,11 +407,15 @@ class MonsterPopulation:
         damage less the armour's share through the player's damage-taken rule; at 0 health the world takes the dead player."""
         stats = target.stats
         offense = monster_offense(monster.level, monster.difficulty)
+        damage = lambda: monster_damage(monster.level, roll)  # noqa: E731
+        borrowed = self.fights_as(monster, roll)
+        if borrowed is not None:  # a creature fighting with a player's own figures (an evil twin)
+            offense, damage = borrowed
         armour_defense, armour_reduce = self.armour_of(target.object_id)
         gear = self.gear_of(target.object_id)
         guard = self.fighting.defences(target, gear) if self.fighting is not None else DefenceAbilities()
         defense = player_defense(guard.parry, guard.block, guard.dodge, stats.agility, stats.max_health, armour_bonus=armour_defense)
-        swing = roll_attack(offense, defense, lambda: monster_damage(monster.level, roll), roll)
+        swing = roll_attack(offense, defense, damage, roll)
         if swing.hit:  # the shield (on a block check) and worn armour take their share (ModifyDefenseDamage)
             blocked = self.fighting is not None and self.fighting.shield_blocks(target, gear, roll)
             reduce = armour_reduce + (gear.shield_reduce if blocked else 0)
@@ -470,7 +504,7 @@ class MonsterPopulation:
         """A chase goes on while the player stays in the room and within vision distance
         (only noticing needs a clear line: a player round a corner is still hunted)."""
         t_row, t_col = square_of(target.y, target.x)
-        return target.room == monster.room and within(row, col, t_row, t_col, monster.vision)
+        return target.room == monster.room and (monster.summoned or within(row, col, t_row, t_col, monster.vision))
 
     def _notice(
         self, monster: Monster, row: int, col: int, players: Any, geometry: RoomGeometry | None
@@ -521,6 +555,7 @@ class MonsterPopulation:
                     "hit_points": m.hit_points, "next_action": m.next_action,
                 }
                 for m in sorted(self.by_id.values(), key=lambda m: m.object_id)
+                if not m.summoned  # its spell's bonds are not saved: it goes with a restart
             ],
         }
 

@@ -246,6 +246,7 @@ class World:
         self._monsters.hindrance = lambda monster, rng, players, events: holding.monster_turn(self, monster, rng, players, events)
         self._monsters.defended = lambda monster, player, damage, events: holding.defended(self, monster, player, damage, events)
         self._monsters.invisible = lambda player_id: self.enchantment_flag(player_id, "invisible")
+        self._monsters.fights_as = lambda monster, roll: illusions.fights_as(self, monster, roll)  # an evil twin
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)
         self._money_kinds = shopping.money_kinds(definition)
@@ -981,6 +982,8 @@ class World:
         curse_hit, curse_damage = item_attributes.curse_penalties(self, player)  # a cursed weapon's worse blows
         offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon) + self.enchantment_modifier(player_id, "offense") - curse_hit
         defense = monster_defense(monster.level, monster.difficulty) + self.enchantment_modifier(target_id, "defense")
+        borrowed = illusions.defends_as(self, monster)  # an evil twin defends as its player
+        defense = defense if borrowed is None else borrowed
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
         swing = roll_attack(
             offense, defense,
@@ -1106,7 +1109,7 @@ class World:
         if not within_reach(t_row - row, t_col - col, reach):
             return []
         flags = self._rooms[player.room].definition.flags
-        attacker_status, victim_status = _pk_status(player), _pk_status(victim)
+        attacker_status, victim_status = _pk_status(player), _pk_status(victim, self)
         refusal = attack_refusal(attacker_status, victim_status, player.safety, flags, self.rules.player_killing)
         if refusal is not None:
             return [PlayerAttackRefused(player_id, victim_id, refusal.value)]
@@ -1918,10 +1921,12 @@ def _is_shield(usage: Usage, info: ItemInfo) -> bool:
     return bool(usage.places & USE_HAND) and bool(info.get("defense") or info.get("damage_reduce"))
 
 
-def _pk_status(player: Player) -> PkStatus:
+def _pk_status(player: Player, world: World | None = None) -> PkStatus:
     """What the player-killing rules read of a player (max health stands for base max
-    health, as everywhere in the world's fights)."""
-    return PkStatus(player.stats.max_health, outlaw=player.outlaw, murderer=player.murderer)
+    health, as everywhere in the world's fights); with the world, of a victim, whether
+    its spells disguise it."""
+    disguised = world is not None and disguise.hides_brands(world, player.object_id)
+    return PkStatus(player.stats.max_health, outlaw=player.outlaw, murderer=player.murderer, disguised=disguised)
 
 
 def _path_clear(geometry: RoomGeometry, row: int, col: int, to_row: int, to_col: int) -> bool:

@@ -90,7 +90,7 @@ class _Damage:
 
         if victim.room != caster.room:
             return
-        attacker_status, victim_status = _pk_status(caster), _pk_status(victim)
+        attacker_status, victim_status = _pk_status(caster), _pk_status(victim, world)
         if attack_makes_outlaw(attacker_status, victim_status):
             caster.outlaw = True
             events.append(PlayerOutlawed(caster.object_id))

@@ -12,6 +12,9 @@ the game layer draws the player by, with its figures from the import
   name; its max health moves towards the monster's while it lasts, what it wields and
   wears is put away. Not modelled: the scream and the pain, the freedom of others to
   attack one morphed, the items it may not use while morphed;
+* evil twin: a creature mirroring the target player hunts it with the player's own
+  offence, damage and defence, follows it from room to room, and goes when its player
+  dies or logs off. Not modelled: its kills counted for the caster;
 * feign death: the caster is drawn as a dead body and its name hidden, the players near
   read that it was killed, monsters lose interest; it holds while the trance does and
   mana lasts, some mana every few seconds; what it holds in hand or on its head falls,
@@ -24,19 +27,24 @@ from ``casting.break_trance``): a run, a cast, a blow, resting.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
 from emulator.rules.dice import div, roll_with
 from emulator.rules.spells import looks as rules
 from emulator.world.enchantments import Effect, Enchantment
-from emulator.world.events import FeignedDeath, SpellTold, VitalsChanged, WorldEvent
+from emulator.rules.combat import player_defense, player_offense
+from emulator.world import disguise
+from emulator.world.events import FeignedDeath, ObjectEntered, ObjectLeft, SpellTold, SummonVanished, VitalsChanged, WorldEvent
 from emulator.world.objects import Player, Thing
 
 if TYPE_CHECKING:
+    from emulator.rules.dice import Roll
+    from emulator.world.monsters import Monster
     from emulator.world.world import World
 
-__all__ = ["EFFECTS", "defense_bonus", "ended", "forms", "run_tick", "trance_broken"]
+__all__ = ["EFFECTS", "defends_as", "defense_bonus", "ended", "fights_as", "forms", "run_tick", "trance_broken"]
 
 #: The scapegoat of a feigned death where the room has no monsters of its own (fdeath.kod).
 DEFAULT_SCAPEGOAT = "giantrat"
@@ -236,13 +244,97 @@ def _drop_items(world: World, caster: Player, spell: SpellDefinition, power: int
             events += world.drop(caster.object_id, item.object_id, item.number, world.game_time)
 
 
+#: The creature evil twin makes (summtwin.kod CastSpell: &EvilTwin; the import checks it).
+TWIN_KIND = "eviltwin"
+#: No twin where more monsters than this are (summtwin.kod CanPayCosts).
+ROOM_MONSTER_LIMIT = 25
+
+
+class _EvilTwin:
+    """A creature mirroring the target player appears beside it and hunts it, fighting
+    with the player's own offence and damage (summtwin.kod, eviltwin.kod); it goes up in
+    smoke when its target leaves the room, dies or logs off."""
+
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
+        target = targets[0] if targets else caster
+        if target is caster:
+            return "not_on_self", 0
+        if not isinstance(target, Player) or world.enchantment_flag(target.object_id, "morphed"):
+            return "wrong_target", target.object_id
+        here = world._monsters.in_room(caster.room)
+        if len(here) > ROOM_MONSTER_LIMIT or any(m.kind == TWIN_KIND and m.summoned for m in here):
+            return "crowded", 0
+        if TWIN_KIND not in world.definition.kinds:
+            return "spell_cast_here", 0
+        return None
+
+    def apply(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int,
+              events: list[WorldEvent]) -> None:
+        target = targets[0] if targets else None
+        if not isinstance(target, Player):
+            return
+        twin = world._monsters.summon(TWIN_KIND, target.room, target.y, target.x, world.tick_count, target.object_id)
+        world.enchant(twin.object_id, spell.key, None, Effect({}, {"mirror"}, shown=False),
+                      state={"mirror": target.object_id, "caster": caster.object_id}, caster_id=caster.object_id)
+        events += [ObjectEntered(target.room, twin.object_id), SpellTold(caster.object_id, spell.key, "caster")]
+
+
+def fights_as(world: World, monster: Monster, roll: Roll) -> tuple[int, Callable[[], int]] | None:
+    """A mirroring creature's offence and damage: its player's, as that player would
+    strike with what it wields (eviltwin.kod GetOffense, GetDamage); None for others."""
+    mirror = disguise.mirror_of(world, monster.object_id) if monster.summoned else None
+    player = world._players.get(mirror) if mirror is not None else None
+    if player is None:
+        return None
+    stats = world.effective_stats(player.object_id)
+    weapon = world._wielded(player.object_id)[0]
+    stroke, proficiency = world.fighting.attack_abilities(player, weapon)
+    brawling = proficiency if weapon is None else 0
+    offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon)
+    offense += world.enchantment_modifier(player.object_id, "offense")
+    return offense, lambda: world._blow_damage(roll, stats, weapon, proficiency, brawling, None, 0)
+
+
+def defends_as(world: World, monster: Monster) -> int | None:
+    """A mirroring creature's defence: its player's, by its parry, block, dodge, agility
+    and worn armour (eviltwin.kod GetDefense); None for others."""
+    mirror = disguise.mirror_of(world, monster.object_id) if monster.summoned else None
+    player = world._players.get(mirror) if mirror is not None else None
+    if player is None:
+        return None
+    stats = world.effective_stats(player.object_id)
+    guard = world.fighting.defences(player, world.gear_of(player.object_id))
+    armour = world.armour_of(player.object_id)[0]
+    return player_defense(guard.parry, guard.block, guard.dodge, stats.agility, stats.max_health, armour_bonus=armour)
+
+
+def _follow(world: World, monster: Monster, player: Player, events: list[WorldEvent]) -> None:
+    """The creature goes after its player into the room it went to, onto its square
+    (eviltwin.kod GotoOriginal)."""
+    events.append(ObjectLeft(monster.room, monster.object_id))
+    world._monsters.move_to(monster, player.room, player.y, player.x)
+    monster.target = player.object_id
+    events.append(ObjectEntered(player.room, monster.object_id))
+
+
+def _vanish(world: World, monster: Monster, spell: str, mirror: int, told: bool, events: list[WorldEvent]) -> None:
+    """The creature goes; the room reads it when the player it mirrored is still about."""
+    room = monster.room
+    world._monsters.remove(monster)
+    world._end_all_enchantments(monster.object_id, events)
+    events.append(ObjectLeft(room, monster.object_id))
+    if told:
+        events.append(SummonVanished(room, spell, mirror, tuple(p.object_id for p in world.players_here(room))))
+
+
 ANONYMITY, SHADOW_FORM, FADE, INVISIBILITY, FEIGN_DEATH = _Anonymity(), _ShadowForm(), _Fade(), _Invisibility(), _FeignDeath()
-ILLUSIONARY_FORM, MORPH = _IllusionaryForm(), _Morph()
+ILLUSIONARY_FORM, MORPH, EVIL_TWIN = _IllusionaryForm(), _Morph(), _EvilTwin()
 
 #: The effects of this family by their ``spells.toml`` name.
 EFFECTS = {
     "anonymity": ANONYMITY, "shadow_form": SHADOW_FORM, "fade": FADE, "invisibility": INVISIBILITY,
     "feign_death": FEIGN_DEATH, "illusionary_form": ILLUSIONARY_FORM, "morph": MORPH,
+    "evil_twin": EVIL_TWIN,
 }
 
 
@@ -298,11 +390,26 @@ def run_tick(world: World, events: list[WorldEvent]) -> None:
     last (fdeath.kod StartPeriodicEnchantment). Only enchanted targets are looked at."""
     now_ms = round(world.game_time * 1000)
     due: list[Enchantment] = []
+    mirrors: list[Enchantment] = []
     for found in world.enchantments.by_target.values():
         for enchantment in found:
             state = enchantment.state
             if "feigning" in enchantment.effect.flags and isinstance(state, dict) and state.get("next_ms", now_ms) <= now_ms:
                 due.append(enchantment)
+            elif "mirror" in enchantment.effect.flags:
+                mirrors.append(enchantment)
+    for enchantment in mirrors:  # a twin stays while its player is in its room
+        monster = world._monsters.by_id.get(enchantment.target_id)
+        mirror = enchantment.state.get("mirror") if isinstance(enchantment.state, dict) else None
+        player = world._players.get(mirror) if isinstance(mirror, int) else None
+        if monster is None or not isinstance(mirror, int):
+            continue
+        if player is not None and player.room != monster.room and not world._is_underworld(player.room):
+            _follow(world, monster, player, events)
+        elif player is None or player.room != monster.room:
+            _vanish(world, monster, enchantment.spell, mirror, player is not None, events)
+        elif monster.target is None:
+            monster.target = mirror  # single-minded: back on its player
     for enchantment in due:
         spell = world.definition.spells.get(enchantment.spell)
         player = world._players.get(enchantment.target_id)

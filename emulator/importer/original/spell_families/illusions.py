@@ -38,6 +38,7 @@ _EFFECTS = {
     "invisibility": "invisibility",
     "illusionaryform": "illusionary_form",
     "morph": "morph",
+    "summoneviltwin": "evil_twin",
 }
 
 
@@ -48,7 +49,7 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
     figures: dict[str, int] = {}
     read = {"anonymity": _anonymity, "feign_death": _feign_death, "fade": _fade,
             "shadow_form": _shadow_form, "invisibility": _invisibility, "illusionary_form": _illusionary_form,
-            "morph": _morph}[effect]
+            "morph": _morph, "evil_twin": _evil_twin}[effect]
     if not read(importer, cls, table, figures):
         return None
     table["figures"] = figures
@@ -154,6 +155,23 @@ def _morph(importer: SpellImport, cls: KodClass, table: dict[str, Any], figures:
     table["targets"] = 0
     for purpose, variable in (("took_form", "morph_on"), ("ended", "morph_off"),
                               ("already_have", "morph_already_enchanted")):
+        _put(importer, table, cls, purpose, variable)
+    return True
+
+
+def _evil_twin(importer: SpellImport, cls: KodClass, table: dict[str, Any], figures: dict[str, int]) -> bool:
+    """The creature its CastSpell makes must be the one the server makes (``TWIN_KIND``
+    of ``emulator/world/spells/illusions.py``), with its words."""
+    from emulator.importer.blakod import ClassRef
+    from emulator.importer.blakod.calls import find_calls
+
+    made = [site.arg(0) for site in find_calls(cls, "Create", "CastSpell")]
+    if len(made) != 1 or not isinstance(made[0], ClassRef) or _key(made[0].name) != "eviltwin":
+        return False
+    table["targets"] = 1
+    for purpose, variable in (("caster", "summonEvilTwin_cast_rsc"), ("not_on_self", "summonEvilTwin_no_self"),
+                              ("wrong_target", "summonEvilTwin_bad_target"), ("crowded", "summonEvilTwin_failed_rsc"),
+                              ("vanished", "EvilTwin_delete")):
         _put(importer, table, cls, purpose, variable)
     return True
 
