@@ -51,6 +51,8 @@ _OWN = {
     "already_on": "{target} already has {spell}.",
     "not_here": "You can't enchant others here.",
     "room_already": "This place already has {spell}.",
+    "bane_hurt": "The {spell} here strikes you as you cast.",
+    "bane_killed": "The {spell} here strikes you down.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -62,7 +64,7 @@ _FILLS = {
     "made": "item", "hands_full": "item", "out_of_range": "cap_target,spell",
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
-    "room_already": "",
+    "room_already": "", "bane_hurt": "", "bane_killed": "",
 }
 
 

@@ -128,6 +128,7 @@ from emulator.world.monsters import Monster, MonsterPopulation
 from emulator.world.objects import Player, Stats, Thing, TokenBucket, WorldObject
 from emulator.world.remains import FIRST_REMAINS_ID, Remains
 from emulator.world.roofile import RoomGeometry
+from emulator.world.spells import rooms as room_spells
 
 __all__ = [
     "BROADCAST", "EMOTE", "SAY", "YELL", "Monster", "Player", "Stats", "Thing", "World", "WorldError",
@@ -929,7 +930,8 @@ class World:
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
         swing = roll_attack(
             offense, defense,
-            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, monster.karma or 0), roll,
+            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, monster.karma or 0)
+            + room_spells.blow_bonus(self, player.room, roll), roll,
         )
         taken = monster_damage_taken(swing.damage) if swing.hit else 0
         monster.hit_points -= taken
@@ -1064,7 +1066,8 @@ class World:
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
         swing = roll_attack(
             offense, defense,
-            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, target.karma), roll,
+            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, target.karma)
+            + room_spells.blow_bonus(self, player.room, roll), roll,
         )
         if swing.hit:  # the victim's shield (on a block check) and armour take their share (ModifyDefenseDamage)
             reduce = armour_reduce + (gear.shield_reduce if self.fighting.shield_blocks(victim, gear, roll) else 0)
