@@ -1,10 +1,12 @@
-"""End to end on the imported original world: the room enchantments the server runs
-(light and darkness), cast with BP_REQ_CAST in Jasper's streets with another player
-looking on. Each is checked for its costs, its words to the room by the original's
-resource ids, its icon (BP_ADD_ENCHANTMENT type 2), the room's light as the stock client
-is told it (BP_LIGHT_AMBIENT to those in the room, BP_PLAYER's light to one arriving, with
-the words an arrival reads), the refusal while it lasts, and its end on the deterministic
-clock (the words, the light back, the icon gone) between half and all of its whole time."""
+"""End to end on the imported original world: the room enchantments the server runs,
+cast with BP_REQ_CAST in Jasper's streets with another player looking on. Each is
+checked for its costs, its words to the room by the original's resource ids, its icon
+(BP_ADD_ENCHANTMENT type 2), the room's light as the stock client is told it for light
+and darkness (BP_LIGHT_AMBIENT to those in the room, BP_PLAYER's light to one arriving),
+the words an arrival reads, the refusal while it lasts, and its end on the deterministic
+clock (the words, the light back, the icon gone) within its time. And what each does
+beyond: an anti-magic aura's loss of spell power (seen in the light a light spell cast in
+it gives), killing fields' bonus to the blows struck in the room."""
 
 from __future__ import annotations
 
@@ -17,21 +19,24 @@ from emulator.content.model import WorldDefinition
 from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
 from emulator.rules import casting as rules
+from emulator.rules.casting import PowerFigures, spell_power
 from emulator.rules.spells import rooms
 from emulator.testing.memory_server import MemoryClient
 from emulator.wire.codec import Message
+from emulator.world import events as ev
 from emulator.world.casting import spell_object_id
 
 from .test_casting_e2e import Scene, power
-from .test_consumables_e2e import bars, inventory, place, texts_of
+from .test_consumables_e2e import bars, place, texts_of
 from .test_e2e_giant_rat import ROOM_FILES, _beside
 from .test_fight_messages import _client_texts
 from .test_personal_enchantments_e2e import make_scene
+from .test_touch_spells_e2e import Fight, fight  # noqa: F401 - the fixture
 
 #: The room enchantments of levels 1 and 2 and the way each moves the room's light.
-CASTABLE = {"light": 1, "darkness": -1}
+LIGHTS = {"light": 1, "darkness": -1}
 #: Every room enchantment the server runs.
-ROOM_ENCHANTMENTS = set(CASTABLE)
+ROOM_ENCHANTMENTS = {*LIGHTS, "antimagicaura", "killingfields", "shalillebane", "qorbane"}
 
 
 @pytest.fixture
@@ -47,15 +52,30 @@ def scene(imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree:
 def test_the_import_reads_the_room_enchantments(world: WorldDefinition) -> None:
     assert {k for k, s in world.spells.items() if s.effect == "room_enchantment"} == ROOM_ENCHANTMENTS
     assert not world.spells["martyrsbattleground"].effect  # its revenants are other code's
-    for key, sign in CASTABLE.items():
+    for key in ROOM_ENCHANTMENTS:
         spell = world.spells[key]
-        assert spell.effect == "room_enchantment" and spell.targets == 0 and not spell.harmful
+        assert spell.effect == "room_enchantment" and spell.targets == 0
+        assert spell.harmful == (key in ("shalillebane", "qorbane"))
         for purpose in ("room_started", "room_ended", "room_entered", "room_already"):
             assert spell.text_id(purpose), (key, purpose)
-        # the original's figures: a whole time and a light that are straight lines of the power
-        assert spell.figure("light_base") == 25 * sign and spell.figure("light_per") == sign
-    assert (world.spells["light"].figure("duration_base"), world.spells["light"].figure("duration_per")) == (45_000, 3_000)
-    assert (world.spells["darkness"].figure("duration_base"), world.spells["darkness"].figure("duration_per")) == (30_000, 2_000)
+    # the original's figures, lines of the power: the time, and what each adds
+    for key, sign in LIGHTS.items():
+        assert _figures(world, key, "light") == (sign, 1, 25 * sign)
+    assert _figures(world, "light", "duration") == (3_000, 1, 45_000) and world.spells["light"].figure("duration_drawn")
+    assert _figures(world, "darkness", "duration") == (2_000, 1, 30_000)
+    aura = world.spells["antimagicaura"]
+    assert _figures(world, "antimagicaura", "duration") == (1, 1, 60) and aura.figure("duration_unit") == 1000
+    assert _figures(world, "antimagicaura", "spell_power_loss") == (1, 2, 25)
+    fields = world.spells["killingfields"]
+    assert _figures(world, "killingfields", "duration") == (1_000, 1, 50_000) and not fields.figure("duration_drawn")
+    assert (fields.figure("blow_damage_min"), fields.figure("blow_damage_max")) == (2, 5)
+    for key in ("shalillebane", "qorbane"):
+        assert world.spells[key].text_id("bane_hurt") and world.spells[key].text_id("bane_killed")
+
+
+def _figures(world: WorldDefinition, key: str, name: str) -> tuple[int, int, int]:
+    spell = world.spells[key]
+    return spell.figure(f"{name}_per"), spell.figure(f"{name}_divisor"), spell.figure(f"{name}_plus")
 
 
 def _words(scene: Scene, key: str, purpose: str) -> tuple[int, list[int]]:
@@ -91,38 +111,66 @@ def _arrive(scene: Scene, kod_tree: KodTree, world: WorldDefinition) -> tuple[Me
     return client, list(client.received)
 
 
-@pytest.mark.parametrize("key", sorted(CASTABLE))
-def test_a_room_enchantment_changes_the_light_and_wears_off(
+def _units(scene: Scene, kind: str) -> int:
+    live = scene.server.hub.world
+    return sum(i.units for i in live.items.carried(scene.caster.character_id) if i.kind == kind)
+
+
+def cast_room(scene: Scene, key: str, ability: int = 40, dies: bool = False) -> tuple[list[Message], list[Message]]:
+    """Alice casts ``key`` on her room until it does not fizzle (through its trance, if it
+    has one), with its reagents and 40 mana: what she and Bob were sent. Its costs are
+    checked unless she ``dies`` of it (a death gives new vitals)."""
+    caster, spell = scene.caster, scene.world.spells[key]
+    caster.spells[key] = ability
+    caster.stats.karma = {"qor": -60, "shalille": 60}.get(spell.school or "", 0)
+    live = scene.server.hub.world
+    held = {r.kind: _units(scene, r.kind) + r.count + 1 for r in spell.reagents}
+    for reagent in spell.reagents:
+        scene.give(reagent.kind, reagent.count + 1)
+    failed = scene.world.messages.id("spell_failed")  # type: ignore[union-attr]
+    for _ in range(30):  # until it does not fizzle, with 40 mana before each cast
+        scene.server.advance(1.5)  # the attack timer runs out; mana may regenerate meanwhile
+        scene.alice.read()
+        scene.bob.read()
+        caster.stats.mana = 40
+        reply = scene.alice.request("BP_REQ_CAST", spell={"id": spell_object_id(spell.number), "amount": None}, targets=[])
+        if not any(m.name == "BP_MESSAGE" and m["format"] == failed for m in reply):
+            break
+    spell_power = power(scene, key)
+    assert dies or bars(reply, 2)[-1] == caster.stats.mana == 40 - rules.mana_cost(spell.mana or 0, spell_power)
+    for reagent in spell.reagents:
+        assert _units(scene, reagent.kind) == held[reagent.kind] - reagent.count  # taken from what she holds
+    if spell.cast_time:  # the trance, then it goes off
+        assert not live.is_enchanted(live.room_enchantment_target(caster.room), key)
+        scene.server.advance(rules.trance_ms(spell.cast_time, spell_power) / 1000 + 0.5)
+        reply += scene.alice.read()
+    return reply, scene.bob.read()
+
+
+@pytest.mark.parametrize("key", sorted(ROOM_ENCHANTMENTS))
+def test_a_room_enchantment_cast_lasts_and_wears_off(
     scene: Scene, key: str, kod_tree: KodTree, world: WorldDefinition,
 ) -> None:
     caster, live = scene.caster, scene.server.hub.world
     spell = world.spells[key]
     base = world.rooms[caster.room].ambient_light
-    caster.spells[key] = 40
-    caster.stats.karma = -30 if spell.school == "qor" else 0
-    reagents = {r.kind: scene.give(r.kind, r.count + 1) for r in spell.reagents}
-    caster.stats.mana = 40
-    reply = scene.cast_until_it_works(key)
-    spell_power = power(scene, key)
-    assert bars(reply, 2)[-1] == caster.stats.mana == 40 - rules.mana_cost(spell.mana or 0, spell_power)
-    held = inventory(scene.alice)
-    for reagent in spell.reagents:
-        assert held[reagents[reagent.kind]] == 1
-    lit = rooms.room_light(base, CASTABLE[key] * (25 + spell_power))
-    assert lit != base
-    onlooker = scene.bob.read()
-    for seen in (reply, onlooker):  # both in the room: the words, the icon, the new light
-        assert _words(scene, key, "room_started") in texts_of(seen)
-        assert _room_icons(seen, "BP_ADD_ENCHANTMENT") == [spell_object_id(spell.number)]
-        assert _lights(seen) == [lit]
+    told, onlooker = cast_room(scene, key)
     room = live.room_enchantment_target(caster.room)
     (enchantment,) = live.enchantments_of(room)
-    assert live.enchantment_modifier(room, "light") == CASTABLE[key] * (25 + spell_power)
+    spell_power = enchantment.state  # the power it went off with (an aura takes from its own after)
+    sign = LIGHTS.get(key, 0)
+    lit = rooms.room_light(base, sign * (25 + spell_power))
+    assert (lit != base) == bool(sign)
+    for seen in (told, onlooker):  # both in the room: the words, the icon, the new light
+        assert _words(scene, key, "room_started") in texts_of(seen)
+        assert _room_icons(seen, "BP_ADD_ENCHANTMENT") == [spell_object_id(spell.number)]
+        assert _lights(seen) == ([lit] if sign else [])
+    assert live.enchantment_modifier(room, "light") == sign * (25 + spell_power)
 
     # again while it lasts: refused in its own words, nothing paid
     mana = caster.stats.mana
     again = scene.cast(key)
-    assert texts_of(again) == [_words(scene, key, "room_already")] and caster.stats.mana == mana
+    assert texts_of(again) == [_words(scene, key, "room_already")] and caster.stats.mana >= mana  # it may regenerate
     assert len(live.enchantments_of(room)) == 1
 
     # one arriving sees the room's light, reads the words, gets the icon
@@ -132,11 +180,13 @@ def test_a_room_enchantment_changes_the_light_and_wears_off(
     assert _words(scene, key, "room_entered") in texts_of(burst)
     assert _room_icons(burst, "BP_ADD_ENCHANTMENT") == [spell_object_id(spell.number)]
 
-    # it lasts between half and all of its whole time at that power
-    whole = rooms.line(spell.figure("duration_base"), spell.figure("duration_per"), spell_power)
+    # it lasts its time at that power: between half and all of it when drawn
+    unit = spell.figure("duration_unit", 1)
+    whole = rooms.line(spell.figure, "duration", spell_power) * unit
+    shortest = (whole // unit // 2) * unit if spell.figure("duration_drawn") else whole
     assert enchantment.due_ms is not None
     left = enchantment.due_ms - round(live.game_time * 1000)
-    assert whole // 2 - 5000 <= left <= whole
+    assert shortest - 5000 <= left <= whole
     scene.server.advance(left / 1000 - 1.0)
     quiet = scene.alice.read() + scene.bob.read() + carl.read()
     assert not _room_icons(quiet, "BP_REMOVE_ENCHANTMENT") and not _lights(quiet)
@@ -144,23 +194,116 @@ def test_a_room_enchantment_changes_the_light_and_wears_off(
     for client in (scene.alice, scene.bob, carl):
         ended = client.read()
         assert _words(scene, key, "room_ended") in texts_of(ended)
-        assert _lights(ended) == [base]
+        assert _lights(ended) == ([base] if sign else [])
         assert _room_icons(ended, "BP_REMOVE_ENCHANTMENT") == [spell_object_id(spell.number)]
     assert not live.enchantments_of(room) and live.enchantment_modifier(room, "light") == 0
     assert not carl.closed_by_server
 
 
-def test_a_room_enchantment_lights_its_own_room_alone(
-    scene: Scene, world: WorldDefinition,
-) -> None:
+def test_a_light_lights_its_own_room_alone(scene: Scene, world: WorldDefinition) -> None:
     """Cast in the street, the light is the street's alone: the inn next door keeps its own."""
     live = scene.server.hub.world
-    caster = scene.caster
-    caster.spells["light"] = 40
-    scene.give("elderberry", 2)
-    caster.stats.mana = 40
-    scene.cast_until_it_works("light")
+    cast_room(scene, "light")
     from emulator.world.spells.rooms import room_light
 
     assert room_light(live, "jasperinn") == world.rooms["jasperinn"].ambient_light
-    assert room_light(live, caster.room) > world.rooms[caster.room].ambient_light
+    assert room_light(live, scene.caster.room) > world.rooms[scene.caster.room].ambient_light
+
+
+def _power_without_rooms(scene: Scene, key: str) -> int:
+    """The power casting would give without the room's enchantments (casting's figures)."""
+    live, caster = scene.server.hub.world, scene.caster
+    stats = caster.stats
+    return spell_power(PowerFigures(
+        ability=caster.spells.get(key, 0), school=scene.world.spells[key].school, karma=stats.karma,
+        room_population=len(live.room_objects(caster.room)), health=stats.health, max_health=stats.max_health,
+        vigor=stats.vigor, bulk_held=live.items.load_of(caster.character_id)[1],
+        bulk_max=live.items.capacity(stats.might),
+    ))
+
+
+def test_an_antimagic_aura_takes_spell_power_from_spells_cast_in_it(scene: Scene, world: WorldDefinition) -> None:
+    """A light cast in the aura lights the room by 25 and the power the aura left it."""
+    caster, live = scene.caster, scene.server.hub.world
+    room = live.room_enchantment_target(caster.room)
+    cast_room(scene, "antimagicaura", ability=20)
+    (aura,) = live.enchantments_of(room)
+    loss = 25 + aura.state // 2
+    assert live.enchantment_modifier(room, "spell_power_loss") == loss
+    told, onlooker = cast_room(scene, "light", ability=99)
+    light_power = power(scene, "light")
+    assert 1 <= light_power == rooms.power_after_loss(_power_without_rooms(scene, "light"), loss)
+    assert light_power < _power_without_rooms(scene, "light")
+    base = world.rooms[caster.room].ambient_light
+    assert _lights(told) == _lights(onlooker) == [rooms.room_light(base, 25 + light_power)]
+    # the aura ends: the power is whole again
+    live.disenchant(room, "antimagicaura")
+    assert power(scene, "light") == _power_without_rooms(scene, "light")
+
+
+def test_killing_fields_adds_to_every_blow_struck_in_the_room(fight: Fight) -> None:
+    """The same swing at the same instant, with and without the enchantment: the blow that
+    lands does 2 to 5 more damage on the rat (the attack modifier killing fields gives)."""
+    live, caster = fight.live, fight.caster
+    spell = fight.world.spells["killingfields"]
+    caster.spells["killingfields"] = 60
+    for reagent in spell.reagents:
+        pile = live.items.create_on_ground(reagent.kind, reagent.count, caster.room, caster.y, caster.x, 0, "t", [])
+        fight.alice.request("BP_REQ_GET", object={"id": pile.object_id | 1 << 28, "amount": reagent.count})
+    fight.cast("killingfields")
+    room = live.room_enchantment_target(caster.room)
+    assert live.is_enchanted(room, "killingfields")
+    (rat,) = [m for m in live.monsters() if m.room == caster.room and m.kind == "giantrat"][:1]
+    caster.y, caster.x = rat.y, rat.x + 64  # a square east of it
+    rat.hit_points = 10_000  # it outlasts the blows
+    skills, saved = dict(caster.skills), live.enchantments_of(room)[0]
+    bonuses = []
+    for instant in range(40):
+        now = 10_000.0 + instant
+        blows = []
+        for enchanted in (True, False):
+            caster.skills, caster.last_attack_at, rat.hit_points = dict(skills), None, 10_000
+            if not enchanted:
+                live.disenchant(room, "killingfields", report=False)
+            (resolved,) = [e for e in live.attack(caster.object_id, rat.object_id, now) if isinstance(e, ev.AttackResolved)]
+            blows.append(resolved)
+        live.enchantments.add(saved)  # back for the next swing
+        with_it, without = blows
+        assert with_it.hit == without.hit
+        if with_it.hit:
+            bonuses.append(with_it.damage - without.damage)
+    assert bonuses and all(2 <= b <= 5 for b in bonuses)
+    assert len(set(bonuses)) > 1  # drawn for each blow
+
+
+@pytest.mark.parametrize("bane,against,other", [("qorbane", "darkness", "light"), ("shalillebane", "qorbane", "light")])
+def test_a_bane_hurts_the_casters_of_the_school_it_is_against(
+    scene: Scene, world: WorldDefinition, bane: str, against: str, other: str,
+) -> None:
+    """Bram can fight players: a spell of the school the bane is against hurts him as it
+    goes off, by the bane's power and the spell's level, in the bane's words; other
+    schools' spells do not; at the end of his health it kills him."""
+    caster, live = scene.caster, scene.server.hub.world
+    cast_room(scene, bane, ability=99)
+    (enchantment,) = live.enchantments_of(live.room_enchantment_target(caster.room))
+    level = world.spells[against].level or 1
+    most = max(1, rooms.bane_damage(lambda low, high: high, enchantment.state, level))
+    caster.stats.max_health = caster.stats.health = 60  # one who may fight players
+    told, _ = cast_room(scene, other)
+    assert caster.stats.health == 60 and _words(scene, bane, "bane_hurt") not in texts_of(told)
+    told, _ = cast_room(scene, against)
+    lost = 60 - caster.stats.health
+    assert 1 <= lost <= most
+    assert _words(scene, bane, "bane_hurt") in texts_of(told) and bars(told, 1)[-1] == caster.stats.health
+    # one who may not fight players is spared
+    caster.stats.max_health = caster.stats.health = 20
+    live.disenchant(live.room_enchantment_target(caster.room), against)
+    told, _ = cast_room(scene, against)
+    assert caster.stats.health == 20 and _words(scene, bane, "bane_hurt") not in texts_of(told)
+    # at the end of his health it kills him: he leaves for the dead's place
+    caster.stats.max_health, caster.stats.health = 60, 1
+    live.disenchant(live.room_enchantment_target("jasper"), against)
+    told, onlooker = cast_room(scene, against, dies=not world.spells[against].cast_time)
+    assert _words(scene, bane, "bane_hurt") in texts_of(told) and _words(scene, bane, "bane_killed") in texts_of(told)
+    assert caster.room != "jasper" and [m for m in told if m.name == "BP_PLAYER"]
+    assert any(m.name == "BP_REMOVE" and m["id"] == caster.object_id for m in onlooker)

@@ -95,6 +95,8 @@ _OWN = {
     "gazed": "You meet {target}'s gaze and cannot move.",
     "wrong_target": "{target} cannot be given an evil twin.",
     "crowded": "Too much is summoned here already.",
+    "bane_hurt": "The {spell} here strikes you as you cast.",
+    "bane_killed": "The {spell} here strikes you down.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -126,6 +128,7 @@ _FILLS = {
     "gazed": "target",
     "already_have": "none_spell", "trance_lost": "", "looks_taken": "",  # spells of looks
     "took_form": "form", "wrong_target": "target", "crowded": "",
+    "bane_hurt": "", "bane_killed": "",
 }
 
 

@@ -29,6 +29,7 @@ from emulator.world.sight import line_of_sight
 from emulator.world import holding, spellbook
 from emulator.world.spells import EFFECTS, hexes, illusions, songs
 from emulator.world.spells.itemspells import held_by, held_target
+from emulator.world.spells import rooms as room_spells
 
 if TYPE_CHECKING:
     from emulator.world.world import World
@@ -189,6 +190,7 @@ def _go_off(world: World, player: Player, spell: SpellDefinition, targets: list[
     EFFECTS[spell.effect].apply(world, player, spell, targets, power, events)
     _improve(world, player, spell, targets, events)
     events.append(SpellCast(player.object_id, spell.key, player.room))
+    room_spells.after_cast(world, player, spell, events)  # a bane in the room against its school
     player.school_casts[spell.school] = player.school_casts.get(spell.school, 0) + (spell.level or 1)
     if not spell.harmful and not (player.outlaw or player.murderer):
         if any(isinstance(t, Player) and t is not player and (t.outlaw or t.murderer) for t in targets):
@@ -257,13 +259,14 @@ def _attack_refusal(world: World, player: Player, targets: list[Thing]) -> Playe
 def _power(world: World, player: Player, spell: SpellDefinition) -> int:
     stats = player.stats
     capacity = world.items.capacity(stats.might)
-    return rules.spell_power(rules.PowerFigures(
+    power = rules.spell_power(rules.PowerFigures(
         ability=player.spells.get(spell.key, 0), school=spell.school, karma=stats.karma, hour=world.game_hour,
         room_population=len(world.room_objects(player.room)),
         health=stats.health, max_health=stats.max_health, vigor=stats.vigor,
         bulk_held=world.items.load_of(player.character_id)[1], bulk_max=capacity,
         instrument=songs.instrument_level(world, player),
     ))
+    return room_spells.spell_power(world, player.room, spell, power)  # an anti-magic aura's loss
 
 
 def _requisite(player: Player, spell: SpellDefinition) -> int:

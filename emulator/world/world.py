@@ -138,6 +138,7 @@ from emulator.world.remains import FIRST_REMAINS_ID, Remains
 from emulator.world.roofile import RoomGeometry
 from emulator.world.spells import songs
 from emulator.world.spells import poison, walls
+from emulator.world.spells import rooms as room_spells
 
 __all__ = [
     "BROADCAST", "EMOTE", "SAY", "YELL", "Monster", "Player", "Stats", "Thing", "World", "WorldError",
@@ -988,7 +989,7 @@ class World:
         swing = roll_attack(
             offense, defense,
             lambda: max(0, self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, monster.karma or 0) - curse_damage)
-            + holding.blow_bonus(self, player_id, roll), roll,
+            + holding.blow_bonus(self, player_id, roll) + room_spells.blow_bonus(self, player.room, roll), roll,
         )
         resisted = resistance_against(self, target_id, player_attack_type(weapon), touch[0].damage_spell if touch else 0)
         taken = monster_damage_taken(swing.damage, resisted) if swing.hit else 0
@@ -1136,7 +1137,7 @@ class World:
         swing = roll_attack(
             offense, defense,
             lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, target.karma)
-            + holding.blow_bonus(self, player_id, roll), roll,
+            + holding.blow_bonus(self, player_id, roll) + room_spells.blow_bonus(self, player.room, roll), roll,
         )
         if swing.hit:  # the victim's shield (on a block check) and armour take their share (ModifyDefenseDamage)
             reduce = armour_reduce + (gear.shield_reduce if self.fighting.shield_blocks(victim, gear, roll) else 0)

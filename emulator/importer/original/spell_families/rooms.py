@@ -1,30 +1,36 @@
-"""Room enchantments (roomench.kod's spells): recognised when the class's own handlers do
-only what ``emulator/world/spells/rooms.py`` runs (its time, a room modifier such as the
-light, its words to the room, to arrivals and to a caster whose room already has it). Its
-figures are read by running its GetDuration and the amounts its cast sends at each power."""
+"""Room enchantments (roomench.kod's spells): the spells whose effect
+``emulator/world/spells/rooms.py`` runs, each recognised when its class's own handlers do
+only what is run of it (its time, a room modifier such as the light or the spell power it
+takes, a bonus to the blows struck in the room, its words to the room, to arrivals and to a
+caster whose room already has it). Its figures are read by running its GetDuration, and
+the amounts its handlers give, at each power."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from emulator.content.loader import MAX_DESCRIPTION_BYTES
 from emulator.importer.blakod import ast
 from emulator.importer.blakod.calls import find_sends
 from emulator.importer.original.common import _key
-from emulator.importer.original.spells import _POWERS, _Drawn, _line, _run, _sent, _value
+from emulator.importer.original.spells import _POWERS, _sent, _value
+from emulator.rules.dice import div
 
 if TYPE_CHECKING:
     from emulator.importer.blakod import KodClass
-    from emulator.importer.original.common import _key
-from emulator.importer.original.spells import SpellImport
+    from emulator.importer.original.spells import SpellImport
 
 __all__ = ["recognise"]
 
-#: What each handler of a recognised spell may send; anything more is code not run.
-_SENDS = {
-    "castspell": {"getowner", "isenchanted", "msgsenduser", "someonesaid", "roomstartenchantment", "getduration",
-                  "addbaselight"},
-    "endspell": {"someonesaid", "addbaselight"},
+Figures = dict[str, int]
+
+#: What each handler of every room enchantment may send; anything more is code not run.
+_COMMON = {
+    "castspell": {"getowner", "isenchanted", "msgsenduser", "someonesaid", "roomstartenchantment", "getduration"},
+    "endspell": {"someonesaid"},
     "startenchantmentnewoccupant": {"msgsenduser"},
     "canpaycosts": {"getowner", "isenchanted", "msgsenduser"},
     "getduration": set(),
@@ -32,66 +38,202 @@ _SENDS = {
     "getnumspelltargets": set(),
 }
 
-#: Spells whose class does little itself, their effect being other code's: not claimed
-#: until that code is run.
-_EFFECT_ELSEWHERE = {
-    "martyrsbattleground",  # a revenant for those who die in the room (player.kod): not modelled
-}
 
-#: Room modifiers the cast sends, by the message that adds them.
-_MODIFIERS = {"addbaselight": "light"}
+@attrs.frozen
+class _Part:
+    """What is run of one spell: the handlers (and their sends) it may have beyond the
+    common ones, and the reading of its figures (False: not as the server runs it)."""
 
-#: Its words: (purpose, handler, message that says them, argument naming the resource).
-_WORDS = (
-    ("room_started", "CastSpell", "SomeoneSaid", "string"),
-    ("room_ended", "EndSpell", "SomeoneSaid", "string"),
-    ("room_entered", "StartEnchantmentNewOccupant", "MsgSendUser", "message_rsc"),
-    ("room_already", "CanPayCosts", "MsgSendUser", "message_rsc"),
-)
+    handlers: dict[str, set[str]]
+    read: Callable[[KodClass, Figures], bool]
 
 
-def _amount_line(cls: KodClass, message: str) -> tuple[int, int] | None:
-    """(at power 0, per point) of the ``#amount`` the cast sends with ``message``, when it
-    is one send and a straight line of the power."""
+def _fit(values: list[Any]) -> tuple[int, int, int] | None:
+    """(per, divisor, plus) with ``power * per / divisor + plus`` giving every value."""
+    if not all(isinstance(v, int) for v in values):
+        return None
+    plus = values[0]
+    for divisor in range(1, 11):
+        per = values[divisor] - plus
+        if all(div(p * per, divisor) + plus == v for p, v in zip(_POWERS, values)):
+            return per, divisor, plus
+    return None
+
+
+def _put_line(figures: Figures, name: str, values: list[Any]) -> bool:
+    found = _fit(values)
+    if found is None:
+        return False
+    figures[f"{name}_per"], figures[f"{name}_divisor"], figures[f"{name}_plus"] = found
+    return True
+
+
+def _named(site_call: ast.Call, name: str) -> ast.Expression | None:
+    return {k.casefold(): v for k, v in site_call.named.items()}.get(name)
+
+
+def _sent_amount(cls: KodClass, message: str, argument: str) -> list[Any] | None:
+    """The values at each power of ``#argument`` of the one ``message`` the cast sends."""
     sites = find_sends(cls, message, "CastSpell")
     if len(sites) != 1:
         return None
-    amount = {k.casefold(): v for k, v in sites[0].call.named.items()}.get("amount")
-    if amount is None:
+    arguments = [(k.casefold(), v) for k, v in sites[0].call.named.items()]
+    found = [v for k, v in arguments if k == argument]
+    if len(found) != 1:
+        return None  # given twice: which one counts is not read here
+    return [_value(cls, found[0], {"ispellpower": power}) for power in _POWERS]
+
+
+@attrs.frozen
+class _Time:
+    """A GetDuration's value: ``whole`` units of ``unit`` ms, drawn between half and all
+    of them when ``drawn``."""
+
+    whole: int
+    unit: int = 1
+    drawn: bool = False
+
+
+def _time_value(cls: KodClass, expression: ast.Expression, env: dict[str, Any]) -> Any:
+    if isinstance(expression, ast.Call) and expression.function.casefold() == "random" and len(expression.positional) == 2:
+        low, high = (_time_value(cls, arg, env) for arg in expression.positional)
+        return _Time(high, 1, True) if isinstance(high, int) and low == div(high, 2) else None
+    if isinstance(expression, ast.BinaryOp) and expression.op == "*":
+        left, right = _time_value(cls, expression.left, env), _time_value(cls, expression.right, env)
+        if isinstance(left, _Time) and isinstance(right, int) and left.unit == 1:
+            return attrs.evolve(left, unit=right)
+    return _value(cls, expression, env)
+
+
+def _duration(cls: KodClass, power: int) -> _Time | None:
+    """What GetDuration gives at ``power``, for a handler of straight assignments."""
+    handler = cls.handler("GetDuration")
+    if handler is None:
         return None
-    values = [_value(cls, amount, {"ispellpower": power}) for power in _POWERS]
-    if not all(isinstance(v, int) for v in values):
-        return None
-    base, per = values[0], values[1] - values[0]
-    return (base, per) if all(v == base + per * p for p, v in zip(_POWERS, values)) else None
+    env: dict[str, Any] = {"ispellpower": power}
+    for statement in handler.body:
+        if isinstance(statement, ast.Assign):
+            env[statement.target.casefold()] = _time_value(cls, statement.value, env)
+        elif isinstance(statement, ast.Return) and statement.value is not None:
+            found = _time_value(cls, statement.value, env)
+            return _Time(found) if isinstance(found, int) else found if isinstance(found, _Time) else None
+        else:
+            return None
+    return None
+
+
+def _read_duration(cls: KodClass, figures: Figures) -> bool:
+    times = [_duration(cls, power) for power in _POWERS]
+    if not all(isinstance(t, _Time) for t in times):
+        return False
+    first = times[0]
+    assert first is not None
+    if any(t is None or (t.unit, t.drawn) != (first.unit, first.drawn) for t in times):
+        return False
+    if not _put_line(figures, "duration", [t.whole for t in times if t is not None]):
+        return False
+    if first.unit != 1:
+        figures["duration_unit"] = first.unit
+    if first.drawn:
+        figures["duration_drawn"] = 1
+    return True
+
+
+def _light(cls: KodClass, figures: Figures) -> bool:
+    """The light its cast adds (AddBaseLight's amount), taken back at its end."""
+    values = _sent_amount(cls, "AddBaseLight", "amount")
+    return values is not None and _put_line(figures, "light", values)
+
+
+def _spell_power_loss(cls: KodClass, figures: Figures) -> bool:
+    """The state its cast keeps, which ModifySpellPower gives spell.kod to take off the power."""
+    values = _sent_amount(cls, "RoomStartEnchantment", "state")
+    return values is not None and _put_line(figures, "spell_power_loss", values)
+
+
+def _blow_bonus(cls: KodClass, figures: Figures) -> bool:
+    """The damage its ModifyDamage adds to a blow struck in the room (``damage +
+    Random(low, high)``); its ModifyHitRoll must leave the roll as it is."""
+    hit = cls.handler("ModifyHitRoll")
+    if hit is None or len(hit.body) != 1 or not isinstance(hit.body[0], ast.Return):
+        return False
+    given = hit.body[0].value
+    if not (isinstance(given, ast.Name) and given.name.casefold() == "hit_roll"):
+        return False
+    damage = cls.handler("ModifyDamage")
+    if damage is None or len(damage.body) != 1 or not isinstance(damage.body[0], ast.Return):
+        return False
+    added = damage.body[0].value
+    if not (isinstance(added, ast.BinaryOp) and added.op == "+" and isinstance(added.left, ast.Name)
+            and added.left.name.casefold() == "damage" and isinstance(added.right, ast.Call)
+            and added.right.function.casefold() == "random" and len(added.right.positional) == 2):
+        return False
+    low, high = (_value(cls, arg, {}) for arg in added.right.positional)
+    if not (isinstance(low, int) and isinstance(high, int)):
+        return False
+    figures["blow_damage_min"], figures["blow_damage_max"] = low, high
+    return True
+
+
+_LIGHT = _Part({"castspell": {"addbaselight"}, "endspell": {"addbaselight"}}, _light)
+#: The room enchantments the server runs, by key.
+_PARTS = {
+    "light": _LIGHT,
+    "darkness": _LIGHT,
+    "antimagicaura": _Part(
+        {"affectsspellpower": set(), "modifyspellpower": {"getenchantedstate"}, "removeenchantment": set()},
+        _spell_power_loss,
+    ),
+    "killingfields": _Part(
+        {"castspell": {"enchantalloccupants"}, "endspell": {"unenchantalloccupants"},
+         "startenchantmentnewoccupant": {"startenchantment"}, "startenchantment": {"addattackmodifier"},
+         "endroomenchantment": {"removeattackmodifier"}, "modifyhitroll": set(), "modifydamage": set()},
+        _blow_bonus,
+    ),
+}
+
+def _bane(cls: KodClass, figures: Figures) -> bool:
+    """A bane keeps its power as its state (what HurtCaster is given, room.kod SpellCast)."""
+    values = _sent_amount(cls, "RoomStartEnchantment", "state")
+    return values is not None and _fit(values) == (1, 1, 0)
+
+
+_BANE = _Part(
+    {"hurtcaster": {"checkplayerflag", "getowner", "checkroomflag", "isvalidtarget", "msgsenduser", "assessdamage",
+                    "killed", "somethingkilled"}},
+    _bane,
+)
+_PARTS["shalillebane"] = _PARTS["qorbane"] = _BANE
+
+#: Its words: (purpose, handler, message that says them, argument naming the resource,
+#: which of the handler's sends of it in source order).
+_WORDS = (
+    ("room_started", "CastSpell", "SomeoneSaid", "string", 0),
+    ("room_ended", "EndSpell", "SomeoneSaid", "string", 0),
+    ("room_entered", "StartEnchantmentNewOccupant", "MsgSendUser", "message_rsc", 0),
+    ("room_already", "CanPayCosts", "MsgSendUser", "message_rsc", 0),
+    ("bane_hurt", "HurtCaster", "MsgSendUser", "message_rsc", 0),
+    ("bane_killed", "HurtCaster", "MsgSendUser", "message_rsc", 1),
+)
 
 
 def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
     names = [c.name.casefold() for c in cls.ancestry()]
-    if "roomenchantment" not in names[1:] or _key(cls.name) in _EFFECT_ELSEWHERE:
+    part = _PARTS.get(_key(cls.name))
+    if "roomenchantment" not in names[1:] or part is None:
         return None
     for handler in cls.messages:
-        allowed = _SENDS.get(handler)
-        if allowed is None or _sent(cls, handler) - allowed:
+        allowed = _COMMON.get(handler, set()) | part.handlers.get(handler, set())
+        if (handler not in _COMMON and handler not in part.handlers) or _sent(cls, handler) - allowed:
             return None  # more to it than the server runs
-    whole = [_run(cls, "GetDuration", power) for power in _POWERS]
-    if not all(isinstance(w, _Drawn) for w in whole):
+    figures: Figures = {}
+    if not (_read_duration(cls, figures) and part.read(cls, figures)):
         return None
-    duration = _line(whole)
-    if duration is None:
-        return None
-    figures = {"duration_base": duration[0], "duration_per": duration[1]}
-    for message, modifier in _MODIFIERS.items():
-        if message in _sent(cls, "CastSpell"):
-            found = _amount_line(cls, message)
-            if found is None:
-                return None
-            figures[f"{modifier}_base"], figures[f"{modifier}_per"] = found
     table["figures"] = {**table.get("figures", {}), **figures}
     table["targets"] = 0  # the caster's room
-    for purpose, handler, message, argument in _WORDS:
-        for site in find_sends(cls, message, handler):
-            resource = {k.casefold(): v for k, v in site.call.named.items()}.get(argument)
-            if isinstance(resource, ast.Name) and purpose not in table:
-                importer.texts.put(table, purpose, cls, resource.name, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    for purpose, handler, message, argument, index in _WORDS:
+        sites = sorted(find_sends(cls, message, handler), key=lambda site: site.line)
+        resource = _named(sites[index].call, argument) if index < len(sites) else None
+        if isinstance(resource, ast.Name):
+            importer.texts.put(table, purpose, cls, resource.name, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
     return "room_enchantment"
