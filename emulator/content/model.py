@@ -349,6 +349,9 @@ SPELL_OWN_TEXTS = (
     # sing it yet; its music; a listener moved, its trance slowed and sped up again
     "song_starts", "song_failed", "song_ends", "song_playing", "need_instrument", "no_newbie", "music",
     "listener", "slowed", "sped",
+    # spellbane: a weaker spell stopped (the singer's name), not sung where only guilds fight;
+    # mana convergence: the room told as it is cast, a newcomer's own words
+    "stopped", "no_towns", "cast_said", "greeting",
 )
 
 

@@ -21,6 +21,10 @@ _OWN = {
     "listener": "{singer}'s {spell} touches you.",
     "slowed": "Your spell preparations slow to a crawl.",
     "sped": "Your spell preparations return to their usual pace.",
+    "stopped": "{singer}'s song drowns out your spell.",
+    "no_towns": "This song may not be sung here.",
+    "cast_said": "Magic gathers strength here.",
+    "greeting": "Magic runs strong here.",
 }
 
 
@@ -36,6 +40,8 @@ def song_told(ctx: GameContext, event: SongTold) -> None:
         params: list[Any] = []
         if event.purpose == "listener":  # the singer's article and name (GetCapDef, GetName)
             params = [messages.id("cap_article_none"), fight_messages._player_name(ctx, event.singer_id)]
+        elif event.purpose == "stopped":  # the name of spellbane's singer
+            params = [fight_messages._player_name(ctx, event.singer_id)]
         fields = {"format": ctx.resources.id(text), "params": params}
     else:
         singer = ctx.world.object(event.singer_id)

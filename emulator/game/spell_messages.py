@@ -52,6 +52,7 @@ _OWN = {
     "not_here": "You can't enchant others here.",
     "need_instrument": "You must be playing an instrument to sing.",  # songs
     "no_newbie": "You are not yet ready to sing a song that hinders others.",
+    "no_towns": "You may not sing that song here.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -63,7 +64,7 @@ _FILLS = {
     "made": "item", "hands_full": "item", "out_of_range": "cap_target,spell",
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
-    "need_instrument": "", "no_newbie": "",
+    "need_instrument": "", "no_newbie": "", "no_towns": "",
 }
 
 

@@ -72,6 +72,8 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
     if refusal is not None:
         return events + [refusal]
     refused = _cannot_pay(world, player, spell, found, power, now)
+    if refused is None:  # CanCastHere: a song of the room may stop it (spellbane)
+        refused = songs.cast_refusal(world, player, spell, power)
     if refused is not None:
         return events + refused
     if spell.harmful:  # CheckPlayerAttack: a harmful spell at a player follows the rules of a blow
@@ -228,13 +230,13 @@ def _attack_refusal(world: World, player: Player, targets: list[Thing]) -> Playe
 def _power(world: World, player: Player, spell: SpellDefinition) -> int:
     stats = player.stats
     capacity = world.items.capacity(stats.might)
-    return rules.spell_power(rules.PowerFigures(
+    return songs.power_change(world, player, spell, rules.spell_power(rules.PowerFigures(
         ability=player.spells.get(spell.key, 0), school=spell.school, karma=stats.karma,
         room_population=len(world.room_objects(player.room)),
         health=stats.health, max_health=stats.max_health, vigor=stats.vigor,
         bulk_held=world.items.load_of(player.character_id)[1], bulk_max=capacity,
         instrument=songs.instrument_level(world, player),
-    ))
+    )))  # a song of the room may raise it (mana convergence)
 
 
 def _requisite(player: Player, spell: SpellDefinition) -> int:

@@ -927,11 +927,13 @@ class World:
         stroke, proficiency = self._attack_abilities(player, weapon, touch, stats.mysticism)
         brawling = proficiency if weapon is None else 0
         offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon) + self.enchantment_modifier(player_id, "offense")
+        offense += songs.offense_against(self, player_id, monster.karma or 0)  # a mood song's listener
         defense = monster_defense(monster.level, monster.difficulty) + self.enchantment_modifier(target_id, "defense")
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
         swing = roll_attack(
             offense, defense,
-            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, monster.karma or 0), roll,
+            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, monster.karma or 0)
+            + songs.damage_against(self, player_id, monster.karma or 0, roll), roll,
         )
         taken = monster_damage_taken(swing.damage) if swing.hit else 0
         monster.hit_points -= taken
@@ -1056,6 +1058,7 @@ class World:
         stroke, proficiency = self._attack_abilities(player, weapon, touch, stats.mysticism)
         brawling = proficiency if weapon is None else 0
         offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon) + self.enchantment_modifier(player_id, "offense")
+        offense += songs.offense_against(self, player_id, target.karma)  # a mood song's listener
         armour_defense, armour_reduce = self.armour_of(victim_id)
         gear = self.gear_of(victim_id)
         guard = self.fighting.defences(victim, gear)
@@ -1066,7 +1069,8 @@ class World:
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
         swing = roll_attack(
             offense, defense,
-            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, target.karma), roll,
+            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, target.karma)
+            + songs.damage_against(self, player_id, target.karma, roll), roll,
         )
         if swing.hit:  # the victim's shield (on a block check) and armour take their share (ModifyDefenseDamage)
             reduce = armour_reduce + (gear.shield_reduce if self.fighting.shield_blocks(victim, gear, roll) else 0)
