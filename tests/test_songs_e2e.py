@@ -127,14 +127,14 @@ def test_the_import_reads_the_songs(world: WorldDefinition) -> None:
     assert [world.spells[k].figure("newbies") for k in SONGS] == [1, 1, 1, 0, 0, 0, 1]
     assert world.spells["melancholy"].text_id("listener") and world.spells["warptime"].text_id("slowed")
     assert not world.spells["melancholy"].figure("greets") and world.spells["invigorate"].figure("greets")
-    for key in HIGHER + ("spellbane", "manaconvergence"):
+    for key in HIGHER + ("spellbane", "manaconvergence", "jig"):
         assert world.spells[key].effect == "song", key
     assert world.spells["spellbane"].figure("bans_weaker") and world.spells["spellbane"].figure("guild_rooms_refused")
     convergence = world.spells["manaconvergence"]
     assert [convergence.figure(f) for f in ("power_per", "power_divisor", "power_plus")] == [1, 2, 25]
     assert convergence.text_id("cast_said") and convergence.text_id("greeting") and not convergence.figure("greets")
-    for key in ("jig", "crystalizemana"):  # a dance, a crystal that holds mana: not run
-        assert world.spells[key].effect == ""
+    assert world.spells["jig"].figure("dances") and world.spells["jig"].text_id("dance")
+    assert world.spells["crystalizemana"].effect == ""  # a crystal that holds mana: not run
     lute = world.kinds["lute"].item
     assert lute is not None and lute.get("instrument") == 20
 
@@ -290,6 +290,10 @@ def test_no_instrument_and_the_newbie_who_would_hinder(scene: Scene) -> None:
     give(scene, scene.alice, caster, "polishedseraphym")
     reply = scene.cast("spellbane")
     assert texts_of(reply) == [(said(scene, "spellbane", "no_towns"), [])] and caster.stats.mana == 50
+    caster.spells["jig"] = 50  # nor a jig
+    reply = scene.cast("jig")
+    cast_here = scene.world.messages.id("spell_cast_here")  # type: ignore[union-attr]
+    assert texts_of(reply) == [(cast_here, [_spell_name(scene, "jig")])] and caster.stats.mana == 50
     # putting the lute away while singing ends the song
     sing(scene, "invigorate")
     (lute,) = [i for i in scene.server.hub.world.items.used(caster.character_id)]
@@ -404,3 +408,30 @@ def test_spellbane_stops_weaker_spells_and_mana_convergence_raises_them(open_sce
     # Bob's blink now goes off (no spellbane), its trance shortened by the higher power
     reply = scene.bob.request("BP_REQ_CAST", spell={"id": spell_object_id(world.spells["blink"].number), "amount": None}, targets=[])
     assert not any(f == said(scene, "spellbane", "stopped") for f, _ in texts_of(reply))
+
+
+def test_jig_makes_the_listeners_dance(open_scene: Scene) -> None:
+    scene, world = open_scene, open_scene.world
+    caster, other = scene.caster, scene.target
+    live = scene.server.hub.world
+    caster.spells["jig"] = 60
+    play(scene, scene.alice, caster)
+    lute = play(scene, scene.bob, other)  # what Bob holds is put away to dance
+    give(scene, scene.alice, caster, "diamond", 2)
+    reply = sing(scene, "jig")
+    heard = scene.bob.read()
+    told = reply + scene.alice.read()
+    assert [m["id"] for m in heard if m.name == "BP_UNUSE"] == [lute] and not live.items.used(other.character_id)
+    assert (said(scene, "jig", "dance"), []) in texts_of(heard)
+    assert live.items.used(caster.character_id) and songs.dancing(live, other.object_id)
+    assert not songs.dancing(live, caster.object_id)  # its singer plays on
+    (change,) = [m for m in told if m.name == "BP_CHANGE" and m["id"] == other.object_id]
+    for field in ("animation", "motion_animation"):  # a cycle of its dance's bitmap groups
+        params = change[field]["params"]
+        assert change[field]["type"] == 2 and (params["period"], params["group_low"], params["group_high"]) == (150, 6, 22)
+    # the song ends: Bob stops, as Alice sees
+    scene.alice.read()
+    ended = scene.alice.request("BP_REQ_CAST", spell={"id": spell_object_id(world.spells["jig"].number), "amount": None}, targets=[])
+    assert (said(scene, "jig", "stop_dance"), []) in texts_of(scene.bob.read())
+    (change,) = [m for m in ended if m.name == "BP_CHANGE" and m["id"] == other.object_id]
+    assert change["animation"]["type"] != 2 and not songs.dancing(live, other.object_id)

@@ -352,6 +352,7 @@ SPELL_OWN_TEXTS = (
     # spellbane: a weaker spell stopped (the singer's name), not sung where only guilds fight;
     # mana convergence: the room told as it is cast, a newcomer's own words
     "stopped", "no_towns", "cast_said", "greeting",
+    "dance", "cant_dance_resting", "stop_dance",  # jig: a listener dances, cannot while resting, stops
 )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.content.model import ObjectKind
-from emulator.game import views
+from emulator.game import song_messages, views
 from emulator.game.enchantment_messages import send_room_enchantments
 from emulator.game.context import GameContext
 from emulator.game.session import Avatar, GameSession
@@ -49,7 +49,10 @@ def _shop_flags(kind: ObjectKind) -> int:
 
 def room_object(ctx: GameContext, thing: Thing, animation: dict[str, Any] | None = None) -> dict[str, Any]:
     icon, name, flags = appearance(ctx, thing)
-    block = views.room_object_block(thing.object_id, icon, name, flags, thing.y, thing.x, thing.angle, animation)
+    dance = song_messages.dance_animation(ctx, thing)  # a jig's dancer dances still or moving
+    block = views.room_object_block(thing.object_id, icon, name, flags, thing.y, thing.x, thing.angle, animation or dance)
+    if dance is not None:
+        block["motion_animation"] = dance
     if isinstance(thing, Item):
         _ground_item(ctx, thing, block)
     return block

@@ -15,7 +15,8 @@ invigorate, restorate and rejuvenate quicken the listeners' rest, health and man
 timers; a hinder song cuts the chance of the casts of its school; warp time (any one on
 the room) stretches the trances begun there; a listener a mood song moved strikes
 harder at those of the other side; spellbane stops the spells weaker than the room's
-song; mana convergence raises the power of every spell cast there.
+song; mana convergence raises the power of every spell cast there; jig makes every
+listener but its singer put away what it holds and dance.
 
 The song's state (JSON, in the room's enchantment): its volume, singer, power, the game
 time of its next drain, whether that is its last, and the listeners a mood song moved.
@@ -32,7 +33,8 @@ from emulator.rules.casting import SPELLPOWER_MAXIMUM, SPELLPOWER_MINIMUM
 from emulator.rules.dice import Roll, bound, div, roll_with
 from emulator.rules.spells import songs as rules
 from emulator.world.enchantments import Effect, Enchantment
-from emulator.world.events import SongPlayed, SongTold, VitalsChanged, WorldEvent
+from emulator.world.events import ObjectChanged, SongPlayed, SongTold, VitalsChanged, WorldEvent
+from emulator.world.items import USE_HAND
 from emulator.world.objects import Player, Thing
 
 if TYPE_CHECKING:
@@ -40,8 +42,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EFFECTS", "SONG", "cast_refusal", "current_song", "damage_against", "entered", "health_delay_ms",
-    "instrument_level", "mana_delay_ms", "offense_against", "power_change", "rest_delay_ms", "run", "success_chance",
-    "trance_broken", "trance_ms",
+    "dancing", "instrument_level", "mana_delay_ms", "offense_against", "power_change", "rest_delay_ms", "run",
+    "success_chance", "trance_broken", "trance_ms",
 ]
 
 #: The rooms (their enchantment ids) that have a song on, per world: what each tick looks at.
@@ -110,8 +112,11 @@ class _Song:
         from emulator.world.world import _pk_status
 
         flags = world.definition.rooms[caster.room].flags
-        if spell.figure("guild_rooms_refused") and "guild_pk_only" in flags and world.rules.player_killing and not caster.murderer:
-            return "no_towns", 0  # spellbane's own check: where only guilds may fight (there are no guilds here)
+        if spell.figure("guild_rooms_refused") and "guild_pk_only" in flags:  # where only guilds may fight (no guilds here)
+            if not spell.figure("murderers_may"):  # jig
+                return "spell_cast_here", 0
+            if world.rules.player_killing and not caster.murderer:  # spellbane
+                return "no_towns", 0
         if not spell.figure("newbies", 1) and not _pk_status(caster).pkill_enabled:
             return "no_newbie", 0
         if instrument_level(world, caster) == 0:
@@ -171,6 +176,29 @@ def _touch(world: World, spell: SpellDefinition, enchantment: Enchantment, liste
     if spell.figure("stretches") and listener.trance is not None:
         _warp(world, listener, lambda left: rules.stretched_ms(left, _power(enchantment)))
         events.append(SongTold(room, spell.key, "slowed", (listener.object_id,)))
+    if spell.figure("dances") and listener.object_id != state["caster"]:
+        _dance(world, spell, enchantment, listener, events)
+
+
+def _dance(world: World, spell: SpellDefinition, enchantment: Enchantment, listener: Player, events: list[WorldEvent]) -> None:
+    """Jig on one listener (FreeHands, DoDance): what it holds in its hands is put away,
+    then it dances, shown to the room, unless it rests."""
+    put_away = False
+    for item in world.items.used(listener.character_id):
+        usage = world.items.usage(item.kind or "")
+        if usage is not None and usage.places & USE_HAND:
+            world.items.unuse(listener.character_id, listener.object_id, item.object_id, events)
+            put_away = True
+    if put_away:  # an instrument put away ends the song its player sings (instrum.kod NewUnused)
+        trance_broken(world, listener, events)
+    dancers = [i for i in enchantment.state.get("dancers", []) if i != listener.object_id]
+    if listener.resting:
+        events.append(SongTold(listener.room, spell.key, "cant_dance_resting", (listener.object_id,)))
+    else:
+        dancers.append(listener.object_id)
+        events.append(SongTold(listener.room, spell.key, "dance", (listener.object_id,)))
+        events.append(ObjectChanged(listener.room, listener.object_id))
+    enchantment.state["dancers"] = dancers
 
 
 def _untouch(world: World, spell: SpellDefinition, enchantment: Enchantment, listener: Player, events: list[WorldEvent]) -> None:
@@ -178,6 +206,10 @@ def _untouch(world: World, spell: SpellDefinition, enchantment: Enchantment, lis
     if spell.figure("stretches") and listener.trance is not None:
         _warp(world, listener, lambda left: rules.unstretched_ms(left, _power(enchantment)))
         events.append(SongTold(listener.room, spell.key, "sped", (listener.object_id,)))
+    if listener.object_id in enchantment.state.get("dancers", ()):  # StopDancing, once the song is gone
+        enchantment.state["dancers"].remove(listener.object_id)
+        events.append(SongTold(listener.room, spell.key, "stop_dance", (listener.object_id,)))
+        events.append(ObjectChanged(listener.room, listener.object_id))
 
 
 def _warp(world: World, listener: Player, change: Any) -> None:
@@ -356,3 +388,14 @@ def cast_refusal(world: World, player: Player, spell: SpellDefinition, power: in
             singer = int(enchantment.state.get("caster", 0))
             return [SongTold(player.room, bane.key, "stopped", (player.object_id,), singer)]
     return None
+
+
+def dancing(world: World, player_id: int) -> bool:
+    """Whether a jig of the player's room has it dancing (PFLAG2_DANCING)."""
+    player = world._players.get(player_id)
+    if player is None:
+        return False
+    room_id = world.room_enchantment_target(player.room)
+    if room_id not in _sung(world):
+        return False
+    return any(player_id in e.state.get("dancers", ()) for s, e in _songs_on(world, room_id) if s.figure("dances"))

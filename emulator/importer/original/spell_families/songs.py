@@ -4,8 +4,8 @@ claimed when every handler of its own is one whose effect the server runs (see
 drains and how often, whether those not yet able to fight may sing it, the school it
 hinders, which regeneration it quickens, whether it stretches trances, the mood it
 lifts or sinks, whether it refuses weaker spells (spellbane) or raises the power of all
-(mana convergence, by the power its state keeps); its words and music by the
-original's resources."""
+(mana convergence, by the power its state keeps), whether its listeners dance (jig); its
+words and music by the original's resources."""
 
 from __future__ import annotations
 
@@ -33,20 +33,24 @@ _HANDLERS: dict[str, frozenset[str]] = {
         # the mood songs: a listener moved tells it, its face changes (not modelled)
         "StartEnchantment": ("GetOwner", "GetEnchantmentState", "SetAction", "GetAction", "MsgSendUser", "GetCapDef",
                              "GetName", "AddAttackModifier", "GetEnchantmentsByClass", "GetStretchedTime",
-                             "BreakTrance", "StartEnchantment"),
+                             "BreakTrance", "StartEnchantment", "ResetPlayerFlagList", "FreeHands", "DoDance"),
         "StartEnchantmentNewOccupant": ("StartEnchantment", "MsgSendUser"),
         "EndRoomEnchantment": ("RemoveEnchantment",),
         "RemoveEnchantment": ("RemoveAttackModifier", "GetEnchantmentsByClass", "GetUnstretchedTime", "BreakTrance",
-                              "StartEnchantment", "MsgSendUser", "GetOwner"),
+                              "StartEnchantment", "MsgSendUser", "GetOwner", "StopDancing"),
         # the mood songs' moods of the town folk (not modelled)
         "StartPeriodicEnchantment": ("GetHolderActive", "HolderExtractObject", "GetBehavior", "ChangeMood"),
         # the mood songs' blows against the good or the evil
         "ModifyHitRoll": ("GetKarma",), "ModifyDamage": ("GetKarma",),
-        # spellbane: not sung where only guilds may fight
-        "CanPayCosts": ("GetOwner", "AllowGuildAttack", "IsPKAllowed", "MsgSendUser"),
-        # mana convergence: the room told, a power of its own, every spell's power raised
-        "CastSpell": ("GetOwner", "SomeoneSaid"), "BuildState": (), "AffectsSpellPower": (),
+        # spellbane and jig: not sung where only guilds may fight
+        "CanPayCosts": ("GetOwner", "AllowGuildAttack", "IsPKAllowed", "MsgSendUser", "PlayerIsImmortal", "CheckRoomFlag",
+                        "GetGuild", "CheckPlayerFlag", "GetName"),
+        # mana convergence: the room told, a power of its own, every spell's power raised;
+        # jig: the room's flags of a dance (no monster comes in nor fights: not modelled)
+        "CastSpell": ("GetOwner", "SomeoneSaid", "SetRoomFlag"), "BuildState": (), "AffectsSpellPower": (),
         "ModifySpellPower": ("GetEnchantedState",),
+        "EndSpell": ("SetRoomFlag", "CheckRoomFlag", "SetRoomFlagToDefault", "GetEnchantmentList", "GetSpellNum"),
+        "CheckDisruptWithNecklace": (), "SpellBannedInArena": (),
     }.items()
 }
 
@@ -98,7 +102,16 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
         importer.texts.put(table, "stopped", cls, "spell_spellbane_stopped", category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
     if any("canpaycosts" in owner.messages for owner in own):
         figures["guild_rooms_refused"] = 1
-        _put_sent(importer, cls, table, "CanPayCosts", "no_towns")
+        if "allowguildattack" in _sent(cls, "CanPayCosts"):  # spellbane: a murderer may, where fights are allowed
+            figures["murderers_may"] = 1
+            _put_sent(importer, cls, table, "CanPayCosts", "no_towns")
+    if "dodance" in _sent(cls, "StartEnchantment"):  # jig: its listeners dance, in the words of players
+        figures["dances"] = 1
+        player = importer.tree.classes.get("player")
+        for purpose, variable in (("dance", "player_dance"), ("cant_dance_resting", "player_cant_dance_resting"),
+                                  ("stop_dance", "player_stop_dance")):
+            if player is not None:
+                importer.texts.put(table, purpose, player, variable, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
     if any("affectsspellpower" in owner.messages for owner in own):
         state = _state_power(cls)
         if state is None:
