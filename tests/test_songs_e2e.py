@@ -20,7 +20,7 @@ from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
 from emulator.rules import casting as rules
 from emulator.rules.spells import songs as song_rules
-from emulator.rules.vitals import rest_delay_ms
+from emulator.rules.vitals import health_regen_delay_ms, mana_regen_delay_ms, rest_delay_ms
 from emulator.testing.memory_server import MemoryClient
 from emulator.wire.codec import Message
 from emulator.world.casting import _success_chance, spell_object_id
@@ -35,8 +35,15 @@ from .test_personal_enchantments_e2e import make_scene
 
 #: The level-1 and level-2 songs, castable.
 SONGS = ("invigorate", "melancholy", "mirth", "truth", "civility", "conciliation", "warptime")
-#: A castable spell of each school a hinder song hinders (to be cast under it).
-HINDERED = {"truth": ("riija", "blink"), "civility": ("faren", "zap"), "conciliation": ("kraanan", "bless")}
+#: The higher levels' songs the server runs.
+HIGHER = ("restorate", "rejuvenate", "profaneresonance", "sacredresonance", "disharmony")
+#: A castable spell of each school a hinder song hinders (to be cast under it), and the
+#: karma its caster needs.
+HINDERED = {
+    "truth": ("riija", "blink", 0), "civility": ("faren", "zap", 0), "conciliation": ("kraanan", "bless", 0),
+    "profaneresonance": ("shalille", "holytouch", 30), "sacredresonance": ("qor", "acidtouch", -30),
+    "disharmony": ("jala", "invigorate", 0),
+}
 
 
 @pytest.fixture
@@ -116,17 +123,23 @@ def test_the_import_reads_the_songs(world: WorldDefinition) -> None:
     assert [world.spells[k].figure("drain") for k in SONGS] == [1, 2, 2, 3, 3, 3, 5]
     assert world.spells["invigorate"].figure("quickens_vigor") and world.spells["warptime"].figure("stretches")
     assert (world.spells["melancholy"].figure("mood"), world.spells["mirth"].figure("mood")) == (-1, 1)
-    assert {k: song_rules.SCHOOLS[world.spells[k].figure("hinders")] for k in HINDERED} == {k: s for k, (s, _) in HINDERED.items()}
+    assert {k: song_rules.SCHOOLS[world.spells[k].figure("hinders")] for k in HINDERED} == {k: s for k, (s, _, _) in HINDERED.items()}
     assert [world.spells[k].figure("newbies") for k in SONGS] == [1, 1, 1, 0, 0, 0, 1]
     assert world.spells["melancholy"].text_id("listener") and world.spells["warptime"].text_id("slowed")
     assert not world.spells["melancholy"].figure("greets") and world.spells["invigorate"].figure("greets")
-    for key in ("jig", "spellbane", "manaconvergence", "crystalizemana"):
-        assert world.spells[key].effect == ""
+    for key in HIGHER + ("spellbane", "manaconvergence", "jig"):
+        assert world.spells[key].effect == "song", key
+    assert world.spells["spellbane"].figure("bans_weaker") and world.spells["spellbane"].figure("guild_rooms_refused")
+    convergence = world.spells["manaconvergence"]
+    assert [convergence.figure(f) for f in ("power_per", "power_divisor", "power_plus")] == [1, 2, 25]
+    assert convergence.text_id("cast_said") and convergence.text_id("greeting") and not convergence.figure("greets")
+    assert world.spells["jig"].figure("dances") and world.spells["jig"].text_id("dance")
+    assert world.spells["crystalizemana"].effect == ""  # a crystal that holds mana: not run
     lute = world.kinds["lute"].item
     assert lute is not None and lute.get("instrument") == 20
 
 
-@pytest.mark.parametrize("key", SONGS)
+@pytest.mark.parametrize("key", SONGS + HIGHER)
 def test_a_song_is_sung_heard_drains_works_and_ends(scene: Scene, key: str) -> None:
     world, caster, listener = scene.world, scene.caster, scene.target
     live = scene.server.hub.world
@@ -148,6 +161,7 @@ def test_a_song_is_sung_heard_drains_works_and_ends(scene: Scene, key: str) -> N
     song_power = power(scene, key)
     assert song_power == min(99, 20 + 40 // 12 + 30)  # the lute's level, max health / 12, half the ability
     trance_due = listener.trance[2] if listener.trance is not None else 0
+    listener.stats.max_mana = listener.stats.mana  # no mana timer running before the song
     reply = sing(scene, key)
     heard = scene.bob.read()
     told = reply + scene.alice.read()
@@ -177,12 +191,30 @@ def test_a_song_is_sung_heard_drains_works_and_ends(scene: Scene, key: str) -> N
         scene.server.advance(5.0)  # a rest tick each second (the world's tick), where it takes two without
         assert max(bars(scene.bob.read(), 3)) > 40
         scene.bob.request("BP_USERCOMMAND", command=UC.UC_STAND, args={})
+    if key in ("restorate", "rejuvenate"):  # health or mana comes back quicker
+        stats = listener.stats
+        stats.health, stats.mana, stats.max_mana = 20, 5, 50
+        scene.server.advance(1.0)
+        now_ms = round(live.game_time * 1000)
+        if key == "restorate":
+            plain = health_regen_delay_ms(stats.vigor, stats.stamina, stats.max_health)
+            expected, due = song_rules.health_delay_ms(plain, song_power), listener.health_due_ms
+        else:
+            plain = mana_regen_delay_ms(stats.mana, stats.max_mana, stats.vigor, stats.mysticism)
+            expected, due = song_rules.mana_delay_ms(plain, song_power), listener.mana_due_ms
+        assert due is not None and expected < plain and 0 < due - now_ms <= expected
     if spell.figure("mood"):  # a listener moved reads it, named by its singer
         moved = enchantment.state["moved"]
         assert moved, "nobody was moved at this power"
         words = (said(scene, key, "listener"), [world.messages.id("cap_article_none"), _name_of(scene, told, caster)])  # type: ignore[union-attr]
         assert (words in texts_of(heard)) == (listener.object_id in moved)
         assert (words in texts_of(told)) == (caster.object_id in moved)
+        # one it moved strikes harder at the other side: the good under melancholy, the evil under mirth
+        other_side, same_side = (30, -30) if spell.figure("mood") < 0 else (-30, 30)
+        bonus = song_rules.MOOD_HIT_BONUS if listener.object_id in moved else 0
+        assert songs.offense_against(live, listener.object_id, other_side) == bonus
+        assert songs.offense_against(live, listener.object_id, same_side) == songs.offense_against(live, listener.object_id, 0) == 0
+        assert (1 <= songs.damage_against(live, listener.object_id, other_side, lambda low, high: high) <= 5) == bool(bonus)
     if key == "warptime":  # the trance begun before it is stretched, and said so
         assert listener.trance is not None
         now_ms = round(live.game_time * 1000)
@@ -190,15 +222,19 @@ def test_a_song_is_sung_heard_drains_works_and_ends(scene: Scene, key: str) -> N
         assert listener.trance[2] - now_ms >= song_rules.stretched_ms(trance_due - now_ms, song_power) - 1600
         assert listener.trance[2] > trance_due
     if key in HINDERED:  # the casts of its school are cut by a half to two thirds of its power
-        school, hindered_key = HINDERED[key]
+        school, hindered_key, karma = HINDERED[key]
         hindered = world.spells[hindered_key]
         assert hindered.school == school
         listener.spells[hindered_key] = 50
+        listener.stats.karma = karma
+        if school == "jala":
+            play(scene, scene.bob, listener)
         listener.stats.intellect = listener.stats.mysticism = listener.stats.stamina = 10
-        their_power = rules.spell_power(rules.PowerFigures(ability=50, school=school))
+        their_power = power(Scene(scene.server, world, scene.bob, scene.alice, listener, caster, 0), hindered_key)
         chance = _success_chance(live, listener, hindered, [], their_power)
-        whole = rules.success_chance(10, their_power)
-        assert whole - (song_power * 2) // 3 <= chance <= whole - song_power // 2
+        whole = (100 - 10) * their_power // 100 + 10  # before the bounds of 5 and 95
+        assert max(5, whole - (song_power * 2) // 3) <= chance <= max(5, min(95, whole - song_power // 2))
+        assert chance < rules.success_chance(10, their_power)
         # cast under the song: it fizzles (a chance of a few percent, this world's dice say no)
         listener.stats.mana = 30
         for reagent in hindered.reagents:
@@ -249,8 +285,16 @@ def test_no_instrument_and_the_newbie_who_would_hinder(scene: Scene) -> None:
     caster.stats.max_health = 20  # not yet able to fight players: no song that hinders them
     reply = scene.cast("truth")
     assert texts_of(reply) == [(said(scene, "truth", "no_newbie"), [])] and caster.stats.mana == 50
-    # putting the lute away while singing ends the song
     caster.stats.max_health = 40
+    caster.spells["spellbane"] = 50  # not where only guilds may fight
+    give(scene, scene.alice, caster, "polishedseraphym")
+    reply = scene.cast("spellbane")
+    assert texts_of(reply) == [(said(scene, "spellbane", "no_towns"), [])] and caster.stats.mana == 50
+    caster.spells["jig"] = 50  # nor a jig
+    reply = scene.cast("jig")
+    cast_here = scene.world.messages.id("spell_cast_here")  # type: ignore[union-attr]
+    assert texts_of(reply) == [(cast_here, [_spell_name(scene, "jig")])] and caster.stats.mana == 50
+    # putting the lute away while singing ends the song
     sing(scene, "invigorate")
     (lute,) = [i for i in scene.server.hub.world.items.used(caster.character_id)]
     reply = scene.alice.request("BP_REQ_UNUSE", object={"id": lute.object_id, "amount": None})
@@ -305,3 +349,89 @@ def test_a_quieter_song_fails_the_singer_runs_dry_and_a_newcomer_hears_it(scene:
     assert (said(scene, "warptime", "song_playing"), []) in texts_of(came)
     assert music(came) == [said(scene, "warptime", "music")]
     assert room_icons(came, "BP_ADD_ENCHANTMENT") == [spell_object_id(world.spells["warptime"].number)]
+
+
+@pytest.fixture
+def open_scene(imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree: KodTree, tmp_path: Path) -> Iterator[Scene]:
+    """Alice and Bob where anyone may fight (not only guilds): an abandoned house of Jasper."""
+    assert not {"no_combat", "guild_pk_only"} & set(world.rooms["jasperab2"].flags)
+    made = make_scene(imported[0], world, kod_tree, tmp_path, "jasperab2")
+    try:
+        made.caster.stats.max_mana = 200
+        yield made
+        assert not made.alice.closed_by_server and not made.bob.closed_by_server
+    finally:
+        made.server.stop()
+
+
+def _bob(scene: Scene) -> Scene:
+    """The same scene with Bob casting."""
+    return Scene(scene.server, scene.world, scene.bob, scene.alice, scene.target, scene.caster, 0)
+
+
+def test_spellbane_stops_weaker_spells_and_mana_convergence_raises_them(open_scene: Scene) -> None:
+    scene, world = open_scene, open_scene.world
+    caster, other = scene.caster, scene.target
+    live = scene.server.hub.world
+    room_id = live.room_enchantment_target(caster.room)
+    caster.spells["spellbane"] = caster.spells["manaconvergence"] = 90
+    other.spells["blink"] = 20
+    play(scene, scene.alice, caster, "finelute")
+    give(scene, scene.alice, caster, "polishedseraphym", 3)
+    bane = world.spells["spellbane"]
+    sing(scene, "spellbane")
+    (enchantment,) = live.enchantments_of(room_id)
+    assert enchantment.state["power"] == power(scene, "spellbane") > power(_bob(scene), "blink")
+    # Bob's weaker blink is stopped before its costs, told by whose song
+    scene.alice.read()
+    other.stats.mana = 30
+    scene.server.advance(1.5)
+    scene.bob.read()
+    reply = scene.bob.request("BP_REQ_CAST", spell={"id": spell_object_id(world.spells["blink"].number), "amount": None}, targets=[])
+    assert texts_of(reply) == [(said(scene, "spellbane", "stopped"), [_name_of(scene, reply, caster)])]
+    assert other.stats.mana == 30 and other.trance is None
+    assert bane.figure("bans_weaker") and not world.spells["invigorate"].figure("bans_weaker")
+    # mana convergence: the room told, then the song (which ends spellbane: a new cast breaks the trance)
+    spell = world.spells["manaconvergence"]
+    before, cast_power = power(_bob(scene), "blink"), power(scene, "manaconvergence")
+    reply = sing(scene, "manaconvergence")
+    heard = scene.bob.read()
+    for messages in (reply, heard):
+        assert (said(scene, "manaconvergence", "cast_said"), []) in texts_of(messages)
+        assert (said(scene, "spellbane", "song_ends"), []) in texts_of(messages)
+        assert (said(scene, "manaconvergence", "song_starts"), []) in texts_of(messages)
+        assert music(messages) == [said(scene, "manaconvergence", "music")]
+    (enchantment,) = live.enchantments_of(room_id)
+    kept = song_rules.kept_power(cast_power, spell.figure("power_per"), spell.figure("power_divisor"), spell.figure("power_plus"))
+    assert enchantment.state["power"] == kept == cast_power // 2 + 25
+    assert power(_bob(scene), "blink") == min(99, before + kept)
+    # Bob's blink now goes off (no spellbane), its trance shortened by the higher power
+    reply = scene.bob.request("BP_REQ_CAST", spell={"id": spell_object_id(world.spells["blink"].number), "amount": None}, targets=[])
+    assert not any(f == said(scene, "spellbane", "stopped") for f, _ in texts_of(reply))
+
+
+def test_jig_makes_the_listeners_dance(open_scene: Scene) -> None:
+    scene, world = open_scene, open_scene.world
+    caster, other = scene.caster, scene.target
+    live = scene.server.hub.world
+    caster.spells["jig"] = 60
+    play(scene, scene.alice, caster)
+    lute = play(scene, scene.bob, other)  # what Bob holds is put away to dance
+    give(scene, scene.alice, caster, "diamond", 2)
+    reply = sing(scene, "jig")
+    heard = scene.bob.read()
+    told = reply + scene.alice.read()
+    assert [m["id"] for m in heard if m.name == "BP_UNUSE"] == [lute] and not live.items.used(other.character_id)
+    assert (said(scene, "jig", "dance"), []) in texts_of(heard)
+    assert live.items.used(caster.character_id) and songs.dancing(live, other.object_id)
+    assert not songs.dancing(live, caster.object_id)  # its singer plays on
+    (change,) = [m for m in told if m.name == "BP_CHANGE" and m["id"] == other.object_id]
+    for field in ("animation", "motion_animation"):  # a cycle of its dance's bitmap groups
+        params = change[field]["params"]
+        assert change[field]["type"] == 2 and (params["period"], params["group_low"], params["group_high"]) == (150, 6, 22)
+    # the song ends: Bob stops, as Alice sees
+    scene.alice.read()
+    ended = scene.alice.request("BP_REQ_CAST", spell={"id": spell_object_id(world.spells["jig"].number), "amount": None}, targets=[])
+    assert (said(scene, "jig", "stop_dance"), []) in texts_of(scene.bob.read())
+    (change,) = [m for m in ended if m.name == "BP_CHANGE" and m["id"] == other.object_id]
+    assert change["animation"]["type"] != 2 and not songs.dancing(live, other.object_id)

@@ -396,6 +396,10 @@ SPELL_OWN_TEXTS = (
     "already_have", "trance_lost", "looks_taken", "blank_name", "killed_by", "prank_1", "prank_2",
     "prank_3", "body_male_icon", "body_female_icon", "took_form", "wrong_target", "crowded", "vanished",
     "bane_hurt", "bane_killed",  # a bane's words to a caster of the school it is against, hurt or killed
+    # spellbane: a weaker spell stopped (the singer's name), not sung where only guilds fight;
+    # mana convergence: the room told as it is cast, a newcomer's own words
+    "stopped", "no_towns", "cast_said", "greeting",
+    "dance", "cant_dance_resting", "stop_dance",  # jig: a listener dances, cannot while resting, stops
 )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.content.model import ObjectKind
-from emulator.game import item_attribute_messages, looks, room_enchantment_messages, views, wall_view
+from emulator.game import item_attribute_messages, looks, room_enchantment_messages, song_messages, views, wall_view
 from emulator.game.enchantment_messages import send_room_enchantments
 from emulator.game.context import GameContext
 from emulator.game.session import Avatar, GameSession
@@ -62,7 +62,10 @@ def room_object(
     icon, name, flags = appearance(ctx, thing, sees_invisible)
     if isinstance(thing, WallElement) and animation is None:
         animation = wall_view.animation(ctx, thing)
-    block = views.room_object_block(thing.object_id, icon, name, flags, thing.y, thing.x, thing.angle, animation)
+    dance = song_messages.dance_animation(ctx, thing)  # a jig's dancer dances still or moving
+    block = views.room_object_block(thing.object_id, icon, name, flags, thing.y, thing.x, thing.angle, animation or dance)
+    if dance is not None:
+        block["motion_animation"] = dance
     if isinstance(thing, Item):
         _ground_item(ctx, thing, block)
     return block

@@ -11,6 +11,9 @@ from typing import Any
 from emulator.game import fight_messages, views
 from emulator.game.context import GameContext
 from emulator.world.events import SongPlayed, SongTold
+from emulator.world.objects import Player, Thing
+from emulator.world.spells import songs
+from protocol_specs.opcodes import Animate
 
 #: The server's own sentences, for a world without the original's words.
 _OWN = {
@@ -21,7 +24,23 @@ _OWN = {
     "listener": "{singer}'s {spell} touches you.",
     "slowed": "Your spell preparations slow to a crawl.",
     "sped": "Your spell preparations return to their usual pace.",
+    "stopped": "{singer}'s song drowns out your spell.",
+    "no_towns": "This song may not be sung here.",
+    "cast_said": "Magic gathers strength here.",
+    "greeting": "Magic runs strong here.",
+    "dance": "You break into a dance.",
+    "cant_dance_resting": "You cannot dance while resting.",
+    "stop_dance": "You stop dancing.",
 }
+
+#: A dancer as the others see it: its bitmap groups 6 to 22 in a cycle, 150 ms each
+#: (player.kod SendAnimation, PANM_DANCE).
+DANCE = {"type": Animate.ANIMATE_CYCLE, "params": {"period": 150, "group_low": 6, "group_high": 22}}
+
+
+def dance_animation(ctx: GameContext, thing: Thing) -> dict[str, Any] | None:
+    """How a player a jig has dancing is shown (moving or not); None for anything else."""
+    return DANCE if isinstance(thing, Player) and songs.dancing(ctx.world, thing.object_id) else None
 
 
 def song_told(ctx: GameContext, event: SongTold) -> None:
@@ -36,6 +55,8 @@ def song_told(ctx: GameContext, event: SongTold) -> None:
         params: list[Any] = []
         if event.purpose == "listener":  # the singer's article and name (GetCapDef, GetName)
             params = [messages.id("cap_article_none"), fight_messages._player_name(ctx, event.singer_id)]
+        elif event.purpose == "stopped":  # the name of spellbane's singer
+            params = [fight_messages._player_name(ctx, event.singer_id)]
         fields = {"format": ctx.resources.id(text), "params": params}
     else:
         singer = ctx.world.object(event.singer_id)

@@ -97,6 +97,7 @@ _OWN = {
     "crowded": "Too much is summoned here already.",
     "bane_hurt": "The {spell} here strikes you as you cast.",
     "bane_killed": "The {spell} here strikes you down.",
+    "no_towns": "You may not sing that song here.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -129,6 +130,7 @@ _FILLS = {
     "already_have": "none_spell", "trance_lost": "", "looks_taken": "",  # spells of looks
     "took_form": "form", "wrong_target": "target", "crowded": "",
     "bane_hurt": "", "bane_killed": "",
+    "no_towns": "",
 }
 
 

@@ -76,6 +76,8 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
     if refusal is not None:
         return events + [refusal]
     refused = _cannot_pay(world, player, spell, found, power, now)
+    if refused is None:  # CanCastHere: a song of the room may stop it (spellbane)
+        refused = songs.cast_refusal(world, player, spell, power)
     if refused is not None:
         return events + refused
     if spell.harmful:  # CheckPlayerAttack: a harmful spell at a player follows the rules of a blow
@@ -266,6 +268,7 @@ def _power(world: World, player: Player, spell: SpellDefinition) -> int:
         bulk_held=world.items.load_of(player.character_id)[1], bulk_max=capacity,
         instrument=songs.instrument_level(world, player),
     ))
+    power = songs.power_change(world, player, spell, power)  # a song of the room may raise it (mana convergence)
     return room_spells.spell_power(world, player.room, spell, power)  # an anti-magic aura's loss
 
 

@@ -982,6 +982,7 @@ class World:
         brawling = proficiency if weapon is None else 0
         curse_hit, curse_damage = item_attributes.curse_penalties(self, player)  # a cursed weapon's worse blows
         offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon) + self.enchantment_modifier(player_id, "offense") - curse_hit
+        offense += songs.offense_against(self, player_id, monster.karma or 0)  # a mood song's listener
         defense = monster_defense(monster.level, monster.difficulty) + self.enchantment_modifier(target_id, "defense")
         borrowed = illusions.defends_as(self, monster)  # an evil twin defends as its player
         defense = defense if borrowed is None else borrowed
@@ -989,7 +990,8 @@ class World:
         swing = roll_attack(
             offense, defense,
             lambda: max(0, self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, monster.karma or 0) - curse_damage)
-            + holding.blow_bonus(self, player_id, roll) + room_spells.blow_bonus(self, player.room, roll), roll,
+            + holding.blow_bonus(self, player_id, roll) + room_spells.blow_bonus(self, player.room, roll)
+            + songs.damage_against(self, player_id, monster.karma or 0, roll), roll,
         )
         resisted = resistance_against(self, target_id, player_attack_type(weapon), touch[0].damage_spell if touch else 0)
         taken = monster_damage_taken(swing.damage, resisted) if swing.hit else 0
@@ -1124,6 +1126,7 @@ class World:
         stroke, proficiency = self._attack_abilities(player, weapon, touch, stats.mysticism)
         brawling = proficiency if weapon is None else 0
         offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon) + self.enchantment_modifier(player_id, "offense")
+        offense += songs.offense_against(self, player_id, target.karma)  # a mood song's listener
         armour_defense, armour_reduce = self.armour_of(victim_id)
         gear = self.gear_of(victim_id)
         guard = self.fighting.defences(victim, gear)
@@ -1137,7 +1140,8 @@ class World:
         swing = roll_attack(
             offense, defense,
             lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, target.karma)
-            + holding.blow_bonus(self, player_id, roll) + room_spells.blow_bonus(self, player.room, roll), roll,
+            + holding.blow_bonus(self, player_id, roll) + room_spells.blow_bonus(self, player.room, roll)
+            + songs.damage_against(self, player_id, target.karma, roll), roll,
         )
         if swing.hit:  # the victim's shield (on a block check) and armour take their share (ModifyDefenseDamage)
             reduce = armour_reduce + (gear.shield_reduce if self.fighting.shield_blocks(victim, gear, roll) else 0)

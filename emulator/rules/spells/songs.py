@@ -7,8 +7,9 @@ from __future__ import annotations
 from emulator.rules.dice import Roll, bound, div
 
 __all__ = [
-    "DEFAULT_DRAIN", "DEFAULT_DRAIN_MS", "SCHOOLS", "health_delay_ms", "hindered_chance", "last_call",
-    "mana_delay_ms", "quickened_ms", "stretched_ms", "unstretched_ms", "volume",
+    "DEFAULT_DRAIN", "DEFAULT_DRAIN_MS", "MOOD_DAMAGE_MAX", "MOOD_HIT_BONUS", "SCHOOLS", "health_delay_ms",
+    "hindered_chance", "kept_power", "last_call", "mana_delay_ms", "mood_bites", "quickened_ms", "stretched_ms", "unstretched_ms",
+    "volume",
 ]
 
 #: Jala's own figures (jala.kod viManaDrain, viDrainTime) for a song that names none.
@@ -28,6 +29,22 @@ RESTORATE_DELAY_BOUNDS = (1000, 60000)
 RESTORATE_RESULT_BOUNDS = (670, 60000)
 #: The mana timer under a song is held within these (player.kod CalculateManaTime).
 SONG_MANA_DELAY_BOUNDS = (500, 60000)
+#: A listener a mood song moved strikes harder at those of the other side (melcholy.kod,
+#: mirth.kod ModifyHitRoll and ModifyDamage): to hit, and damage 1 to this much more.
+MOOD_HIT_BONUS = 100
+MOOD_DAMAGE_MAX = 5
+
+
+def mood_bites(mood: int, victim_karma: int) -> bool:
+    """Whether a mood song's blow bonus counts against a victim: melancholy's (mood -1)
+    against the good, mirth's (mood 1) against the evil."""
+    return (mood < 0 and victim_karma > 0) or (mood > 0 and victim_karma < 0)
+
+
+def kept_power(power: int, per: int, divisor: int, plus: int) -> int:
+    """The power a song keeps in its state when it is a line of the cast's (mana
+    convergence's BuildState): power * per / divisor + plus."""
+    return div(power * per, max(1, divisor)) + plus
 
 
 def volume(power: int, drain: int, drain_ms: int) -> int:

@@ -13,7 +13,10 @@ coming into the room hears it playing.
 While a song is on a room (the newest song counts, as the original's GetJalaInfo):
 invigorate, restorate and rejuvenate quicken the listeners' rest, health and mana
 timers; a hinder song cuts the chance of the casts of its school; warp time (any one on
-the room) stretches the trances begun there.
+the room) stretches the trances begun there; a listener a mood song moved strikes
+harder at those of the other side; spellbane stops the spells weaker than the room's
+song; mana convergence raises the power of every spell cast there; jig makes every
+listener but its singer put away what it holds and dance.
 
 The song's state (JSON, in the room's enchantment): its volume, singer, power, the game
 time of its next drain, whether that is its last, and the listeners a mood song moved.
@@ -26,18 +29,21 @@ import weakref
 from typing import TYPE_CHECKING, Any
 
 from emulator.content.model import SpellDefinition
-from emulator.rules.dice import bound, div, roll_with
+from emulator.rules.casting import SPELLPOWER_MAXIMUM, SPELLPOWER_MINIMUM
+from emulator.rules.dice import Roll, bound, div, roll_with
 from emulator.rules.spells import songs as rules
 from emulator.world.enchantments import Effect, Enchantment
-from emulator.world.events import SongPlayed, SongTold, VitalsChanged, WorldEvent
+from emulator.world.events import ObjectChanged, SongPlayed, SongTold, VitalsChanged, WorldEvent
+from emulator.world.items import USE_HAND
 from emulator.world.objects import Player, Thing
 
 if TYPE_CHECKING:
     from emulator.world.world import World
 
 __all__ = [
-    "EFFECTS", "SONG", "current_song", "entered", "health_delay_ms", "instrument_level", "mana_delay_ms",
-    "rest_delay_ms", "run", "success_chance", "trance_broken", "trance_ms",
+    "EFFECTS", "SONG", "cast_refusal", "current_song", "damage_against", "entered", "health_delay_ms",
+    "dancing", "instrument_level", "mana_delay_ms", "offense_against", "power_change", "rest_delay_ms", "run",
+    "success_chance", "trance_broken", "trance_ms",
 ]
 
 #: The rooms (their enchantment ids) that have a song on, per world: what each tick looks at.
@@ -105,6 +111,12 @@ class _Song:
         players yet; every song needs an instrument played."""
         from emulator.world.world import _pk_status
 
+        flags = world.definition.rooms[caster.room].flags
+        if spell.figure("guild_rooms_refused") and "guild_pk_only" in flags:  # where only guilds may fight (no guilds here)
+            if not spell.figure("murderers_may"):  # jig
+                return "spell_cast_here", 0
+            if world.rules.player_killing and not caster.murderer:  # spellbane
+                return "no_towns", 0
         if not spell.figure("newbies", 1) and not _pk_status(caster).pkill_enabled:
             return "no_newbie", 0
         if instrument_level(world, caster) == 0:
@@ -116,6 +128,8 @@ class _Song:
     ) -> None:
         room = caster.room
         room_id = world.room_enchantment_target(room)
+        if spell.text("cast_said"):  # mana convergence tells the room first, even if the song then fails
+            events.append(SongTold(room, spell.key, "cast_said", _audience(world, room)))
         sung = current_song(world, room)
         loudness = rules.volume(power, spell.figure("drain", rules.DEFAULT_DRAIN), spell.figure("drain_ms", rules.DEFAULT_DRAIN_MS))
         if sung is not None and loudness <= int(sung[1].state.get("volume", 0)):
@@ -124,6 +138,8 @@ class _Song:
         if world.is_enchanted(room_id, spell.key):  # the same song, louder: it takes over from the other singer
             _end(world, room_id, spell.key, events, report=False)
         now_ms = round(world.game_time * 1000)
+        if spell.figure("raises_power"):  # the power it keeps is its own line of the cast's (BuildState)
+            power = rules.kept_power(power, spell.figure("power_per"), spell.figure("power_divisor", 1), spell.figure("power_plus"))
         state: dict[str, Any] = {
             "volume": loudness, "caster": caster.object_id, "power": power,
             "next_ms": now_ms + spell.figure("drain_ms", rules.DEFAULT_DRAIN_MS), "last": False, "moved": [],
@@ -160,6 +176,29 @@ def _touch(world: World, spell: SpellDefinition, enchantment: Enchantment, liste
     if spell.figure("stretches") and listener.trance is not None:
         _warp(world, listener, lambda left: rules.stretched_ms(left, _power(enchantment)))
         events.append(SongTold(room, spell.key, "slowed", (listener.object_id,)))
+    if spell.figure("dances") and listener.object_id != state["caster"]:
+        _dance(world, spell, enchantment, listener, events)
+
+
+def _dance(world: World, spell: SpellDefinition, enchantment: Enchantment, listener: Player, events: list[WorldEvent]) -> None:
+    """Jig on one listener (FreeHands, DoDance): what it holds in its hands is put away,
+    then it dances, shown to the room, unless it rests."""
+    put_away = False
+    for item in world.items.used(listener.character_id):
+        usage = world.items.usage(item.kind or "")
+        if usage is not None and usage.places & USE_HAND:
+            world.items.unuse(listener.character_id, listener.object_id, item.object_id, events)
+            put_away = True
+    if put_away:  # an instrument put away ends the song its player sings (instrum.kod NewUnused)
+        trance_broken(world, listener, events)
+    dancers = [i for i in enchantment.state.get("dancers", []) if i != listener.object_id]
+    if listener.resting:
+        events.append(SongTold(listener.room, spell.key, "cant_dance_resting", (listener.object_id,)))
+    else:
+        dancers.append(listener.object_id)
+        events.append(SongTold(listener.room, spell.key, "dance", (listener.object_id,)))
+        events.append(ObjectChanged(listener.room, listener.object_id))
+    enchantment.state["dancers"] = dancers
 
 
 def _untouch(world: World, spell: SpellDefinition, enchantment: Enchantment, listener: Player, events: list[WorldEvent]) -> None:
@@ -167,6 +206,10 @@ def _untouch(world: World, spell: SpellDefinition, enchantment: Enchantment, lis
     if spell.figure("stretches") and listener.trance is not None:
         _warp(world, listener, lambda left: rules.unstretched_ms(left, _power(enchantment)))
         events.append(SongTold(listener.room, spell.key, "sped", (listener.object_id,)))
+    if listener.object_id in enchantment.state.get("dancers", ()):  # StopDancing, once the song is gone
+        enchantment.state["dancers"].remove(listener.object_id)
+        events.append(SongTold(listener.room, spell.key, "stop_dance", (listener.object_id,)))
+        events.append(ObjectChanged(listener.room, listener.object_id))
 
 
 def _warp(world: World, listener: Player, change: Any) -> None:
@@ -242,6 +285,8 @@ def entered(world: World, player: Player, events: list[WorldEvent]) -> None:
         if spell.figure("greets", 1):
             events.append(SongTold(player.room, spell.key, "song_playing", (player.object_id,)))
             events.append(SongPlayed(player.room, spell.key, (player.object_id,)))
+        elif spell.text("greeting"):  # its own words instead
+            events.append(SongTold(player.room, spell.key, "greeting", (player.object_id,)))
         _touch(world, spell, enchantment, player, events)
 
 
@@ -290,3 +335,67 @@ def trance_ms(world: World, player: Player, trance: int) -> int:
         if spell.figure("stretches"):
             return rules.stretched_ms(trance, _power(enchantment))
     return trance
+
+
+def _moved_against(world: World, attacker_id: int, victim_karma: int) -> bool:
+    """Whether a mood song of the attacker's room moved it, against a victim of the other side."""
+    attacker = world._players.get(attacker_id)
+    if attacker is None:
+        return False
+    room_id = world.room_enchantment_target(attacker.room)
+    if room_id not in _sung(world):
+        return False
+    return any(
+        spell.figure("mood") and attacker_id in enchantment.state.get("moved", ())
+        and rules.mood_bites(spell.figure("mood"), victim_karma)
+        for spell, enchantment in _songs_on(world, room_id)
+    )
+
+
+def offense_against(world: World, attacker_id: int, victim_karma: int) -> int:
+    """A moved listener's hit bonus against the other side (the mood songs' ModifyHitRoll)."""
+    return rules.MOOD_HIT_BONUS if _moved_against(world, attacker_id, victim_karma) else 0
+
+
+def damage_against(world: World, attacker_id: int, victim_karma: int, roll: Roll) -> int:
+    """A moved listener's extra damage against the other side (their ModifyDamage)."""
+    return roll(1, rules.MOOD_DAMAGE_MAX) if _moved_against(world, attacker_id, victim_karma) else 0
+
+
+#: The spell mana convergence leaves as it is (the original's anti-magic aura exception).
+UNCHANGED_BY_CONVERGENCE = "antimagicaura"
+
+
+def power_change(world: World, player: Player, spell: SpellDefinition, power: int) -> int:
+    """GetSpellPower in a room where mana convergence is sung: the power it keeps is added
+    to every spell's, within the bounds of spell power."""
+    room_id = world.room_enchantment_target(player.room)
+    if room_id not in _sung(world) or spell.key == UNCHANGED_BY_CONVERGENCE:
+        return power
+    gain = sum(_power(e) for s, e in _songs_on(world, room_id) if s.figure("raises_power"))
+    return power if not gain else bound(power + gain, SPELLPOWER_MINIMUM, SPELLPOWER_MAXIMUM)
+
+
+def cast_refusal(world: World, player: Player, spell: SpellDefinition, power: int) -> list[WorldEvent] | None:
+    """CanCastHere: where spellbane is sung, a spell weaker than the room's song (its
+    power) is stopped, and its caster told by whose song."""
+    room_id = world.room_enchantment_target(player.room)
+    if room_id not in _sung(world):
+        return None
+    sung = current_song(world, player.room)
+    for bane, enchantment in _songs_on(world, room_id):
+        if bane.figure("bans_weaker") and sung is not None and _power(sung[1]) > power:
+            singer = int(enchantment.state.get("caster", 0))
+            return [SongTold(player.room, bane.key, "stopped", (player.object_id,), singer)]
+    return None
+
+
+def dancing(world: World, player_id: int) -> bool:
+    """Whether a jig of the player's room has it dancing (PFLAG2_DANCING)."""
+    player = world._players.get(player_id)
+    if player is None:
+        return False
+    room_id = world.room_enchantment_target(player.room)
+    if room_id not in _sung(world):
+        return False
+    return any(player_id in e.state.get("dancers", ()) for s, e in _songs_on(world, room_id) if s.figure("dances"))
