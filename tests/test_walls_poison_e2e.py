@@ -466,3 +466,45 @@ def test_a_ring_of_flames_closes_around_its_target(scene: Scene) -> None:
     heard = _step_onto(scene, flame)
     assert any(f == said(scene, spell, wall_rules.burn_purpose(200 - victim.stats.health)) for f, _ in texts_of(heard))
     assert victim.stats.health < 200
+
+
+def test_a_spore_burst_holds_who_moves_within_it(scene: Scene) -> None:
+    world, caster, victim = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    spell = world.spells["sporeburst"]
+    assert spell.effect == "spore_burst"
+    hold = next(s for s in world.spells.values() if s.number == spell.figure("hold_number"))
+    _ready(scene, "sporeburst")
+    caster.spells["sporeburst"] = 99
+    caster.stats.mysticism = 70
+    reply = _cast_untargeted(scene, "sporeburst")
+    told, seen = _after_trance(scene, "sporeburst", reply)
+    assert (said(scene, spell, "caster"), []) in texts_of(told)
+    clouds = live.walls.in_room(caster.room)
+    radius = max(1, min(3, power(scene, "sporeburst") // 30))
+    assert len([c for c in clouds if c.active]) == 1 and all(c.strength == radius for c in clouds)
+    assert len([m for m in seen if m.name == "BP_CREATE"]) == len(clouds) <= 1 + 4 + 8 + 12
+    (centre,) = [c for c in clouds if c.active]
+    assert square_of(centre.y, centre.x) == square_of(caster.y, caster.x)
+    # its caster moves freely within it
+    scene.alice.request("BP_REQ_MOVE", y=caster.y, x=caster.x + 8, speed=18,
+                        room={"id": live.room_id(caster.room), "amount": None})
+    assert not live.enchantment_flag(caster.object_id, "held")
+    # the caster's safety spares an innocent
+    _fight_ready(scene)
+    caster.safety = True
+    heard = _step_onto(scene, centre)
+    assert (said(scene, spell, "unaffected"), []) in texts_of(heard)
+    assert not live.enchantment_flag(victim.object_id, "held")
+    # safety off: held, with the hold's words and icon, for its base time and the reach more
+    caster.safety = False
+    centre.touched.clear()
+    heard = _step_onto(scene, centre)
+    assert live.enchantment_flag(victim.object_id, "held")
+    assert (said(scene, spell, "held"), []) in texts_of(heard)
+    assert [m["object"]["id"] for m in heard if m.name == "BP_ADD_ENCHANTMENT"] == [spell_object_id(hold.number)]
+    (held,) = [e for e in live.enchantments_of(victim.object_id) if e.spell == hold.key]
+    assert held.due_ms is not None
+    assert held.due_ms - round(live.game_time * 1000) <= (spell.figure("hold_base") + radius) * 1000
+    scene.server.advance(spell.figure("hold_base") + radius + 1.0)
+    assert not live.enchantment_flag(victim.object_id, "held")

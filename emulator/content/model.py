@@ -325,7 +325,7 @@ class SpellDefinition:
 SPELL_EFFECTS = (
     "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
     "personal_enchantment", "touch",
-    "summon_fog", "bramble_wall", "poison_fog", "damage_wall", "ring_of_flames", "cure_poison",  # walls, fog and poison
+    "summon_fog", "bramble_wall", "poison_fog", "damage_wall", "ring_of_flames", "spore_burst", "cure_poison",  # walls, fog, poison
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -348,7 +348,7 @@ SPELL_OWN_TEXTS = (
     # walls and poison: an element's look, the room's summoning limit, the scratches of brambles
     # by damage, poison resisted and weakened
     "element_name", "element_icon", "summon_limit", "scratch_0", "scratch_2", "scratch_3", "scratch_4", "scratch_5",
-    "resisted", "abates", "inhaled", "unaffected", "burn_0", "burn_5", "burn_10", "burn_15", "burn_20",
+    "resisted", "abates", "inhaled", "unaffected", "burn_0", "burn_5", "burn_10", "burn_15", "burn_20", "held",
 )
 
 

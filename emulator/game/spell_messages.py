@@ -59,6 +59,7 @@ _OWN = {
     "inhaled": "You breathe the poisonous fog.", "unaffected": "The wall does not touch you.",
     "burn_0": "The wall does you no harm.", "burn_5": "The wall singes you.", "burn_10": "The wall hurts you.",
     "burn_15": "The wall hurts you badly.", "burn_20": "The wall hurts you terribly.",
+    "held": "You are held fast.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -72,7 +73,7 @@ _FILLS = {
     "ended": "", "already_on": "cap_target", "not_here": "",
     "summon_limit": "", "scratch_0": "", "scratch_2": "", "scratch_3": "", "scratch_4": "", "scratch_5": "",
     "resisted": "", "abates": "", "inhaled": "", "unaffected": "",
-    "burn_0": "", "burn_5": "", "burn_10": "", "burn_15": "", "burn_20": "",
+    "burn_0": "", "burn_5": "", "burn_10": "", "burn_15": "", "burn_20": "", "held": "",
 }
 
 

@@ -11,9 +11,12 @@ from emulator.world.spells.walls import WallElement
 from protocol_specs.opcodes import Animate
 
 #: SendAnimation of each element: its groups in a cycle, about this many ms a frame
-#: (fogcloud.kod 280 to 300 from group 2, poisfogc.kod 240 to 280, wallfire.kod and
-#: wallltng.kod 100 to 140).
-CYCLES = {"summon_fog": (290, 2, 5), "poison_fog": (260, 1, 5), "damage_wall": (120, 1, 5), "ring_of_flames": (120, 1, 5)}
+#: (fogcloud.kod 280 to 300 from group 2, poisfogc.kod and asburstc.kod 240 to 280,
+#: wallfire.kod and wallltng.kod 100 to 140).
+CYCLES = {
+    "summon_fog": (290, 2, 5), "poison_fog": (260, 1, 5), "spore_burst": (260, 1, 5),
+    "damage_wall": (120, 1, 5), "ring_of_flames": (120, 1, 5),
+}
 #: BRAMBLE.kod SendAnimation: a whole patch shows its fullest group.
 BRAMBLE_GROUP = 5
 

@@ -154,3 +154,22 @@ def burn_purpose(damage: int) -> str:
     if damage < 15:
         return "burn_15"
     return "burn_20"
+
+
+def spore_squares(radius: int, row: int, col: int) -> list[Placed]:
+    """sporbrst.kod PlaceWallElements: the active cloud on the caster's square, passive
+    clouds around it, more of them the wider it reaches (a diamond, then a seven by seven
+    checkerboard without corners), at the squares' centres unless the original says."""
+    half = FINENESS_HALF
+    placed: list[Placed] = [(row, col, half, half, True)]
+    rings: list[list[tuple[int, int, int, int]]] = [
+        [(1, 0, half, half), (-1, 0, half, half), (0, 1, half, half), (0, -1, half, half)],
+        [(2, 0, half, half), (1, 1, half, half), (1, -1, half, half), (0, 2, half, half), (0, -2, half, half),
+         (-1, 1, half, half), (-1, -1, half, half), (-2, 0, half, half)],
+        [(3, 1, 0, 0), (3, -1, 0, FINENESS), (2, 2, half, half), (2, -2, half, half), (1, 3, 0, 0), (1, -3, 0, FINENESS),
+         (-1, 3, FINENESS, 0), (-1, -3, FINENESS, FINENESS), (-2, 2, half, half), (-2, -2, half, half),
+         (-3, 1, FINENESS, 0), (-3, -1, FINENESS, FINENESS)],
+    ]
+    for ring in rings[:max(0, min(3, radius))]:
+        placed += [(row + r, col + c, fine_row, fine_col, False) for r, c, fine_row, fine_col in ring]
+    return placed

@@ -91,9 +91,10 @@ def run(world: World, events: list[WorldEvent]) -> None:
     """One world tick of every poisoned player in the world: the doses' time runs down
     (each that ends is told), and the poison bites when its 10 s are up."""
     step = round(world.rules.tick_interval * 1000)
-    for player in world.all_players():
-        found = world.enchantments.find(player.object_id, POISON)
-        if found is None or not isinstance(found.state, dict):
+    poisoned = [e for found in world.enchantments.by_target.values() for e in found if e.spell == POISON]
+    for found in poisoned:  # only the enchanted are looked at, not every player
+        player = world._players.get(found.target_id)
+        if player is None or not isinstance(found.state, dict):
             continue
         left = []
         for rate, time_left in doses(world, player.object_id):

@@ -47,7 +47,9 @@ from emulator.rules.spells import walls as rules
 from emulator.world.events import MonsterKilled, ObjectEntered, ObjectLeft, SpellTold, VitalsChanged, WorldEvent
 from emulator.world.monsters import Monster
 from emulator.world.spells import poison
+from emulator.world.enchantments import Effect
 from emulator.world.objects import Player, Thing
+from emulator.world.sight import line_of_sight
 
 if TYPE_CHECKING:
     from emulator.world.world import World
@@ -175,16 +177,27 @@ def _periodic(world: World, element: WallElement, spell: SpellDefinition, events
 
 
 def stepped(world: World, player: Player, events: list[WorldEvent]) -> None:
-    """SomethingMoved: a player's move ended on an element's square."""
+    """SomethingMoved: a player's move ended on an element's square (within a spore
+    cloud's reach, in its sight)."""
     here = world.walls.rooms.get(player.room)
     if not here:
         return
-    square = square_of(player.y, player.x)
+    row, col = square_of(player.y, player.x)
     for element in list(here.values()):
-        if element.active and square_of(element.y, element.x) == square:
-            spell = world.definition.spells.get(element.spell)
-            if spell is not None:
-                _act_on(world, element, spell, player, events)
+        if not element.active:
+            continue
+        spell = world.definition.spells.get(element.spell)
+        if spell is None:
+            continue
+        e_row, e_col = square_of(element.y, element.x)
+        if spell.effect == "spore_burst":
+            geometry = world._rooms[element.room].geometry
+            reach = element.strength
+            if (row - e_row) ** 2 + (col - e_col) ** 2 > reach * reach or not line_of_sight(geometry, e_row, e_col, row, col):
+                continue
+        elif (e_row, e_col) != (row, col):
+            continue
+        _act_on(world, element, spell, player, events)
 
 
 def _act_on(world: World, element: WallElement, spell: SpellDefinition, victim: Thing, events: list[WorldEvent]) -> None:
@@ -192,7 +205,7 @@ def _act_on(world: World, element: WallElement, spell: SpellDefinition, victim: 
         if isinstance(victim, Player):
             _scratch(world, element, spell, victim, events)
         return
-    if spell.effect not in PERIODIC:
+    if spell.effect not in PERIODIC and spell.effect != "spore_burst":
         return
     from emulator.world.world import _pk_status
 
@@ -213,6 +226,8 @@ def _act_on(world: World, element: WallElement, spell: SpellDefinition, victim: 
     roll = _roll(world, "wall-effect", element.object_id, victim.object_id)
     if spell.effect == "poison_fog":
         _breathe(world, element, spell, caster, victim, roll, events)
+    elif spell.effect == "spore_burst":
+        _hold(world, element, spell, victim, events)
     else:
         _burn(world, element, spell, caster, victim, roll, events)
 
@@ -231,6 +246,23 @@ def _breathe(world: World, element: WallElement, spell: SpellDefinition, caster:
             caster.did_damage = True
     else:
         events.append(SpellTold(victim.object_id, spell.key, "unaffected"))
+
+
+def _hold(world: World, element: WallElement, spell: SpellDefinition, victim: Thing, events: list[WorldEvent]) -> None:
+    """asburstc.kod DoEffect and the hold spell's DoHold: held (the ``held`` flag) for the
+    hold's base time and the cloud's reach more, in seconds, unless already held by it or
+    free to act; a player reads the hold's words."""
+    number = spell.figure("hold_number")
+    hold = next((s for s in world.definition.spells.values() if s.number == number), None)
+    if hold is None or world.is_enchanted(victim.object_id, hold.key) or world.enchantment_flag(victim.object_id, "free_action"):
+        return
+    seconds = spell.figure("hold_base", 5) + element.strength
+    started = world.enchant(victim.object_id, hold.key, seconds * 1000, Effect(flags={"held"}))
+    if started.enchantment is None:
+        return
+    events += started.events
+    if isinstance(victim, Player):
+        events.append(SpellTold(victim.object_id, spell.key, "held"))
 
 
 def _burn(world: World, element: WallElement, spell: SpellDefinition, caster: Player, victim: Thing, roll: Roll,
@@ -295,19 +327,22 @@ def _scratch(world: World, element: WallElement, spell: SpellDefinition, victim:
         world._player_killed_player(caster, victim, _pk_status(caster), victim_status, events, spell=spell.key)
 
 
-def _ahead(squares: Callable[[int, int, int], list[tuple[int, int]]]) -> Callable[[Player, list[Thing]], list[rules.Placed]]:
+Placing = Callable[[Player, list[Thing], SpellDefinition, int], list[rules.Placed]]
+
+
+def _ahead(squares: Callable[[int, int, int], list[tuple[int, int]]]) -> Placing:
     """Whole squares in front of the caster, at its place within its own square."""
-    def placed(caster: Player, targets: list[Thing]) -> list[rules.Placed]:
+    def placed(caster: Player, targets: list[Thing], spell: SpellDefinition, power: int) -> list[rules.Placed]:
         fine_row, fine_col = caster.y % FINENESS, caster.x % FINENESS
         return [(r, c, fine_row, fine_col, True) for r, c in squares(caster.angle, *square_of(caster.y, caster.x))]
     return placed
 
 
-def _line(caster: Player, targets: list[Thing]) -> list[rules.Placed]:
+def _line(caster: Player, targets: list[Thing], spell: SpellDefinition, power: int) -> list[rules.Placed]:
     return rules.line_with_fillers(caster.angle, *square_of(caster.y, caster.x), caster.y % FINENESS, caster.x % FINENESS)
 
 
-def _ring(caster: Player, targets: list[Thing]) -> list[rules.Placed]:
+def _ring(caster: Player, targets: list[Thing], spell: SpellDefinition, power: int) -> list[rules.Placed]:
     target = targets[0] if targets else caster
     return rules.ring_squares(*square_of(target.y, target.x))
 
@@ -317,7 +352,7 @@ class _Wall:
     (or around its target), each with its own time from the wall's base."""
 
     def __init__(
-        self, placed: Callable[[Player, list[Thing]], list[rules.Placed]],
+        self, placed: Placing,
         duration_ms: Callable[[SpellDefinition, Roll, int], int],
         strength: Callable[[SpellDefinition, int], int] = lambda spell, power: 0,
     ) -> None:
@@ -344,7 +379,7 @@ class _Wall:
             events.append(SpellTold(caster.object_id, spell.key, "caster", target.object_id))
         else:
             events.append(SpellTold(caster.object_id, spell.key, "caster"))
-        _place(world, caster, spell, target.room, self.placed(caster, targets),
+        _place(world, caster, spell, target.room, self.placed(caster, targets, spell, power),
                lambda roll: self.duration_ms(spell, roll, power), self.strength(spell, power), events)
 
 
@@ -359,10 +394,20 @@ def _element_ms(spell: SpellDefinition, roll: Roll, power: int) -> int:
 
 POISON_FOG = _Wall(_ahead(rules.fog_squares), _element_ms, lambda spell, power: _figure_line(spell, "odds", power))
 DAMAGE_WALL = _Wall(_line, _element_ms, lambda spell, power: _figure_line(spell, "most", power))
+
+
+def _spores(caster: Player, targets: list[Thing], spell: SpellDefinition, power: int) -> list[rules.Placed]:
+    """All around the caster, as wide as its reach."""
+    return rules.spore_squares(_figure_line(spell, "radius", power), *square_of(caster.y, caster.x))
+
+
+#: Its clouds' time is the wall's base itself (no element draws its own).
+SPORE_BURST = _Wall(_spores, lambda spell, roll, power: _figure_line(spell, "base", power) * 1000,
+                    lambda spell, power: _figure_line(spell, "radius", power))
 RING_OF_FLAMES = _Wall(_ring, _element_ms, lambda spell, power: _figure_line(spell, "most", power))
 
 #: The effects of this family by their ``spells.toml`` name.
 EFFECTS = {
     "summon_fog": SUMMON_FOG, "bramble_wall": BRAMBLE_WALL, "poison_fog": POISON_FOG, "damage_wall": DAMAGE_WALL,
-    "ring_of_flames": RING_OF_FLAMES,
+    "ring_of_flames": RING_OF_FLAMES, "spore_burst": SPORE_BURST,
 }

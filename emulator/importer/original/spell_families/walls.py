@@ -191,7 +191,7 @@ def _element_look(importer: SpellImport, cls: KodClass, element: KodClass, table
 
 #: The active elements the server runs, by the class they are (or descend from).
 _ACTIVE = {"brambles": "bramble_wall", "poisonfogcloud": "poison_fog", "walloffire": "damage_wall",
-           "walloflightning": "damage_wall"}
+           "walloflightning": "damage_wall", "activesporecloud": "spore_burst"}
 
 
 def _active_wall(importer: SpellImport, cls: KodClass, element: KodClass, table: dict[str, Any]) -> str | None:
@@ -208,6 +208,8 @@ def _active_wall(importer: SpellImport, cls: KodClass, element: KodClass, table:
             importer.texts.put(table, purpose, element, name, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
         return effect
     figures = dict(table.get("figures", {}))
+    if effect == "spore_burst":
+        return _spore_burst(importer, cls, element, table, figures)
     wanted = {"iduration": "base", "imaxdamage": "most", "iodds": "odds"}
     read = _placing_figures(cls, tuple(wanted))
     for variable, name in wanted.items():
@@ -247,9 +249,38 @@ def _active_wall(importer: SpellImport, cls: KodClass, element: KodClass, table:
     return effect
 
 
-def _placing_figures(cls: KodClass, variables: tuple[str, ...]) -> dict[str, tuple[int, int, int, int, int]]:
+def _spore_burst(importer: SpellImport, cls: KodClass, element: KodClass, table: dict[str, Any],
+                 figures: dict[str, int]) -> str | None:
+    """Spore burst: its radius and time from the power (PlaceWallElements, GetDuration),
+    the hold it puts on who moves within its reach (the hold spell's enchantment, for its
+    base time and the radius more), the hold's words."""
+    read = _placing_figures(cls, ("iradius", "iduration"), seconds=("iduration",))
+    hold_number = None
+    for site in find_sends(element, "FindSpellByNum", "DoEffect"):
+        num = {k.casefold(): v for k, v in site.call.named.items()}.get("num")
+        hold_number = _int(evaluate(num, element.scope())) if num is not None else None
+    base = _int(element.constant("BASE_HOLD_DURATION"))
+    hold_key = importer.spell_by_number.get(hold_number) if hold_number is not None else None
+    if "iradius" not in read or "iduration" not in read or base is None or hold_key is None:
+        return None
+    for name, variable in (("radius", "iradius"), ("base", "iduration")):
+        for part, value in zip(("per", "div", "plus", "min", "max"), read[variable]):
+            figures[f"{name}_{part}"] = value
+    figures["hold_number"], figures["hold_base"] = hold_number or 0, base
+    hold = importer.tree.classes.get(hold_key)
+    told = [_resource_name(s.call.named) for s in find_sends(hold, "MsgSendUser", "DoHold")] if hold is not None else []
+    if told and told[0] and hold is not None:
+        importer.texts.put(table, "held", hold, told[0], category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    importer.texts.put(table, "unaffected", element, "vrUnaffectedMessage", category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    table["figures"] = figures
+    return "spore_burst"
+
+
+def _placing_figures(
+    cls: KodClass, variables: tuple[str, ...], seconds: tuple[str, ...] = (),
+) -> dict[str, tuple[int, int, int, int, int]]:
     """PlaceWallElements's opening assignments at every power, each as
-    bound(power * per / div + plus, min, max)."""
+    bound(power * per / div + plus, min, max) (those in ``seconds``: of their thousandths)."""
     handler = cls.handler("PlaceWallElements")
     values: dict[str, list[Any]] = {v: [] for v in variables}
     for power in _POWERS:
@@ -261,6 +292,8 @@ def _placing_figures(cls: KodClass, variables: tuple[str, ...]) -> dict[str, tup
             values[variable].append(env.get(variable))
     found = {}
     for variable, seen in values.items():
+        if variable in seconds and all(isinstance(v, int) and v % 1000 == 0 for v in seen):
+            seen = [v // 1000 for v in seen]
         fit = _bounded_line(seen)
         if fit is not None:
             found[variable] = fit
@@ -273,7 +306,7 @@ def _bounded_line(values: list[Any]) -> tuple[int, int, int, int, int] | None:
         return None
     low, high = min(values), max(values)
     inside = [(p, v) for p, v in zip(_POWERS, values) if low < v < high] or list(zip(_POWERS, values))
-    for divisor in range(1, 11):
+    for divisor in range(1, 51):
         for per in range(0, 11):
             at, value = inside[0]
             plus = value - div(at * per, divisor)
