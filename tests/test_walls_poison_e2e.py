@@ -508,3 +508,32 @@ def test_a_spore_burst_holds_who_moves_within_it(scene: Scene) -> None:
     assert held.due_ms - round(live.game_time * 1000) <= (spell.figure("hold_base") + radius) * 1000
     scene.server.advance(spell.figure("hold_base") + radius + 1.0)
     assert not live.enchantment_flag(victim.object_id, "held")
+
+
+def test_a_dusk_rats_bite_may_poison(scene: Scene) -> None:
+    world, victim = scene.world, scene.target
+    live = scene.server.hub.world
+    sickness = world.spells[poison.POISON]
+    assert sickness.figure("duskrat_chance") == 6 and sickness.figure("spider_chance") == 30
+    rats = [m for m in live.monsters() if m.kind == "duskrat"]
+    assert rats, "no dusk rat in the world"
+    rat = rats[0]
+    live._monsters.remove(rat)
+    rat.room, rat.y, rat.x = victim.room, victim.y, victim.x + FINENESS
+    live._monsters._add(rat)
+    victim.stats.max_health = victim.stats.base_max_health = victim.stats.health = 500
+    heard: list[Message] = []
+    for _ in range(240):
+        scene.server.advance(1.0)
+        heard += scene.bob.read()
+        scene.alice.read()
+        scene.bob.request("BP_PING")
+        victim.stats.health = max(victim.stats.health, 100)
+        if live.object(rat.object_id) is None:
+            break
+        rat.room, rat.y, rat.x = victim.room, victim.y, victim.x + FINENESS  # it stays at its victim
+        if poison.doses(live, victim.object_id):
+            break
+    ((rate, left),) = poison.doses(live, victim.object_id)
+    assert rate == sickness.figure("duskrat_rate") and left <= sickness.figure("duskrat_ms")
+    assert (said(scene, sickness, "target"), []) in texts_of(heard)

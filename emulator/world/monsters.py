@@ -179,6 +179,8 @@ class MonsterPopulation:
         #: A player's weapon and shield, and the world's skills: the world sets them.
         self.gear_of: Callable[[int], Gear] = lambda player_id: Gear()
         self.fighting: FightingSkills | None = None
+        #: What else a damaging hit on a player does (a poisoner's venom): the world sets it.
+        self.on_hit: Callable[[Monster, Player, list[WorldEvent]], None] = lambda monster, player, events: None
 
     # ------------------------------------------------------------------ queries
 
@@ -384,6 +386,8 @@ class MonsterPopulation:
             monster.target = None
             if on_death is not None:
                 on_death(target, monster, events)
+        elif taken > 0:  # DidDamage: the hit's side effect
+            self.on_hit(monster, target, events)
 
     def _wounded_step(
         self, monster: Monster, row: int, col: int, target: Player, geometry: RoomGeometry | None

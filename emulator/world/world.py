@@ -232,6 +232,7 @@ class World:
         self.fighting = FightingSkills(definition)
         self._monsters.gear_of = self.gear_of
         self._monsters.fighting = self.fighting
+        self._monsters.on_hit = lambda monster, player, events: poison.monster_hit(self, monster, player, events)
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)
         self._money_kinds = shopping.money_kinds(definition)

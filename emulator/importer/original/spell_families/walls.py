@@ -74,9 +74,28 @@ def _bring_poison(importer: SpellImport) -> bool:
     for purpose, found in (("target", started), ("resisted", resisted), ("ended", ends)):
         if found and found[0]:
             importer.texts.put(entry, purpose, cls, found[0], category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    entry["figures"] = _poisoning_monsters(importer)
     importer.spells[POISON_KEY] = entry
     importer.spell_by_number[number] = POISON_KEY
     return True
+
+
+def _poisoning_monsters(importer: SpellImport) -> dict[str, int]:
+    """The monsters whose hits may poison (HitSideEffect's MakePoisoned): by kind, one
+    chance in ``<kind>_chance`` per damaging hit, a dose of ``<kind>_rate`` for
+    ``<kind>_ms``, each read from the constants of the class that poisons."""
+    figures: dict[str, int] = {}
+    for cls in importer.tree.subclasses_of("Monster"):
+        owner = next((c for c in cls.ancestry() if "hitsideeffect" in c.messages), None)
+        if owner is None or "makepoisoned" not in _sent(owner, "HitSideEffect"):
+            continue
+        read = [_int(owner.constant(name)) for name in ("POISON_CHANCE", "POISON_LOSSRATE", "POISON_DURATION")]
+        key = cls.name.casefold()
+        if any(value is None for value in read) or len(key) > 24:
+            continue
+        for suffix, value in zip(("chance", "rate", "ms"), read):
+            figures[f"{key}_{suffix}"] = value or 0
+    return figures
 
 
 def _resource_name(named: dict[str, Any]) -> str | None:
