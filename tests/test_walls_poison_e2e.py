@@ -21,6 +21,7 @@ import pytest
 from emulator.content.model import FINENESS, WorldDefinition, square_centre, square_of
 from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
+from emulator.rules import casting as casting_rules
 from emulator.rules.spells import poison as poison_rules
 from emulator.rules.spells import walls as wall_rules
 from emulator.game.render import render
@@ -191,10 +192,10 @@ def _step_onto(scene: Scene, element: WallElement) -> list[Message]:
     victim = scene.target
     victim.y, victim.x = square_centre(*beside)
     scene.server.advance(1.0)
-    scene.bob.read()
+    before = scene.bob.read()  # where it stood may be in the wall too
     y, x = square_centre(row, col)
     reply = scene.bob.request("BP_REQ_MOVE", y=y, x=x, speed=18, room={"id": live.room_id(element.room), "amount": None})
-    return reply + scene.bob.read()
+    return before + reply + scene.bob.read()
 
 
 def test_brambles_scratch_one_who_walks_through(scene: Scene) -> None:
@@ -213,7 +214,7 @@ def test_brambles_scratch_one_who_walks_through(scene: Scene) -> None:
     assert 0 < len(made) == len(patches) <= 5
     assert all(m["icon"] == said(scene, spell, "element_icon") for m in made)
     most = wall_rules.bramble_damage_most(power(scene, "bramblewall"))
-    assert all(p.scratch_most == most > 0 for p in patches)
+    assert all(p.strength == most > 0 for p in patches)
     reachable = [p for p in patches if _open_beside(scene, p)]
     assert reachable
     patch = reachable[0]
@@ -345,3 +346,194 @@ def test_resist_poison_lets_its_bearer_shrug_poison_off(scene: Scene) -> None:
         scene.server.advance(1.0)
     assert shrugged > 0
     assert len(poison.doses(live, victim.object_id)) == 20 - shrugged
+
+
+def _fight_ready(scene: Scene, health: int = 60) -> None:
+    """Both grown up (past the newbies' protection), the caster's safety off."""
+    for player in (scene.caster, scene.target):
+        player.stats.max_health = player.stats.base_max_health = player.stats.health = health
+    scene.caster.safety = False
+
+
+def test_poison_fog_poisons_one_who_breathes_it(scene: Scene) -> None:
+    world, caster, victim = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    spell, sickness = world.spells["summonpoisonfog"], world.spells[poison.POISON]
+    assert spell.effect == "poison_fog" and spell.level == 3
+    _ready(scene, "summonpoisonfog")
+    caster.stats.karma = -30  # Qor's
+    _face_open_ground(scene, wall_rules.fog_squares)
+    reply = _cast_untargeted(scene, "summonpoisonfog")
+    told, seen = _after_trance(scene, "summonpoisonfog", reply)
+    assert (said(scene, spell, "caster"), []) in texts_of(told)
+    clouds = live.walls.in_room(caster.room)
+    assert len([m for m in seen if m.name == "BP_CREATE"]) == len(clouds) > 0
+    odds = max(50, min(90, 50 + power(scene, "summonpoisonfog") // 2))
+    assert all(c.strength == odds for c in clouds)
+    cloud = next(c for c in clouds if _open_beside(scene, c))
+    # the caster's safety spares an innocent: it holds its breath
+    _fight_ready(scene)
+    caster.safety = True
+    heard = _step_onto(scene, cloud)
+    assert (said(scene, spell, "unaffected"), []) in texts_of(heard) and not poison.doses(live, victim.object_id)
+    # safety off: by the odds, poisoned (its words, the poison's icon and words)
+    caster.safety = False
+    for _ in range(20):
+        cloud.touched.clear()
+        heard = _step_onto(scene, cloud)
+        if poison.doses(live, victim.object_id):
+            break
+        assert (said(scene, spell, "unaffected"), []) in texts_of(heard)
+    ((rate, left),) = poison.doses(live, victim.object_id)
+    assert rate == spell.figure("poison_rate") and spell.figure("poison_ms") - 1000 <= left <= spell.figure("poison_ms")
+    assert (said(scene, spell, "inhaled"), []) in texts_of(heard)
+    assert (said(scene, sickness, "target"), []) in texts_of(heard)
+    assert [m["object"]["id"] for m in heard if m.name == "BP_ADD_ENCHANTMENT"] == [spell_object_id(sickness.number)]
+
+
+@pytest.mark.parametrize("key", ["firewall", "lightningwall"])
+def test_a_wall_of_fire_or_lightning_burns_who_is_in_it(scene: Scene, key: str) -> None:
+    world, caster, victim = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    spell = world.spells[key]
+    assert spell.effect == "damage_wall"
+    _ready(scene, key)
+    caster.spells[key] = 99
+    caster.stats.mysticism = 70
+    _face_open_ground(scene, wall_rules.bramble_squares)
+    reply = _cast_untargeted(scene, key)
+    told, seen = _after_trance(scene, key, reply)
+    assert (said(scene, spell, "caster"), []) in texts_of(told)
+    made = [m for m in seen if m.name == "BP_CREATE"]
+    elements = live.walls.in_room(caster.room)
+    assert len(made) == len(elements) and 0 < len([e for e in elements if e.active]) <= 5
+    assert len([e for e in elements if not e.active]) <= spell.figure("fillers") == 4
+    assert all(m["icon"] == said(scene, spell, "element_icon") for m in made)
+    most = max(spell.figure("most_min"), min(spell.figure("most_max"), power(scene, key) // spell.figure("most_div")))
+    assert all(e.strength == most for e in elements)
+    flame = next(e for e in elements if e.active and _open_beside(scene, e))
+    _fight_ready(scene, 200)
+    heard = _step_onto(scene, flame)
+    taken = 200 - victim.stats.health
+    assert 1 <= taken <= most
+    assert (said(scene, spell, wall_rules.burn_purpose(taken)), []) in texts_of(heard)
+    # standing in it burns again each interval
+    health = victim.stats.health
+    scene.server.advance(2.0)
+    assert victim.stats.health < health
+    # a monster standing in it burns too, until it dies: the caster's kill
+    monster = next(m for m in live.monsters() if m.kind == "giantrat")
+    live._monsters.remove(monster)
+    monster.room, monster.y, monster.x = flame.room, flame.y, flame.x
+    monster.hit_points = 2
+    live._monsters._add(monster)
+    victim.y, victim.x = square_centre(*square_of(victim.y + 3 * FINENESS, victim.x))
+    for _ in range(10):
+        monster.y, monster.x = flame.y, flame.x  # it may not wander off
+        scene.server.advance(0.5)
+        if live.object(monster.object_id) is None:
+            break
+    assert live.object(monster.object_id) is None
+    assert any(m.name == "BP_REMOVE" and m["id"] == monster.object_id for m in scene.alice.read())
+
+
+def test_a_ring_of_flames_closes_around_its_target(scene: Scene) -> None:
+    world, caster, victim = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    spell = world.spells["ringofflames"]
+    assert spell.effect == "ring_of_flames" and spell.targets == 1
+    _ready(scene, "ringofflames")
+    caster.spells["ringofflames"] = 99
+    _fight_ready(scene, 200)
+    # Alice faces Bob
+    row, col = square_of(caster.y, caster.x)
+    b_row, b_col = square_of(victim.y, victim.x)
+    caster.angle = next(a for a in range(0, 4096, 128) if casting_rules.in_view(a, row, col, b_row, b_col))
+    reply = cast_with(scene, "ringofflames", victim.object_id, 40)
+    told, seen = _after_trance(scene, "ringofflames", reply)
+    assert (said(scene, spell, "target"), []) in texts_of(seen)
+    messages = world.messages
+    assert messages is not None
+    assert (said(scene, spell, "caster"), [messages.id("article_none"), victim.name]) in texts_of(told)
+    made = [m for m in seen if m.name == "BP_CREATE"]
+    ring = live.walls.in_room(victim.room)
+    assert len(made) == len(ring) > 0
+    around = {square_of(e.y, e.x) for e in ring if e.active}
+    assert (b_row, b_col) not in around and all(abs(r - b_row) <= 1 and abs(c - b_col) <= 1 for r, c in around)
+    assert len([e for e in ring if not e.active]) == 4  # the fillers on its own square's corners
+    # stepping out, it burns
+    flame = next(e for e in ring if e.active and _open_beside(scene, e))
+    heard = _step_onto(scene, flame)
+    assert any(f == said(scene, spell, wall_rules.burn_purpose(200 - victim.stats.health)) for f, _ in texts_of(heard))
+    assert victim.stats.health < 200
+
+
+def test_a_spore_burst_holds_who_moves_within_it(scene: Scene) -> None:
+    world, caster, victim = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    spell = world.spells["sporeburst"]
+    assert spell.effect == "spore_burst"
+    hold = next(s for s in world.spells.values() if s.number == spell.figure("hold_number"))
+    _ready(scene, "sporeburst")
+    caster.spells["sporeburst"] = 99
+    caster.stats.mysticism = 70
+    reply = _cast_untargeted(scene, "sporeburst")
+    told, seen = _after_trance(scene, "sporeburst", reply)
+    assert (said(scene, spell, "caster"), []) in texts_of(told)
+    clouds = live.walls.in_room(caster.room)
+    radius = max(1, min(3, power(scene, "sporeburst") // 30))
+    assert len([c for c in clouds if c.active]) == 1 and all(c.strength == radius for c in clouds)
+    assert len([m for m in seen if m.name == "BP_CREATE"]) == len(clouds) <= 1 + 4 + 8 + 12
+    (centre,) = [c for c in clouds if c.active]
+    assert square_of(centre.y, centre.x) == square_of(caster.y, caster.x)
+    # its caster moves freely within it
+    scene.alice.request("BP_REQ_MOVE", y=caster.y, x=caster.x + 8, speed=18,
+                        room={"id": live.room_id(caster.room), "amount": None})
+    assert not live.enchantment_flag(caster.object_id, "held")
+    # the caster's safety spares an innocent
+    _fight_ready(scene)
+    caster.safety = True
+    heard = _step_onto(scene, centre)
+    assert (said(scene, spell, "unaffected"), []) in texts_of(heard)
+    assert not live.enchantment_flag(victim.object_id, "held")
+    # safety off: held, with the hold's words and icon, for its base time and the reach more
+    caster.safety = False
+    centre.touched.clear()
+    heard = _step_onto(scene, centre)
+    assert live.enchantment_flag(victim.object_id, "held")
+    assert (said(scene, spell, "held"), []) in texts_of(heard)
+    assert [m["object"]["id"] for m in heard if m.name == "BP_ADD_ENCHANTMENT"] == [spell_object_id(hold.number)]
+    (held,) = [e for e in live.enchantments_of(victim.object_id) if e.spell == hold.key]
+    assert held.due_ms is not None
+    assert held.due_ms - round(live.game_time * 1000) <= (spell.figure("hold_base") + radius) * 1000
+    scene.server.advance(spell.figure("hold_base") + radius + 1.0)
+    assert not live.enchantment_flag(victim.object_id, "held")
+
+
+def test_a_dusk_rats_bite_may_poison(scene: Scene) -> None:
+    world, victim = scene.world, scene.target
+    live = scene.server.hub.world
+    sickness = world.spells[poison.POISON]
+    assert sickness.figure("duskrat_chance") == 6 and sickness.figure("spider_chance") == 30
+    rats = [m for m in live.monsters() if m.kind == "duskrat"]
+    assert rats, "no dusk rat in the world"
+    rat = rats[0]
+    live._monsters.remove(rat)
+    rat.room, rat.y, rat.x = victim.room, victim.y, victim.x + FINENESS
+    live._monsters._add(rat)
+    victim.stats.max_health = victim.stats.base_max_health = victim.stats.health = 500
+    heard: list[Message] = []
+    for _ in range(240):
+        scene.server.advance(1.0)
+        heard += scene.bob.read()
+        scene.alice.read()
+        scene.bob.request("BP_PING")
+        victim.stats.health = max(victim.stats.health, 100)
+        if live.object(rat.object_id) is None:
+            break
+        rat.room, rat.y, rat.x = victim.room, victim.y, victim.x + FINENESS  # it stays at its victim
+        if poison.doses(live, victim.object_id):
+            break
+    ((rate, left),) = poison.doses(live, victim.object_id)
+    assert rate == sickness.figure("duskrat_rate") and left <= sickness.figure("duskrat_ms")
+    assert (said(scene, sickness, "target"), []) in texts_of(heard)

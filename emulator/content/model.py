@@ -332,7 +332,6 @@ SPELL_EFFECTS = (
     "healing",  # major heal and hospice (spells/healing.py)
     "room_enchantment",  # the caster's room enchanted (light, darkness): emulator/world/spells/rooms.py
     "song",  # Jala's songs: a room enchantment kept up by its singer (emulator/world/spells/songs.py)
-    "summon_fog", "bramble_wall", "cure_poison",  # walls, fog and poison (walls.py, poison.py)
     "forget", "eavesdrop",  # the personal family's code (emulator/world/spells/hexes.py, eavesdrop.py)
     "create_weapon", "glow_weapon", "dedicate_weapon", "curse_weapon", "remove_curse",  # spells on items
     "flash", "holy_symbol", "bait", "karahols_curse", "hold", "blind", "dazzle", "umbrella", "final_rites",  # hinder
@@ -341,6 +340,7 @@ SPELL_EFFECTS = (
     "mana_bomb", "earthquake",  # the spells that strike all around the caster (spells/area.py)
     "elusion",  # the spells that take the caster elsewhere (spells/travel.py)
     "anonymity", "feign_death", "fade", "shadow_form", "invisibility", "illusionary_form", "morph", "evil_twin",  # how a player looks (illusions.py)
+    "summon_fog", "bramble_wall", "poison_fog", "damage_wall", "ring_of_flames", "spore_burst", "cure_poison",  # walls, fog, poison
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -374,7 +374,6 @@ SPELL_OWN_TEXTS = (
     # walls and poison: an element's look, the room's summoning limit, the scratches of brambles
     # by damage, poison resisted and weakened
     "element_name", "element_icon", "summon_limit", "scratch_0", "scratch_2", "scratch_3", "scratch_4", "scratch_5",
-    "abates",  # ("resisted" as above: poison shrugged off)
     # the personal family's: forget's, then what an eavesdropper overhears
     "forgot_ability", "already_forgetful", "nothing_to_forget", "forgot1", "forgot2", "forgot3", "forgot4",
     "no_rooms", "heard_say", "heard_emote", "heard_enter", "heard_leave",
@@ -400,6 +399,7 @@ SPELL_OWN_TEXTS = (
     # mana convergence: the room told as it is cast, a newcomer's own words
     "stopped", "no_towns", "cast_said", "greeting",
     "dance", "cant_dance_resting", "stop_dance",  # jig: a listener dances, cannot while resting, stops
+    "abates", "inhaled", "unaffected", "burn_0", "burn_5", "burn_10", "burn_15", "burn_20", "held",
 )
 
 

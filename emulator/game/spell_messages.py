@@ -98,6 +98,10 @@ _OWN = {
     "bane_hurt": "The {spell} here strikes you as you cast.",
     "bane_killed": "The {spell} here strikes you down.",
     "no_towns": "You may not sing that song here.",
+    "inhaled": "You breathe the poisonous fog.", "unaffected": "The wall does not touch you.",
+    "burn_0": "The wall does you no harm.", "burn_5": "The wall singes you.", "burn_10": "The wall hurts you.",
+    "burn_15": "The wall hurts you badly.", "burn_20": "The wall hurts you terribly.",
+    "held": "You are held fast.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -113,7 +117,6 @@ _FILLS = {
     "room_already": "",
     "need_instrument": "", "no_newbie": "",
     "summon_limit": "", "scratch_0": "", "scratch_2": "", "scratch_3": "", "scratch_4": "", "scratch_5": "",
-    "abates": "",
     # forget (forget.kod): the ability forgotten, the victim named, the excuses
     "forgot_ability": "ability", "already_forgetful": "target", "nothing_to_forget": "cap_target",
     **{f"forgot{n}": "" for n in range(1, 5)},
@@ -131,6 +134,8 @@ _FILLS = {
     "took_form": "form", "wrong_target": "target", "crowded": "",
     "bane_hurt": "", "bane_killed": "",
     "no_towns": "",
+    "abates": "", "inhaled": "", "unaffected": "",
+    "burn_0": "", "burn_5": "", "burn_10": "", "burn_15": "", "burn_20": "", "held": "",
 }
 
 
@@ -170,6 +175,8 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
                 params.append(_spell_name_id(ctx, ctx.definition.spells[event.other_spell]))
             elif fill == "target":
                 params += _target_ids(ctx, event.target_id)
+                if "%q" in (own_text or ""):  # the name as a string (ring of flames' words)
+                    params[-1] = _name_text(ctx, event.target_id)
             elif fill == "cap_target":  # GetCapDef and GetName
                 article, name = _target_ids(ctx, event.target_id)
                 params += [_capital(ctx, article), name]
@@ -325,6 +332,15 @@ def _target_ids(ctx: GameContext, target_id: int, indefinite: bool = False) -> l
     named = messages.kind(target.kind or "")
     article = named.indefinite if indefinite else named.article
     return [messages.id(f"article_{article}"), item_messages.name_id(ctx, kind, plural=False)]
+
+
+def _name_text(ctx: GameContext, target_id: int) -> str:
+    """GetName as a string: a player's name, a monster's kind's."""
+    target = ctx.world.object(target_id)
+    if isinstance(target, Player):
+        return target.name
+    kind = ctx.definition.kinds.get(target.kind or "") if target is not None else None
+    return kind.name if kind is not None else ""
 
 
 def _target_text(ctx: GameContext, target_id: int) -> str:

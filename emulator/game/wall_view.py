@@ -10,8 +10,13 @@ from emulator.game.context import GameContext
 from emulator.world.spells.walls import WallElement
 from protocol_specs.opcodes import Animate
 
-#: fogcloud.kod SendAnimation: groups 2 to 5 in a cycle of about 290 ms a frame.
-FOG_CYCLE_MS, FOG_GROUPS = 290, (2, 5)
+#: SendAnimation of each element: its groups in a cycle, about this many ms a frame
+#: (fogcloud.kod 280 to 300 from group 2, poisfogc.kod and asburstc.kod 240 to 280,
+#: wallfire.kod and wallltng.kod 100 to 140).
+CYCLES = {
+    "summon_fog": (290, 2, 5), "poison_fog": (260, 1, 5), "spore_burst": (260, 1, 5),
+    "damage_wall": (120, 1, 5), "ring_of_flames": (120, 1, 5),
+}
 #: BRAMBLE.kod SendAnimation: a whole patch shows its fullest group.
 BRAMBLE_GROUP = 5
 
@@ -29,5 +34,5 @@ def animation(ctx: GameContext, element: WallElement) -> dict[str, Any]:
     spell = ctx.definition.spells[element.spell]
     if spell.effect == "bramble_wall":
         return {"type": Animate.ANIMATE_NONE, "params": {"group": BRAMBLE_GROUP}}
-    low, high = FOG_GROUPS
-    return {"type": Animate.ANIMATE_CYCLE, "params": {"period": FOG_CYCLE_MS, "group_low": low, "group_high": high}}
+    period, low, high = CYCLES.get(spell.effect, CYCLES["summon_fog"])
+    return {"type": Animate.ANIMATE_CYCLE, "params": {"period": period, "group_low": low, "group_high": high}}

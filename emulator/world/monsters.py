@@ -202,6 +202,8 @@ class MonsterPopulation:
         self.fights_as: Callable[[Monster, Roll], tuple[int, Callable[[], int]] | None] = lambda monster, roll: None
         #: Whether a player is invisible (a chase may lose it): the world sets it.
         self.invisible: Callable[[int], bool] = lambda player_id: False
+        #: What else a damaging hit on a player does (a poisoner's venom): the world sets it.
+        self.on_hit: Callable[[Monster, Player, list[WorldEvent]], None] = lambda monster, player, events: None
 
     # ------------------------------------------------------------------ queries
 
@@ -442,6 +444,8 @@ class MonsterPopulation:
             monster.target = None
             if on_death is not None:
                 on_death(target, monster, events)
+        elif taken > 0:  # DidDamage: the hit's side effect
+            self.on_hit(monster, target, events)
 
     def _wounded_step(
         self, monster: Monster, row: int, col: int, target: Player, geometry: RoomGeometry | None

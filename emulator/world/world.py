@@ -248,6 +248,7 @@ class World:
         self._monsters.defended = lambda monster, player, damage, events: holding.defended(self, monster, player, damage, events)
         self._monsters.invisible = lambda player_id: self.enchantment_flag(player_id, "invisible")
         self._monsters.fights_as = lambda monster, roll: illusions.fights_as(self, monster, roll)  # an evil twin
+        self._monsters.on_hit = lambda monster, player, events: poison.monster_hit(self, monster, player, events)
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)
         self._money_kinds = shopping.money_kinds(definition)

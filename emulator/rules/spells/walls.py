@@ -8,8 +8,9 @@ from __future__ import annotations
 from emulator.rules.dice import Roll, div
 
 __all__ = [
-    "EFFECT_INTERVAL_MS", "SUMMONED_OBJECT_LIMIT", "bramble_damage_most", "bramble_duration_ms", "bramble_squares",
-    "fog_duration_ms", "fog_squares", "octant", "period_ms", "scratch_purpose",
+    "EFFECT_INTERVAL_MS", "SUMMONED_OBJECT_LIMIT", "Placed", "bounded_line", "bramble_damage_most", "bramble_duration_ms",
+    "bramble_squares", "burn_purpose", "element_duration_ms", "fog_duration_ms", "fog_squares", "line_with_fillers",
+    "octant", "period_ms", "ring_squares", "scratch_purpose",
 ]
 
 MAX_ANGLE = 4096
@@ -85,3 +86,90 @@ def scratch_purpose(damage: int) -> str:
 def period_ms(roll: Roll) -> int:
     """GetPeriodicDuration: the interval, 90 to 110 percent of it."""
     return div(EFFECT_INTERVAL_MS * roll(90, 110), 100)
+
+
+FINENESS = 64
+FINENESS_HALF = 32
+
+#: (row, col, fine row, fine col, active): where one element goes; an inactive one is a
+#: filler that only shows (the passive walls of fire and lightning between the others).
+Placed = tuple[int, int, int, int, bool]
+
+
+def line_with_fillers(angle: int, row: int, col: int, fine_row: int, fine_col: int) -> list[Placed]:
+    """firewall.kod and ltngwall.kod PlaceWallElements: the bramble wall's line of five,
+    at the caster's place within each square, with a filler half a square along the line
+    after each but the last."""
+    (s_row, s_col), (d_row, d_col) = _BRAMBLE_LINE[octant(angle)]
+    half_row, half_fine_row = _half_step(d_row, fine_row)
+    half_col, half_fine_col = _half_step(d_col, fine_col)
+    placed: list[Placed] = []
+    for i in range(BRAMBLE_ELEMENTS):
+        at_row, at_col = row + s_row + i * d_row, col + s_col + i * d_col
+        placed.append((at_row, at_col, fine_row, fine_col, True))
+        if i < BRAMBLE_ELEMENTS - 1:
+            placed.append((at_row + half_row, at_col + half_col, half_fine_row, half_fine_col, False))
+    return placed
+
+
+def _half_step(step: int, fine: int) -> tuple[int, int]:
+    """Half a square along ``step`` from ``fine`` within a square: (squares moved, fine)."""
+    if step < 0:
+        return (0, fine - FINENESS_HALF) if fine > FINENESS_HALF - 1 else (-1, FINENESS_HALF + fine)
+    if step > 0:
+        return (0, fine + FINENESS_HALF) if fine < FINENESS_HALF + 1 else (1, fine - FINENESS_HALF)
+    return 0, fine
+
+
+def ring_squares(row: int, col: int) -> list[Placed]:
+    """rngflame.kod PlaceWallElements: fire on the eight squares around the target (at
+    their centres), and four fillers on the corners of its own square."""
+    around = ((1, 1), (1, 0), (1, -1), (0, 1), (0, -1), (-1, 1), (-1, 0), (-1, -1))
+    placed: list[Placed] = [(row + r, col + c, FINENESS_HALF, FINENESS_HALF, True) for r, c in around]
+    placed += [(row, col, fine_row, fine_col, False) for fine_row, fine_col in ((0, 0), (0, FINENESS), (FINENESS, 0), (FINENESS, FINENESS))]
+    return placed
+
+
+def bounded_line(figures: tuple[int, int, int, int, int], power: int) -> int:
+    """bound(power * per / div + plus, min, max): how the wall spells draw a figure from
+    the power (the import reads the five numbers of each)."""
+    per, divisor, plus, low, high = figures
+    return max(low, min(high, div(power * per, max(1, divisor)) + plus))
+
+
+def element_duration_ms(roll: Roll, base: int) -> int:
+    """The active elements' and their fillers' GetDuration or constructor (poison fog,
+    fire, lightning): within 20 s either way of the wall's base, within 30 s and 200 s."""
+    return max(30_000, min(200_000, roll(base - 20, base + 20) * 1000))
+
+
+def burn_purpose(damage: int) -> str:
+    """wallfire.kod and wallltng.kod DoEffect: which words tell a blow of ``damage``."""
+    if damage <= 0:
+        return "burn_0"
+    if damage < 5:
+        return "burn_5"
+    if damage < 10:
+        return "burn_10"
+    if damage < 15:
+        return "burn_15"
+    return "burn_20"
+
+
+def spore_squares(radius: int, row: int, col: int) -> list[Placed]:
+    """sporbrst.kod PlaceWallElements: the active cloud on the caster's square, passive
+    clouds around it, more of them the wider it reaches (a diamond, then a seven by seven
+    checkerboard without corners), at the squares' centres unless the original says."""
+    half = FINENESS_HALF
+    placed: list[Placed] = [(row, col, half, half, True)]
+    rings: list[list[tuple[int, int, int, int]]] = [
+        [(1, 0, half, half), (-1, 0, half, half), (0, 1, half, half), (0, -1, half, half)],
+        [(2, 0, half, half), (1, 1, half, half), (1, -1, half, half), (0, 2, half, half), (0, -2, half, half),
+         (-1, 1, half, half), (-1, -1, half, half), (-2, 0, half, half)],
+        [(3, 1, 0, 0), (3, -1, 0, FINENESS), (2, 2, half, half), (2, -2, half, half), (1, 3, 0, 0), (1, -3, 0, FINENESS),
+         (-1, 3, FINENESS, 0), (-1, -3, FINENESS, FINENESS), (-2, 2, half, half), (-2, -2, half, half),
+         (-3, 1, FINENESS, 0), (-3, -1, FINENESS, FINENESS)],
+    ]
+    for ring in rings[:max(0, min(3, radius))]:
+        placed += [(row + r, col + c, fine_row, fine_col, False) for r, c, fine_row, fine_col in ring]
+    return placed

@@ -7,8 +7,9 @@ state is its doses, newest first, each a loss rate and the time it has left, and
 to the next bite. Every 10 s the doses together take health, never the last point; a
 dose ends when its time is up (the player is told), the enchantment with the last one.
 The times are kept as time left, counted down by the world tick, so they stop while the
-player is logged off, as the original's enchantment timers do. Monsters are not poisoned
-(MakePoisoned poisons players only)."""
+player is logged off, as the original's enchantment timers do. The poisoners among the
+monsters (spiders, dusk rats...) may poison a player they hurt, by their kind's figures
+(on the ``poison`` entry). Monsters are not poisoned (MakePoisoned poisons players only)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from emulator.world.objects import Player, Thing
 if TYPE_CHECKING:
     from emulator.world.world import World
 
-__all__ = ["CURE_POISON", "EFFECTS", "POISON", "doses", "make_poisoned", "resist_chance", "run"]
+__all__ = ["CURE_POISON", "EFFECTS", "POISON", "doses", "make_poisoned", "monster_hit", "resist_chance", "run"]
 
 #: The poison's key in the spell list (the import brings it from the sickness).
 POISON = "poison"
@@ -91,9 +92,10 @@ def run(world: World, events: list[WorldEvent]) -> None:
     """One world tick of every poisoned player in the world: the doses' time runs down
     (each that ends is told), and the poison bites when its 10 s are up."""
     step = round(world.rules.tick_interval * 1000)
-    for player in world.all_players():
-        found = world.enchantments.find(player.object_id, POISON)
-        if found is None or not isinstance(found.state, dict):
+    poisoned = [e for found in world.enchantments.by_target.values() for e in found if e.spell == POISON]
+    for found in poisoned:  # only the enchanted are looked at, not every player
+        player = world._players.get(found.target_id)
+        if player is None or not isinstance(found.state, dict):
             continue
         left = []
         for rate, time_left in doses(world, player.object_id):
@@ -110,6 +112,18 @@ def run(world: World, events: list[WorldEvent]) -> None:
                 player.stats.health = health
                 events.append(VitalsChanged(player.object_id))
         _set_doses(world, player.object_id, left, bite_in, events)
+
+
+def monster_hit(world: World, monster: Thing, player: Player, events: list[WorldEvent]) -> None:
+    """monster.kod DidDamage and the poisoners' HitSideEffect: a damaging hit by a
+    monster whose kind poisons does, one time in its chance."""
+    spell = world.definition.spells.get(POISON)
+    kind = monster.kind or ""
+    if spell is None or player.stats.health <= 0 or not spell.figure(f"{kind}_chance"):
+        return
+    roll = roll_with(random.Random(f"{world.seed}:venom:{world.tick_count}:{monster.object_id}:{player.object_id}"))
+    if roll(1, spell.figure(f"{kind}_chance")) == 1:
+        make_poisoned(world, player, spell.figure(f"{kind}_rate"), spell.figure(f"{kind}_ms"), events)
 
 
 class _CurePoison:

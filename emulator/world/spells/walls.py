@@ -1,21 +1,35 @@
 """Wall spells (wallspel.kod, its spells and their elements): a spell places elements on
-squares in front of its caster; each is an object of its room, shown to the players
-there as it appears (BP_CREATE) and as it goes (BP_REMOVE) when its time is up.
+squares in front of its caster (ring of flames: around its target); each is an object of
+its room, shown to the players there as it appears (BP_CREATE) and as it goes
+(BP_REMOVE) when its own time is up.
 
 * Fog (summfog.kod, fogcloud.kod): nine clouds that only hide what is behind them.
 * Bramble wall (brmblwll.kod, BRAMBLE.kod): five patches across the caster's way; a
-  player who steps onto one is scratched (once per effect interval, 1.5 s): nothing for
-  its caster or one the caster may not attack (the player-killing rules, as a blow), else
-  up to the wall's most (by the power), at least 1 as any blow; a scratch may kill.
+  player who steps onto one is scratched: nothing for its caster or one the caster may
+  not attack (the player-killing rules, as a blow), else up to the wall's most (by the
+  power), at least 1 as any blow; a scratch may kill.
+* Poison fog (summpfog.kod, poisfogc.kod): nine clouds; one who breathes them may be
+  poisoned (``poison.py``), by odds that grow with the power.
+* Walls of fire and lightning, ring of flames (firewall.kod, ltngwall.kod, rngflame.kod,
+  wallfire.kod, wallltng.kod): five elements with passive fillers between (eight around
+  the target and four fillers, for the ring) that burn whoever is in them, players and
+  monsters, up to the wall's most; a burn may kill.
 
-The world keeps them in :class:`Walls` (``World.walls``): the tick ends them and clears
-who they touched each interval, a move asks them about the mover's new square. Work is
-proportional to the elements that stand, never to the world. They are not in the world
-snapshot: a restart clears them, as it clears any summoned object.
+An active element acts once per effect interval (1.5 s) on each player or monster on its
+square: on a player who walks onto it, and every interval on whoever stands in it
+(brambles only on those who walk in); never on its caster, on a player in a room where
+fights are never allowed or one who has not moved since entering the room, and a player
+the caster may not attack reads that it is unaffected (wallelem.kod CheckForEffect).
+
+The world keeps them in :class:`Walls` (``World.walls``): the tick ends them and runs
+the intervals, a move asks them about the mover's new square. Work is proportional to
+the elements that stand, never to the world. They are not in the world snapshot: a
+restart clears them, as it clears any summoned object.
 
 Not yet: attacking brambles (the original's patches are monsters with hit points);
-monsters walking into brambles; the scratch's sound; a wall whose caster has left the
-world scratches nobody."""
+monsters walking into brambles; the sounds of a scratch, a burn or a cough; the walls'
+light; resistances to fire and shock; a wall whose caster has left the world acts on
+nobody."""
 
 from __future__ import annotations
 
@@ -26,12 +40,16 @@ from typing import TYPE_CHECKING
 import attrs
 
 from emulator.content.model import FINENESS, SpellDefinition, square_of
-from emulator.rules.combat import player_damage_taken
+from emulator.rules.combat import monster_damage_taken, player_damage_taken
 from emulator.rules.dice import Roll, roll_with
 from emulator.rules.pvp import attack_refusal
 from emulator.rules.spells import walls as rules
-from emulator.world.events import ObjectEntered, ObjectLeft, SpellTold, VitalsChanged, WorldEvent
+from emulator.world.events import MonsterKilled, ObjectEntered, ObjectLeft, SpellTold, VitalsChanged, WorldEvent
+from emulator.world.monsters import Monster
+from emulator.world.spells import poison
+from emulator.world.enchantments import Effect
 from emulator.world.objects import Player, Thing
+from emulator.world.sight import line_of_sight
 
 if TYPE_CHECKING:
     from emulator.world.world import World
@@ -49,7 +67,8 @@ class WallElement(Thing):
     spell: str = ""
     caster_id: int = 0
     ends_ms: int = 0  # game time it goes
-    scratch_most: int = 0  # brambles: the most a scratch takes
+    strength: int = 0  # the most a scratch or a burn takes; poison fog's odds in percent
+    active: bool = True  # False: a filler that only shows
     touched: set[int] = attrs.field(factory=set)  # who it acted on this interval
     interval_ends_ms: int = 0
 
@@ -95,37 +114,47 @@ def _now_ms(world: World) -> int:
     return round(world.game_time * 1000)
 
 
-def _over_limit(world: World, caster: Player, spell: SpellDefinition) -> bool:
+#: The effects whose elements act each interval on who stands in them (not brambles).
+PERIODIC = frozenset({"poison_fog", "damage_wall", "ring_of_flames"})
+
+
+def _over_limit(world: World, room: str, spell: SpellDefinition) -> bool:
     """CheckForSummoningLimit: the room's summoned objects and the new ones together."""
     elements = spell.figure("elements", 9)
-    return len(world.walls.in_room(caster.room)) + elements > rules.SUMMONED_OBJECT_LIMIT
+    return len(world.walls.in_room(room)) + elements > rules.SUMMONED_OBJECT_LIMIT
+
+
+def _figure_line(spell: SpellDefinition, name: str, power: int) -> int:
+    """A figure the import read as bound(power * per / div + plus, min, max)."""
+    parts = (spell.figure(f"{name}_per"), spell.figure(f"{name}_div", 1), spell.figure(f"{name}_plus"),
+             spell.figure(f"{name}_min"), spell.figure(f"{name}_max", 1_000_000))
+    return rules.bounded_line(parts, power)
 
 
 def _place(
-    world: World, caster: Player, spell: SpellDefinition, squares: list[tuple[int, int]],
-    duration_ms: Callable[[Roll], int], events: list[WorldEvent], scratch_most: int = 0,
+    world: World, caster: Player, spell: SpellDefinition, room_key: str, placed: list[rules.Placed],
+    duration_ms: Callable[[Roll], int], strength: int, events: list[WorldEvent],
 ) -> None:
-    """NewHold of each element on its square (within the room's grid), at the caster's
-    place within its own square, each with its own time."""
-    room = world._rooms[caster.room]
-    fine_y, fine_x = caster.y % FINENESS, caster.x % FINENESS
+    """NewHold of each element on its square (within the room's grid), each with its own
+    time."""
+    room = world._rooms[room_key]
     now = _now_ms(world)
-    for index, (row, col) in enumerate(squares):
+    for index, (row, col, fine_row, fine_col, active) in enumerate(placed):
         if not room.inside(row, col):
             continue
         roll = _roll(world, "wall", caster.object_id, spell.number, index)
         element = WallElement(
-            world.walls.fresh_id(), None, caster.room, row * FINENESS + fine_y, col * FINENESS + fine_x, 0, "",
-            spell=spell.key, caster_id=caster.object_id, ends_ms=now + duration_ms(roll), scratch_most=scratch_most,
-            interval_ends_ms=now + rules.period_ms(roll),
+            world.walls.fresh_id(), None, room_key, row * FINENESS + fine_row, col * FINENESS + fine_col, 0, "",
+            spell=spell.key, caster_id=caster.object_id, ends_ms=now + duration_ms(roll), strength=strength,
+            active=active, interval_ends_ms=now + rules.period_ms(roll),
         )
         world.walls.add(element)
-        events.append(ObjectEntered(caster.room, element.object_id))
+        events.append(ObjectEntered(room_key, element.object_id))
 
 
 def run(world: World, events: list[WorldEvent]) -> None:
     """A world tick: elements whose time is up go; those whose interval ended forget whom
-    they touched."""
+    they touched and act on who stands in them."""
     now = _now_ms(world)
     for element in list(world.walls.by_id.values()):
         if element.ends_ms <= now:
@@ -134,19 +163,138 @@ def run(world: World, events: list[WorldEvent]) -> None:
         elif element.interval_ends_ms <= now:
             element.touched.clear()
             element.interval_ends_ms = now + rules.period_ms(_roll(world, "wall-interval", element.object_id))
+            spell = world.definition.spells.get(element.spell)
+            if element.active and spell is not None and spell.effect in PERIODIC:
+                _periodic(world, element, spell, events)
+
+
+def _periodic(world: World, element: WallElement, spell: SpellDefinition, events: list[WorldEvent]) -> None:
+    """PeriodicEffect: who stands on the element's square."""
+    square = square_of(element.y, element.x)
+    for victim in [*world.players_in(element.room), *world._monsters.in_room(element.room)]:
+        if square_of(victim.y, victim.x) == square and world.walls.by_id.get(element.object_id) is element:
+            _act_on(world, element, spell, victim, events)
 
 
 def stepped(world: World, player: Player, events: list[WorldEvent]) -> None:
-    """SomethingMoved: a player's move ended on its square (the brambles' reach)."""
+    """SomethingMoved: a player's move ended on an element's square (within a spore
+    cloud's reach, in its sight)."""
     here = world.walls.rooms.get(player.room)
     if not here:
         return
-    square = square_of(player.y, player.x)
+    row, col = square_of(player.y, player.x)
     for element in list(here.values()):
-        if square_of(element.y, element.x) == square:
-            spell = world.definition.spells.get(element.spell)
-            if spell is not None and spell.effect == "bramble_wall":
-                _scratch(world, element, spell, player, events)
+        if not element.active:
+            continue
+        spell = world.definition.spells.get(element.spell)
+        if spell is None:
+            continue
+        e_row, e_col = square_of(element.y, element.x)
+        if spell.effect == "spore_burst":
+            geometry = world._rooms[element.room].geometry
+            reach = element.strength
+            if (row - e_row) ** 2 + (col - e_col) ** 2 > reach * reach or not line_of_sight(geometry, e_row, e_col, row, col):
+                continue
+        elif (e_row, e_col) != (row, col):
+            continue
+        _act_on(world, element, spell, player, events)
+
+
+def _act_on(world: World, element: WallElement, spell: SpellDefinition, victim: Thing, events: list[WorldEvent]) -> None:
+    if spell.effect == "bramble_wall":
+        if isinstance(victim, Player):
+            _scratch(world, element, spell, victim, events)
+        return
+    if spell.effect not in PERIODIC and spell.effect != "spore_burst":
+        return
+    from emulator.world.world import _pk_status
+
+    caster = world._players.get(element.caster_id)
+    if caster is None or victim is caster or victim.object_id in element.touched:
+        return
+    if isinstance(victim, Player):
+        if world.no_combat(victim.room) or not victim.moved_since_entry:
+            return
+        flags = world.definition.rooms[victim.room].flags
+        if attack_refusal(_pk_status(caster), _pk_status(victim), caster.safety, flags, world.rules.player_killing) is not None:
+            element.touched.add(victim.object_id)
+            events.append(SpellTold(victim.object_id, spell.key, "unaffected"))
+            return
+    elif not isinstance(victim, Monster):
+        return
+    element.touched.add(victim.object_id)
+    roll = _roll(world, "wall-effect", element.object_id, victim.object_id)
+    if spell.effect == "poison_fog":
+        _breathe(world, element, spell, caster, victim, roll, events)
+    elif spell.effect == "spore_burst":
+        _hold(world, element, spell, victim, events)
+    else:
+        _burn(world, element, spell, caster, victim, roll, events)
+
+
+def _breathe(world: World, element: WallElement, spell: SpellDefinition, caster: Player, victim: Thing, roll: Roll,
+             events: list[WorldEvent]) -> None:
+    """poisfogc.kod DoEffect: by the cloud's odds a poisoning (again, on one already
+    poisoned, one time in its chance); monsters are not poisoned."""
+    if not isinstance(victim, Player):
+        return
+    if roll(1, 100) < element.strength:
+        poisoned = bool(poison.doses(world, victim.object_id))
+        if not poisoned or roll(1, spell.figure("repoison_chance", 30)) == 1:
+            events.append(SpellTold(victim.object_id, spell.key, "inhaled"))
+            poison.make_poisoned(world, victim, spell.figure("poison_rate"), spell.figure("poison_ms"), events)
+            caster.did_damage = True
+    else:
+        events.append(SpellTold(victim.object_id, spell.key, "unaffected"))
+
+
+def _hold(world: World, element: WallElement, spell: SpellDefinition, victim: Thing, events: list[WorldEvent]) -> None:
+    """asburstc.kod DoEffect and the hold spell's DoHold: held (the ``held`` flag) for the
+    hold's base time and the cloud's reach more, in seconds, unless already held by it or
+    free to act; a player reads the hold's words."""
+    number = spell.figure("hold_number")
+    hold = next((s for s in world.definition.spells.values() if s.number == number), None)
+    if hold is None or world.is_enchanted(victim.object_id, hold.key) or world.enchantment_flag(victim.object_id, "free_action"):
+        return
+    seconds = spell.figure("hold_base", 5) + element.strength
+    started = world.enchant(victim.object_id, hold.key, seconds * 1000, Effect(flags={"held"}))
+    if started.enchantment is None:
+        return
+    events += started.events
+    if isinstance(victim, Player):
+        events.append(SpellTold(victim.object_id, spell.key, "held"))
+
+
+def _burn(world: World, element: WallElement, spell: SpellDefinition, caster: Player, victim: Thing, roll: Roll,
+          events: list[WorldEvent]) -> None:
+    """wallfire.kod and wallltng.kod DoEffect: up to the wall's most, as a blow without
+    its report; the victim player reads the words for its size; a kill counts as the
+    caster's."""
+    from emulator.world.world import _pk_status
+
+    caster.did_damage = True
+    if isinstance(victim, Player):
+        stats = victim.stats
+        victim_status = _pk_status(victim)
+        taken = player_damage_taken(roll(0, element.strength), stats.health, stats.max_health,
+                                    outlaw_or_murderer=not victim_status.innocent)
+        stats.health = max(0, stats.health - taken)
+        events += [SpellTold(victim.object_id, spell.key, rules.burn_purpose(taken)), VitalsChanged(victim.object_id)]
+        if stats.health <= 0:
+            world._player_killed_player(caster, victim, _pk_status(caster), victim_status, events, spell=spell.key)
+        return
+    monster = world._monsters.by_id.get(victim.object_id)
+    if monster is None:
+        return
+    monster.hit_points -= monster_damage_taken(roll(0, element.strength))
+    if monster.hit_points <= 0:
+        world._monsters.remove(monster)
+        corpse = world._leave_remains(monster, world.game_time, events)
+        events.append(MonsterKilled(
+            monster.room, monster.object_id, monster.kind or "", caster.object_id, world._karma_for_kill(caster, monster),
+            corpse_id=corpse,
+        ))
+        world._advance_after_kill(caster, monster, roll, events)
 
 
 def _scratch(world: World, element: WallElement, spell: SpellDefinition, victim: Player, events: list[WorldEvent]) -> None:
@@ -170,7 +318,7 @@ def _scratch(world: World, element: WallElement, spell: SpellDefinition, victim:
     roll = _roll(world, "scratch", element.object_id, victim.object_id)
     stats = victim.stats
     victim_status = _pk_status(victim)
-    taken = player_damage_taken(roll(0, element.scratch_most), stats.health, stats.max_health,
+    taken = player_damage_taken(roll(0, element.strength), stats.health, stats.max_health,
                                 outlaw_or_murderer=not victim_status.innocent)
     stats.health = max(0, stats.health - taken)
     caster.did_damage = True
@@ -179,30 +327,87 @@ def _scratch(world: World, element: WallElement, spell: SpellDefinition, victim:
         world._player_killed_player(caster, victim, _pk_status(caster), victim_status, events, spell=spell.key)
 
 
-class _Wall:
-    """A wall spell: the room's summoning limit, then its elements in front of the caster."""
+Placing = Callable[[Player, list[Thing], SpellDefinition, int], list[rules.Placed]]
 
-    def __init__(self, squares: Callable[[int, int, int], list[tuple[int, int]]],
-                 duration_ms: Callable[[Roll, int], int], scratch_most: Callable[[int], int] | None = None) -> None:
-        self.squares, self.duration_ms, self.scratch_most = squares, duration_ms, scratch_most
+
+def _ahead(squares: Callable[[int, int, int], list[tuple[int, int]]]) -> Placing:
+    """Whole squares in front of the caster, at its place within its own square."""
+    def placed(caster: Player, targets: list[Thing], spell: SpellDefinition, power: int) -> list[rules.Placed]:
+        fine_row, fine_col = caster.y % FINENESS, caster.x % FINENESS
+        return [(r, c, fine_row, fine_col, True) for r, c in squares(caster.angle, *square_of(caster.y, caster.x))]
+    return placed
+
+
+def _line(caster: Player, targets: list[Thing], spell: SpellDefinition, power: int) -> list[rules.Placed]:
+    return rules.line_with_fillers(caster.angle, *square_of(caster.y, caster.x), caster.y % FINENESS, caster.x % FINENESS)
+
+
+def _ring(caster: Player, targets: list[Thing], spell: SpellDefinition, power: int) -> list[rules.Placed]:
+    target = targets[0] if targets else caster
+    return rules.ring_squares(*square_of(target.y, target.x))
+
+
+class _Wall:
+    """A wall spell: the room's summoning limit, then its elements in front of the caster
+    (or around its target), each with its own time from the wall's base."""
+
+    def __init__(
+        self, placed: Placing,
+        duration_ms: Callable[[SpellDefinition, Roll, int], int],
+        strength: Callable[[SpellDefinition, int], int] = lambda spell, power: 0,
+    ) -> None:
+        self.placed, self.duration_ms, self.strength = placed, duration_ms, strength
 
     def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
-        return ("summon_limit", 0) if _over_limit(world, caster, spell) else None
+        if spell.targets == 1:
+            target = targets[0] if targets else caster
+            if not isinstance(target, Player) and world._monsters.by_id.get(target.object_id) is None:
+                return "spell_bad_target", target.object_id
+        return ("summon_limit", 0) if _over_limit(world, caster.room, spell) else None
 
     def apply(
         self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
     ) -> None:
-        if _over_limit(world, caster, spell):  # DoubleCheckAfterTrance: others may have filled the room meanwhile
+        if _over_limit(world, caster.room, spell):  # DoubleCheckAfterTrance: others may have filled the room meanwhile
             events.append(SpellTold(caster.object_id, spell.key, "summon_limit"))
             return
-        events.append(SpellTold(caster.object_id, spell.key, "caster"))
-        squares = self.squares(caster.angle, *square_of(caster.y, caster.x))
-        most = self.scratch_most(power) if self.scratch_most is not None else 0
-        _place(world, caster, spell, squares, lambda roll: self.duration_ms(roll, power), events, most)
+        target = targets[0] if targets else caster
+        if spell.targets == 1:
+            if target.room != caster.room:
+                return
+            events.append(SpellTold(target.object_id, spell.key, "target"))
+            events.append(SpellTold(caster.object_id, spell.key, "caster", target.object_id))
+        else:
+            events.append(SpellTold(caster.object_id, spell.key, "caster"))
+        _place(world, caster, spell, target.room, self.placed(caster, targets, spell, power),
+               lambda roll: self.duration_ms(spell, roll, power), self.strength(spell, power), events)
 
 
-SUMMON_FOG = _Wall(rules.fog_squares, rules.fog_duration_ms)
-BRAMBLE_WALL = _Wall(rules.bramble_squares, rules.bramble_duration_ms, rules.bramble_damage_most)
+SUMMON_FOG = _Wall(_ahead(rules.fog_squares), lambda spell, roll, power: rules.fog_duration_ms(roll, power))
+BRAMBLE_WALL = _Wall(_ahead(rules.bramble_squares), lambda spell, roll, power: rules.bramble_duration_ms(roll, power),
+                     lambda spell, power: rules.bramble_damage_most(power))
+
+
+def _element_ms(spell: SpellDefinition, roll: Roll, power: int) -> int:
+    return rules.element_duration_ms(roll, _figure_line(spell, "base", power))
+
+
+POISON_FOG = _Wall(_ahead(rules.fog_squares), _element_ms, lambda spell, power: _figure_line(spell, "odds", power))
+DAMAGE_WALL = _Wall(_line, _element_ms, lambda spell, power: _figure_line(spell, "most", power))
+
+
+def _spores(caster: Player, targets: list[Thing], spell: SpellDefinition, power: int) -> list[rules.Placed]:
+    """All around the caster, as wide as its reach."""
+    return rules.spore_squares(_figure_line(spell, "radius", power), *square_of(caster.y, caster.x))
+
+
+#: Its clouds' time is the wall's base itself (no element draws its own).
+SPORE_BURST = _Wall(_spores, lambda spell, roll, power: _figure_line(spell, "base", power) * 1000,
+                    lambda spell, power: _figure_line(spell, "radius", power))
+RING_OF_FLAMES = _Wall(_ring, _element_ms, lambda spell, power: _figure_line(spell, "most", power))
 
 #: The effects of this family by their ``spells.toml`` name.
-EFFECTS = {"summon_fog": SUMMON_FOG, "bramble_wall": BRAMBLE_WALL}
+EFFECTS = {
+    "summon_fog": SUMMON_FOG, "bramble_wall": BRAMBLE_WALL, "poison_fog": POISON_FOG, "damage_wall": DAMAGE_WALL,
+    "ring_of_flames": RING_OF_FLAMES, "spore_burst": SPORE_BURST,
+}

@@ -14,10 +14,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from emulator.content.loader import MAX_DESCRIPTION_BYTES
-from emulator.importer.blakod import ClassRef, KodClass, evaluate
+from emulator.importer.blakod import ClassRef, KodClass, ast, evaluate
 from emulator.importer.blakod.calls import find_calls, find_sends
 from emulator.importer.original.common import _int
-from emulator.importer.original.spells import _constant_return, _line, _run, _sent, _Drawn, _POWERS
+from emulator.importer.original.spells import _POWERS, _constant_return, _Drawn, _line, _run, _sent, _value
+from emulator.rules.dice import div
 
 if TYPE_CHECKING:
     from emulator.importer.original.spells import SpellImport
@@ -73,9 +74,28 @@ def _bring_poison(importer: SpellImport) -> bool:
     for purpose, found in (("target", started), ("resisted", resisted), ("ended", ends)):
         if found and found[0]:
             importer.texts.put(entry, purpose, cls, found[0], category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    entry["figures"] = _poisoning_monsters(importer)
     importer.spells[POISON_KEY] = entry
     importer.spell_by_number[number] = POISON_KEY
     return True
+
+
+def _poisoning_monsters(importer: SpellImport) -> dict[str, int]:
+    """The monsters whose hits may poison (HitSideEffect's MakePoisoned): by kind, one
+    chance in ``<kind>_chance`` per damaging hit, a dose of ``<kind>_rate`` for
+    ``<kind>_ms``, each read from the constants of the class that poisons."""
+    figures: dict[str, int] = {}
+    for cls in importer.tree.subclasses_of("Monster"):
+        owner = next((c for c in cls.ancestry() if "hitsideeffect" in c.messages), None)
+        if owner is None or "makepoisoned" not in _sent(owner, "HitSideEffect"):
+            continue
+        read = [_int(owner.constant(name)) for name in ("POISON_CHANCE", "POISON_LOSSRATE", "POISON_DURATION")]
+        key = cls.name.casefold()
+        if any(value is None for value in read) or len(key) > 24:
+            continue
+        for suffix, value in zip(("chance", "rate", "ms"), read):
+            figures[f"{key}_{suffix}"] = value or 0
+    return figures
 
 
 def _resource_name(named: dict[str, Any]) -> str | None:
@@ -139,27 +159,42 @@ def _cure_poison(importer: SpellImport, cls: KodClass, table: dict[str, Any]) ->
 
 def _wall(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
     """A wall spell whose element the server runs: fog clouds that only hide (a passive
-    object), or brambles that scratch."""
-    made = [site.arg(0) for site in find_calls(cls, "Create", "PlaceWallElements")]
-    kinds = {m.name.casefold() for m in made if isinstance(m, ClassRef)}
-    if len(kinds) != 1:
+    object), brambles that scratch, poison fog, walls of fire or lightning (with their
+    passive fillers between, where the original has such a class)."""
+    sites = find_calls(cls, "Create", "PlaceWallElements")
+    made = [site.arg(0) for site in sites]
+    kinds = [importer.tree.classes.get(m.name.casefold()) for m in made if isinstance(m, ClassRef)]
+    found = [k for k in dict.fromkeys(kinds) if k is not None]
+    active = [k for k in found if k.is_a("ActiveWallElement") or k.is_a("Brambles")]
+    fillers = [k for k in found if k not in active]
+    if len(active) > 1 or len(fillers) > 1 or not found:
         return None
-    element = importer.tree.classes.get(kinds.pop())
-    if element is None:
-        return None
+    for site in sites:  # an illusion (the illusionary firewall) is not run yet
+        flag = {k.casefold(): v for k, v in site.call.named.items()}.get("illusionary")
+        if flag is not None and evaluate(flag, cls.scope()) not in (0, None):
+            return None
+    if active:
+        effect = _active_wall(importer, cls, active[0], table)
+        if effect is None:
+            return None
+        figures = dict(table.get("figures", {}))
+        figures["fillers"] = sum(1 for k in kinds if k is not None and k in fillers)
+        table["figures"] = figures
+        return _element_look(importer, cls, active[0], table, effect)
+    element = found[0]
     lineage = [c.name.casefold() for c in element.ancestry()]
-    if "brambles" in lineage:
-        effect = "bramble_wall"
-        for purpose, name in (("scratch_0", "Brambles_damage0"), ("scratch_2", "Brambles_damage2"),
-                              ("scratch_3", "Brambles_damage3"), ("scratch_4", "Brambles_damage4"),
-                              ("scratch_5", "Brambles_damage5")):
-            importer.texts.put(table, purpose, element, name, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
-    elif "passiveobject" in lineage and not any(
+    if "passiveobject" in lineage and not any(
         {"somethingmoved", "doeffect"} & set(c.messages) for c in list(element.ancestry())[: lineage.index("passiveobject")]
     ):  # a passive object of its own that acts on nobody
         effect = "summon_fog"
     else:
         return None
+    return _element_look(importer, cls, element, table, effect)
+
+
+def _element_look(importer: SpellImport, cls: KodClass, element: KodClass, table: dict[str, Any], effect: str) -> str:
+    """The element's name, icon and object flags, the number of elements, the words of
+    the summoning limit."""
     importer.texts.put(table, "element_name", element, "vrName", category="spell")
     importer.texts.put(table, "element_icon", element, "vrIcon", category="spell", file_suffixes=(".bgf",))
     flags = _int(element.value("viObject_flags")) or 0
@@ -171,3 +206,129 @@ def _wall(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | 
     table["figures"] = figures
     importer.texts.put(table, "summon_limit", cls, "vrSummonLimitMsg", category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
     return effect
+
+
+#: The active elements the server runs, by the class they are (or descend from).
+_ACTIVE = {"brambles": "bramble_wall", "poisonfogcloud": "poison_fog", "walloffire": "damage_wall",
+           "walloflightning": "damage_wall", "activesporecloud": "spore_burst"}
+
+
+def _active_wall(importer: SpellImport, cls: KodClass, element: KodClass, table: dict[str, Any]) -> str | None:
+    """An active element's figures (read from PlaceWallElements at every power) and its
+    words; a ring of flames (one target) is a damage wall around its target."""
+    lineage = [c.name.casefold() for c in element.ancestry()]
+    effect = next((_ACTIVE[name] for name in lineage if name in _ACTIVE), None)
+    if effect is None:
+        return None
+    if effect == "bramble_wall":
+        for purpose, name in (("scratch_0", "Brambles_damage0"), ("scratch_2", "Brambles_damage2"),
+                              ("scratch_3", "Brambles_damage3"), ("scratch_4", "Brambles_damage4"),
+                              ("scratch_5", "Brambles_damage5")):
+            importer.texts.put(table, purpose, element, name, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+        return effect
+    figures = dict(table.get("figures", {}))
+    if effect == "spore_burst":
+        return _spore_burst(importer, cls, element, table, figures)
+    wanted = {"iduration": "base", "imaxdamage": "most", "iodds": "odds"}
+    read = _placing_figures(cls, tuple(wanted))
+    for variable, name in wanted.items():
+        fit = read.get(variable)
+        if fit is not None:
+            for part, value in zip(("per", "div", "plus", "min", "max"), fit):
+                figures[f"{name}_{part}"] = value
+    if "base_per" not in figures:
+        return None
+    own = element.resources
+    if effect == "poison_fog":
+        if "odds_per" not in figures:
+            return None
+        for figure, constant in (("poison_rate", "POISON_LOSSRATE"), ("poison_ms", "POISON_DURATION"),
+                                 ("repoison_chance", "POISON_CHANCE")):
+            number = _int(element.constant(constant))
+            if number is None:
+                return None
+            figures[figure] = number
+        told = [_resource_name(s.call.named) for s in find_sends(element, "MsgSendUser", "DoEffect")]
+        if told and told[0]:
+            importer.texts.put(table, "inhaled", element, told[0], category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    else:
+        if "most_per" not in figures:
+            return None
+        # the words by damage: <name>_damage<N>, the lowest for none
+        steps = sorted((int(name.rsplit("damage", 1)[1]), name) for name in own
+                       if name.rsplit("damage", 1)[-1].isdigit() and "_damage" in name)
+        if [n for n, _ in steps] != [0, 5, 10, 15, 20]:
+            return None
+        for number, name in steps:
+            importer.texts.put(table, f"burn_{number}", element, name, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+        if table.get("targets") == 1:
+            effect = "ring_of_flames"
+    importer.texts.put(table, "unaffected", element, "vrUnaffectedMessage", category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    table["figures"] = figures
+    return effect
+
+
+def _spore_burst(importer: SpellImport, cls: KodClass, element: KodClass, table: dict[str, Any],
+                 figures: dict[str, int]) -> str | None:
+    """Spore burst: its radius and time from the power (PlaceWallElements, GetDuration),
+    the hold it puts on who moves within its reach (the hold spell's enchantment, for its
+    base time and the radius more), the hold's words."""
+    read = _placing_figures(cls, ("iradius", "iduration"), seconds=("iduration",))
+    hold_number = None
+    for site in find_sends(element, "FindSpellByNum", "DoEffect"):
+        num = {k.casefold(): v for k, v in site.call.named.items()}.get("num")
+        hold_number = _int(evaluate(num, element.scope())) if num is not None else None
+    base = _int(element.constant("BASE_HOLD_DURATION"))
+    hold_key = importer.spell_by_number.get(hold_number) if hold_number is not None else None
+    if "iradius" not in read or "iduration" not in read or base is None or hold_key is None:
+        return None
+    for name, variable in (("radius", "iradius"), ("base", "iduration")):
+        for part, value in zip(("per", "div", "plus", "min", "max"), read[variable]):
+            figures[f"{name}_{part}"] = value
+    figures["hold_number"], figures["hold_base"] = hold_number or 0, base
+    hold = importer.tree.classes.get(hold_key)
+    told = [_resource_name(s.call.named) for s in find_sends(hold, "MsgSendUser", "DoHold")] if hold is not None else []
+    if told and told[0] and hold is not None:
+        importer.texts.put(table, "held", hold, told[0], category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    importer.texts.put(table, "unaffected", element, "vrUnaffectedMessage", category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    table["figures"] = figures
+    return "spore_burst"
+
+
+def _placing_figures(
+    cls: KodClass, variables: tuple[str, ...], seconds: tuple[str, ...] = (),
+) -> dict[str, tuple[int, int, int, int, int]]:
+    """PlaceWallElements's opening assignments at every power, each as
+    bound(power * per / div + plus, min, max) (those in ``seconds``: of their thousandths)."""
+    handler = cls.handler("PlaceWallElements")
+    values: dict[str, list[Any]] = {v: [] for v in variables}
+    for power in _POWERS:
+        env: dict[str, Any] = {"ispellpower": power}
+        for statement in handler.body if handler is not None else ():
+            if isinstance(statement, ast.Assign):
+                env[statement.target.casefold()] = _value(cls, statement.value, env)
+        for variable in variables:
+            values[variable].append(env.get(variable))
+    found = {}
+    for variable, seen in values.items():
+        if variable in seconds and all(isinstance(v, int) and v % 1000 == 0 for v in seen):
+            seen = [v // 1000 for v in seen]
+        fit = _bounded_line(seen)
+        if fit is not None:
+            found[variable] = fit
+    return found
+
+
+def _bounded_line(values: list[Any]) -> tuple[int, int, int, int, int] | None:
+    """(per, div, plus, min, max) giving every value, or None."""
+    if not values or not all(isinstance(v, int) for v in values):
+        return None
+    low, high = min(values), max(values)
+    inside = [(p, v) for p, v in zip(_POWERS, values) if low < v < high] or list(zip(_POWERS, values))
+    for divisor in range(1, 51):
+        for per in range(0, 11):
+            at, value = inside[0]
+            plus = value - div(at * per, divisor)
+            if all(max(low, min(high, div(p * per, divisor) + plus)) == v for p, v in zip(_POWERS, values)):
+                return per, divisor, plus, low, high
+    return None
