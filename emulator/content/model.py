@@ -325,7 +325,8 @@ class SpellDefinition:
 SPELL_EFFECTS = (
     "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
     "personal_enchantment", "touch",
-    "forget", "eavesdrop",  # the personal family's code (emulator/world/spells/hexes.py, eavesdrop.py)
+    # the personal family's code (emulator/world/spells/hexes.py, eavesdrop.py, wards.py)
+    "forget", "eavesdrop", "free_action", "eagle_eyes", "magic_shield", "armor_of_gort",
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster

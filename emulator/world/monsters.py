@@ -178,6 +178,8 @@ class MonsterPopulation:
         self.armour_of: Callable[[int], tuple[int, int]] = lambda player_id: (0, 0)
         #: A player's weapon and shield, and the world's skills: the world sets them.
         self.gear_of: Callable[[int], Gear] = lambda player_id: Gear()
+        #: A blow's damage to a player after its wards (armor of Gort), before the damage-taken rule.
+        self.ward_damage: Callable[[int, int, Roll], int] = lambda player_id, damage, roll: damage
         self.fighting: FightingSkills | None = None
 
     # ------------------------------------------------------------------ queries
@@ -364,6 +366,7 @@ class MonsterPopulation:
             blocked = self.fighting is not None and self.fighting.shield_blocks(target, gear, roll)
             reduce = armour_reduce + (gear.shield_reduce if blocked else 0)
             swing = attrs.evolve(swing, damage=armour_damage_reduction(swing.damage, reduce, roll))
+            swing = attrs.evolve(swing, damage=self.ward_damage(target.object_id, swing.damage, roll))
         taken = player_damage_taken(swing.damage, stats.health, stats.max_health) if swing.hit else 0
         stats.health = max(0, stats.health - taken)
         # A miss is told by the player's parry, block and dodge (battler.kod GetDefenseDesc),

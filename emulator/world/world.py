@@ -125,6 +125,7 @@ from emulator.world.events import (
 from emulator.world.fighting import FightingSkills, Gear, Where
 from emulator.world.spells.eavesdrop import Eavesdroppers
 from emulator.world.spells.hexes import ENDS_TOLD, forgets
+from emulator.world.spells.wards import ranged_damage_bonus, ranged_offense_bonus, ward_damage
 from emulator.world.items import USE_HAND, BalanceRow, Item, ItemRefusal, ItemRow, Items, Usage
 from emulator.world.monsters import Monster, MonsterPopulation
 from emulator.world.objects import Player, Stats, Thing, TokenBucket, WorldObject
@@ -233,6 +234,7 @@ class World:
         self.fighting = FightingSkills(definition)
         self.fighting.forgotten = lambda player, key: forgets(self, player.object_id, "skill", key)  # a forget's
         self._monsters.gear_of = self.gear_of
+        self._monsters.ward_damage = lambda player_id, damage, roll: ward_damage(self, player_id, damage, roll)  # armor of Gort
         self._monsters.fighting = self.fighting
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)
@@ -929,11 +931,13 @@ class World:
         stroke, proficiency = self._attack_abilities(player, weapon, touch, stats.mysticism)
         brawling = proficiency if weapon is None else 0
         offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon) + self.enchantment_modifier(player_id, "offense")
+        offense += ranged_offense_bonus(self, player_id, weapon)  # eagle eyes
         defense = monster_defense(monster.level, monster.difficulty) + self.enchantment_modifier(target_id, "defense")
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
         swing = roll_attack(
             offense, defense,
-            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, monster.karma or 0), roll,
+            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, monster.karma or 0)
+            + ranged_damage_bonus(self, player_id, weapon), roll,
         )
         taken = monster_damage_taken(swing.damage) if swing.hit else 0
         monster.hit_points -= taken
@@ -1058,6 +1062,7 @@ class World:
         stroke, proficiency = self._attack_abilities(player, weapon, touch, stats.mysticism)
         brawling = proficiency if weapon is None else 0
         offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon) + self.enchantment_modifier(player_id, "offense")
+        offense += ranged_offense_bonus(self, player_id, weapon)  # eagle eyes
         armour_defense, armour_reduce = self.armour_of(victim_id)
         gear = self.gear_of(victim_id)
         guard = self.fighting.defences(victim, gear)
@@ -1068,11 +1073,13 @@ class World:
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
         swing = roll_attack(
             offense, defense,
-            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, target.karma), roll,
+            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, target.karma)
+            + ranged_damage_bonus(self, player_id, weapon), roll,
         )
         if swing.hit:  # the victim's shield (on a block check) and armour take their share (ModifyDefenseDamage)
             reduce = armour_reduce + (gear.shield_reduce if self.fighting.shield_blocks(victim, gear, roll) else 0)
             swing = attrs.evolve(swing, damage=armour_damage_reduction(swing.damage, reduce, roll))
+            swing = attrs.evolve(swing, damage=ward_damage(self, victim_id, swing.damage, roll, spell=touch is not None, typed=False))
         taken = player_damage_taken(swing.damage, target.health, target.max_health, outlaw_or_murderer=not victim_status.innocent) if swing.hit else 0
         target.health = max(0, target.health - taken)
         improved: list[WorldEvent] = []

@@ -21,6 +21,7 @@ from emulator.rules.dice import div, roll_with
 from emulator.rules.feedback import blow_type
 from emulator.world.events import AttackResolved, MonsterKilled, PlayerAttacked, PlayerOutlawed, WorldEvent
 from emulator.world.objects import Player, Thing
+from emulator.world.spells.wards import ward_damage
 
 if TYPE_CHECKING:
     from emulator.world.world import World
@@ -93,7 +94,9 @@ class _Damage:
             events.append(PlayerOutlawed(caster.object_id))
         roll = roll_with(random.Random(f"{world.seed}:spell:{world.tick_count}:{caster.object_id}:{victim.object_id}"))
         target = victim.stats
-        taken = player_damage_taken(spell_damage(roll(spell.damage_min, spell.damage_max), power), target.health,
+        rolled = ward_damage(world, victim.object_id, spell_damage(roll(spell.damage_min, spell.damage_max), power), roll, spell=True,
+                             typed=False)  # armor of Gort
+        taken = player_damage_taken(rolled, target.health,
                                     target.max_health, outlaw_or_murderer=not victim_status.innocent)
         target.health = max(0, target.health - taken)
         events.append(PlayerAttacked(
