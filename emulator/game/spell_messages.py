@@ -59,6 +59,7 @@ _OWN = {
     "heard_enter": "Far off, footsteps arrive.", "heard_leave": "Far off, footsteps go away.",
     "heard_name_say": "Far off, {target}: \"{words}\"", "heard_name_emote": "Far off, {target} {words}",
     "heard_name_enter": "Far off, {target} arrives.", "heard_name_leave": "Far off, {target} goes away.",
+    "not_wounded": "You have no wounds to deny.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -77,6 +78,7 @@ _FILLS = {
     "no_rooms": "", "heard_say": "words", "heard_emote": "words", "heard_enter": "", "heard_leave": "",
     "heard_name_say": "cap_player,words", "heard_name_emote": "cap_player,words",
     "heard_name_enter": "cap_player", "heard_name_leave": "cap_player",
+    "not_wounded": "",  # denial
 }
 
 

@@ -123,6 +123,7 @@ from emulator.world.events import (
     ItemConsumed,
 )
 from emulator.world.fighting import FightingSkills, Gear, Where
+from emulator.world.spells import denial
 from emulator.world.spells.eavesdrop import Eavesdroppers
 from emulator.world.spells.hexes import ENDS_TOLD, forgets
 from emulator.world.spells.wards import ranged_damage_bonus, ranged_offense_bonus, ward_damage
@@ -246,6 +247,7 @@ class World:
         self._remains = Remains(definition, seed, self.items)
         self.enchantments = ench.EnchantmentBook()
         self.eavesdroppers = Eavesdroppers.install(self)  # those who hear another room (eavesdrop)
+        denial.install(self)  # denial's health taken back at its end
 
     # ------------------------------------------------------------------ queries
 
@@ -1268,6 +1270,8 @@ class World:
         spell = self.definition.spells.get(enchantment.spell)
         if report and enchantment.target is ench.Target.PLAYER and spell is not None and spell.effect in ("personal_enchantment", "touch", *ENDS_TOLD):
             events.append(SpellTold(enchantment.target_id, enchantment.spell, "ended"))  # persench.kod EndEnchantment
+        if enchantment.target is ench.Target.PLAYER and spell is not None and spell.effect in ENDS_TOLD:
+            events.append(VitalsChanged(enchantment.target_id))  # an end may move the bars (denial)
         room = self._room_of_target(enchantment)
         if room is not None:
             events.append(EnchantmentEnded(

@@ -26,7 +26,16 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
         return _eavesdrop(importer, cls, table)
     if name in _WARDS:
         return _ward(importer, cls, table, _WARDS[name])
+    if name == "denial":
+        return _denial(importer, cls, table)
     return None
+
+
+def _denial(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
+    """denial.kod: on the caster only; its figures are code (``rules.spells.hexes``)."""
+    table["targets"] = 0
+    _put(importer, cls, table, {"target": "vrEnchantment_On", "ended": "vrEnchantment_Off", "not_wounded": "denial_failed_rsc"})
+    return "denial"
 
 
 #: The wards by class name: their effect names (``emulator.world.spells.wards``).
