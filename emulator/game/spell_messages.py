@@ -60,6 +60,7 @@ _OWN = {
     "heard_name_say": "Far off, {target}: \"{words}\"", "heard_name_emote": "Far off, {target} {words}",
     "heard_name_enter": "Far off, {target} arrives.", "heard_name_leave": "Far off, {target} goes away.",
     "not_wounded": "You have no wounds to deny.",
+    "already_focused": "You already have {spell}.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -79,6 +80,7 @@ _FILLS = {
     "heard_name_say": "cap_player,words", "heard_name_emote": "cap_player,words",
     "heard_name_enter": "cap_player", "heard_name_leave": "cap_player",
     "not_wounded": "",  # denial
+    "already_focused": "spell_none",  # mana focus: the spell's article and name
 }
 
 
@@ -118,6 +120,8 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
             elif fill == "his_her":
                 his_her = fight_messages._gender(ctx.in_world.get(event.target_id))
                 params.append(messages.id({1: "his", 2: "her"}.get(his_her, "its")))
+            elif fill == "spell_none":  # a spell's GetIndef (no article) and name
+                params += [messages.id("article_none"), _spell_name_id(ctx, spell)]
             elif fill == "words":  # a player's own words, as they were said
                 params.append(event.words)
             elif fill == "ability":  # a spell's or skill's name

@@ -125,6 +125,7 @@ from emulator.world.events import (
 from emulator.world.fighting import FightingSkills, Gear, Where
 from emulator.world.spells import denial
 from emulator.world.spells.eavesdrop import Eavesdroppers
+from emulator.world.spells.focus import Focusers
 from emulator.world.spells.hexes import ENDS_TOLD, forgets
 from emulator.world.spells.wards import ranged_damage_bonus, ranged_offense_bonus, ward_damage
 from emulator.world.items import USE_HAND, BalanceRow, Item, ItemRefusal, ItemRow, Items, Usage
@@ -248,6 +249,7 @@ class World:
         self.enchantments = ench.EnchantmentBook()
         self.eavesdroppers = Eavesdroppers.install(self)  # those who hear another room (eavesdrop)
         denial.install(self)  # denial's health taken back at its end
+        self.focusers = Focusers.install(self)  # those focusing their mana (mana focus)
 
     # ------------------------------------------------------------------ queries
 
@@ -1402,14 +1404,14 @@ class World:
                 player.health_due_ms = None
             if stats.mana != stats.max_mana:
                 if player.mana_due_ms is None:
-                    player.mana_due_ms = now_ms + mana_regen_delay_ms(
+                    player.mana_due_ms = now_ms + self.focusers.mana_delay_ms(player, mana_regen_delay_ms(
                         stats.mana, stats.max_mana, stats.vigor, stats.mysticism
-                    )
+                    ))
                 elif now_ms >= player.mana_due_ms:
                     stats.mana = mana_after_regen_tick(stats.mana, stats.max_mana)
-                    player.mana_due_ms = now_ms + mana_regen_delay_ms(
+                    player.mana_due_ms = now_ms + self.focusers.mana_delay_ms(player, mana_regen_delay_ms(
                         stats.mana, stats.max_mana, stats.vigor, stats.mysticism
-                    )
+                    ))
             else:
                 player.mana_due_ms = None
             if player.resting and stats.vigor < DEFAULT_VIGOR_REST_THRESHOLD:
@@ -1472,6 +1474,7 @@ class World:
             events += self._trade_step(self.trades.tick(round(self.game_time * 1000)))
         casting.run_trances(self, events)
         self.eavesdroppers.run(events)
+        self.focusers.run(events)
         self._regenerate(events)
         self._expire_enchantments(events)
 

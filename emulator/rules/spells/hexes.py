@@ -56,3 +56,13 @@ def denial_debt(healed: int, power: int) -> int:
     """denial.kod InitializeEnchantmentState: the health taken back at the end, the health
     it gave less a fifth of the power in percent."""
     return healed - div(div(power + 1, 5) * healed, 100)
+
+
+#: focus.kod AdjustManaTime: the mana regeneration's delay kept within these.
+FOCUS_DELAY_BOUNDS_MS = (500, 60_000)
+
+
+def focused_mana_delay_ms(delay_ms: int, power: int) -> int:
+    """focus.kod AdjustManaTime: the delay shortened by half the power in percent."""
+    low, high = FOCUS_DELAY_BOUNDS_MS
+    return max(low, min(high, div(delay_ms * (200 - power), 200)))

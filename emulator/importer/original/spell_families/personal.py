@@ -28,6 +28,11 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
         return _ward(importer, cls, table, _WARDS[name])
     if name == "denial":
         return _denial(importer, cls, table)
+    if name == "manafocus":
+        table["targets"] = 0
+        _put(importer, cls, table, {"target": "manafocus_on", "ended": "manafocus_break_trance",
+                                    "already_focused": "manafocus_already_enchanted"})
+        return "mana_focus"
     return None
 
 
