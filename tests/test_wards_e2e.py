@@ -3,7 +3,8 @@ shield, armor of Gort) cast with BP_REQ_CAST by one player on another in Jasper'
 the costs, the icon, the words by the original's resource ids (the target's when it starts
 and when it wears off, the caster's naming the target), the state each keeps, the flag or
 the defence it gives, its time (drawn, or the shields' fixed minutes), and what it does in
-a fight: Gort's cap on a blow's and a spell's damage, eagle eyes' aim with a bow."""
+a fight: Gort's cap on a blow's and a spell's damage, eagle eyes' aim with a bow, and an
+attack spell at one with deflect turned back on its caster (or not, told)."""
 
 from __future__ import annotations
 
@@ -21,14 +22,17 @@ from emulator.rules.combat import SKID_PROFICIENCY_BOW, weapon_of
 from emulator.rules.dice import roll_with
 from emulator.rules.spells import personal
 from emulator.rules.spells import wards as ward_rules
+from emulator.wire.codec import Message
 from emulator.world.casting import spell_object_id
 from emulator.world.spells.wards import ranged_damage_bonus, ranged_offense_bonus, ward_damage
 
 from .test_casting_e2e import Scene, _name_of, power
 from .test_consumables_e2e import bars, texts_of
+from .test_forget_e2e import fighting_room
 from .test_personal_enchantments_e2e import cast_with, make_scene, said
 
-WARDS = {"freeaction": "free_action", "eagleeyes": "eagle_eyes", "magicshield": "magic_shield", "armorofgort": "armor_of_gort"}
+WARDS = {"freeaction": "free_action", "eagleeyes": "eagle_eyes", "magicshield": "magic_shield", "armorofgort": "armor_of_gort",
+         "deflect": "deflect"}
 
 
 @pytest.fixture
@@ -124,3 +128,57 @@ def test_gort_caps_blows_and_eagle_eyes_aims_a_bow(scene: Scene) -> None:
     assert ranged_damage_bonus(live, target.object_id, bow) == 1
     assert ranged_offense_bonus(live, target.object_id, sword) == ranged_damage_bonus(live, target.object_id, sword) == 0
     assert ranged_offense_bonus(live, caster.object_id, bow) == 0
+
+
+def test_deflect_turns_an_attack_spell_back_on_its_caster(
+    imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree: KodTree, tmp_path: Path,
+) -> None:
+    scene = make_scene(imported[0], world, kod_tree, tmp_path, fighting_room(world))
+    try:
+        caster, target = scene.caster, scene.target
+        live = scene.server.hub.world
+        for monster in [m for m in live.monsters() if m.room == caster.room]:
+            live._monsters.remove(monster)  # no bites in the way
+        for player in (caster, target):
+            player.stats.max_health = player.stats.base_max_health = player.stats.health = 60
+        caster.safety = False
+        caster.spells["deflect"] = caster.spells["shockingfury"] = 60
+        for key in ("deflect", "shockingfury"):
+            for reagent in world.spells[key].reagents:
+                scene.give(reagent.kind, reagent.count * 20)
+        cast_with(scene, "deflect", target.object_id, 40)
+        scene.server.advance(5.0)  # its trance
+        (deflect,) = live.enchantments_of(target.object_id)
+        spell = world.spells["deflect"]
+        caster_name, target_name = (scene.server.hub.context.in_world[p.object_id].avatar.name_resource  # type: ignore[union-attr]
+                                    for p in (caster, target))
+        deflect.state = 101  # always turned
+        scene.bob.read()
+        told = _attack(scene)
+        assert (said(scene, spell, "deflected_back"), [target_name]) in texts_of(told)
+        assert (said(scene, spell, "deflected"), [caster_name]) in texts_of(scene.bob.read())
+        assert target.stats.health == 60 and caster.stats.health < 60 and not caster.outlaw
+        deflect.state = 0  # never turned: the bearer is told, and hurt
+        caster.stats.health = 60
+        _attack(scene)
+        assert (said(scene, spell, "deflect_failed"), [caster_name]) in texts_of(scene.bob.read())
+        assert target.stats.health < 60 and caster.stats.health == 60
+        assert not scene.alice.closed_by_server and not scene.bob.closed_by_server
+    finally:
+        scene.server.stop()
+
+
+def _attack(scene: Scene) -> list[Message]:
+    """Shocking fury at the target until it does not fizzle (after its two seconds' wait)."""
+    failed = scene.world.messages.id("spell_failed")  # type: ignore[union-attr]
+    spell = scene.world.spells["shockingfury"]
+    for _ in range(30):
+        scene.server.advance(spell.post_cast + 0.5)
+        scene.alice.read()
+        scene.caster.stats.mana = 40
+        reply = scene.alice.request("BP_REQ_CAST", spell={"id": spell_object_id(spell.number), "amount": None},
+                                    targets=[{"id": scene.target.object_id, "amount": None}])
+        assert reply
+        if not any(m.name == "BP_MESSAGE" and m["format"] == failed for m in reply):
+            return reply
+    raise AssertionError("shocking fury fizzled 30 times")

@@ -28,7 +28,7 @@ from emulator.world.events import (
 from emulator.world.objects import Player, Thing
 from emulator.world.sight import line_of_sight
 from emulator.world import spellbook
-from emulator.world.spells import EFFECTS, hexes
+from emulator.world.spells import EFFECTS, hexes, wards
 
 if TYPE_CHECKING:
     from emulator.world.world import World
@@ -158,6 +158,7 @@ def run_trances(world: World, events: list[WorldEvent]) -> None:
 def _go_off(world: World, player: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent]) -> None:
     """CastSpell: the effect, then the improvement, the sound, the school's casts and the
     brand for helping an outlaw."""
+    targets, power = wards.deflection(world, player, spell, targets, power, events)  # a victim's deflect
     EFFECTS[spell.effect].apply(world, player, spell, targets, power, events)
     _improve(world, player, spell, targets, events)
     events.append(SpellCast(player.object_id, spell.key, player.room))

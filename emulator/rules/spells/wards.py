@@ -10,7 +10,7 @@ from collections.abc import Callable
 from emulator.rules.dice import Roll, div
 
 __all__ = [
-    "EAGLE_EYES_RANGED_DAMAGE", "FIXED_DURATIONS", "FLAGS", "STATES", "gort_damage", "magic_shield_defense",
+    "EAGLE_EYES_RANGED_DAMAGE", "FIXED_DURATIONS", "FLAGS", "STATES", "deflects", "gort_damage", "magic_shield_defense",
 ]
 
 MINUTE_MS = 60_000
@@ -27,6 +27,7 @@ STATES: dict[str, Callable[[int], int]] = {
     "eagle_eyes": lambda power: _bound(power + 1, 10, 100),  # Eagleyes.kod
     "magic_shield": lambda power: power,  # mshield.kod
     "armor_of_gort": lambda power: power,  # gort.kod
+    "deflect": lambda power: _bound(div(power * 3, 4), 10, 75),  # deflect.kod: the chance in percent
 }
 
 #: The shields last a fixed number of whole minutes (GetDuration, no random part).
@@ -37,6 +38,11 @@ FIXED_DURATIONS: dict[str, Callable[[int], int]] = {
 
 #: The flags each sets for the code of others (the contracts' names).
 FLAGS: dict[str, tuple[str, ...]] = {"free_action": ("free_action",), "eagle_eyes": ("eagle_eyes",)}
+
+
+def deflects(roll: Roll, chance: int) -> bool:
+    """deflect.kod TryDeflect: random(0, 100) below the chance."""
+    return roll(0, 100) < chance
 
 
 def magic_shield_defense(state: int) -> int:

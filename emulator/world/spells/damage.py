@@ -89,7 +89,7 @@ class _Damage:
         if victim.room != caster.room:
             return
         attacker_status, victim_status = _pk_status(caster), _pk_status(victim)
-        if attack_makes_outlaw(attacker_status, victim_status):
+        if victim is not caster and attack_makes_outlaw(attacker_status, victim_status):  # not one's own spell deflected
             caster.outlaw = True
             events.append(PlayerOutlawed(caster.object_id))
         roll = roll_with(random.Random(f"{world.seed}:spell:{world.tick_count}:{caster.object_id}:{victim.object_id}"))
@@ -103,7 +103,9 @@ class _Damage:
             caster.room, caster.object_id, victim.object_id, True, taken, target.health,
             damage_type=blow_type(0, spell.damage_spell), spell=spell.key,
         ))
-        if target.health <= 0:
+        if target.health <= 0 and victim is caster:  # its own spell, deflected back
+            world._player_died(victim, "", events)
+        elif target.health <= 0:
             world._player_killed_player(caster, victim, attacker_status, victim_status, events)
 
 

@@ -23,7 +23,7 @@ from emulator.world.spells.enchanting import PERSONAL
 if TYPE_CHECKING:
     from emulator.world.world import World
 
-__all__ = ["EFFECTS", "ranged_damage_bonus", "ranged_offense_bonus", "ward_damage"]
+__all__ = ["EFFECTS", "deflection", "ranged_damage_bonus", "ranged_offense_bonus", "ward_damage"]
 
 
 class _Ward:
@@ -70,6 +70,31 @@ def ward_damage(world: World, victim_id: int, damage: int, roll: Roll, *, spell:
     return damage if state is None or damage <= 0 else rules.gort_damage(damage, state, roll, spell=spell, typed=typed)
 
 
+def deflection(
+    world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
+) -> tuple[list[Thing], int]:
+    """An attack spell at one player with deflect (spell.kod's TryDeflect before the cast):
+    by its chance, turned back on its caster at half the power (both told); otherwise the
+    bearer is told its deflect was not strong enough. The targets and power it goes off with."""
+    if not (spell.harmful and spell.targets == 1 and spell.effect == "damage" and len(targets) == 1):
+        return targets, power
+    victim = targets[0]
+    if not isinstance(victim, Player) or victim is caster or not world.enchantments.by_target.get(victim.object_id):
+        return targets, power
+    found = next(((e.spell, e.state) for e in world.enchantments_of(victim.object_id)
+                  if (world.definition.spells or {}).get(e.spell, spell).effect == "deflect"), None)
+    if found is None or not isinstance(found[1], int):
+        return targets, power
+    key, chance = found
+    roll = roll_with(random.Random(f"{world.seed}:deflect:{world.tick_count}:{caster.object_id}:{victim.object_id}"))
+    if rules.deflects(roll, chance):
+        events += [SpellTold(victim.object_id, key, "deflected", caster.object_id),
+                   SpellTold(caster.object_id, key, "deflected_back", victim.object_id)]
+        return [caster], power // 2
+    events.append(SpellTold(victim.object_id, key, "deflect_failed", caster.object_id))
+    return targets, power
+
+
 def _ranged(weapon: Weapon | None) -> bool:
     return weapon is not None and weapon.kind is AttackKind.RANGED
 
@@ -89,4 +114,4 @@ def ranged_damage_bonus(world: World, player_id: int, weapon: Weapon | None) -> 
 
 
 #: The effects of this family by their ``spells.toml`` name.
-EFFECTS = {name: _Ward(name) for name in ("free_action", "eagle_eyes", "magic_shield", "armor_of_gort")}
+EFFECTS = {name: _Ward(name) for name in ("free_action", "eagle_eyes", "magic_shield", "armor_of_gort", "deflect")}

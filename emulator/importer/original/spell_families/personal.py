@@ -44,7 +44,8 @@ def _denial(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str 
 
 
 #: The wards by class name: their effect names (``emulator.world.spells.wards``).
-_WARDS = {"freeaction": "free_action", "eagleeyes": "eagle_eyes", "magicshield": "magic_shield", "armorofgort": "armor_of_gort"}
+_WARDS = {"freeaction": "free_action", "eagleeyes": "eagle_eyes", "magicshield": "magic_shield", "armorofgort": "armor_of_gort",
+          "deflect": "deflect"}
 
 
 def _ward(importer: SpellImport, cls: KodClass, table: dict[str, Any], effect: str) -> str | None:
@@ -71,6 +72,9 @@ def _ward(importer: SpellImport, cls: KodClass, table: dict[str, Any], effect: s
         "target": "vrEnchantment_On", "caster": success, "ended": "vrEnchantment_Off",
         "already_on": "vrOtherAlreadyEnchanted", "not_here": "PersonalEnchantment_bad_location",
     })
+    if effect == "deflect":  # what the bearer and the attacker read when a spell is turned, or not
+        _put(importer, cls, table, {"deflected": "Deflect_success_to_victim", "deflected_back": "Deflect_success_to_caster",
+                                    "deflect_failed": "Deflect_failure_to_victim"})
     return effect
 
 
