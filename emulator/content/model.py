@@ -332,7 +332,6 @@ SPELL_EFFECTS = (
     "healing",  # major heal and hospice (spells/healing.py)
     "room_enchantment",  # the caster's room enchanted (light, darkness): emulator/world/spells/rooms.py
     "song",  # Jala's songs: a room enchantment kept up by its singer (emulator/world/spells/songs.py)
-    "forget", "eavesdrop",  # the personal family's code (emulator/world/spells/hexes.py, eavesdrop.py)
     "create_weapon", "glow_weapon", "dedicate_weapon", "curse_weapon", "remove_curse",  # spells on items
     "flash", "holy_symbol", "bait", "karahols_curse", "hold", "blind", "dazzle", "umbrella", "final_rites",  # hinder
     "illusionary_wounds", "gaze",  # hinder: holding, blinding, turning
@@ -341,6 +340,8 @@ SPELL_EFFECTS = (
     "elusion",  # the spells that take the caster elsewhere (spells/travel.py)
     "anonymity", "feign_death", "fade", "shadow_form", "invisibility", "illusionary_form", "morph", "evil_twin",  # how a player looks (illusions.py)
     "summon_fog", "bramble_wall", "poison_fog", "damage_wall", "ring_of_flames", "spore_burst", "cure_poison",  # walls, fog, poison
+    # the personal family's code (emulator/world/spells/hexes.py, eavesdrop.py, wards.py)
+    "forget", "eavesdrop", "free_action", "eagle_eyes", "magic_shield", "armor_of_gort", "denial", "mana_focus", "deflect",
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -400,6 +401,8 @@ SPELL_OWN_TEXTS = (
     "stopped", "no_towns", "cast_said", "greeting",
     "dance", "cant_dance_resting", "stop_dance",  # jig: a listener dances, cannot while resting, stops
     "abates", "inhaled", "unaffected", "burn_0", "burn_5", "burn_10", "burn_15", "burn_20", "held",
+    "not_wounded", "already_focused",  # denial, mana focus
+    "deflected", "deflected_back", "deflect_failed",
 )
 
 

@@ -102,6 +102,11 @@ _OWN = {
     "burn_0": "The wall does you no harm.", "burn_5": "The wall singes you.", "burn_10": "The wall hurts you.",
     "burn_15": "The wall hurts you badly.", "burn_20": "The wall hurts you terribly.",
     "held": "You are held fast.",
+    "not_wounded": "You have no wounds to deny.",
+    "already_focused": "You already have {spell}.",
+    "deflected": "Your deflect turns {target}'s spell back.",
+    "deflected_back": "{target}'s deflect turns your spell back on you!",
+    "deflect_failed": "Your deflect could not turn {target}'s spell back.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -136,6 +141,9 @@ _FILLS = {
     "no_towns": "",
     "abates": "", "inhaled": "", "unaffected": "",
     "burn_0": "", "burn_5": "", "burn_10": "", "burn_15": "", "burn_20": "", "held": "",
+    "not_wounded": "",  # denial
+    "already_focused": "spell_none",  # mana focus: the spell's article and name
+    "deflected": "name", "deflected_back": "name", "deflect_failed": "name",  # deflect: the other player's name
 }
 
 
@@ -185,6 +193,10 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
             elif fill == "his_her":
                 his_her = fight_messages._gender(ctx.in_world.get(event.target_id))
                 params.append(messages.id({1: "his", 2: "her"}.get(his_her, "its")))
+            elif fill == "name":  # a player's GetName alone
+                params.append(fight_messages._player_name(ctx, event.target_id))
+            elif fill == "spell_none":  # a spell's GetIndef (no article) and name
+                params += [messages.id("article_none"), _spell_name_id(ctx, spell)]
             elif fill == "words":  # a player's own words, as they were said
                 params.append(event.words)
             elif fill == "ability":  # a spell's or skill's name

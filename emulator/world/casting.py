@@ -27,7 +27,7 @@ from emulator.world.events import (
 from emulator.world.objects import Player, Thing
 from emulator.world.sight import line_of_sight
 from emulator.world import holding, spellbook
-from emulator.world.spells import EFFECTS, hexes, illusions, songs
+from emulator.world.spells import EFFECTS, hexes, illusions, songs, wards
 from emulator.world.spells.itemspells import held_by, held_target
 from emulator.world.spells import rooms as room_spells
 
@@ -189,6 +189,7 @@ def heard_in_trance(world: World, player: Player, text: str, events: list[WorldE
 def _go_off(world: World, player: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent]) -> None:
     """CastSpell: the effect, then the improvement, the sound, the school's casts and the
     brand for helping an outlaw."""
+    targets, power = wards.deflection(world, player, spell, targets, power, events)  # a victim's deflect
     EFFECTS[spell.effect].apply(world, player, spell, targets, power, events)
     _improve(world, player, spell, targets, events)
     events.append(SpellCast(player.object_id, spell.key, player.room))

@@ -189,6 +189,8 @@ class MonsterPopulation:
         self._attack_bits: dict[str, tuple[int, int]] = {}
         #: A player's weapon and shield, and the world's skills: the world sets them.
         self.gear_of: Callable[[int], Gear] = lambda player_id: Gear()
+        #: A blow's damage to a player after its wards (armor of Gort), before the damage-taken rule.
+        self.ward_damage: Callable[[int, int, Roll], int] = lambda player_id, damage, roll: damage
         self.fighting: FightingSkills | None = None
         #: A turn of a held, blinded or turned monster (the world sets it: ``holding.monster_turn``):
         #: the milliseconds to its next turn, or None to act as usual.
@@ -422,6 +424,7 @@ class MonsterPopulation:
             blocked = self.fighting is not None and self.fighting.shield_blocks(target, gear, roll)
             reduce = armour_reduce + (gear.shield_reduce if blocked else 0)
             swing = attrs.evolve(swing, damage=armour_damage_reduction(swing.damage, reduce, roll))
+            swing = attrs.evolve(swing, damage=self.ward_damage(target.object_id, swing.damage, roll))
         warded = self.defended(monster, target, swing.damage if swing.hit else 0, events)
         resisted = self.resistance_of(target.object_id, *self._attack_types(monster))
         taken = player_damage_taken(warded, stats.health, stats.max_health, resisted) if swing.hit else 0

@@ -129,8 +129,11 @@ from emulator.world.events import (
     ItemConsumed,
 )
 from emulator.world.fighting import FightingSkills, Gear, Where
+from emulator.world.spells import denial
 from emulator.world.spells.eavesdrop import Eavesdroppers
+from emulator.world.spells.focus import Focusers
 from emulator.world.spells.hexes import ENDS_TOLD, forgets
+from emulator.world.spells.wards import ranged_damage_bonus, ranged_offense_bonus, ward_damage
 from emulator.world.items import USE_HAND, BalanceRow, Item, ItemRefusal, ItemRow, Items, Usage
 from emulator.world.monsters import Monster, MonsterPopulation
 from emulator.world.objects import Player, Stats, Thing, TokenBucket, WorldObject
@@ -243,6 +246,7 @@ class World:
         self.fighting = FightingSkills(definition)
         self.fighting.forgotten = lambda player, key: forgets(self, player.object_id, "skill", key)  # a forget's
         self._monsters.gear_of = self.gear_of
+        self._monsters.ward_damage = lambda player_id, damage, roll: ward_damage(self, player_id, damage, roll)  # armor of Gort
         self._monsters.fighting = self.fighting
         self._monsters.hindrance = lambda monster, rng, players, events: holding.monster_turn(self, monster, rng, players, events)
         self._monsters.defended = lambda monster, player, damage, events: holding.defended(self, monster, player, damage, events)
@@ -263,6 +267,8 @@ class World:
         self.last_murderer: int | None = None
         self.walls = walls.Walls()  # wall spells' elements (spells/walls.py), not in the snapshot
         self.eavesdroppers = Eavesdroppers.install(self)  # those who hear another room (eavesdrop)
+        denial.install(self)  # denial's health taken back at its end
+        self.focusers = Focusers.install(self)  # those focusing their mana (mana focus)
 
     # ------------------------------------------------------------------ queries
 
@@ -984,6 +990,7 @@ class World:
         curse_hit, curse_damage = item_attributes.curse_penalties(self, player)  # a cursed weapon's worse blows
         offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon) + self.enchantment_modifier(player_id, "offense") - curse_hit
         offense += songs.offense_against(self, player_id, monster.karma or 0)  # a mood song's listener
+        offense += ranged_offense_bonus(self, player_id, weapon)  # eagle eyes
         defense = monster_defense(monster.level, monster.difficulty) + self.enchantment_modifier(target_id, "defense")
         borrowed = illusions.defends_as(self, monster)  # an evil twin defends as its player
         defense = defense if borrowed is None else borrowed
@@ -992,7 +999,8 @@ class World:
             offense, defense,
             lambda: max(0, self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, monster.karma or 0) - curse_damage)
             + holding.blow_bonus(self, player_id, roll) + room_spells.blow_bonus(self, player.room, roll)
-            + songs.damage_against(self, player_id, monster.karma or 0, roll), roll,
+            + songs.damage_against(self, player_id, monster.karma or 0, roll)
+            + ranged_damage_bonus(self, player_id, weapon), roll,
         )
         resisted = resistance_against(self, target_id, player_attack_type(weapon), touch[0].damage_spell if touch else 0)
         taken = monster_damage_taken(swing.damage, resisted) if swing.hit else 0
@@ -1128,6 +1136,7 @@ class World:
         brawling = proficiency if weapon is None else 0
         offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon) + self.enchantment_modifier(player_id, "offense")
         offense += songs.offense_against(self, player_id, target.karma)  # a mood song's listener
+        offense += ranged_offense_bonus(self, player_id, weapon)  # eagle eyes
         armour_defense, armour_reduce = self.armour_of(victim_id)
         gear = self.gear_of(victim_id)
         guard = self.fighting.defences(victim, gear)
@@ -1142,11 +1151,13 @@ class World:
             offense, defense,
             lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, target.karma)
             + holding.blow_bonus(self, player_id, roll) + room_spells.blow_bonus(self, player.room, roll)
-            + songs.damage_against(self, player_id, target.karma, roll), roll,
+            + songs.damage_against(self, player_id, target.karma, roll)
+            + ranged_damage_bonus(self, player_id, weapon), roll,
         )
         if swing.hit:  # the victim's shield (on a block check) and armour take their share (ModifyDefenseDamage)
             reduce = armour_reduce + (gear.shield_reduce if self.fighting.shield_blocks(victim, gear, roll) else 0)
             swing = attrs.evolve(swing, damage=armour_damage_reduction(swing.damage, reduce, roll))
+            swing = attrs.evolve(swing, damage=ward_damage(self, victim_id, swing.damage, roll, spell=touch is not None, typed=False))
         resisted = resistance_against(self, victim_id, player_attack_type(weapon), touch[0].damage_spell if touch else 0)
         taken = player_damage_taken(
             swing.damage, target.health, target.max_health, resisted, outlaw_or_murderer=not victim_status.innocent,
@@ -1343,6 +1354,8 @@ class World:
         if report and enchantment.target is ench.Target.PLAYER and spell is not None and spell.effect in ("personal_enchantment", "touch", "cloak", *ENDS_TOLD):
             events.append(SpellTold(enchantment.target_id, enchantment.spell, "ended"))  # persench.kod EndEnchantment
         illusions.ended(self, enchantment, report, events)  # the spells of looks: their words, a morph's health
+        if enchantment.target is ench.Target.PLAYER and spell is not None and spell.effect in ENDS_TOLD:
+            events.append(VitalsChanged(enchantment.target_id))  # an end may move the bars (denial)
         room = self._room_of_target(enchantment)
         if room is not None:
             events.append(EnchantmentEnded(
@@ -1474,14 +1487,14 @@ class World:
                 player.health_due_ms = None
             if stats.mana != stats.max_mana:
                 if player.mana_due_ms is None:
-                    player.mana_due_ms = now_ms + songs.mana_delay_ms(self, player, mana_regen_delay_ms(
+                    player.mana_due_ms = now_ms + songs.mana_delay_ms(self, player, self.focusers.mana_delay_ms(player, mana_regen_delay_ms(
                         stats.mana, stats.max_mana, stats.vigor, stats.mysticism
-                    ))
+                    )))
                 elif now_ms >= player.mana_due_ms:
                     stats.mana = mana_after_regen_tick(stats.mana, stats.max_mana)
-                    player.mana_due_ms = now_ms + songs.mana_delay_ms(self, player, mana_regen_delay_ms(
+                    player.mana_due_ms = now_ms + songs.mana_delay_ms(self, player, self.focusers.mana_delay_ms(player, mana_regen_delay_ms(
                         stats.mana, stats.max_mana, stats.vigor, stats.mysticism
-                    ))
+                    )))
             else:
                 player.mana_due_ms = None
             if player.resting and stats.vigor < DEFAULT_VIGOR_REST_THRESHOLD:
@@ -1546,6 +1559,7 @@ class World:
         illusions.run_tick(self, events)  # feign death's mana, period by period
         songs.run(self, events)
         self.eavesdroppers.run(events)
+        self.focusers.run(events)
         self._regenerate(events)
         self._expire_enchantments(events)
         walls.run(self, events)

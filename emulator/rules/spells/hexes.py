@@ -38,3 +38,31 @@ def eavesdrop_drain_ms(power: int) -> int:
 def eavesdrop_names(roll: Roll, power: int) -> bool:
     """Whether the listener tells who spoke or came and went (listener.kod)."""
     return power > 0 and roll(1, power) > EAVESDROP_NAME_POWER
+
+
+#: denial.kod GetDuration: a draw of 10 to 20 seconds and a second per point of power,
+#: kept within 20 seconds and 2 minutes.
+DENIAL_DRAW_MS = (10_000, 20_000)
+DENIAL_PER_POWER_MS = 1000
+DENIAL_BOUNDS_MS = (20_000, 120_000)
+
+
+def denial_duration_ms(roll: Roll, power: int) -> int:
+    low, high = DENIAL_BOUNDS_MS
+    return max(low, min(high, roll(*DENIAL_DRAW_MS) + DENIAL_PER_POWER_MS * power))
+
+
+def denial_debt(healed: int, power: int) -> int:
+    """denial.kod InitializeEnchantmentState: the health taken back at the end, the health
+    it gave less a fifth of the power in percent."""
+    return healed - div(div(power + 1, 5) * healed, 100)
+
+
+#: focus.kod AdjustManaTime: the mana regeneration's delay kept within these.
+FOCUS_DELAY_BOUNDS_MS = (500, 60_000)
+
+
+def focused_mana_delay_ms(delay_ms: int, power: int) -> int:
+    """focus.kod AdjustManaTime: the delay shortened by half the power in percent."""
+    low, high = FOCUS_DELAY_BOUNDS_MS
+    return max(low, min(high, div(delay_ms * (200 - power), 200)))

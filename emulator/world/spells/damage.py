@@ -23,6 +23,7 @@ from emulator.rules.feedback import blow_type
 from emulator.world.events import AttackResolved, MonsterKilled, PlayerAttacked, PlayerOutlawed, WorldEvent
 from emulator.world.objects import Player, Thing
 from emulator.world.resistances import resistance_against
+from emulator.world.spells.wards import ward_damage
 
 if TYPE_CHECKING:
     from emulator.world.world import World
@@ -91,20 +92,24 @@ class _Damage:
         if victim.room != caster.room:
             return
         attacker_status, victim_status = _pk_status(caster), _pk_status(victim, world)
-        if attack_makes_outlaw(attacker_status, victim_status):
+        if victim is not caster and attack_makes_outlaw(attacker_status, victim_status):  # not one's own spell deflected
             caster.outlaw = True
             events.append(PlayerOutlawed(caster.object_id))
         roll = roll_with(random.Random(f"{world.seed}:spell:{world.tick_count}:{caster.object_id}:{victim.object_id}"))
         target = victim.stats
+        rolled = ward_damage(world, victim.object_id, spell_damage(roll(spell.damage_min, spell.damage_max), power), roll, spell=True,
+                             typed=False)  # armor of Gort
         resisted = resistance_against(world, victim.object_id, 0, spell.damage_spell)
-        taken = player_damage_taken(spell_damage(roll(spell.damage_min, spell.damage_max), power), target.health,
-                                    target.max_health, resisted, outlaw_or_murderer=not victim_status.innocent)
+        taken = player_damage_taken(rolled, target.health, target.max_health, resisted,
+                                    outlaw_or_murderer=not victim_status.innocent)
         target.health = max(0, target.health - taken)
         events.append(PlayerAttacked(
             caster.room, caster.object_id, victim.object_id, True, taken, target.health,
             damage_type=blow_type(0, spell.damage_spell), spell=spell.key,
         ))
-        if target.health <= 0:
+        if target.health <= 0 and victim is caster:  # its own spell, deflected back
+            world._player_died(victim, "", events)
+        elif target.health <= 0:
             world._player_killed_player(caster, victim, attacker_status, victim_status, events)
 
 

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.content.loader import MAX_DESCRIPTION_BYTES
 from emulator.importer.original.common import _int
-from emulator.importer.original.spells import _POWERS, _run
+from emulator.importer.original.spells import _POWERS, _Drawn, _line, _run
+from emulator.rules.spells import wards
 from emulator.rules.spells.hexes import eavesdrop_drain_ms
 
 if TYPE_CHECKING:
@@ -23,7 +24,58 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
         return _forget(importer, cls, table)
     if name == "eavesdrop":
         return _eavesdrop(importer, cls, table)
+    if name in _WARDS:
+        return _ward(importer, cls, table, _WARDS[name])
+    if name == "denial":
+        return _denial(importer, cls, table)
+    if name == "manafocus":
+        table["targets"] = 0
+        _put(importer, cls, table, {"target": "manafocus_on", "ended": "manafocus_break_trance",
+                                    "already_focused": "manafocus_already_enchanted"})
+        return "mana_focus"
     return None
+
+
+def _denial(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
+    """denial.kod: on the caster only; its figures are code (``rules.spells.hexes``)."""
+    table["targets"] = 0
+    _put(importer, cls, table, {"target": "vrEnchantment_On", "ended": "vrEnchantment_Off", "not_wounded": "denial_failed_rsc"})
+    return "denial"
+
+
+#: The wards by class name: their effect names (``emulator.world.spells.wards``).
+_WARDS = {"freeaction": "free_action", "eagleeyes": "eagle_eyes", "magicshield": "magic_shield", "armorofgort": "armor_of_gort",
+          "deflect": "deflect"}
+
+
+def _ward(importer: SpellImport, cls: KodClass, table: dict[str, Any], effect: str) -> str | None:
+    """A ward (persench.kod): its time read from GetDuration (a drawn straight line of the
+    power, or the shields' fixed minutes, checked against the server's), its state checked
+    where the handler is plain enough to run, and the personal enchantments' words."""
+    for power in _POWERS:
+        state = _run(cls, "InitializeEnchantmentState", power)
+        if isinstance(state, int) and state != wards.STATES[effect](power):
+            return None
+    whole = [_run(cls, "GetDuration", power) for power in _POWERS]
+    fixed = wards.FIXED_DURATIONS.get(effect)
+    if fixed is not None:
+        if any(w != fixed(power) for power, w in zip(_POWERS, whole)):
+            return None
+    else:
+        line = _line(whole) if all(isinstance(w, _Drawn) for w in whole) else None
+        if line is None:
+            return None
+        table["duration"] = list(line)
+    table["targets"] = 0 if cls.value("vbCanCastOnOthers") == 0 else 1
+    success = "vrSucceed" if cls.variable("vrSucceed") is not None else "vrSuccess"
+    _put(importer, cls, table, {
+        "target": "vrEnchantment_On", "caster": success, "ended": "vrEnchantment_Off",
+        "already_on": "vrOtherAlreadyEnchanted", "not_here": "PersonalEnchantment_bad_location",
+    })
+    if effect == "deflect":  # what the bearer and the attacker read when a spell is turned, or not
+        _put(importer, cls, table, {"deflected": "Deflect_success_to_victim", "deflected_back": "Deflect_success_to_caster",
+                                    "deflect_failed": "Deflect_failure_to_victim"})
+    return effect
 
 
 def _put(importer: SpellImport, cls: KodClass, table: dict[str, Any], words: dict[str, str]) -> None:
