@@ -33,7 +33,8 @@ from .test_personal_enchantments_e2e import make_scene
 CASTABLE = {
     "createweapon": "create_weapon", "glowweapon": "glow_weapon", "enchantweapon": "dedicate_weapon",
     "holyweapon": "dedicate_weapon", "unholyweapon": "dedicate_weapon", "removecurse": "remove_curse",
-    "curseweapon": "curse_weapon",
+    "curseweapon": "curse_weapon", "shroud": "shroud_item", "createspiritualhammer": "create_spiritual_weapon",
+    "identify": "identify_item",
 }
 
 
@@ -111,6 +112,7 @@ def cast(scene: Scene, key: str, *targets: int, mana: int = 60) -> list[Message]
         scene.alice.read()
         scene.bob.read()
         scene.caster.stats.mana = mana
+        scene.caster.stats.vigor = 100  # rested between the casts
         for reagent in spell.reagents:  # enough of each, every time
             scene.give(reagent.kind, reagent.count)
         scene.alice.read()
@@ -385,7 +387,7 @@ def test_a_cursed_weapon_clings_until_remove_curse_strips_it(scene: Scene) -> No
     assert cursed is not None and spell_power // 20 <= cursed.amount <= spell_power // 10
     assert curse.text("item_unknown") in look(scene, sword) and curse.text("item_desc") not in look(scene, sword)
     # a cursed blow is worse
-    assert item_attributes.curse_penalties(live, caster) == rules.curse_penalties(cursed.amount)
+    assert item_attributes.blow_penalties(live, caster) == rules.curse_penalties(cursed.amount)
     # it will not be put away, dropped, or replaced by another weapon
     clings = (said(scene, curse, "item_clings"), [article(scene, "longsword", capital=True), name_of(scene, "longsword")])
     for request, form in (("BP_REQ_UNUSE", {}), ("BP_REQ_DROP", {"form": "single"})):
@@ -424,3 +426,95 @@ def test_remove_curse_on_another_player(scene: Scene) -> None:
                                              _messages(scene).id("article_none"), _bob_name(scene)]) in texts_of(told)  # type: ignore[attr-defined]
     assert (said(scene, remove, "target"), []) in texts_of(told)
     assert not sword.used
+
+
+# ---------------------------------------------------------------------- shroud, spiritual hammer, identify
+
+
+def test_a_shrouded_item_takes_no_enchantment(scene: Scene) -> None:
+    world, caster = scene.world, scene.caster
+    live = scene.server.hub.world
+    shroud, curse, enchant = world.spells["shroud"], world.spells["curseweapon"], world.spells["enchantweapon"]
+    for key in ("shroud", "curseweapon", "enchantweapon"):
+        caster.spells[key] = 50
+    sword = give_weapon(scene)
+    spell_power = power(scene, "shroud")
+    told = cast(scene, "shroud", sword.object_id)
+    assert (said(scene, shroud, "dedicated"), [name_of(scene, "longsword")]) in texts_of(told)
+    shrouded = sword.attribute(item_attributes.SHROUDED)
+    assert shrouded is not None and shrouded.due_ms is not None
+    assert spell_power // 20 <= shrouded.amount <= spell_power // 10
+    now_ms = round(live.game_time * 1000)
+    assert 3_600_000 * (1 + spell_power // 3) - 40_000 <= shrouded.due_ms - now_ms <= 3_600_000 * (4 + spell_power // 3)
+    assert shroud.text("item_desc") in look(scene, sword)
+    # a curse and a second shroud are refused before the costs, with the spell's words
+    cap_sword = [article(scene, "longsword", capital=True), name_of(scene, "longsword")]
+    for key, spell in (("curseweapon", curse), ("shroud", shroud)):
+        caster.stats.karma = -50 if key == "curseweapon" else 0
+        mana = caster.stats.mana = 60
+        refused = scene.cast(key, sword.object_id)
+        assert (said(scene, spell, "item_cannot"), cap_sword) in texts_of(refused)
+        assert caster.stats.mana == mana
+    # an enchant weapon is cast and paid, and the weapon resists it
+    told = cast(scene, "enchantweapon", sword.object_id)
+    assert (said(scene, enchant, "resists"), cap_sword) in texts_of(told)
+    assert sword.attribute(item_attributes.ENCHANTED) is None
+    jump_to(scene, shrouded.due_ms)
+    scene.server.advance(4.0)
+    ended = scene.alice.read()
+    assert (said(scene, shroud, "item_ended"), [name_of(scene, "longsword")]) in texts_of(ended)
+    assert sword.attribute(item_attributes.SHROUDED) is None
+
+
+def test_a_spiritual_hammer_is_holy_aims_better_and_vanishes(scene: Scene) -> None:
+    world, caster = scene.world, scene.caster
+    live = scene.server.hub.world
+    spell = world.spells["createspiritualhammer"]
+    caster.spells["createspiritualhammer"] = 99  # no improvement to change the power on the way
+    before = {i.object_id for i in live.carried(caster.object_id)}
+    told = cast(scene, "createspiritualhammer")
+    made_at = round(live.game_time * 1000)
+    spell_power = power(scene, "createspiritualhammer")  # as it went off: the reagents used up
+    (hammer,) = [i for i in live.carried(caster.object_id) if i.object_id not in before and i.kind == rules.SPIRITUAL_HAMMER]
+    assert (said(scene, spell, "made"), []) in texts_of(told)  # its words name nothing
+    assert [m["id"] for m in told if m.name == "BP_INVENTORY_ADD" and m["id"] == hammer.object_id] == [hammer.object_id]
+    made = hammer.attribute(item_attributes.MADE)
+    assert made is not None and made.due_ms is not None
+    # creasphm.kod GetLongevity, from when it went off (within the trance waited out)
+    longevity = (10 + 50 * spell_power // 100) * 60_000
+    assert longevity - (spell.cast_time or 0) * 1.5 - 1000 <= made.due_ms - made_at <= longevity
+    scene.alice.request("BP_REQ_USE", object={"id": hammer.object_id, "amount": None})
+    assert hammer.used
+    assert live._blow_type(caster, live.wielded_weapon(caster.object_id), None) == -SpellDamage.HOLY
+    assert item_attributes.blow_penalties(live, caster) == (-(spell_power * 3 // 2), 0)  # a hit bonus
+    # no enchantment takes on it
+    caster.spells["curseweapon"] = 50
+    caster.stats.karma = -50
+    refused = scene.cast("curseweapon", hammer.object_id)
+    assert said(scene, world.spells["curseweapon"], "item_cannot") in [f for f, _ in texts_of(refused)]
+    jump_to(scene, made.due_ms)
+    scene.server.advance(4.0)
+    ended = scene.alice.read()
+    assert hammer.object_id not in live.items.by_id
+    assert (said(scene, spell, "item_ended"), []) in texts_of(ended)
+    assert [m["id"] for m in ended if m.name == "BP_INVENTORY_REMOVE"] == [hammer.object_id]
+
+
+def test_identify_shows_what_is_hidden_on_an_item(scene: Scene) -> None:
+    world, caster = scene.world, scene.caster
+    identify, curse = world.spells["identify"], world.spells["curseweapon"]
+    caster.spells["identify"] = caster.spells["curseweapon"] = 50
+    sword = give_weapon(scene)
+    cast(scene, "curseweapon", sword.object_id)
+    assert curse.text("item_desc") not in look(scene, sword)  # a plain look: unidentified
+    # not at a player
+    caster.stats.karma = 50
+    refused = scene.cast("identify", scene.target.object_id)
+    assert said(scene, identify, "item_cannot") in [f for f, _ in texts_of(refused)]
+    told = cast(scene, "identify", sword.object_id)
+    assert (said(scene, identify, "looking"), [article(scene, "longsword"), name_of(scene, "longsword")]) in texts_of(told)
+    (looked,) = [m for m in told if m.name == "BP_LOOK"]
+    assert looked["object"]["id"] == sword.object_id
+    shown = looked["description"]["params"][0]
+    assert curse.text("item_desc") in shown and (curse.text("item_unknown") or "") not in shown
+    assert curse.text("item_desc") not in look(scene, sword)  # and hidden again

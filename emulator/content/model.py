@@ -326,6 +326,7 @@ SPELL_EFFECTS = (
     "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
     "personal_enchantment", "touch",
     "create_weapon", "glow_weapon", "dedicate_weapon", "curse_weapon", "remove_curse",  # spells on items
+    "shroud_item", "create_spiritual_weapon", "identify_item",  # spells on items
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -351,9 +352,10 @@ SPELL_OWN_TEXTS = (
     # owner's "Your" (``your``), the attribute's description on a look (``item_desc``, or
     # ``item_unknown`` while unidentified), its end (``item_ended``: the item's name), a
     # cursed weapon that will not leave the hand (``item_clings``), the caster of a spell
-    # on another (``cast_on``: the spell, the target's article and name)
+    # on another (``cast_on``: the spell, the target's article and name), an identify's
+    # look (``looking``: the item's article and name)
     "item_done", "dedicated", "item_cannot", "no_weapon", "item_already", "already_stronger", "no_curse", "resists",
-    "your", "item_desc", "item_unknown", "item_ended", "item_clings", "cast_on",
+    "your", "item_desc", "item_unknown", "item_ended", "item_clings", "cast_on", "looking",
 )
 
 

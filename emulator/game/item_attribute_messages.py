@@ -5,12 +5,13 @@ each attribute's, or the one generic word for any not yet identified)."""
 
 from __future__ import annotations
 
+from emulator.game import room_view, views
 from emulator.game.context import GameContext
 from emulator.world import item_attributes
-from emulator.world.events import PlayerLightChanged
+from emulator.world.events import ItemShown, PlayerLightChanged
 from emulator.world.items import Item
 
-__all__ = ["description", "player_light", "player_light_changed"]
+__all__ = ["description", "item_shown", "player_light", "player_light_changed"]
 
 #: item.kod: the attributes' words come after a blank line, two spaces apart.
 _BEFORE_ATTRIBUTES = "\n\n"
@@ -31,15 +32,28 @@ def player_light_changed(ctx: GameContext, event: PlayerLightChanged) -> None:
         session.send("BP_LIGHT_PLAYER", light=player_light(ctx, event.player_id))
 
 
-def description(ctx: GameContext, item: Item, base: str) -> str:
-    """An item's description: its kind's and what its attributes say."""
+def item_shown(ctx: GameContext, event: ItemShown) -> None:
+    """BP_LOOK at an item the world shows a player (what an identify sees)."""
+    session = ctx.in_world.get(event.player_id)
+    item = ctx.world.items.by_id.get(event.item_id)
+    if session is None or item is None:
+        return
+    icon, name, flags = room_view.appearance(ctx, item)
+    block = room_view.with_count(item, views.object_block(item.object_id, icon, name, flags))
+    text = description(ctx, item, ctx.definition.kinds[item.kind or ""].description, every_attribute=event.every_attribute)
+    session.send("BP_LOOK", object=block, flags=0, description=views.description_message(ctx.resources, text), inscription=None)
+
+
+def description(ctx: GameContext, item: Item, base: str, every_attribute: bool = False) -> str:
+    """An item's description: its kind's and what its attributes say (``every_attribute``:
+    the unidentified ones' own words too, item.kod's bShowAll)."""
     words: list[str] = []
     unknown = False
     for attribute in item.attributes:
         spell = ctx.definition.spells.get(attribute.spell)
         if spell is None:
             continue
-        if attribute.name in _UNIDENTIFIED:
+        if attribute.name in _UNIDENTIFIED and not every_attribute:
             if not unknown and spell.text("item_unknown"):
                 words.append(spell.text("item_unknown") or "")
                 unknown = True

@@ -50,6 +50,7 @@ from emulator.world.events import (
     MoveRefused,
     ObjectChanged,
     PlayerLightChanged,
+    ItemShown,
     ObjectEntered,
     ObjectLeft,
     ObjectMoved,
@@ -184,6 +185,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             item_messages.item_consumed(ctx, event)
         case PlayerLightChanged():
             item_attribute_messages.player_light_changed(ctx, event)
+        case ItemShown():
+            item_attribute_messages.item_shown(ctx, event)
         case ActivateFailed():
             item_messages.activate_failed(ctx, event)
         case KeeperSaid():

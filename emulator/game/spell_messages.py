@@ -62,6 +62,7 @@ _OWN = {
     "item_clings": "The {item_name} will not leave your hand.",
     "no_curse": "Nothing cursed is there to take off.",
     "cast_on": "You cast {spell} on {target}.",
+    "looking": "You look closely at the {item_name}.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -76,8 +77,12 @@ _FILLS = {
     # spells on items (the item by the event's kind)
     "item_done": "cap_item", "dedicated": "item_name", "item_cannot": "thing", "no_weapon": "target", "item_already": "",
     "already_stronger": "", "no_curse": "", "resists": "cap_item", "your": "your,item_name", "item_ended": "item_name",
-    "item_clings": "cap_item", "cast_on": "spell,target",
+    "item_clings": "cap_item", "cast_on": "spell,target", "looking": "def_item",
 }
+
+
+#: The spells on items' words, and the made item's: sent without what their text does not name.
+_ITEM_PURPOSES = frozenset({"made", "hands_full", "item_done", "dedicated", "item_ended", "looking"})
 
 
 def spell_told(ctx: GameContext, event: SpellTold) -> None:
@@ -90,6 +95,8 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
         session.send("BP_PLAY_WAVE", wave=messages.id("spell_fail_sound"), source=0, flags=0, row=0, col=0, radius=0,
                      max_volume=0)
     fills = _FILLS.get(event.purpose, "spell").split(",")
+    if event.purpose in _ITEM_PURPOSES and "%" not in (spell.text(event.purpose) or "%"):
+        fills = []  # a spell on items' words that name nothing (a spiritual hammer appears)
     if event.purpose == "caster":  # the caster's words name the target, when there is one
         fills = ["target"] if event.target_id else []
     if event.purpose == "not_on_self" and "%" in (spell.text("not_on_self") or ""):
@@ -117,7 +124,7 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
             elif fill == "his_her":
                 his_her = fight_messages._gender(ctx.in_world.get(event.target_id))
                 params.append(messages.id({1: "his", 2: "her"}.get(his_her, "its")))
-            elif fill in ("cap_item", "item_name", "your", "thing"):  # the item a spell on items names
+            elif fill in ("cap_item", "def_item", "item_name", "your", "thing"):  # the item a spell on items names
                 params += _item_fill(ctx, spell, fill, event)
             elif fill == "item":  # GetCapIndef and GetName of one of the kind
                 kind = ctx.definition.kinds[event.kind]
@@ -134,21 +141,23 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
 
 def _item_fill(ctx: GameContext, spell: SpellDefinition, fill: str, event: SpellTold) -> list[Any]:
     """The parameters naming the item of a spell on items: its capitalised definite
-    article and name (``cap_item``: GetCapDef, GetName), its name (``item_name``), the
+    article and name (``cap_item``: GetCapDef, GetName; ``def_item``: GetDef), its name (``item_name``), the
     spell's "Your" (``your``), or what a refusal names (``thing``: an item's definite
     article and name, else the target's)."""
     messages = ctx.definition.messages
     assert messages is not None
     if fill == "your":
         return [spell.text_id("your") or 0]
+    first = (spell.text(event.purpose) or "").startswith("%")  # words that begin with it: capitalised (GetCapDef)
     if fill == "thing" and (event.target_id or event.kind not in ctx.definition.kinds):
-        return _target_ids(ctx, event.target_id)
+        article, named = _target_ids(ctx, event.target_id)
+        return [_capital(ctx, article) if first else article, named]
     kind = ctx.definition.kinds[event.kind]
     name = item_messages.name_id(ctx, kind, plural=False)
     if fill == "item_name":
         return [name]
     article = messages.id(f"article_{messages.kind(event.kind).article}")
-    return [_capital(ctx, article) if fill == "cap_item" else article, name]
+    return [_capital(ctx, article) if fill == "cap_item" or (fill == "thing" and first) else article, name]
 
 
 def spell_cast(ctx: GameContext, event: SpellCast) -> None:

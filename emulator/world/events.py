@@ -371,6 +371,16 @@ class PlayerLightChanged:
 
 
 @attrs.frozen
+class ItemShown:
+    """The player looks at an item (BP_LOOK), seeing ``every_attribute`` of it, those not
+    yet identified too (an identify spell)."""
+
+    player_id: int
+    item_id: int
+    every_attribute: bool = False
+
+
+@attrs.frozen
 class ItemUsed:
     """A carried item is now wielded or worn (BP_USE to that player)."""
 
@@ -608,7 +618,7 @@ WorldEvent = (
     | PlayerAttackRefused | PlayerOutlawed | PlayerAttacked | PlayerKilledPlayer | KillZoneCrossed
     | ObjectChanged | CarriedGained | CarriedChanged | CarriedLost | ItemRefused
     | ItemUsed | ItemUnused | ItemConsumed | ActivateFailed
-    | PlayerLightChanged
+    | PlayerLightChanged | ItemShown
     | KeeperSaid | TradeShown | TradeCanceled | TradeTold | BankerSaid | BankUnanswered | VaultKeeperSaid
     | EnchantmentStarted | EnchantmentEnded
     | AbilityLearned | AbilityForgotten

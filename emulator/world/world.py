@@ -933,7 +933,7 @@ class World:
         stats = self.effective_stats(player_id)  # enchantments' attribute mods count in a fight
         stroke, proficiency = self._attack_abilities(player, weapon, touch, stats.mysticism)
         brawling = proficiency if weapon is None else 0
-        curse_hit, curse_damage = item_attributes.curse_penalties(self, player)  # a cursed weapon's worse blows
+        curse_hit, curse_damage = item_attributes.blow_penalties(self, player)  # a cursed weapon's worse blows
         offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon) + self.enchantment_modifier(player_id, "offense") - curse_hit
         defense = monster_defense(monster.level, monster.difficulty) + self.enchantment_modifier(target_id, "defense")
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)

@@ -68,3 +68,26 @@ def curse_penalties(power: int) -> tuple[int, int]:
     figures off the wielder's (hit roll, damage)."""
     digit = max(0, min(9, power))
     return 2 * _HIT_BY_POWER[digit], 2 * _DAMAGE_BY_POWER[digit]
+
+
+#: Kinds that take no enchantment whatever is on them (spirhamm.kod CanEnchant).
+NEVER_ENCHANTED = frozenset({"spiritualhammer"})
+
+#: creasphm.kod: the spiritual hammer it makes, its hit bonus (half again the power,
+#: CastSpell) and its holy blows (spirhamm.kod Constructor).
+SPIRITUAL_HAMMER = "spiritualhammer"
+SPIRITUAL_HAMMER_SPELL_TYPE = 0x0010  # ATCK_SPELL_HOLY
+
+
+def spiritual_hammer_hit_bonus(power: int) -> int:
+    return div(power * 3, 2)
+
+
+def shroud_power(roll: Roll, power: int) -> int:
+    """shroud.kod CastSpell: the shroud's power digit, random(power/20, power/10)."""
+    return roll(div(power, 20), div(power, 10))
+
+
+def shroud_duration_ms(roll: Roll, power: int) -> int:
+    """shroud.kod GetDuration: the same hours as a glow's."""
+    return (roll(1, 4) + div(power, 3)) * HOUR_MS

@@ -17,7 +17,7 @@ from emulator.content.model import SpellDefinition
 from emulator.rules.dice import Roll, roll_with
 from emulator.rules.spells import itemspells as rules
 from emulator.world import item_attributes as attributes
-from emulator.world.events import PlayerLightChanged, SpellTold, WorldEvent
+from emulator.world.events import ItemShown, PlayerLightChanged, SpellTold, WorldEvent
 from emulator.world.items import Item, ItemAttribute
 from emulator.world.objects import Player, Thing
 
@@ -165,6 +165,9 @@ class _DedicateWeapon:
         target = targets[0] if targets else None
         if target is None or not isinstance(target, Item) or not _is_weapon(world, target):
             return
+        if not attributes.can_enchant(target):  # enchwp.kod CastSpell: a shrouded weapon resists (the costs are paid)
+            events.append(SpellTold(caster.object_id, spell.key, "resists", kind=target.kind or ""))
+            return
         name = self._attribute(spell)
         # itematt.kod AddToItem adds none of a kind already there: a weapon holy already
         # stays holy when made unholy, though the caster is told it took
@@ -178,8 +181,9 @@ class _CurseWeapon:
     """cursewp.kod: a weapon cursed for hours, unidentified; a cursed one resists."""
 
     def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> SpellTold | None:
-        if targets and not _is_weapon(world, targets[0]):
-            return _cannot(caster, spell, targets[0])
+        target = targets[0] if targets else None
+        if target is not None and (not isinstance(target, Item) or not _is_weapon(world, target) or not attributes.can_enchant(target)):
+            return _cannot(caster, spell, target)
         return None
 
     def apply(
@@ -188,7 +192,7 @@ class _CurseWeapon:
         target = targets[0] if targets else None
         if target is None or not isinstance(target, Item):
             return
-        if target.attribute(attributes.CURSED) is not None:
+        if target.attribute(attributes.CURSED) is not None or not attributes.can_enchant(target):
             events.append(SpellTold(caster.object_id, spell.key, "resists", kind=target.kind or ""))
             return
         roll = _roll(world, caster, spell)
@@ -196,6 +200,75 @@ class _CurseWeapon:
         due = _now_ms(world) + rules.bound_curse_duration_ms(roll, power)
         world.items.set_attribute(target.object_id, ItemAttribute(attributes.CURSED, amount, due, spell.key))
         events.append(SpellTold(caster.object_id, spell.key, "item_done", kind=target.kind or ""))
+
+
+class _ShroudItem:
+    """shroud.kod: any item, for hours, takes no enchantment, swap or shatter while shrouded."""
+
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> SpellTold | None:
+        if targets and (not isinstance(targets[0], Item) or not attributes.can_enchant(targets[0])):
+            return _cannot(caster, spell, targets[0])
+        return None
+
+    def apply(
+        self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
+    ) -> None:
+        target = targets[0] if targets else None
+        if not isinstance(target, Item):
+            return
+        if not attributes.can_enchant(target):  # shrouded in the meantime (a trance)
+            events.append(SpellTold(caster.object_id, spell.key, "resists", kind=target.kind or ""))
+            return
+        roll = _roll(world, caster, spell)
+        amount = rules.shroud_power(roll, power)
+        due = _now_ms(world) + rules.shroud_duration_ms(roll, power)
+        world.items.set_attribute(target.object_id, ItemAttribute(attributes.SHROUDED, amount, due, spell.key))
+        events.append(SpellTold(caster.object_id, spell.key, "dedicated", kind=target.kind or ""))
+
+
+class _CreateSpiritualHammer:
+    """creasphm.kod: a spiritual hammer in the caster's hands, holy and aiming better by
+    half again the power, for 10 minutes and a half minute a point of power."""
+
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> None:
+        return None
+
+    def apply(
+        self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
+    ) -> None:
+        kind = rules.SPIRITUAL_HAMMER
+        if kind not in world.definition.kinds:
+            return
+        made = world.items.make(caster.character_id, caster.object_id, kind, None, caster.stats.might, f"spell {spell.key}", events)
+        if made is None:
+            events.append(SpellTold(caster.object_id, spell.key, "hands_full", kind=kind))
+            return
+        events.append(SpellTold(caster.object_id, spell.key, "made", kind=kind))
+        minutes = spell.figure("minutes") + spell.figure("minutes_per_100_power") * power // 100
+        due = _now_ms(world) + minutes * rules.MINUTE_MS
+        for attribute in (ItemAttribute(attributes.MADE, due_ms=due, spell=spell.key),
+                          ItemAttribute(attributes.SPELL_TYPE, rules.SPIRITUAL_HAMMER_SPELL_TYPE, spell=spell.key),
+                          ItemAttribute(attributes.HIT_BONUS, rules.spiritual_hammer_hit_bonus(power), spell=spell.key)):
+            world.items.set_attribute(made.object_id, attribute)
+
+
+class _IdentifyItem:
+    """identify.kod: the caster looks at an item it carries or that lies in its room and
+    sees all its attributes, those not yet identified too."""
+
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> SpellTold | None:
+        if targets and not isinstance(targets[0], Item):
+            return _cannot(caster, spell, targets[0])
+        return None
+
+    def apply(
+        self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
+    ) -> None:
+        target = targets[0] if targets else None
+        if not isinstance(target, Item):
+            return
+        events.append(SpellTold(caster.object_id, spell.key, "looking", kind=target.kind or ""))
+        events.append(ItemShown(caster.object_id, target.object_id, every_attribute=True))
 
 
 class _RemoveCurse:
@@ -232,5 +305,6 @@ class _RemoveCurse:
 #: The effects of this family by their ``spells.toml`` name.
 EFFECTS = {
     "create_weapon": _CreateWeapon(), "glow_weapon": _GlowWeapon(), "dedicate_weapon": _DedicateWeapon(),
-    "curse_weapon": _CurseWeapon(), "remove_curse": _RemoveCurse(),
+    "curse_weapon": _CurseWeapon(), "remove_curse": _RemoveCurse(), "shroud_item": _ShroudItem(),
+    "create_spiritual_weapon": _CreateSpiritualHammer(), "identify_item": _IdentifyItem(),
 }
