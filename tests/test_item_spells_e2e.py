@@ -22,7 +22,7 @@ from emulator.rules.spells import itemspells as rules
 from emulator.wire.codec import Message
 from emulator.world import item_attributes
 from emulator.world.casting import spell_object_id
-from emulator.world.items import Item
+from emulator.world.items import Item, ItemAttribute
 from emulator.world.ledger import check_ledger
 
 from .test_casting_e2e import Scene, power
@@ -34,7 +34,7 @@ CASTABLE = {
     "createweapon": "create_weapon", "glowweapon": "glow_weapon", "enchantweapon": "dedicate_weapon",
     "holyweapon": "dedicate_weapon", "unholyweapon": "dedicate_weapon", "removecurse": "remove_curse",
     "curseweapon": "curse_weapon", "shroud": "shroud_item", "createspiritualhammer": "create_spiritual_weapon",
-    "identify": "identify_item",
+    "identify": "identify_item", "shatter": "shatter_items", "swap": "swap_items",
 }
 
 
@@ -417,8 +417,6 @@ def test_remove_curse_on_another_player(scene: Scene) -> None:
     remove = world.spells["removecurse"]
     caster.spells["removecurse"] = 50
     sword = give_weapon(scene, client="bob")
-    from emulator.world.items import ItemAttribute
-
     # a cursed weapon found in the world is cursed from the start (the treasure's curse)
     live.items.set_attribute(sword.object_id, ItemAttribute(item_attributes.CURSED, 2, None, "curseweapon"))
     told = cast(scene, "removecurse", bob.object_id)
@@ -518,3 +516,106 @@ def test_identify_shows_what_is_hidden_on_an_item(scene: Scene) -> None:
     shown = looked["description"]["params"][0]
     assert curse.text("item_desc") in shown and (curse.text("item_unknown") or "") not in shown
     assert curse.text("item_desc") not in look(scene, sword)  # and hidden again
+
+
+# ---------------------------------------------------------------------- shatter, swap: at another player
+
+
+@pytest.fixture
+def field(imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree: KodTree, tmp_path: Path) -> Iterator[Scene]:
+    """Alice and Bob, grown up, in a room where players may fight (the giant rats' first,
+    emptied of them); Alice's safety off."""
+    room = sorted(key for key, r in world.rooms.items()
+                  if any(m.kind == "giantrat" for m in r.monsters) and not r.flags and r.spawns)[0]
+    made = make_scene(imported[0], world, kod_tree, tmp_path, room)
+    try:
+        live = made.server.hub.world
+        for monster in [m for m in live.monsters() if m.room == room]:
+            live._monsters.remove(monster)
+        made.caster.safety = False
+        made.caster.stats.max_health = made.target.stats.max_health = 60
+        yield made
+        assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
+        assert not made.alice.closed_by_server and not made.bob.closed_by_server
+    finally:
+        made.server.stop()
+
+
+def _gone_from_bob(scene: Scene) -> None:
+    """Bob drops whatever he carries (he starts with nothing of his own here)."""
+    live = scene.server.hub.world
+    for item in live.carried(scene.target.object_id):
+        live.items.destroy(item.object_id, "test", [], player_id=scene.target.object_id)
+    scene.bob.read()
+
+
+def test_shatter_breaks_the_best_of_a_players_items(field: Scene) -> None:
+    scene, world = field, field.world
+    live = scene.server.hub.world
+    spell = world.spells["shatter"]
+    scene.caster.spells["shatter"] = 60
+    _gone_from_bob(scene)
+    # nothing to shatter: both are told nothing happened
+    told = cast(scene, "shatter", scene.target.object_id)
+    bob = [_messages(scene).id("article_none"), _bob_name(scene)]  # type: ignore[attr-defined]
+    assert (said(scene, spell, "point_failed"), bob) in texts_of(told)
+    alice = [_messages(scene).id("cap_article_none"), _name(scene, scene.caster.object_id)]  # type: ignore[attr-defined]
+    assert (said(scene, spell, "pointed_at"), alice) in texts_of(told)
+    # his one sword shatters: gone, in the ledger
+    sword = give_weapon(scene, client="bob")
+    told = cast(scene, "shatter", scene.target.object_id)
+    assert sword.object_id not in live.items.by_id
+    assert (said(scene, spell, "shattered"), [name_of(scene, "longsword")]) in texts_of(told)
+    assert (said(scene, spell, "shatter_done"), [*bob, name_of(scene, "longsword")]) in texts_of(told)
+    assert sword.object_id in [m["id"] for m in told if m.name == "BP_INVENTORY_REMOVE"]
+    assert live.items.ledger.totals["longsword"][1] >= 1
+    assert scene.caster.outlaw  # a harmful spell at an innocent
+    # a pile loses part of itself
+    pile = live.items.create_on_ground("mushroom", 40, scene.target.room, scene.target.y, scene.target.x, 0, "test", [])
+    scene.bob.request("BP_REQ_GET", object={"id": pile.object_id | 1 << 28, "amount": 40})
+    (held,) = live.carried(scene.target.object_id)
+    spell_power = power(scene, "shatter")
+    told = cast(scene, "shatter", scene.target.object_id)
+    low = max(20, min(70, spell_power - 29))
+    assert 40 - max(1, 40 * (low + 30) // 100) - 2 <= held.number <= 40 - max(1, 40 * (low // 2) // 100) + 2  # type: ignore[operator]
+    plural = scene.server.hub.context.resources.id(world.kinds["mushroom"].item.plural or "")  # type: ignore[union-attr]
+    assert (said(scene, spell, "shattered_plural"), [plural]) in texts_of(told)
+    # a shrouded item is spared
+    live.items.set_attribute(held.object_id, ItemAttribute(item_attributes.SHROUDED, 1, None, "shroud"))
+    told = cast(scene, "shatter", scene.target.object_id)
+    assert (said(scene, spell, "point_failed"), bob) in texts_of(told) and held.object_id in live.items.by_id
+
+
+def _name(scene: Scene, player_id: int) -> int:
+    session = scene.server.hub.context.in_world[player_id]
+    assert session.avatar is not None
+    return session.avatar.name_resource
+
+
+def test_swap_exchanges_an_item_of_each(field: Scene) -> None:
+    scene, world = field, field.world
+    live = scene.server.hub.world
+    spell = world.spells["swap"]
+    scene.caster.spells["swap"] = 60
+    _gone_from_bob(scene)
+    mace = give_weapon(scene, "mace", wield=False)
+    sword = give_weapon(scene, client="bob")
+    mine_before = {i.object_id for i in live.carried(scene.caster.object_id)}
+    told = cast(scene, "swap", scene.target.object_id)
+    # Bob's only item came to Alice; one of hers went to him
+    assert sword.carrier == scene.caster.character_id and not sword.used
+    (given,) = [i for i in live.carried(scene.target.object_id)]
+    assert given.object_id in mine_before | {mace.object_id}
+    kind = given.kind or ""
+    plural = (given.number or 1) > 1
+    resources = scene.server.hub.context.resources
+    swapped = said(scene, spell, "swapped")
+    indefinite = _messages(scene).id(f"article_{_messages(scene).kind(kind).indefinite}")  # type: ignore[attr-defined]
+    sword_a = _messages(scene).id(f"article_{_messages(scene).kind('longsword').indefinite}")  # type: ignore[attr-defined]
+    assert (swapped, [name_of(scene, "longsword"), resources.id("is"), indefinite, name_of(scene, kind)]) in texts_of(told)
+    lost_name = resources.id(world.kinds[kind].item.plural) if plural else name_of(scene, kind)  # type: ignore[union-attr, arg-type]
+    assert (swapped, [lost_name, resources.id("are" if plural else "is"), sword_a, name_of(scene, "longsword")]) in texts_of(told)
+    # at oneself: refused, nothing paid
+    mana = scene.caster.stats.mana = 60
+    refused = scene.cast("swap", scene.caster.object_id)
+    assert refused and scene.caster.stats.mana == mana and sword.carrier == scene.caster.character_id

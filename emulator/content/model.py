@@ -326,7 +326,7 @@ SPELL_EFFECTS = (
     "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
     "personal_enchantment", "touch",
     "create_weapon", "glow_weapon", "dedicate_weapon", "curse_weapon", "remove_curse",  # spells on items
-    "shroud_item", "create_spiritual_weapon", "identify_item",  # spells on items
+    "shroud_item", "create_spiritual_weapon", "identify_item", "shatter_items", "swap_items",  # spells on items
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -353,9 +353,14 @@ SPELL_OWN_TEXTS = (
     # ``item_unknown`` while unidentified), its end (``item_ended``: the item's name), a
     # cursed weapon that will not leave the hand (``item_clings``), the caster of a spell
     # on another (``cast_on``: the spell, the target's article and name), an identify's
-    # look (``looking``: the item's article and name)
+    # look (``looking``: the item's article and name); a shatter's or a swap's: nothing
+    # happened (``point_failed``: the target's name; ``pointed_at``: the caster's), an
+    # item shattered (``shattered``, ``shattered_plural``: its name; ``shatter_done``: the
+    # target's and the item's names), swapped (``swapped``: the item lost, ``is`` or
+    # ``are``, the article and name of the one got)
     "item_done", "dedicated", "item_cannot", "no_weapon", "item_already", "already_stronger", "no_curse", "resists",
     "your", "item_desc", "item_unknown", "item_ended", "item_clings", "cast_on", "looking",
+    "point_failed", "pointed_at", "shattered", "shattered_plural", "shatter_done", "swapped", "is", "are",
 )
 
 

@@ -5,13 +5,13 @@ each attribute's, or the one generic word for any not yet identified)."""
 
 from __future__ import annotations
 
-from emulator.game import room_view, views
+from emulator.game import item_messages, room_view, views
 from emulator.game.context import GameContext
 from emulator.world import item_attributes
-from emulator.world.events import ItemShown, PlayerLightChanged
+from emulator.world.events import ItemShown, ItemsSwapped, PlayerLightChanged
 from emulator.world.items import Item
 
-__all__ = ["description", "item_shown", "player_light", "player_light_changed"]
+__all__ = ["description", "item_shown", "items_swapped", "player_light", "player_light_changed"]
 
 #: item.kod: the attributes' words come after a blank line, two spaces apart.
 _BEFORE_ATTRIBUTES = "\n\n"
@@ -30,6 +30,26 @@ def player_light_changed(ctx: GameContext, event: PlayerLightChanged) -> None:
     session = ctx.in_world.get(event.player_id)
     if session is not None:
         session.send("BP_LIGHT_PLAYER", light=player_light(ctx, event.player_id))
+
+
+def items_swapped(ctx: GameContext, event: ItemsSwapped) -> None:
+    """A swap's words to one side: what it lost (is or are), what it got (swap.kod)."""
+    session = ctx.in_world.get(event.player_id)
+    spell = ctx.definition.spells.get(event.spell)
+    messages = ctx.definition.messages
+    if session is None or spell is None:
+        return
+    lost, got = ctx.definition.kinds[event.lost_kind], ctx.definition.kinds[event.got_kind]
+    format_text = spell.text("swapped")
+    if messages is None or not format_text:
+        text = f"Your {lost.name} {'are' if event.lost_plural else 'is'} yanked away; you have a {got.name} instead."
+        session.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
+        return
+    verb = spell.text("are" if event.lost_plural else "is") or ""
+    session.send("BP_MESSAGE", format=ctx.resources.id(format_text), params=[
+        item_messages.name_id(ctx, lost, plural=event.lost_plural), ctx.resources.id(verb),
+        messages.id(f"article_{messages.kind(event.got_kind).indefinite}"), item_messages.name_id(ctx, got, plural=False),
+    ])
 
 
 def item_shown(ctx: GameContext, event: ItemShown) -> None:

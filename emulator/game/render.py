@@ -51,6 +51,7 @@ from emulator.world.events import (
     ObjectChanged,
     PlayerLightChanged,
     ItemShown,
+    ItemsSwapped,
     ObjectEntered,
     ObjectLeft,
     ObjectMoved,
@@ -187,6 +188,8 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             item_attribute_messages.player_light_changed(ctx, event)
         case ItemShown():
             item_attribute_messages.item_shown(ctx, event)
+        case ItemsSwapped():
+            item_attribute_messages.items_swapped(ctx, event)
         case ActivateFailed():
             item_messages.activate_failed(ctx, event)
         case KeeperSaid():

@@ -63,6 +63,11 @@ _OWN = {
     "no_curse": "Nothing cursed is there to take off.",
     "cast_on": "You cast {spell} on {target}.",
     "looking": "You look closely at the {item_name}.",
+    "point_failed": "You point at {target}, but nothing happens.",
+    "pointed_at": "{target} points at you, but nothing happens.",
+    "shattered": "Your {item_name} shatters!",
+    "shattered_plural": "Your {item_name} shatter!",
+    "shatter_done": "You shatter {target}'s {item_name}!",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -78,6 +83,8 @@ _FILLS = {
     "item_done": "cap_item", "dedicated": "item_name", "item_cannot": "thing", "no_weapon": "target", "item_already": "",
     "already_stronger": "", "no_curse": "", "resists": "cap_item", "your": "your,item_name", "item_ended": "item_name",
     "item_clings": "cap_item", "cast_on": "spell,target", "looking": "def_item",
+    "point_failed": "target", "pointed_at": "cap_player", "shattered": "item_name", "shattered_plural": "item_names",
+    "shatter_done": "target,item_name",
 }
 
 
@@ -124,7 +131,7 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
             elif fill == "his_her":
                 his_her = fight_messages._gender(ctx.in_world.get(event.target_id))
                 params.append(messages.id({1: "his", 2: "her"}.get(his_her, "its")))
-            elif fill in ("cap_item", "def_item", "item_name", "your", "thing"):  # the item a spell on items names
+            elif fill in ("cap_item", "def_item", "item_name", "item_names", "your", "thing"):  # the item a spell on items names
                 params += _item_fill(ctx, spell, fill, event)
             elif fill == "item":  # GetCapIndef and GetName of one of the kind
                 kind = ctx.definition.kinds[event.kind]
@@ -154,8 +161,8 @@ def _item_fill(ctx: GameContext, spell: SpellDefinition, fill: str, event: Spell
         return [_capital(ctx, article) if first else article, named]
     kind = ctx.definition.kinds[event.kind]
     name = item_messages.name_id(ctx, kind, plural=False)
-    if fill == "item_name":
-        return [name]
+    if fill in ("item_name", "item_names"):
+        return [item_messages.name_id(ctx, kind, plural=fill == "item_names")]
     article = messages.id(f"article_{messages.kind(event.kind).article}")
     return [_capital(ctx, article) if fill == "cap_item" or (fill == "thing" and first) else article, name]
 

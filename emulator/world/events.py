@@ -371,6 +371,18 @@ class PlayerLightChanged:
 
 
 @attrs.frozen
+class ItemsSwapped:
+    """A swap spell's words to one side (swap.kod): the item it lost (its kind, plural
+    when more than one), the item it got in return."""
+
+    player_id: int
+    spell: str
+    lost_kind: str
+    lost_plural: bool
+    got_kind: str
+
+
+@attrs.frozen
 class ItemShown:
     """The player looks at an item (BP_LOOK), seeing ``every_attribute`` of it, those not
     yet identified too (an identify spell)."""
@@ -618,7 +630,7 @@ WorldEvent = (
     | PlayerAttackRefused | PlayerOutlawed | PlayerAttacked | PlayerKilledPlayer | KillZoneCrossed
     | ObjectChanged | CarriedGained | CarriedChanged | CarriedLost | ItemRefused
     | ItemUsed | ItemUnused | ItemConsumed | ActivateFailed
-    | PlayerLightChanged | ItemShown
+    | PlayerLightChanged | ItemShown | ItemsSwapped
     | KeeperSaid | TradeShown | TradeCanceled | TradeTold | BankerSaid | BankUnanswered | VaultKeeperSaid
     | EnchantmentStarted | EnchantmentEnded
     | AbilityLearned | AbilityForgotten

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.content.loader import MAX_DESCRIPTION_BYTES
 from emulator.importer.blakod import ast
-from emulator.importer.blakod.calls import find_calls, find_sends
-from emulator.importer.blakod.evaluate import ClassRef
+from emulator.importer.blakod.calls import find_assignments, find_calls, find_sends
+from emulator.importer.blakod.evaluate import ClassRef, ResourceRef
 
 if TYPE_CHECKING:
     from emulator.importer.blakod import KodClass
@@ -106,6 +106,10 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
         return "remove_curse"
     if "sendlook" in sends and "revealhiddenattributes" in sends and "getattributedata" not in sends:
         return _identify(importer, cls, table)  # a look that shows what is hidden, and hides it again
+    if "doshatter" in sends:
+        return _taking(importer, cls, table, "shatter_items")
+    if "getrandomitem" in sends and "canswap" in sends:
+        return _taking(importer, cls, table, "swap_items")
     if "newhold" in sends and "getlongevity" in cls.messages:
         return _spiritual_weapon(importer, cls, table)
     constant = _attribute_asked(cls)
@@ -148,6 +152,31 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
             if isinstance(parm, ast.Name) and cls.resource(parm.name) is not None:
                 _put(importer, table, "your", cls, parm.name)
     _attribute_words(importer, table, attribute, spell_type)
+    return effect
+
+
+#: A shatter's or a swap's words by what their resource names say: the first match.
+_TAKING_WORDS = (
+    ("failed_caster", "point_failed"), ("failed_target", "pointed_at"), ("failed_victim", "pointed_at"),
+    ("plural", "shattered_plural"), ("succeed", "shatter_done"), ("cast", "shattered"),
+)
+
+
+def _taking(importer: SpellImport, cls: KodClass, table: dict[str, Any], effect: str) -> str:
+    """shatter.kod, swap.kod: spells that take items from a player."""
+    for resource in _message_resources(cls, "CastSpell"):
+        name = resource.casefold()
+        purpose = next((p for part, p in _TAKING_WORDS if part in name), None)
+        if effect == "swap_items" and purpose in ("shattered", "shattered_plural"):
+            purpose = "swapped"
+        if purpose is not None:
+            _put(importer, table, purpose, cls, resource)
+    if effect == "swap_items":  # the verb for what was lost, one or more (assigned in that order)
+        verbs = [site.value for site in find_assignments(cls, "rVerb", "CastSpell") if isinstance(site.value, ResourceRef)]
+        names = list(dict.fromkeys(verb.name for verb in verbs))
+        if len(names) == 2:
+            _put(importer, table, "is", cls, names[0])
+            _put(importer, table, "are", cls, names[1])
     return effect
 
 
