@@ -34,7 +34,7 @@ CASTABLE = {
     "createweapon": "create_weapon", "glowweapon": "glow_weapon", "enchantweapon": "dedicate_weapon",
     "holyweapon": "dedicate_weapon", "unholyweapon": "dedicate_weapon", "removecurse": "remove_curse",
     "curseweapon": "curse_weapon", "shroud": "shroud_item", "createspiritualhammer": "create_spiritual_weapon",
-    "identify": "identify_item", "shatter": "shatter_items", "swap": "swap_items",
+    "identify": "identify_item", "reveal": "identify_item", "shatter": "shatter_items", "swap": "swap_items",
 }
 
 
@@ -498,24 +498,28 @@ def test_a_spiritual_hammer_is_holy_aims_better_and_vanishes(scene: Scene) -> No
     assert [m["id"] for m in ended if m.name == "BP_INVENTORY_REMOVE"] == [hammer.object_id]
 
 
-def test_identify_shows_what_is_hidden_on_an_item(scene: Scene) -> None:
+@pytest.mark.parametrize("key", ["identify", "reveal"])
+def test_identify_and_reveal_show_what_is_hidden_on_an_item(scene: Scene, key: str) -> None:
     world, caster = scene.world, scene.caster
-    identify, curse = world.spells["identify"], world.spells["curseweapon"]
-    caster.spells["identify"] = caster.spells["curseweapon"] = 50
+    identify, curse = world.spells[key], world.spells["curseweapon"]
+    caster.spells[key] = caster.spells["curseweapon"] = 60
     sword = give_weapon(scene)
     cast(scene, "curseweapon", sword.object_id)
     assert curse.text("item_desc") not in look(scene, sword)  # a plain look: unidentified
     # not at a player
     caster.stats.karma = 50
-    refused = scene.cast("identify", scene.target.object_id)
+    caster.stats.mana = 60
+    refused = scene.cast(key, scene.target.object_id)
     assert said(scene, identify, "item_cannot") in [f for f, _ in texts_of(refused)]
-    told = cast(scene, "identify", sword.object_id)
+    told = cast(scene, key, sword.object_id)
     assert (said(scene, identify, "looking"), [article(scene, "longsword"), name_of(scene, "longsword")]) in texts_of(told)
     (looked,) = [m for m in told if m.name == "BP_LOOK"]
     assert looked["object"]["id"] == sword.object_id
     shown = looked["description"]["params"][0]
     assert curse.text("item_desc") in shown and (curse.text("item_unknown") or "") not in shown
-    assert curse.text("item_desc") not in look(scene, sword)  # and hidden again
+    # identified for good: a plain look shows it now (the original hides again only what is still hidden)
+    assert curse.text("item_desc") in look(scene, sword)
+    assert not any(a.hidden for a in sword.attributes)
 
 
 # ---------------------------------------------------------------------- shatter, swap: at another player

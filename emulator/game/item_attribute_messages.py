@@ -16,7 +16,6 @@ __all__ = ["description", "item_shown", "items_swapped", "player_light", "player
 #: item.kod: the attributes' words come after a blank line, two spaces apart.
 _BEFORE_ATTRIBUTES = "\n\n"
 _BETWEEN_ATTRIBUTES = "  "
-_UNIDENTIFIED = frozenset({item_attributes.CURSED})  # given unidentified (itematt.kod InitiallyIdentified)
 
 
 def player_light(ctx: GameContext, player_id: int) -> int:
@@ -73,9 +72,10 @@ def description(ctx: GameContext, item: Item, base: str, every_attribute: bool =
         spell = ctx.definition.spells.get(attribute.spell)
         if spell is None:
             continue
-        if attribute.name in _UNIDENTIFIED and not every_attribute:
-            if not unknown and spell.text("item_unknown"):
-                words.append(spell.text("item_unknown") or "")
+        if attribute.hidden and not every_attribute:  # one generic word for all that are hidden
+            generic = spell.text("item_unknown")
+            if not unknown and generic:
+                words.append(generic)
                 unknown = True
             continue
         text = spell.text("item_desc")

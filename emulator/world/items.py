@@ -93,21 +93,23 @@ class ItemAttribute:
     """One attribute of an item (itematt.kod's item attributes): ``name`` says which
     (``made``, ``glowing``, ``enchanted``, ``holy``, ``unholy``, ``cursed``...), ``amount``
     its figure (a glow's light, a curse's power), ``due_ms`` the game time it ends (None:
-    it lasts), ``spell`` the spell that gave it (whose words tell of it)."""
+    it lasts), ``spell`` the spell that gave it (whose words tell of it), ``hidden`` whether
+    it is still unidentified."""
 
     name: str
     amount: int = 0
     due_ms: int | None = None
     spell: str = ""
+    hidden: bool = False  # not yet identified: a look shows only that something is odd
 
     def to_json(self) -> list[object]:
-        return [self.name, self.amount, self.due_ms, self.spell]
+        return [self.name, self.amount, self.due_ms, self.spell, self.hidden]
 
     @classmethod
     def from_json(cls, data: object) -> ItemAttribute:
-        assert isinstance(data, list | tuple) and len(data) == 4, data
+        assert isinstance(data, list | tuple) and len(data) == 5, data
         due = data[2]
-        return cls(str(data[0]), int(data[1]), None if due is None else int(due), str(data[3]))
+        return cls(str(data[0]), int(data[1]), None if due is None else int(due), str(data[3]), bool(data[4]))
 
 
 @attrs.define(eq=False)
@@ -951,6 +953,18 @@ class Items:
         change.touched[item_id] = item
         self._record(change)
         return found
+
+    def reveal(self, item_id: int) -> bool:
+        """Identify every hidden attribute of an item, as one operation (item.kod
+        RevealHiddenAttributes); whether any was hidden."""
+        item = self.find(item_id)
+        if item is None or not any(a.hidden for a in item.attributes):
+            return False
+        item.attributes = tuple(attrs.evolve(a, hidden=False) for a in item.attributes)
+        change = _Change()
+        change.touched[item_id] = item
+        self._record(change)
+        return True
 
     def attributes_due(self, now_ms: int) -> list[tuple[Item, ItemAttribute]]:
         """The attributes whose time has come (taken off the timers, not off the items),

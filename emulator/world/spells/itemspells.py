@@ -199,7 +199,8 @@ class _CurseWeapon:
         roll = _roll(world, caster, spell)
         amount = rules.curse_power(roll, power)
         due = _now_ms(world) + rules.bound_curse_duration_ms(roll, power)
-        world.items.set_attribute(target.object_id, ItemAttribute(attributes.CURSED, amount, due, spell.key))
+        # given unidentified (itematt.kod AddToItem with a random generation)
+        world.items.set_attribute(target.object_id, ItemAttribute(attributes.CURSED, amount, due, spell.key, hidden=True))
         events.append(SpellTold(caster.object_id, spell.key, "item_done", kind=target.kind or ""))
 
 
@@ -254,8 +255,9 @@ class _CreateSpiritualHammer:
 
 
 class _IdentifyItem:
-    """identify.kod: the caster looks at an item it carries or that lies in its room and
-    sees all its attributes, those not yet identified too."""
+    """identify.kod, reveal.kod: the caster looks at an item it carries or that lies in
+    its room and sees all its attributes; the hidden ones are identified for good (the
+    original's hiding them again after the look finds none left hidden)."""
 
     def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> SpellTold | None:
         if targets and not isinstance(targets[0], Item):
@@ -269,6 +271,7 @@ class _IdentifyItem:
         if not isinstance(target, Item):
             return
         events.append(SpellTold(caster.object_id, spell.key, "looking", kind=target.kind or ""))
+        world.items.reveal(target.object_id)
         events.append(ItemShown(caster.object_id, target.object_id, every_attribute=True))
 
 

@@ -104,8 +104,8 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
             if not resource.casefold().startswith("spell_"):
                 _put(importer, table, "no_curse", cls, resource)
         return "remove_curse"
-    if "sendlook" in sends and "revealhiddenattributes" in sends and "getattributedata" not in sends:
-        return _identify(importer, cls, table)  # a look that shows what is hidden, and hides it again
+    if "sendlook" in sends and "revealhiddenattributes" in sends:
+        return _identify(importer, cls, table)  # a look that shows what is hidden (identify, reveal)
     if "doshatter" in sends:
         return _taking(importer, cls, table, "shatter_items")
     if "getrandomitem" in sends and "canswap" in sends:
