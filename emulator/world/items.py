@@ -386,15 +386,31 @@ class Items:
         return item
 
     def destroy(self, item_id: int, reason: str, events: list[WorldEvent], player_id: int | None = None) -> bool:
-        """The item is gone (recorded as destroyed); ``player_id``, the carrier's, is told."""
+        """The item is gone (recorded as destroyed); ``player_id``, the carrier's, is told.
+        An item stored in a vault goes from its box."""
         item = self.by_id.get(item_id)
         if item is None:
-            return False
+            return self._destroy_stored(item_id, reason)
         change = _Change()
         change.ledger.append(LedgerEntry(item.kind or "", destroyed=item.units, reason=reason))
         if item.used and player_id is not None:
             self._set_used(change, item, False, player_id, events)
         self._unplace(change, item, events, player_id=player_id)
+        self._record(change)
+        return True
+
+    def _destroy_stored(self, item_id: int, reason: str) -> bool:
+        item = self._stored.pop(item_id, None)
+        if item is None or item.vault is None or item.carrier is None:
+            return False
+        key = (item.vault, item.carrier)
+        box = self._boxes[key]
+        del box[item_id]
+        if not box:
+            del self._boxes[key]
+        change = _Change()
+        change.ledger.append(LedgerEntry(item.kind or "", destroyed=item.units, reason=reason))
+        change.touched[item_id] = None
         self._record(change)
         return True
 
