@@ -22,7 +22,7 @@ from emulator.rules.spells import itemspells as rules
 from emulator.wire.codec import Message
 from emulator.world import item_attributes
 from emulator.world.casting import spell_object_id
-from emulator.world.items import Item
+from emulator.world.items import Item, ItemAttribute
 from emulator.world.ledger import check_ledger
 
 from .test_casting_e2e import Scene, power
@@ -33,7 +33,8 @@ from .test_personal_enchantments_e2e import make_scene
 CASTABLE = {
     "createweapon": "create_weapon", "glowweapon": "glow_weapon", "enchantweapon": "dedicate_weapon",
     "holyweapon": "dedicate_weapon", "unholyweapon": "dedicate_weapon", "removecurse": "remove_curse",
-    "curseweapon": "curse_weapon",
+    "curseweapon": "curse_weapon", "shroud": "shroud_item", "createspiritualhammer": "create_spiritual_weapon",
+    "identify": "identify_item", "reveal": "identify_item", "shatter": "shatter_items", "swap": "swap_items",
 }
 
 
@@ -111,6 +112,7 @@ def cast(scene: Scene, key: str, *targets: int, mana: int = 60) -> list[Message]
         scene.alice.read()
         scene.bob.read()
         scene.caster.stats.mana = mana
+        scene.caster.stats.vigor = 100  # rested between the casts
         for reagent in spell.reagents:  # enough of each, every time
             scene.give(reagent.kind, reagent.count)
         scene.alice.read()
@@ -385,7 +387,7 @@ def test_a_cursed_weapon_clings_until_remove_curse_strips_it(scene: Scene) -> No
     assert cursed is not None and spell_power // 20 <= cursed.amount <= spell_power // 10
     assert curse.text("item_unknown") in look(scene, sword) and curse.text("item_desc") not in look(scene, sword)
     # a cursed blow is worse
-    assert item_attributes.curse_penalties(live, caster) == rules.curse_penalties(cursed.amount)
+    assert item_attributes.blow_penalties(live, caster) == rules.curse_penalties(cursed.amount)
     # it will not be put away, dropped, or replaced by another weapon
     clings = (said(scene, curse, "item_clings"), [article(scene, "longsword", capital=True), name_of(scene, "longsword")])
     for request, form in (("BP_REQ_UNUSE", {}), ("BP_REQ_DROP", {"form": "single"})):
@@ -415,8 +417,6 @@ def test_remove_curse_on_another_player(scene: Scene) -> None:
     remove = world.spells["removecurse"]
     caster.spells["removecurse"] = 50
     sword = give_weapon(scene, client="bob")
-    from emulator.world.items import ItemAttribute
-
     # a cursed weapon found in the world is cursed from the start (the treasure's curse)
     live.items.set_attribute(sword.object_id, ItemAttribute(item_attributes.CURSED, 2, None, "curseweapon"))
     told = cast(scene, "removecurse", bob.object_id)
@@ -424,3 +424,202 @@ def test_remove_curse_on_another_player(scene: Scene) -> None:
                                              _messages(scene).id("article_none"), _bob_name(scene)]) in texts_of(told)  # type: ignore[attr-defined]
     assert (said(scene, remove, "target"), []) in texts_of(told)
     assert not sword.used
+
+
+# ---------------------------------------------------------------------- shroud, spiritual hammer, identify
+
+
+def test_a_shrouded_item_takes_no_enchantment(scene: Scene) -> None:
+    world, caster = scene.world, scene.caster
+    live = scene.server.hub.world
+    shroud, curse, enchant = world.spells["shroud"], world.spells["curseweapon"], world.spells["enchantweapon"]
+    for key in ("shroud", "curseweapon", "enchantweapon"):
+        caster.spells[key] = 50
+    sword = give_weapon(scene)
+    spell_power = power(scene, "shroud")
+    told = cast(scene, "shroud", sword.object_id)
+    assert (said(scene, shroud, "dedicated"), [name_of(scene, "longsword")]) in texts_of(told)
+    shrouded = sword.attribute(item_attributes.SHROUDED)
+    assert shrouded is not None and shrouded.due_ms is not None
+    assert spell_power // 20 <= shrouded.amount <= spell_power // 10
+    now_ms = round(live.game_time * 1000)
+    assert 3_600_000 * (1 + spell_power // 3) - 40_000 <= shrouded.due_ms - now_ms <= 3_600_000 * (4 + spell_power // 3)
+    assert shroud.text("item_desc") in look(scene, sword)
+    # a curse and a second shroud are refused before the costs, with the spell's words
+    cap_sword = [article(scene, "longsword", capital=True), name_of(scene, "longsword")]
+    for key, spell in (("curseweapon", curse), ("shroud", shroud)):
+        caster.stats.karma = -50 if key == "curseweapon" else 0
+        mana = caster.stats.mana = 60
+        refused = scene.cast(key, sword.object_id)
+        assert (said(scene, spell, "item_cannot"), cap_sword) in texts_of(refused)
+        assert caster.stats.mana == mana
+    # an enchant weapon is cast and paid, and the weapon resists it
+    told = cast(scene, "enchantweapon", sword.object_id)
+    assert (said(scene, enchant, "resists"), cap_sword) in texts_of(told)
+    assert sword.attribute(item_attributes.ENCHANTED) is None
+    jump_to(scene, shrouded.due_ms)
+    scene.server.advance(4.0)
+    ended = scene.alice.read()
+    assert (said(scene, shroud, "item_ended"), [name_of(scene, "longsword")]) in texts_of(ended)
+    assert sword.attribute(item_attributes.SHROUDED) is None
+
+
+def test_a_spiritual_hammer_is_holy_aims_better_and_vanishes(scene: Scene) -> None:
+    world, caster = scene.world, scene.caster
+    live = scene.server.hub.world
+    spell = world.spells["createspiritualhammer"]
+    caster.spells["createspiritualhammer"] = 99  # no improvement to change the power on the way
+    before = {i.object_id for i in live.carried(caster.object_id)}
+    told = cast(scene, "createspiritualhammer")
+    made_at = round(live.game_time * 1000)
+    spell_power = power(scene, "createspiritualhammer")  # as it went off: the reagents used up
+    (hammer,) = [i for i in live.carried(caster.object_id) if i.object_id not in before and i.kind == rules.SPIRITUAL_HAMMER]
+    assert (said(scene, spell, "made"), []) in texts_of(told)  # its words name nothing
+    assert [m["id"] for m in told if m.name == "BP_INVENTORY_ADD" and m["id"] == hammer.object_id] == [hammer.object_id]
+    made = hammer.attribute(item_attributes.MADE)
+    assert made is not None and made.due_ms is not None
+    # creasphm.kod GetLongevity, from when it went off (within the trance waited out)
+    longevity = (10 + 50 * spell_power // 100) * 60_000
+    assert longevity - (spell.cast_time or 0) * 1.5 - 1000 <= made.due_ms - made_at <= longevity
+    scene.alice.request("BP_REQ_USE", object={"id": hammer.object_id, "amount": None})
+    assert hammer.used
+    assert live._blow_type(caster, live.wielded_weapon(caster.object_id), None) == -SpellDamage.HOLY
+    assert item_attributes.blow_penalties(live, caster) == (-(spell_power * 3 // 2), 0)  # a hit bonus
+    # no enchantment takes on it
+    caster.spells["curseweapon"] = 50
+    caster.stats.karma = -50
+    refused = scene.cast("curseweapon", hammer.object_id)
+    assert said(scene, world.spells["curseweapon"], "item_cannot") in [f for f, _ in texts_of(refused)]
+    jump_to(scene, made.due_ms)
+    scene.server.advance(4.0)
+    ended = scene.alice.read()
+    assert hammer.object_id not in live.items.by_id
+    assert (said(scene, spell, "item_ended"), []) in texts_of(ended)
+    assert [m["id"] for m in ended if m.name == "BP_INVENTORY_REMOVE"] == [hammer.object_id]
+
+
+@pytest.mark.parametrize("key", ["identify", "reveal"])
+def test_identify_and_reveal_show_what_is_hidden_on_an_item(scene: Scene, key: str) -> None:
+    world, caster = scene.world, scene.caster
+    identify, curse = world.spells[key], world.spells["curseweapon"]
+    caster.spells[key] = caster.spells["curseweapon"] = 60
+    sword = give_weapon(scene)
+    cast(scene, "curseweapon", sword.object_id)
+    assert curse.text("item_desc") not in look(scene, sword)  # a plain look: unidentified
+    # not at a player
+    caster.stats.karma = 50
+    caster.stats.mana = 60
+    refused = scene.cast(key, scene.target.object_id)
+    assert said(scene, identify, "item_cannot") in [f for f, _ in texts_of(refused)]
+    told = cast(scene, key, sword.object_id)
+    assert (said(scene, identify, "looking"), [article(scene, "longsword"), name_of(scene, "longsword")]) in texts_of(told)
+    (looked,) = [m for m in told if m.name == "BP_LOOK"]
+    assert looked["object"]["id"] == sword.object_id
+    shown = looked["description"]["params"][0]
+    assert curse.text("item_desc") in shown and (curse.text("item_unknown") or "") not in shown
+    # identified for good: a plain look shows it now (the original hides again only what is still hidden)
+    assert curse.text("item_desc") in look(scene, sword)
+    assert not any(a.hidden for a in sword.attributes)
+
+
+# ---------------------------------------------------------------------- shatter, swap: at another player
+
+
+@pytest.fixture
+def field(imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree: KodTree, tmp_path: Path) -> Iterator[Scene]:
+    """Alice and Bob, grown up, in a room where players may fight (the giant rats' first,
+    emptied of them); Alice's safety off."""
+    room = sorted(key for key, r in world.rooms.items()
+                  if any(m.kind == "giantrat" for m in r.monsters) and not r.flags and r.spawns)[0]
+    made = make_scene(imported[0], world, kod_tree, tmp_path, room)
+    try:
+        live = made.server.hub.world
+        for monster in [m for m in live.monsters() if m.room == room]:
+            live._monsters.remove(monster)
+        made.caster.safety = False
+        made.caster.stats.max_health = made.target.stats.max_health = 60
+        yield made
+        assert check_ledger(live.items.ledger.totals, live.items.existing_units()).ok
+        assert not made.alice.closed_by_server and not made.bob.closed_by_server
+    finally:
+        made.server.stop()
+
+
+def _gone_from_bob(scene: Scene) -> None:
+    """Bob drops whatever he carries (he starts with nothing of his own here)."""
+    live = scene.server.hub.world
+    for item in live.carried(scene.target.object_id):
+        live.items.destroy(item.object_id, "test", [], player_id=scene.target.object_id)
+    scene.bob.read()
+
+
+def test_shatter_breaks_the_best_of_a_players_items(field: Scene) -> None:
+    scene, world = field, field.world
+    live = scene.server.hub.world
+    spell = world.spells["shatter"]
+    scene.caster.spells["shatter"] = 60
+    _gone_from_bob(scene)
+    # nothing to shatter: both are told nothing happened
+    told = cast(scene, "shatter", scene.target.object_id)
+    bob = [_messages(scene).id("article_none"), _bob_name(scene)]  # type: ignore[attr-defined]
+    assert (said(scene, spell, "point_failed"), bob) in texts_of(told)
+    alice = [_messages(scene).id("cap_article_none"), _name(scene, scene.caster.object_id)]  # type: ignore[attr-defined]
+    assert (said(scene, spell, "pointed_at"), alice) in texts_of(told)
+    # his one sword shatters: gone, in the ledger
+    sword = give_weapon(scene, client="bob")
+    told = cast(scene, "shatter", scene.target.object_id)
+    assert sword.object_id not in live.items.by_id
+    assert (said(scene, spell, "shattered"), [name_of(scene, "longsword")]) in texts_of(told)
+    assert (said(scene, spell, "shatter_done"), [*bob, name_of(scene, "longsword")]) in texts_of(told)
+    assert sword.object_id in [m["id"] for m in told if m.name == "BP_INVENTORY_REMOVE"]
+    assert live.items.ledger.totals["longsword"][1] >= 1
+    assert scene.caster.outlaw  # a harmful spell at an innocent
+    # a pile loses part of itself
+    pile = live.items.create_on_ground("mushroom", 40, scene.target.room, scene.target.y, scene.target.x, 0, "test", [])
+    scene.bob.request("BP_REQ_GET", object={"id": pile.object_id | 1 << 28, "amount": 40})
+    (held,) = live.carried(scene.target.object_id)
+    spell_power = power(scene, "shatter")
+    told = cast(scene, "shatter", scene.target.object_id)
+    low = max(20, min(70, spell_power - 29))
+    assert 40 - max(1, 40 * (low + 30) // 100) - 2 <= held.number <= 40 - max(1, 40 * (low // 2) // 100) + 2  # type: ignore[operator]
+    plural = scene.server.hub.context.resources.id(world.kinds["mushroom"].item.plural or "")  # type: ignore[union-attr]
+    assert (said(scene, spell, "shattered_plural"), [plural]) in texts_of(told)
+    # a shrouded item is spared
+    live.items.set_attribute(held.object_id, ItemAttribute(item_attributes.SHROUDED, 1, None, "shroud"))
+    told = cast(scene, "shatter", scene.target.object_id)
+    assert (said(scene, spell, "point_failed"), bob) in texts_of(told) and held.object_id in live.items.by_id
+
+
+def _name(scene: Scene, player_id: int) -> int:
+    session = scene.server.hub.context.in_world[player_id]
+    assert session.avatar is not None
+    return session.avatar.name_resource
+
+
+def test_swap_exchanges_an_item_of_each(field: Scene) -> None:
+    scene, world = field, field.world
+    live = scene.server.hub.world
+    spell = world.spells["swap"]
+    scene.caster.spells["swap"] = 60
+    _gone_from_bob(scene)
+    mace = give_weapon(scene, "mace", wield=False)
+    sword = give_weapon(scene, client="bob")
+    mine_before = {i.object_id for i in live.carried(scene.caster.object_id)}
+    told = cast(scene, "swap", scene.target.object_id)
+    # Bob's only item came to Alice; one of hers went to him
+    assert sword.carrier == scene.caster.character_id and not sword.used
+    (given,) = [i for i in live.carried(scene.target.object_id)]
+    assert given.object_id in mine_before | {mace.object_id}
+    kind = given.kind or ""
+    plural = (given.number or 1) > 1
+    resources = scene.server.hub.context.resources
+    swapped = said(scene, spell, "swapped")
+    indefinite = _messages(scene).id(f"article_{_messages(scene).kind(kind).indefinite}")  # type: ignore[attr-defined]
+    sword_a = _messages(scene).id(f"article_{_messages(scene).kind('longsword').indefinite}")  # type: ignore[attr-defined]
+    assert (swapped, [name_of(scene, "longsword"), resources.id("is"), indefinite, name_of(scene, kind)]) in texts_of(told)
+    lost_name = resources.id(world.kinds[kind].item.plural) if plural else name_of(scene, kind)  # type: ignore[union-attr, arg-type]
+    assert (swapped, [lost_name, resources.id("are" if plural else "is"), sword_a, name_of(scene, "longsword")]) in texts_of(told)
+    # at oneself: refused, nothing paid
+    mana = scene.caster.stats.mana = 60
+    refused = scene.cast("swap", scene.caster.object_id)
+    assert refused and scene.caster.stats.mana == mana and sword.carrier == scene.caster.character_id

@@ -342,6 +342,7 @@ SPELL_EFFECTS = (
     "summon_fog", "bramble_wall", "poison_fog", "damage_wall", "ring_of_flames", "spore_burst", "cure_poison",  # walls, fog, poison
     # the personal family's code (emulator/world/spells/hexes.py, eavesdrop.py, wards.py)
     "forget", "eavesdrop", "free_action", "eagle_eyes", "magic_shield", "armor_of_gort", "denial", "mana_focus", "deflect",
+    "shroud_item", "create_spiritual_weapon", "identify_item", "shatter_items", "swap_items",  # spells on items
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -385,7 +386,12 @@ SPELL_OWN_TEXTS = (
     # owner's "Your" (``your``), the attribute's description on a look (``item_desc``, or
     # ``item_unknown`` while unidentified), its end (``item_ended``: the item's name), a
     # cursed weapon that will not leave the hand (``item_clings``), the caster of a spell
-    # on another (``cast_on``: the spell, the target's article and name)
+    # on another (``cast_on``: the spell, the target's article and name), an identify's
+    # look (``looking``: the item's article and name); a shatter's or a swap's: nothing
+    # happened (``point_failed``: the target's name; ``pointed_at``: the caster's), an
+    # item shattered (``shattered``, ``shattered_plural``: its name; ``shatter_done``: the
+    # target's and the item's names), swapped (``swapped``: the item lost, ``is`` or
+    # ``are``, the article and name of the one got)
     "item_done", "dedicated", "item_cannot", "no_weapon", "item_already", "already_stronger", "no_curse", "resists",
     "your", "item_desc", "item_unknown", "item_ended", "item_clings", "cast_on",
     "seen", "illusion", "gazed",  # hinder: what the caster's room reads (its article and name); the spell an illusion shows
@@ -403,6 +409,8 @@ SPELL_OWN_TEXTS = (
     "abates", "inhaled", "unaffected", "burn_0", "burn_5", "burn_10", "burn_15", "burn_20", "held",
     "not_wounded", "already_focused",  # denial, mana focus
     "deflected", "deflected_back", "deflect_failed",
+    "looking",  # identify: before the look
+    "point_failed", "pointed_at", "shattered", "shattered_plural", "shatter_done", "swapped", "is", "are",
 )
 
 

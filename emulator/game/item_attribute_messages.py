@@ -5,17 +5,17 @@ each attribute's, or the one generic word for any not yet identified)."""
 
 from __future__ import annotations
 
+from emulator.game import item_messages, room_view, views
 from emulator.game.context import GameContext
 from emulator.world import item_attributes
-from emulator.world.events import PlayerLightChanged
+from emulator.world.events import ItemShown, ItemsSwapped, PlayerLightChanged
 from emulator.world.items import Item
 
-__all__ = ["description", "player_light", "player_light_changed"]
+__all__ = ["description", "item_shown", "items_swapped", "player_light", "player_light_changed"]
 
 #: item.kod: the attributes' words come after a blank line, two spaces apart.
 _BEFORE_ATTRIBUTES = "\n\n"
 _BETWEEN_ATTRIBUTES = "  "
-_UNIDENTIFIED = frozenset({item_attributes.CURSED})  # given unidentified (itematt.kod InitiallyIdentified)
 
 
 def player_light(ctx: GameContext, player_id: int) -> int:
@@ -31,17 +31,51 @@ def player_light_changed(ctx: GameContext, event: PlayerLightChanged) -> None:
         session.send("BP_LIGHT_PLAYER", light=player_light(ctx, event.player_id))
 
 
-def description(ctx: GameContext, item: Item, base: str) -> str:
-    """An item's description: its kind's and what its attributes say."""
+def items_swapped(ctx: GameContext, event: ItemsSwapped) -> None:
+    """A swap's words to one side: what it lost (is or are), what it got (swap.kod)."""
+    session = ctx.in_world.get(event.player_id)
+    spell = ctx.definition.spells.get(event.spell)
+    messages = ctx.definition.messages
+    if session is None or spell is None:
+        return
+    lost, got = ctx.definition.kinds[event.lost_kind], ctx.definition.kinds[event.got_kind]
+    format_text = spell.text("swapped")
+    if messages is None or not format_text:
+        text = f"Your {lost.name} {'are' if event.lost_plural else 'is'} yanked away; you have a {got.name} instead."
+        session.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
+        return
+    verb = spell.text("are" if event.lost_plural else "is") or ""
+    session.send("BP_MESSAGE", format=ctx.resources.id(format_text), params=[
+        item_messages.name_id(ctx, lost, plural=event.lost_plural), ctx.resources.id(verb),
+        messages.id(f"article_{messages.kind(event.got_kind).indefinite}"), item_messages.name_id(ctx, got, plural=False),
+    ])
+
+
+def item_shown(ctx: GameContext, event: ItemShown) -> None:
+    """BP_LOOK at an item the world shows a player (what an identify sees)."""
+    session = ctx.in_world.get(event.player_id)
+    item = ctx.world.items.by_id.get(event.item_id)
+    if session is None or item is None:
+        return
+    icon, name, flags = room_view.appearance(ctx, item)
+    block = room_view.with_count(item, views.object_block(item.object_id, icon, name, flags))
+    text = description(ctx, item, ctx.definition.kinds[item.kind or ""].description, every_attribute=event.every_attribute)
+    session.send("BP_LOOK", object=block, flags=0, description=views.description_message(ctx.resources, text), inscription=None)
+
+
+def description(ctx: GameContext, item: Item, base: str, every_attribute: bool = False) -> str:
+    """An item's description: its kind's and what its attributes say (``every_attribute``:
+    the unidentified ones' own words too, item.kod's bShowAll)."""
     words: list[str] = []
     unknown = False
     for attribute in item.attributes:
         spell = ctx.definition.spells.get(attribute.spell)
         if spell is None:
             continue
-        if attribute.name in _UNIDENTIFIED:
-            if not unknown and spell.text("item_unknown"):
-                words.append(spell.text("item_unknown") or "")
+        if attribute.hidden and not every_attribute:  # one generic word for all that are hidden
+            generic = spell.text("item_unknown")
+            if not unknown and generic:
+                words.append(generic)
                 unknown = True
             continue
         text = spell.text("item_desc")

@@ -52,6 +52,8 @@ from emulator.world.events import (
     MoveRefused,
     ObjectChanged,
     PlayerLightChanged,
+    ItemShown,
+    ItemsSwapped,
     ObjectEntered,
     ObjectLeft,
     ObjectMoved,
@@ -190,6 +192,10 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             item_messages.item_consumed(ctx, event)
         case PlayerLightChanged():
             item_attribute_messages.player_light_changed(ctx, event)
+        case ItemShown():
+            item_attribute_messages.item_shown(ctx, event)
+        case ItemsSwapped():
+            item_attribute_messages.items_swapped(ctx, event)
         case ActivateFailed():
             item_messages.activate_failed(ctx, event)
         case KeeperSaid():

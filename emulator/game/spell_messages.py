@@ -107,6 +107,12 @@ _OWN = {
     "deflected": "Your deflect turns {target}'s spell back.",
     "deflected_back": "{target}'s deflect turns your spell back on you!",
     "deflect_failed": "Your deflect could not turn {target}'s spell back.",
+    "looking": "You look closely at the {item_name}.",
+    "point_failed": "You point at {target}, but nothing happens.",
+    "pointed_at": "{target} points at you, but nothing happens.",
+    "shattered": "Your {item_name} shatters!",
+    "shattered_plural": "Your {item_name} shatter!",
+    "shatter_done": "You shatter {target}'s {item_name}!",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -144,7 +150,14 @@ _FILLS = {
     "not_wounded": "",  # denial
     "already_focused": "spell_none",  # mana focus: the spell's article and name
     "deflected": "name", "deflected_back": "name", "deflect_failed": "name",  # deflect: the other player's name
+    "looking": "def_item",
+    "point_failed": "target", "pointed_at": "cap_player", "shattered": "item_name", "shattered_plural": "item_names",
+    "shatter_done": "target,item_name",
 }
+
+
+#: The spells on items' words, and the made item's: sent without what their text does not name.
+_ITEM_PURPOSES = frozenset({"made", "hands_full", "item_done", "dedicated", "item_ended", "looking"})
 
 
 def spell_told(ctx: GameContext, event: SpellTold) -> None:
@@ -160,6 +173,10 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
     if event.purpose == "caster":  # the caster's words name the target, when there is one (and the spell, if they have room)
         named = ["spell", "target"] if (spell.text("caster") or "").count("%") >= 3 else ["target"]
         fills = named if event.target_id else []
+    if event.purpose in _ITEM_PURPOSES and "%" not in (spell.text(event.purpose) or "%"):
+        fills = []  # a spell on items' words that name nothing (a spiritual hammer appears)
+    if event.purpose == "caster":  # the caster's words name the target, when there is one
+        fills = ["target"] if event.target_id else []
     if event.purpose == "not_on_self" and "%" in (spell.text("not_on_self") or ""):
         fills = ["spell"]  # an attack spell names itself
     worded = "item_done" if event.purpose == "your" else event.purpose  # the owner reads the caster's words, "Your" first
@@ -201,7 +218,7 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
                 params.append(event.words)
             elif fill == "ability":  # a spell's or skill's name
                 params.append(_ability_name_id(ctx, event.ability))
-            elif fill in ("cap_item", "item_name", "your", "thing"):  # the item a spell on items names
+            elif fill in ("cap_item", "def_item", "item_name", "item_names", "your", "thing"):  # the item a spell on items names
                 params += _item_fill(ctx, spell, fill, event)
             elif fill == "item":  # GetCapIndef and GetName of one of the kind
                 kind = ctx.definition.kinds[event.kind]
@@ -220,21 +237,23 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
 
 def _item_fill(ctx: GameContext, spell: SpellDefinition, fill: str, event: SpellTold) -> list[Any]:
     """The parameters naming the item of a spell on items: its capitalised definite
-    article and name (``cap_item``: GetCapDef, GetName), its name (``item_name``), the
+    article and name (``cap_item``: GetCapDef, GetName; ``def_item``: GetDef), its name (``item_name``), the
     spell's "Your" (``your``), or what a refusal names (``thing``: an item's definite
     article and name, else the target's)."""
     messages = ctx.definition.messages
     assert messages is not None
     if fill == "your":
         return [spell.text_id("your") or 0]
+    first = (spell.text(event.purpose) or "").startswith("%")  # words that begin with it: capitalised (GetCapDef)
     if fill == "thing" and (event.target_id or event.kind not in ctx.definition.kinds):
-        return _target_ids(ctx, event.target_id)
+        article, named = _target_ids(ctx, event.target_id)
+        return [_capital(ctx, article) if first else article, named]
     kind = ctx.definition.kinds[event.kind]
     name = item_messages.name_id(ctx, kind, plural=False)
-    if fill == "item_name":
-        return [name]
+    if fill in ("item_name", "item_names"):
+        return [item_messages.name_id(ctx, kind, plural=fill == "item_names")]
     article = messages.id(f"article_{messages.kind(event.kind).article}")
-    return [_capital(ctx, article) if fill == "cap_item" else article, name]
+    return [_capital(ctx, article) if fill == "cap_item" or (fill == "thing" and first) else article, name]
 
 
 def spell_cast(ctx: GameContext, event: SpellCast) -> None:

@@ -372,6 +372,28 @@ class PlayerLightChanged:
 
 
 @attrs.frozen
+class ItemsSwapped:
+    """A swap spell's words to one side (swap.kod): the item it lost (its kind, plural
+    when more than one), the item it got in return."""
+
+    player_id: int
+    spell: str
+    lost_kind: str
+    lost_plural: bool
+    got_kind: str
+
+
+@attrs.frozen
+class ItemShown:
+    """The player looks at an item (BP_LOOK), seeing ``every_attribute`` of it, those not
+    yet identified too (an identify spell)."""
+
+    player_id: int
+    item_id: int
+    every_attribute: bool = False
+
+
+@attrs.frozen
 class ItemUsed:
     """A carried item is now wielded or worn (BP_USE to that player)."""
 
@@ -694,7 +716,7 @@ WorldEvent = (
     | PlayerAttackRefused | PlayerOutlawed | PlayerAttacked | PlayerKilledPlayer | KillZoneCrossed
     | ObjectChanged | CarriedGained | CarriedChanged | CarriedLost | ItemRefused
     | ItemUsed | ItemUnused | ItemConsumed | ActivateFailed
-    | PlayerLightChanged
+    | PlayerLightChanged | ItemShown | ItemsSwapped
     | KeeperSaid | TradeShown | TradeCanceled | TradeTold | BankerSaid | BankUnanswered | VaultKeeperSaid
     | EnchantmentStarted | EnchantmentEnded
     | AbilityLearned | AbilityForgotten

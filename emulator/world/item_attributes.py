@@ -14,7 +14,10 @@ the ones the spells of this family give:
   ATCK_SPELL_* bits, holy or unholy), told with that type's words;
 * ``cursed`` (wacursed.kod): a wielded cursed weapon cannot be put away or dropped (the
   wielder is told it clings), until a remove curse strips it off; its blows are worse by
-  twice its power in hit roll and damage.
+  twice its power in hit roll and damage;
+* ``shrouded`` (iashroud.kod): the item takes no enchantment (no curse, no dedication, no
+  second shroud);
+* ``hit_bonus`` (spirhamm.kod's piHitBonus): the weapon's blows aim better by ``amount``.
 
 Each tells the carrier when it wears off, in the words of the spell that gave it.
 """
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
     from emulator.world.world import World
 
 __all__ = [
-    "CURSED", "ENCHANTED", "GLOWING", "MADE", "SPELL_TYPE", "clinging", "curse_penalties", "cursed_in_use", "glow_light",
+    "CURSED", "ENCHANTED", "GLOWING", "MADE", "SPELL_TYPE", "blow_penalties", "can_enchant", "clinging", "cursed_in_use", "glow_light",
     "light_news", "run", "weapon_attack_type", "weapon_spell_type",
 ]
 
@@ -42,6 +45,8 @@ GLOWING = "glowing"
 ENCHANTED = "enchanted"
 SPELL_TYPE = "spell_type"
 CURSED = "cursed"
+SHROUDED = "shrouded"
+HIT_BONUS = "hit_bonus"
 
 #: The words an attribute's end is told with (the spell's ``item_ended``).
 ENDED = "item_ended"
@@ -79,14 +84,25 @@ def weapon_attack_type(world: World, player: Player, attack_type: int) -> int:
     return attack_type
 
 
-def curse_penalties(world: World, player: Player) -> tuple[int, int]:
-    """What the curse on the wielded weapon takes off a blow: (hit roll, damage)
-    (wacursed.kod ModifyHitRoll, ModifyDamage); (0, 0) without one."""
+def blow_penalties(world: World, player: Player) -> tuple[int, int]:
+    """What the wielded weapon's attributes take off a blow: (hit roll, damage); a curse's
+    (wacursed.kod ModifyHitRoll, ModifyDamage) less a hit bonus; (0, 0) without either."""
+    hit = damage = 0
     for item in _used_weapons(world, player):
-        found = item.attribute(CURSED)
-        if found is not None:
-            return rules.curse_penalties(found.amount)
-    return 0, 0
+        curse = item.attribute(CURSED)
+        if curse is not None:
+            hit, damage = rules.curse_penalties(curse.amount)
+        bonus = item.attribute(HIT_BONUS)
+        if bonus is not None:
+            hit -= bonus.amount
+        break  # one weapon in hand
+    return hit, damage
+
+
+def can_enchant(item: Item) -> bool:
+    """Whether an item takes an enchantment (item.kod CanEnchant: a shroud refuses it; a
+    spiritual hammer never does)."""
+    return item.attribute(SHROUDED) is None and (item.kind or "") not in rules.NEVER_ENCHANTED
 
 
 def clinging(world: World, player: Player, item_id: int, using: bool) -> list[WorldEvent]:

@@ -93,21 +93,23 @@ class ItemAttribute:
     """One attribute of an item (itematt.kod's item attributes): ``name`` says which
     (``made``, ``glowing``, ``enchanted``, ``holy``, ``unholy``, ``cursed``...), ``amount``
     its figure (a glow's light, a curse's power), ``due_ms`` the game time it ends (None:
-    it lasts), ``spell`` the spell that gave it (whose words tell of it)."""
+    it lasts), ``spell`` the spell that gave it (whose words tell of it), ``hidden`` whether
+    it is still unidentified."""
 
     name: str
     amount: int = 0
     due_ms: int | None = None
     spell: str = ""
+    hidden: bool = False  # not yet identified: a look shows only that something is odd
 
     def to_json(self) -> list[object]:
-        return [self.name, self.amount, self.due_ms, self.spell]
+        return [self.name, self.amount, self.due_ms, self.spell, self.hidden]
 
     @classmethod
     def from_json(cls, data: object) -> ItemAttribute:
-        assert isinstance(data, list | tuple) and len(data) == 4, data
+        assert isinstance(data, list | tuple) and len(data) == 5, data
         due = data[2]
-        return cls(str(data[0]), int(data[1]), None if due is None else int(due), str(data[3]))
+        return cls(str(data[0]), int(data[1]), None if due is None else int(due), str(data[3]), bool(data[4]))
 
 
 @attrs.define(eq=False)
@@ -386,15 +388,31 @@ class Items:
         return item
 
     def destroy(self, item_id: int, reason: str, events: list[WorldEvent], player_id: int | None = None) -> bool:
-        """The item is gone (recorded as destroyed); ``player_id``, the carrier's, is told."""
+        """The item is gone (recorded as destroyed); ``player_id``, the carrier's, is told.
+        An item stored in a vault goes from its box."""
         item = self.by_id.get(item_id)
         if item is None:
-            return False
+            return self._destroy_stored(item_id, reason)
         change = _Change()
         change.ledger.append(LedgerEntry(item.kind or "", destroyed=item.units, reason=reason))
         if item.used and player_id is not None:
             self._set_used(change, item, False, player_id, events)
         self._unplace(change, item, events, player_id=player_id)
+        self._record(change)
+        return True
+
+    def _destroy_stored(self, item_id: int, reason: str) -> bool:
+        item = self._stored.pop(item_id, None)
+        if item is None or item.vault is None or item.carrier is None:
+            return False
+        key = (item.vault, item.carrier)
+        box = self._boxes[key]
+        del box[item_id]
+        if not box:
+            del self._boxes[key]
+        change = _Change()
+        change.ledger.append(LedgerEntry(item.kind or "", destroyed=item.units, reason=reason))
+        change.touched[item_id] = None
         self._record(change)
         return True
 
@@ -953,6 +971,18 @@ class Items:
         change.touched[item_id] = item
         self._record(change)
         return found
+
+    def reveal(self, item_id: int) -> bool:
+        """Identify every hidden attribute of an item, as one operation (item.kod
+        RevealHiddenAttributes); whether any was hidden."""
+        item = self.find(item_id)
+        if item is None or not any(a.hidden for a in item.attributes):
+            return False
+        item.attributes = tuple(attrs.evolve(a, hidden=False) for a in item.attributes)
+        change = _Change()
+        change.touched[item_id] = item
+        self._record(change)
+        return True
 
     def attributes_due(self, now_ms: int) -> list[tuple[Item, ItemAttribute]]:
         """The attributes whose time has come (taken off the timers, not off the items),

@@ -987,7 +987,7 @@ class World:
         stats = self.effective_stats(player_id)  # enchantments' attribute mods count in a fight
         stroke, proficiency = self._attack_abilities(player, weapon, touch, stats.mysticism)
         brawling = proficiency if weapon is None else 0
-        curse_hit, curse_damage = item_attributes.curse_penalties(self, player)  # a cursed weapon's worse blows
+        curse_hit, curse_damage = item_attributes.blow_penalties(self, player)  # a cursed weapon's worse blows
         offense = player_offense(stroke, proficiency, stats.aim, stats.max_health, weapon) + self.enchantment_modifier(player_id, "offense") - curse_hit
         offense += songs.offense_against(self, player_id, monster.karma or 0)  # a mood song's listener
         offense += ranged_offense_bonus(self, player_id, weapon)  # eagle eyes

@@ -68,3 +68,52 @@ def curse_penalties(power: int) -> tuple[int, int]:
     figures off the wielder's (hit roll, damage)."""
     digit = max(0, min(9, power))
     return 2 * _HIT_BY_POWER[digit], 2 * _DAMAGE_BY_POWER[digit]
+
+
+#: Kinds that take no enchantment whatever is on them (spirhamm.kod CanEnchant).
+NEVER_ENCHANTED = frozenset({"spiritualhammer"})
+
+#: creasphm.kod: the spiritual hammer it makes, its hit bonus (half again the power,
+#: CastSpell) and its holy blows (spirhamm.kod Constructor).
+SPIRITUAL_HAMMER = "spiritualhammer"
+SPIRITUAL_HAMMER_SPELL_TYPE = 0x0010  # ATCK_SPELL_HOLY
+
+
+def spiritual_hammer_hit_bonus(power: int) -> int:
+    return div(power * 3, 2)
+
+
+def shroud_power(roll: Roll, power: int) -> int:
+    """shroud.kod CastSpell: the shroud's power digit, random(power/20, power/10)."""
+    return roll(div(power, 20), div(power, 10))
+
+
+def shroud_duration_ms(roll: Roll, power: int) -> int:
+    """shroud.kod GetDuration: the same hours as a glow's."""
+    return (roll(1, 4) + div(power, 3)) * HOUR_MS
+
+
+#: shatter.kod CastSpell: items drawn from the target's inventory, 1 to 1 + power/33
+#: (the most valuable drawn is shattered).
+SHATTER_DRAWS_PER = 33
+
+
+def shatter_draws(roll: Roll, power: int) -> int:
+    return roll(0, div(power, SHATTER_DRAWS_PER)) + 1
+
+
+def shattered_number(roll: Roll, power: int, number: int) -> int:
+    """shatter.kod CastSpell: how many of a pile shatter: between half of and 30 more than
+    a percentage of power - 29 (20 to 70); at least one."""
+    percent = max(20, min(70, power - 29))
+    percent = roll(div(percent, 2), percent + 30)
+    return max(1, div(number * percent, 100))
+
+
+#: swap.kod CastSpell: one more draw of the victim's items for each 25 points of power,
+#: the most valuable kept.
+SWAP_DRAWS_PER = 25
+
+
+def swap_extra_draws(power: int) -> int:
+    return div(power, SWAP_DRAWS_PER)

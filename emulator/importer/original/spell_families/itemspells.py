@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.content.loader import MAX_DESCRIPTION_BYTES
 from emulator.importer.blakod import ast
-from emulator.importer.blakod.calls import find_sends
+from emulator.importer.blakod.calls import find_assignments, find_calls, find_sends
+from emulator.importer.blakod.evaluate import ClassRef, ResourceRef
 
 if TYPE_CHECKING:
     from emulator.importer.blakod import KodClass
@@ -30,6 +31,7 @@ _EFFECT_BY_ATTRIBUTE = {
     "wa_enchanted": "dedicate_weapon",
     "wa_attackspelltype": "dedicate_weapon",
     "wa_cursed": "curse_weapon",
+    "ia_shroud": "shroud_item",
 }
 
 #: A refusal's words by what its resource name says (CanPayCosts): the first match.
@@ -102,6 +104,14 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
             if not resource.casefold().startswith("spell_"):
                 _put(importer, table, "no_curse", cls, resource)
         return "remove_curse"
+    if "sendlook" in sends and "revealhiddenattributes" in sends:
+        return _identify(importer, cls, table)  # a look that shows what is hidden (identify, reveal)
+    if "doshatter" in sends:
+        return _taking(importer, cls, table, "shatter_items")
+    if "getrandomitem" in sends and "canswap" in sends:
+        return _taking(importer, cls, table, "swap_items")
+    if "newhold" in sends and "getlongevity" in cls.messages:
+        return _spiritual_weapon(importer, cls, table)
     constant = _attribute_asked(cls)
     if constant is None:
         return None
@@ -135,7 +145,7 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
         elif effect == "create_weapon":
             _put(importer, table, "hands_full" if "full" in name else "made", cls, resource)
         else:
-            _put(importer, table, "dedicated" if effect == "dedicate_weapon" else "item_done", cls, resource)
+            _put(importer, table, "dedicated" if effect in ("dedicate_weapon", "shroud_item") else "item_done", cls, resource)
     if effect == "glow_weapon":  # the owner of a glowing weapon reads "Your" where the caster reads its article
         for site in find_sends(cls, "MsgSendUser", "CastSpell"):
             parm = _named(site.call, "parm1")
@@ -143,6 +153,62 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
                 _put(importer, table, "your", cls, parm.name)
     _attribute_words(importer, table, attribute, spell_type)
     return effect
+
+
+#: A shatter's or a swap's words by what their resource names say: the first match.
+_TAKING_WORDS = (
+    ("failed_caster", "point_failed"), ("failed_target", "pointed_at"), ("failed_victim", "pointed_at"),
+    ("plural", "shattered_plural"), ("succeed", "shatter_done"), ("cast", "shattered"),
+)
+
+
+def _taking(importer: SpellImport, cls: KodClass, table: dict[str, Any], effect: str) -> str:
+    """shatter.kod, swap.kod: spells that take items from a player."""
+    for resource in _message_resources(cls, "CastSpell"):
+        name = resource.casefold()
+        purpose = next((p for part, p in _TAKING_WORDS if part in name), None)
+        if effect == "swap_items" and purpose in ("shattered", "shattered_plural"):
+            purpose = "swapped"
+        if purpose is not None:
+            _put(importer, table, purpose, cls, resource)
+    if effect == "swap_items":  # the verb for what was lost, one or more (assigned in that order)
+        verbs = [site.value for site in find_assignments(cls, "rVerb", "CastSpell") if isinstance(site.value, ResourceRef)]
+        names = list(dict.fromkeys(verb.name for verb in verbs))
+        if len(names) == 2:
+            _put(importer, table, "is", cls, names[0])
+            _put(importer, table, "are", cls, names[1])
+    return effect
+
+
+def _identify(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str:
+    for resource in _message_resources(cls, "CanPayCosts"):
+        _put(importer, table, "item_cannot", cls, resource)
+    for resource in _message_resources(cls, "CastSpell"):
+        _put(importer, table, "looking", cls, resource)
+    return "identify_item"
+
+
+def _spiritual_weapon(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
+    """creasphm.kod: a weapon made with a longevity its GetLongevity gives in whole
+    minutes, a straight line of the power (read by running it at 0 and 100)."""
+    from emulator.importer.original.spells import _run
+
+    low, high = _run(cls, "GetLongevity", 0), _run(cls, "GetLongevity", 100)
+    if not isinstance(low, int) or not isinstance(high, int) or low % 60_000 or high % 60_000:
+        return None
+    table.setdefault("figures", {}).update(minutes=low // 60_000, minutes_per_100_power=(high - low) // 60_000)
+    for resource in _message_resources(cls, "CastSpell"):
+        _put(importer, table, "hands_full" if "full" in resource.casefold() else "made", cls, resource)
+    for site in find_calls(cls, "Create", "CastSpell"):
+        made = site.arg(0)
+        made_cls = next((c for c in importer.tree.classes.values() if isinstance(made, ClassRef)
+                         and c.name.casefold() == made.name.casefold()), None)
+        if made_cls is not None:  # its words when it vanishes
+            for handler in made_cls.messages:
+                if "expire" in handler:
+                    for resource in _message_resources(made_cls, handler):
+                        _put(importer, table, "item_ended", made_cls, resource)
+    return "create_spiritual_weapon"
 
 
 def find_sends_any(cls: KodClass, handler: str) -> list[Any]:
