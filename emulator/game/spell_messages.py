@@ -175,8 +175,6 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
         fills = named if event.target_id else []
     if event.purpose in _ITEM_PURPOSES and "%" not in (spell.text(event.purpose) or "%"):
         fills = []  # a spell on items' words that name nothing (a spiritual hammer appears)
-    if event.purpose == "caster":  # the caster's words name the target, when there is one
-        fills = ["target"] if event.target_id else []
     if event.purpose == "not_on_self" and "%" in (spell.text("not_on_self") or ""):
         fills = ["spell"]  # an attack spell names itself
     worded = "item_done" if event.purpose == "your" else event.purpose  # the owner reads the caster's words, "Your" first
