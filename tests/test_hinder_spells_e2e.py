@@ -379,7 +379,7 @@ def test_karahols_curse_then_held_fast(make: Callable[[Pick], tuple[Scene, Monst
 
 
 @pytest.mark.parametrize("key", ["blind", "dazzle"])
-def test_blind_and_dazzle_take_a_players_sight(make: Callable[[Pick], tuple[Scene, Monster]], key: str) -> None:
+def test_blind_and_dazzle_take_a_players_sight(make: Callable[[Pick], tuple[Scene, Monster]], key: str, kod_tree: KodTree) -> None:
     scene, rat = make(lambda live, world: _the_rat(live, world))
     world, caster, target = scene.world, scene.caster, scene.target
     live = scene.server.hub.world
@@ -419,7 +419,20 @@ def test_blind_and_dazzle_take_a_players_sight(make: Callable[[Pick], tuple[Scen
     reply = scene.cast(key, target.object_id)
     assert texts_of(reply) == [(spell.text_id("already_on"), [messages.id("cap_article_none"), name])]
     assert caster.stats.mana == mana
+    if key == "blind":  # logged off and on while blind: told again, the screen dark again
+        scene.bob.request("BP_LOGOFF")
+        scene.server.advance(5.0)
+        scene.bob = scene.server.connect()
+        for resource_id, text in _client_texts(kod_tree).items():
+            scene.bob.codec.resources.add(resource_id, text)
+        scene.bob.login_to_game("bob", "pw-bob")
+        scene.bob.enter_world("Bram")
+        back_on = list(scene.bob.received)
+        assert (spell.text_id("target"), []) in texts_of(back_on) and _effects(back_on, EFFECT_BLIND) == [{}]
+        target = live.player(target.object_id)
+        (on,) = live.enchantments_of(target.object_id)
     # its sight comes back
+    assert on.due_ms is not None
     left = on.due_ms - round(live.game_time * 1000)
     scene.server.advance(left / 1000 + 0.5)
     back = scene.bob.read()

@@ -134,6 +134,23 @@ def blind(world: World, caster: Thing, target_id: int, spell: SpellDefinition, d
     events += world.enchant(target_id, spell.key, duration_ms, Effect(flags={BLINDED})).events
 
 
+def restarted(world: World, player_id: int) -> list[WorldEvent]:
+    """A player back in the world with a hold or a blindness it logged off with: told again
+    and its client frozen or darkened again (their RestartEnchantmentEffect)."""
+    events: list[WorldEvent] = []
+    for enchantment in reversed(world.enchantments.of(player_id)):  # oldest first, as they were put back
+        spell = world.definition.spells.get(enchantment.spell)
+        if spell is None:
+            continue
+        if enchantment.spell == HOLD_SPELL:
+            events += [SpellTold(player_id, HOLD_SPELL, "target"), ScreenEffect(player_id, EFFECT_PARALYZE)]
+        elif spell.effect == "blind":
+            events += [SpellTold(player_id, spell.key, "target"), ScreenEffect(player_id, EFFECT_BLIND)]
+        elif spell.effect == "dazzle":
+            events.append(SpellTold(player_id, spell.key, "target"))
+    return events
+
+
 def enchantment_ended(world: World, enchantment: Enchantment, report: bool, events: list[WorldEvent]) -> None:
     """What the end of one of this family's enchantments does (their EndEnchantment)."""
     spell = world.definition.spells.get(enchantment.spell)
