@@ -414,6 +414,14 @@ def test_blind_and_dazzle_take_a_players_sight(make: Callable[[Pick], tuple[Scen
     reply = scene.bob.request("BP_REQ_CAST", spell={"id": spell_object_id(world.spells["flash"].number), "amount": None}, targets=[])
     assert texts_of(reply) == [(messages.id("held_no_cast"), [])]
     assert texts_of(scene.bob.request("BP_REQ_GO")) == [(messages.id("held_no_go"), [])]
+    if key == "blind":  # walking blind, it turns aside now and then, and sees itself turned
+        room_ref = {"id": live.room_id(target.room), "amount": None}
+        turns = []
+        for step in range(12):
+            scene.server.advance(0.4)
+            turns += [m for m in scene.bob.request("BP_REQ_MOVE", y=target.y + (16 if step % 2 else -16), x=target.x,
+                                                    speed=18, room=room_ref) if m.name == "BP_TURN"]
+        assert turns and all(m["id"] == target.object_id for m in turns) and target.angle == turns[-1]["angle"]
     # again on one blinded: refused, naming it
     mana = caster.stats.mana = 60
     reply = scene.cast(key, target.object_id)

@@ -26,7 +26,7 @@ from emulator.rules.combat import AttackKind, monster_chase_delay_ms, monster_mo
 from emulator.rules.dice import Roll, roll_with
 from emulator.rules.spells import hinder as rules
 from emulator.world.enchantments import Effect, Enchantment
-from emulator.world.events import MoveRefusal, MoveRefused, PlayerHindered, ScreenEffect, SpellTold, VitalsChanged, WorldEvent
+from emulator.world.events import MoveRefusal, MoveRefused, ObjectTurned, PlayerHindered, ScreenEffect, SpellTold, VitalsChanged, WorldEvent
 from emulator.world.monsters import STEPS, Monster, flee_step, within
 from emulator.world.objects import Player, Thing
 from protocol_specs.server_messages import (
@@ -44,6 +44,7 @@ __all__ = [
 HELD, BLINDED, TURNED, FREE_ACTION, EAGLE_EYES = "held", "blinded", "turned", "free_action", "eagle_eyes"
 #: The spell whose enchantment every hold is (flash and Kara'hol's curse use hold.kod's DoHold).
 HOLD_SPELL = "hold"
+ANGLES = 4096  # a full turn in the protocol's angle units
 #: monster.kod GetClosestFrightener: how far, in vision distances, a turned undead sees its turner.
 FRIGHT_VISION_FACTOR = 3
 
@@ -103,6 +104,21 @@ def hold(world: World, target_id: int, duration_ms: int, events: list[WorldEvent
             events.append(SpellTold(target_id, HOLD_SPELL, "target"))
         events.append(ScreenEffect(target_id, EFFECT_PARALYZE))
     return True
+
+
+def stumble(world: World, player: Player, events: list[WorldEvent]) -> None:
+    """user.kod UserMove: a player blinded by blind (not dazzle) may turn aside as it
+    walks, and everyone in the room, itself too, sees it turn."""
+    if not _blinded(world, player.object_id):
+        return
+    if not any(world.definition.spells.get(e.spell) is not None and world.definition.spells[e.spell].effect == "blind"
+               for e in world.enchantments.of(player.object_id)):
+        return
+    rng = random.Random(f"{world.seed}:stumble:{world.tick_count}:{player.object_id}:{player.y}:{player.x}")
+    angle = (player.angle + rng.randint(-rules.STUMBLE_ANGLE, rules.STUMBLE_ANGLE)) % ANGLES
+    if rng.randint(1, 100) < rules.STUMBLE_CHANCE:
+        player.angle = angle
+        events.append(ObjectTurned(player.room, player.object_id, angle))
 
 
 def eagle_eyes(world: World, caster: Thing, target_id: int, spell: SpellDefinition, seconds: int, factor: int,

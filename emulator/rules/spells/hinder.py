@@ -83,6 +83,10 @@ BLIND_SECONDS = (3, 20)
 DAZZLE_SECONDS = (3, 15)
 #: Dazzle.kod EndEnchantment: the pain a dazzled player's eyes show when it ends.
 DAZZLE_PAIN_MS = 8000
+#: user.kod UserMove: a blind player's step turns it aside (up to this angle either way,
+#: of 4096) with this percent chance (a 1..100 roll below it).
+STUMBLE_ANGLE = 256
+STUMBLE_CHANCE = 30
 #: Eagleyes.kod: the percent (of its strength) it repels a blinding spell outright.
 EAGLE_EYES_RESIST_PERCENT = 5
 
