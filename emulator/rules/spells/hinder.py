@@ -1,5 +1,6 @@
 """Holding, blinding and turning (the hinder family: flash, holy symbol, bait, Kara'hol's
-curse, hold): the chances and times by the power, as the original's handlers compute them.
+curse, hold, the basilisk's gaze, blind, dazzle, umbrella, final rites, illusionary wounds):
+the chances, times and amounts by the power, as the original's handlers compute them.
 Numbers that live only in the original's code are named here with the handler they come
 from."""
 
