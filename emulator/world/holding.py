@@ -10,9 +10,12 @@ NO_MAGIC, user.kod UserGo); a blinded monster loses its target and wanders at ra
 from the one who turned it while that one is near (monster.kod IsFrightenedOf, brain.kod's
 AI_MOVE_FLEE_FRIGHTENERS).
 
-The world calls in here from its move, go, attack and cast requests, from the end of an
-enchantment, and from each monster's turn; the spells themselves are in
-``emulator/world/spells/hinder.py``.
+The family's other lasting effects run here too, where fights and enchantments call: the
+basilisk's gaze holding one who swings at its bearer, umbrella taking part of an undead's
+blow, Kara'hol's curse adding to its bearer's blows, illusionary wounds healing when they
+fade. The world calls in here from its move, turn, go, attack and cast requests, from the
+end of an enchantment, from each monster's turn and swing, and when a player comes back
+into the world; the spells themselves are in ``emulator/world/spells/hinder.py``.
 """
 
 from __future__ import annotations
