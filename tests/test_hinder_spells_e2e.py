@@ -379,7 +379,7 @@ def test_karahols_curse_then_held_fast(make: Callable[[Pick], tuple[Scene, Monst
 
 
 @pytest.mark.parametrize("key", ["blind", "dazzle"])
-def test_blind_and_dazzle_take_a_players_sight(make: Callable[[Pick], tuple[Scene, Monster]], key: str) -> None:
+def test_blind_and_dazzle_take_a_players_sight(make: Callable[[Pick], tuple[Scene, Monster]], key: str, kod_tree: KodTree) -> None:
     scene, rat = make(lambda live, world: _the_rat(live, world))
     world, caster, target = scene.world, scene.caster, scene.target
     live = scene.server.hub.world
@@ -414,12 +414,33 @@ def test_blind_and_dazzle_take_a_players_sight(make: Callable[[Pick], tuple[Scen
     reply = scene.bob.request("BP_REQ_CAST", spell={"id": spell_object_id(world.spells["flash"].number), "amount": None}, targets=[])
     assert texts_of(reply) == [(messages.id("held_no_cast"), [])]
     assert texts_of(scene.bob.request("BP_REQ_GO")) == [(messages.id("held_no_go"), [])]
+    if key == "blind":  # walking blind, it turns aside now and then, and sees itself turned
+        room_ref = {"id": live.room_id(target.room), "amount": None}
+        turns = []
+        for step in range(12):
+            scene.server.advance(0.4)
+            turns += [m for m in scene.bob.request("BP_REQ_MOVE", y=target.y + (16 if step % 2 else -16), x=target.x,
+                                                    speed=18, room=room_ref) if m.name == "BP_TURN"]
+        assert turns and all(m["id"] == target.object_id for m in turns) and target.angle == turns[-1]["angle"]
     # again on one blinded: refused, naming it
     mana = caster.stats.mana = 60
     reply = scene.cast(key, target.object_id)
     assert texts_of(reply) == [(spell.text_id("already_on"), [messages.id("cap_article_none"), name])]
     assert caster.stats.mana == mana
+    if key == "blind":  # logged off and on while blind: told again, the screen dark again
+        scene.bob.request("BP_LOGOFF")
+        scene.server.advance(5.0)
+        scene.bob = scene.server.connect()
+        for resource_id, text in _client_texts(kod_tree).items():
+            scene.bob.codec.resources.add(resource_id, text)
+        scene.bob.login_to_game("bob", "pw-bob")
+        scene.bob.enter_world("Bram")
+        back_on = list(scene.bob.received)
+        assert (spell.text_id("target"), []) in texts_of(back_on) and _effects(back_on, EFFECT_BLIND) == [{}]
+        target = live.player(target.object_id)
+        (on,) = live.enchantments_of(target.object_id)
     # its sight comes back
+    assert on.due_ms is not None
     left = on.due_ms - round(live.game_time * 1000)
     scene.server.advance(left / 1000 + 0.5)
     back = scene.bob.read()

@@ -121,7 +121,9 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             _show(ctx, _watchers(ctx, event.room, but=but), "BP_MOVE", fields)
         case ObjectTurned():
             fields = {"id": event.object_id, "angle": event.angle}
-            _show(ctx, _watchers(ctx, event.room, but=event.object_id), "BP_TURN", fields)
+            # a player the world turned (a blind stumble) sees it too; a turner turned itself already
+            but = event.object_id if event.mover is not None or event.object_id not in ctx.in_world else None
+            _show(ctx, _watchers(ctx, event.room, but=but), "BP_TURN", fields)
         case PlayerMovedRoom():
             traveller = ctx.in_world.get(event.player_id)
             if traveller is not None and traveller.avatar is not None:

@@ -10,9 +10,12 @@ NO_MAGIC, user.kod UserGo); a blinded monster loses its target and wanders at ra
 from the one who turned it while that one is near (monster.kod IsFrightenedOf, brain.kod's
 AI_MOVE_FLEE_FRIGHTENERS).
 
-The world calls in here from its move, go, attack and cast requests, from the end of an
-enchantment, and from each monster's turn; the spells themselves are in
-``emulator/world/spells/hinder.py``.
+The family's other lasting effects run here too, where fights and enchantments call: the
+basilisk's gaze holding one who swings at its bearer, umbrella taking part of an undead's
+blow, Kara'hol's curse adding to its bearer's blows, illusionary wounds healing when they
+fade. The world calls in here from its move, turn, go, attack and cast requests, from the
+end of an enchantment, from each monster's turn and swing, and when a player comes back
+into the world; the spells themselves are in ``emulator/world/spells/hinder.py``.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from emulator.rules.combat import AttackKind, monster_chase_delay_ms, monster_mo
 from emulator.rules.dice import Roll, roll_with
 from emulator.rules.spells import hinder as rules
 from emulator.world.enchantments import Effect, Enchantment
-from emulator.world.events import MoveRefusal, MoveRefused, PlayerHindered, ScreenEffect, SpellTold, VitalsChanged, WorldEvent
+from emulator.world.events import MoveRefusal, MoveRefused, ObjectTurned, PlayerHindered, ScreenEffect, SpellTold, VitalsChanged, WorldEvent
 from emulator.world.monsters import STEPS, Monster, flee_step, within
 from emulator.world.objects import Player, Thing
 from protocol_specs.server_messages import (
@@ -44,6 +47,7 @@ __all__ = [
 HELD, BLINDED, TURNED, FREE_ACTION, EAGLE_EYES = "held", "blinded", "turned", "free_action", "eagle_eyes"
 #: The spell whose enchantment every hold is (flash and Kara'hol's curse use hold.kod's DoHold).
 HOLD_SPELL = "hold"
+ANGLES = 4096  # a full turn in the protocol's angle units
 #: monster.kod GetClosestFrightener: how far, in vision distances, a turned undead sees its turner.
 FRIGHT_VISION_FACTOR = 3
 
@@ -105,6 +109,21 @@ def hold(world: World, target_id: int, duration_ms: int, events: list[WorldEvent
     return True
 
 
+def stumble(world: World, player: Player, events: list[WorldEvent]) -> None:
+    """user.kod UserMove: a player blinded by blind (not dazzle) may turn aside as it
+    walks, and everyone in the room, itself too, sees it turn."""
+    if not _blinded(world, player.object_id):
+        return
+    if not any(world.definition.spells.get(e.spell) is not None and world.definition.spells[e.spell].effect == "blind"
+               for e in world.enchantments.of(player.object_id)):
+        return
+    rng = random.Random(f"{world.seed}:stumble:{world.tick_count}:{player.object_id}:{player.y}:{player.x}")
+    angle = (player.angle + rng.randint(-rules.STUMBLE_ANGLE, rules.STUMBLE_ANGLE)) % ANGLES
+    if rng.randint(1, 100) < rules.STUMBLE_CHANCE:
+        player.angle = angle
+        events.append(ObjectTurned(player.room, player.object_id, angle))
+
+
 def eagle_eyes(world: World, caster: Thing, target_id: int, spell: SpellDefinition, seconds: int, factor: int,
                rng: random.Random, events: list[WorldEvent]) -> int | None:
     """Eagleyes.kod DoEagleEyes on a blinding spell at ``target_id``: None when it repels
@@ -132,6 +151,23 @@ def blind(world: World, caster: Thing, target_id: int, spell: SpellDefinition, d
             monster.target = None
     events.append(SpellTold(caster.object_id, spell.key, "done_to", target_id))
     events += world.enchant(target_id, spell.key, duration_ms, Effect(flags={BLINDED})).events
+
+
+def restarted(world: World, player_id: int) -> list[WorldEvent]:
+    """A player back in the world with a hold or a blindness it logged off with: told again
+    and its client frozen or darkened again (their RestartEnchantmentEffect)."""
+    events: list[WorldEvent] = []
+    for enchantment in reversed(world.enchantments.of(player_id)):  # oldest first, as they were put back
+        spell = world.definition.spells.get(enchantment.spell)
+        if spell is None:
+            continue
+        if enchantment.spell == HOLD_SPELL:
+            events += [SpellTold(player_id, HOLD_SPELL, "target"), ScreenEffect(player_id, EFFECT_PARALYZE)]
+        elif spell.effect == "blind":
+            events += [SpellTold(player_id, spell.key, "target"), ScreenEffect(player_id, EFFECT_BLIND)]
+        elif spell.effect == "dazzle":
+            events.append(SpellTold(player_id, spell.key, "target"))
+    return events
 
 
 def enchantment_ended(world: World, enchantment: Enchantment, report: bool, events: list[WorldEvent]) -> None:

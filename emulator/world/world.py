@@ -426,6 +426,7 @@ class World:
         player.y, player.x, player.speed = y, x, speed & 0x7F
         player.moved_since_entry = True
         events: list[WorldEvent] = [ObjectMoved(room, player_id, y, x, player.speed, player_id)]
+        holding.stumble(self, player, events)  # a blind walker may turn aside
         if player.speed > USER_WALKING_SPEED:  # running breaks a trance (user.kod UserMove)
             casting.break_trance(player, events, self)
         # walking and running tire (user.kod UserMove), charged at most once a second

@@ -13,6 +13,7 @@ from emulator.game.session import Avatar, GameSession, Phase
 from emulator.rules import spellbook as spellbook_rules
 from emulator.store.accounts import USER
 from emulator.store.characters import CharacterRecord, CharacterState
+from emulator.world import holding
 from emulator.world.events import Position
 from emulator.world.objects import Player, Stats
 from protocol_specs.opcodes import UC
@@ -51,6 +52,7 @@ def enter_world(ctx: GameContext, session: GameSession, record: CharacterRecord)
         other.queue(name)
     render(ctx, events)
     send_entry_burst(ctx, session, avatar)
+    render(ctx, holding.restarted(ctx.world, player_id))  # a hold or blindness it logged off with, shown again
 
 
 def send_entry_burst(ctx: GameContext, session: GameSession, avatar: Avatar) -> None:

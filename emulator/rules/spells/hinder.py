@@ -1,5 +1,6 @@
 """Holding, blinding and turning (the hinder family: flash, holy symbol, bait, Kara'hol's
-curse, hold): the chances and times by the power, as the original's handlers compute them.
+curse, hold, the basilisk's gaze, blind, dazzle, umbrella, final rites, illusionary wounds):
+the chances, times and amounts by the power, as the original's handlers compute them.
 Numbers that live only in the original's code are named here with the handler they come
 from."""
 
@@ -83,6 +84,10 @@ BLIND_SECONDS = (3, 20)
 DAZZLE_SECONDS = (3, 15)
 #: Dazzle.kod EndEnchantment: the pain a dazzled player's eyes show when it ends.
 DAZZLE_PAIN_MS = 8000
+#: user.kod UserMove: a blind player's step turns it aside (up to this angle either way,
+#: of 4096) with this percent chance (a 1..100 roll below it).
+STUMBLE_ANGLE = 256
+STUMBLE_CHANCE = 30
 #: Eagleyes.kod: the percent (of its strength) it repels a blinding spell outright.
 EAGLE_EYES_RESIST_PERCENT = 5
 

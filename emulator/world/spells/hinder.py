@@ -1,6 +1,8 @@
-"""Spells that hold, blind and turn (flash, holy symbol, bait, Kara'hol's curse, hold): what
-each cast does, with the chances and times of ``emulator.rules.spells.hinder``; holding
-itself and what it forbids is ``emulator.world.holding``."""
+"""Spells that hold, blind and turn, and the others of the family (flash, holy symbol, bait,
+Kara'hol's curse, hold, gaze of the basilisk, blind, dazzle, umbrella, final rites,
+illusionary wounds): what each cast does, with the chances and times of
+``emulator.rules.spells.hinder``; holding, blinding and turning themselves, and what they
+forbid, are ``emulator.world.holding``."""
 
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ def _room_monsters(world: World, room: str) -> list[Monster]:
 
 
 def _behaviour(world: World, monster: Monster) -> tuple[str, ...]:
+    """The kind's behaviour names, the undead and faction troops marked among them."""
     kind = world.definition.kinds.get(monster.kind or "")
     return kind.monster.behaviour if kind is not None and kind.monster is not None else ()
 

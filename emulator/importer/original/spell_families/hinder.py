@@ -1,5 +1,6 @@
-"""The hinder family's spells (flash, holy symbol, bait, Kara'hol's curse, hold), recognised
-by what their handlers send, with their figures and words; and the traits of monster kinds
+"""The hinder family's spells (flash, holy symbol, bait, Kara'hol's curse, hold, gaze of the
+basilisk, blind, dazzle, umbrella, final rites, illusionary wounds), recognised by what
+their handlers send, with their figures and words; and the traits of monster kinds
 these spells read (which kinds are undead: monster.kod IsUndead overridden to say so)."""
 
 from __future__ import annotations
