@@ -21,6 +21,7 @@ from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
 from emulator.rules.dice import roll_with
 from emulator.rules.spells import divination as rules
+from emulator.game.render import render
 from emulator.testing.memory_server import MemoryClient, MemoryServer
 from emulator.wire.codec import Message
 from emulator.world.casting import spell_object_id
@@ -242,6 +243,12 @@ def test_seance_finds_the_murderer_or_is_misled_and_a_cloak_turns_it_away(trio: 
         if {"cloaked_misled", "cloaked_found"} <= outcomes.keys():
             break
     assert {"found", "cloaked_misled", "cloaked_found"} <= outcomes.keys(), outcomes
+    # the cloak ended: its words and its icon gone
+    scene.clients["bob"].read()
+    render(scene.server.hub.context, live.disenchant(bram.object_id, "cloak"))
+    ended = scene.clients["bob"].read()
+    assert (own(scene, scene.world.spells["cloak"], "ended"), []) in texts_of(ended)
+    assert [m["id"] for m in ended if m.name == "BP_REMOVE_ENCHANTMENT"] == [spell_object_id(scene.world.spells["cloak"].number)]
 
 
 def test_foresight_names_the_target_s_abilities(trio: Trio) -> None:
