@@ -1,5 +1,5 @@
 """The spells that change how a player looks to others (anon.kod, shadform.kod, fade.kod,
-invis.kod, fdeath.kod): each is an enchantment whose flags (``emulator/world/disguise.py``)
+invis.kod, illform.kod, morph.kod, summtwin.kod, fdeath.kod): each is an enchantment whose flags (``emulator/world/disguise.py``)
 the game layer draws the player by, with its figures from the import
 (``spells.toml`` ``[key.figures]``, see the recogniser ``spell_families/illusions.py``).
 
@@ -10,8 +10,8 @@ the game layer draws the player by, with its figures from the import
 * illusionary form: the caster takes the look of a monster drawn by the power, for a while;
 * morph: the caster becomes, to others, a monster drawn by the power: its look and
   name; its max health moves towards the monster's while it lasts, what it wields and
-  wears is put away. Not modelled: the scream and the pain, the freedom of others to
-  attack one morphed, the items it may not use while morphed;
+  wears is put away; who attacks or kills it is not branded. Not modelled: the scream and
+  the pain, the items it may not use while morphed;
 * evil twin: a creature mirroring the target player hunts it with the player's own
   offence, damage and defence, follows it from room to room, and goes when its player
   dies or logs off. Not modelled: its kills counted for the caster;
@@ -31,11 +31,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
+from emulator.rules.combat import player_defense, player_offense
 from emulator.rules.dice import div, roll_with
 from emulator.rules.spells import looks as rules
-from emulator.world.enchantments import Effect, Enchantment
-from emulator.rules.combat import player_defense, player_offense
 from emulator.world import disguise
+from emulator.world.enchantments import Effect, Enchantment
 from emulator.world.events import FeignedDeath, ObjectEntered, ObjectLeft, SpellTold, SummonVanished, VitalsChanged, WorldEvent
 from emulator.world.objects import Player, Thing
 
