@@ -107,6 +107,11 @@ def test_anonymity_hides_the_casters_name_from_others(scene: Scene) -> None:
     assert _icons(told, "BP_ADD_ENCHANTMENT") == [spell_object_id(spell.number)]
     (change,) = _changes_of(seen, caster.object_id)
     assert change["name"] == spell.text_id("blank_name") != _name_of(scene, told, caster)
+    # looked at, it shows no name either
+    looked = scene.bob.request("BP_REQ_LOOK", object={"id": caster.object_id, "amount": None})
+    (shown,) = [m for m in looked if m.name == "BP_USERCOMMAND"]
+    assert shown["args"]["object"]["name"] == spell.text_id("blank_name")
+    assert "Alanna" not in str(shown["args"]["description"]["params"])
     # cast again while it lasts: refused with the spell named
     messages = world.messages
     assert messages is not None
@@ -365,6 +370,11 @@ def test_morph_makes_the_caster_a_monster_to_others(scene: Scene) -> None:
     (change_seen,) = _changes_of(seen, caster.object_id)
     assert change_seen["icon"] == resources.id(kind.icon) and change_seen["name"] == name
     assert not int(change_seen["flags"]) & 0x4  # OF_PLAYER
+    # looked at, it is the monster
+    looked = scene.bob.request("BP_REQ_LOOK", object={"id": caster.object_id, "amount": None})
+    (shown,) = [m for m in looked if m.name == "BP_LOOK"]
+    assert shown["object"]["name"] == name and shown["object"]["icon"] == resources.id(kind.icon)
+    assert not [m for m in looked if m.name == "BP_USERCOMMAND"]
     again = cast_with(scene, "morph", caster.object_id, 40)
     assert (said(scene, spell, "already_have"), [messages.id("article_none"), spell.text_id("name")]) in texts_of(again)
     assert enchantment.due_ms is not None

@@ -22,8 +22,8 @@ from emulator.world.events import EnchantmentEnded, EnchantmentStarted, FeignedD
 from emulator.world.objects import Player, Thing
 
 __all__ = [
-    "enchantment_changed", "feigned_death", "mirrored_appearance", "player_appearance", "sees_invisible", "show_object",
-    "summon_vanished",
+    "enchantment_changed", "feigned_death", "look_as_monster", "mirrored_appearance", "player_appearance",
+    "player_look_text", "sees_invisible", "show_object", "summon_vanished",
 ]
 
 #: A creature drawn as a player is marked not to be one (blakston.khd FALSEPLAYER_YES).
@@ -66,6 +66,25 @@ def mirrored_appearance(ctx: GameContext, thing: Thing, sees_invisible: bool) ->
         return None
     icon, name, flags = player_appearance(ctx, session.avatar, sees_invisible)
     return icon, name, flags | OF_FALSE_PLAYER if flags & views.OF_PLAYER else flags
+
+
+def look_as_monster(ctx: GameContext, session: GameSession, avatar: Avatar, block: dict[str, Any]) -> bool:
+    """A morphed player looked at: the look of its monster, its description (user.kod
+    SendLookPlayerIllusion); False for any other player."""
+    look = disguise.look_of(ctx.world, avatar.player_id)
+    kind = ctx.definition.kinds.get(look.form) if look.morphed else None
+    if kind is None:
+        return False
+    description = views.description_message(ctx.resources, kind.description)
+    session.send("BP_LOOK", object=block, flags=0, description=description, inscription=None)
+    return True
+
+
+def player_look_text(ctx: GameContext, avatar: Avatar) -> str:
+    """Our own words of a player looked at: its name, unless its spells hide it."""
+    if disguise.look_of(ctx.world, avatar.player_id).anonymous:
+        return "Someone you cannot make out."
+    return f"{avatar.name} is an adventurer of Meridian."
 
 
 def sees_invisible(ctx: GameContext, player_id: int) -> bool:
