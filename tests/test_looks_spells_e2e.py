@@ -505,6 +505,10 @@ def test_evil_twin_hunts_its_player_with_the_players_figures(
         vanished = resources.id(spell.text("vanished") or "")
         assert (vanished, [messages.id("cap_article_none"), _name_of_player(server, victim)]) in texts_of(alice.received)
         assert not live.enchantments_of(twin.object_id)
+        # its blows at an innocent and its kill brand its summoner, who reads of the trouble
+        assert caster.murderer and not caster.outlaw
+        trouble = resources.id(spell.text("trouble") or "")
+        assert (trouble, []) in texts_of(alice.received)
         assert not alice.closed_by_server and not bob.closed_by_server
     finally:
         server.stop()

@@ -57,6 +57,7 @@ _OWN = {
     "took_form": "You look like {item} now.",
     "wrong_target": "{target} cannot be given an evil twin.",
     "crowded": "Too much is summoned here already.",
+    "trouble": "What you summoned has made trouble for you.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -69,7 +70,7 @@ _FILLS = {
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
     "already_have": "none_spell", "already_self": "", "trance_lost": "", "looks_taken": "",  # spells of looks
-    "took_form": "form", "wrong_target": "target", "crowded": "",
+    "took_form": "form", "wrong_target": "target", "crowded": "", "trouble": "",
 }
 
 

@@ -14,7 +14,8 @@ the game layer draws the player by, with its figures from the import
   the pain, the items it may not use while morphed;
 * evil twin: a creature mirroring the target player hunts it with the player's own
   offence, damage and defence, follows it from room to room, and goes when its player
-  dies or logs off. Not modelled: its kills counted for the caster;
+  dies or logs off; it strikes only as its caster may strike that player, and its blows
+  and kills brand its caster;
 * feign death: the caster is drawn as a dead body and its name hidden, the players near
   read that it was killed, monsters lose interest; it holds while the trance does and
   mana lasts, some mana every few seconds; what it holds in hand or on its head falls,
@@ -44,7 +45,10 @@ if TYPE_CHECKING:
     from emulator.world.monsters import Monster
     from emulator.world.world import World
 
-__all__ = ["EFFECTS", "defends_as", "defense_bonus", "ended", "fights_as", "forms", "run_tick", "trance_broken"]
+__all__ = [
+    "EFFECTS", "defends_as", "defense_bonus", "ended", "fights_as", "forms", "killed_for_summoner", "may_strike",
+    "run_tick", "trance_broken",
+]
 
 #: The scapegoat of a feigned death where the room has no monsters of its own (fdeath.kod).
 DEFAULT_SCAPEGOAT = "giantrat"
@@ -306,6 +310,54 @@ def defends_as(world: World, monster: Monster) -> int | None:
     guard = world.fighting.defences(player, world.gear_of(player.object_id))
     armour = world.armour_of(player.object_id)[0]
     return player_defense(guard.parry, guard.block, guard.dodge, stats.agility, stats.max_health, armour_bonus=armour)
+
+
+def _summoner(world: World, monster: Monster) -> tuple[Player, str] | None:
+    """The online player whose spell made the creature, and the spell."""
+    if not monster.summoned:
+        return None
+    for enchantment in world.enchantments.by_target.get(monster.object_id, ()):
+        caster = enchantment.state.get("caster") if isinstance(enchantment.state, dict) else None
+        if "mirror" in enchantment.effect.flags and isinstance(caster, int) and caster in world._players:
+            return world._players[caster], enchantment.spell
+    return None
+
+
+def may_strike(world: World, monster: Monster, victim: Player, events: list[WorldEvent]) -> bool:
+    """A creature made by a player's spell strikes a player only as its summoner may, and
+    an innocent struck brands its summoner an outlaw, who reads of the trouble
+    (eviltwin.kod TryAttack); any other monster strikes as it will."""
+    from emulator.rules.pvp import attack_makes_outlaw, attack_refusal
+    from emulator.world.events import PlayerOutlawed
+    from emulator.world.world import _pk_status
+
+    found = _summoner(world, monster)
+    if found is None:
+        return True
+    caster, spell = found
+    caster_status, victim_status = _pk_status(caster), _pk_status(victim, world)
+    flags = world.definition.rooms[monster.room].flags
+    if attack_refusal(caster_status, victim_status, caster.safety, flags, world.rules.player_killing) is not None:
+        return False
+    if attack_makes_outlaw(caster_status, victim_status):
+        caster.outlaw = True
+        events += [PlayerOutlawed(caster.object_id), SpellTold(caster.object_id, spell, "trouble")]
+    return True
+
+
+def killed_for_summoner(world: World, victim: Player, monster: Monster, events: list[WorldEvent]) -> bool:
+    """A player killed by a creature of a player's spell is its summoner's kill (its
+    karma, its brand; eviltwin.kod KilledSomething); False for any other monster's."""
+    from emulator.world.world import _pk_status
+
+    found = _summoner(world, monster)
+    if found is None:
+        return False
+    caster, spell = found
+    if not caster.murderer:
+        events.append(SpellTold(caster.object_id, spell, "trouble"))
+    world._player_killed_player(caster, victim, _pk_status(caster), _pk_status(victim, world), events)
+    return True
 
 
 def _follow(world: World, monster: Monster, player: Player, events: list[WorldEvent]) -> None:

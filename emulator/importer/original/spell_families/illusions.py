@@ -171,7 +171,7 @@ def _evil_twin(importer: SpellImport, cls: KodClass, table: dict[str, Any], figu
     table["targets"] = 1
     for purpose, variable in (("caster", "summonEvilTwin_cast_rsc"), ("not_on_self", "summonEvilTwin_no_self"),
                               ("wrong_target", "summonEvilTwin_bad_target"), ("crowded", "summonEvilTwin_failed_rsc"),
-                              ("vanished", "EvilTwin_delete")):
+                              ("vanished", "EvilTwin_delete"), ("trouble", "EvilTwin_trouble")):
         _put(importer, table, cls, purpose, variable)
     return True
 
