@@ -397,11 +397,9 @@ class MonsterPopulation:
         if not self.may_strike(monster, target, events):
             return  # its summoner may not attack that player (an evil twin)
         stats = target.stats
-        offense = monster_offense(monster.level, monster.difficulty)
-        damage = lambda: monster_damage(monster.level, roll)  # noqa: E731
-        borrowed = self.fights_as(monster, roll)
-        if borrowed is not None:  # a creature fighting with a player's own figures (an evil twin)
-            offense, damage = borrowed
+        # a creature fighting with a player's own figures (an evil twin), else the monster's
+        offense, damage = self.fights_as(monster, roll) or (
+            monster_offense(monster.level, monster.difficulty), lambda: monster_damage(monster.level, roll))
         armour_defense, armour_reduce = self.armour_of(target.object_id)
         gear = self.gear_of(target.object_id)
         guard = self.fighting.defences(target, gear) if self.fighting is not None else DefenceAbilities()
