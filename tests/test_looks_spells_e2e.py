@@ -242,6 +242,13 @@ def test_feign_death_shows_a_body_and_drains_mana_until_it_ends(scene: Scene) ->
     body = spell.text("body_female_icon" if session.avatar.gender == 2 else "body_male_icon")
     assert change["icon"] == scene.server.hub.context.resources.id(body or "") and change["name"] == spell.text_id("blank_name")
     assert live.armour_of(caster.object_id)[0] == before + 3 * spell_power
+    # looked at, a dead player's body, whose words name it
+    looked = scene.bob.request("BP_REQ_LOOK", object={"id": caster.object_id, "amount": None})
+    (shown,) = [m for m in looked if m.name == "BP_LOOK"]
+    gender = "female" if session.avatar.gender == 2 else "male"
+    assert shown["object"]["name"] == scene.server.hub.context.resources.id(spell.text(f"body_{gender}_name") or "")
+    assert shown["object"]["icon"] == change["icon"]
+    assert shown["description"]["format"] == said(scene, spell, "body_look") and shown["description"]["params"] == ["Alanna"]
     # the monsters of a room do not notice one feigning death
     assert caster.object_id not in disguise.noticeable(live, {caster.object_id: caster})
     # five mana each five seconds, until less than twice that is left: then one last period

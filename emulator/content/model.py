@@ -348,7 +348,7 @@ SPELL_OWN_TEXTS = (
     # how a player looks: see emulator/world/spells/illusions.py
     "already_have", "already_self", "trance_lost", "looks_taken", "blank_name", "killed_by", "prank_1", "prank_2",
     "prank_3", "body_male_icon", "body_female_icon", "took_form", "wrong_target", "crowded", "vanished",
-    "trouble",
+    "trouble", "body_male_name", "body_female_name", "body_look",
 )
 
 

@@ -20,8 +20,8 @@ def look(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields)
     icon, name, flags = room_view.appearance(ctx, thing)
     block = room_view.with_count(thing, views.object_block(thing.object_id, icon, name, flags))
     looked_at = ctx.in_world.get(target_id)
-    if looked_at is not None and looked_at.avatar is not None and looks.look_as_monster(ctx, session, looked_at.avatar, block):
-        return  # a morphed player is looked at as its monster
+    if looked_at is not None and looked_at.avatar is not None and looks.look_as_illusion(ctx, session, looked_at.avatar, block):
+        return  # a morphed player is looked at as its monster, one feigning death as a body
     if looked_at is not None and looked_at.avatar is not None:
         text = looks.player_look_text(ctx, looked_at.avatar)
         session.send("BP_USERCOMMAND", command=UC.UC_LOOK_PLAYER, args={

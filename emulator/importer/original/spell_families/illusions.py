@@ -86,7 +86,10 @@ def _feign_death(importer: SpellImport, cls: KodClass, table: dict[str, Any], fi
                               ("blank_name", "user_blank_string"),
                               # the body a player leaves (player.kod CreateCorpse), by gender
                               ("body_male_icon", "player_dead_male_icona_rsc"),
-                              ("body_female_icon", "player_dead_female_icona_rsc")):
+                              ("body_female_icon", "player_dead_female_icona_rsc"),
+                              ("body_male_name", "player_dead_male_name_rsc"),
+                              ("body_female_name", "player_dead_female_name_rsc"),
+                              ("body_look", "deadbody_player_desc_rsc")):
         _put(importer, table, cls, purpose, variable)
     return True
 
