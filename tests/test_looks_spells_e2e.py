@@ -107,6 +107,11 @@ def test_anonymity_hides_the_casters_name_from_others(scene: Scene) -> None:
     assert _icons(told, "BP_ADD_ENCHANTMENT") == [spell_object_id(spell.number)]
     (change,) = _changes_of(seen, caster.object_id)
     assert change["name"] == spell.text_id("blank_name") != _name_of(scene, told, caster)
+    # looked at, it shows no name either
+    looked = scene.bob.request("BP_REQ_LOOK", object={"id": caster.object_id, "amount": None})
+    (shown,) = [m for m in looked if m.name == "BP_USERCOMMAND"]
+    assert shown["args"]["object"]["name"] == spell.text_id("blank_name")
+    assert "Alanna" not in str(shown["args"]["description"]["params"])
     # cast again while it lasts: refused with the spell named
     messages = world.messages
     assert messages is not None
@@ -237,6 +242,13 @@ def test_feign_death_shows_a_body_and_drains_mana_until_it_ends(scene: Scene) ->
     body = spell.text("body_female_icon" if session.avatar.gender == 2 else "body_male_icon")
     assert change["icon"] == scene.server.hub.context.resources.id(body or "") and change["name"] == spell.text_id("blank_name")
     assert live.armour_of(caster.object_id)[0] == before + 3 * spell_power
+    # looked at, a dead player's body, whose words name it
+    looked = scene.bob.request("BP_REQ_LOOK", object={"id": caster.object_id, "amount": None})
+    (shown,) = [m for m in looked if m.name == "BP_LOOK"]
+    gender = "female" if session.avatar.gender == 2 else "male"
+    assert shown["object"]["name"] == scene.server.hub.context.resources.id(spell.text(f"body_{gender}_name") or "")
+    assert shown["object"]["icon"] == change["icon"]
+    assert shown["description"]["format"] == said(scene, spell, "body_look") and shown["description"]["params"] == ["Alanna"]
     # the monsters of a room do not notice one feigning death
     assert caster.object_id not in disguise.noticeable(live, {caster.object_id: caster})
     # five mana each five seconds, until less than twice that is left: then one last period
@@ -365,6 +377,11 @@ def test_morph_makes_the_caster_a_monster_to_others(scene: Scene) -> None:
     (change_seen,) = _changes_of(seen, caster.object_id)
     assert change_seen["icon"] == resources.id(kind.icon) and change_seen["name"] == name
     assert not int(change_seen["flags"]) & 0x4  # OF_PLAYER
+    # looked at, it is the monster
+    looked = scene.bob.request("BP_REQ_LOOK", object={"id": caster.object_id, "amount": None})
+    (shown,) = [m for m in looked if m.name == "BP_LOOK"]
+    assert shown["object"]["name"] == name and shown["object"]["icon"] == resources.id(kind.icon)
+    assert not [m for m in looked if m.name == "BP_USERCOMMAND"]
     again = cast_with(scene, "morph", caster.object_id, 40)
     assert (said(scene, spell, "already_have"), [messages.id("article_none"), spell.text_id("name")]) in texts_of(again)
     assert enchantment.due_ms is not None
@@ -495,6 +512,10 @@ def test_evil_twin_hunts_its_player_with_the_players_figures(
         vanished = resources.id(spell.text("vanished") or "")
         assert (vanished, [messages.id("cap_article_none"), _name_of_player(server, victim)]) in texts_of(alice.received)
         assert not live.enchantments_of(twin.object_id)
+        # its blows at an innocent and its kill brand its summoner, who reads of the trouble
+        assert caster.murderer and not caster.outlaw
+        trouble = resources.id(spell.text("trouble") or "")
+        assert (trouble, []) in texts_of(alice.received)
         assert not alice.closed_by_server and not bob.closed_by_server
     finally:
         server.stop()

@@ -411,6 +411,7 @@ SPELL_OWN_TEXTS = (
     "deflected", "deflected_back", "deflect_failed",
     "looking",  # identify: before the look
     "point_failed", "pointed_at", "shattered", "shattered_plural", "shatter_done", "swapped", "is", "are",
+    "trouble", "body_male_name", "body_female_name", "body_look",
 )
 
 

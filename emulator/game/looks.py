@@ -22,8 +22,8 @@ from emulator.world.events import EnchantmentEnded, EnchantmentStarted, FeignedD
 from emulator.world.objects import Player, Thing
 
 __all__ = [
-    "enchantment_changed", "feigned_death", "mirrored_appearance", "player_appearance", "sees_invisible", "show_object",
-    "summon_vanished",
+    "enchantment_changed", "feigned_death", "look_as_illusion", "mirrored_appearance", "player_appearance",
+    "player_look_text", "sees_invisible", "show_object", "summon_vanished",
 ]
 
 #: A creature drawn as a player is marked not to be one (blakston.khd FALSEPLAYER_YES).
@@ -66,6 +66,35 @@ def mirrored_appearance(ctx: GameContext, thing: Thing, sees_invisible: bool) ->
         return None
     icon, name, flags = player_appearance(ctx, session.avatar, sees_invisible)
     return icon, name, flags | OF_FALSE_PLAYER if flags & views.OF_PLAYER else flags
+
+
+def look_as_illusion(ctx: GameContext, session: GameSession, avatar: Avatar, block: dict[str, Any]) -> bool:
+    """A morphed player looked at shows its monster, one feigning death the body of a
+    dead player of its gender with the body's words naming it (user.kod
+    SendLookPlayerIllusion, body.kod ShowDesc); False for any other player."""
+    look = disguise.look_of(ctx.world, avatar.player_id)
+    spell = ctx.definition.spells.get(look.body) if look.body else None
+    if spell is not None:
+        gender = "female" if avatar.gender == 2 else "male"
+        name, words = spell.text(f"body_{gender}_name"), spell.text("body_look")
+        if name and words:
+            body = dict(block, name=ctx.resources.id(name))
+            description = {"format": ctx.resources.id(words), "params": [avatar.name]}
+            session.send("BP_LOOK", object=body, flags=0, description=description, inscription=None)
+            return True
+    kind = ctx.definition.kinds.get(look.form) if look.morphed else None
+    if kind is None:
+        return False
+    description = views.description_message(ctx.resources, kind.description)
+    session.send("BP_LOOK", object=block, flags=0, description=description, inscription=None)
+    return True
+
+
+def player_look_text(ctx: GameContext, avatar: Avatar) -> str:
+    """Our own words of a player looked at: its name, unless its spells hide it."""
+    if disguise.look_of(ctx.world, avatar.player_id).anonymous:
+        return "Someone you cannot make out."
+    return f"{avatar.name} is an adventurer of Meridian."
 
 
 def sees_invisible(ctx: GameContext, player_id: int) -> bool:

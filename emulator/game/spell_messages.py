@@ -113,6 +113,7 @@ _OWN = {
     "shattered": "Your {item_name} shatters!",
     "shattered_plural": "Your {item_name} shatter!",
     "shatter_done": "You shatter {target}'s {item_name}!",
+    "trouble": "What you summoned has made trouble for you.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -142,7 +143,7 @@ _FILLS = {
     "evaded": "", "evaded_caster": "", "resisted": "", "resisted_caster": "", "seen": "target", "illusion": "other_spell",
     "gazed": "target",
     "already_have": "none_spell", "trance_lost": "", "looks_taken": "",  # spells of looks
-    "took_form": "form", "wrong_target": "target", "crowded": "",
+    "took_form": "form", "wrong_target": "target", "crowded": "", "trouble": "",
     "bane_hurt": "", "bane_killed": "",
     "no_towns": "",
     "abates": "", "inhaled": "", "unaffected": "",

@@ -202,6 +202,9 @@ class MonsterPopulation:
         #: The offence and the damage of a monster that fights as a player does (None:
         #: its own): the world sets it.
         self.fights_as: Callable[[Monster, Roll], tuple[int, Callable[[], int]] | None] = lambda monster, roll: None
+        #: Whether a monster may strike a player (one made by a player's spell strikes as
+        #: its summoner would; the brands it earns go to it): the world sets it.
+        self.may_strike: Callable[[Monster, Player, list[WorldEvent]], bool] = lambda monster, player, events: True
         #: Whether a player is invisible (a chase may lose it): the world sets it.
         self.invisible: Callable[[int], bool] = lambda player_id: False
         #: What else a damaging hit on a player does (a poisoner's venom): the world sets it.
@@ -409,12 +412,12 @@ class MonsterPopulation:
         """One swing at the chased player by the rules (monster.kod/battler.kod TryAttack):
         monster offence against the player's defence (worn armour's added), the monster's
         damage less the armour's share through the player's damage-taken rule; at 0 health the world takes the dead player."""
+        if not self.may_strike(monster, target, events):
+            return  # its summoner may not attack that player (an evil twin)
         stats = target.stats
-        offense = monster_offense(monster.level, monster.difficulty)
-        damage = lambda: monster_damage(monster.level, roll)  # noqa: E731
-        borrowed = self.fights_as(monster, roll)
-        if borrowed is not None:  # a creature fighting with a player's own figures (an evil twin)
-            offense, damage = borrowed
+        # a creature fighting with a player's own figures (an evil twin), else the monster's
+        offense, damage = self.fights_as(monster, roll) or (
+            monster_offense(monster.level, monster.difficulty), lambda: monster_damage(monster.level, roll))
         armour_defense, armour_reduce = self.armour_of(target.object_id)
         gear = self.gear_of(target.object_id)
         guard = self.fighting.defences(target, gear) if self.fighting is not None else DefenceAbilities()

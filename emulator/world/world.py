@@ -253,6 +253,7 @@ class World:
         self._monsters.invisible = lambda player_id: self.enchantment_flag(player_id, "invisible")
         self._monsters.fights_as = lambda monster, roll: illusions.fights_as(self, monster, roll)  # an evil twin
         self._monsters.on_hit = lambda monster, player, events: poison.monster_hit(self, monster, player, events)
+        self._monsters.may_strike = lambda monster, player, events: illusions.may_strike(self, monster, player, events)
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)
         self._money_kinds = shopping.money_kinds(definition)
@@ -1615,6 +1616,8 @@ class World:
         return room == self._rooms_by_number.get(RID_UNDERWORLD, UNDERWORLD.room_class.lower())
 
     def _monster_killed_player(self, player: Player, monster: Monster, events: list[WorldEvent]) -> None:
+        if illusions.killed_for_summoner(self, player, monster, events):
+            return  # an evil twin's kill is its summoner's
         self._player_died(player, monster.kind or "", events)
 
     def _player_died(self, player: Player, killer_kind: str, events: list[WorldEvent]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator.game import item_attribute_messages, room_view, views
+from emulator.game import item_attribute_messages, looks, room_view, views
 from emulator.game.context import GameContext
 from emulator.game.requests import Fields, System
 from emulator.game.session import Avatar, GameSession
@@ -22,8 +22,10 @@ def look(ctx: GameContext, session: GameSession, avatar: Avatar, fields: Fields)
     icon, name, flags = room_view.appearance(ctx, thing)
     block = room_view.with_count(thing, views.object_block(thing.object_id, icon, name, flags))
     looked_at = ctx.in_world.get(target_id)
+    if looked_at is not None and looked_at.avatar is not None and looks.look_as_illusion(ctx, session, looked_at.avatar, block):
+        return  # a morphed player is looked at as its monster, one feigning death as a body
     if looked_at is not None and looked_at.avatar is not None:
-        text = f"{looked_at.avatar.name} is an adventurer of Meridian."
+        text = looks.player_look_text(ctx, looked_at.avatar)
         session.send("BP_USERCOMMAND", command=UC.UC_LOOK_PLAYER, args={
             "object": block, "flags": 0, "description": views.text_message(ctx.resources, text), "extra": "", "url": "",
         })

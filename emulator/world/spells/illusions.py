@@ -1,5 +1,5 @@
 """The spells that change how a player looks to others (anon.kod, shadform.kod, fade.kod,
-invis.kod, fdeath.kod): each is an enchantment whose flags (``emulator/world/disguise.py``)
+invis.kod, illform.kod, morph.kod, summtwin.kod, fdeath.kod): each is an enchantment whose flags (``emulator/world/disguise.py``)
 the game layer draws the player by, with its figures from the import
 (``spells.toml`` ``[key.figures]``, see the recogniser ``spell_families/illusions.py``).
 
@@ -10,11 +10,12 @@ the game layer draws the player by, with its figures from the import
 * illusionary form: the caster takes the look of a monster drawn by the power, for a while;
 * morph: the caster becomes, to others, a monster drawn by the power: its look and
   name; its max health moves towards the monster's while it lasts, what it wields and
-  wears is put away. Not modelled: the scream and the pain, the freedom of others to
-  attack one morphed, the items it may not use while morphed;
+  wears is put away; who attacks or kills it is not branded. Not modelled: the scream and
+  the pain, the items it may not use while morphed;
 * evil twin: a creature mirroring the target player hunts it with the player's own
   offence, damage and defence, follows it from room to room, and goes when its player
-  dies or logs off. Not modelled: its kills counted for the caster;
+  dies or logs off; it strikes only as its caster may strike that player, and its blows
+  and kills brand its caster;
 * feign death: the caster is drawn as a dead body and its name hidden, the players near
   read that it was killed, monsters lose interest; it holds while the trance does and
   mana lasts, some mana every few seconds; what it holds in hand or on its head falls,
@@ -31,11 +32,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
+from emulator.rules.combat import player_defense, player_offense
 from emulator.rules.dice import div, roll_with
 from emulator.rules.spells import looks as rules
-from emulator.world.enchantments import Effect, Enchantment
-from emulator.rules.combat import player_defense, player_offense
 from emulator.world import disguise
+from emulator.world.enchantments import Effect, Enchantment
 from emulator.world.events import FeignedDeath, ObjectEntered, ObjectLeft, SpellTold, SummonVanished, VitalsChanged, WorldEvent
 from emulator.world.objects import Player, Thing
 
@@ -44,7 +45,10 @@ if TYPE_CHECKING:
     from emulator.world.monsters import Monster
     from emulator.world.world import World
 
-__all__ = ["EFFECTS", "defends_as", "defense_bonus", "ended", "fights_as", "forms", "run_tick", "trance_broken"]
+__all__ = [
+    "EFFECTS", "defends_as", "defense_bonus", "ended", "fights_as", "forms", "killed_for_summoner", "may_strike",
+    "run_tick", "trance_broken",
+]
 
 #: The scapegoat of a feigned death where the room has no monsters of its own (fdeath.kod).
 DEFAULT_SCAPEGOAT = "giantrat"
@@ -306,6 +310,54 @@ def defends_as(world: World, monster: Monster) -> int | None:
     guard = world.fighting.defences(player, world.gear_of(player.object_id))
     armour = world.armour_of(player.object_id)[0]
     return player_defense(guard.parry, guard.block, guard.dodge, stats.agility, stats.max_health, armour_bonus=armour)
+
+
+def _summoner(world: World, monster: Monster) -> tuple[Player, str] | None:
+    """The online player whose spell made the creature, and the spell."""
+    if not monster.summoned:
+        return None
+    for enchantment in world.enchantments.by_target.get(monster.object_id, ()):
+        caster = enchantment.state.get("caster") if isinstance(enchantment.state, dict) else None
+        if "mirror" in enchantment.effect.flags and isinstance(caster, int) and caster in world._players:
+            return world._players[caster], enchantment.spell
+    return None
+
+
+def may_strike(world: World, monster: Monster, victim: Player, events: list[WorldEvent]) -> bool:
+    """A creature made by a player's spell strikes a player only as its summoner may, and
+    an innocent struck brands its summoner an outlaw, who reads of the trouble
+    (eviltwin.kod TryAttack); any other monster strikes as it will."""
+    from emulator.rules.pvp import attack_makes_outlaw, attack_refusal
+    from emulator.world.events import PlayerOutlawed
+    from emulator.world.world import _pk_status
+
+    found = _summoner(world, monster)
+    if found is None:
+        return True
+    caster, spell = found
+    caster_status, victim_status = _pk_status(caster), _pk_status(victim, world)
+    flags = world.definition.rooms[monster.room].flags
+    if attack_refusal(caster_status, victim_status, caster.safety, flags, world.rules.player_killing) is not None:
+        return False
+    if attack_makes_outlaw(caster_status, victim_status):
+        caster.outlaw = True
+        events += [PlayerOutlawed(caster.object_id), SpellTold(caster.object_id, spell, "trouble")]
+    return True
+
+
+def killed_for_summoner(world: World, victim: Player, monster: Monster, events: list[WorldEvent]) -> bool:
+    """A player killed by a creature of a player's spell is its summoner's kill (its
+    karma, its brand; eviltwin.kod KilledSomething); False for any other monster's."""
+    from emulator.world.world import _pk_status
+
+    found = _summoner(world, monster)
+    if found is None:
+        return False
+    caster, spell = found
+    if not caster.murderer:
+        events.append(SpellTold(caster.object_id, spell, "trouble"))
+    world._player_killed_player(caster, victim, _pk_status(caster), _pk_status(victim, world), events)
+    return True
 
 
 def _follow(world: World, monster: Monster, player: Player, events: list[WorldEvent]) -> None:

@@ -86,7 +86,10 @@ def _feign_death(importer: SpellImport, cls: KodClass, table: dict[str, Any], fi
                               ("blank_name", "user_blank_string"),
                               # the body a player leaves (player.kod CreateCorpse), by gender
                               ("body_male_icon", "player_dead_male_icona_rsc"),
-                              ("body_female_icon", "player_dead_female_icona_rsc")):
+                              ("body_female_icon", "player_dead_female_icona_rsc"),
+                              ("body_male_name", "player_dead_male_name_rsc"),
+                              ("body_female_name", "player_dead_female_name_rsc"),
+                              ("body_look", "deadbody_player_desc_rsc")):
         _put(importer, table, cls, purpose, variable)
     return True
 
@@ -171,7 +174,7 @@ def _evil_twin(importer: SpellImport, cls: KodClass, table: dict[str, Any], figu
     table["targets"] = 1
     for purpose, variable in (("caster", "summonEvilTwin_cast_rsc"), ("not_on_self", "summonEvilTwin_no_self"),
                               ("wrong_target", "summonEvilTwin_bad_target"), ("crowded", "summonEvilTwin_failed_rsc"),
-                              ("vanished", "EvilTwin_delete")):
+                              ("vanished", "EvilTwin_delete"), ("trouble", "EvilTwin_trouble")):
         _put(importer, table, cls, purpose, variable)
     return True
 
