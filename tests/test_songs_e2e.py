@@ -408,6 +408,14 @@ def test_spellbane_stops_weaker_spells_and_mana_convergence_raises_them(open_sce
     # Bob's blink now goes off (no spellbane), its trance shortened by the higher power
     reply = scene.bob.request("BP_REQ_CAST", spell={"id": spell_object_id(world.spells["blink"].number), "amount": None}, targets=[])
     assert not any(f == said(scene, "spellbane", "stopped") for f, _ in texts_of(reply))
+    # the singer logs off: her song ends with her
+    scene.bob.read()
+    scene.alice.close()
+    scene.server.advance(0.5)
+    heard = scene.bob.read()
+    assert (said(scene, "manaconvergence", "song_ends"), []) in texts_of(heard)
+    assert room_icons(heard, "BP_REMOVE_ENCHANTMENT") == [spell_object_id(spell.number)]
+    assert not live.enchantments_of(room_id) and songs.current_song(live, other.room) is None
 
 
 def test_jig_makes_the_listeners_dance(open_scene: Scene) -> None:
@@ -435,3 +443,23 @@ def test_jig_makes_the_listeners_dance(open_scene: Scene) -> None:
     assert (said(scene, "jig", "stop_dance"), []) in texts_of(scene.bob.read())
     (change,) = [m for m in ended if m.name == "BP_CHANGE" and m["id"] == other.object_id]
     assert change["animation"]["type"] != 2 and not songs.dancing(live, other.object_id)
+
+
+def test_a_song_whose_singer_is_gone_ends_after_a_restore(world: WorldDefinition) -> None:
+    from emulator.world import events as ev
+    from emulator.world.enchantments import Effect
+    from emulator.world.world import World, WorldRules
+
+    first = World(world, {}, seed=3, rules=WorldRules(tick_interval=0.5))
+    room_id = first.room_enchantment_target("jasper")
+    state = {"volume": 10, "caster": 99_999_999, "power": 40, "next_ms": 60_000, "last": False, "moved": []}
+    assert first.enchant(room_id, "invigorate", None, Effect(), state=state).enchantment is not None
+    snapshot = first.snapshot()
+    again = World(world, {}, seed=3, rules=WorldRules(tick_interval=0.5))
+    again.tick(0.0)  # it has looked for songs before the restore
+    again.restore(snapshot)
+    room_id = again.room_enchantment_target("jasper")
+    assert songs.current_song(again, "jasper") is not None
+    events = again.tick(0.5)
+    assert [e.spell for e in events if isinstance(e, ev.EnchantmentEnded)] == ["invigorate"]
+    assert not again.enchantments_of(room_id) and songs.current_song(again, "jasper") is None

@@ -32,7 +32,7 @@ from emulator.content.model import SpellDefinition
 from emulator.rules.casting import SPELLPOWER_MAXIMUM, SPELLPOWER_MINIMUM
 from emulator.rules.dice import Roll, bound, div, roll_with
 from emulator.rules.spells import songs as rules
-from emulator.world.enchantments import Effect, Enchantment
+from emulator.world.enchantments import Effect, Enchantment, EnchantmentBook
 from emulator.world.events import ObjectChanged, SongPlayed, SongTold, VitalsChanged, WorldEvent
 from emulator.world.items import USE_HAND
 from emulator.world.objects import Player, Thing
@@ -46,8 +46,9 @@ __all__ = [
     "success_chance", "trance_broken", "trance_ms",
 ]
 
-#: The rooms (their enchantment ids) that have a song on, per world: what each tick looks at.
-_SUNG: weakref.WeakKeyDictionary[World, dict[int, None]] = weakref.WeakKeyDictionary()
+#: The rooms (their enchantment ids) that have a song on, per world and its book of
+#: enchantments (a restore makes a new book): what each tick looks at.
+_SUNG: weakref.WeakKeyDictionary[World, tuple[EnchantmentBook, dict[int, None]]] = weakref.WeakKeyDictionary()
 
 
 def _is_song(world: World, spell_key: str) -> bool:
@@ -58,13 +59,13 @@ def _is_song(world: World, spell_key: str) -> bool:
 def _sung(world: World) -> dict[int, None]:
     """The rooms with a song on (built from the enchantments once, e.g. after a restore)."""
     found = _SUNG.get(world)
-    if found is None:
-        found = {
+    if found is None or found[0] is not world.enchantments:
+        found = world.enchantments, {
             target: None for target, on in world.enchantments.by_target.items()
             if world.room_key(target) is not None and any(_is_song(world, e.spell) for e in on)
         }
         _SUNG[world] = found
-    return found
+    return found[1]
 
 
 def _songs_on(world: World, room_id: int) -> list[tuple[SpellDefinition, Enchantment]]:
@@ -240,8 +241,8 @@ def _end(world: World, room_id: int, spell_key: str, events: list[WorldEvent], r
 
 
 def run(world: World, events: list[WorldEvent]) -> None:
-    """Each tick: the songs whose drain is due take it from their singers, or end (the
-    last turn done, the singer gone); driven by the world tick, each ends."""
+    """Each tick: a song whose singer is gone ends; those whose drain is due take it from
+    their singers, or end (the last turn done); driven by the world tick, each ends."""
     sung = _sung(world)
     if not sung:
         return
@@ -254,10 +255,13 @@ def run(world: World, events: list[WorldEvent]) -> None:
             continue
         for spell, enchantment in songs:
             state = enchantment.state
+            singer = world._players.get(int(state.get("caster", 0)))
+            if singer is None or singer.room != room:  # gone (a death, a restart): the song with it
+                _end(world, room_id, spell.key, events)
+                continue
             if int(state.get("next_ms", 0)) > now_ms:
                 continue
-            singer = world._players.get(int(state.get("caster", 0)))
-            if singer is None or singer.room != room or state.get("last"):
+            if state.get("last"):
                 _end(world, room_id, spell.key, events)
                 continue
             drain = spell.figure("drain", rules.DEFAULT_DRAIN)
