@@ -6,8 +6,12 @@ the caster's ability and the school's weight of casts.
 Spells are objects to the client: each spell's object id is fixed by its number
 (:func:`spell_object_id`), outside the ranges of rooms, monsters, players and items.
 
+Jala's songs of the caster's room (``emulator/world/spells/songs.py``) play in: the
+instrument's bonus, mana convergence's power, spellbane's refusal, the hinder songs' cut
+of the chance, warp time's longer trances; and a broken trance ends its song.
+
 Not modelled yet: the cast animation and flashes, reagent rings, tokens,
-spellbane, silence and the other room enchantments, forgetting, deflection, resistance,
+silence and the other room enchantments, forgetting, deflection, resistance,
 item and shrine bonuses to spell power, the advancement cap and the game hour (Qor's
 bonus is that of noon).
 """
