@@ -463,3 +463,43 @@ def test_a_song_whose_singer_is_gone_ends_after_a_restore(world: WorldDefinition
     events = again.tick(0.5)
     assert [e.spell for e in events if isinstance(e, ev.EnchantmentEnded)] == ["invigorate"]
     assert not again.enchantments_of(room_id) and songs.current_song(again, "jasper") is None
+
+
+def test_a_necklace_of_jala_sings_on_through_running_and_other_spells(open_scene: Scene) -> None:
+    scene, world = open_scene, open_scene.world
+    caster = scene.caster
+    live = scene.server.hub.world
+    room_id = live.room_enchantment_target(caster.room)
+    caster.spells["invigorate"] = caster.spells["zap"] = 60
+    play(scene, scene.alice, caster)
+    play(scene, scene.alice, caster, songs.NECKLACE_KIND)  # worn on the neck, beside the lute
+    assert len(live.items.used(caster.character_id)) == 2
+    give(scene, scene.alice, caster, "diamond")
+    give(scene, scene.alice, caster, "snack")
+    sing(scene, "invigorate")
+    scene.alice.read()
+    ends = said(scene, "invigorate", "song_ends")
+    # running does not stop it
+    scene.server.advance(1.0)
+    moved = scene.alice.request("BP_REQ_MOVE", y=caster.y + 8, x=caster.x, speed=36, room={"id": room_id, "amount": None})
+    assert caster.speed == 36 and live.is_enchanted(room_id, "invigorate")
+    assert ends not in [f for f, _ in texts_of(moved + scene.bob.read())]
+    # nor a spell of another school (zap: Faren)
+    give(scene, scene.alice, caster, "bluemushroom")
+    caster.stats.mana = 50
+    reply = scene.cast("zap")
+    assert live.is_enchanted(room_id, "invigorate") and ends not in [f for f, _ in texts_of(reply)]
+    # eating does
+    apple = give(scene, scene.alice, caster, "apple")
+    reply = scene.alice.request("BP_REQ_USE", object={"id": apple | NUMBER_TAG, "amount": 1})
+    assert (ends, []) in texts_of(reply) and not live.is_enchanted(room_id, "invigorate")
+    # without the necklace, running ends it
+    (necklace,) = [i for i in live.items.used(caster.character_id) if i.kind == songs.NECKLACE_KIND]
+    scene.alice.request("BP_REQ_UNUSE", object={"id": necklace.object_id, "amount": None})
+    give(scene, scene.alice, caster, "diamond")
+    give(scene, scene.alice, caster, "snack")
+    sing(scene, "invigorate")
+    scene.server.advance(1.0)
+    scene.alice.read()
+    moved = scene.alice.request("BP_REQ_MOVE", y=caster.y - 8, x=caster.x, speed=36, room={"id": room_id, "amount": None})
+    assert (ends, []) in texts_of(moved + scene.alice.read()) and not live.is_enchanted(room_id, "invigorate")

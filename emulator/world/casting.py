@@ -57,7 +57,7 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
     if player is None or spell is None or spell.key not in player.spells:
         return []
     events: list[WorldEvent] = []
-    break_trance(player, events, world)  # a new cast breaks the trance (EVENT_CAST)
+    break_trance(player, events, world, cause="cast", what=spell.key)  # a new cast breaks the trance (EVENT_CAST)
     effect = EFFECTS.get(spell.effect)
     room_flags = world.definition.rooms[player.room].flags
     if effect is None or "no_magic" in room_flags or (spell.harmful and world.no_combat(player.room)):
@@ -130,14 +130,16 @@ def _murmur(world: World, player: Player, spell: SpellDefinition, targets: list[
         events.append(SpellMurmured(player.object_id, spell.key, target, tuple(hearers)))
 
 
-def break_trance(player: Player, events: list[WorldEvent], world: World | None = None) -> None:
+def break_trance(player: Player, events: list[WorldEvent], world: World | None = None, *, cause: str = "", what: str = "") -> None:
     """The caster's trance ends before its spell goes off (BreakTrance, TranceBroken): it
-    is told and hears the fizzle; the costs stay paid. A song it sings ends too."""
+    is told and hears the fizzle; the costs stay paid. A song it sings ends too, unless
+    what broke it (``cause``: "cast" of the spell ``what``, "use" of the item kind
+    ``what``, "attack", "run") is one the song bears (a necklace of Jala)."""
     if player.trance is not None:
         events.append(SpellTold(player.object_id, player.trance[0], "spell_trance_broken", fail_sound=True))
         player.trance = None
     if world is not None:
-        songs.trance_broken(world, player, events)
+        songs.trance_broken(world, player, events, cause, what)
 
 
 def run_trances(world: World, events: list[WorldEvent]) -> None:

@@ -390,7 +390,7 @@ class World:
         player.moved_since_entry = True
         events: list[WorldEvent] = [ObjectMoved(room, player_id, y, x, player.speed, player_id)]
         if player.speed > USER_WALKING_SPEED:  # running breaks a trance (user.kod UserMove)
-            casting.break_trance(player, events, self)
+            casting.break_trance(player, events, self, cause="run")
         # walking and running tire (user.kod UserMove), charged at most once a second
         second = int(now)
         since = second - player.last_move_second if player.last_move_second is not None else second + 1
@@ -501,9 +501,10 @@ class World:
         is applied to the player itself instead, as the original's TryUseItem does."""
         player = self._players.get(player_id)
         item = self.items.by_id.get(item_id)
+        broken = self._break_for_use(player, item)
         if player is not None and item is not None and item.carrier == player.character_id and self._use_of(item.kind or ""):
-            return self._consume(player, item, player)
-        return self._use(player_id, item_id, used=True)
+            return broken + self._consume(player, item, player)
+        return broken + self._use(player_id, item_id, used=True)
 
     def apply_item(self, player_id: int, item_id: int, target_id: int) -> list[WorldEvent]:
         """A BP_REQ_APPLY: a carried item used up on a target (player.kod TryApplyItem): food
@@ -579,14 +580,21 @@ class World:
 
     def unuse_item(self, player_id: int, item_id: int) -> list[WorldEvent]:
         """A BP_REQ_UNUSE: take a used item off."""
-        return self._use(player_id, item_id, used=False)
+        broken = self._break_for_use(self._players.get(player_id), self.items.by_id.get(item_id))
+        return broken + self._use(player_id, item_id, used=False)
+
+    def _break_for_use(self, player: Player | None, item: Item | None) -> list[WorldEvent]:
+        """user.kod: using or putting away an item breaks a trance, and a song."""
+        broken: list[WorldEvent] = []
+        if player is not None:
+            casting.break_trance(player, broken, self, cause="use", what=(item.kind or "") if item is not None else "")
+        return broken
 
     def _use(self, player_id: int, item_id: int, used: bool) -> list[WorldEvent]:
         player = self._players.get(player_id)
         if player is None:
             return []
         events: list[WorldEvent] = []
-        casting.break_trance(player, events, self)  # user.kod: using an item breaks a trance, and a song
         operation = self.items.use if used else self.items.unuse
         refusal = operation(player.character_id, player_id, item_id, events)
         if refusal is not None:
@@ -917,7 +925,7 @@ class World:
             return []
         player.last_attack_at = now
         broken: list[WorldEvent] = []
-        casting.break_trance(player, broken, self)  # user.kod: an attack breaks a trance
+        casting.break_trance(player, broken, self, cause="attack")  # user.kod: an attack breaks a trance
         if player.kill_target != target_id:  # a new fight: what counts for a gain starts over
             player.reset_gain_flags()
             player.kill_target = target_id

@@ -7,8 +7,8 @@ every listener in the room is touched by it (a mood song may move one, warp time
 stretches trances). Every drain time the singer pays the drain in mana; once its mana is
 under twice the drain the song goes on one more turn and ends. It ends too when its
 singer's trance breaks (casting, attacking, resting, running, using an item, leaving
-the room, logging off): the room hears it end and its own music plays again. A player
-coming into the room hears it playing.
+the room, logging off; a necklace of Jala bears some of these): the room hears it end
+and its own music plays again. A player coming into the room hears it playing.
 
 While a song is on a room (the newest song counts, as the original's GetJalaInfo):
 invigorate, restorate and rejuvenate quicken the listeners' rest, health and mana
@@ -19,7 +19,8 @@ song; mana convergence raises the power of every spell cast there; jig makes eve
 listener but its singer put away what it holds and dance.
 
 The song's state (JSON, in the room's enchantment): its volume, singer, power, the game
-time of its next drain, whether that is its last, and the listeners a mood song moved.
+time of its next drain, whether that is its last, the listeners a mood song moved and
+those a jig has dancing.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EFFECTS", "SONG", "cast_refusal", "current_song", "damage_against", "entered", "health_delay_ms",
-    "dancing", "instrument_level", "mana_delay_ms", "offense_against", "power_change", "rest_delay_ms", "run",
+    "NECKLACE_KIND", "dancing", "instrument_level", "mana_delay_ms", "offense_against", "power_change", "rest_delay_ms", "run",
     "success_chance", "trance_broken", "trance_ms",
 ]
 
@@ -271,8 +272,34 @@ def run(world: World, events: list[WorldEvent]) -> None:
             state["next_ms"] = int(state["next_ms"]) + max(1, spell.figure("drain_ms", rules.DEFAULT_DRAIN_MS))
 
 
-def trance_broken(world: World, player: Player, events: list[WorldEvent]) -> None:
-    """The singer's trance broke (BreakTrance): its song ends."""
+#: The item whose wearer sings on through what would break a song (jala.kod BreakTrance
+#: asks whether the singer uses a JalaNecklace).
+NECKLACE_KIND = "jalanecklace"
+
+
+def _sings_on(world: World, player: Player, cause: str, what: str) -> bool:
+    """Jala's BreakTrance with a necklace of Jala worn: the song bears an attack, running,
+    a cast of another school, and the use of an item that is neither eaten or drunk nor an
+    instrument."""
+    if not any(item.kind == NECKLACE_KIND for item in world.items.used(player.character_id)):
+        return False
+    if cause in ("attack", "run"):
+        return True
+    if cause == "cast":
+        spell = world.definition.spells.get(what)
+        return spell is not None and spell.school != "jala"
+    if cause == "use":
+        kind = world.definition.kinds.get(what)
+        info = kind.item if kind is not None else None
+        return info is not None and not info.use and info.get("instrument") is None
+    return False
+
+
+def trance_broken(world: World, player: Player, events: list[WorldEvent], cause: str = "", what: str = "") -> None:
+    """The singer's trance broke (BreakTrance, ``cause`` and ``what`` as casting's
+    break_trance says): its song ends, unless a necklace of Jala bears it."""
+    if cause and _sings_on(world, player, cause, what):
+        return
     for room_id in list(_sung(world)):
         for spell, enchantment in _songs_on(world, room_id):
             if int(enchantment.state.get("caster", 0)) == player.object_id:
