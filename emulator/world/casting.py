@@ -168,7 +168,8 @@ def run_trances(world: World, events: list[WorldEvent]) -> None:
 def _go_off(world: World, player: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent]) -> None:
     """CastSpell: the effect, then the improvement, the sound, the school's casts and the
     brand for helping an outlaw."""
-    EFFECTS[spell.effect].apply(world, player, spell, targets, power, events)
+    if EFFECTS[spell.effect].apply(world, player, spell, targets, power, events) is False:
+        return  # it stopped short (a song drowned out)
     _improve(world, player, spell, targets, events)
     events.append(SpellCast(player.object_id, spell.key, player.room))
     player.school_casts[spell.school] = player.school_casts.get(spell.school, 0) + (spell.level or 1)

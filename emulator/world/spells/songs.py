@@ -127,7 +127,7 @@ class _Song:
 
     def apply(
         self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
-    ) -> None:
+    ) -> bool:
         room = caster.room
         room_id = world.room_enchantment_target(room)
         if spell.text("cast_said"):  # mana convergence tells the room first, even if the song then fails
@@ -136,7 +136,7 @@ class _Song:
         loudness = rules.volume(power, spell.figure("drain", rules.DEFAULT_DRAIN), spell.figure("drain_ms", rules.DEFAULT_DRAIN_MS))
         if sung is not None and loudness <= int(sung[1].state.get("volume", 0)):
             events.append(SongTold(room, spell.key, "song_failed", _audience(world, room)))
-            return
+            return False  # Jala's CastSpell returns without the common part
         if world.is_enchanted(room_id, spell.key):  # the same song, louder: it takes over from the other singer
             _end(world, room_id, spell.key, events, report=False)
         now_ms = round(world.game_time * 1000)
@@ -148,7 +148,7 @@ class _Song:
         }
         started = world.enchant(room_id, spell.key, None, Effect(), state=state, caster_id=caster.object_id)
         if started.enchantment is None:
-            return
+            return False
         _sung(world)[room_id] = None
         audience = _audience(world, room)
         events += started.events  # the room's icon
@@ -156,6 +156,7 @@ class _Song:
         events.append(SongPlayed(room, spell.key, audience))
         for listener in list(world.players_here(room)):
             _touch(world, spell, started.enchantment, listener, events)
+        return True
 
 
 SONG = _Song()
