@@ -504,3 +504,27 @@ def test_a_necklace_of_jala_sings_on_through_running_and_other_spells(open_scene
     scene.alice.read()
     moved = scene.alice.request("BP_REQ_MOVE", y=caster.y - 8, x=caster.x, speed=36, room={"id": room_id, "amount": None})
     assert (ends, []) in texts_of(moved + scene.alice.read()) and not live.is_enchanted(room_id, "invigorate")
+
+
+def test_a_singer_hurt_stops_singing(open_scene: Scene) -> None:
+    scene = open_scene
+    caster, other = scene.caster, scene.target
+    live = scene.server.hub.world
+    room_id = live.room_enchantment_target(caster.room)
+    caster.spells["invigorate"] = 60
+    play(scene, scene.alice, caster)
+    give(scene, scene.alice, caster, "diamond")
+    give(scene, scene.alice, caster, "snack")
+    sing(scene, "invigorate")
+    scene.bob.request("BP_USERCOMMAND", command=UC.UC_SAFETY, args={"on": 0})
+    for _ in range(30):  # Bob strikes until a blow hurts her; a miss leaves the song be
+        scene.server.advance(1.5)
+        scene.alice.read()
+        health = caster.stats.health
+        struck = scene.bob.request("BP_REQ_ATTACK", attack_type=1, target={"id": caster.object_id, "amount": None}, trailing=0)
+        if caster.stats.health < health:
+            break
+        assert live.is_enchanted(room_id, "invigorate")
+    assert caster.stats.health < health and other.outlaw
+    assert (said(scene, "invigorate", "song_ends"), []) in texts_of(struck)
+    assert not live.is_enchanted(room_id, "invigorate")

@@ -1103,6 +1103,7 @@ class World:
             damage_type=blow_type(player_attack_type(weapon), touch[0].damage_spell if touch else 0), defence=defence,
             victim_defence=victim_defence, sound=sound, weapon=weapon_kind, spell=touch[0].key if touch else "",
         ))
+        songs.wounded(self, events, len(events) - 1)  # a singer hurt stops singing
         events += improved
         if self._exert(player, swing_exertion(weapon)):
             events.append(VitalsChanged(player_id))
@@ -1465,7 +1466,9 @@ class World:
         for thing in self._wanderers:
             if rng.random() < chance:
                 self._wander(thing, _STEPS[rng.randrange(len(_STEPS))], events)
+        hurt_from = len(events)
         self._monsters.run_tick(self.tick_count, rng, self._players_in, events, self._monster_killed_player)
+        songs.wounded(self, events, hurt_from)  # a singer hurt stops singing
         self._remains.run(round(self.game_time * 1000), self._has_players, self._fixtures_in, events)
         events += self._take_trade_news()
         if self.trades.trades:  # keepers withdraw their money offers in time (monster.kod CancelOfferTimer)

@@ -6,8 +6,8 @@ it fail otherwise); then the room gets its icon, hears it start and plays its mu
 every listener in the room is touched by it (a mood song may move one, warp time
 stretches trances). Every drain time the singer pays the drain in mana; once its mana is
 under twice the drain the song goes on one more turn and ends. It ends too when its
-singer's trance breaks (casting, attacking, resting, running, using an item, leaving
-the room, logging off; a necklace of Jala bears some of these): the room hears it end
+singer's trance breaks (casting, attacking, being hurt, resting, running, using an item,
+leaving the room, logging off; a necklace of Jala bears some of these): the room hears it end
 and its own music plays again. A player coming into the room hears it playing.
 
 While a song is on a room (the newest song counts, as the original's GetJalaInfo):
@@ -34,7 +34,9 @@ from emulator.rules.casting import SPELLPOWER_MAXIMUM, SPELLPOWER_MINIMUM
 from emulator.rules.dice import Roll, bound, div, roll_with
 from emulator.rules.spells import songs as rules
 from emulator.world.enchantments import Effect, Enchantment, EnchantmentBook
-from emulator.world.events import ObjectChanged, SongPlayed, SongTold, VitalsChanged, WorldEvent
+from emulator.world.events import (
+    MonsterAttacked, ObjectChanged, PlayerAttacked, SongPlayed, SongTold, VitalsChanged, WorldEvent,
+)
 from emulator.world.items import USE_HAND
 from emulator.world.objects import Player, Thing
 
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EFFECTS", "SONG", "cast_refusal", "current_song", "damage_against", "entered", "health_delay_ms",
     "NECKLACE_KIND", "dancing", "instrument_level", "mana_delay_ms", "offense_against", "power_change", "rest_delay_ms", "run",
-    "success_chance", "trance_broken", "trance_ms",
+    "success_chance", "trance_broken", "trance_ms", "wounded",
 ]
 
 #: The rooms (their enchantment ids) that have a song on, per world and its book of
@@ -284,7 +286,7 @@ def _sings_on(world: World, player: Player, cause: str, what: str) -> bool:
     instrument."""
     if not any(item.kind == NECKLACE_KIND for item in world.items.used(player.character_id)):
         return False
-    if cause in ("attack", "run"):
+    if cause in ("attack", "run", "damage"):
         return True
     if cause == "cast":
         spell = world.definition.spells.get(what)
@@ -294,6 +296,18 @@ def _sings_on(world: World, player: Player, cause: str, what: str) -> bool:
         info = kind.item if kind is not None else None
         return info is not None and not info.use and info.get("instrument") is None
     return False
+
+
+def wounded(world: World, events: list[WorldEvent], since: int) -> None:
+    """The players a blow hurt (``events`` from ``since``) stop singing (player.kod
+    LoseHealth breaks the trance, EVENT_DAMAGE). Not yet a casting trance."""
+    if not _sung(world):
+        return
+    for event in events[since:]:
+        if isinstance(event, (MonsterAttacked, PlayerAttacked)) and event.damage > 0:
+            victim = world._players.get(event.victim)
+            if victim is not None:
+                trance_broken(world, victim, events, "damage")
 
 
 def trance_broken(world: World, player: Player, events: list[WorldEvent], cause: str = "", what: str = "") -> None:
