@@ -438,6 +438,12 @@ def test_jig_makes_the_listeners_dance(open_scene: Scene) -> None:
     for field in ("animation", "motion_animation"):  # a cycle of its dance's bitmap groups
         params = change[field]["params"]
         assert change[field]["type"] == 2 and (params["period"], params["group_low"], params["group_high"]) == (150, 6, 22)
+    # nothing is used while it plays: the lute back in hand is refused, an apple not eaten
+    reply = scene.bob.request("BP_REQ_USE", object={"id": lute, "amount": None})
+    assert texts_of(reply) == [(said(scene, "jig", "no_use"), [])] and not live.items.used(other.character_id)
+    apple = give(scene, scene.bob, other, "apple")
+    assert scene.bob.request("BP_REQ_USE", object={"id": apple | NUMBER_TAG, "amount": 1}) == []
+    assert inventory(scene.bob)[apple] == 1
     # the song ends: Bob stops, as Alice sees
     scene.alice.read()
     ended = scene.alice.request("BP_REQ_CAST", spell={"id": spell_object_id(world.spells["jig"].number), "amount": None}, targets=[])

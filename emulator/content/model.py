@@ -353,6 +353,7 @@ SPELL_OWN_TEXTS = (
     # mana convergence: the room told as it is cast, a newcomer's own words
     "stopped", "no_towns", "cast_said", "greeting",
     "dance", "cant_dance_resting", "stop_dance",  # jig: a listener dances, cannot while resting, stops
+    "no_use",  # jig: nothing is used where it is sung
 )
 
 

@@ -502,7 +502,11 @@ class World:
         player = self._players.get(player_id)
         item = self.items.by_id.get(item_id)
         broken = self._break_for_use(player, item)
-        if player is not None and item is not None and item.carrier == player.character_id and self._use_of(item.kind or ""):
+        consumed = player is not None and item is not None and item.carrier == player.character_id and bool(self._use_of(item.kind or ""))
+        jig = songs.use_refusal(self, player, consumed) if player is not None else None  # nothing is used in a dance
+        if jig is not None:
+            return broken + jig
+        if consumed and player is not None and item is not None:
             return broken + self._consume(player, item, player)
         return broken + self._use(player_id, item_id, used=True)
 
@@ -520,6 +524,9 @@ class World:
         target = self._players.get(target_id)
         if not self._use_of(kind) or target is None or target.room != player.room:
             return [ItemRefused(player_id, ItemRefusal.CANNOT_APPLY.value, kind)]
+        jig = songs.use_refusal(self, player, consumed=True)  # nothing is applied in a dance
+        if jig is not None:
+            return jig
         return self._consume(player, item, target)
 
     def _use_of(self, kind: str) -> str:

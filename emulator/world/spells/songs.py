@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EFFECTS", "SONG", "cast_refusal", "current_song", "damage_against", "entered", "health_delay_ms",
     "NECKLACE_KIND", "dancing", "instrument_level", "mana_delay_ms", "offense_against", "power_change", "rest_delay_ms", "run",
-    "success_chance", "trance_broken", "trance_ms", "wounded",
+    "success_chance", "trance_broken", "trance_ms", "use_refusal", "wounded",
 ]
 
 #: The rooms (their enchantment ids) that have a song on, per world and its book of
@@ -445,3 +445,15 @@ def dancing(world: World, player_id: int) -> bool:
     if room_id not in _sung(world):
         return False
     return any(player_id in e.state.get("dancers", ()) for s, e in _songs_on(world, room_id) if s.figure("dances"))
+
+
+def use_refusal(world: World, player: Player, consumed: bool) -> list[WorldEvent] | None:
+    """Nothing is used where a jig is sung (room.kod ReqSomethingUse, told; an item used up,
+    ReqSomethingApply, silently); None elsewhere."""
+    room_id = world.room_enchantment_target(player.room)
+    if room_id not in _sung(world):
+        return None
+    for spell, _ in _songs_on(world, room_id):
+        if spell.figure("dances"):
+            return [] if consumed else [SongTold(player.room, spell.key, "no_use", (player.object_id,))]
+    return None
