@@ -323,6 +323,7 @@ def test_a_quieter_song_fails_the_singer_runs_dry_and_a_newcomer_hears_it(scene:
     assert (said(scene, "invigorate", "song_failed"), []) in texts_of(reply)
     assert (said(scene, "invigorate", "song_failed"), []) in texts_of(scene.alice.read())
     assert other.stats.mana < 20 and [e.spell for e in live.enchantments_of(room_id)] == ["warptime"]
+    assert "jala" not in other.school_casts  # a song drowned out stops short of the common part
     # the singer's mana runs low: one more turn and the song ends
     heard = scene.bob.read()
     for _ in range(15):
@@ -408,6 +409,14 @@ def test_spellbane_stops_weaker_spells_and_mana_convergence_raises_them(open_sce
     # Bob's blink now goes off (no spellbane), its trance shortened by the higher power
     reply = scene.bob.request("BP_REQ_CAST", spell={"id": spell_object_id(world.spells["blink"].number), "amount": None}, targets=[])
     assert not any(f == said(scene, "spellbane", "stopped") for f, _ in texts_of(reply))
+    # the singer logs off: her song ends with her
+    scene.bob.read()
+    scene.alice.close()
+    scene.server.advance(0.5)
+    heard = scene.bob.read()
+    assert (said(scene, "manaconvergence", "song_ends"), []) in texts_of(heard)
+    assert room_icons(heard, "BP_REMOVE_ENCHANTMENT") == [spell_object_id(spell.number)]
+    assert not live.enchantments_of(room_id) and songs.current_song(live, other.room) is None
 
 
 def test_jig_makes_the_listeners_dance(open_scene: Scene) -> None:
@@ -429,9 +438,99 @@ def test_jig_makes_the_listeners_dance(open_scene: Scene) -> None:
     for field in ("animation", "motion_animation"):  # a cycle of its dance's bitmap groups
         params = change[field]["params"]
         assert change[field]["type"] == 2 and (params["period"], params["group_low"], params["group_high"]) == (150, 6, 22)
+    # nothing is used while it plays: the lute back in hand is refused, an apple not eaten
+    reply = scene.bob.request("BP_REQ_USE", object={"id": lute, "amount": None})
+    assert texts_of(reply) == [(said(scene, "jig", "no_use"), [])] and not live.items.used(other.character_id)
+    apple = give(scene, scene.bob, other, "apple")
+    assert scene.bob.request("BP_REQ_USE", object={"id": apple | NUMBER_TAG, "amount": 1}) == []
+    assert inventory(scene.bob)[apple] == 1
     # the song ends: Bob stops, as Alice sees
     scene.alice.read()
     ended = scene.alice.request("BP_REQ_CAST", spell={"id": spell_object_id(world.spells["jig"].number), "amount": None}, targets=[])
     assert (said(scene, "jig", "stop_dance"), []) in texts_of(scene.bob.read())
     (change,) = [m for m in ended if m.name == "BP_CHANGE" and m["id"] == other.object_id]
     assert change["animation"]["type"] != 2 and not songs.dancing(live, other.object_id)
+
+
+def test_a_song_whose_singer_is_gone_ends_after_a_restore(world: WorldDefinition) -> None:
+    from emulator.world import events as ev
+    from emulator.world.enchantments import Effect
+    from emulator.world.world import World, WorldRules
+
+    first = World(world, {}, seed=3, rules=WorldRules(tick_interval=0.5))
+    room_id = first.room_enchantment_target("jasper")
+    state = {"volume": 10, "caster": 99_999_999, "power": 40, "next_ms": 60_000, "last": False, "moved": []}
+    assert first.enchant(room_id, "invigorate", None, Effect(), state=state).enchantment is not None
+    snapshot = first.snapshot()
+    again = World(world, {}, seed=3, rules=WorldRules(tick_interval=0.5))
+    again.tick(0.0)  # it has looked for songs before the restore
+    again.restore(snapshot)
+    room_id = again.room_enchantment_target("jasper")
+    assert songs.current_song(again, "jasper") is not None
+    events = again.tick(0.5)
+    assert [e.spell for e in events if isinstance(e, ev.EnchantmentEnded)] == ["invigorate"]
+    assert not again.enchantments_of(room_id) and songs.current_song(again, "jasper") is None
+
+
+def test_a_necklace_of_jala_sings_on_through_running_and_other_spells(open_scene: Scene) -> None:
+    scene, world = open_scene, open_scene.world
+    caster = scene.caster
+    live = scene.server.hub.world
+    room_id = live.room_enchantment_target(caster.room)
+    caster.spells["invigorate"] = caster.spells["zap"] = 60
+    play(scene, scene.alice, caster)
+    play(scene, scene.alice, caster, songs.NECKLACE_KIND)  # worn on the neck, beside the lute
+    assert len(live.items.used(caster.character_id)) == 2
+    give(scene, scene.alice, caster, "diamond")
+    give(scene, scene.alice, caster, "snack")
+    sing(scene, "invigorate")
+    scene.alice.read()
+    ends = said(scene, "invigorate", "song_ends")
+    # running does not stop it
+    scene.server.advance(1.0)
+    moved = scene.alice.request("BP_REQ_MOVE", y=caster.y + 8, x=caster.x, speed=36, room={"id": room_id, "amount": None})
+    assert caster.speed == 36 and live.is_enchanted(room_id, "invigorate")
+    assert ends not in [f for f, _ in texts_of(moved + scene.bob.read())]
+    # nor a spell of another school (zap: Faren)
+    give(scene, scene.alice, caster, "bluemushroom")
+    caster.stats.mana = 50
+    reply = scene.cast("zap")
+    assert live.is_enchanted(room_id, "invigorate") and ends not in [f for f, _ in texts_of(reply)]
+    # eating does
+    apple = give(scene, scene.alice, caster, "apple")
+    reply = scene.alice.request("BP_REQ_USE", object={"id": apple | NUMBER_TAG, "amount": 1})
+    assert (ends, []) in texts_of(reply) and not live.is_enchanted(room_id, "invigorate")
+    # without the necklace, running ends it
+    (necklace,) = [i for i in live.items.used(caster.character_id) if i.kind == songs.NECKLACE_KIND]
+    scene.alice.request("BP_REQ_UNUSE", object={"id": necklace.object_id, "amount": None})
+    give(scene, scene.alice, caster, "diamond")
+    give(scene, scene.alice, caster, "snack")
+    sing(scene, "invigorate")
+    scene.server.advance(1.0)
+    scene.alice.read()
+    moved = scene.alice.request("BP_REQ_MOVE", y=caster.y - 8, x=caster.x, speed=36, room={"id": room_id, "amount": None})
+    assert (ends, []) in texts_of(moved + scene.alice.read()) and not live.is_enchanted(room_id, "invigorate")
+
+
+def test_a_singer_hurt_stops_singing(open_scene: Scene) -> None:
+    scene = open_scene
+    caster, other = scene.caster, scene.target
+    live = scene.server.hub.world
+    room_id = live.room_enchantment_target(caster.room)
+    caster.spells["invigorate"] = 60
+    play(scene, scene.alice, caster)
+    give(scene, scene.alice, caster, "diamond")
+    give(scene, scene.alice, caster, "snack")
+    sing(scene, "invigorate")
+    scene.bob.request("BP_USERCOMMAND", command=UC.UC_SAFETY, args={"on": 0})
+    for _ in range(30):  # Bob strikes until a blow hurts her; a miss leaves the song be
+        scene.server.advance(1.5)
+        scene.alice.read()
+        health = caster.stats.health
+        struck = scene.bob.request("BP_REQ_ATTACK", attack_type=1, target={"id": caster.object_id, "amount": None}, trailing=0)
+        if caster.stats.health < health:
+            break
+        assert live.is_enchanted(room_id, "invigorate")
+    assert caster.stats.health < health and other.outlaw
+    assert (said(scene, "invigorate", "song_ends"), []) in texts_of(struck)
+    assert not live.is_enchanted(room_id, "invigorate")

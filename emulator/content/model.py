@@ -412,6 +412,7 @@ SPELL_OWN_TEXTS = (
     "looking",  # identify: before the look
     "point_failed", "pointed_at", "shattered", "shattered_plural", "shatter_done", "swapped", "is", "are",
     "trouble", "body_male_name", "body_female_name", "body_look",
+    "no_use",  # jig: nothing is used where it is sung
 )
 
 

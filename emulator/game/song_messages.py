@@ -31,6 +31,7 @@ _OWN = {
     "dance": "You break into a dance.",
     "cant_dance_resting": "You cannot dance while resting.",
     "stop_dance": "You stop dancing.",
+    "no_use": "Nobody can use anything while this tune plays.",
 }
 
 #: A dancer as the others see it: its bitmap groups 6 to 22 in a cycle, 150 ms each

@@ -54,8 +54,9 @@ def karma_allows(school: str, level: int, karma: int) -> bool:
 @attrs.frozen
 class PowerFigures:
     """What spell power reads of the caster and its room (GetSpellPower). The room's
-    bonuses of Shal'ille and Faren (its natural setting, its water and fire), Riija's moon
-    and Jala's instrument come from things the server does not model: 0 until they do."""
+    bonuses of Shal'ille and Faren (its natural setting, its water and fire) and Riija's
+    moon come from things the server does not model: 0 until they do. Jala's instrument
+    is the level of the one the caster plays."""
 
     ability: int
     school: str

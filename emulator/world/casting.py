@@ -6,8 +6,11 @@ the caster's ability and the school's weight of casts.
 Spells are objects to the client: each spell's object id is fixed by its number
 (:func:`spell_object_id`), outside the ranges of rooms, monsters, players and items.
 
+Jala's songs of the caster's room (``emulator/world/spells/songs.py``) play in: the
+instrument's bonus, mana convergence's power, spellbane's refusal, the hinder songs' cut
+of the chance, warp time's longer trances; and a broken trance ends its song.
+
 Not modelled yet: the cast animation and flashes, reagent rings, tokens,
-spellbane, silence and the other room enchantments, forgetting, deflection, resistance,
 item and shrine bonuses to spell power and the advancement cap.
 """
 
@@ -54,7 +57,7 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
     if player is None or spell is None or spell.key not in player.spells:
         return []
     events: list[WorldEvent] = []
-    break_trance(player, events, world)  # a new cast breaks the trance (EVENT_CAST)
+    break_trance(player, events, world, cause="cast", what=spell.key)  # a new cast breaks the trance (EVENT_CAST)
     hindered = holding.cast_refusal(world, player)
     if hindered is not None:  # held or blinded: no magic
         return events + [hindered]
@@ -136,15 +139,17 @@ def _murmur(world: World, player: Player, spell: SpellDefinition, targets: list[
         events.append(SpellMurmured(player.object_id, spell.key, target, tuple(hearers)))
 
 
-def break_trance(player: Player, events: list[WorldEvent], world: World | None = None) -> None:
+def break_trance(player: Player, events: list[WorldEvent], world: World | None = None, *, cause: str = "", what: str = "") -> None:
     """The caster's trance ends before its spell goes off (BreakTrance, TranceBroken): it
-    is told and hears the fizzle; the costs stay paid. The spells the trance keeps end too (a song it sings)."""
+    is told and hears the fizzle; the costs stay paid. A song it sings ends too, unless
+    what broke it (``cause``: "cast" of the spell ``what``, "use" of the item kind
+    ``what``, "attack", "run") is one the song bears (a necklace of Jala)."""
     if player.trance is not None:
         events.append(SpellTold(player.object_id, player.trance[0], "spell_trance_broken", fail_sound=True))
         player.trance = None
     if world is not None:
         illusions.trance_broken(world, player, events)
-        songs.trance_broken(world, player, events)
+        songs.trance_broken(world, player, events, cause, what)
 
 
 def run_trances(world: World, events: list[WorldEvent]) -> None:
@@ -190,7 +195,8 @@ def _go_off(world: World, player: Player, spell: SpellDefinition, targets: list[
     """CastSpell: the effect, then the improvement, the sound, the school's casts and the
     brand for helping an outlaw."""
     targets, power = wards.deflection(world, player, spell, targets, power, events)  # a victim's deflect
-    EFFECTS[spell.effect].apply(world, player, spell, targets, power, events)
+    if EFFECTS[spell.effect].apply(world, player, spell, targets, power, events) is False:
+        return  # it stopped short (a song drowned out)
     _improve(world, player, spell, targets, events)
     events.append(SpellCast(player.object_id, spell.key, player.room))
     room_spells.after_cast(world, player, spell, events)  # a bane in the room against its school

@@ -429,7 +429,7 @@ class World:
         events: list[WorldEvent] = [ObjectMoved(room, player_id, y, x, player.speed, player_id)]
         holding.stumble(self, player, events)  # a blind walker may turn aside
         if player.speed > USER_WALKING_SPEED:  # running breaks a trance (user.kod UserMove)
-            casting.break_trance(player, events, self)
+            casting.break_trance(player, events, self, cause="run")
         # walking and running tire (user.kod UserMove), charged at most once a second
         second = int(now)
         since = second - player.last_move_second if player.last_move_second is not None else second + 1
@@ -554,9 +554,14 @@ class World:
         is applied to the player itself instead, as the original's TryUseItem does."""
         player = self._players.get(player_id)
         item = self.items.by_id.get(item_id)
-        if player is not None and item is not None and item.carrier == player.character_id and self._use_of(item.kind or ""):
-            return self._consume(player, item, player)
-        return self._use(player_id, item_id, used=True)
+        broken = self._break_for_use(player, item)
+        consumed = player is not None and item is not None and item.carrier == player.character_id and bool(self._use_of(item.kind or ""))
+        jig = songs.use_refusal(self, player, consumed) if player is not None else None  # nothing is used in a dance
+        if jig is not None:
+            return broken + jig
+        if consumed and player is not None and item is not None:
+            return broken + self._consume(player, item, player)
+        return broken + self._use(player_id, item_id, used=True)
 
     def apply_item(self, player_id: int, item_id: int, target_id: int) -> list[WorldEvent]:
         """A BP_REQ_APPLY: a carried item used up on a target (player.kod TryApplyItem): food
@@ -572,6 +577,9 @@ class World:
         target = self._players.get(target_id)
         if not self._use_of(kind) or target is None or target.room != player.room:
             return [ItemRefused(player_id, ItemRefusal.CANNOT_APPLY.value, kind)]
+        jig = songs.use_refusal(self, player, consumed=True)  # nothing is applied in a dance
+        if jig is not None:
+            return jig
         return self._consume(player, item, target)
 
     def _use_of(self, kind: str) -> str:
@@ -632,7 +640,15 @@ class World:
 
     def unuse_item(self, player_id: int, item_id: int) -> list[WorldEvent]:
         """A BP_REQ_UNUSE: take a used item off."""
-        return self._use(player_id, item_id, used=False)
+        broken = self._break_for_use(self._players.get(player_id), self.items.by_id.get(item_id))
+        return broken + self._use(player_id, item_id, used=False)
+
+    def _break_for_use(self, player: Player | None, item: Item | None) -> list[WorldEvent]:
+        """user.kod: using or putting away an item breaks a trance, and a song."""
+        broken: list[WorldEvent] = []
+        if player is not None:
+            casting.break_trance(player, broken, self, cause="use", what=(item.kind or "") if item is not None else "")
+        return broken
 
     def _use(self, player_id: int, item_id: int, used: bool) -> list[WorldEvent]:
         player = self._players.get(player_id)
@@ -642,7 +658,6 @@ class World:
         clinging = item_attributes.clinging(self, player, item_id, used)  # a cursed weapon stays in hand
         if clinging:
             return clinging
-        casting.break_trance(player, events, self)  # user.kod: using an item breaks a trance, and a song
         operation = self.items.use if used else self.items.unuse
         refusal = operation(player.character_id, player_id, item_id, events)
         if refusal is not None:
@@ -980,7 +995,7 @@ class World:
             return []
         player.last_attack_at = now
         broken: list[WorldEvent] = []
-        casting.break_trance(player, broken, self)  # user.kod: an attack breaks a trance
+        casting.break_trance(player, broken, self, cause="attack")  # user.kod: an attack breaks a trance
         if player.kill_target != target_id:  # a new fight: what counts for a gain starts over
             player.reset_gain_flags()
             player.kill_target = target_id
@@ -1183,6 +1198,7 @@ class World:
             damage_type=self._blow_type(player, weapon, touch), defence=defence,
             victim_defence=victim_defence, sound=sound, weapon=weapon_kind, spell=touch[0].key if touch else "",
         ))
+        songs.wounded(self, events, len(events) - 1)  # a singer hurt stops singing
         events += gaze
         events += improved
         if self._exert(player, swing_exertion(weapon)):
@@ -1552,7 +1568,9 @@ class World:
         for thing in self._wanderers:
             if rng.random() < chance:
                 self._wander(thing, _STEPS[rng.randrange(len(_STEPS))], events)
+        hurt_from = len(events)
         self._monsters.run_tick(self.tick_count, rng, self._players_in, events, self._monster_killed_player)
+        songs.wounded(self, events, hurt_from)  # a singer hurt stops singing
         self._remains.run(round(self.game_time * 1000), self._has_players, self._fixtures_in, events)
         events += self._take_trade_news()
         if self.trades.trades:  # keepers withdraw their money offers in time (monster.kod CancelOfferTimer)

@@ -28,8 +28,10 @@ class Effect(Protocol):
 
     def apply(
         self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
-    ) -> None:
-        """The spell goes off (its CastSpell before the common part)."""
+    ) -> bool | None:
+        """The spell goes off (its CastSpell before the common part). False: it stopped
+        short of the common part (no improvement, sound nor weight of casts), as a song
+        drowned out by a louder one does."""
 
 
 def _effects() -> dict[str, Effect]:

@@ -6,9 +6,9 @@ it fail otherwise); then the room gets its icon, hears it start and plays its mu
 every listener in the room is touched by it (a mood song may move one, warp time
 stretches trances). Every drain time the singer pays the drain in mana; once its mana is
 under twice the drain the song goes on one more turn and ends. It ends too when its
-singer's trance breaks (casting, attacking, resting, running, using an item, leaving
-the room, logging off): the room hears it end and its own music plays again. A player
-coming into the room hears it playing.
+singer's trance breaks (casting, attacking, being hurt, resting, running, using an item,
+leaving the room, logging off; a necklace of Jala bears some of these): the room hears it end
+and its own music plays again. A player coming into the room hears it playing.
 
 While a song is on a room (the newest song counts, as the original's GetJalaInfo):
 invigorate, restorate and rejuvenate quicken the listeners' rest, health and mana
@@ -19,7 +19,8 @@ song; mana convergence raises the power of every spell cast there; jig makes eve
 listener but its singer put away what it holds and dance.
 
 The song's state (JSON, in the room's enchantment): its volume, singer, power, the game
-time of its next drain, whether that is its last, and the listeners a mood song moved.
+time of its next drain, whether that is its last, the listeners a mood song moved and
+those a jig has dancing.
 """
 
 from __future__ import annotations
@@ -32,8 +33,10 @@ from emulator.content.model import SpellDefinition
 from emulator.rules.casting import SPELLPOWER_MAXIMUM, SPELLPOWER_MINIMUM
 from emulator.rules.dice import Roll, bound, div, roll_with
 from emulator.rules.spells import songs as rules
-from emulator.world.enchantments import Effect, Enchantment
-from emulator.world.events import ObjectChanged, SongPlayed, SongTold, VitalsChanged, WorldEvent
+from emulator.world.enchantments import Effect, Enchantment, EnchantmentBook
+from emulator.world.events import (
+    MonsterAttacked, ObjectChanged, PlayerAttacked, SongPlayed, SongTold, VitalsChanged, WorldEvent,
+)
 from emulator.world.items import USE_HAND
 from emulator.world.objects import Player, Thing
 
@@ -42,12 +45,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EFFECTS", "SONG", "cast_refusal", "current_song", "damage_against", "entered", "health_delay_ms",
-    "dancing", "instrument_level", "mana_delay_ms", "offense_against", "power_change", "rest_delay_ms", "run",
-    "success_chance", "trance_broken", "trance_ms",
+    "NECKLACE_KIND", "dancing", "instrument_level", "mana_delay_ms", "offense_against", "power_change", "rest_delay_ms", "run",
+    "success_chance", "trance_broken", "trance_ms", "use_refusal", "wounded",
 ]
 
-#: The rooms (their enchantment ids) that have a song on, per world: what each tick looks at.
-_SUNG: weakref.WeakKeyDictionary[World, dict[int, None]] = weakref.WeakKeyDictionary()
+#: The rooms (their enchantment ids) that have a song on, per world and its book of
+#: enchantments (a restore makes a new book): what each tick looks at.
+_SUNG: weakref.WeakKeyDictionary[World, tuple[EnchantmentBook, dict[int, None]]] = weakref.WeakKeyDictionary()
 
 
 def _is_song(world: World, spell_key: str) -> bool:
@@ -58,13 +62,13 @@ def _is_song(world: World, spell_key: str) -> bool:
 def _sung(world: World) -> dict[int, None]:
     """The rooms with a song on (built from the enchantments once, e.g. after a restore)."""
     found = _SUNG.get(world)
-    if found is None:
-        found = {
+    if found is None or found[0] is not world.enchantments:
+        found = world.enchantments, {
             target: None for target, on in world.enchantments.by_target.items()
             if world.room_key(target) is not None and any(_is_song(world, e.spell) for e in on)
         }
         _SUNG[world] = found
-    return found
+    return found[1]
 
 
 def _songs_on(world: World, room_id: int) -> list[tuple[SpellDefinition, Enchantment]]:
@@ -125,7 +129,7 @@ class _Song:
 
     def apply(
         self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
-    ) -> None:
+    ) -> bool:
         room = caster.room
         room_id = world.room_enchantment_target(room)
         if spell.text("cast_said"):  # mana convergence tells the room first, even if the song then fails
@@ -134,7 +138,7 @@ class _Song:
         loudness = rules.volume(power, spell.figure("drain", rules.DEFAULT_DRAIN), spell.figure("drain_ms", rules.DEFAULT_DRAIN_MS))
         if sung is not None and loudness <= int(sung[1].state.get("volume", 0)):
             events.append(SongTold(room, spell.key, "song_failed", _audience(world, room)))
-            return
+            return False  # Jala's CastSpell returns without the common part
         if world.is_enchanted(room_id, spell.key):  # the same song, louder: it takes over from the other singer
             _end(world, room_id, spell.key, events, report=False)
         now_ms = round(world.game_time * 1000)
@@ -146,7 +150,7 @@ class _Song:
         }
         started = world.enchant(room_id, spell.key, None, Effect(), state=state, caster_id=caster.object_id)
         if started.enchantment is None:
-            return
+            return False
         _sung(world)[room_id] = None
         audience = _audience(world, room)
         events += started.events  # the room's icon
@@ -154,6 +158,7 @@ class _Song:
         events.append(SongPlayed(room, spell.key, audience))
         for listener in list(world.players_here(room)):
             _touch(world, spell, started.enchantment, listener, events)
+        return True
 
 
 SONG = _Song()
@@ -240,8 +245,8 @@ def _end(world: World, room_id: int, spell_key: str, events: list[WorldEvent], r
 
 
 def run(world: World, events: list[WorldEvent]) -> None:
-    """Each tick: the songs whose drain is due take it from their singers, or end (the
-    last turn done, the singer gone); driven by the world tick, each ends."""
+    """Each tick: a song whose singer is gone ends; those whose drain is due take it from
+    their singers, or end (the last turn done); driven by the world tick, each ends."""
     sung = _sung(world)
     if not sung:
         return
@@ -254,10 +259,13 @@ def run(world: World, events: list[WorldEvent]) -> None:
             continue
         for spell, enchantment in songs:
             state = enchantment.state
+            singer = world._players.get(int(state.get("caster", 0)))
+            if singer is None or singer.room != room:  # gone (a death, a restart): the song with it
+                _end(world, room_id, spell.key, events)
+                continue
             if int(state.get("next_ms", 0)) > now_ms:
                 continue
-            singer = world._players.get(int(state.get("caster", 0)))
-            if singer is None or singer.room != room or state.get("last"):
+            if state.get("last"):
                 _end(world, room_id, spell.key, events)
                 continue
             drain = spell.figure("drain", rules.DEFAULT_DRAIN)
@@ -267,8 +275,46 @@ def run(world: World, events: list[WorldEvent]) -> None:
             state["next_ms"] = int(state["next_ms"]) + max(1, spell.figure("drain_ms", rules.DEFAULT_DRAIN_MS))
 
 
-def trance_broken(world: World, player: Player, events: list[WorldEvent]) -> None:
-    """The singer's trance broke (BreakTrance): its song ends."""
+#: The item whose wearer sings on through what would break a song (jala.kod BreakTrance
+#: asks whether the singer uses a JalaNecklace).
+NECKLACE_KIND = "jalanecklace"
+
+
+def _sings_on(world: World, player: Player, cause: str, what: str) -> bool:
+    """Jala's BreakTrance with a necklace of Jala worn: the song bears an attack, running,
+    a cast of another school, and the use of an item that is neither eaten or drunk nor an
+    instrument."""
+    if not any(item.kind == NECKLACE_KIND for item in world.items.used(player.character_id)):
+        return False
+    if cause in ("attack", "run", "damage"):
+        return True
+    if cause == "cast":
+        spell = world.definition.spells.get(what)
+        return spell is not None and spell.school != "jala"
+    if cause == "use":
+        kind = world.definition.kinds.get(what)
+        info = kind.item if kind is not None else None
+        return info is not None and not info.use and info.get("instrument") is None
+    return False
+
+
+def wounded(world: World, events: list[WorldEvent], since: int) -> None:
+    """The players a blow hurt (``events`` from ``since``) stop singing (player.kod
+    LoseHealth breaks the trance, EVENT_DAMAGE). Not yet a casting trance."""
+    if not _sung(world):
+        return
+    for event in events[since:]:
+        if isinstance(event, (MonsterAttacked, PlayerAttacked)) and event.damage > 0:
+            victim = world._players.get(event.victim)
+            if victim is not None:
+                trance_broken(world, victim, events, "damage")
+
+
+def trance_broken(world: World, player: Player, events: list[WorldEvent], cause: str = "", what: str = "") -> None:
+    """The singer's trance broke (BreakTrance, ``cause`` and ``what`` as casting's
+    break_trance says): its song ends, unless a necklace of Jala bears it."""
+    if cause and _sings_on(world, player, cause, what):
+        return
     for room_id in list(_sung(world)):
         for spell, enchantment in _songs_on(world, room_id):
             if int(enchantment.state.get("caster", 0)) == player.object_id:
@@ -399,3 +445,15 @@ def dancing(world: World, player_id: int) -> bool:
     if room_id not in _sung(world):
         return False
     return any(player_id in e.state.get("dancers", ()) for s, e in _songs_on(world, room_id) if s.figure("dances"))
+
+
+def use_refusal(world: World, player: Player, consumed: bool) -> list[WorldEvent] | None:
+    """Nothing is used where a jig is sung (room.kod ReqSomethingUse, told; an item used up,
+    ReqSomethingApply, silently); None elsewhere."""
+    room_id = world.room_enchantment_target(player.room)
+    if room_id not in _sung(world):
+        return None
+    for spell, _ in _songs_on(world, room_id):
+        if spell.figure("dances"):
+            return [] if consumed else [SongTold(player.room, spell.key, "no_use", (player.object_id,))]
+    return None

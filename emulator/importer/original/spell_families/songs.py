@@ -112,6 +112,9 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
                                   ("stop_dance", "player_stop_dance")):
             if player is not None:
                 importer.texts.put(table, purpose, player, variable, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+        room = importer.tree.classes.get("room")  # nothing is used in a room where it is sung
+        if room is not None:
+            importer.texts.put(table, "no_use", room, "no_use_jig", category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
     if any("affectsspellpower" in owner.messages for owner in own):
         state = _state_power(cls)
         if state is None:
