@@ -537,3 +537,38 @@ def test_a_dusk_rats_bite_may_poison(scene: Scene) -> None:
     ((rate, left),) = poison.doses(live, victim.object_id)
     assert rate == sickness.figure("duskrat_rate") and left <= sickness.figure("duskrat_ms")
     assert (said(scene, sickness, "target"), []) in texts_of(heard)
+
+
+def test_a_spider_web_sticks_who_walks_into_it(scene: Scene) -> None:
+    world, caster, victim = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    spell = world.spells["summonweb"]
+    assert spell.effect == "spider_web"
+    _ready(scene, "summonweb")
+    caster.spells["summonweb"] = 99
+    _face_open_ground(scene, wall_rules.fog_squares)
+    reply = _cast_untargeted(scene, "summonweb")
+    told, seen = _after_trance(scene, "summonweb", reply)
+    assert (said(scene, spell, "caster"), []) in texts_of(told)
+    webs = live.walls.in_room(caster.room)
+    assert len([m for m in seen if m.name == "BP_CREATE"]) == len(webs) > 0
+    most = max(3, min(5, 3 + power(scene, "summonweb") // 33))
+    assert all(w.strength == most for w in webs)
+    web = next(w for w in webs if _open_beside(scene, w))
+    _fight_ready(scene)
+    heard = _step_onto(scene, web)
+    (stuck,) = [e for e in live.enchantments_of(victim.object_id) if e.spell == "summonweb"]
+    assert stuck.due_ms is not None
+    seconds = round((stuck.due_ms - round(live.game_time * 1000)) / 1000)
+    assert 1 <= seconds <= most
+    assert any(f in {said(scene, spell, p) for p in ("stuck_1", "stuck_2", "stuck_3", "stuck_5")} for f, _ in texts_of(heard))
+    # stuck: a move is refused, the client put back where it stands
+    y, x = victim.y, victim.x
+    refused = scene.bob.request("BP_REQ_MOVE", y=y, x=x + FINENESS // 2, speed=18,
+                                room={"id": live.room_id(victim.room), "amount": None})
+    assert (victim.y, victim.x) == (y, x)
+    assert [(m["y"], m["x"]) for m in refused if m.name == "BP_MOVE" and m["id"] == victim.object_id] == [(y, x)]
+    # it wears off in its time (one who still stands in the web is caught again)
+    scene.server.advance(most + 1.0)
+    scene.bob.read()
+    assert stuck not in live.enchantments_of(victim.object_id)

@@ -60,6 +60,8 @@ _OWN = {
     "burn_0": "The wall does you no harm.", "burn_5": "The wall singes you.", "burn_10": "The wall hurts you.",
     "burn_15": "The wall hurts you badly.", "burn_20": "The wall hurts you terribly.",
     "held": "You are held fast.",
+    "stuck_0": "You pass the webs.", "stuck_1": "The webs catch you a moment.", "stuck_2": "The webs catch you.",
+    "stuck_3": "The webs hold you.", "stuck_5": "The webs hold you fast.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -74,6 +76,7 @@ _FILLS = {
     "summon_limit": "", "scratch_0": "", "scratch_2": "", "scratch_3": "", "scratch_4": "", "scratch_5": "",
     "resisted": "", "abates": "", "inhaled": "", "unaffected": "",
     "burn_0": "", "burn_5": "", "burn_10": "", "burn_15": "", "burn_20": "", "held": "",
+    "stuck_0": "", "stuck_1": "", "stuck_2": "", "stuck_3": "", "stuck_5": "",
 }
 
 

@@ -30,9 +30,12 @@ def appearance(ctx: GameContext, element: WallElement) -> tuple[int, int, int]:
     return icon, name, spell.figure("element_flags")
 
 
-def animation(ctx: GameContext, element: WallElement) -> dict[str, Any]:
+def animation(ctx: GameContext, element: WallElement) -> dict[str, Any] | None:
+    """How it plays; None: still, as any object (a web)."""
     spell = ctx.definition.spells[element.spell]
     if spell.effect == "bramble_wall":
         return {"type": Animate.ANIMATE_NONE, "params": {"group": BRAMBLE_GROUP}}
-    period, low, high = CYCLES.get(spell.effect, CYCLES["summon_fog"])
+    if spell.effect not in CYCLES:
+        return None
+    period, low, high = CYCLES[spell.effect]
     return {"type": Animate.ANIMATE_CYCLE, "params": {"period": period, "group_low": low, "group_high": high}}

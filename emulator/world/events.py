@@ -86,6 +86,7 @@ class MoveRefusal(str, Enum):
     TOO_FAST = "too fast"
     BLOCKED = "blocked"  # a wall or unwalkable square on the way
     TOO_TIRED = "too tired to run"  # running needs the rules' vigor
+    STUCK = "stuck fast"  # in a spider web (spells/walls.py)
 
 
 @attrs.frozen

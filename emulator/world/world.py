@@ -371,6 +371,8 @@ class World:
         assert player.actions is not None and player.travel is not None
         if not player.actions.take(now):
             return []  # a flood: dropped like the original's spam filter; the next move catches up
+        if walls.stuck(self, player_id):  # PFLAG_NO_MOVE: put back where it stands
+            return [MoveRefused(player_id, MoveRefusal.STUCK.value, player.y, player.x)]
         state = self._rooms[room]
         to_row, to_col = square_of(y, x)
         exit = None

@@ -115,7 +115,9 @@ def _now_ms(world: World) -> int:
 
 
 #: The effects whose elements act each interval on who stands in them (not brambles).
-PERIODIC = frozenset({"poison_fog", "damage_wall", "ring_of_flames"})
+PERIODIC = frozenset({"poison_fog", "damage_wall", "ring_of_flames", "spider_web"})
+#: The flag of one stuck in a web (the original's PFLAG_NO_MOVE): its moves are refused.
+NO_MOVE = "no_move"
 
 
 def _over_limit(world: World, room: str, spell: SpellDefinition) -> bool:
@@ -228,6 +230,8 @@ def _act_on(world: World, element: WallElement, spell: SpellDefinition, victim: 
         _breathe(world, element, spell, caster, victim, roll, events)
     elif spell.effect == "spore_burst":
         _hold(world, element, spell, victim, events)
+    elif spell.effect == "spider_web":
+        _stick(world, element, spell, victim, roll, events)
     else:
         _burn(world, element, spell, caster, victim, roll, events)
 
@@ -263,6 +267,25 @@ def _hold(world: World, element: WallElement, spell: SpellDefinition, victim: Th
     events += started.events
     if isinstance(victim, Player):
         events.append(SpellTold(victim.object_id, spell.key, "held"))
+
+
+def _stick(world: World, element: WallElement, spell: SpellDefinition, victim: Thing, roll: Roll,
+           events: list[WorldEvent]) -> None:
+    """web.kod DoEffect and summweb.kod DoHold: a player not already stuck is, for up
+    to the web's most in seconds (its moves refused: ``no_move``), and reads the words
+    for how long."""
+    if not isinstance(victim, Player) or world.is_enchanted(victim.object_id, spell.key):
+        return
+    seconds = rules.web_hold_seconds(roll, element.strength)
+    if seconds > 0:
+        started = world.enchant(victim.object_id, spell.key, seconds * 1000, Effect(flags={NO_MOVE}))
+        events += started.events
+    events.append(SpellTold(victim.object_id, spell.key, rules.stuck_purpose(seconds)))
+
+
+def stuck(world: World, player_id: int) -> bool:
+    """Whether a player's moves are refused: stuck in a web."""
+    return world.enchantment_flag(player_id, NO_MOVE)
 
 
 def _burn(world: World, element: WallElement, spell: SpellDefinition, caster: Player, victim: Thing, roll: Roll,
@@ -404,10 +427,13 @@ def _spores(caster: Player, targets: list[Thing], spell: SpellDefinition, power:
 #: Its clouds' time is the wall's base itself (no element draws its own).
 SPORE_BURST = _Wall(_spores, lambda spell, roll, power: _figure_line(spell, "base", power) * 1000,
                     lambda spell, power: _figure_line(spell, "radius", power))
+SPIDER_WEB = _Wall(_ahead(rules.fog_squares),
+                   lambda spell, roll, power: rules.web_duration_ms(roll, _figure_line(spell, "base", power)),
+                   lambda spell, power: _figure_line(spell, "hold", power))
 RING_OF_FLAMES = _Wall(_ring, _element_ms, lambda spell, power: _figure_line(spell, "most", power))
 
 #: The effects of this family by their ``spells.toml`` name.
 EFFECTS = {
     "summon_fog": SUMMON_FOG, "bramble_wall": BRAMBLE_WALL, "poison_fog": POISON_FOG, "damage_wall": DAMAGE_WALL,
-    "ring_of_flames": RING_OF_FLAMES, "spore_burst": SPORE_BURST,
+    "ring_of_flames": RING_OF_FLAMES, "spore_burst": SPORE_BURST, "spider_web": SPIDER_WEB,
 }

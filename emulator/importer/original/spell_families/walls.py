@@ -210,7 +210,7 @@ def _element_look(importer: SpellImport, cls: KodClass, element: KodClass, table
 
 #: The active elements the server runs, by the class they are (or descend from).
 _ACTIVE = {"brambles": "bramble_wall", "poisonfogcloud": "poison_fog", "walloffire": "damage_wall",
-           "walloflightning": "damage_wall", "activesporecloud": "spore_burst"}
+           "walloflightning": "damage_wall", "activesporecloud": "spore_burst", "web": "spider_web"}
 
 
 def _active_wall(importer: SpellImport, cls: KodClass, element: KodClass, table: dict[str, Any]) -> str | None:
@@ -229,7 +229,7 @@ def _active_wall(importer: SpellImport, cls: KodClass, element: KodClass, table:
     figures = dict(table.get("figures", {}))
     if effect == "spore_burst":
         return _spore_burst(importer, cls, element, table, figures)
-    wanted = {"iduration": "base", "imaxdamage": "most", "iodds": "odds"}
+    wanted = {"iduration": "base", "imaxdamage": "most", "iodds": "odds", "imaxholdtime": "hold"}
     read = _placing_figures(cls, tuple(wanted))
     for variable, name in wanted.items():
         fit = read.get(variable)
@@ -251,6 +251,13 @@ def _active_wall(importer: SpellImport, cls: KodClass, element: KodClass, table:
         told = [_resource_name(s.call.named) for s in find_sends(element, "MsgSendUser", "DoEffect")]
         if told and told[0]:
             importer.texts.put(table, "inhaled", element, told[0], category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    elif effect == "spider_web":
+        if "hold_per" not in figures:
+            return None
+        for number in (0, 1, 2, 3, 5):
+            if not importer.texts.put(table, f"stuck_{number}", element, f"web_stick{number}", category="spell",
+                                      max_bytes=MAX_DESCRIPTION_BYTES):
+                return None
     else:
         if "most_per" not in figures:
             return None
@@ -306,7 +313,7 @@ def _placing_figures(
         env: dict[str, Any] = {"ispellpower": power}
         for statement in handler.body if handler is not None else ():
             if isinstance(statement, ast.Assign):
-                env[statement.target.casefold()] = _value(cls, statement.value, env)
+                env[statement.target.casefold()] = _open_bound(cls, statement.value, env)
         for variable in variables:
             values[variable].append(env.get(variable))
     found = {}
@@ -317,6 +324,24 @@ def _placing_figures(
         if fit is not None:
             found[variable] = fit
     return found
+
+
+def _open_bound(cls: KodClass, expression: ast.Expression, env: dict[str, Any]) -> Any:
+    """An assignment's value, reading ``bound(x, $, high)`` (no low bound) too."""
+    if isinstance(expression, ast.Call) and expression.function.casefold() == "bound" and len(expression.positional) == 3:
+        value, low, high = expression.positional
+        if isinstance(low, ast.Nil) or isinstance(high, ast.Nil):
+            found = _value(cls, value, env)
+            if not isinstance(found, int):
+                return found
+            if not isinstance(low, ast.Nil):
+                bottom = _value(cls, low, env)
+                found = max(bottom, found) if isinstance(bottom, int) else found
+            if not isinstance(high, ast.Nil):
+                top = _value(cls, high, env)
+                found = min(top, found) if isinstance(top, int) else found
+            return found
+    return _value(cls, expression, env)
 
 
 def _bounded_line(values: list[Any]) -> tuple[int, int, int, int, int] | None:
