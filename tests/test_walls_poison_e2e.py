@@ -26,15 +26,16 @@ from emulator.rules.spells import poison as poison_rules
 from emulator.rules.spells import walls as wall_rules
 from emulator.game.render import render
 from emulator.world.casting import spell_object_id
-from emulator.world.events import WorldEvent
+from emulator.world.events import ObjectMoved, WorldEvent
 from emulator.world.roofile import load_roo
-from emulator.world.spells import poison
+from emulator.world.spells import poison, walls
 from emulator.world.spells.walls import WallElement
 from emulator.wire.codec import Message
 
 from .test_casting_e2e import Scene, _name_of, power
 from .test_consumables_e2e import bars, texts_of
 from .test_e2e_giant_rat import ROOM_FILES
+from .test_fight_messages import _client_texts
 from .test_personal_enchantments_e2e import cast_with, make_scene, said
 
 #: A room of the original where players may fight (no flags), with giant rats.
@@ -237,6 +238,14 @@ def test_brambles_scratch_one_who_walks_through(scene: Scene) -> None:
     y, x = victim.y, victim.x
     scene.bob.request("BP_REQ_MOVE", y=y, x=x + 1, speed=18, room={"id": live.room_id(patch.room), "amount": None})
     assert victim.stats.health == health
+    # a monster that steps onto a patch in its turn is scratched too
+    rat = next(m for m in live.monsters() if m.kind == "giantrat")
+    live._monsters.remove(rat)
+    rat.room, rat.y, rat.x, rat.hit_points = patch.room, patch.y, patch.x, 50
+    live._monsters._add(rat)
+    moved: list[WorldEvent] = [ObjectMoved(rat.room, rat.object_id, rat.y, rat.x, 18)]
+    walls.monsters_moved(live, moved, 0)
+    assert 50 - most <= rat.hit_points < 50
 
 
 def _open_beside(scene: Scene, element: WallElement) -> bool:
@@ -572,3 +581,31 @@ def test_a_spider_web_sticks_who_walks_into_it(scene: Scene) -> None:
     scene.server.advance(most + 1.0)
     scene.bob.read()
     assert stuck not in live.enchantments_of(victim.object_id)
+
+
+def test_poison_waits_while_its_bearer_is_away(scene: Scene, kod_tree: KodTree) -> None:
+    live = scene.server.hub.world
+    sickness = scene.world.spells[poison.POISON]
+    victim = scene.target
+    _poison_bob(scene, 3000, 60_000)
+    scene.server.advance(10.5)  # one bite
+    ((_, left),) = poison.doses(live, victim.object_id)
+    scene.bob.request("BP_LOGOFF")
+    scene.server.advance(120.0)  # away longer than the dose lasts: its time does not run
+    bob = scene.server.connect()
+    for resource_id, text in _client_texts(kod_tree).items():
+        bob.codec.resources.add(resource_id, text)
+    bob.login_to_game("bob", "pw-bob")
+    me = bob.enter_world("Bram")["id"]
+    scene.bob = bob  # the one that logged off was closed by the server, as it should
+    assert me == victim.object_id
+    ((rate, kept),) = poison.doses(live, me)
+    assert rate == 3000 and left - 1000 <= kept <= left
+    shown = bob.request("BP_SEND_ENCHANTMENTS", enchantment_type=1)
+    assert [m["object"]["id"] for m in shown if m.name == "BP_ADD_ENCHANTMENT"] == [spell_object_id(sickness.number)]
+    player = live.player(me)
+    health = player.stats.health = player.stats.max_health
+    scene.server.advance(10.5)
+    assert player.stats.health == health - 3
+    assert not bob.closed_by_server
+

@@ -1457,7 +1457,9 @@ class World:
         for thing in self._wanderers:
             if rng.random() < chance:
                 self._wander(thing, _STEPS[rng.randrange(len(_STEPS))], events)
+        moved_from = len(events)
         self._monsters.run_tick(self.tick_count, rng, self._players_in, events, self._monster_killed_player)
+        walls.monsters_moved(self, events, moved_from)  # monsters that stepped into a wall
         self._remains.run(round(self.game_time * 1000), self._has_players, self._fixtures_in, events)
         events += self._take_trade_news()
         if self.trades.trades:  # keepers withdraw their money offers in time (monster.kod CancelOfferTimer)

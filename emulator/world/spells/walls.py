@@ -26,8 +26,10 @@ the intervals, a move asks them about the mover's new square. Work is proportion
 the elements that stand, never to the world. They are not in the world snapshot: a
 restart clears them, as it clears any summoned object.
 
-Not yet: attacking brambles (the original's patches are monsters with hit points);
-monsters walking into brambles; the sounds of a scratch, a burn or a cough; the walls'
+Monsters are caught as they step (after their move in the tick) and, but by brambles and
+spore clouds, standing in an element each interval; webs and poison fog leave them be.
+
+Not yet: attacking brambles (the original's patches are monsters with hit points); the sounds of a scratch, a burn or a cough; the walls'
 light; resistances to fire and shock; a wall whose caster has left the world acts on
 nobody."""
 
@@ -44,7 +46,7 @@ from emulator.rules.combat import monster_damage_taken, player_damage_taken
 from emulator.rules.dice import Roll, roll_with
 from emulator.rules.pvp import attack_refusal
 from emulator.rules.spells import walls as rules
-from emulator.world.events import MonsterKilled, ObjectEntered, ObjectLeft, SpellTold, VitalsChanged, WorldEvent
+from emulator.world.events import MonsterKilled, ObjectEntered, ObjectLeft, ObjectMoved, SpellTold, VitalsChanged, WorldEvent
 from emulator.world.monsters import Monster
 from emulator.world.spells import poison
 from emulator.world.enchantments import Effect
@@ -54,7 +56,7 @@ from emulator.world.sight import line_of_sight
 if TYPE_CHECKING:
     from emulator.world.world import World
 
-__all__ = ["EFFECTS", "FIRST_WALL_ID", "LAST_WALL_ID", "WallElement", "Walls", "run", "stepped"]
+__all__ = ["EFFECTS", "FIRST_WALL_ID", "LAST_WALL_ID", "WallElement", "Walls", "monsters_moved", "run", "stepped", "stuck"]
 
 FIRST_WALL_ID = 0x0030_0000  # below the bodies' range, far above rooms and placed objects
 LAST_WALL_ID = 0x003F_FFFF
@@ -178,13 +180,25 @@ def _periodic(world: World, element: WallElement, spell: SpellDefinition, events
             _act_on(world, element, spell, victim, events)
 
 
-def stepped(world: World, player: Player, events: list[WorldEvent]) -> None:
-    """SomethingMoved: a player's move ended on an element's square (within a spore
-    cloud's reach, in its sight)."""
-    here = world.walls.rooms.get(player.room)
+def monsters_moved(world: World, events: list[WorldEvent], since: int) -> None:
+    """SomethingMoved for the monsters that stepped this tick (their moves among
+    ``events[since:]``), in rooms where walls stand."""
+    if not world.walls.rooms:
+        return
+    for event in events[since:]:
+        if isinstance(event, ObjectMoved) and event.room in world.walls.rooms:
+            monster = world._monsters.by_id.get(event.object_id)
+            if monster is not None and monster.room == event.room:
+                stepped(world, monster, events)
+
+
+def stepped(world: World, mover: Thing, events: list[WorldEvent]) -> None:
+    """SomethingMoved: a player's or monster's move ended on an element's square (within
+    a spore cloud's reach, in its sight)."""
+    here = world.walls.rooms.get(mover.room)
     if not here:
         return
-    row, col = square_of(player.y, player.x)
+    row, col = square_of(mover.y, mover.x)
     for element in list(here.values()):
         if not element.active:
             continue
@@ -199,13 +213,13 @@ def stepped(world: World, player: Player, events: list[WorldEvent]) -> None:
                 continue
         elif (e_row, e_col) != (row, col):
             continue
-        _act_on(world, element, spell, player, events)
+        if world.object(mover.object_id) is mover:  # not killed by another element meanwhile
+            _act_on(world, element, spell, mover, events)
 
 
 def _act_on(world: World, element: WallElement, spell: SpellDefinition, victim: Thing, events: list[WorldEvent]) -> None:
     if spell.effect == "bramble_wall":
-        if isinstance(victim, Player):
-            _scratch(world, element, spell, victim, events)
+        _scratch(world, element, spell, victim, events)
         return
     if spell.effect not in PERIODIC and spell.effect != "spore_burst":
         return
@@ -306,10 +320,15 @@ def _burn(world: World, element: WallElement, spell: SpellDefinition, caster: Pl
         if stats.health <= 0:
             world._player_killed_player(caster, victim, _pk_status(caster), victim_status, events, spell=spell.key)
         return
+    _hurt_monster(world, caster, victim, roll(0, element.strength), roll, events)
+
+
+def _hurt_monster(world: World, caster: Player, victim: Thing, damage: int, roll: Roll, events: list[WorldEvent]) -> None:
+    """A monster's AssessDamage without report: at least 1; a kill is the caster's."""
     monster = world._monsters.by_id.get(victim.object_id)
     if monster is None:
         return
-    monster.hit_points -= monster_damage_taken(roll(0, element.strength))
+    monster.hit_points -= monster_damage_taken(damage)
     if monster.hit_points <= 0:
         world._monsters.remove(monster)
         corpse = world._leave_remains(monster, world.game_time, events)
@@ -320,8 +339,8 @@ def _burn(world: World, element: WallElement, spell: SpellDefinition, caster: Pl
         world._advance_after_kill(caster, monster, roll, events)
 
 
-def _scratch(world: World, element: WallElement, spell: SpellDefinition, victim: Player, events: list[WorldEvent]) -> None:
-    """BRAMBLE.kod CheckForEffect and ScratchPerson for a player."""
+def _scratch(world: World, element: WallElement, spell: SpellDefinition, victim: Thing, events: list[WorldEvent]) -> None:
+    """BRAMBLE.kod CheckForEffect and ScratchPerson."""
     from emulator.world.world import _pk_status
 
     if victim.object_id in element.touched:
@@ -329,6 +348,11 @@ def _scratch(world: World, element: WallElement, spell: SpellDefinition, victim:
     element.touched.add(victim.object_id)
     caster = world._players.get(element.caster_id)
     if caster is None:
+        return
+    if not isinstance(victim, Player):
+        roll = _roll(world, "scratch", element.object_id, victim.object_id)
+        _hurt_monster(world, caster, victim, roll(0, element.strength), roll, events)
+        caster.did_damage = True
         return
     if caster is victim:  # it spares its caster
         events.append(SpellTold(victim.object_id, spell.key, "scratch_0"))
