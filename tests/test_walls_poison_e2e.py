@@ -26,6 +26,7 @@ from emulator.rules.spells import poison as poison_rules
 from emulator.rules.spells import walls as wall_rules
 from emulator.game.render import render
 from emulator.world.casting import spell_object_id
+from emulator.world.enchantments import Effect
 from emulator.world.events import ObjectMoved, WorldEvent
 from emulator.world.roofile import load_roo
 from emulator.world.spells import poison, walls
@@ -430,6 +431,17 @@ def test_a_wall_of_fire_or_lightning_burns_who_is_in_it(scene: Scene, key: str) 
     health = victim.stats.health
     scene.server.advance(2.0)
     assert victim.stats.health < health
+    # a resistance to its type takes its share off: all of it, so 1 a burn
+    kind = {2: "fire", 4: "shock"}[spell.damage_spell]
+    live.enchant(victim.object_id, f"resist{kind}", 60_000, Effect({f"resist_{kind}": 100}))
+    scene.bob.read()
+    health = victim.stats.health
+    scene.server.advance(6.0)
+    heard = scene.bob.read()
+    burns = [f for f, _ in texts_of(heard) if f == said(scene, spell, "burn_5")]
+    shown = [health, *bars(heard, 1)]
+    drops = [before - after for before, after in zip(shown, shown[1:]) if after < before]  # regeneration aside
+    assert len(burns) >= 3 and len(drops) >= 2 and set(drops) == {1}  # a bite and a regeneration may net out
     # a monster standing in it burns too, until it dies: the caster's kill
     monster = next(m for m in live.monsters() if m.kind == "giantrat")
     live._monsters.remove(monster)

@@ -30,7 +30,7 @@ Monsters are caught as they step (after their move in the tick) and, but by bram
 spore clouds, standing in an element each interval; webs and poison fog leave them be.
 
 Not yet: attacking brambles (the original's patches are monsters with hit points); the sounds of a scratch, a burn or a cough; the walls'
-light; resistances to fire and shock; a wall whose caster has left the world acts on
+light; monsters' resistances; a wall whose caster has left the world acts on
 nobody."""
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from emulator.content.model import FINENESS, SpellDefinition, square_of
-from emulator.rules.combat import monster_damage_taken, player_damage_taken
+from emulator.rules.combat import MAX_RESISTANCE, SpellDamage, monster_damage_taken, player_damage_taken
 from emulator.rules.dice import Roll, roll_with
 from emulator.rules.pvp import attack_refusal
 from emulator.rules.spells import walls as rules
@@ -314,13 +314,21 @@ def _burn(world: World, element: WallElement, spell: SpellDefinition, caster: Pl
         stats = victim.stats
         victim_status = _pk_status(victim)
         taken = player_damage_taken(roll(0, element.strength), stats.health, stats.max_health,
-                                    outlaw_or_murderer=not victim_status.innocent)
+                                    resistance=_resistance(world, victim, spell), outlaw_or_murderer=not victim_status.innocent)
         stats.health = max(0, stats.health - taken)
         events += [SpellTold(victim.object_id, spell.key, rules.burn_purpose(taken)), VitalsChanged(victim.object_id)]
         if stats.health <= 0:
             world._player_killed_player(caster, victim, _pk_status(caster), victim_status, events, spell=spell.key)
         return
     _hurt_monster(world, caster, victim, roll(0, element.strength), roll, events)
+
+
+def _resistance(world: World, victim: Player, spell: SpellDefinition) -> int:
+    """The victim's resistance to the wall's spell type (fire, shock), in percent, from
+    its enchantments (resist fire, resist shock...)."""
+    found = sum(world.enchantment_modifier(victim.object_id, f"resist_{kind.name.lower()}")
+                for kind in SpellDamage if kind.name and kind & spell.damage_spell and kind is not SpellDamage.ALL)
+    return min(MAX_RESISTANCE, found)
 
 
 def _hurt_monster(world: World, caster: Player, victim: Thing, damage: int, roll: Roll, events: list[WorldEvent]) -> None:

@@ -268,6 +268,11 @@ def _active_wall(importer: SpellImport, cls: KodClass, element: KodClass, table:
             return None
         for number, name in steps:
             importer.texts.put(table, f"burn_{number}", element, name, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+        for site in find_sends(element, "AssessDamage", "DoEffect"):  # the burn's spell type (not an illusion's)
+            kind = {k.casefold(): v for k, v in site.call.named.items()}.get("aspell")
+            bits = _int(evaluate(kind, element.scope())) if kind is not None else None
+            if bits is not None and bits != _int(element.constant("ATCK_SPELL_ALL")):
+                table["damage_spell"] = bits
         if table.get("targets") == 1:
             effect = "ring_of_flames"
     importer.texts.put(table, "unaffected", element, "vrUnaffectedMessage", category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
