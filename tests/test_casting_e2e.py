@@ -125,7 +125,8 @@ def scene(imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree:
 
 #: Effects of the families with tests of their own.
 _FAMILY_EFFECTS = {
-    "summon_fog", "bramble_wall", "poison_fog", "damage_wall", "ring_of_flames", "spore_burst", "spider_web", "cure_poison",
+    "summon_fog", "bramble_wall", "poison_fog", "damage_wall", "ring_of_flames", "spore_burst", "spider_web", "illusion_wall",
+    "cure_poison",
 }
 
 

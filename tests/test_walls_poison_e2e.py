@@ -621,3 +621,44 @@ def test_poison_waits_while_its_bearer_is_away(scene: Scene, kod_tree: KodTree) 
     assert player.stats.health == health - 3
     assert not bob.closed_by_server
 
+
+
+def test_an_illusionary_firewall_wounds_that_heal(scene: Scene) -> None:
+    world, caster, victim = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    spell = world.spells["illusionaryfirewall"]
+    assert spell.effect == "illusion_wall" and spell.school == "riija"
+    _ready(scene, "illusionaryfirewall")
+    caster.spells["illusionaryfirewall"] = 99
+    caster.stats.mysticism = 70
+    _face_open_ground(scene, wall_rules.bramble_squares)
+    reply = _cast_untargeted(scene, "illusionaryfirewall")
+    told, seen = _after_trance(scene, "illusionaryfirewall", reply)
+    assert (said(scene, spell, "caster"), []) in texts_of(told)
+    flames = live.walls.in_room(caster.room)
+    spell_power = power(scene, "illusionaryfirewall")
+    assert spell_power >= wall_rules.ILLUSION_LEAST_POWER and all(f.strength == spell_power for f in flames)
+    flame = next(f for f in flames if f.active and _open_beside(scene, f))
+    _fight_ready(scene)
+    most = wall_rules.wound_most(spell_power, wall_rules.player_wound_base(victim.stats.intellect), 60, 60)
+    heard: list[Message] = []
+    for _ in range(10):
+        flame.touched.clear()
+        victim.stats.health = 60
+        heard = _step_onto(scene, flame)
+        if live.is_enchanted(victim.object_id, spell.key):
+            break
+    (wound,) = [e for e in live.enchantments_of(victim.object_id) if e.spell == spell.key]
+    taken = wound.state["wounds"]
+    assert 1 <= taken <= most and victim.stats.health == 60 - taken
+    assert (said(scene, spell, wall_rules.burn_purpose(taken)), []) in texts_of(heard)
+    assert not [m for m in heard if m.name == "BP_ADD_ENCHANTMENT"]  # no icon for wounds
+    # out of the fire, the wounds heal in their time, with the words that they were illusions
+    victim.y, victim.x = caster.y, caster.x
+    left = wound.state["left_ms"]
+    assert left <= 80_000
+    scene.server.advance(left / 1000 + 1.0)
+    healed = scene.bob.read()
+    assert not live.is_enchanted(victim.object_id, spell.key)
+    assert (said(scene, spell, "wounds_healed"), []) in texts_of(healed)
+    assert victim.stats.health == 60

@@ -325,7 +325,7 @@ class SpellDefinition:
 SPELL_EFFECTS = (
     "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
     "personal_enchantment", "touch",
-    "summon_fog", "bramble_wall", "poison_fog", "damage_wall", "ring_of_flames", "spore_burst", "spider_web",  # walls
+    "summon_fog", "bramble_wall", "poison_fog", "damage_wall", "ring_of_flames", "spore_burst", "spider_web", "illusion_wall",  # walls
     "cure_poison",  # poison
 )
 
@@ -350,7 +350,7 @@ SPELL_OWN_TEXTS = (
     # by damage, poison resisted and weakened
     "element_name", "element_icon", "summon_limit", "scratch_0", "scratch_2", "scratch_3", "scratch_4", "scratch_5",
     "resisted", "abates", "inhaled", "unaffected", "burn_0", "burn_5", "burn_10", "burn_15", "burn_20", "held",
-    "stuck_0", "stuck_1", "stuck_2", "stuck_3", "stuck_5",
+    "stuck_0", "stuck_1", "stuck_2", "stuck_3", "stuck_5", "wounds_healed",
 )
 
 

@@ -62,6 +62,7 @@ _OWN = {
     "held": "You are held fast.",
     "stuck_0": "You pass the webs.", "stuck_1": "The webs catch you a moment.", "stuck_2": "The webs catch you.",
     "stuck_3": "The webs hold you.", "stuck_5": "The webs hold you fast.",
+    "wounds_healed": "Some of your wounds were not real.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -76,7 +77,7 @@ _FILLS = {
     "summon_limit": "", "scratch_0": "", "scratch_2": "", "scratch_3": "", "scratch_4": "", "scratch_5": "",
     "resisted": "", "abates": "", "inhaled": "", "unaffected": "",
     "burn_0": "", "burn_5": "", "burn_10": "", "burn_15": "", "burn_20": "", "held": "",
-    "stuck_0": "", "stuck_1": "", "stuck_2": "", "stuck_3": "", "stuck_5": "",
+    "stuck_0": "", "stuck_1": "", "stuck_2": "", "stuck_3": "", "stuck_5": "", "wounds_healed": "",
 }
 
 

@@ -15,7 +15,7 @@ from protocol_specs.opcodes import Animate
 #: wallfire.kod and wallltng.kod 100 to 140).
 CYCLES = {
     "summon_fog": (290, 2, 5), "poison_fog": (260, 1, 5), "spore_burst": (260, 1, 5),
-    "damage_wall": (120, 1, 5), "ring_of_flames": (120, 1, 5),
+    "damage_wall": (120, 1, 5), "ring_of_flames": (120, 1, 5), "illusion_wall": (120, 1, 5),
 }
 #: BRAMBLE.kod SendAnimation: a whole patch shows its fullest group.
 BRAMBLE_GROUP = 5

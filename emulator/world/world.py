@@ -1468,6 +1468,7 @@ class World:
         self._regenerate(events)
         self._expire_enchantments(events)
         walls.run(self, events)
+        walls.heal_wounds(self, events)
         poison.run(self, events)
 
     def cast(self, player_id: int, spell_id: int, target_ids: list[int], now: float) -> list[WorldEvent]:

@@ -195,3 +195,23 @@ def stuck_purpose(seconds: int) -> str:
     if seconds < 4:
         return f"stuck_{seconds}"
     return "stuck_5"
+
+
+#: wallfire.kod DoEffect: an illusionary wall cast with less power wounds nobody.
+ILLUSION_LEAST_POWER = 35
+
+
+def wound_most(power: int, base: int, max_health: int, health: int) -> int:
+    """illwound.kod GetHPLoss: base * power / 100, at most a third of the victim's
+    maximum and never its last point."""
+    return max(0, min(div(base * power, 100), div(max_health, 3), health - 1))
+
+
+def player_wound_base(intellect: int) -> int:
+    """illwound.kod GetHPLoss for a player: 17, and a tenth of how far intellect is below 50."""
+    return 17 + div(50 - intellect, 10)
+
+
+def monster_wound_base(difficulty: int) -> int:
+    """illwound.kod GetHPLoss for a monster: 30 less twice its difficulty (2 to 20 less)."""
+    return 30 - max(1, min(20, difficulty * 2))

@@ -117,7 +117,7 @@ def _now_ms(world: World) -> int:
 
 
 #: The effects whose elements act each interval on who stands in them (not brambles).
-PERIODIC = frozenset({"poison_fog", "damage_wall", "ring_of_flames", "spider_web"})
+PERIODIC = frozenset({"poison_fog", "damage_wall", "ring_of_flames", "spider_web", "illusion_wall"})
 #: The flag of one stuck in a web (the original's PFLAG_NO_MOVE): its moves are refused.
 NO_MOVE = "no_move"
 
@@ -246,6 +246,8 @@ def _act_on(world: World, element: WallElement, spell: SpellDefinition, victim: 
         _hold(world, element, spell, victim, events)
     elif spell.effect == "spider_web":
         _stick(world, element, spell, victim, roll, events)
+    elif spell.effect == "illusion_wall":
+        _wound(world, element, spell, caster, victim, roll, events)
     else:
         _burn(world, element, spell, caster, victim, roll, events)
 
@@ -295,6 +297,71 @@ def _stick(world: World, element: WallElement, spell: SpellDefinition, victim: T
         started = world.enchant(victim.object_id, spell.key, seconds * 1000, Effect(flags={NO_MOVE}))
         events += started.events
     events.append(SpellTold(victim.object_id, spell.key, rules.stuck_purpose(seconds)))
+
+
+def _wound(world: World, element: WallElement, spell: SpellDefinition, caster: Player, victim: Thing, roll: Roll,
+           events: list[WorldEvent]) -> None:
+    """wallfire.kod DoEffect for an illusion: an illusionary wound (illwound.kod), never
+    the last point, that heals when its time is up; a player reads the fire's words for
+    it. Wounds are kept on the victim as the wall spell's own enchantment (no icon), its
+    state the health they took and the time they have left."""
+    power = element.strength
+    if power < rules.ILLUSION_LEAST_POWER:
+        return
+    caster.did_damage = True
+    monster = world._monsters.by_id.get(victim.object_id)
+    if isinstance(victim, Player):
+        stats = victim.stats
+        most = rules.wound_most(power, rules.player_wound_base(stats.intellect), stats.max_health, stats.health)
+    elif monster is not None:
+        most = rules.wound_most(power, rules.monster_wound_base(monster.difficulty), monster.max_hit_points, monster.hit_points)
+    else:
+        return
+    taken = roll(0, most)
+    if taken > 0:
+        if isinstance(victim, Player):
+            victim.stats.health -= taken
+            events.append(VitalsChanged(victim.object_id))
+        elif monster is not None:
+            monster.hit_points -= taken
+        found = world.enchantments.find(victim.object_id, spell.key)
+        if found is not None and isinstance(found.state, dict):  # more wounds heal with the first
+            found.state = {**found.state, "wounds": int(found.state.get("wounds", 0)) + taken}
+        else:
+            parts = (spell.figure("wound_ms_plus"), spell.figure("wound_ms_per"), spell.figure("wound_ms_min"),
+                     spell.figure("wound_ms_max", 1_000_000))
+            left = max(parts[2], min(parts[3], parts[0] + parts[1] * power))
+            events += world.enchant(victim.object_id, spell.key, None, Effect(shown=False),
+                                    state={"wounds": taken, "left_ms": left}).events
+    if isinstance(victim, Player):
+        events.append(SpellTold(victim.object_id, spell.key, rules.burn_purpose(taken)))
+
+
+def heal_wounds(world: World, events: list[WorldEvent]) -> None:
+    """A world tick of the illusionary wounds: their time runs down (not while their
+    bearer is away); when it is up the health they took comes back (illwound.kod
+    EndEnchantmentEffects) and a player reads that they were illusions."""
+    step = round(world.rules.tick_interval * 1000)
+    keys = {key for key, spell in world.definition.spells.items() if spell.effect == "illusion_wall"}
+    if not keys:
+        return
+    wounds = [e for found in world.enchantments.by_target.values() for e in found if e.spell in keys]
+    for wound in wounds:
+        if not isinstance(wound.state, dict):
+            continue
+        left = int(wound.state.get("left_ms", 0)) - step
+        if left > 0:
+            wound.state = {**wound.state, "left_ms": left}
+            continue
+        healed = int(wound.state.get("wounds", 0))
+        events += world.disenchant(wound.target_id, wound.spell, report=False)
+        player = world._players.get(wound.target_id)
+        monster = world._monsters.by_id.get(wound.target_id)
+        if player is not None and player.stats.health > 0:
+            player.stats.health = min(player.stats.max_health, player.stats.health + healed)
+            events += [VitalsChanged(player.object_id), SpellTold(player.object_id, wound.spell, "wounds_healed")]
+        elif monster is not None and monster.hit_points > 0:
+            monster.hit_points = min(monster.max_hit_points, monster.hit_points + healed)
 
 
 def stuck(world: World, player_id: int) -> bool:
@@ -449,6 +516,8 @@ def _element_ms(spell: SpellDefinition, roll: Roll, power: int) -> int:
 
 POISON_FOG = _Wall(_ahead(rules.fog_squares), _element_ms, lambda spell, power: _figure_line(spell, "odds", power))
 DAMAGE_WALL = _Wall(_line, _element_ms, lambda spell, power: _figure_line(spell, "most", power))
+#: An illusion's elements carry the power itself: the wounds are drawn from it.
+ILLUSION_WALL = _Wall(_line, _element_ms, lambda spell, power: power)
 
 
 def _spores(caster: Player, targets: list[Thing], spell: SpellDefinition, power: int) -> list[rules.Placed]:
@@ -467,5 +536,5 @@ RING_OF_FLAMES = _Wall(_ring, _element_ms, lambda spell, power: _figure_line(spe
 #: The effects of this family by their ``spells.toml`` name.
 EFFECTS = {
     "summon_fog": SUMMON_FOG, "bramble_wall": BRAMBLE_WALL, "poison_fog": POISON_FOG, "damage_wall": DAMAGE_WALL,
-    "ring_of_flames": RING_OF_FLAMES, "spore_burst": SPORE_BURST, "spider_web": SPIDER_WEB,
+    "ring_of_flames": RING_OF_FLAMES, "spore_burst": SPORE_BURST, "spider_web": SPIDER_WEB, "illusion_wall": ILLUSION_WALL,
 }

@@ -169,12 +169,12 @@ def _wall(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | 
     fillers = [k for k in found if k not in active]
     if len(active) > 1 or len(fillers) > 1 or not found:
         return None
-    for site in sites:  # an illusion (the illusionary firewall) is not run yet
+    illusion = False
+    for site in sites:  # an illusion: the illusionary firewall
         flag = {k.casefold(): v for k, v in site.call.named.items()}.get("illusionary")
-        if flag is not None and evaluate(flag, cls.scope()) not in (0, None):
-            return None
+        illusion = illusion or (flag is not None and evaluate(flag, cls.scope()) not in (0, None))
     if active:
-        effect = _active_wall(importer, cls, active[0], table)
+        effect = _illusion_wall(importer, cls, active[0], table) if illusion else _active_wall(importer, cls, active[0], table)
         if effect is None:
             return None
         figures = dict(table.get("figures", {}))
@@ -238,7 +238,6 @@ def _active_wall(importer: SpellImport, cls: KodClass, element: KodClass, table:
                 figures[f"{name}_{part}"] = value
     if "base_per" not in figures:
         return None
-    own = element.resources
     if effect == "poison_fog":
         if "odds_per" not in figures:
             return None
@@ -259,15 +258,8 @@ def _active_wall(importer: SpellImport, cls: KodClass, element: KodClass, table:
                                       max_bytes=MAX_DESCRIPTION_BYTES):
                 return None
     else:
-        if "most_per" not in figures:
+        if "most_per" not in figures or not _burn_words(importer, element, table):
             return None
-        # the words by damage: <name>_damage<N>, the lowest for none
-        steps = sorted((int(name.rsplit("damage", 1)[1]), name) for name in own
-                       if name.rsplit("damage", 1)[-1].isdigit() and "_damage" in name)
-        if [n for n, _ in steps] != [0, 5, 10, 15, 20]:
-            return None
-        for number, name in steps:
-            importer.texts.put(table, f"burn_{number}", element, name, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
         for site in find_sends(element, "AssessDamage", "DoEffect"):  # the burn's spell type (not an illusion's)
             kind = {k.casefold(): v for k, v in site.call.named.items()}.get("aspell")
             bits = _int(evaluate(kind, element.scope())) if kind is not None else None
@@ -278,6 +270,69 @@ def _active_wall(importer: SpellImport, cls: KodClass, element: KodClass, table:
     importer.texts.put(table, "unaffected", element, "vrUnaffectedMessage", category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
     table["figures"] = figures
     return effect
+
+
+def _burn_words(importer: SpellImport, element: KodClass, table: dict[str, Any]) -> bool:
+    """A burning element's words by damage (its ``<name>_damage<N>``, the lowest for none)."""
+    steps = sorted((int(name.rsplit("damage", 1)[1]), name) for name in element.resources
+                   if name.rsplit("damage", 1)[-1].isdigit() and "_damage" in name)
+    if [n for n, _ in steps] != [0, 5, 10, 15, 20]:
+        return False
+    for number, name in steps:
+        importer.texts.put(table, f"burn_{number}", element, name, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    return True
+
+
+def _illusion_wall(importer: SpellImport, cls: KodClass, element: KodClass, table: dict[str, Any]) -> str | None:
+    """The illusionary firewall: a wall of fire whose burns are illusionary wounds (the
+    illusionary wounds spell's GetDuration, its words when they heal), its base time
+    read as the other walls'."""
+    base = _placing_figures(cls, ("iduration",)).get("iduration")
+    if not element.is_a("WallOfFire") or base is None or not _burn_words(importer, element, table):
+        return None
+    number = None
+    for site in find_sends(element, "FindSpellByNum", "DoEffect"):
+        num = {k.casefold(): v for k, v in site.call.named.items()}.get("num")
+        number = _int(evaluate(num, element.scope())) if num is not None else number
+    wounds = _spell_class(importer, number)
+    if wounds is None:
+        return None
+    line = _clamped_line([_run(wounds, "GetDuration", power) for power in _POWERS])
+    healed = [_resource_name(s.call.named) for s in find_sends(wounds, "MsgSendUser", "EndEnchantmentEffects")]
+    if line is None or not healed or not healed[0]:
+        return None
+    figures = dict(table.get("figures", {}))
+    for part, value in zip(("per", "div", "plus", "min", "max"), base):
+        figures[f"base_{part}"] = value
+    for part, value in zip(("plus", "per", "min", "max"), line):
+        figures[f"wound_ms_{part}"] = value
+    table["figures"] = figures
+    importer.texts.put(table, "unaffected", element, "vrUnaffectedMessage", category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    importer.texts.put(table, "wounds_healed", wounds, healed[0], category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    return "illusion_wall"
+
+
+def _spell_class(importer: SpellImport, number: int | None) -> KodClass | None:
+    """The spell class with the original's number ``number`` (whether or not the import
+    has come to it yet)."""
+    if number is None:
+        return None
+    return next((c for c in importer.tree.subclasses_of("Spell") if _int(c.value("viSpell_num")) == number), None)
+
+
+def _clamped_line(values: list[Any]) -> tuple[int, int, int, int] | None:
+    """(plus, per, min, max) with bound(plus + per * power, min, max) giving every value."""
+    if not values or not all(isinstance(v, int) for v in values):
+        return None
+    low, high = min(values), max(values)
+    rising = next((p for p in range(len(values) - 1) if values[p + 1] != values[p]), None)
+    if rising is None:
+        return values[0], 0, low, high
+    per = values[rising + 1] - values[rising]
+    plus = values[rising] - per * _POWERS[rising]
+    if all(max(low, min(high, plus + per * p)) == v for p, v in zip(_POWERS, values)):
+        return plus, per, low, high
+    return None
 
 
 def _spore_burst(importer: SpellImport, cls: KodClass, element: KodClass, table: dict[str, Any],
@@ -291,16 +346,15 @@ def _spore_burst(importer: SpellImport, cls: KodClass, element: KodClass, table:
         num = {k.casefold(): v for k, v in site.call.named.items()}.get("num")
         hold_number = _int(evaluate(num, element.scope())) if num is not None else None
     base = _int(element.constant("BASE_HOLD_DURATION"))
-    hold_key = importer.spell_by_number.get(hold_number) if hold_number is not None else None
-    if "iradius" not in read or "iduration" not in read or base is None or hold_key is None:
+    hold = _spell_class(importer, hold_number)
+    if "iradius" not in read or "iduration" not in read or base is None or hold is None:
         return None
     for name, variable in (("radius", "iradius"), ("base", "iduration")):
         for part, value in zip(("per", "div", "plus", "min", "max"), read[variable]):
             figures[f"{name}_{part}"] = value
     figures["hold_number"], figures["hold_base"] = hold_number or 0, base
-    hold = importer.tree.classes.get(hold_key)
-    told = [_resource_name(s.call.named) for s in find_sends(hold, "MsgSendUser", "DoHold")] if hold is not None else []
-    if told and told[0] and hold is not None:
+    told = [_resource_name(s.call.named) for s in find_sends(hold, "MsgSendUser", "DoHold")]
+    if told and told[0]:
         importer.texts.put(table, "held", hold, told[0], category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
     importer.texts.put(table, "unaffected", element, "vrUnaffectedMessage", category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
     table["figures"] = figures
