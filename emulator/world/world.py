@@ -298,7 +298,7 @@ class World:
 
     def room_objects(self, room: str) -> list[Thing]:
         """Everything in a room: placed objects first (in key order), bodies and ground
-        items (oldest first), monsters, then players."""
+        items (oldest first), wall spells' elements, monsters, then players."""
         state = self._rooms[room]
         return [*state.objects.values(), *self._remains.in_room(room), *self.walls.in_room(room), *self._monsters.in_room(room),
                 *state.players.values()]
