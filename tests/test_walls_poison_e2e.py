@@ -26,15 +26,17 @@ from emulator.rules.spells import poison as poison_rules
 from emulator.rules.spells import walls as wall_rules
 from emulator.game.render import render
 from emulator.world.casting import spell_object_id
-from emulator.world.events import WorldEvent
+from emulator.world.enchantments import Effect
+from emulator.world.events import ObjectMoved, WorldEvent
 from emulator.world.roofile import load_roo
-from emulator.world.spells import poison
+from emulator.world.spells import poison, walls
 from emulator.world.spells.walls import WallElement
 from emulator.wire.codec import Message
 
 from .test_casting_e2e import Scene, _name_of, power
 from .test_consumables_e2e import bars, texts_of
 from .test_e2e_giant_rat import ROOM_FILES
+from .test_fight_messages import _client_texts
 from .test_personal_enchantments_e2e import cast_with, make_scene, said
 
 #: A room of the original where players may fight (no flags), with giant rats.
@@ -237,6 +239,14 @@ def test_brambles_scratch_one_who_walks_through(scene: Scene) -> None:
     y, x = victim.y, victim.x
     scene.bob.request("BP_REQ_MOVE", y=y, x=x + 1, speed=18, room={"id": live.room_id(patch.room), "amount": None})
     assert victim.stats.health == health
+    # a monster that steps onto a patch in its turn is scratched too
+    rat = next(m for m in live.monsters() if m.kind == "giantrat")
+    live._monsters.remove(rat)
+    rat.room, rat.y, rat.x, rat.hit_points = patch.room, patch.y, patch.x, 50
+    live._monsters._add(rat)
+    moved: list[WorldEvent] = [ObjectMoved(rat.room, rat.object_id, rat.y, rat.x, 18)]
+    walls.monsters_moved(live, moved, 0)
+    assert 50 - most <= rat.hit_points < 50
 
 
 def _open_beside(scene: Scene, element: WallElement) -> bool:
@@ -421,6 +431,17 @@ def test_a_wall_of_fire_or_lightning_burns_who_is_in_it(scene: Scene, key: str) 
     health = victim.stats.health
     scene.server.advance(2.0)
     assert victim.stats.health < health
+    # a resistance to its type takes its share off: all of it, so 1 a burn
+    kind = {2: "fire", 4: "shock"}[spell.damage_spell]
+    live.enchant(victim.object_id, f"resist{kind}", 60_000, Effect({f"resist_{kind}": 100}))
+    scene.bob.read()
+    health = victim.stats.health
+    scene.server.advance(6.0)
+    heard = scene.bob.read()
+    burns = [f for f, _ in texts_of(heard) if f == said(scene, spell, "burn_5")]
+    shown = [health, *bars(heard, 1)]
+    drops = [before - after for before, after in zip(shown, shown[1:]) if after < before]  # regeneration aside
+    assert len(burns) >= 3 and len(drops) >= 2 and set(drops) == {1}  # a bite and a regeneration may net out
     # a monster standing in it burns too, until it dies: the caster's kill
     monster = next(m for m in live.monsters() if m.kind == "giantrat")
     live._monsters.remove(monster)
@@ -537,3 +558,107 @@ def test_a_dusk_rats_bite_may_poison(scene: Scene) -> None:
     ((rate, left),) = poison.doses(live, victim.object_id)
     assert rate == sickness.figure("duskrat_rate") and left <= sickness.figure("duskrat_ms")
     assert (said(scene, sickness, "target"), []) in texts_of(heard)
+
+
+def test_a_spider_web_sticks_who_walks_into_it(scene: Scene) -> None:
+    world, caster, victim = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    spell = world.spells["summonweb"]
+    assert spell.effect == "spider_web"
+    _ready(scene, "summonweb")
+    caster.spells["summonweb"] = 99
+    _face_open_ground(scene, wall_rules.fog_squares)
+    reply = _cast_untargeted(scene, "summonweb")
+    told, seen = _after_trance(scene, "summonweb", reply)
+    assert (said(scene, spell, "caster"), []) in texts_of(told)
+    webs = live.walls.in_room(caster.room)
+    assert len([m for m in seen if m.name == "BP_CREATE"]) == len(webs) > 0
+    most = max(3, min(5, 3 + power(scene, "summonweb") // 33))
+    assert all(w.strength == most for w in webs)
+    web = next(w for w in webs if _open_beside(scene, w))
+    _fight_ready(scene)
+    heard = _step_onto(scene, web)
+    (stuck,) = [e for e in live.enchantments_of(victim.object_id) if e.spell == "summonweb"]
+    assert stuck.due_ms is not None
+    seconds = round((stuck.due_ms - round(live.game_time * 1000)) / 1000)
+    assert 1 <= seconds <= most
+    assert any(f in {said(scene, spell, p) for p in ("stuck_1", "stuck_2", "stuck_3", "stuck_5")} for f, _ in texts_of(heard))
+    # stuck: a move is refused, the client put back where it stands
+    y, x = victim.y, victim.x
+    refused = scene.bob.request("BP_REQ_MOVE", y=y, x=x + FINENESS // 2, speed=18,
+                                room={"id": live.room_id(victim.room), "amount": None})
+    assert (victim.y, victim.x) == (y, x)
+    assert [(m["y"], m["x"]) for m in refused if m.name == "BP_MOVE" and m["id"] == victim.object_id] == [(y, x)]
+    # it wears off in its time (one who still stands in the web is caught again)
+    scene.server.advance(most + 1.0)
+    scene.bob.read()
+    assert stuck not in live.enchantments_of(victim.object_id)
+
+
+def test_poison_waits_while_its_bearer_is_away(scene: Scene, kod_tree: KodTree) -> None:
+    live = scene.server.hub.world
+    sickness = scene.world.spells[poison.POISON]
+    victim = scene.target
+    _poison_bob(scene, 3000, 60_000)
+    scene.server.advance(10.5)  # one bite
+    ((_, left),) = poison.doses(live, victim.object_id)
+    scene.bob.request("BP_LOGOFF")
+    scene.server.advance(120.0)  # away longer than the dose lasts: its time does not run
+    bob = scene.server.connect()
+    for resource_id, text in _client_texts(kod_tree).items():
+        bob.codec.resources.add(resource_id, text)
+    bob.login_to_game("bob", "pw-bob")
+    me = bob.enter_world("Bram")["id"]
+    scene.bob = bob  # the one that logged off was closed by the server, as it should
+    assert me == victim.object_id
+    ((rate, kept),) = poison.doses(live, me)
+    assert rate == 3000 and left - 1000 <= kept <= left
+    shown = bob.request("BP_SEND_ENCHANTMENTS", enchantment_type=1)
+    assert [m["object"]["id"] for m in shown if m.name == "BP_ADD_ENCHANTMENT"] == [spell_object_id(sickness.number)]
+    player = live.player(me)
+    health = player.stats.health = player.stats.max_health
+    scene.server.advance(10.5)
+    assert player.stats.health == health - 3
+    assert not bob.closed_by_server
+
+
+
+def test_an_illusionary_firewall_wounds_that_heal(scene: Scene) -> None:
+    world, caster, victim = scene.world, scene.caster, scene.target
+    live = scene.server.hub.world
+    spell = world.spells["illusionaryfirewall"]
+    assert spell.effect == "illusion_wall" and spell.school == "riija"
+    _ready(scene, "illusionaryfirewall")
+    caster.spells["illusionaryfirewall"] = 99
+    caster.stats.mysticism = 70
+    _face_open_ground(scene, wall_rules.bramble_squares)
+    reply = _cast_untargeted(scene, "illusionaryfirewall")
+    told, seen = _after_trance(scene, "illusionaryfirewall", reply)
+    assert (said(scene, spell, "caster"), []) in texts_of(told)
+    flames = live.walls.in_room(caster.room)
+    spell_power = power(scene, "illusionaryfirewall")
+    assert spell_power >= wall_rules.ILLUSION_LEAST_POWER and all(f.strength == spell_power for f in flames)
+    flame = next(f for f in flames if f.active and _open_beside(scene, f))
+    _fight_ready(scene)
+    most = wall_rules.wound_most(spell_power, wall_rules.player_wound_base(victim.stats.intellect), 60, 60)
+    heard: list[Message] = []
+    for _ in range(10):
+        flame.touched.clear()
+        victim.stats.health = 60
+        heard = _step_onto(scene, flame)
+        if live.is_enchanted(victim.object_id, spell.key):
+            break
+    (wound,) = [e for e in live.enchantments_of(victim.object_id) if e.spell == spell.key]
+    taken = wound.state["wounds"]
+    assert 1 <= taken <= most and victim.stats.health == 60 - taken
+    assert (said(scene, spell, wall_rules.burn_purpose(taken)), []) in texts_of(heard)
+    assert not [m for m in heard if m.name == "BP_ADD_ENCHANTMENT"]  # no icon for wounds
+    # out of the fire, the wounds heal in their time, with the words that they were illusions
+    victim.y, victim.x = caster.y, caster.x
+    left = wound.state["left_ms"]
+    assert left <= 80_000
+    scene.server.advance(left / 1000 + 1.0)
+    healed = scene.bob.read()
+    assert not live.is_enchanted(victim.object_id, spell.key)
+    assert (said(scene, spell, "wounds_healed"), []) in texts_of(healed)
+    assert victim.stats.health == 60

@@ -339,10 +339,11 @@ SPELL_EFFECTS = (
     "mana_bomb", "earthquake",  # the spells that strike all around the caster (spells/area.py)
     "elusion",  # the spells that take the caster elsewhere (spells/travel.py)
     "anonymity", "feign_death", "fade", "shadow_form", "invisibility", "illusionary_form", "morph", "evil_twin",  # how a player looks (illusions.py)
-    "summon_fog", "bramble_wall", "poison_fog", "damage_wall", "ring_of_flames", "spore_burst", "cure_poison",  # walls, fog, poison
     # the personal family's code (emulator/world/spells/hexes.py, eavesdrop.py, wards.py)
     "forget", "eavesdrop", "free_action", "eagle_eyes", "magic_shield", "armor_of_gort", "denial", "mana_focus", "deflect",
     "shroud_item", "create_spiritual_weapon", "identify_item", "shatter_items", "swap_items",  # spells on items
+    "summon_fog", "bramble_wall", "poison_fog", "damage_wall", "ring_of_flames", "spore_burst", "spider_web", "illusion_wall",  # walls
+    "cure_poison",  # poison
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -413,6 +414,7 @@ SPELL_OWN_TEXTS = (
     "point_failed", "pointed_at", "shattered", "shattered_plural", "shatter_done", "swapped", "is", "are",
     "trouble", "body_male_name", "body_female_name", "body_look",
     "no_use",  # jig: nothing is used where it is sung
+    "stuck_0", "stuck_1", "stuck_2", "stuck_3", "stuck_5", "wounds_healed",
 )
 
 

@@ -114,6 +114,9 @@ _OWN = {
     "shattered_plural": "Your {item_name} shatter!",
     "shatter_done": "You shatter {target}'s {item_name}!",
     "trouble": "What you summoned has made trouble for you.",
+    "stuck_0": "You pass the webs.", "stuck_1": "The webs catch you a moment.", "stuck_2": "The webs catch you.",
+    "stuck_3": "The webs hold you.", "stuck_5": "The webs hold you fast.",
+    "wounds_healed": "Some of your wounds were not real.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -154,6 +157,7 @@ _FILLS = {
     "looking": "def_item",
     "point_failed": "target", "pointed_at": "cap_player", "shattered": "item_name", "shattered_plural": "item_names",
     "shatter_done": "target,item_name",
+    "stuck_0": "", "stuck_1": "", "stuck_2": "", "stuck_3": "", "stuck_5": "", "wounds_healed": "",
 }
 
 

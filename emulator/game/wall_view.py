@@ -15,7 +15,7 @@ from protocol_specs.opcodes import Animate
 #: wallfire.kod and wallltng.kod 100 to 140).
 CYCLES = {
     "summon_fog": (290, 2, 5), "poison_fog": (260, 1, 5), "spore_burst": (260, 1, 5),
-    "damage_wall": (120, 1, 5), "ring_of_flames": (120, 1, 5),
+    "damage_wall": (120, 1, 5), "ring_of_flames": (120, 1, 5), "illusion_wall": (120, 1, 5),
 }
 #: BRAMBLE.kod SendAnimation: a whole patch shows its fullest group.
 BRAMBLE_GROUP = 5
@@ -30,9 +30,12 @@ def appearance(ctx: GameContext, element: WallElement) -> tuple[int, int, int]:
     return icon, name, spell.figure("element_flags")
 
 
-def animation(ctx: GameContext, element: WallElement) -> dict[str, Any]:
+def animation(ctx: GameContext, element: WallElement) -> dict[str, Any] | None:
+    """How it plays; None: still, as any object (a web)."""
     spell = ctx.definition.spells[element.spell]
     if spell.effect == "bramble_wall":
         return {"type": Animate.ANIMATE_NONE, "params": {"group": BRAMBLE_GROUP}}
-    period, low, high = CYCLES.get(spell.effect, CYCLES["summon_fog"])
+    if spell.effect not in CYCLES:
+        return None
+    period, low, high = CYCLES[spell.effect]
     return {"type": Animate.ANIMATE_CYCLE, "params": {"period": period, "group_low": low, "group_high": high}}

@@ -87,6 +87,7 @@ class MoveRefusal(str, Enum):
     BLOCKED = "blocked"  # a wall or unwalkable square on the way
     TOO_TIRED = "too tired to run"  # running needs the rules' vigor
     HELD = "held"  # a hold keeps the player where it is (hinder family)
+    STUCK = "stuck fast"  # in a spider web (spells/walls.py)
 
 
 @attrs.frozen

@@ -330,7 +330,7 @@ class World:
 
     def room_objects(self, room: str) -> list[Thing]:
         """Everything in a room: placed objects first (in key order), bodies and ground
-        items (oldest first), monsters, then players."""
+        items (oldest first), wall spells' elements, monsters, then players."""
         state = self._rooms[room]
         return [*state.objects.values(), *self._remains.in_room(room), *self.walls.in_room(room), *self._monsters.in_room(room),
                 *state.players.values()]
@@ -406,6 +406,8 @@ class World:
         held = holding.move_refusal(self, player)
         if held is not None:
             return [held]
+        if walls.stuck(self, player_id):  # PFLAG_NO_MOVE: put back where it stands
+            return [MoveRefused(player_id, MoveRefusal.STUCK.value, player.y, player.x)]
         state = self._rooms[room]
         to_row, to_col = square_of(y, x)
         exit = None
@@ -1571,6 +1573,7 @@ class World:
         hurt_from = len(events)
         self._monsters.run_tick(self.tick_count, rng, self._players_in, events, self._monster_killed_player)
         songs.wounded(self, events, hurt_from)  # a singer hurt stops singing
+        walls.monsters_moved(self, events, hurt_from)  # monsters that stepped into a wall
         self._remains.run(round(self.game_time * 1000), self._has_players, self._fixtures_in, events)
         events += self._take_trade_news()
         if self.trades.trades:  # keepers withdraw their money offers in time (monster.kod CancelOfferTimer)
@@ -1583,6 +1586,7 @@ class World:
         self._regenerate(events)
         self._expire_enchantments(events)
         walls.run(self, events)
+        walls.heal_wounds(self, events)
         poison.run(self, events)
         item_attributes.run(self, events)  # item attributes whose time is up
 

@@ -126,7 +126,8 @@ def ring_squares(row: int, col: int) -> list[Placed]:
     their centres), and four fillers on the corners of its own square."""
     around = ((1, 1), (1, 0), (1, -1), (0, 1), (0, -1), (-1, 1), (-1, 0), (-1, -1))
     placed: list[Placed] = [(row + r, col + c, FINENESS_HALF, FINENESS_HALF, True) for r, c in around]
-    placed += [(row, col, fine_row, fine_col, False) for fine_row, fine_col in ((0, 0), (0, FINENESS), (FINENESS, 0), (FINENESS, FINENESS))]
+    corners = ((0, 0), (0, FINENESS), (FINENESS, 0), (FINENESS, FINENESS))
+    placed += [(row, col, fine_row, fine_col, False) for fine_row, fine_col in corners]
     return placed
 
 
@@ -173,3 +174,44 @@ def spore_squares(radius: int, row: int, col: int) -> list[Placed]:
     for ring in rings[:max(0, min(3, radius))]:
         placed += [(row + r, col + c, fine_row, fine_col, False) for r, c, fine_row, fine_col in ring]
     return placed
+
+
+def web_duration_ms(roll: Roll, base: int) -> int:
+    """web.kod GetDuration: within 20 s either way of the wall's base, within 20 s and
+    150 s."""
+    return max(20_000, min(150_000, roll(base - 20, base + 20) * 1000))
+
+
+def web_hold_seconds(roll: Roll, most: int) -> int:
+    """web.kod DoEffect: 2 s less than the web's most to the most, at least 1; 0 for a
+    web that holds nobody."""
+    return max(1, roll(most - 2, most)) if most > 0 else 0
+
+
+def stuck_purpose(seconds: int) -> str:
+    """web.kod DoEffect: which words tell a hold of ``seconds``."""
+    if seconds <= 0:
+        return "stuck_0"
+    if seconds < 4:
+        return f"stuck_{seconds}"
+    return "stuck_5"
+
+
+#: wallfire.kod DoEffect: an illusionary wall cast with less power wounds nobody.
+ILLUSION_LEAST_POWER = 35
+
+
+def wound_most(power: int, base: int, max_health: int, health: int) -> int:
+    """illwound.kod GetHPLoss: base * power / 100, at most a third of the victim's
+    maximum and never its last point."""
+    return max(0, min(div(base * power, 100), div(max_health, 3), health - 1))
+
+
+def player_wound_base(intellect: int) -> int:
+    """illwound.kod GetHPLoss for a player: 17, and a tenth of how far intellect is below 50."""
+    return 17 + div(50 - intellect, 10)
+
+
+def monster_wound_base(difficulty: int) -> int:
+    """illwound.kod GetHPLoss for a monster: 30 less twice its difficulty (2 to 20 less)."""
+    return 30 - max(1, min(20, difficulty * 2))

@@ -59,7 +59,8 @@ def make_poisoned(world: World, player: Player, rate: int, duration_ms: int, eve
     taken at once); the player is told either way. False when resisted or impossible."""
     if POISON not in world.definition.spells or rate <= 0:
         return False
-    roll = roll_with(random.Random(f"{world.seed}:poison:{world.tick_count}:{player.object_id}:{len(doses(world, player.object_id))}"))
+    held = len(doses(world, player.object_id))
+    roll = roll_with(random.Random(f"{world.seed}:poison:{world.tick_count}:{player.object_id}:{held}"))
     if rules.resisted(roll, resist_chance(world, player.object_id)):
         events.append(SpellTold(player.object_id, POISON, "resisted"))
         return False

@@ -26,9 +26,11 @@ the intervals, a move asks them about the mover's new square. Work is proportion
 the elements that stand, never to the world. They are not in the world snapshot: a
 restart clears them, as it clears any summoned object.
 
-Not yet: attacking brambles (the original's patches are monsters with hit points);
-monsters walking into brambles; the sounds of a scratch, a burn or a cough; the walls'
-light; resistances to fire and shock; a wall whose caster has left the world acts on
+Monsters are caught as they step (after their move in the tick) and, but by brambles and
+spore clouds, standing in an element each interval; webs and poison fog leave them be.
+
+Not yet: attacking brambles (the original's patches are monsters with hit points); the sounds of a scratch, a burn or a cough; the walls'
+light; monsters' resistances; a wall whose caster has left the world acts on
 nobody."""
 
 from __future__ import annotations
@@ -40,11 +42,11 @@ from typing import TYPE_CHECKING
 import attrs
 
 from emulator.content.model import FINENESS, SpellDefinition, square_of
-from emulator.rules.combat import monster_damage_taken, player_damage_taken
+from emulator.rules.combat import MAX_RESISTANCE, SpellDamage, monster_damage_taken, player_damage_taken
 from emulator.rules.dice import Roll, roll_with
 from emulator.rules.pvp import attack_refusal
 from emulator.rules.spells import walls as rules
-from emulator.world.events import MonsterKilled, ObjectEntered, ObjectLeft, SpellTold, VitalsChanged, WorldEvent
+from emulator.world.events import MonsterKilled, ObjectEntered, ObjectLeft, ObjectMoved, SpellTold, VitalsChanged, WorldEvent
 from emulator.world.monsters import Monster
 from emulator.world.spells import poison
 from emulator.world.enchantments import Effect
@@ -54,7 +56,7 @@ from emulator.world.sight import line_of_sight
 if TYPE_CHECKING:
     from emulator.world.world import World
 
-__all__ = ["EFFECTS", "FIRST_WALL_ID", "LAST_WALL_ID", "WallElement", "Walls", "run", "stepped"]
+__all__ = ["EFFECTS", "FIRST_WALL_ID", "LAST_WALL_ID", "WallElement", "Walls", "monsters_moved", "run", "stepped", "stuck"]
 
 FIRST_WALL_ID = 0x0030_0000  # below the bodies' range, far above rooms and placed objects
 LAST_WALL_ID = 0x003F_FFFF
@@ -115,7 +117,9 @@ def _now_ms(world: World) -> int:
 
 
 #: The effects whose elements act each interval on who stands in them (not brambles).
-PERIODIC = frozenset({"poison_fog", "damage_wall", "ring_of_flames"})
+PERIODIC = frozenset({"poison_fog", "damage_wall", "ring_of_flames", "spider_web", "illusion_wall"})
+#: The flag of one stuck in a web (the original's PFLAG_NO_MOVE): its moves are refused.
+NO_MOVE = "no_move"
 
 
 def _over_limit(world: World, room: str, spell: SpellDefinition) -> bool:
@@ -176,13 +180,25 @@ def _periodic(world: World, element: WallElement, spell: SpellDefinition, events
             _act_on(world, element, spell, victim, events)
 
 
-def stepped(world: World, player: Player, events: list[WorldEvent]) -> None:
-    """SomethingMoved: a player's move ended on an element's square (within a spore
-    cloud's reach, in its sight)."""
-    here = world.walls.rooms.get(player.room)
+def monsters_moved(world: World, events: list[WorldEvent], since: int) -> None:
+    """SomethingMoved for the monsters that stepped this tick (their moves among
+    ``events[since:]``), in rooms where walls stand."""
+    if not world.walls.rooms:
+        return
+    for event in events[since:]:
+        if isinstance(event, ObjectMoved) and event.room in world.walls.rooms:
+            monster = world._monsters.by_id.get(event.object_id)
+            if monster is not None and monster.room == event.room:
+                stepped(world, monster, events)
+
+
+def stepped(world: World, mover: Thing, events: list[WorldEvent]) -> None:
+    """SomethingMoved: a player's or monster's move ended on an element's square (within
+    a spore cloud's reach, in its sight)."""
+    here = world.walls.rooms.get(mover.room)
     if not here:
         return
-    row, col = square_of(player.y, player.x)
+    row, col = square_of(mover.y, mover.x)
     for element in list(here.values()):
         if not element.active:
             continue
@@ -197,13 +213,13 @@ def stepped(world: World, player: Player, events: list[WorldEvent]) -> None:
                 continue
         elif (e_row, e_col) != (row, col):
             continue
-        _act_on(world, element, spell, player, events)
+        if world.object(mover.object_id) is mover:  # not killed by another element meanwhile
+            _act_on(world, element, spell, mover, events)
 
 
 def _act_on(world: World, element: WallElement, spell: SpellDefinition, victim: Thing, events: list[WorldEvent]) -> None:
     if spell.effect == "bramble_wall":
-        if isinstance(victim, Player):
-            _scratch(world, element, spell, victim, events)
+        _scratch(world, element, spell, victim, events)
         return
     if spell.effect not in PERIODIC and spell.effect != "spore_burst":
         return
@@ -228,6 +244,10 @@ def _act_on(world: World, element: WallElement, spell: SpellDefinition, victim: 
         _breathe(world, element, spell, caster, victim, roll, events)
     elif spell.effect == "spore_burst":
         _hold(world, element, spell, victim, events)
+    elif spell.effect == "spider_web":
+        _stick(world, element, spell, victim, roll, events)
+    elif spell.effect == "illusion_wall":
+        _wound(world, element, spell, caster, victim, roll, events)
     else:
         _burn(world, element, spell, caster, victim, roll, events)
 
@@ -265,6 +285,90 @@ def _hold(world: World, element: WallElement, spell: SpellDefinition, victim: Th
         events.append(SpellTold(victim.object_id, spell.key, "held"))
 
 
+def _stick(world: World, element: WallElement, spell: SpellDefinition, victim: Thing, roll: Roll,
+           events: list[WorldEvent]) -> None:
+    """web.kod DoEffect and summweb.kod DoHold: a player not already stuck is, for up
+    to the web's most in seconds (its moves refused: ``no_move``), and reads the words
+    for how long."""
+    if not isinstance(victim, Player) or world.is_enchanted(victim.object_id, spell.key):
+        return
+    seconds = rules.web_hold_seconds(roll, element.strength)
+    if seconds > 0:
+        started = world.enchant(victim.object_id, spell.key, seconds * 1000, Effect(flags={NO_MOVE}))
+        events += started.events
+    events.append(SpellTold(victim.object_id, spell.key, rules.stuck_purpose(seconds)))
+
+
+def _wound(world: World, element: WallElement, spell: SpellDefinition, caster: Player, victim: Thing, roll: Roll,
+           events: list[WorldEvent]) -> None:
+    """wallfire.kod DoEffect for an illusion: an illusionary wound (illwound.kod), never
+    the last point, that heals when its time is up; a player reads the fire's words for
+    it. Wounds are kept on the victim as the wall spell's own enchantment (no icon), its
+    state the health they took and the time they have left."""
+    power = element.strength
+    if power < rules.ILLUSION_LEAST_POWER:
+        return
+    caster.did_damage = True
+    monster = world._monsters.by_id.get(victim.object_id)
+    if isinstance(victim, Player):
+        stats = victim.stats
+        most = rules.wound_most(power, rules.player_wound_base(stats.intellect), stats.max_health, stats.health)
+    elif monster is not None:
+        most = rules.wound_most(power, rules.monster_wound_base(monster.difficulty), monster.max_hit_points, monster.hit_points)
+    else:
+        return
+    taken = roll(0, most)
+    if taken > 0:
+        if isinstance(victim, Player):
+            victim.stats.health -= taken
+            events.append(VitalsChanged(victim.object_id))
+        elif monster is not None:
+            monster.hit_points -= taken
+        found = world.enchantments.find(victim.object_id, spell.key)
+        if found is not None and isinstance(found.state, dict):  # more wounds heal with the first
+            found.state = {**found.state, "wounds": int(found.state.get("wounds", 0)) + taken}
+        else:
+            parts = (spell.figure("wound_ms_plus"), spell.figure("wound_ms_per"), spell.figure("wound_ms_min"),
+                     spell.figure("wound_ms_max", 1_000_000))
+            left = max(parts[2], min(parts[3], parts[0] + parts[1] * power))
+            events += world.enchant(victim.object_id, spell.key, None, Effect(shown=False),
+                                    state={"wounds": taken, "left_ms": left}).events
+    if isinstance(victim, Player):
+        events.append(SpellTold(victim.object_id, spell.key, rules.burn_purpose(taken)))
+
+
+def heal_wounds(world: World, events: list[WorldEvent]) -> None:
+    """A world tick of the illusionary wounds: their time runs down (not while their
+    bearer is away); when it is up the health they took comes back (illwound.kod
+    EndEnchantmentEffects) and a player reads that they were illusions."""
+    step = round(world.rules.tick_interval * 1000)
+    keys = {key for key, spell in world.definition.spells.items() if spell.effect == "illusion_wall"}
+    if not keys:
+        return
+    wounds = [e for found in world.enchantments.by_target.values() for e in found if e.spell in keys]
+    for wound in wounds:
+        if not isinstance(wound.state, dict):
+            continue
+        left = int(wound.state.get("left_ms", 0)) - step
+        if left > 0:
+            wound.state = {**wound.state, "left_ms": left}
+            continue
+        healed = int(wound.state.get("wounds", 0))
+        events += world.disenchant(wound.target_id, wound.spell, report=False)
+        player = world._players.get(wound.target_id)
+        monster = world._monsters.by_id.get(wound.target_id)
+        if player is not None and player.stats.health > 0:
+            player.stats.health = min(player.stats.max_health, player.stats.health + healed)
+            events += [VitalsChanged(player.object_id), SpellTold(player.object_id, wound.spell, "wounds_healed")]
+        elif monster is not None and monster.hit_points > 0:
+            monster.hit_points = min(monster.max_hit_points, monster.hit_points + healed)
+
+
+def stuck(world: World, player_id: int) -> bool:
+    """Whether a player's moves are refused: stuck in a web."""
+    return world.enchantment_flag(player_id, NO_MOVE)
+
+
 def _burn(world: World, element: WallElement, spell: SpellDefinition, caster: Player, victim: Thing, roll: Roll,
           events: list[WorldEvent]) -> None:
     """wallfire.kod and wallltng.kod DoEffect: up to the wall's most, as a blow without
@@ -277,16 +381,29 @@ def _burn(world: World, element: WallElement, spell: SpellDefinition, caster: Pl
         stats = victim.stats
         victim_status = _pk_status(victim)
         taken = player_damage_taken(roll(0, element.strength), stats.health, stats.max_health,
-                                    outlaw_or_murderer=not victim_status.innocent)
+                                    resistance=_resistance(world, victim, spell), outlaw_or_murderer=not victim_status.innocent)
         stats.health = max(0, stats.health - taken)
         events += [SpellTold(victim.object_id, spell.key, rules.burn_purpose(taken)), VitalsChanged(victim.object_id)]
         if stats.health <= 0:
             world._player_killed_player(caster, victim, _pk_status(caster), victim_status, events, spell=spell.key)
         return
+    _hurt_monster(world, caster, victim, roll(0, element.strength), roll, events)
+
+
+def _resistance(world: World, victim: Player, spell: SpellDefinition) -> int:
+    """The victim's resistance to the wall's spell type (fire, shock), in percent, from
+    its enchantments (resist fire, resist shock...)."""
+    found = sum(world.enchantment_modifier(victim.object_id, f"resist_{kind.name.lower()}")
+                for kind in SpellDamage if kind.name and kind & spell.damage_spell and kind is not SpellDamage.ALL)
+    return min(MAX_RESISTANCE, found)
+
+
+def _hurt_monster(world: World, caster: Player, victim: Thing, damage: int, roll: Roll, events: list[WorldEvent]) -> None:
+    """A monster's AssessDamage without report: at least 1; a kill is the caster's."""
     monster = world._monsters.by_id.get(victim.object_id)
     if monster is None:
         return
-    monster.hit_points -= monster_damage_taken(roll(0, element.strength))
+    monster.hit_points -= monster_damage_taken(damage)
     if monster.hit_points <= 0:
         world._monsters.remove(monster)
         corpse = world._leave_remains(monster, world.game_time, events)
@@ -297,8 +414,8 @@ def _burn(world: World, element: WallElement, spell: SpellDefinition, caster: Pl
         world._advance_after_kill(caster, monster, roll, events)
 
 
-def _scratch(world: World, element: WallElement, spell: SpellDefinition, victim: Player, events: list[WorldEvent]) -> None:
-    """BRAMBLE.kod CheckForEffect and ScratchPerson for a player."""
+def _scratch(world: World, element: WallElement, spell: SpellDefinition, victim: Thing, events: list[WorldEvent]) -> None:
+    """BRAMBLE.kod CheckForEffect and ScratchPerson."""
     from emulator.world.world import _pk_status
 
     if victim.object_id in element.touched:
@@ -306,6 +423,11 @@ def _scratch(world: World, element: WallElement, spell: SpellDefinition, victim:
     element.touched.add(victim.object_id)
     caster = world._players.get(element.caster_id)
     if caster is None:
+        return
+    if not isinstance(victim, Player):
+        roll = _roll(world, "scratch", element.object_id, victim.object_id)
+        _hurt_monster(world, caster, victim, roll(0, element.strength), roll, events)
+        caster.did_damage = True
         return
     if caster is victim:  # it spares its caster
         events.append(SpellTold(victim.object_id, spell.key, "scratch_0"))
@@ -394,6 +516,8 @@ def _element_ms(spell: SpellDefinition, roll: Roll, power: int) -> int:
 
 POISON_FOG = _Wall(_ahead(rules.fog_squares), _element_ms, lambda spell, power: _figure_line(spell, "odds", power))
 DAMAGE_WALL = _Wall(_line, _element_ms, lambda spell, power: _figure_line(spell, "most", power))
+#: An illusion's elements carry the power itself: the wounds are drawn from it.
+ILLUSION_WALL = _Wall(_line, _element_ms, lambda spell, power: power)
 
 
 def _spores(caster: Player, targets: list[Thing], spell: SpellDefinition, power: int) -> list[rules.Placed]:
@@ -404,10 +528,13 @@ def _spores(caster: Player, targets: list[Thing], spell: SpellDefinition, power:
 #: Its clouds' time is the wall's base itself (no element draws its own).
 SPORE_BURST = _Wall(_spores, lambda spell, roll, power: _figure_line(spell, "base", power) * 1000,
                     lambda spell, power: _figure_line(spell, "radius", power))
+SPIDER_WEB = _Wall(_ahead(rules.fog_squares),
+                   lambda spell, roll, power: rules.web_duration_ms(roll, _figure_line(spell, "base", power)),
+                   lambda spell, power: _figure_line(spell, "hold", power))
 RING_OF_FLAMES = _Wall(_ring, _element_ms, lambda spell, power: _figure_line(spell, "most", power))
 
 #: The effects of this family by their ``spells.toml`` name.
 EFFECTS = {
     "summon_fog": SUMMON_FOG, "bramble_wall": BRAMBLE_WALL, "poison_fog": POISON_FOG, "damage_wall": DAMAGE_WALL,
-    "ring_of_flames": RING_OF_FLAMES, "spore_burst": SPORE_BURST,
+    "ring_of_flames": RING_OF_FLAMES, "spore_burst": SPORE_BURST, "spider_web": SPIDER_WEB, "illusion_wall": ILLUSION_WALL,
 }

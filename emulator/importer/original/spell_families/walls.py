@@ -169,12 +169,12 @@ def _wall(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | 
     fillers = [k for k in found if k not in active]
     if len(active) > 1 or len(fillers) > 1 or not found:
         return None
-    for site in sites:  # an illusion (the illusionary firewall) is not run yet
+    illusion = False
+    for site in sites:  # an illusion: the illusionary firewall
         flag = {k.casefold(): v for k, v in site.call.named.items()}.get("illusionary")
-        if flag is not None and evaluate(flag, cls.scope()) not in (0, None):
-            return None
+        illusion = illusion or (flag is not None and evaluate(flag, cls.scope()) not in (0, None))
     if active:
-        effect = _active_wall(importer, cls, active[0], table)
+        effect = _illusion_wall(importer, cls, active[0], table) if illusion else _active_wall(importer, cls, active[0], table)
         if effect is None:
             return None
         figures = dict(table.get("figures", {}))
@@ -210,7 +210,7 @@ def _element_look(importer: SpellImport, cls: KodClass, element: KodClass, table
 
 #: The active elements the server runs, by the class they are (or descend from).
 _ACTIVE = {"brambles": "bramble_wall", "poisonfogcloud": "poison_fog", "walloffire": "damage_wall",
-           "walloflightning": "damage_wall", "activesporecloud": "spore_burst"}
+           "walloflightning": "damage_wall", "activesporecloud": "spore_burst", "web": "spider_web"}
 
 
 def _active_wall(importer: SpellImport, cls: KodClass, element: KodClass, table: dict[str, Any]) -> str | None:
@@ -229,7 +229,7 @@ def _active_wall(importer: SpellImport, cls: KodClass, element: KodClass, table:
     figures = dict(table.get("figures", {}))
     if effect == "spore_burst":
         return _spore_burst(importer, cls, element, table, figures)
-    wanted = {"iduration": "base", "imaxdamage": "most", "iodds": "odds"}
+    wanted = {"iduration": "base", "imaxdamage": "most", "iodds": "odds", "imaxholdtime": "hold"}
     read = _placing_figures(cls, tuple(wanted))
     for variable, name in wanted.items():
         fit = read.get(variable)
@@ -238,7 +238,6 @@ def _active_wall(importer: SpellImport, cls: KodClass, element: KodClass, table:
                 figures[f"{name}_{part}"] = value
     if "base_per" not in figures:
         return None
-    own = element.resources
     if effect == "poison_fog":
         if "odds_per" not in figures:
             return None
@@ -251,21 +250,89 @@ def _active_wall(importer: SpellImport, cls: KodClass, element: KodClass, table:
         told = [_resource_name(s.call.named) for s in find_sends(element, "MsgSendUser", "DoEffect")]
         if told and told[0]:
             importer.texts.put(table, "inhaled", element, told[0], category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    elif effect == "spider_web":
+        if "hold_per" not in figures:
+            return None
+        for number in (0, 1, 2, 3, 5):
+            if not importer.texts.put(table, f"stuck_{number}", element, f"web_stick{number}", category="spell",
+                                      max_bytes=MAX_DESCRIPTION_BYTES):
+                return None
     else:
-        if "most_per" not in figures:
+        if "most_per" not in figures or not _burn_words(importer, element, table):
             return None
-        # the words by damage: <name>_damage<N>, the lowest for none
-        steps = sorted((int(name.rsplit("damage", 1)[1]), name) for name in own
-                       if name.rsplit("damage", 1)[-1].isdigit() and "_damage" in name)
-        if [n for n, _ in steps] != [0, 5, 10, 15, 20]:
-            return None
-        for number, name in steps:
-            importer.texts.put(table, f"burn_{number}", element, name, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+        for site in find_sends(element, "AssessDamage", "DoEffect"):  # the burn's spell type (not an illusion's)
+            kind = {k.casefold(): v for k, v in site.call.named.items()}.get("aspell")
+            bits = _int(evaluate(kind, element.scope())) if kind is not None else None
+            if bits is not None and bits != _int(element.constant("ATCK_SPELL_ALL")):
+                table["damage_spell"] = bits
         if table.get("targets") == 1:
             effect = "ring_of_flames"
     importer.texts.put(table, "unaffected", element, "vrUnaffectedMessage", category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
     table["figures"] = figures
     return effect
+
+
+def _burn_words(importer: SpellImport, element: KodClass, table: dict[str, Any]) -> bool:
+    """A burning element's words by damage (its ``<name>_damage<N>``, the lowest for none)."""
+    steps = sorted((int(name.rsplit("damage", 1)[1]), name) for name in element.resources
+                   if name.rsplit("damage", 1)[-1].isdigit() and "_damage" in name)
+    if [n for n, _ in steps] != [0, 5, 10, 15, 20]:
+        return False
+    for number, name in steps:
+        importer.texts.put(table, f"burn_{number}", element, name, category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    return True
+
+
+def _illusion_wall(importer: SpellImport, cls: KodClass, element: KodClass, table: dict[str, Any]) -> str | None:
+    """The illusionary firewall: a wall of fire whose burns are illusionary wounds (the
+    illusionary wounds spell's GetDuration, its words when they heal), its base time
+    read as the other walls'."""
+    base = _placing_figures(cls, ("iduration",)).get("iduration")
+    if not element.is_a("WallOfFire") or base is None or not _burn_words(importer, element, table):
+        return None
+    number = None
+    for site in find_sends(element, "FindSpellByNum", "DoEffect"):
+        num = {k.casefold(): v for k, v in site.call.named.items()}.get("num")
+        number = _int(evaluate(num, element.scope())) if num is not None else number
+    wounds = _spell_class(importer, number)
+    if wounds is None:
+        return None
+    line = _clamped_line([_run(wounds, "GetDuration", power) for power in _POWERS])
+    healed = [_resource_name(s.call.named) for s in find_sends(wounds, "MsgSendUser", "EndEnchantmentEffects")]
+    if line is None or not healed or not healed[0]:
+        return None
+    figures = dict(table.get("figures", {}))
+    for part, value in zip(("per", "div", "plus", "min", "max"), base):
+        figures[f"base_{part}"] = value
+    for part, value in zip(("plus", "per", "min", "max"), line):
+        figures[f"wound_ms_{part}"] = value
+    table["figures"] = figures
+    importer.texts.put(table, "unaffected", element, "vrUnaffectedMessage", category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    importer.texts.put(table, "wounds_healed", wounds, healed[0], category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
+    return "illusion_wall"
+
+
+def _spell_class(importer: SpellImport, number: int | None) -> KodClass | None:
+    """The spell class with the original's number ``number`` (whether or not the import
+    has come to it yet)."""
+    if number is None:
+        return None
+    return next((c for c in importer.tree.subclasses_of("Spell") if _int(c.value("viSpell_num")) == number), None)
+
+
+def _clamped_line(values: list[Any]) -> tuple[int, int, int, int] | None:
+    """(plus, per, min, max) with bound(plus + per * power, min, max) giving every value."""
+    if not values or not all(isinstance(v, int) for v in values):
+        return None
+    low, high = min(values), max(values)
+    rising = next((p for p in range(len(values) - 1) if values[p + 1] != values[p]), None)
+    if rising is None:
+        return values[0], 0, low, high
+    per = values[rising + 1] - values[rising]
+    plus = values[rising] - per * _POWERS[rising]
+    if all(max(low, min(high, plus + per * p)) == v for p, v in zip(_POWERS, values)):
+        return plus, per, low, high
+    return None
 
 
 def _spore_burst(importer: SpellImport, cls: KodClass, element: KodClass, table: dict[str, Any],
@@ -279,16 +346,15 @@ def _spore_burst(importer: SpellImport, cls: KodClass, element: KodClass, table:
         num = {k.casefold(): v for k, v in site.call.named.items()}.get("num")
         hold_number = _int(evaluate(num, element.scope())) if num is not None else None
     base = _int(element.constant("BASE_HOLD_DURATION"))
-    hold_key = importer.spell_by_number.get(hold_number) if hold_number is not None else None
-    if "iradius" not in read or "iduration" not in read or base is None or hold_key is None:
+    hold = _spell_class(importer, hold_number)
+    if "iradius" not in read or "iduration" not in read or base is None or hold is None:
         return None
     for name, variable in (("radius", "iradius"), ("base", "iduration")):
         for part, value in zip(("per", "div", "plus", "min", "max"), read[variable]):
             figures[f"{name}_{part}"] = value
     figures["hold_number"], figures["hold_base"] = hold_number or 0, base
-    hold = importer.tree.classes.get(hold_key)
-    told = [_resource_name(s.call.named) for s in find_sends(hold, "MsgSendUser", "DoHold")] if hold is not None else []
-    if told and told[0] and hold is not None:
+    told = [_resource_name(s.call.named) for s in find_sends(hold, "MsgSendUser", "DoHold")]
+    if told and told[0]:
         importer.texts.put(table, "held", hold, told[0], category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
     importer.texts.put(table, "unaffected", element, "vrUnaffectedMessage", category="spell", max_bytes=MAX_DESCRIPTION_BYTES)
     table["figures"] = figures
@@ -306,7 +372,7 @@ def _placing_figures(
         env: dict[str, Any] = {"ispellpower": power}
         for statement in handler.body if handler is not None else ():
             if isinstance(statement, ast.Assign):
-                env[statement.target.casefold()] = _value(cls, statement.value, env)
+                env[statement.target.casefold()] = _open_bound(cls, statement.value, env)
         for variable in variables:
             values[variable].append(env.get(variable))
     found = {}
@@ -317,6 +383,24 @@ def _placing_figures(
         if fit is not None:
             found[variable] = fit
     return found
+
+
+def _open_bound(cls: KodClass, expression: ast.Expression, env: dict[str, Any]) -> Any:
+    """An assignment's value, reading ``bound(x, $, high)`` (no low bound) too."""
+    if isinstance(expression, ast.Call) and expression.function.casefold() == "bound" and len(expression.positional) == 3:
+        value, low, high = expression.positional
+        if isinstance(low, ast.Nil) or isinstance(high, ast.Nil):
+            found = _value(cls, value, env)
+            if not isinstance(found, int):
+                return found
+            if not isinstance(low, ast.Nil):
+                bottom = _value(cls, low, env)
+                found = max(bottom, found) if isinstance(bottom, int) else found
+            if not isinstance(high, ast.Nil):
+                top = _value(cls, high, env)
+                found = min(top, found) if isinstance(top, int) else found
+            return found
+    return _value(cls, expression, env)
 
 
 def _bounded_line(values: list[Any]) -> tuple[int, int, int, int, int] | None:
