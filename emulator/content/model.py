@@ -327,6 +327,7 @@ SPELL_EFFECTS = (
     "personal_enchantment", "touch",
     # the personal family's code (emulator/world/spells/hexes.py, eavesdrop.py, wards.py)
     "forget", "eavesdrop", "free_action", "eagle_eyes", "magic_shield", "armor_of_gort", "denial", "mana_focus", "deflect",
+    "enfeeble", "dement", "vertigo",
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -350,7 +351,7 @@ SPELL_OWN_TEXTS = (
     "forgot_ability", "already_forgetful", "nothing_to_forget", "forgot1", "forgot2", "forgot3", "forgot4",
     "no_rooms", "heard_say", "heard_emote", "heard_enter", "heard_leave",
     "heard_name_say", "heard_name_emote", "heard_name_enter", "heard_name_leave", "not_wounded", "already_focused",
-    "deflected", "deflected_back", "deflect_failed",
+    "deflected", "deflected_back", "deflect_failed", "already_sick", "sensed", "sick", "dazed",
 )
 
 

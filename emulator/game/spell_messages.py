@@ -62,6 +62,8 @@ _OWN = {
     "not_wounded": "You have no wounds to deny.",
     "already_focused": "You already have {spell}.",
     "deflected": "Your deflect turns {target}'s spell back.",
+    "already_sick": "That one is already ailing.", "sensed": "Something foul is near.", "sick": "You feel weaker.",
+    "dazed": "{target} reels.",
     "deflected_back": "{target}'s deflect turns your spell back on you!",
     "deflect_failed": "Your deflect could not turn {target}'s spell back.",
 }
@@ -85,6 +87,7 @@ _FILLS = {
     "not_wounded": "",  # denial
     "already_focused": "spell_none",  # mana focus: the spell's article and name
     "deflected": "name", "deflected_back": "name", "deflect_failed": "name",  # deflect: the other player's name
+    "already_sick": "", "sensed": "", "sick": "", "dazed": "cap_target",  # the sicknesses
 }
 
 
@@ -211,7 +214,8 @@ def _capital(ctx: GameContext, article_id: int) -> int:
 
 def _spell_name_id(ctx: GameContext, spell: SpellDefinition) -> int:
     own = spell.text_id("name")
-    return own if own is not None else ctx.resources.id(spell.name)
+    # a name the original has under several ids (dement's) is sent by the one the table keeps
+    return own if own is not None and ctx.resources.text(own) is not None else ctx.resources.id(spell.name)
 
 
 def _ability_of(ctx: GameContext, ability: str) -> SpellDefinition | SkillDefinition | None:
@@ -223,7 +227,8 @@ def _ability_name_id(ctx: GameContext, ability: str) -> int:
     found = _ability_of(ctx, ability)
     if found is None:
         return 0
-    return dict(found.resource_ids).get("name") or ctx.resources.id(found.name)
+    own = dict(found.resource_ids).get("name")
+    return own if own is not None and ctx.resources.text(own) is not None else ctx.resources.id(found.name)
 
 
 def _ability_name(ctx: GameContext, ability: str) -> str:

@@ -127,6 +127,7 @@ from emulator.world.spells import denial
 from emulator.world.spells.eavesdrop import Eavesdroppers
 from emulator.world.spells.focus import Focusers
 from emulator.world.spells.hexes import ENDS_TOLD, forgets
+from emulator.world.spells.sickness import palsied
 from emulator.world.spells.wards import ranged_damage_bonus, ranged_offense_bonus, ward_damage
 from emulator.world.items import USE_HAND, BalanceRow, Item, ItemRefusal, ItemRow, Items, Usage
 from emulator.world.monsters import Monster, MonsterPopulation
@@ -237,6 +238,7 @@ class World:
         self.fighting.forgotten = lambda player, key: forgets(self, player.object_id, "skill", key)  # a forget's
         self._monsters.gear_of = self.gear_of
         self._monsters.ward_damage = lambda player_id, damage, roll: ward_damage(self, player_id, damage, roll)  # armor of Gort
+        self._monsters.palsied = lambda monster_id: palsied(self, monster_id)  # enfeeble, vertigo
         self._monsters.fighting = self.fighting
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.content.loader import MAX_DESCRIPTION_BYTES
 from emulator.importer.original.common import _int
 from emulator.importer.original.spells import _POWERS, _Drawn, _line, _run
-from emulator.rules.spells import wards
+from emulator.rules.spells import sickness, wards
 from emulator.rules.spells.hexes import eavesdrop_drain_ms
 
 if TYPE_CHECKING:
@@ -28,6 +28,8 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
         return _ward(importer, cls, table, _WARDS[name])
     if name == "denial":
         return _denial(importer, cls, table)
+    if name in ("enfeeble", "dement", "vertigo"):
+        return _sickness(importer, cls, table, name)
     if name == "manafocus":
         table["targets"] = 0
         _put(importer, cls, table, {"target": "manafocus_on", "ended": "manafocus_break_trance",
@@ -116,3 +118,31 @@ def _eavesdrop(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> s
         "heard_name_enter": "Listener_name_enters", "heard_name_leave": "Listener_name_leaves",
     })
     return "eavesdrop"
+
+
+def _sickness(importer: SpellImport, cls: KodClass, table: dict[str, Any], name: str) -> str | None:
+    """enfeeble.kod, dement.kod, Vertigo.kod: their time (a drawn straight line of the power
+    for the first two, read; vertigo's checked against the server's), vertigo's amount
+    checked, what palsy ends first, and the words (the sickness's own when it starts and ends)."""
+    if name == "vertigo":
+        for power in _POWERS:
+            drawn = _run(cls, "GetDuration", power)
+            if _run(cls, "GetAmount", power) != sickness.vertigo_amount(power) or not (
+                    isinstance(drawn, _Drawn) and drawn.whole == sickness.vertigo_whole_ms(power)):
+                return None
+        _put(importer, cls, table, {"dazed": "Vertigo_caster", "target": "Vertigo_on", "ended": "Vertigo_off",
+                                    "already_on": "Vertigo_already_enchanted", "not_on_self": "spell_no_self_target"})
+        return "vertigo"
+    whole = [_run(cls, "GetDuration", power) for power in _POWERS]
+    line = _line(whole) if all(isinstance(w, _Drawn) for w in whole) else None
+    if line is None:
+        return None
+    table["duration"] = list(line)
+    disease = "palsy" if name == "enfeeble" else "dementia"
+    if name == "enfeeble":
+        dispels = _int(cls.constant("SID_SUPER_STRENGTH"))
+        if dispels is not None:
+            table["figures"] = {"dispels": dispels}
+    _put(importer, cls, table, {"sensed": f"{name}_cast_rsc", "already_sick": f"{name}_already_enchanted",
+                                "not_on_self": "spell_no_self_target", "sick": f"{disease}_start", "ended": f"{disease}_stop"})
+    return name
