@@ -327,7 +327,7 @@ SPELL_EFFECTS = (
     "personal_enchantment", "touch",
     # the personal family's code (emulator/world/spells/hexes.py, eavesdrop.py, wards.py)
     "forget", "eavesdrop", "free_action", "eagle_eyes", "magic_shield", "armor_of_gort", "denial", "mana_focus", "deflect",
-    "enfeeble", "dement", "vertigo",
+    "enfeeble", "dement", "vertigo", "dishonor",
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -352,6 +352,7 @@ SPELL_OWN_TEXTS = (
     "no_rooms", "heard_say", "heard_emote", "heard_enter", "heard_leave",
     "heard_name_say", "heard_name_emote", "heard_name_enter", "heard_name_leave", "not_wounded", "already_focused",
     "deflected", "deflected_back", "deflect_failed", "already_sick", "sensed", "sick", "dazed",
+    "vigor_affected",
 )
 
 

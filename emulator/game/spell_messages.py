@@ -63,7 +63,7 @@ _OWN = {
     "already_focused": "You already have {spell}.",
     "deflected": "Your deflect turns {target}'s spell back.",
     "already_sick": "That one is already ailing.", "sensed": "Something foul is near.", "sick": "You feel weaker.",
-    "dazed": "{target} reels.",
+    "dazed": "{target} reels.", "vigor_affected": "{target} looks drained.",
     "deflected_back": "{target}'s deflect turns your spell back on you!",
     "deflect_failed": "Your deflect could not turn {target}'s spell back.",
 }
@@ -88,6 +88,7 @@ _FILLS = {
     "already_focused": "spell_none",  # mana focus: the spell's article and name
     "deflected": "name", "deflected_back": "name", "deflect_failed": "name",  # deflect: the other player's name
     "already_sick": "", "sensed": "", "sick": "", "dazed": "cap_target",  # the sicknesses
+    "vigor_affected": "cap_target",  # mark of dishonor
 }
 
 

@@ -49,7 +49,6 @@ from emulator.rules.dice import Roll, div, roll_with
 from emulator.rules.feedback import blow_type, defence_of_miss, player_hit_sound, swing_miss_sound
 from emulator.rules.spells import touch as touch_rules
 from emulator.rules.vitals import (
-    DEFAULT_VIGOR_REST_THRESHOLD,
     SANCTUARY_REST_MULTIPLIER,
     Vigor,
     USER_WALKING_SPEED,
@@ -127,6 +126,7 @@ from emulator.world.spells import denial
 from emulator.world.spells.eavesdrop import Eavesdroppers
 from emulator.world.spells.focus import Focusers
 from emulator.world.spells.hexes import ENDS_TOLD, forgets
+from emulator.world.spells.dishonor import rest_threshold
 from emulator.world.spells.sickness import palsied
 from emulator.world.spells.wards import ranged_damage_bonus, ranged_offense_bonus, ward_damage
 from emulator.world.items import USE_HAND, BalanceRow, Item, ItemRefusal, ItemRow, Items, Usage
@@ -1416,13 +1416,14 @@ class World:
                     ))
             else:
                 player.mana_due_ms = None
-            if player.resting and stats.vigor < DEFAULT_VIGOR_REST_THRESHOLD:
+            threshold = rest_threshold(self, player)  # lowered by a mark of dishonor
+            if player.resting and stats.vigor < threshold:
                 if player.rest_due_ms is None:
                     player.rest_due_ms = now_ms + rest_delay_ms(stats.stamina)
                 elif now_ms >= player.rest_due_ms:
                     flags = self._rooms[player.room].definition.flags
                     multiplier = SANCTUARY_REST_MULTIPLIER if "sanctuary" in flags else 1
-                    state = rest_tick(Vigor(stats.vigor, player.exertion), DEFAULT_VIGOR_REST_THRESHOLD, multiplier)
+                    state = rest_tick(Vigor(stats.vigor, player.exertion), threshold, multiplier)
                     stats.vigor, player.exertion = state.vigor, state.exertion
                     player.rest_due_ms = now_ms + rest_delay_ms(stats.stamina)
             else:

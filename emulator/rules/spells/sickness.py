@@ -26,3 +26,18 @@ def vertigo_whole_ms(power: int) -> int:
 
 #: monster.kod GetOffense, GetDamage: a palsied monster strikes at three quarters.
 PALSY_SHARE, PALSY_DIVISOR = 3, 4
+
+
+#: dishonor.kod CastSpell: the exertion an evil target is given (twenty points of vigor).
+DISHONOR_EXERTION = 200_000
+#: player.kod SetVigorRestThreshold: the rest threshold's bounds.
+REST_THRESHOLD_BOUNDS = (10, 100)
+
+
+def dishonor_threshold_drop(karma: int, threshold: int, lowest: int, max_evil: int) -> int:
+    """dishonor.kod CastSpell: how far an evil target's rest threshold falls, the more the
+    more evil, never below ``lowest`` (0 for one not evil)."""
+    if karma >= 0:
+        return 0
+    drop = div(karma * (threshold - lowest), max_evil)
+    return threshold - lowest if threshold - drop < lowest else drop

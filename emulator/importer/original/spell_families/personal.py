@@ -30,6 +30,8 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
         return _denial(importer, cls, table)
     if name in ("enfeeble", "dement", "vertigo"):
         return _sickness(importer, cls, table, name)
+    if name == "markofdishonor":
+        return _dishonor(importer, cls, table)
     if name == "manafocus":
         table["targets"] = 0
         _put(importer, cls, table, {"target": "manafocus_on", "ended": "manafocus_break_trance",
@@ -146,3 +148,20 @@ def _sickness(importer: SpellImport, cls: KodClass, table: dict[str, Any], name:
     _put(importer, cls, table, {"sensed": f"{name}_cast_rsc", "already_sick": f"{name}_already_enchanted",
                                 "not_on_self": "spell_no_self_target", "sick": f"{disease}_start", "ended": f"{disease}_stop"})
     return name
+
+
+def _dishonor(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
+    """dishonor.kod: its fixed time (GetDuration, a straight line of the power), the rest
+    threshold's floor and the most evil karma it scales by, and its words."""
+    whole = [_run(cls, "GetDuration", power) for power in _POWERS]
+    lowest, max_evil = _int(cls.constant("DISHONOR_LOWEST_VIGOR_REST_THRESHOLD")), _int(cls.constant("MAX_EVIL"))
+    if not all(isinstance(w, int) for w in whole) or lowest is None or max_evil is None:
+        return None
+    base, per = whole[0], whole[1] - whole[0]
+    if any(w != base + per * power for power, w in zip(_POWERS, whole)):
+        return None
+    table["figures"] = {"base_ms": base, "per_power_ms": per, "lowest_threshold": lowest, "max_evil": max_evil}
+    _put(importer, cls, table, {"target": "MarkOfDishonor_start", "ended": "MarkOfDishonor_stop",
+                                "caster": "MarkOfDishonor_success", "already_on": "MarkOfDishonor_already_enchanted",
+                                "not_on_self": "MarkOfDishonor_no_self", "vigor_affected": "MarkOfDishonor_vigor_affected"})
+    return "dishonor"
