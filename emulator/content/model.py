@@ -327,7 +327,7 @@ SPELL_EFFECTS = (
     "personal_enchantment", "touch",
     # the personal family's code (emulator/world/spells/hexes.py, eavesdrop.py, wards.py)
     "forget", "eavesdrop", "free_action", "eagle_eyes", "magic_shield", "armor_of_gort", "denial", "mana_focus", "deflect",
-    "enfeeble", "dement", "vertigo", "dishonor",
+    "enfeeble", "dement", "vertigo", "dishonor", "night_vision",
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster

@@ -14,6 +14,7 @@ from emulator.game import (
     bank_messages, enchantment_messages, fight_messages, item_messages, room_view, sheet, shop_messages, skill_messages,
     spell_messages, texts, trade_messages, views,
 )
+from emulator.game import light_messages
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
 from emulator.logs import logger
@@ -200,10 +201,12 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             _show(ctx, enchantment_messages.audience(ctx, event), "BP_ADD_ENCHANTMENT",
                   enchantment_messages.started_fields(ctx, event))
             _enchantment_stats(ctx, event.target_id, event.stats_changed)
+            light_messages.enchantment_light(ctx, event)
         case EnchantmentEnded():
             _show(ctx, enchantment_messages.audience(ctx, event), "BP_REMOVE_ENCHANTMENT",
                   enchantment_messages.ended_fields(ctx, event))
             _enchantment_stats(ctx, event.target_id, event.stats_changed)
+            light_messages.enchantment_light(ctx, event)
         case AbilityLearned():
             _ability_learned(ctx, event)
         case AbilityForgotten():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.content.model import ObjectKind
-from emulator.game import views
+from emulator.game import light_messages, views
 from emulator.game.enchantment_messages import send_room_enchantments
 from emulator.game.context import GameContext
 from emulator.game.session import Avatar, GameSession
@@ -130,7 +130,7 @@ def send_room(ctx: GameContext, session: GameSession, avatar: Avatar) -> None:
         room_name=resources.id(room.name),
         room_security=ctx.security_of(player.room),
         ambient_light=room.ambient_light,
-        player_light=room.player_light,
+        player_light=light_messages.player_light(ctx, player.object_id, player.room),  # night vision's too
         background=resources.id(room.background),
         wading_sound=0,
         room_flags=0,

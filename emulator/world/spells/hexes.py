@@ -27,7 +27,7 @@ __all__ = ["EFFECTS", "ENDS_TOLD", "FORGET", "FORGOTTEN", "forgets", "forgotten_
 
 #: This family's effects whose target is told when they wear off (their ``ended`` words).
 ENDS_TOLD = ("forget", "eavesdrop", "free_action", "eagle_eyes", "magic_shield", "armor_of_gort", "denial", "mana_focus", "deflect",
-             "enfeeble", "dement", "vertigo", "dishonor")
+             "enfeeble", "dement", "vertigo", "dishonor", "night_vision")
 
 #: The flag a forget sets (PFLAG_FORGOTTEN): one at a time.
 FORGOTTEN = "forgotten"

@@ -49,7 +49,7 @@ def _denial(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str 
 
 #: The wards by class name: their effect names (``emulator.world.spells.wards``).
 _WARDS = {"freeaction": "free_action", "eagleeyes": "eagle_eyes", "magicshield": "magic_shield", "armorofgort": "armor_of_gort",
-          "deflect": "deflect"}
+          "deflect": "deflect", "nightvision": "night_vision"}
 
 
 def _ward(importer: SpellImport, cls: KodClass, table: dict[str, Any], effect: str) -> str | None:
