@@ -54,6 +54,7 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
         return []
     events: list[WorldEvent] = []
     break_trance(player, events)  # a new cast breaks the trance (EVENT_CAST)
+    world.focusers.cast_begun(player, spell)  # mana focus lets attack spells be cast in it
     effect = EFFECTS.get(spell.effect)
     room_flags = world.definition.rooms[player.room].flags
     if effect is None or "no_magic" in room_flags or (spell.harmful and world.no_combat(player.room)):
