@@ -7,7 +7,7 @@ Spells are objects to the client: each spell's object id is fixed by its number
 (:func:`spell_object_id`), outside the ranges of rooms, monsters, players and items.
 
 Not modelled yet: the cast animation and flashes, reagent rings, tokens,
-spellbane, silence and the other room enchantments, forgetting, deflection, resistance,
+spellbane, silence and the other room enchantments, resistance,
 item and shrine bonuses to spell power, the advancement cap and the game hour (Qor's
 bonus is that of noon).
 """
