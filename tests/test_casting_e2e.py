@@ -25,7 +25,6 @@ from emulator.wire.codec import Message
 from emulator.world.casting import spell_object_id
 from emulator.world.ledger import check_ledger
 from emulator.world.objects import Player
-from emulator.world.spells.itemspells import EFFECTS as _ITEM_SPELL_EFFECTS
 
 from .test_consumables_e2e import bars, inventory, place, texts_of
 from .test_e2e_giant_rat import ROOM_FILES, _beside

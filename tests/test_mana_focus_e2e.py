@@ -77,6 +77,11 @@ def test_mana_focus_speeds_mana_until_the_trance_breaks(scene: Scene) -> None:
     name = dict(spell.resource_ids)["name"]
     assert (said(scene, spell, "already_focused"), [messages.id("article_none"), name]) in texts_of(reply)
     assert stats.mana == 30 and live.is_enchanted(caster.object_id, KEY)  # nothing paid, still focused
+    # an attack spell cast in it lets it be (its cast moves the timer a swing shares)
+    live.focusers.cast_begun(caster, world.spells["shockingfury"])
+    caster.last_attack_at = (caster.last_attack_at or 0) + 5
+    scene.server.advance(1.0)
+    assert live.is_enchanted(caster.object_id, KEY)
     # moving breaks it
     spawn = world.rooms[caster.room].spawns[0]
     y, x = square_centre(spawn.row, spawn.col)

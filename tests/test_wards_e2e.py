@@ -1,8 +1,8 @@
 """End to end on the imported original world: the wards (free action, eagle eyes, magic
 shield, armor of Gort) cast with BP_REQ_CAST by one player on another in Jasper's streets:
-the costs, the icon, the words by the original's resource ids (the target's when it starts
+(and night vision) the costs, the icon, the words by the original's resource ids (the target's when it starts
 and when it wears off, the caster's naming the target), the state each keeps, the flag or
-the defence it gives, its time (drawn, or the shields' fixed minutes), and what it does in
+the defence or the light it gives, its time (drawn, or the shields' fixed minutes), and what it does in
 a fight: Gort's cap on a blow's and a spell's damage, eagle eyes' aim with a bow, and an
 attack spell at one with deflect turned back on its caster (or not, told)."""
 
@@ -32,7 +32,7 @@ from .test_forget_e2e import fighting_room
 from .test_personal_enchantments_e2e import cast_with, make_scene, said
 
 WARDS = {"freeaction": "free_action", "eagleeyes": "eagle_eyes", "magicshield": "magic_shield", "armorofgort": "armor_of_gort",
-         "deflect": "deflect"}
+         "deflect": "deflect", "nightvision": "night_vision"}
 
 
 @pytest.fixture
@@ -51,6 +51,7 @@ def test_the_import_reads_the_wards(world: WorldDefinition) -> None:
         assert (spell.effect, spell.school, spell.targets) == (effect, "kraanan", 1), key
         for purpose in ("target", "caster", "ended", "already_on", "not_here"):
             assert spell.text_id(purpose), (key, purpose)
+    assert world.spells["nightvision"].duration == (1_500_000, 25_000)
     assert world.spells["freeaction"].duration == (180_000, 3_000)
     assert world.spells["eagleeyes"].duration == (120_000, 2_000)
     assert world.spells["magicshield"].duration is None and world.spells["armorofgort"].duration is None
@@ -85,6 +86,9 @@ def test_a_ward_cast_on_another_lasts_and_wears_off(scene: Scene, key: str) -> N
     assert enchantment.state == state
     for flag in ward_rules.FLAGS.get(effect, ()):
         assert live.enchantment_flag(target.object_id, flag)
+    room_light = world.rooms[target.room].player_light
+    if effect == "night_vision":  # the target's client is told its new light
+        assert [m["light"] for m in heard if m.name == "BP_LIGHT_PLAYER"] == [min(255, room_light + state)]
     if effect == "magic_shield":  # counted as the defence of the target's armour
         assert live.armour_of(target.object_id)[0] == defense_before + 50 + 2 * state
     now_ms = round(live.game_time * 1000)
@@ -102,6 +106,8 @@ def test_a_ward_cast_on_another_lasts_and_wears_off(scene: Scene, key: str) -> N
     assert (said(scene, spell, "ended"), []) in texts_of(ended)
     assert not live.is_enchanted(target.object_id, key)
     assert live.armour_of(target.object_id)[0] == defense_before
+    if effect == "night_vision":
+        assert [m["light"] for m in ended if m.name == "BP_LIGHT_PLAYER"] == [room_light]
     assert not any(live.enchantment_flag(target.object_id, f) for f in ("free_action", "eagle_eyes"))
 
 

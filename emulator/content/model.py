@@ -344,6 +344,7 @@ SPELL_EFFECTS = (
     "shroud_item", "create_spiritual_weapon", "identify_item", "shatter_items", "swap_items",  # spells on items
     "summon_fog", "bramble_wall", "poison_fog", "damage_wall", "ring_of_flames", "spore_burst", "spider_web", "illusion_wall",  # walls
     "cure_poison",  # poison
+    "enfeeble", "dement", "vertigo", "dishonor", "night_vision",  # the personal family's sicknesses, mark and sight
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -415,6 +416,7 @@ SPELL_OWN_TEXTS = (
     "trouble", "body_male_name", "body_female_name", "body_look",
     "no_use",  # jig: nothing is used where it is sung
     "stuck_0", "stuck_1", "stuck_2", "stuck_3", "stuck_5", "wounds_healed",
+    "already_sick", "sensed", "sick", "dazed", "vigor_affected",  # the sicknesses, mark of dishonor
 )
 
 

@@ -5,7 +5,7 @@ each attribute's, or the one generic word for any not yet identified)."""
 
 from __future__ import annotations
 
-from emulator.game import item_messages, room_view, views
+from emulator.game import item_messages, light_messages, room_view, views
 from emulator.game.context import GameContext
 from emulator.world import item_attributes
 from emulator.world.events import ItemShown, ItemsSwapped, PlayerLightChanged
@@ -19,10 +19,8 @@ _BETWEEN_ATTRIBUTES = "  "
 
 
 def player_light(ctx: GameContext, player_id: int) -> int:
-    """The light a player gives off: its room's player light and its glowing weapons'."""
-    player = ctx.world.player(player_id)
-    light = ctx.definition.rooms[player.room].player_light + item_attributes.glow_light(ctx.world, player)
-    return max(0, min(255, light))
+    """The light a player gives off (``light_messages.player_light``)."""
+    return light_messages.player_light(ctx, player_id, ctx.world.player(player_id).room)
 
 
 def player_light_changed(ctx: GameContext, event: PlayerLightChanged) -> None:

@@ -15,6 +15,7 @@ from emulator.game import (
     bank_messages, enchantment_messages, fight_messages, hinder_messages, item_messages, looks, room_enchantment_messages,
     room_view, sheet, shop_messages, skill_messages, song_messages, spell_messages, spell_reports, texts, trade_messages, views,
 )
+from emulator.game import light_messages
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
 from emulator.logs import logger
@@ -220,12 +221,14 @@ def render_event(ctx: GameContext, event: WorldEvent) -> None:
             _enchantment_stats(ctx, event.target_id, event.stats_changed)
             looks.enchantment_changed(ctx, event, room_view.changed_object)
             room_enchantment_messages.started(ctx, event)
+            light_messages.enchantment_light(ctx, event)
         case EnchantmentEnded():
             room_enchantment_messages.ended(ctx, event)
             _show(ctx, enchantment_messages.audience(ctx, event), "BP_REMOVE_ENCHANTMENT",
                   enchantment_messages.ended_fields(ctx, event))
             _enchantment_stats(ctx, event.target_id, event.stats_changed)
             looks.enchantment_changed(ctx, event, room_view.changed_object)
+            light_messages.enchantment_light(ctx, event)
         case AbilityLearned():
             _ability_learned(ctx, event)
         case AbilityForgotten():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.content.model import ObjectKind
-from emulator.game import item_attribute_messages, looks, room_enchantment_messages, song_messages, views, wall_view
+from emulator.game import item_attribute_messages, light_messages, looks, room_enchantment_messages, song_messages, views, wall_view
 from emulator.game.enchantment_messages import send_room_enchantments
 from emulator.game.context import GameContext
 from emulator.game.session import Avatar, GameSession
@@ -152,7 +152,7 @@ def send_room(ctx: GameContext, session: GameSession, avatar: Avatar) -> None:
         room_name=resources.id(room.name),
         room_security=ctx.security_of(player.room),
         ambient_light=rooms.room_light(ctx.world, player.room),  # with its enchantments'
-        player_light=item_attribute_messages.player_light(ctx, player.object_id),  # with a glowing weapon's
+        player_light=light_messages.player_light(ctx, player.object_id, player.room),  # a glowing weapon's, night vision's
         background=resources.id(room.background),
         wading_sound=0,
         room_flags=0,

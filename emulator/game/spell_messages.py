@@ -105,6 +105,8 @@ _OWN = {
     "not_wounded": "You have no wounds to deny.",
     "already_focused": "You already have {spell}.",
     "deflected": "Your deflect turns {target}'s spell back.",
+    "already_sick": "That one is already ailing.", "sensed": "Something foul is near.", "sick": "You feel weaker.",
+    "dazed": "{target} reels.", "vigor_affected": "{target} looks drained.",
     "deflected_back": "{target}'s deflect turns your spell back on you!",
     "deflect_failed": "Your deflect could not turn {target}'s spell back.",
     "looking": "You look closely at the {item_name}.",
@@ -158,6 +160,8 @@ _FILLS = {
     "point_failed": "target", "pointed_at": "cap_player", "shattered": "item_name", "shattered_plural": "item_names",
     "shatter_done": "target,item_name",
     "stuck_0": "", "stuck_1": "", "stuck_2": "", "stuck_3": "", "stuck_5": "", "wounds_healed": "",
+    "already_sick": "", "sensed": "", "sick": "", "dazed": "cap_target",  # the sicknesses
+    "vigor_affected": "cap_target",  # mark of dishonor
 }
 
 
@@ -325,7 +329,8 @@ def _capital(ctx: GameContext, article_id: int) -> int:
 
 def _spell_name_id(ctx: GameContext, spell: SpellDefinition) -> int:
     own = spell.text_id("name")
-    return own if own is not None else ctx.resources.id(spell.name)
+    # a name the original has under several ids (dement's) is sent by the one the table keeps
+    return own if own is not None and ctx.resources.text(own) is not None else ctx.resources.id(spell.name)
 
 
 def _ability_of(ctx: GameContext, ability: str) -> SpellDefinition | SkillDefinition | None:
@@ -337,7 +342,8 @@ def _ability_name_id(ctx: GameContext, ability: str) -> int:
     found = _ability_of(ctx, ability)
     if found is None:
         return 0
-    return dict(found.resource_ids).get("name") or ctx.resources.id(found.name)
+    own = dict(found.resource_ids).get("name")
+    return own if own is not None and ctx.resources.text(own) is not None else ctx.resources.id(found.name)
 
 
 def _ability_name(ctx: GameContext, ability: str) -> str:

@@ -61,6 +61,7 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
     hindered = holding.cast_refusal(world, player)
     if hindered is not None:  # held or blinded: no magic
         return events + [hindered]
+    world.focusers.cast_begun(player, spell)  # mana focus lets attack spells be cast in it
     effect = EFFECTS.get(spell.effect)
     room_flags = world.definition.rooms[player.room].flags
     if effect is None or "no_magic" in room_flags or (spell.harmful and world.no_combat(player.room)):

@@ -64,6 +64,7 @@ from emulator.rules.combat import (
     monster_vision_distance,
 )
 from emulator.rules.dice import Roll, roll_with
+from emulator.rules.spells.sickness import PALSY_DIVISOR, PALSY_SHARE
 from emulator.rules.feedback import defence_of_miss, monster_blow_type
 from emulator.rules.skills import DefenceAbilities
 from emulator.world.events import MonsterAttacked, ObjectEntered, ObjectMoved, WorldEvent
@@ -191,6 +192,8 @@ class MonsterPopulation:
         self.gear_of: Callable[[int], Gear] = lambda player_id: Gear()
         #: A blow's damage to a player after its wards (armor of Gort), before the damage-taken rule.
         self.ward_damage: Callable[[int, int, Roll], int] = lambda player_id, damage, roll: damage
+        #: Whether a monster is palsied (a sickness): it strikes and hits at three quarters.
+        self.palsied: Callable[[int], bool] = lambda monster_id: False
         self.fighting: FightingSkills | None = None
         #: A turn of a held, blinded or turned monster (the world sets it: ``holding.monster_turn``):
         #: the milliseconds to its next turn, or None to act as usual.
@@ -418,11 +421,14 @@ class MonsterPopulation:
         # a creature fighting with a player's own figures (an evil twin), else the monster's
         offense, damage = self.fights_as(monster, roll) or (
             monster_offense(monster.level, monster.difficulty), lambda: monster_damage(monster.level, roll))
+        weak = self.palsied(monster.object_id)
+        if weak:
+            offense = max(1, offense * PALSY_SHARE // PALSY_DIVISOR)
         armour_defense, armour_reduce = self.armour_of(target.object_id)
         gear = self.gear_of(target.object_id)
         guard = self.fighting.defences(target, gear) if self.fighting is not None else DefenceAbilities()
         defense = player_defense(guard.parry, guard.block, guard.dodge, stats.agility, stats.max_health, armour_bonus=armour_defense)
-        swing = roll_attack(offense, defense, damage, roll)
+        swing = roll_attack(offense, defense, lambda: weakened(damage(), weak), roll)
         if swing.hit:  # the shield (on a block check) and worn armour take their share (ModifyDefenseDamage)
             blocked = self.fighting is not None and self.fighting.shield_blocks(target, gear, roll)
             reduce = armour_reduce + (gear.shield_reduce if blocked else 0)
@@ -729,3 +735,8 @@ def chase_step_on(graph: WalkGraph, row: int, col: int, to_row: int, to_col: int
             first[nxt] = step
             queue.append(nxt)
     return None
+
+
+def weakened(damage: int, palsied: bool) -> int:
+    """A palsied monster's blow: three quarters of it, at least 1 (monster.kod GetDamage)."""
+    return max(1, damage * PALSY_SHARE // PALSY_DIVISOR) if palsied else damage

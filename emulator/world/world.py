@@ -51,7 +51,6 @@ from emulator.rules.dice import Roll, div, roll_with
 from emulator.rules.feedback import blow_type, defence_of_miss, player_hit_sound, swing_miss_sound
 from emulator.rules.spells import touch as touch_rules
 from emulator.rules.vitals import (
-    DEFAULT_VIGOR_REST_THRESHOLD,
     SANCTUARY_REST_MULTIPLIER,
     Vigor,
     USER_WALKING_SPEED,
@@ -133,6 +132,8 @@ from emulator.world.spells import denial
 from emulator.world.spells.eavesdrop import Eavesdroppers
 from emulator.world.spells.focus import Focusers
 from emulator.world.spells.hexes import ENDS_TOLD, forgets
+from emulator.world.spells.dishonor import rest_threshold
+from emulator.world.spells.sickness import palsied
 from emulator.world.spells.wards import ranged_damage_bonus, ranged_offense_bonus, ward_damage
 from emulator.world.items import USE_HAND, BalanceRow, Item, ItemRefusal, ItemRow, Items, Usage
 from emulator.world.monsters import Monster, MonsterPopulation
@@ -247,6 +248,7 @@ class World:
         self.fighting.forgotten = lambda player, key: forgets(self, player.object_id, "skill", key)  # a forget's
         self._monsters.gear_of = self.gear_of
         self._monsters.ward_damage = lambda player_id, damage, roll: ward_damage(self, player_id, damage, roll)  # armor of Gort
+        self._monsters.palsied = lambda monster_id: palsied(self, monster_id)  # enfeeble, vertigo
         self._monsters.fighting = self.fighting
         self._monsters.hindrance = lambda monster, rng, players, events: holding.monster_turn(self, monster, rng, players, events)
         self._monsters.defended = lambda monster, player, damage, events: holding.defended(self, monster, player, damage, events)
@@ -1517,13 +1519,14 @@ class World:
                     )))
             else:
                 player.mana_due_ms = None
-            if player.resting and stats.vigor < DEFAULT_VIGOR_REST_THRESHOLD:
+            threshold = rest_threshold(self, player)  # lowered by a mark of dishonor
+            if player.resting and stats.vigor < threshold:
                 if player.rest_due_ms is None:
                     player.rest_due_ms = now_ms + songs.rest_delay_ms(self, player, rest_delay_ms(stats.stamina))
                 elif now_ms >= player.rest_due_ms:
                     flags = self._rooms[player.room].definition.flags
                     multiplier = SANCTUARY_REST_MULTIPLIER if "sanctuary" in flags else 1
-                    state = rest_tick(Vigor(stats.vigor, player.exertion), DEFAULT_VIGOR_REST_THRESHOLD, multiplier)
+                    state = rest_tick(Vigor(stats.vigor, player.exertion), threshold, multiplier)
                     stats.vigor, player.exertion = state.vigor, state.exertion
                     player.rest_due_ms = now_ms + songs.rest_delay_ms(self, player, rest_delay_ms(stats.stamina))
             else:

@@ -94,9 +94,10 @@ class SpellImport(ImportState):
         if effect is None and self.touch_attack(cls, table):
             effect = "touch"
         own_family = False
-        if effect is None:
-            effect = spell_families.recognise(self, cls, table)
-            own_family = effect is not None
+        if effect is None or ("startenchantment" in sent and effect not in ("damage", "touch")):
+            # an enchantment whose cast looks like an instant effect (mark of dishonor's exertion) is its family's
+            found = spell_families.recognise(self, cls, table)
+            effect, own_family = (found, True) if found is not None else (effect, False)
         if effect is None or ("startenchantment" in sent and effect not in ("damage", "touch") and not own_family):
             self.skip("spell", cls, cls.line, "its effect is code the server does not run yet: not castable")
             return

@@ -28,6 +28,7 @@ STATES: dict[str, Callable[[int], int]] = {
     "magic_shield": lambda power: power,  # mshield.kod
     "armor_of_gort": lambda power: power,  # gort.kod
     "deflect": lambda power: _bound(div(power * 3, 4), 10, 75),  # deflect.kod: the chance in percent
+    "night_vision": lambda power: power + 50,  # nightv.kod: the light it gives
 }
 
 #: The shields last a fixed number of whole minutes (GetDuration, no random part).

@@ -1,8 +1,7 @@
 """Mana focus (focus.kod): its caster, concentrating, regenerates mana faster, the more
 the higher its spell power now (its mana timer's delay shortened: ``rules.spells.hexes``).
-It lasts until the trance is broken: the bearer moves, swings, casts or rests (checked
-each world tick, as eavesdrop's is; the original lets attack spells be cast in it, which
-the server does not tell apart yet) or logs off."""
+It lasts until the trance is broken: the bearer moves, swings, casts a spell other than an
+attack spell, or rests (checked each world tick, as eavesdrop's is), or logs off."""
 
 from __future__ import annotations
 
@@ -27,6 +26,7 @@ class _Focus:
     spell: str
     spot: tuple[str, int, int]
     last_attack_at: float | None
+    attack_cast: bool = False  # an attack spell was cast since the last tick: its timer may move
 
 
 @attrs.define(eq=False)
@@ -52,6 +52,12 @@ class Focusers:
     def _ended(self, enchantment: Enchantment, report: bool) -> None:
         self.bearers.pop(enchantment.target_id, None)
 
+    def cast_begun(self, player: Player, spell: SpellDefinition) -> None:
+        """A cast begins (focus.kod BreakTrance on EVENT_CAST): an attack spell is let be."""
+        focus = self.bearers.get(player.object_id) if self.bearers else None
+        if focus is not None and spell.effect == "damage":
+            focus.attack_cast = True
+
     def mana_delay_ms(self, player: Player, delay_ms: int) -> int:
         """The mana timer's delay for the player, shorter while it focuses."""
         focus = self.bearers.get(player.object_id) if self.bearers else None
@@ -68,8 +74,11 @@ class Focusers:
             player = self.world._players.get(bearer_id)
             if player is None:
                 del self.bearers[bearer_id]
-            elif ((player.room, player.y, player.x) != focus.spot or player.last_attack_at != focus.last_attack_at
-                  or player.resting):
+                continue
+            if focus.attack_cast:  # the attack spell's cast moved the shared timer, not a swing
+                focus.last_attack_at, focus.attack_cast = player.last_attack_at, False
+            moved = (player.room, player.y, player.x) != focus.spot
+            if moved or player.last_attack_at != focus.last_attack_at or player.resting:
                 events += self.world.disenchant(bearer_id, focus.spell)
 
 

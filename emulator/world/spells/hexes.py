@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 __all__ = ["EFFECTS", "ENDS_TOLD", "FORGET", "FORGOTTEN", "forgets", "forgotten_refusal"]
 
 #: This family's effects whose target is told when they wear off (their ``ended`` words).
-ENDS_TOLD = ("forget", "eavesdrop", "free_action", "eagle_eyes", "magic_shield", "armor_of_gort", "denial", "mana_focus", "deflect")
+ENDS_TOLD = ("forget", "eavesdrop", "free_action", "eagle_eyes", "magic_shield", "armor_of_gort", "denial", "mana_focus", "deflect",
+             "enfeeble", "dement", "vertigo", "dishonor", "night_vision")
 
 #: The flag a forget sets (PFLAG_FORGOTTEN): one at a time.
 FORGOTTEN = "forgotten"
@@ -55,8 +56,10 @@ def forgets(world: World, player_id: int, kind: str, key: str) -> bool:
 def forgotten_refusal(world: World, player: Player, spell: SpellDefinition) -> SpellTold | None:
     """What a caster reads when it tries a spell it has forgotten (one of the excuses,
     drawn), or None."""
+    if not forgets(world, player.object_id, "spell", spell.key):  # the flag first: most casters have none
+        return None
     key = _forget_key(world)
-    if key is None or not forgets(world, player.object_id, "spell", spell.key):
+    if key is None:
         return None
     rng = random.Random(f"{world.seed}:forgot:{world.tick_count}:{player.object_id}:{spell.number}")
     return SpellTold(player.object_id, key, rng.choice(EXCUSES))

@@ -43,7 +43,8 @@ class _Ward:
         fixed = rules.FIXED_DURATIONS.get(self.name)
         duration = fixed(power) if fixed is not None else personal.duration_ms(roll, spell.key, spell.duration, power)
         state = rules.STATES[self.name](power)
-        modifiers = {"defense": rules.magic_shield_defense(state)} if self.name == "magic_shield" else {}
+        modifiers = ({"defense": rules.magic_shield_defense(state)} if self.name == "magic_shield"
+                     else {"light": state} if self.name == "night_vision" else {})
         started = world.enchant(target.object_id, spell.key, duration, Effect(modifiers, rules.FLAGS.get(self.name, ())),
                                 state=state, caster_id=caster.object_id)
         if started.enchantment is None:
@@ -114,4 +115,5 @@ def ranged_damage_bonus(world: World, player_id: int, weapon: Weapon | None) -> 
 
 
 #: The effects of this family by their ``spells.toml`` name.
-EFFECTS = {name: _Ward(name) for name in ("free_action", "eagle_eyes", "magic_shield", "armor_of_gort", "deflect")}
+EFFECTS = {name: _Ward(name) for name in ("free_action", "eagle_eyes", "magic_shield", "armor_of_gort", "deflect",
+                                              "night_vision")}

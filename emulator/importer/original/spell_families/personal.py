@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.content.loader import MAX_DESCRIPTION_BYTES
 from emulator.importer.original.common import _int
 from emulator.importer.original.spells import _POWERS, _Drawn, _line, _run
-from emulator.rules.spells import wards
+from emulator.rules.spells import sickness, wards
 from emulator.rules.spells.hexes import eavesdrop_drain_ms
 
 if TYPE_CHECKING:
@@ -28,6 +28,10 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
         return _ward(importer, cls, table, _WARDS[name])
     if name == "denial":
         return _denial(importer, cls, table)
+    if name in ("enfeeble", "dement", "vertigo"):
+        return _sickness(importer, cls, table, name)
+    if name == "markofdishonor":
+        return _dishonor(importer, cls, table)
     if name == "manafocus":
         table["targets"] = 0
         _put(importer, cls, table, {"target": "manafocus_on", "ended": "manafocus_break_trance",
@@ -45,7 +49,7 @@ def _denial(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str 
 
 #: The wards by class name: their effect names (``emulator.world.spells.wards``).
 _WARDS = {"freeaction": "free_action", "eagleeyes": "eagle_eyes", "magicshield": "magic_shield", "armorofgort": "armor_of_gort",
-          "deflect": "deflect"}
+          "deflect": "deflect", "nightvision": "night_vision"}
 
 
 def _ward(importer: SpellImport, cls: KodClass, table: dict[str, Any], effect: str) -> str | None:
@@ -116,3 +120,48 @@ def _eavesdrop(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> s
         "heard_name_enter": "Listener_name_enters", "heard_name_leave": "Listener_name_leaves",
     })
     return "eavesdrop"
+
+
+def _sickness(importer: SpellImport, cls: KodClass, table: dict[str, Any], name: str) -> str | None:
+    """enfeeble.kod, dement.kod, Vertigo.kod: their time (a drawn straight line of the power
+    for the first two, read; vertigo's checked against the server's), vertigo's amount
+    checked, what palsy ends first, and the words (the sickness's own when it starts and ends)."""
+    if name == "vertigo":
+        for power in _POWERS:
+            drawn = _run(cls, "GetDuration", power)
+            if _run(cls, "GetAmount", power) != sickness.vertigo_amount(power) or not (
+                    isinstance(drawn, _Drawn) and drawn.whole == sickness.vertigo_whole_ms(power)):
+                return None
+        _put(importer, cls, table, {"dazed": "Vertigo_caster", "target": "Vertigo_on", "ended": "Vertigo_off",
+                                    "already_on": "Vertigo_already_enchanted", "not_on_self": "spell_no_self_target"})
+        return "vertigo"
+    whole = [_run(cls, "GetDuration", power) for power in _POWERS]
+    line = _line(whole) if all(isinstance(w, _Drawn) for w in whole) else None
+    if line is None:
+        return None
+    table["duration"] = list(line)
+    disease = "palsy" if name == "enfeeble" else "dementia"
+    if name == "enfeeble":
+        dispels = _int(cls.constant("SID_SUPER_STRENGTH"))
+        if dispels is not None:
+            table["figures"] = {"dispels": dispels}
+    _put(importer, cls, table, {"sensed": f"{name}_cast_rsc", "already_sick": f"{name}_already_enchanted",
+                                "not_on_self": "spell_no_self_target", "sick": f"{disease}_start", "ended": f"{disease}_stop"})
+    return name
+
+
+def _dishonor(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> str | None:
+    """dishonor.kod: its fixed time (GetDuration, a straight line of the power), the rest
+    threshold's floor and the most evil karma it scales by, and its words."""
+    whole = [_run(cls, "GetDuration", power) for power in _POWERS]
+    lowest, max_evil = _int(cls.constant("DISHONOR_LOWEST_VIGOR_REST_THRESHOLD")), _int(cls.constant("MAX_EVIL"))
+    if not all(isinstance(w, int) for w in whole) or lowest is None or max_evil is None:
+        return None
+    base, per = whole[0], whole[1] - whole[0]
+    if any(w != base + per * power for power, w in zip(_POWERS, whole)):
+        return None
+    table["figures"] = {"base_ms": base, "per_power_ms": per, "lowest_threshold": lowest, "max_evil": max_evil}
+    _put(importer, cls, table, {"target": "MarkOfDishonor_start", "ended": "MarkOfDishonor_stop",
+                                "caster": "MarkOfDishonor_success", "already_on": "MarkOfDishonor_already_enchanted",
+                                "not_on_self": "MarkOfDishonor_no_self", "vigor_affected": "MarkOfDishonor_vigor_affected"})
+    return "dishonor"
