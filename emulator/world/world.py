@@ -1080,9 +1080,10 @@ class World:
             guard.parry, guard.block, guard.dodge, agility, target.max_health, armour_bonus=armour_defense,
         )
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
+        curse_hit, curse_damage = item_attributes.blow_penalties(self, player)  # a cursed weapon's worse blows
         swing = roll_attack(
-            offense, defense,
-            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, target.karma), roll,
+            offense - curse_hit, defense,
+            lambda: max(0, self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, target.karma) - curse_damage), roll,
         )
         if swing.hit:  # the victim's shield (on a block check) and armour take their share (ModifyDefenseDamage)
             reduce = armour_reduce + (gear.shield_reduce if self.fighting.shield_blocks(victim, gear, roll) else 0)

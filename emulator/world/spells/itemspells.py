@@ -2,10 +2,14 @@
 glow (glow.kod) makes a weapon shine like a torch for its wielder; enchant weapon,
 holy weapon and unholy weapon (enchwp.kod, holywp.kod, unholywp.kod) dedicate a weapon
 for hours (its blows magic, holy or unholy); curse weapon (cursewp.kod) curses one;
-remove curse (remcurse.kod) strips a player's cursed weapons off. What the attributes do
-while they last and their end are in ``emulator.world.item_attributes``.
+remove curse (remcurse.kod) strips a player's cursed weapons off; shroud (shroud.kod)
+keeps enchantments off an item; spiritual hammer (creasphm.kod) conjures a holy hammer;
+identify and reveal (identify.kod, reveal.kod) show an item whole; shatter (shatter.kod)
+breaks a player's item and swap (swap.kod) trades one of the caster's for one of the
+victim's. What the attributes do while they last and their end are in
+``emulator.world.item_attributes``.
 
-A weapon spell aims at a weapon the caster carries or one on the ground of its room
+A spell on an item aims at one the caster carries or one on the ground of its room
 (glow also at a player: at its wielded weapon)."""
 
 from __future__ import annotations
