@@ -52,6 +52,7 @@ def room_object(ctx: GameContext, thing: Thing, animation: dict[str, Any] | None
     block = views.room_object_block(thing.object_id, icon, name, flags, thing.y, thing.x, thing.angle, animation)
     if isinstance(thing, Item):
         _ground_item(ctx, thing, block)
+    item_attribute_messages.flicker(ctx, thing, block)  # a glowing weapon's wielder
     return block
 
 

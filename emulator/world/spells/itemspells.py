@@ -22,7 +22,7 @@ from emulator.rules.dice import Roll, roll_with
 from emulator.rules.spells import itemspells as rules
 from emulator.world import item_attributes as attributes
 from emulator.rules.pvp import attack_makes_outlaw
-from emulator.world.events import ItemShown, ItemsSwapped, PlayerLightChanged, PlayerOutlawed, SpellTold, WorldEvent
+from emulator.world.events import ItemShown, ItemsSwapped, PlayerOutlawed, SpellTold, WorldEvent
 from emulator.world.items import Handover, Item, ItemAttribute
 from emulator.world.objects import Player, Thing
 
@@ -141,7 +141,7 @@ class _GlowWeapon:
         if wielder is not None:
             if wielder is not caster:
                 events.append(SpellTold(wielder.object_id, spell.key, "your", kind=weapon.kind or ""))
-            events.append(PlayerLightChanged(wielder.object_id))
+            events += attributes.light_changed(world, wielder.object_id)
 
 
 class _DedicateWeapon:
@@ -363,7 +363,7 @@ class _ShatterItems:
         world.items.exchange([Handover(chosen.object_id, number, victim.character_id, victim.object_id, None)], [],
                              f"spell {spell.key}", events)
         if glowed and number is None:  # its light went with it
-            events.append(PlayerLightChanged(victim.object_id))
+            events += attributes.light_changed(world, victim.object_id)
 
 
 class _SwapItems:
@@ -447,7 +447,7 @@ class _RemoveCurse:
         for item in stripped:
             world.items.unuse(target.character_id, target.object_id, item.object_id, events)
         if glowed:
-            events.append(PlayerLightChanged(target.object_id))
+            events += attributes.light_changed(world, target.object_id)
         events.append(SpellTold(target.object_id, spell.key, "target"))
         if target is not caster:
             events.append(SpellTold(caster.object_id, spell.key, "cast_on", target.object_id))
