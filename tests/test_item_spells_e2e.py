@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from emulator.content.model import SpellDefinition, WorldDefinition
+from emulator.game import item_attribute_messages
 from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
 from emulator.rules import casting as casting_rules
@@ -161,6 +162,12 @@ def look(scene: Scene, item: Item, bob: bool = False) -> str:
     return str(described["params"][0]) if described["params"] else text  # plain text, or the original's by id
 
 
+def flickers(messages: list[Message], player_id: int) -> list[bool]:
+    """Whether each BP_CHANGE of a player shows it flickering with a light of its own."""
+    return [bool(m["flags"] & item_attribute_messages.FLICKERING) and m["lighting"]["flags"] != 0
+            for m in messages if m.name == "BP_CHANGE" and m["id"] == player_id]
+
+
 def lights(messages: list[Message]) -> list[int]:
     return [m["light"] for m in messages if m.name == "BP_LIGHT_PLAYER"]
 
@@ -259,6 +266,7 @@ def test_glow_lights_the_wielder_of_a_weapon_and_wears_off(scene: Scene) -> None
         in texts_of(told)
     assert (said(scene, spell, "item_done"), [spell.text_id("your"), name_of(scene, "longsword")]) in texts_of(told)
     assert lights(told) == [base + glow.amount]
+    assert flickers(scene.alice.read() + told, bob.object_id) == [True]  # the others see him flicker
     now_ms = round(live.game_time * 1000)
     assert 3_600_000 * (1 + spell_power // 3) - 3000 <= glow.due_ms - now_ms <= 3_600_000 * (4 + spell_power // 3)
     assert spell.text("item_desc") in look(scene, sword, bob=True)
@@ -267,6 +275,7 @@ def test_glow_lights_the_wielder_of_a_weapon_and_wears_off(scene: Scene) -> None
     assert lights(off) == [base]
     on = scene.bob.request("BP_REQ_USE", object={"id": sword.object_id, "amount": None})
     assert lights(on) == [base + glow.amount]
+    assert flickers(scene.alice.read(), bob.object_id) == [False, True]
     # it wears off on time: Bob is told and his light is back
     jump_to(scene, glow.due_ms)
     scene.server.advance(1.0)
@@ -276,6 +285,7 @@ def test_glow_lights_the_wielder_of_a_weapon_and_wears_off(scene: Scene) -> None
     assert sword.attribute(item_attributes.GLOWING) is None
     assert (said(scene, spell, "item_ended"), [name_of(scene, "longsword")]) in texts_of(ended)
     assert lights(ended) == [base]
+    assert flickers(scene.alice.read(), bob.object_id) == [False]
     assert spell.text("item_desc") not in look(scene, sword, bob=True)
 
 

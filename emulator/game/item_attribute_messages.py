@@ -1,17 +1,21 @@
 """What the client sees of item attributes: the light a player's glowing weapon gives
-(BP_LIGHT_PLAYER: user.kod SourceLightChanged, bound to a byte) and an item's
+(BP_LIGHT_PLAYER: user.kod SourceLightChanged, bound to a byte; the others see it
+flicker) and an item's
 description with its attributes' words (item.kod's description: the kind's words, then
 each attribute's, or the one generic word for any not yet identified)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from emulator.game import item_messages, light_messages, room_view, views
 from emulator.game.context import GameContext
 from emulator.world import item_attributes
 from emulator.world.events import ItemShown, ItemsSwapped, PlayerLightChanged
 from emulator.world.items import Item
+from emulator.world.objects import Player, Thing
 
-__all__ = ["description", "item_shown", "items_swapped", "player_light", "player_light_changed"]
+__all__ = ["description", "flicker", "item_shown", "items_swapped", "player_light", "player_light_changed"]
 
 #: item.kod: the attributes' words come after a blank line, two spaces apart.
 _BEFORE_ATTRIBUTES = "\n\n"
@@ -21,6 +25,19 @@ _BETWEEN_ATTRIBUTES = "  "
 def player_light(ctx: GameContext, player_id: int) -> int:
     """The light a player gives off (``light_messages.player_light``)."""
     return light_messages.player_light(ctx, player_id, ctx.world.player(player_id).room)
+
+
+#: A player whose wielded weapon glows flickers to the others (player.kod SetFlickerFlag,
+#: SendLightingInformation): its drawing flag and a small fire-coloured dynamic light.
+FLICKERING = 0x0002_0000  # blakston.khd FLICKERING_YES
+_FLICKER_LIGHT = {"flags": 0x0001 | 0x0002, "light": {"intensity": 5, "color": 0x7F06}}  # LIGHT_FLAG_ON|DYNAMIC, LIGHT_FIRE
+
+
+def flicker(ctx: GameContext, thing: Thing, block: dict[str, Any]) -> None:
+    """A room object block of a player wielding a glowing weapon flickers."""
+    if isinstance(thing, Player) and thing.object_id in ctx.in_world and item_attributes.glow_light(ctx.world, thing):
+        block["flags"] |= FLICKERING
+        block["lighting"] = _FLICKER_LIGHT
 
 
 def player_light_changed(ctx: GameContext, event: PlayerLightChanged) -> None:

@@ -68,6 +68,7 @@ def room_object(
         block["motion_animation"] = dance
     if isinstance(thing, Item):
         _ground_item(ctx, thing, block)
+    item_attribute_messages.flicker(ctx, thing, block)  # a glowing weapon's wielder
     return block
 
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from emulator.rules.combat import WeaponDamage
 from emulator.rules.spells import itemspells as rules
-from emulator.world.events import PlayerLightChanged, SpellTold, WorldEvent
+from emulator.world.events import ObjectChanged, PlayerLightChanged, SpellTold, WorldEvent
 from emulator.world.items import Item, ItemAttribute
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CURSED", "ENCHANTED", "GLOWING", "MADE", "SPELL_TYPE", "blow_penalties", "can_enchant", "clinging", "cursed_in_use", "glow_light",
-    "light_news", "run", "weapon_attack_type", "weapon_spell_type",
+    "light_changed", "light_news", "run", "weapon_attack_type", "weapon_spell_type",
 ]
 
 MADE = "made"
@@ -141,8 +141,17 @@ def light_news(world: World, player_id: int, events: list[WorldEvent]) -> None:
         if isinstance(event, ItemUsed | ItemUnused) and event.player_id == player_id:
             item = world.items.by_id.get(event.item_id)
             if item is not None and item.attribute(GLOWING) is not None:
-                events.append(PlayerLightChanged(player_id))
+                events += light_changed(world, player_id)
                 return
+
+
+def light_changed(world: World, player_id: int) -> list[WorldEvent]:
+    """The player's own light and, for the others in its room, its flicker (the room's
+    SomethingChanged of the wielder)."""
+    player = world._players.get(player_id)
+    if player is None:
+        return []
+    return [PlayerLightChanged(player_id), ObjectChanged(player.room, player_id)]
 
 
 def owner_of(world: World, item: Item) -> Player | None:
@@ -172,4 +181,4 @@ def end(world: World, item: Item, attribute: ItemAttribute, events: list[WorldEv
     else:
         world.items.remove_attribute(item.object_id, attribute.name)
     if glowed and owner is not None:
-        events.append(PlayerLightChanged(owner.object_id))
+        events += light_changed(world, owner.object_id)

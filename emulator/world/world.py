@@ -1168,9 +1168,10 @@ class World:
         self.fighting.record_swing(player, weapon)  # SwingWeapon, before the hit die (TryAttack)
         gaze: list[WorldEvent] = []
         holding.gazed(self, player, victim, gaze)  # the victim's defence: the basilisk's gaze may hold the attacker
+        curse_hit, curse_damage = item_attributes.blow_penalties(self, player)  # a cursed weapon's worse blows
         swing = roll_attack(
-            offense, defense,
-            lambda: self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, target.karma)
+            offense - curse_hit, defense,
+            lambda: max(0, self._blow_damage(roll, stats, weapon, proficiency, brawling, touch, target.karma) - curse_damage)
             + holding.blow_bonus(self, player_id, roll) + room_spells.blow_bonus(self, player.room, roll)
             + songs.damage_against(self, player_id, target.karma, roll)
             + ranged_damage_bonus(self, player_id, weapon), roll,

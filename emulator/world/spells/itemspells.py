@@ -2,10 +2,14 @@
 glow (glow.kod) makes a weapon shine like a torch for its wielder; enchant weapon,
 holy weapon and unholy weapon (enchwp.kod, holywp.kod, unholywp.kod) dedicate a weapon
 for hours (its blows magic, holy or unholy); curse weapon (cursewp.kod) curses one;
-remove curse (remcurse.kod) strips a player's cursed weapons off. What the attributes do
-while they last and their end are in ``emulator.world.item_attributes``.
+remove curse (remcurse.kod) strips a player's cursed weapons off; shroud (shroud.kod)
+keeps enchantments off an item; spiritual hammer (creasphm.kod) conjures a holy hammer;
+identify and reveal (identify.kod, reveal.kod) show an item whole; shatter (shatter.kod)
+breaks a player's item and swap (swap.kod) trades one of the caster's for one of the
+victim's. What the attributes do while they last and their end are in
+``emulator.world.item_attributes``.
 
-A weapon spell aims at a weapon the caster carries or one on the ground of its room
+A spell on an item aims at one the caster carries or one on the ground of its room
 (glow also at a player: at its wielded weapon)."""
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from emulator.rules.dice import Roll, roll_with
 from emulator.rules.spells import itemspells as rules
 from emulator.world import item_attributes as attributes
 from emulator.rules.pvp import attack_makes_outlaw
-from emulator.world.events import ItemShown, ItemsSwapped, PlayerLightChanged, PlayerOutlawed, SpellTold, WorldEvent
+from emulator.world.events import ItemShown, ItemsSwapped, PlayerOutlawed, SpellTold, WorldEvent
 from emulator.world.items import Handover, Item, ItemAttribute
 from emulator.world.objects import Player, Thing
 
@@ -137,7 +141,7 @@ class _GlowWeapon:
         if wielder is not None:
             if wielder is not caster:
                 events.append(SpellTold(wielder.object_id, spell.key, "your", kind=weapon.kind or ""))
-            events.append(PlayerLightChanged(wielder.object_id))
+            events += attributes.light_changed(world, wielder.object_id)
 
 
 class _DedicateWeapon:
@@ -359,7 +363,7 @@ class _ShatterItems:
         world.items.exchange([Handover(chosen.object_id, number, victim.character_id, victim.object_id, None)], [],
                              f"spell {spell.key}", events)
         if glowed and number is None:  # its light went with it
-            events.append(PlayerLightChanged(victim.object_id))
+            events += attributes.light_changed(world, victim.object_id)
 
 
 class _SwapItems:
@@ -443,7 +447,7 @@ class _RemoveCurse:
         for item in stripped:
             world.items.unuse(target.character_id, target.object_id, item.object_id, events)
         if glowed:
-            events.append(PlayerLightChanged(target.object_id))
+            events += attributes.light_changed(world, target.object_id)
         events.append(SpellTold(target.object_id, spell.key, "target"))
         if target is not caster:
             events.append(SpellTold(caster.object_id, spell.key, "cast_on", target.object_id))
