@@ -5,6 +5,11 @@ the kill, the body; and it is refused at oneself."""
 
 from __future__ import annotations
 
+import pytest
+
+from emulator.rules.combat import damage_after_resistance
+from emulator.world.resistances import resistance_against
+
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +27,23 @@ from .test_e2e_giant_rat import ROOM_FILES, _beside, _save_in_place, _spy, _the_
 from .test_fight_messages import _client_texts
 
 
-def test_shocking_fury_kills_a_giant_rat(
-    imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree: KodTree, tmp_path: Path
+def _attack_spells(world: WorldDefinition) -> list[str]:
+    return sorted(k for k, s in world.spells.items() if s.effect == "damage" and s.school not in ("dm_command", ""))
+
+
+def test_the_attack_spells_of_the_schools_are_castable(world: WorldDefinition) -> None:
+    assert _attack_spells(world) == [
+        "blastoffire", "explosivefrost", "fireball", "lightning", "shockingfury", "splashofacid", "vampiricdrain",
+    ]
+
+
+@pytest.mark.parametrize("key", ["shockingfury", "blastoffire", "explosivefrost", "fireball", "lightning", "splashofacid",
+                                 "vampiricdrain"])
+def test_an_attack_spell_kills_a_giant_rat(
+    imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree: KodTree, tmp_path: Path, key: str,
 ) -> None:
     config = f'room_files = "{ROOM_FILES}"\n[server]\ndata = "{imported[0]}"\n[timeouts]\ngame_idle = 600.0\n'
-    spell = world.spells["shockingfury"]
+    spell = world.spells[key]
     messages = world.messages
     assert messages is not None and spell.effect == "damage" and spell.harmful
     server = MemoryServer(tmp_path, config)
@@ -44,7 +61,8 @@ def test_shocking_fury_kills_a_giant_rat(
         alice.login_to_game("alice", "pw-alice")
         me = alice.enter_world("Alanna")["id"]
         caster = live.player(me)
-        caster.spells["shockingfury"] = 60
+        caster.spells[key] = 60
+        caster.stats.karma = {"qor": -60, "shalille": 60}.get(spell.school, 0)  # the opposed schools' karma
         caster.stats.mysticism = 50
         caster.stats.max_health = caster.stats.health = 500  # the rats bite back: she outlasts them
         for reagent in spell.reagents:
@@ -61,9 +79,10 @@ def test_shocking_fury_kills_a_giant_rat(
 
         live.cast = spied  # type: ignore[method-assign]
         seen: list[Message] = []
+        weakness = resistance_against(live, rat.object_id, 0, spell.damage_spell)  # giant rats burn more
         for _ in range(60):
-            caster.stats.mana = 50
-            caster.y, caster.x = rat.y, rat.x + 256  # keep near it, within the spell's reach
+            caster.stats.mana = caster.stats.max_mana = 100
+            caster.y, caster.x = rat.y, rat.x + 128  # keep near it, within every spell's reach
             caster.angle = 2048  # facing west, at the rat
             seen += alice.request("BP_REQ_CAST", spell={"id": spell_object_id(spell.number), "amount": None},
                                   targets=[{"id": rat.object_id, "amount": None}])
@@ -73,17 +92,19 @@ def test_shocking_fury_kills_a_giant_rat(
             seen += alice.read()
             alice.request("BP_PING")
         assert live.object(rat.object_id) is None
-        blows = [e for e in recorded if isinstance(e, ev.AttackResolved) and e.spell == "shockingfury"]
+        blows = [e for e in recorded if isinstance(e, ev.AttackResolved) and e.spell == key]
         assert blows and all(e.hit and e.attacker == me for e in blows)
         most = spell_damage(spell.damage_max, 99)
+        most = max(most, damage_after_resistance(most, weakness))
         assert all(1 <= e.damage <= most for e in blows)
         (killed,) = [e for e in recorded if isinstance(e, ev.MonsterKilled)]
         assert (killed.monster_id, killed.killer) == (rat.object_id, me)
-        # the blow is told with the spell's name and a shock word, by the original's ids
+        # the blow is told with the spell's name (and a shock word for shocking fury), by the original's ids
         hits = [p for f, p in texts_of(seen) if f == messages.id("attacker_hit")]
         assert hits and all(p[1] == dict(spell.resource_ids)["name"] for p in hits)
-        shock_words = {messages.id(f"shock_{w}") for w in ("nick", "wound", "damage", "slay")}
-        assert all(p[2] in shock_words for p in hits)
+        if key == "shockingfury":
+            shock_words = {messages.id(f"shock_{w}") for w in ("nick", "wound", "damage", "slay")}
+            assert all(p[2] in shock_words for p in hits)
         # not at oneself: the attack spell's own words name it
         server.advance(spell.post_cast + 0.5)
         alice.read()
