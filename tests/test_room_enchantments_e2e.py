@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator.content.model import WorldDefinition
+from emulator.content.model import SpellDefinition, WorldDefinition
 from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
 from emulator.rules import casting as rules
@@ -26,7 +26,7 @@ from emulator.wire.codec import Message
 from emulator.world import events as ev
 from emulator.world.casting import spell_object_id
 
-from .test_casting_e2e import Scene, power
+from .test_casting_e2e import Scene, _name_of, power
 from .test_consumables_e2e import bars, place, texts_of
 from .test_e2e_giant_rat import ROOM_FILES, _beside
 from .test_fight_messages import _client_texts
@@ -36,7 +36,9 @@ from .test_touch_spells_e2e import Fight, fight  # noqa: F401 - the fixture
 #: The room enchantments of levels 1 and 2 and the way each moves the room's light.
 LIGHTS = {"light": 1, "darkness": -1}
 #: Every room enchantment the server runs.
-ROOM_ENCHANTMENTS = {*LIGHTS, "antimagicaura", "killingfields", "shalillebane", "qorbane"}
+ROOM_ENCHANTMENTS = {*LIGHTS, "antimagicaura", "killingfields", "shalillebane", "qorbane", "silence", "deathlink"}
+#: Those that last their time (a silence lasts while its caster keeps it up).
+TIMED = ROOM_ENCHANTMENTS - {"silence"}
 
 
 @pytest.fixture
@@ -55,7 +57,7 @@ def test_the_import_reads_the_room_enchantments(world: WorldDefinition) -> None:
     for key in ROOM_ENCHANTMENTS:
         spell = world.spells[key]
         assert spell.effect == "room_enchantment" and spell.targets == 0
-        assert spell.harmful == (key in ("shalillebane", "qorbane"))
+        assert spell.harmful == (key in ("shalillebane", "qorbane", "silence"))
         for purpose in ("room_started", "room_ended", "room_entered", "room_already"):
             assert spell.text_id(purpose), (key, purpose)
     # the original's figures, lines of the power: the time, and what each adds
@@ -71,6 +73,15 @@ def test_the_import_reads_the_room_enchantments(world: WorldDefinition) -> None:
     assert (fields.figure("blow_damage_min"), fields.figure("blow_damage_max")) == (2, 5)
     for key in ("shalillebane", "qorbane"):
         assert world.spells[key].text_id("bane_hurt") and world.spells[key].text_id("bane_killed")
+    silence = world.spells["silence"]
+    assert _figures(world, "silence", "duration") == (1_000, 99, 1_000) and not silence.figure("duration_drawn")
+    assert (silence.figure("drain_mana"), silence.figure("silences")) == (10, 1)
+    assert silence.text_id("cast_silenced") and silence.text_id("speech_silenced")
+    link = world.spells["deathlink"]
+    assert _figures(world, "deathlink", "duration") == (1_000, 1, 71_000)
+    assert (link.figure("duration_spread_steps"), link.figure("duration_spread_step")) == (29, 1_000)
+    assert [link.figure(f"kill_{n}") for n in ("health_min", "health_max", "mana_min", "mana_max", "player_factor")] == [1, 5, 1, 5, 4]
+    assert link.figure("names_caster") == 1
 
 
 def _figures(world: WorldDefinition, key: str, name: str) -> tuple[int, int, int]:
@@ -83,6 +94,14 @@ def _words(scene: Scene, key: str, purpose: str) -> tuple[int, list[int]]:
     text = spell.text(purpose)
     assert text and spell.text_id(purpose)
     return scene.server.hub.context.resources.id(text), []
+
+
+def _started_words(scene: Scene, key: str) -> tuple[int, list[int]]:
+    """Its words to the room as it starts: naming the caster for death link."""
+    format_id, params = _words(scene, key, "room_started")
+    if scene.world.spells[key].figure("names_caster"):
+        params = [scene.world.messages.id("cap_article_none"), _name_of(scene, [], scene.caster)]  # type: ignore[union-attr]
+    return format_id, params
 
 
 def _lights(messages: list[Message]) -> list[int]:
@@ -147,7 +166,7 @@ def cast_room(scene: Scene, key: str, ability: int = 40, dies: bool = False) -> 
     return reply, scene.bob.read()
 
 
-@pytest.mark.parametrize("key", sorted(ROOM_ENCHANTMENTS))
+@pytest.mark.parametrize("key", sorted(TIMED))
 def test_a_room_enchantment_cast_lasts_and_wears_off(
     scene: Scene, key: str, kod_tree: KodTree, world: WorldDefinition,
 ) -> None:
@@ -157,12 +176,13 @@ def test_a_room_enchantment_cast_lasts_and_wears_off(
     told, onlooker = cast_room(scene, key)
     room = live.room_enchantment_target(caster.room)
     (enchantment,) = live.enchantments_of(room)
-    spell_power = enchantment.state  # the power it went off with (an aura takes from its own after)
+    # the power it went off with (an aura takes from its own after); kept with the caster for death link
+    spell_power = enchantment.state["power"] if isinstance(enchantment.state, dict) else enchantment.state
     sign = LIGHTS.get(key, 0)
     lit = rooms.room_light(base, sign * (25 + spell_power))
     assert (lit != base) == bool(sign)
     for seen in (told, onlooker):  # both in the room: the words, the icon, the new light
-        assert _words(scene, key, "room_started") in texts_of(seen)
+        assert _started_words(scene, key) in texts_of(seen)
         assert _room_icons(seen, "BP_ADD_ENCHANTMENT") == [spell_object_id(spell.number)]
         assert _lights(seen) == ([lit] if sign else [])
     assert live.enchantment_modifier(room, "light") == sign * (25 + spell_power)
@@ -184,6 +204,7 @@ def test_a_room_enchantment_cast_lasts_and_wears_off(
     unit = spell.figure("duration_unit", 1)
     whole = rooms.line(spell.figure, "duration", spell_power) * unit
     shortest = (whole // unit // 2) * unit if spell.figure("duration_drawn") else whole
+    whole += spell.figure("duration_spread_steps") * spell.figure("duration_spread_step")  # death link's draw
     assert enchantment.due_ms is not None
     left = enchantment.due_ms - round(live.game_time * 1000)
     assert shortest - 5000 <= left <= whole
@@ -307,3 +328,103 @@ def test_a_bane_hurts_the_casters_of_the_school_it_is_against(
     assert _words(scene, bane, "bane_hurt") in texts_of(told) and _words(scene, bane, "bane_killed") in texts_of(told)
     assert caster.room != "jasper" and [m for m in told if m.name == "BP_PLAYER"]
     assert any(m.name == "BP_REMOVE" and m["id"] == caster.object_id for m in onlooker)
+
+
+def test_a_silence_lasts_while_its_caster_pays_and_stops_casts_and_speech(scene: Scene, world: WorldDefinition) -> None:
+    """Alanna silences the street: Bram can neither cast nor speak there (the original's
+    words); she pays 10 mana each period (longer with more power) and the period after
+    she paid short of two drains is the last; casting herself breaks it at once."""
+    caster, bob, live = scene.caster, scene.target, scene.server.hub.world
+    spell = world.spells["silence"]
+    room = live.room_enchantment_target(caster.room)
+    told, onlooker = cast_room(scene, "silence")
+    (silence,) = live.enchantments_of(room)
+    assert silence.due_ms is None and silence.state["caster"] == caster.object_id
+    for seen in (told, onlooker):
+        assert _words(scene, "silence", "room_started") in texts_of(seen)
+        assert _room_icons(seen, "BP_ADD_ENCHANTMENT") == [spell_object_id(spell.number)]
+    # Bram is stopped before any cost, in the words of casting; his speech too
+    bob.spells["light"] = 40
+    mana, vigor = bob.stats.mana, bob.stats.vigor
+    reply = scene.bob.request("BP_REQ_CAST", spell={"id": spell_object_id(world.spells["light"].number), "amount": None},
+                              targets=[])
+    assert texts_of(reply) == [_words(scene, "silence", "cast_silenced")]
+    assert (bob.stats.mana, bob.stats.vigor) == (mana, vigor) and not live.is_enchanted(room, "light")
+    reply = scene.bob.request("BP_SAY_TO", say_type=1, text="can you hear me")
+    assert texts_of(reply) == [_words(scene, "silence", "speech_silenced")] and not scene.alice.read()
+    # the periods: her mana pays 10 each (regeneration held off), the last after she paid short
+    period = _period(spell, silence.state["power"])
+    payments, left = 0, caster.stats.mana
+    while True:
+        payments += 1
+        last = left < 20
+        left = max(0, left - 10)
+        if last:
+            break
+    end_ms = int(silence.state["next_ms"]) + payments * period
+    while round(live.game_time * 1000) < end_ms - 300:
+        caster.mana_due_ms = 10**12
+        scene.server.advance(0.2)
+        assert live.is_enchanted(room, "silence")
+    assert caster.stats.mana == left
+    scene.server.advance(0.6)
+    for client in (scene.alice, scene.bob):
+        ended = client.read()
+        assert _words(scene, "silence", "room_ended") in texts_of(ended)
+        assert _room_icons(ended, "BP_REMOVE_ENCHANTMENT") == [spell_object_id(spell.number)]
+    assert not live.enchantments_of(room)
+    assert bars(scene.alice.received, 2)[-1] == left  # she saw each payment on her bar
+
+    # again; her own cast breaks it at once, and her light goes off in a room no longer silent
+    cast_room(scene, "silence")
+    assert live.is_enchanted(room, "silence")
+    told, onlooker = cast_room(scene, "light")
+    assert not live.is_enchanted(room, "silence") and live.is_enchanted(room, "light")
+    assert _words(scene, "silence", "room_ended") in texts_of(onlooker)
+
+
+def _period(spell: SpellDefinition, power: int) -> int:
+    """A silence's period at the power it was cast with, in ms."""
+    return rooms.line(spell.figure, "duration", power)
+
+
+def test_a_death_link_feeds_its_caster_on_a_players_death_in_the_room(scene: Scene) -> None:
+    """Bram dies in the linked street: Alanna gains 4 to 20 health (not past her max) and
+    4 to 20 mana (past it)."""
+    caster, live = scene.caster, scene.server.hub.world
+    cast_room(scene, "deathlink")
+    assert live.is_enchanted(live.room_enchantment_target(caster.room), "deathlink")
+    caster.stats.max_health, caster.stats.health = 100, 50
+    caster.stats.max_mana, caster.stats.mana = 60, 58
+    events: list[ev.WorldEvent] = []
+    live._player_died(scene.target, "", events)
+    assert 54 <= caster.stats.health <= 70 and 62 <= caster.stats.mana <= 78
+    assert (caster.stats.health - 50) % 4 == 0 and (caster.stats.mana - 58) % 4 == 0
+    assert ev.VitalsChanged(caster.object_id) in events
+
+
+def test_a_death_link_feeds_its_caster_on_a_monsters_death(fight: Fight) -> None:
+    """Alanna kills a rat in the room she linked: 1 to 5 health and mana, at once."""
+    live, caster = fight.live, fight.caster
+    spell = fight.world.spells["deathlink"]
+    caster.spells["deathlink"] = 60
+    caster.stats.karma = -60
+    for reagent in spell.reagents:
+        pile = live.items.create_on_ground(reagent.kind, reagent.count, caster.room, caster.y, caster.x, 0, "t", [])
+        fight.alice.request("BP_REQ_GET", object={"id": pile.object_id | 1 << 28, "amount": reagent.count})
+    fight.cast("deathlink")
+    fight.server.advance(spell.cast_time * 1.5 / 1000 + 0.5)
+    assert live.is_enchanted(live.room_enchantment_target(caster.room), "deathlink")
+    (rat,) = [m for m in live.monsters() if m.room == caster.room and m.kind == "giantrat"][:1]
+    caster.y, caster.x = rat.y, rat.x + 64
+    rat.hit_points = 1
+    caster.stats.health, caster.stats.mana = caster.stats.max_health - 10, 20
+    for instant in range(40):  # the same instant's swings until one lands and kills
+        health, mana = caster.stats.health, caster.stats.mana
+        caster.last_attack_at = None
+        events = live.attack(caster.object_id, rat.object_id, 20_000.0 + instant)
+        if any(isinstance(e, ev.MonsterKilled) for e in events):
+            break
+    else:
+        raise AssertionError("the rat was never hit")
+    assert 1 <= caster.stats.health - health <= 5 and 1 <= caster.stats.mana - mana <= 5

@@ -346,6 +346,7 @@ SPELL_OWN_TEXTS = (
     "something", "nothing", "room", "ended", "already_on", "not_here",
     "hit_something", "killed_something", "was_hit", "was_killed",
     "room_started", "room_ended", "room_entered", "room_already",  # a room enchantment's words to the room, an arrival, its caster
+    "cast_silenced", "speech_silenced",  # why a cast or speech is stopped in a silenced room
     "bane_hurt", "bane_killed",  # a bane's words to a caster of the school it is against, hurt or killed
 )
 

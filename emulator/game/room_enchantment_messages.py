@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from emulator.content.model import SpellDefinition
-from emulator.game import views
+from emulator.game import fight_messages, views
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
 from emulator.world.enchantments import Target
@@ -74,9 +74,21 @@ def started(ctx: GameContext, event: EnchantmentStarted) -> None:
     spell = _room_spell(ctx, event)
     if spell is None:
         return
-    _tell_room(ctx, event.room, "BP_MESSAGE", words(ctx, spell, "room_started"))
+    fields = words(ctx, spell, "room_started")
+    if fields is not None and spell.figure("names_caster") and spell.text_id("room_started") is not None:
+        fields["params"] = _caster_named(ctx, event)
+    _tell_room(ctx, event.room, "BP_MESSAGE", fields)
     if rooms.changes_light(spell):
         _tell_room(ctx, event.room, "BP_LIGHT_AMBIENT", light_fields(ctx, event.room))
+
+
+def _caster_named(ctx: GameContext, event: EnchantmentStarted) -> list[Any]:
+    """Its caster's capitalised article and name, as its words are filled (death link)."""
+    messages = ctx.definition.messages
+    enchantment = ctx.world.enchantments.find(event.target_id, event.spell)
+    if messages is None or enchantment is None or not isinstance(enchantment.state, dict):
+        return []
+    return [messages.id("cap_article_none"), fight_messages._player_name(ctx, int(enchantment.state["caster"]))]
 
 
 def ended(ctx: GameContext, event: EnchantmentEnded) -> None:

@@ -53,6 +53,8 @@ _OWN = {
     "room_already": "This place already has {spell}.",
     "bane_hurt": "The {spell} here strikes you as you cast.",
     "bane_killed": "The {spell} here strikes you down.",
+    "cast_silenced": "The {spell} here stops your words: you cannot cast.",
+    "speech_silenced": "The {spell} here stops your words: you cannot speak.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -64,7 +66,7 @@ _FILLS = {
     "made": "item", "hands_full": "item", "out_of_range": "cap_target,spell",
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
-    "room_already": "", "bane_hurt": "", "bane_killed": "",
+    "room_already": "", "bane_hurt": "", "bane_killed": "", "cast_silenced": "", "speech_silenced": "",
 }
 
 

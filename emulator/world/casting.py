@@ -59,6 +59,9 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
     room_flags = world.definition.rooms[player.room].flags
     if effect is None or "no_magic" in room_flags or (spell.harmful and world.no_combat(player.room)):
         return events + [SpellTold(player_id, spell.key, "spell_cast_here")]
+    silenced = room_spells.cast_check(world, player, spell, events)  # a silence: its caster breaks it, others are stopped
+    if silenced is not None:
+        return events + [silenced]
     targets = [world.object(t) for t in target_ids]
     if spell.targets is not None and spell.targets > 0 and len(targets) != spell.targets:
         return events  # the client sent the wrong number of targets: nothing said

@@ -431,6 +431,9 @@ class World:
             return []
         if say_type not in (SAY, YELL, BROADCAST, EMOTE):
             return [SayRefused(player_id, SayRefusal.UNSUPPORTED.value)]
+        silenced = room_spells.speech_refusal(self, player)
+        if silenced is not None:
+            return [silenced]
         refused = self._speech_refusal(player, text, now)
         if refused is not None:
             return [refused]
@@ -452,6 +455,9 @@ class World:
         player = self._players.get(player_id)
         if player is None or not text:
             return []
+        silenced = room_spells.speech_refusal(self, player)
+        if silenced is not None:
+            return [silenced]
         refused = self._speech_refusal(player, text, now)
         if refused is not None:
             return [refused]
@@ -1004,6 +1010,7 @@ class World:
         """The body and the treasure of a killed monster, reported before the monster
         goes (monster.kod Killed); a generator from stable facts, as for the swing.
         Returns the body's id, if the kind leaves one."""
+        room_spells.something_killed(self, monster.room, False, events)  # a death link in its room
         rng = random.Random(f"{self.seed}:remains:{self.tick_count}:{monster.object_id}:{now!r}")
         return self._remains.monster_died(
             monster.kind or "", monster.level, monster.difficulty, monster.room, monster.y, monster.x, monster.angle,
@@ -1459,6 +1466,7 @@ class World:
         if self.trades.trades:  # keepers withdraw their money offers in time (monster.kod CancelOfferTimer)
             events += self._trade_step(self.trades.tick(round(self.game_time * 1000)))
         casting.run_trances(self, events)
+        room_spells.run_tick(self, events)  # room enchantments kept up by their casters (silence)
         self._regenerate(events)
         self._expire_enchantments(events)
 
@@ -1517,6 +1525,7 @@ class World:
         death cost to pay on leaving the Underworld (``mortality.die``); everyone is told;
         the monsters chasing them give up. They stay online (the players list is unchanged)."""
         from_room = player.room
+        room_spells.something_killed(self, from_room, True, events)  # a death link in its room
         events += self._trade_leave(player.object_id)  # the dead leave the room: a trade ends
         self._end_all_enchantments(player.object_id, events)  # a real death ends them (player.kod Killed)
         self._monsters.give_up_on(from_room, player.object_id)

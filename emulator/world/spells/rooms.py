@@ -17,6 +17,17 @@ power ``p * <name>_per / <name>_divisor + <name>_plus``:
     a random bonus between them to the damage of every blow a player strikes in the room
     (:func:`blow_bonus`, asked by fights; killing fields).
 
+``drain_mana`` (a plain number), ``silences`` (1)
+    a silence: no one in the room may cast or speak while it lasts (:func:`cast_check`,
+    :func:`speech_refusal`), for as long as its caster concentrates, paying ``drain_mana``
+    each period (its ``duration`` at the power); it ends when the caster casts, rests,
+    is hurt, leaves the room or runs short of mana (:func:`run_tick`).
+
+``kill_health_min``/``_max``, ``kill_mana_min``/``_max``, ``kill_player_factor``
+    a death link: each death in the room gives its caster a roll of health and one of
+    mana, times the factor for a player's death (:func:`something_killed`, asked by the
+    world at a death). ``names_caster``: its words name its caster.
+
 The banes (Shal'illebane, Qorbane: ``rules.BANES``) hurt whoever casts a spell of the
 school they are against in the room, after it goes off (:func:`after_cast`, asked by
 casting), by the bane's power and the spell's level; it may kill.
@@ -34,16 +45,18 @@ from typing import TYPE_CHECKING
 from emulator.content.model import SpellDefinition
 from emulator.rules.dice import Roll, roll_with
 from emulator.rules.spells import rooms as rules
-from emulator.world.enchantments import Effect
 from emulator.rules.combat import player_damage_taken
-from emulator.world.enchantments import Enchantment
+from emulator.world.enchantments import Effect, Enchantment, Target
 from emulator.world.events import SpellTold, VitalsChanged, WorldEvent
 from emulator.world.objects import Player, Thing
 
 if TYPE_CHECKING:
     from emulator.world.world import World
 
-__all__ = ["EFFECTS", "ROOM_ENCHANTMENT", "after_cast", "blow_bonus", "changes_light", "room_light", "spell_power"]
+__all__ = [
+    "EFFECTS", "ROOM_ENCHANTMENT", "after_cast", "blow_bonus", "cast_check", "changes_light", "room_light", "run_tick",
+    "something_killed", "speech_refusal", "spell_power",
+]
 
 #: The figures that are room modifiers (lines of the power), kept on the enchantment.
 MODIFIERS = ("light", "spell_power_loss")
@@ -114,6 +127,96 @@ def _hurt_by_bane(world: World, caster: Player, bane: Enchantment, spell: SpellD
         world._player_died(caster, "", events)
 
 
+_SILENCED = "silenced"
+
+
+def _concentrated(spell: SpellDefinition) -> bool:
+    """A spell that lasts while its caster concentrates and pays for it (silence)."""
+    return spell.figure("drain_mana") > 0
+
+
+def cast_check(world: World, caster: Player, spell: SpellDefinition, events: list[WorldEvent]) -> SpellTold | None:
+    """Before a cast: a caster concentrating on a silence breaks it by casting (its
+    BreakTrance on EVENT_CAST); then a silence in the room stops the cast (spell.kod
+    CanCastHere), in the casting words of the original."""
+    room = world.room_enchantment_target(caster.room)
+    for enchantment in world.enchantments_of(room):
+        kept = world.definition.spells.get(enchantment.spell)
+        if kept is not None and _concentrated(kept) and enchantment.state["caster"] == caster.object_id:
+            events += world.disenchant(room, enchantment.spell)
+    return _silence_told(world, caster, "cast_silenced")
+
+
+def speech_refusal(world: World, speaker: Player) -> SpellTold | None:
+    """Speech of any kind from a silenced room is stopped (room.kod RoomReqCommunication)."""
+    return _silence_told(world, speaker, "speech_silenced")
+
+
+def _silence_told(world: World, player: Player, purpose: str) -> SpellTold | None:
+    room = world.room_enchantment_target(player.room)
+    if not world.enchantment_flag(room, _SILENCED):
+        return None
+    silence = next(e for e in world.enchantments_of(room) if _SILENCED in e.effect.flags)
+    return SpellTold(player.object_id, silence.spell, purpose)
+
+
+def run_tick(world: World, events: list[WorldEvent]) -> None:
+    """The concentrated room enchantments: each ends when its caster breaks off (gone from
+    the room, resting, hurt since the last tick), or pays its drain when a period is due,
+    the one after it paid short being its last (silence.kod StartPeriodicEnchantment,
+    BreakTrance)."""
+    now_ms = round(world.game_time * 1000)
+    spells = world.definition.spells
+    concentrated = [
+        e for found in world.enchantments.by_target.values() for e in found
+        if e.target is Target.ROOM and isinstance(e.state, dict) and e.spell in spells and _concentrated(spells[e.spell])
+    ]
+    for enchantment in concentrated:
+        state, spell = enchantment.state, spells[enchantment.spell]
+        caster = world.object(int(state["caster"]))
+        if not isinstance(caster, Player) or caster.room != state["room"] or caster.resting \
+                or caster.stats.health < int(state["health"]):
+            events += world.disenchant(enchantment.target_id, enchantment.spell)
+            continue
+        state["health"] = caster.stats.health
+        if now_ms < int(state["next_ms"]):
+            continue
+        if state["last"]:
+            events += world.disenchant(enchantment.target_id, enchantment.spell)
+            continue
+        drain = spell.figure("drain_mana")
+        state["last"] = rules.last_period(caster.stats.mana, drain)
+        caster.stats.mana = max(0, caster.stats.mana - drain)
+        events.append(VitalsChanged(caster.object_id))
+        state["next_ms"] = int(state["next_ms"]) + rules.duration_ms(_no_draw, spell.figure, int(state["power"]))
+
+
+def _no_draw(low: int, high: int) -> int:
+    return high  # a period is never drawn
+
+
+def something_killed(world: World, room: str, victim_is_player: bool, events: list[WorldEvent]) -> None:
+    """A monster or a player died in ``room`` (room.kod SomethingKilled): a death link there
+    gives its caster, wherever it is, health (not past its max) and mana (past it, as the
+    original's GainMana does)."""
+    for enchantment in world.enchantments_of(world.room_enchantment_target(room)):
+        spell = world.definition.spells.get(enchantment.spell)
+        if spell is None or not spell.figure("kill_health_max") or not isinstance(enchantment.state, dict):
+            continue
+        caster = world.object(int(enchantment.state["caster"]))
+        if not isinstance(caster, Player) or caster.stats.health <= 0:
+            continue  # logged off, or dying itself
+        roll = roll_with(random.Random(f"{world.seed}:link:{world.tick_count}:{caster.object_id}:{len(events)}"))
+        factor = spell.figure("kill_player_factor", 1)
+        health = rules.kill_gain(roll, spell.figure("kill_health_min"), spell.figure("kill_health_max"), factor, victim_is_player)
+        mana = rules.kill_gain(roll, spell.figure("kill_mana_min"), spell.figure("kill_mana_max"), factor, victim_is_player)
+        stats = caster.stats
+        if stats.health <= stats.max_health:  # GainHealthNormal
+            stats.health = min(stats.max_health, stats.health + health)
+        stats.mana += mana
+        events.append(VitalsChanged(caster.object_id))
+
+
 class _RoomEnchantment:
     def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
         if world.is_enchanted(world.room_enchantment_target(caster.room), spell.key):
@@ -128,8 +231,16 @@ class _RoomEnchantment:
             events.append(SpellTold(caster.object_id, spell.key, "room_already"))
             return
         roll = roll_with(random.Random(f"{world.seed}:room:{world.tick_count}:{caster.object_id}:{spell.number}"))
-        duration = rules.duration_ms(roll, spell.figure, power)
-        started = world.enchant(room, spell.key, duration, Effect(modifiers(spell, power)), state=power,
+        duration: int | None = rules.duration_ms(roll, spell.figure, power)
+        flags = {_SILENCED} if spell.figure("silences") else set()
+        state: object = power
+        if _concentrated(spell):  # lasts while the caster pays, period after period
+            state = {"power": power, "caster": caster.object_id, "room": caster.room, "health": caster.stats.health,
+                     "next_ms": round(world.game_time * 1000) + (duration or 0), "last": False}
+            duration = None
+        elif spell.figure("kill_health_max") or spell.figure("names_caster"):  # it remembers its caster
+            state = {"power": power, "caster": caster.object_id}
+        started = world.enchant(room, spell.key, duration, Effect(modifiers(spell, power), flags), state=state,
                                 caster_id=caster.object_id)
         events += started.events
 

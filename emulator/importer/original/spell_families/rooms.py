@@ -14,7 +14,7 @@ import attrs
 
 from emulator.content.loader import MAX_DESCRIPTION_BYTES
 from emulator.importer.blakod import ast
-from emulator.importer.blakod.calls import find_sends
+from emulator.importer.blakod.calls import find_sends, iter_statements
 from emulator.importer.original.common import _key
 from emulator.importer.original.spells import _POWERS, _sent, _value
 from emulator.rules.dice import div
@@ -46,6 +46,10 @@ class _Part:
 
     handlers: dict[str, set[str]]
     read: Callable[[KodClass, Figures], bool]
+    #: Words of other classes it makes the server say: (purpose, the class, its resource).
+    words: tuple[tuple[str, str, str], ...] = ()
+    #: How its time is read (its GetDuration, by default).
+    duration: Callable[[KodClass, Figures], bool] | None = None
 
 
 def _fit(values: list[Any]) -> tuple[int, int, int] | None:
@@ -53,7 +57,7 @@ def _fit(values: list[Any]) -> tuple[int, int, int] | None:
     if not all(isinstance(v, int) for v in values):
         return None
     plus = values[0]
-    for divisor in range(1, 11):
+    for divisor in range(1, 101):
         per = values[divisor] - plus
         if all(div(p * per, divisor) + plus == v for p, v in zip(_POWERS, values)):
             return per, divisor, plus
@@ -102,6 +106,15 @@ def _time_value(cls: KodClass, expression: ast.Expression, env: dict[str, Any]) 
         left, right = _time_value(cls, expression.left, env), _time_value(cls, expression.right, env)
         if isinstance(left, _Time) and isinstance(right, int) and left.unit == 1:
             return attrs.evolve(left, unit=right)
+    if isinstance(expression, ast.BinaryOp) and expression.op in ("+", "-", "*", "/"):
+        left, right = _time_value(cls, expression.left, env), _time_value(cls, expression.right, env)
+        if isinstance(left, int) and isinstance(right, int) and not (expression.op == "/" and right == 0):
+            return {"+": left + right, "-": left - right, "*": left * right}.get(expression.op) \
+                if expression.op != "/" else div(left, right)
+    if isinstance(expression, ast.Name) and expression.name.casefold() not in env:
+        known = cls.value(expression.name)  # a classvar such as the drain's period
+        if isinstance(known, int) and not isinstance(known, bool):
+            return known
     return _value(cls, expression, env)
 
 
@@ -198,6 +211,131 @@ def _bane(cls: KodClass, figures: Figures) -> bool:
     return values is not None and _fit(values) == (1, 1, 0)
 
 
+def _silence(cls: KodClass, figures: Figures) -> bool:
+    """Kept up by its caster, who pays its drain each period (its duration); it silences."""
+    drain = cls.value("viManaDrain")
+    if not isinstance(drain, int) or drain <= 0 or figures.get("duration_drawn"):
+        return False
+    figures["drain_mana"], figures["silences"] = drain, 1
+    return True
+
+
+_PARTS["silence"] = _Part(
+    {"castspell": {"settranceflag", "getjalainfo", "removeenchantment"}, "breaktrance": {"getowner", "removeenchantment"},
+     "startperiodicenchantment": {"getmana", "roomstartenchantment", "getduration", "losemana"},
+     "spellbannedinarena": set()},
+    _silence,
+    # why a cast or speech is stopped in its room (spell.kod CanCastHere, room.kod RoomReqCommunication)
+    (("cast_silenced", "spell", "spell_silenced_rsc"), ("speech_silenced", "room", "room_silenced_rsc")),
+)
+
+def _picked(cls: KodClass, expression: ast.Expression, env: dict[str, Any], pick: Callable[[int, int], int]) -> Any:
+    """A value with each ``Random(low, high)`` in it taken as ``pick`` chooses."""
+    if isinstance(expression, ast.Call) and expression.function.casefold() == "random" and len(expression.positional) == 2:
+        low, high = (_picked(cls, arg, env, pick) for arg in expression.positional)
+        return pick(low, high) if isinstance(low, int) and isinstance(high, int) else None
+    if isinstance(expression, ast.BinaryOp) and expression.op in ("+", "*"):
+        left, right = _picked(cls, expression.left, env, pick), _picked(cls, expression.right, env, pick)
+        if isinstance(left, int) and isinstance(right, int):
+            return left + right if expression.op == "+" else left * right
+        return None
+    return _time_value(cls, expression, env)
+
+
+def _cast_duration(cls: KodClass, figures: Figures) -> bool:
+    """A time its cast draws itself (death link: a line of the power and a random number
+    of whole seconds more), from the assignment the cast's RoomStartEnchantment sends."""
+    sites = find_sends(cls, "RoomStartEnchantment", "CastSpell")
+    time = _named(sites[0].call, "time") if len(sites) == 1 else None
+    handler = cls.handler("CastSpell")
+    if not isinstance(time, ast.Name) or handler is None:
+        return False
+    assigned = [st.value for st in handler.body if isinstance(st, ast.Assign) and st.target.casefold() == time.name.casefold()]
+    if len(assigned) != 1:
+        return False
+    lows, highs = [], []
+    for power in _POWERS:
+        env = {"ispellpower": power}
+        lows.append(_picked(cls, assigned[0], env, lambda low, high: low))
+        highs.append(_picked(cls, assigned[0], env, lambda low, high: high))
+    step = _picked(cls, assigned[0], {"ispellpower": 0}, lambda low, high: low + 1)
+    if not (isinstance(step, int) and all(isinstance(v, int) for v in (*lows, *highs))):
+        return False
+    step -= lows[0]
+    spreads = {high - low for low, high in zip(lows, highs)}
+    if len(spreads) != 1 or step <= 0 or spreads.pop() % step or not _put_line(figures, "duration", lows):
+        return False
+    figures["duration_spread_steps"], figures["duration_spread_step"] = (highs[0] - lows[0]) // step, step
+    return True
+
+
+def _kill_gains(cls: KodClass, figures: Figures) -> bool:
+    """What its caster gains from a death in the room (GiveKilledBenefits): a roll of
+    health and one of mana, each times a factor for a player's death; and its words name
+    the caster (its cast's SomeoneSaid gives the caster's article and name)."""
+    handler = cls.handler("GiveKilledBenefits")
+    if handler is None:
+        return False
+    rolls: dict[str, tuple[int, int]] = {}
+    factors: dict[str, int] = {}
+    for statement in iter_statements(handler.body):
+        if not isinstance(statement, ast.Assign):
+            continue
+        value, target = statement.value, statement.target.casefold()
+        if isinstance(value, ast.Call) and value.function.casefold() == "random" and len(value.positional) == 2:
+            low, high = (_value(cls, arg, {}) for arg in value.positional)
+            if isinstance(low, int) and isinstance(high, int):
+                rolls[target] = (low, high)
+        elif (isinstance(value, ast.BinaryOp) and value.op == "*" and isinstance(value.left, ast.Name)
+              and value.left.name.casefold() == target and isinstance(value.right, ast.Number)):
+            factors[target] = value.right.value
+    gains = {_gained(cls, message): target for message in ("GainHealthNormal", "GainMana")
+             for target in [_gain_amount(cls, message)] if target is not None}
+    health, mana = gains.get("health"), gains.get("mana")
+    if health not in rolls or mana not in rolls or factors.get(health) != factors.get(mana) or health not in factors:
+        return False
+    assert health is not None and mana is not None
+    figures["kill_health_min"], figures["kill_health_max"] = rolls[health]
+    figures["kill_mana_min"], figures["kill_mana_max"] = rolls[mana]
+    figures["kill_player_factor"] = factors[health]
+    said = find_sends(cls, "SomeoneSaid", "CastSpell")
+    if len(said) == 1 and {"parm1", "parm2"} <= {k.casefold() for k in said[0].call.named}:
+        figures["names_caster"] = 1
+    return True
+
+
+def _gained(cls: KodClass, message: str) -> str:
+    return "health" if "health" in message.casefold() else "mana"
+
+
+def _gain_amount(cls: KodClass, message: str) -> str | None:
+    sites = find_sends(cls, message, "GiveKilledBenefits")
+    amount = _named(sites[0].call, "amount") if len(sites) == 1 else None
+    return amount.name.casefold() if isinstance(amount, ast.Name) else None
+
+
+def _passes_blows_through(cls: KodClass, figures: Figures) -> bool:
+    """Its attack-modifier handlers give back the roll and the damage unchanged."""
+    for handler, given in (("ModifyHitRoll", "hit_roll"), ("ModifyDamage", "damage")):
+        found = cls.handler(handler)
+        if found is None or len(found.body) != 1 or not isinstance(found.body[0], ast.Return):
+            return False
+        value = found.body[0].value
+        if not (isinstance(value, ast.Name) and value.name.casefold() == given):
+            return False
+    return True
+
+
+_PARTS["deathlink"] = _Part(
+    {"castspell": {"enchantalloccupants", "getcapdef", "getname"}, "endspell": {"unenchantalloccupants"},
+     "doublecheckaftertrance": {"getowner", "checkroomflag", "msgsenduser", "isenchanted"},
+     "givekilledbenefits": {"gainhealthnormal", "gainmana"},
+     "startenchantmentnewoccupant": {"startenchantment"}, "startenchantment": {"addattackmodifier"},
+     "endroomenchantment": {"removeattackmodifier"}, "modifyhitroll": set(), "modifydamage": set()},
+    lambda cls, figures: _kill_gains(cls, figures) and _passes_blows_through(cls, figures),
+    duration=_cast_duration,
+)
+
 _BANE = _Part(
     {"hurtcaster": {"checkplayerflag", "getowner", "checkroomflag", "isvalidtarget", "msgsenduser", "assessdamage",
                     "killed", "somethingkilled"}},
@@ -227,10 +365,13 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
         if (handler not in _COMMON and handler not in part.handlers) or _sent(cls, handler) - allowed:
             return None  # more to it than the server runs
     figures: Figures = {}
-    if not (_read_duration(cls, figures) and part.read(cls, figures)):
+    if not ((part.duration or _read_duration)(cls, figures) and part.read(cls, figures)):
         return None
     table["figures"] = {**table.get("figures", {}), **figures}
     table["targets"] = 0  # the caster's room
+    for purpose, owner, resource_name in part.words:
+        importer.texts.put(table, purpose, importer.tree.classes[owner], resource_name, category="spell",
+                           max_bytes=MAX_DESCRIPTION_BYTES)
     for purpose, handler, message, argument, index in _WORDS:
         sites = sorted(find_sends(cls, message, handler), key=lambda site: site.line)
         resource = _named(sites[index].call, argument) if index < len(sites) else None
