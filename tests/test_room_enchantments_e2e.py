@@ -6,7 +6,10 @@ and darkness (BP_LIGHT_AMBIENT to those in the room, BP_PLAYER's light to one ar
 the words an arrival reads, the refusal while it lasts, and its end on the deterministic
 clock (the words, the light back, the icon gone) within its time. And what each does
 beyond: an anti-magic aura's loss of spell power (seen in the light a light spell cast in
-it gives), killing fields' bonus to the blows struck in the room."""
+it gives), killing fields' bonus to the blows struck in the room, the banes' harm to the
+casters of the school they are against (to death), a silence stopping casts and speech
+while its caster pays for it period after period (and broken by its own cast), a death
+link feeding its caster at each death in the room."""
 
 from __future__ import annotations
 
@@ -428,3 +431,21 @@ def test_a_death_link_feeds_its_caster_on_a_monsters_death(fight: Fight) -> None
     else:
         raise AssertionError("the rat was never hit")
     assert 1 <= caster.stats.health - health <= 5 and 1 <= caster.stats.mana - mana <= 5
+
+
+def test_the_room_enchantment_rules() -> None:
+    figures = {"duration_per": 3_000, "duration_plus": 45_000, "duration_drawn": 1}
+
+    def figure(name: str, default: int) -> int:
+        return figures.get(name, default)
+
+    assert rooms.line(figure, "duration", 10) == 75_000
+    assert rooms.duration_ms(lambda low, high: low, figure, 10) == 37_500
+    assert rooms.duration_ms(lambda low, high: high, figure, 10) == 75_000
+    figures.update(duration_drawn=0, duration_spread_steps=29, duration_spread_step=1_000)
+    assert rooms.duration_ms(lambda low, high: high, figure, 10) == 75_000 + 29_000
+    assert rooms.room_light(164, 25 + 99) == 255 and rooms.room_light(20, -50) == 0
+    assert rooms.power_after_loss(40, 50) == 1 and rooms.power_after_loss(60, 25) == 35
+    assert rooms.bane_damage(lambda low, high: high, 60, 4) == 60 * 4 * 12 // 300
+    assert rooms.last_period(19, 10) and not rooms.last_period(20, 10)
+    assert rooms.kill_gain(lambda low, high: 3, 1, 5, 4, True) == 12 and rooms.kill_gain(lambda low, high: 3, 1, 5, 4, False) == 3
