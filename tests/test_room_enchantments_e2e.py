@@ -39,7 +39,7 @@ from .test_touch_spells_e2e import Fight, fight  # noqa: F401 - the fixture
 #: The room enchantments of levels 1 and 2 and the way each moves the room's light.
 LIGHTS = {"light": 1, "darkness": -1}
 #: Every room enchantment the server runs.
-ROOM_ENCHANTMENTS = {*LIGHTS, "antimagicaura", "killingfields", "shalillebane", "qorbane", "silence", "deathlink"}
+ROOM_ENCHANTMENTS = {*LIGHTS, "antimagicaura", "killingfields", "shalillebane", "qorbane", "silence", "deathlink", "winds"}
 #: Those that last their time (a silence lasts while its caster keeps it up).
 TIMED = ROOM_ENCHANTMENTS - {"silence"}
 
@@ -85,6 +85,10 @@ def test_the_import_reads_the_room_enchantments(world: WorldDefinition) -> None:
     assert (link.figure("duration_spread_steps"), link.figure("duration_spread_step")) == (29, 1_000)
     assert [link.figure(f"kill_{n}") for n in ("health_min", "health_max", "mana_min", "mana_max", "player_factor")] == [1, 5, 1, 5, 4]
     assert link.figure("names_caster") == 1
+    winds = world.spells["winds"]
+    assert _figures(world, "winds", "duration") == (0, 1, 60_000) and winds.figure("occupant_duration") == 60_000
+    assert _figures(world, "winds", "occupant_aim") == (-1, 4, 0) and _figures(world, "winds", "ruin_chance") == (1, 2, 10)
+    assert (winds.figure("ruin_chance_min"), winds.figure("ruin_chance_max")) == (25, 60) and winds.text_id("shot_ruined")
 
 
 def _figures(world: WorldDefinition, key: str, name: str) -> tuple[int, int, int]:
@@ -449,3 +453,57 @@ def test_the_room_enchantment_rules() -> None:
     assert rooms.bane_damage(lambda low, high: high, 60, 4) == 60 * 4 * 12 // 300
     assert rooms.last_period(19, 10) and not rooms.last_period(20, 10)
     assert rooms.kill_gain(lambda low, high: 3, 1, 5, 4, True) == 12 and rooms.kill_gain(lambda low, high: 3, 1, 5, 4, False) == 3
+
+
+def test_winds_lower_the_aim_of_everyone_in_the_room_while_they_are_in_it(
+    scene: Scene, kod_tree: KodTree, world: WorldDefinition,
+) -> None:
+    caster, bob, live = scene.caster, scene.target, scene.server.hub.world
+    cast_room(scene, "winds")
+    (winds,) = live.enchantments_of(live.room_enchantment_target(caster.room))
+    lowered = -(winds.state["power"] // 4)
+    assert lowered < 0
+    for player in (caster, bob):  # EnchantAllOccupants: the aim each bears
+        assert live.enchantment_modifier(player.object_id, "aim") == lowered
+        assert live.effective_stats(player.object_id).aim == player.stats.aim + lowered
+    carl, _ = _arrive(scene, kod_tree, world)
+    scene.server.advance(0.5)  # one arriving bears it from the next tick
+    (newcomer,) = [p for p in live.players_here(caster.room) if p.name == "Carlo"]
+    assert live.enchantment_modifier(newcomer.object_id, "aim") == lowered
+    assert not _room_icons(carl.read(), "BP_ADD_ENCHANTMENT")  # the room's icon only (its entry burst had it)
+    scene.server.advance(61)
+    assert not live.enchantments_of(live.room_enchantment_target(caster.room))
+    for player in (caster, bob, newcomer):
+        assert live.enchantment_modifier(player.object_id, "aim") == 0
+
+
+def test_winds_snatch_away_ranged_shots(fight: Fight) -> None:
+    """Alanna shoots at a rat with a bow: in the winds some shots are snatched away, in
+    their words, without a swing; out of them none."""
+    live, caster = fight.live, fight.caster
+    spell = fight.world.spells["winds"]
+    caster.spells["winds"] = 60
+    bow = live.items.create_on_ground("bow", None, caster.room, caster.y, caster.x, 0, "t", [])
+    fight.alice.request("BP_REQ_GET", object={"id": bow.object_id, "amount": None})
+    fight.alice.request("BP_REQ_USE", object={"id": bow.object_id, "amount": None})
+    (rat,) = [m for m in live.monsters() if m.room == caster.room and m.kind == "giantrat"][:1]
+    rat.hit_points = 10_000
+
+    def shoot(instants: range) -> list[str]:
+        seen = []
+        for instant in instants:
+            caster.last_attack_at = None
+            caster.y, caster.x = rat.y, rat.x + 64
+            events = live.attack(caster.object_id, rat.object_id, 30_000.0 + instant)
+            seen += ["ruined" for e in events if isinstance(e, ev.SpellTold) and e.purpose == "shot_ruined"]
+            seen += ["swung" for e in events if isinstance(e, ev.AttackResolved)]
+        return seen
+
+    assert shoot(range(30)).count("ruined") == 0
+    for reagent in spell.reagents:
+        pile = live.items.create_on_ground(reagent.kind, reagent.count, caster.room, caster.y, caster.x, 0, "t", [])
+        fight.alice.request("BP_REQ_GET", object={"id": pile.object_id | 1 << 28, "amount": reagent.count})
+    fight.cast("winds")
+    assert live.is_enchanted(live.room_enchantment_target(caster.room), "winds")
+    seen = shoot(range(100, 160))
+    assert seen.count("ruined") and seen.count("swung") and len(seen) == 60

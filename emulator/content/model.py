@@ -347,6 +347,7 @@ SPELL_OWN_TEXTS = (
     "hit_something", "killed_something", "was_hit", "was_killed",
     "room_started", "room_ended", "room_entered", "room_already",  # a room enchantment's words to the room, an arrival, its caster
     "cast_silenced", "speech_silenced",  # why a cast or speech is stopped in a silenced room
+    "shot_ruined",  # winds snatched a ranged shot away
     "bane_hurt", "bane_killed",  # a bane's words to a caster of the school it is against, hurt or killed
 )
 

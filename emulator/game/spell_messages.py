@@ -55,6 +55,7 @@ _OWN = {
     "bane_killed": "The {spell} here strikes you down.",
     "cast_silenced": "The {spell} here stops your words: you cannot cast.",
     "speech_silenced": "The {spell} here stops your words: you cannot speak.",
+    "shot_ruined": "The {spell} here snatch your shot away.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -66,7 +67,7 @@ _FILLS = {
     "made": "item", "hands_full": "item", "out_of_range": "cap_target,spell",
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
-    "room_already": "", "bane_hurt": "", "bane_killed": "", "cast_silenced": "", "speech_silenced": "",
+    "room_already": "", "bane_hurt": "", "bane_killed": "", "cast_silenced": "", "speech_silenced": "", "shot_ruined": "",
 }
 
 

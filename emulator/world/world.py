@@ -923,6 +923,9 @@ class World:
         player.last_attack_at = now
         broken: list[WorldEvent] = []
         casting.break_trance(player, broken)  # user.kod: an attack breaks a trance
+        ruined = room_spells.shot_ruined(self, player, weapon, now)  # winds snatch a shot away
+        if ruined is not None:
+            return [*broken, ruined]
         if player.kill_target != target_id:  # a new fight: what counts for a gain starts over
             player.reset_gain_flags()
             player.kill_target = target_id
@@ -1054,6 +1057,9 @@ class World:
         refusal = attack_refusal(attacker_status, victim_status, player.safety, flags, self.rules.player_killing)
         if refusal is not None:
             return [PlayerAttackRefused(player_id, victim_id, refusal.value)]
+        ruined = room_spells.shot_ruined(self, player, weapon, now)  # winds snatch a shot away
+        if ruined is not None:
+            return [ruined]
         events: list[WorldEvent] = []
         if attack_makes_outlaw(attacker_status, victim_status):
             player.outlaw = True
@@ -1466,7 +1472,7 @@ class World:
         if self.trades.trades:  # keepers withdraw their money offers in time (monster.kod CancelOfferTimer)
             events += self._trade_step(self.trades.tick(round(self.game_time * 1000)))
         casting.run_trances(self, events)
-        room_spells.run_tick(self, events)  # room enchantments kept up by their casters (silence)
+        room_spells.run_tick(self, events)  # room enchantments kept up by their casters, borne by their occupants
         self._regenerate(events)
         self._expire_enchantments(events)
 

@@ -2,7 +2,7 @@
 the room, from the spell's power and the figures the import read of each spell's
 GetDuration, CastSpell and attack-modifier handlers; the light a room shows with them, and
 the spell power left to a spell cast in an anti-magic room, a bane's harm to a caster of
-the school it is against, the drain of a silence on its caster's mana."""
+the school it is against, the drain of a silence on its caster's mana, a death link's gains."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from emulator.rules.casting import SPELLPOWER_MAXIMUM, SPELLPOWER_MINIMUM
 from emulator.rules.dice import Roll, bound, div
 
 __all__ = [
-    "BANES", "BANE_DIVISOR", "BANE_ROLL", "DRAINS_TO_GO_ON", "bane_damage", "kill_gain", "last_period", "LIGHT_MAX", "LIGHT_MIN", "UNAFFECTED_BY_ANTIMAGIC", "duration_ms", "line", "power_after_loss", "room_light",
+    "BANES", "BANE_DIVISOR", "BANE_ROLL", "DRAINS_TO_GO_ON", "LIGHT_MAX", "LIGHT_MIN", "UNAFFECTED_BY_ANTIMAGIC",
+    "bane_damage", "duration_ms", "kill_gain", "last_period", "line", "power_after_loss", "room_light",
 ]
 
 #: The bounds of a room's light as the client is told it (blakston.khd LIGHT_MIN, LIGHT_MAX).
@@ -38,7 +39,8 @@ def duration_ms(roll: Roll, figure: Figure, power: int) -> int:
     ms (death link's cast)."""
     whole = max(1, line(figure, "duration", power))
     units = roll(div(whole, 2), whole) if figure("duration_drawn", 0) else whole
-    spread = roll(0, figure("duration_spread_steps", 0)) * figure("duration_spread_step", 0) if figure("duration_spread_steps", 0) else 0
+    steps = figure("duration_spread_steps", 0)
+    spread = roll(0, steps) * figure("duration_spread_step", 0) if steps else 0
     return max(1, units * (figure("duration_unit", 1) or 1) + spread)
 
 

@@ -28,6 +28,13 @@ power ``p * <name>_per / <name>_divisor + <name>_plus``:
     mana, times the factor for a player's death (:func:`something_killed`, asked by the
     world at a death). ``names_caster``: its words name its caster.
 
+``occupant_duration`` (ms), ``occupant_aim`` (a line of the power)
+    winds: every player in the room bears an enchantment of the spell adding ``occupant_aim``
+    to its aim, for ``occupant_duration`` or until it leaves the room or the room's ends
+    (kept in step by :func:`run_tick`); ``ruin_chance`` (a line of the power, within
+    ``ruin_chance_min`` and ``ruin_chance_max``): the chance in percent that a shot with a
+    ranged weapon in the room is snatched away (:func:`shot_ruined`, asked by fights).
+
 The banes (Shal'illebane, Qorbane: ``rules.BANES``) hurt whoever casts a spell of the
 school they are against in the room, after it goes off (:func:`after_cast`, asked by
 casting), by the bane's power and the spell's level; it may kill.
@@ -45,7 +52,7 @@ from typing import TYPE_CHECKING
 from emulator.content.model import SpellDefinition
 from emulator.rules.dice import Roll, roll_with
 from emulator.rules.spells import rooms as rules
-from emulator.rules.combat import player_damage_taken
+from emulator.rules.combat import AttackKind, Weapon, player_damage_taken
 from emulator.world.enchantments import Effect, Enchantment, Target
 from emulator.world.events import SpellTold, VitalsChanged, WorldEvent
 from emulator.world.objects import Player, Thing
@@ -55,7 +62,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EFFECTS", "ROOM_ENCHANTMENT", "after_cast", "blow_bonus", "cast_check", "changes_light", "room_light", "run_tick",
-    "something_killed", "speech_refusal", "spell_power",
+    "shot_ruined", "something_killed", "speech_refusal", "spell_power",
 ]
 
 #: The figures that are room modifiers (lines of the power), kept on the enchantment.
@@ -160,6 +167,53 @@ def _silence_told(world: World, player: Player, purpose: str) -> SpellTold | Non
     return SpellTold(player.object_id, silence.spell, purpose)
 
 
+def _occupying(spell: SpellDefinition) -> bool:
+    """A room enchantment that enchants each player in the room (winds)."""
+    return spell.figure("occupant_duration") > 0
+
+
+def _enchant_occupant(world: World, player: Player, spell: SpellDefinition, room: str, power: int,
+                      events: list[WorldEvent]) -> None:
+    """StartEnchantment on one player in the room: the spell on it, with its modifiers."""
+    if world.is_enchanted(player.object_id, spell.key):
+        return
+    effect = Effect({"aim": rules.line(spell.figure, "occupant_aim", power)})
+    started = world.enchant(player.object_id, spell.key, spell.figure("occupant_duration"), effect,
+                            state={"room": room, "power": power})
+    events += started.events
+
+
+def shot_ruined(world: World, player: Player, weapon: Weapon | None, now: float) -> SpellTold | None:
+    """A shot with a ranged weapon in a room with winds may be snatched away (player.kod
+    TryAttack, winds.kod WindsRuinShot): no swing then, and the shooter is told."""
+    if weapon is None or weapon.kind is not AttackKind.RANGED:
+        return None
+    for enchantment in world.enchantments_of(world.room_enchantment_target(player.room)):
+        spell = world.definition.spells.get(enchantment.spell)
+        if spell is None or not spell.figure("ruin_chance_max") or not isinstance(enchantment.state, dict):
+            continue
+        chance = max(spell.figure("ruin_chance_min"), min(spell.figure("ruin_chance_max"),
+                     rules.line(spell.figure, "ruin_chance", int(enchantment.state["power"]))))
+        roll = roll_with(random.Random(f"{world.seed}:winds:{world.tick_count}:{player.object_id}:{now!r}"))
+        if roll(1, 100) < chance:
+            return SpellTold(player.object_id, spell.key, "shot_ruined")
+    return None
+
+
+def _keep_occupants(world: World, enchantment: Enchantment, spell: SpellDefinition, events: list[WorldEvent]) -> None:
+    """Each tick: the room's players bear it (one who entered gets it, StartEnchantmentNewOccupant);
+    a player's that no longer has it in its room ends (LeaveHold, UnenchantAllOccupants)."""
+    state = enchantment.state
+    if enchantment.target is Target.ROOM:
+        for player in list(world.players_here(state["room"])):
+            _enchant_occupant(world, player, spell, state["room"], int(state["power"]), events)
+        return
+    bearer = world.object(enchantment.target_id)
+    if not isinstance(bearer, Player) or bearer.room != state.get("room") \
+            or not world.is_enchanted(world.room_enchantment_target(bearer.room), spell.key):
+        events += world.disenchant(enchantment.target_id, spell.key, report=False)
+
+
 def run_tick(world: World, events: list[WorldEvent]) -> None:
     """The concentrated room enchantments: each ends when its caster breaks off (gone from
     the room, resting, hurt since the last tick), or pays its drain when a period is due,
@@ -167,10 +221,14 @@ def run_tick(world: World, events: list[WorldEvent]) -> None:
     BreakTrance)."""
     now_ms = round(world.game_time * 1000)
     spells = world.definition.spells
-    concentrated = [
+    kept = [
         e for found in world.enchantments.by_target.values() for e in found
-        if e.target is Target.ROOM and isinstance(e.state, dict) and e.spell in spells and _concentrated(spells[e.spell])
+        if isinstance(e.state, dict) and e.spell in spells and spells[e.spell].effect == "room_enchantment"
     ]
+    for enchantment in kept:
+        if _occupying(spells[enchantment.spell]):
+            _keep_occupants(world, enchantment, spells[enchantment.spell], events)
+    concentrated = [e for e in kept if e.target is Target.ROOM and _concentrated(spells[e.spell])]
     for enchantment in concentrated:
         state, spell = enchantment.state, spells[enchantment.spell]
         caster = world.object(int(state["caster"]))
@@ -240,9 +298,14 @@ class _RoomEnchantment:
             duration = None
         elif spell.figure("kill_health_max") or spell.figure("names_caster"):  # it remembers its caster
             state = {"power": power, "caster": caster.object_id}
+        elif _occupying(spell):  # its room's players bear it
+            state = {"power": power, "room": caster.room}
         started = world.enchant(room, spell.key, duration, Effect(modifiers(spell, power), flags), state=state,
                                 caster_id=caster.object_id)
         events += started.events
+        if _occupying(spell) and started.enchantment is not None:  # EnchantAllOccupants
+            for player in list(world.players_here(caster.room)):
+                _enchant_occupant(world, player, spell, caster.room, power, events)
 
 
 ROOM_ENCHANTMENT = _RoomEnchantment()

@@ -336,6 +336,70 @@ _PARTS["deathlink"] = _Part(
     duration=_cast_duration,
 )
 
+def _powerless_duration(cls: KodClass, sender: str) -> int | None:
+    """The time ``sender`` gives by asking its GetDuration without a power (as winds does:
+    power 0 then, so its random range is one number)."""
+    sites = [site for site in find_sends(cls, "RoomStartEnchantment" if sender == "CastSpell" else "StartEnchantment", sender)]
+    time = _named(sites[0].call, "time") if len(sites) == 1 else None
+    if not (isinstance(time, ast.Call) and time.function.casefold() == "send" and len(time.positional) == 2
+            and isinstance(time.positional[1], ast.MessageLiteral)
+            and time.positional[1].name.casefold() == "getduration" and not time.named):
+        return None
+    handler = cls.handler("GetDuration")
+    if handler is None or len(handler.body) != 1 or not isinstance(handler.body[0], ast.Return) or handler.body[0].value is None:
+        return None
+    env = {"ispellpower": 0}
+    low = _picked(cls, handler.body[0].value, env, lambda a, b: a)
+    high = _picked(cls, handler.body[0].value, env, lambda a, b: b)
+    return low if isinstance(low, int) and low == high else None
+
+
+def _winds_duration(cls: KodClass, figures: Figures) -> bool:
+    found = _powerless_duration(cls, "CastSpell")
+    if found is None:
+        return False
+    figures["duration_per"], figures["duration_divisor"], figures["duration_plus"] = 0, 1, found
+    return True
+
+
+def _winds(cls: KodClass, figures: Figures) -> bool:
+    """Each player in the room bears it for its own time, its aim lowered by the power
+    (StartEnchantment's AddAim, taken back at its end); its WindsRuinShot's chance, a line
+    of the power within bounds, that a ranged shot is snatched away."""
+    occupant = _powerless_duration(cls, "StartEnchantment")
+    sites = find_sends(cls, "AddAim", "StartEnchantment")
+    points = _named(sites[0].call, "points") if len(sites) == 1 else None
+    if occupant is None or points is None:
+        return False
+    if not _put_line(figures, "occupant_aim", [_value(cls, points, {"ispellpower": p}) for p in _POWERS]):
+        return False
+    figures["occupant_duration"] = occupant
+    handler = cls.handler("WindsRuinShot")
+    if handler is None:
+        return False
+    assigned = [st for st in handler.body if isinstance(st, ast.Assign)]
+    # its power from the room's state, then a line of it, then bounded
+    if len(assigned) != 3 or not isinstance(assigned[2].value, ast.Call) or assigned[2].value.function.casefold() != "bound":
+        return False
+    chance = assigned[1]
+    if not _put_line(figures, "ruin_chance", [_value(cls, chance.value, {assigned[0].target.casefold(): p}) for p in _POWERS]):
+        return False
+    low, high = (_value(cls, arg, {}) for arg in assigned[2].value.positional[1:3])
+    if not (isinstance(low, int) and isinstance(high, int)):
+        return False
+    figures["ruin_chance_min"], figures["ruin_chance_max"] = low, high
+    return True
+
+
+_PARTS["winds"] = _Part(
+    {"castspell": {"enchantalloccupants"}, "endspell": {"unenchantalloccupants"},
+     "startenchantmentnewoccupant": {"startenchantment"}, "startenchantment": {"addaim", "startenchantment", "getduration"},
+     "endroomenchantment": {"removeenchantment"}, "endenchantment": {"addaim"}, "removeenchantment": {"removeenchantment"},
+     "windsruinshot": {"getowner", "getenchantmentstate", "msgsenduser"}},
+    _winds,
+    duration=_winds_duration,
+)
+
 _BANE = _Part(
     {"hurtcaster": {"checkplayerflag", "getowner", "checkroomflag", "isvalidtarget", "msgsenduser", "assessdamage",
                     "killed", "somethingkilled"}},
@@ -352,6 +416,7 @@ _WORDS = (
     ("room_already", "CanPayCosts", "MsgSendUser", "message_rsc", 0),
     ("bane_hurt", "HurtCaster", "MsgSendUser", "message_rsc", 0),
     ("bane_killed", "HurtCaster", "MsgSendUser", "message_rsc", 1),
+    ("shot_ruined", "WindsRuinShot", "MsgSendUser", "message_rsc", 0),
 )
 
 
