@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator.content.model import SpellDefinition, WorldDefinition
+from emulator.content.model import SpellDefinition, WorldDefinition, square_centre, square_of
 from emulator.importer.blakod import KodTree
 from emulator.importer.original import ImportReport
 from emulator.rules import casting as rules
@@ -39,9 +39,12 @@ from .test_touch_spells_e2e import Fight, fight  # noqa: F401 - the fixture
 #: The room enchantments of levels 1 and 2 and the way each moves the room's light.
 LIGHTS = {"light": 1, "darkness": -1}
 #: Every room enchantment the server runs.
-ROOM_ENCHANTMENTS = {*LIGHTS, "antimagicaura", "killingfields", "shalillebane", "qorbane", "silence", "deathlink", "winds"}
-#: Those that last their time (a silence lasts while its caster keeps it up).
-TIMED = ROOM_ENCHANTMENTS - {"silence"}
+ROOM_ENCHANTMENTS = {
+    *LIGHTS, "antimagicaura", "killingfields", "shalillebane", "qorbane", "silence", "deathlink", "winds", "truce",
+}
+#: Those that last their time in Jasper's streets (a silence lasts while its caster keeps it
+#: up; a truce is not made in a guild-only street without monsters).
+TIMED = ROOM_ENCHANTMENTS - {"silence", "truce"}
 
 
 @pytest.fixture
@@ -89,6 +92,10 @@ def test_the_import_reads_the_room_enchantments(world: WorldDefinition) -> None:
     assert _figures(world, "winds", "duration") == (0, 1, 60_000) and winds.figure("occupant_duration") == 60_000
     assert _figures(world, "winds", "occupant_aim") == (-1, 4, 0) and _figures(world, "winds", "ruin_chance") == (1, 2, 10)
     assert (winds.figure("ruin_chance_min"), winds.figure("ruin_chance_max")) == (25, 60) and winds.text_id("shot_ruined")
+    truce = world.spells["truce"]
+    assert _figures(world, "truce", "duration") == (1_000, 1, 20_000) and truce.figure("duration_drawn")
+    assert truce.figure("bars_monster_fights") == 1
+    assert truce.text_id("attack_refused") and truce.text_id("towns_refused")
 
 
 def _figures(world: WorldDefinition, key: str, name: str) -> tuple[int, int, int]:
@@ -507,3 +514,77 @@ def test_winds_snatch_away_ranged_shots(fight: Fight) -> None:
     assert live.is_enchanted(live.room_enchantment_target(caster.room), "winds")
     seen = shoot(range(100, 160))
     assert seen.count("ruined") and seen.count("swung") and len(seen) == 60
+
+
+def _give_reagents(fight: Fight, key: str) -> None:
+    live, caster = fight.live, fight.caster
+    for reagent in fight.world.spells[key].reagents:
+        pile = live.items.create_on_ground(reagent.kind, reagent.count, caster.room, caster.y, caster.x, 0, "t", [])
+        fight.alice.request("BP_REQ_GET", object={"id": pile.object_id | 1 << 28, "amount": reagent.count})
+
+
+def test_a_truce_is_not_made_in_a_guild_only_street_without_monsters(scene: Scene, world: WorldDefinition) -> None:
+    """Jasper's streets are guild-only and hold no monster: Alanna, without a guild, is
+    refused in the truce's words before any cost."""
+    caster, live = scene.caster, scene.server.hub.world
+    assert "guild_pk_only" in world.rooms[caster.room].flags and not live._monsters.in_room(caster.room)
+    caster.spells["truce"], caster.stats.karma, caster.stats.mana = 60, 60, 40
+    for reagent in world.spells["truce"].reagents:
+        scene.give(reagent.kind, reagent.count)
+    reply = scene.cast("truce")
+    assert texts_of(reply) == [_words(scene, "truce", "towns_refused")] and caster.stats.mana == 40
+    assert not live.enchantments_of(live.room_enchantment_target(caster.room))
+
+
+def test_a_truce_stops_the_fights_with_monsters_in_its_room(fight: Fight) -> None:
+    """In the rats' room: while the truce lasts the rat chasing Alanna never strikes, and her
+    blows and attack spells at it are refused in the room's words, nothing paid; when it
+    ends, the rat bites again."""
+    live, caster = fight.live, fight.caster
+    spell = fight.world.spells["truce"]
+    caster.spells["truce"], caster.stats.karma = 60, 60
+    _give_reagents(fight, "truce")
+    told = fight.cast("truce")
+    room = live.room_enchantment_target(caster.room)
+    (truce,) = live.enchantments_of(room)
+    assert truce.spell == "truce"
+    assert (fight.own("truce", "room_started"), []) in texts_of(told)
+    assert _room_icons(told, "BP_ADD_ENCHANTMENT") == [spell_object_id(spell.number)]
+    again = fight.cast("truce")  # fights with monsters are already barred: unnecessary
+    assert (fight.own("truce", "room_already"), []) in texts_of(again) and len(live.enchantments_of(room)) == 1
+    (rat,) = [m for m in live.monsters() if m.room == caster.room and m.kind == "giantrat"][:1]
+    caster.y, caster.x = rat.y, rat.x + 64
+    health = caster.stats.health = caster.stats.max_health
+
+    roo = ROOM_FILES / fight.world.rooms[rat.room].roo_file
+
+    def chase(seconds: float) -> list[ev.WorldEvent]:
+        fight.recorded.clear()
+        for _ in range(int(seconds * 2)):
+            rat.target = caster.object_id
+            caster.y, caster.x = square_centre(*_beside(roo, *square_of(rat.y, rat.x), taken=set()))  # she stays beside it
+            fight.server.advance(0.5)
+        return [e for e in fight.recorded if isinstance(e, ev.MonsterAttacked) and e.monster_id == rat.object_id]
+
+    assert truce.due_ms is not None
+    left = (truce.due_ms - round(live.game_time * 1000)) / 1000
+    assert left > 10
+    assert chase(min(12.0, left - 6)) == [] and caster.stats.health == health
+    # her blow and her attack spell at the rat: refused, told in the room's words
+    rat_health = rat.hit_points
+    punched = fight.punch(rat.object_id)
+    assert (fight.own("truce", "attack_refused"), []) in texts_of(punched) and rat.hit_points == rat_health
+    caster.spells["shockingfury"] = 60
+    _give_reagents(fight, "shockingfury")
+    fight.server.advance(1.5)
+    fight.alice.read()
+    caster.stats.mana = 50
+    bolt = fight.alice.request("BP_REQ_CAST", spell={"id": spell_object_id(fight.world.spells["shockingfury"].number),
+                                                      "amount": None}, targets=[{"id": rat.object_id, "amount": None}])
+    assert texts_of(bolt) == [(fight.own("truce", "attack_refused"), [])]
+    assert caster.stats.mana == 50 and rat.hit_points == rat_health
+    # it ends: the room is told, and the rat strikes again
+    fight.server.advance((truce.due_ms - round(live.game_time * 1000)) / 1000 + 0.5)
+    assert (fight.own("truce", "room_ended"), []) in texts_of(fight.alice.read())
+    assert not live.enchantments_of(room)
+    assert chase(10.0)

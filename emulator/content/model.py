@@ -349,6 +349,7 @@ SPELL_OWN_TEXTS = (
     "cast_silenced", "speech_silenced",  # why a cast or speech is stopped in a silenced room
     "shot_ruined",  # winds snatched a ranged shot away
     "bane_hurt", "bane_killed",  # a bane's words to a caster of the school it is against, hurt or killed
+    "attack_refused", "towns_refused",  # a truce: an attack on a monster stopped; its cast refused in a guild-only room
 )
 
 

@@ -56,6 +56,8 @@ _OWN = {
     "cast_silenced": "The {spell} here stops your words: you cannot cast.",
     "speech_silenced": "The {spell} here stops your words: you cannot speak.",
     "shot_ruined": "The {spell} here snatch your shot away.",
+    "attack_refused": "You cannot fight monsters here.",
+    "towns_refused": "There is nothing here to make a {spell} with.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -68,6 +70,7 @@ _FILLS = {
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
     "room_already": "", "bane_hurt": "", "bane_killed": "", "cast_silenced": "", "speech_silenced": "", "shot_ruined": "",
+    "attack_refused": "", "towns_refused": "",
 }
 
 

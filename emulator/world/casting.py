@@ -79,7 +79,8 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
     if refused is not None:
         return events + refused
     if spell.harmful:  # CheckPlayerAttack: a harmful spell at a player follows the rules of a blow
-        attack = _attack_refusal(world, player, found)
+        attack = _attack_refusal(world, player, found) or room_spells.monster_fight_refusal(
+            world, player, found, whole_room=spell.outlaw and not spell.targets)
         if attack is not None:
             return events + [attack]
     # PayCosts: the chance to fizzle, then mana, exertion and reagents

@@ -232,6 +232,7 @@ class World:
         self.fighting = FightingSkills(definition)
         self._monsters.gear_of = self.gear_of
         self._monsters.fighting = self.fighting
+        self._monsters.may_fight_in = lambda room: room_spells.monsters_may_fight(self, room)  # a truce holds blows back
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)
         self._money_kinds = shopping.money_kinds(definition)
@@ -911,6 +912,9 @@ class World:
         monster = self._monsters.by_id.get(target_id)
         if monster is None or monster.room != player.room:
             return []
+        truce = room_spells.monster_fight_refusal(self, player, [monster])  # no fights with monsters here
+        if truce is not None:
+            return [truce]
         row, col = square_of(player.y, player.x)
         t_row, t_col = square_of(monster.y, monster.x)
         weapon, weapon_kind = self._wielded(player_id)

@@ -35,6 +35,14 @@ power ``p * <name>_per / <name>_divisor + <name>_plus``:
     ``ruin_chance_min`` and ``ruin_chance_max``): the chance in percent that a shot with a
     ranged weapon in the room is snatched away (:func:`shot_ruined`, asked by fights).
 
+``bars_monster_fights`` (1)
+    a truce: no fight with a monster in the room while it lasts (room.kod ROOM_NO_MOB_COMBAT,
+    ReqSomethingAttack): the monsters' blows are held back (:func:`monsters_may_fight`,
+    asked by the monsters' turns), a player's blow or harmful spell at a monster is refused
+    in the room's words (:func:`monster_fight_refusal`); its cast is refused where fights
+    with monsters already are, and in a guild-only room with no monster to make a truce with
+    (:func:`truce_refusal`).
+
 The banes (Shal'illebane, Qorbane: ``rules.BANES``) hurt whoever casts a spell of the
 school they are against in the room, after it goes off (:func:`after_cast`, asked by
 casting), by the bane's power and the spell's level; it may kill.
@@ -61,7 +69,7 @@ if TYPE_CHECKING:
     from emulator.world.world import World
 
 __all__ = [
-    "EFFECTS", "ROOM_ENCHANTMENT", "after_cast", "blow_bonus", "cast_check", "changes_light", "room_light", "run_tick",
+    "EFFECTS", "ROOM_ENCHANTMENT", "after_cast", "monster_fight_refusal", "monsters_may_fight", "truce_refusal", "blow_bonus", "cast_check", "changes_light", "room_light", "run_tick",
     "shot_ruined", "something_killed", "speech_refusal", "spell_power",
 ]
 
@@ -275,10 +283,57 @@ def something_killed(world: World, room: str, victim_is_player: bool, events: li
         events.append(VitalsChanged(caster.object_id))
 
 
+_NO_MONSTER_FIGHTS = "no_monster_fights"
+
+
+def monsters_may_fight(world: World, room: str) -> bool:
+    """Whether monsters and players may fight in ``room``: not under a truce, nor where the
+    room's own rules forbid it."""
+    return "no_mob_combat" not in world.definition.rooms[room].flags \
+        and not world.enchantment_flag(world.room_enchantment_target(room), _NO_MONSTER_FIGHTS)
+
+
+def monster_fight_refusal(world: World, player: Player, targets: list[Thing], whole_room: bool = False) -> SpellTold | None:
+    """A player's blow or harmful spell at a monster where monsters may not fight: refused,
+    told in the room's words (room.kod ReqSomethingAttack, asked by AllowPlayerAttack and a
+    harmful spell's CheckPlayerAttack; a spell at the whole room is refused with any monster
+    there)."""
+    room = world.room_enchantment_target(player.room)
+    if not world.enchantment_flag(room, _NO_MONSTER_FIGHTS):
+        return None
+    aimed = world._monsters.in_room(player.room) if whole_room else targets
+    if not any(world._monsters.by_id.get(t.object_id) is not None for t in aimed):
+        return None
+    truce = next(e for e in world.enchantments_of(room) if _NO_MONSTER_FIGHTS in e.effect.flags)
+    return SpellTold(player.object_id, truce.spell, "attack_refused")
+
+
+def truce_refusal(world: World, caster: Player, spell: SpellDefinition) -> tuple[str, int] | None:
+    """truce.kod CanPayCosts: where fights with monsters already are barred, it is
+    unnecessary; in a guild-only room (where the caster, without a guild, may not fight
+    players) on a server allowing player fights, only a room with a monster that fights
+    (no town folk) may have one. Not modelled: its guardian-angel check of players who
+    attacked players too recently and of logoff ghosts (neither is kept)."""
+    flags = world.definition.rooms[caster.room].flags
+    if "no_combat" in flags or not monsters_may_fight(world, caster.room):
+        return "room_already", 0
+    if "guild_pk_only" in flags and world.rules.player_killing and not caster.murderer:
+        kinds = world.definition.kinds
+        for monster in world._monsters.in_room(caster.room):
+            kind = kinds.get(monster.kind or "")
+            info = kind.monster if kind is not None else None
+            if info is None or "npc" not in info.behaviour:
+                return None
+        return "towns_refused", 0
+    return None
+
+
 class _RoomEnchantment:
     def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
         if world.is_enchanted(world.room_enchantment_target(caster.room), spell.key):
             return "room_already", 0  # its CanPayCosts: nothing paid
+        if spell.figure("bars_monster_fights"):
+            return truce_refusal(world, caster, spell)
         return None
 
     def apply(
@@ -291,6 +346,8 @@ class _RoomEnchantment:
         roll = roll_with(random.Random(f"{world.seed}:room:{world.tick_count}:{caster.object_id}:{spell.number}"))
         duration: int | None = rules.duration_ms(roll, spell.figure, power)
         flags = {_SILENCED} if spell.figure("silences") else set()
+        if spell.figure("bars_monster_fights"):
+            flags.add(_NO_MONSTER_FIGHTS)
         state: object = power
         if _concentrated(spell):  # lasts while the caster pays, period after period
             state = {"power": power, "caster": caster.object_id, "room": caster.room, "health": caster.stats.health,

@@ -50,6 +50,8 @@ class _Part:
     words: tuple[tuple[str, str, str], ...] = ()
     #: How its time is read (its GetDuration, by default).
     duration: Callable[[KodClass, Figures], bool] | None = None
+    #: Its own words beyond the common ones: (purpose, handler, message, argument, index), as ``_WORDS``.
+    own_words: tuple[tuple[str, str, str, str, int], ...] = ()
 
 
 def _fit(values: list[Any]) -> tuple[int, int, int] | None:
@@ -400,6 +402,34 @@ _PARTS["winds"] = _Part(
     duration=_winds_duration,
 )
 
+def _truce(cls: KodClass, figures: Figures) -> bool:
+    """Its cast bars fights with monsters in the room (SetRoomFlag of ROOM_NO_MOB_COMBAT),
+    given back at its end."""
+    sites = find_sends(cls, "SetRoomFlag", "CastSpell")
+    if len(sites) != 1:
+        return False
+    flag, value = _named(sites[0].call, "flag"), _named(sites[0].call, "value")
+    if not (isinstance(flag, ast.Name) and flag.name.casefold() == "room_no_mob_combat") or value is None \
+            or _value(cls, value, {}) not in (1, True):
+        return False
+    figures["bars_monster_fights"] = 1
+    return True
+
+
+_PARTS["truce"] = _Part(
+    {"castspell": {"gettruename", "getname", "setroomflag"},
+     "canpaycosts": {"checkroomflag", "checkplayerflag", "getholderactive", "holderextractobject", "canhelpplayer",
+                     "allowguildattack", "ispkallowed", "getbehavior", "isillusion", "issummoned"},
+     "endroomenchantment": {"msgsenduser"},
+     "endspell": {"checkroomflag", "setroomflagtodefault", "getenchantmentlist", "getspellnum", "setroomflag"},
+     "spellbannedinarena": set()},
+    _truce,
+    # why an attack on a monster is stopped where monsters may not fight (room.kod ReqSomethingAttack)
+    (("attack_refused", "room", "room_no_mob_attack"),),
+    # its refusal of a cast where a guild-only room has no monster to make a truce with
+    own_words=(("towns_refused", "CanPayCosts", "MsgSendUser", "message_rsc", 2),),
+)
+
 _BANE = _Part(
     {"hurtcaster": {"checkplayerflag", "getowner", "checkroomflag", "isvalidtarget", "msgsenduser", "assessdamage",
                     "killed", "somethingkilled"}},
@@ -437,7 +467,7 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
     for purpose, owner, resource_name in part.words:
         importer.texts.put(table, purpose, importer.tree.classes[owner], resource_name, category="spell",
                            max_bytes=MAX_DESCRIPTION_BYTES)
-    for purpose, handler, message, argument, index in _WORDS:
+    for purpose, handler, message, argument, index in (*_WORDS, *part.own_words):
         sites = sorted(find_sends(cls, message, handler), key=lambda site: site.line)
         resource = _named(sites[index].call, argument) if index < len(sites) else None
         if isinstance(resource, ast.Name):
