@@ -41,10 +41,12 @@ LIGHTS = {"light": 1, "darkness": -1}
 #: Every room enchantment the server runs.
 ROOM_ENCHANTMENTS = {
     *LIGHTS, "antimagicaura", "killingfields", "shalillebane", "qorbane", "silence", "deathlink", "winds", "truce",
+    "heat",
 }
 #: Those that last their time in Jasper's streets (a silence lasts while its caster keeps it
-#: up; a truce is not made in a guild-only street without monsters).
-TIMED = ROOM_ENCHANTMENTS - {"silence", "truce"}
+#: up; a truce is not made in a guild-only street without monsters; heat is not cast where
+#: only guilds fight).
+TIMED = ROOM_ENCHANTMENTS - {"silence", "truce", "heat"}
 
 
 @pytest.fixture
@@ -63,7 +65,7 @@ def test_the_import_reads_the_room_enchantments(world: WorldDefinition) -> None:
     for key in ROOM_ENCHANTMENTS:
         spell = world.spells[key]
         assert spell.effect == "room_enchantment" and spell.targets == 0
-        assert spell.harmful == (key in ("shalillebane", "qorbane", "silence"))
+        assert spell.harmful == (key in ("shalillebane", "qorbane", "silence", "heat"))
         for purpose in ("room_started", "room_ended", "room_entered", "room_already"):
             assert spell.text_id(purpose), (key, purpose)
     # the original's figures, lines of the power: the time, and what each adds
@@ -92,6 +94,12 @@ def test_the_import_reads_the_room_enchantments(world: WorldDefinition) -> None:
     assert _figures(world, "winds", "duration") == (0, 1, 60_000) and winds.figure("occupant_duration") == 60_000
     assert _figures(world, "winds", "occupant_aim") == (-1, 4, 0) and _figures(world, "winds", "ruin_chance") == (1, 2, 10)
     assert (winds.figure("ruin_chance_min"), winds.figure("ruin_chance_max")) == (25, 60) and winds.text_id("shot_ruined")
+    heat = world.spells["heat"]
+    assert _figures(world, "heat", "duration") == (0, 1, 300_000) and heat.figure("only_where_players_fight")
+    assert [heat.figure(f"period_{n}") for n in ("base", "divisor", "unit")] == [170, 10, 1000]
+    assert {k: heat.figure(f"armour_heat_{k}") for k in ("leatherarmor", "chainarmor", "scalearmor", "platearmor")} == {
+        "leatherarmor": 1, "chainarmor": 2, "scalearmor": 3, "platearmor": 4}
+    assert not heat.figure("armour_heat_robe") and heat.text_id("heat_hurt") and heat.text_id("heat_killed")
     truce = world.spells["truce"]
     assert _figures(world, "truce", "duration") == (1_000, 1, 20_000) and truce.figure("duration_drawn")
     assert truce.figure("bars_monster_fights") == 1
@@ -588,3 +596,70 @@ def test_a_truce_stops_the_fights_with_monsters_in_its_room(fight: Fight) -> Non
     assert (fight.own("truce", "room_ended"), []) in texts_of(fight.alice.read())
     assert not live.enchantments_of(room)
     assert chase(10.0)
+
+
+def test_heat_is_not_cast_where_only_guilds_fight(scene: Scene, world: WorldDefinition) -> None:
+    caster, live = scene.caster, scene.server.hub.world
+    caster.spells["heat"], caster.stats.mana = 60, 40
+    for reagent in world.spells["heat"].reagents:
+        scene.give(reagent.kind, reagent.count)
+    reply = scene.cast("heat")
+    assert [f for f, _ in texts_of(reply)] == [world.messages.id("spell_cast_here")]  # type: ignore[union-attr]
+    assert caster.stats.mana == 40 and not live.enchantments_of(live.room_enchantment_target(caster.room))
+
+
+def test_heat_hurts_those_wearing_armour_each_period(fight: Fight) -> None:
+    """In the rats' room (the rats taken away) Alanna, who may fight players, wears chain
+    armour: each period of the heat (whole seconds, fewer with more power) burns her for
+    the chain's 2, in the heat's words, until the period before its five minutes end;
+    without armour she is spared; a last burn at 2 health kills her."""
+    live, caster = fight.live, fight.caster
+    spell = fight.world.spells["heat"]
+    for monster in live._monsters.in_room(caster.room):
+        live._monsters.remove(monster)
+    live._monsters.rooms[caster.room].limit = 0  # none spawn meanwhile
+    chain = live.items.create_on_ground("chainarmor", None, caster.room, caster.y, caster.x, 0, "t", [])
+    fight.alice.request("BP_REQ_GET", object={"id": chain.object_id, "amount": None})
+    fight.alice.request("BP_REQ_USE", object={"id": chain.object_id, "amount": None})
+    assert [i.kind for i in live.items.used(caster.character_id)] == ["chainarmor"]
+    caster.spells["heat"] = 60
+    _give_reagents(fight, "heat")
+    told = fight.cast("heat")
+    room = live.room_enchantment_target(caster.room)
+    (heat,) = live.enchantments_of(room)
+    assert (fight.own("heat", "room_started"), []) in texts_of(told)
+    assert _room_icons(told, "BP_ADD_ENCHANTMENT") == [spell_object_id(spell.number)]
+    period = (170 - heat.state["power"]) // 10 * 1000
+    assert heat.state["period_ms"] == period and heat.due_ms is not None
+    start = heat.due_ms - 300_000
+    burn = (fight.own("heat", "heat_hurt"), [])
+    health = caster.stats.health = caster.stats.max_health
+
+    def until(ms: int) -> list[Message]:
+        fight.server.advance((ms - round(live.game_time * 1000)) / 1000)
+        return fight.alice.read()
+
+    assert burn not in texts_of(until(start + period - 300))
+    seen = until(start + period + 300)
+    assert texts_of(seen).count(burn) == 1 and caster.stats.health == health - 2 and bars(seen, 1)[-1] == health - 2
+    # without armour she is spared
+    fight.alice.request("BP_REQ_UNUSE", object={"id": chain.object_id, "amount": None})
+    assert not live.items.used(caster.character_id)
+    assert burn not in texts_of(until(start + 2 * period + 300)) and caster.stats.health == health - 2
+    fight.alice.request("BP_REQ_USE", object={"id": chain.object_id, "amount": None})
+    # every period before the last: the last falls where the next would reach its whole time
+    burns = sum(1 for k in range(3, 300) if (k + 1) * period < 300_000)
+    seen = until(heat.due_ms - 500)
+    assert texts_of(seen).count(burn) == burns and caster.stats.health == health - 2 * (burns + 1)
+    assert live.is_enchanted(room, "heat")
+    seen = until(heat.due_ms + 600)
+    assert (fight.own("heat", "room_ended"), []) in texts_of(seen) and not live.enchantments_of(room)
+    # again, at 2 health: the first burn kills her, in its words
+    street = caster.room
+    _give_reagents(fight, "heat")
+    fight.cast("heat")
+    (heat,) = live.enchantments_of(room)
+    caster.stats.health = 2
+    seen = until(heat.due_ms - 300_000 + heat.state["period_ms"] + 300)
+    assert (fight.own("heat", "heat_killed"), []) in texts_of(seen) and caster.room != street
+    assert [m for m in seen if m.name == "BP_PLAYER"]  # she left for the dead's place

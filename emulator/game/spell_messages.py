@@ -58,6 +58,8 @@ _OWN = {
     "shot_ruined": "The {spell} here snatch your shot away.",
     "attack_refused": "You cannot fight monsters here.",
     "towns_refused": "There is nothing here to make a {spell} with.",
+    "heat_hurt": "The {spell} here burns you through your armour.",
+    "heat_killed": "The {spell} here burns you to death.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -70,7 +72,7 @@ _FILLS = {
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
     "room_already": "", "bane_hurt": "", "bane_killed": "", "cast_silenced": "", "speech_silenced": "", "shot_ruined": "",
-    "attack_refused": "", "towns_refused": "",
+    "attack_refused": "", "towns_refused": "", "heat_hurt": "", "heat_killed": "",
 }
 
 

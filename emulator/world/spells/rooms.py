@@ -43,6 +43,15 @@ power ``p * <name>_per / <name>_divisor + <name>_plus``:
     with monsters already are, and in a guild-only room with no monster to make a truce with
     (:func:`truce_refusal`).
 
+``hurts_armoured`` (1), ``period_base``/``_divisor``/``_unit``, ``armour_heat_<kind>``
+    heat: every period, ``(period_base - p) / period_divisor * period_unit`` ms, until its
+    whole time (the last period hurts nobody), each player in the room wearing armour is
+    hurt by the armour kind's heat, and one entering at once (:func:`run_tick`), when it may
+    fight players or the room is a kill zone, never where death is safe; it may kill.
+``only_where_players_fight`` (1)
+    refused where players may not fight one another (no combat, no player killing, guild
+    fights only).
+
 The banes (Shal'illebane, Qorbane: ``rules.BANES``) hurt whoever casts a spell of the
 school they are against in the room, after it goes off (:func:`after_cast`, asked by
 casting), by the bane's power and the spell's level; it may kill.
@@ -58,7 +67,7 @@ import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
-from emulator.rules.dice import Roll, roll_with
+from emulator.rules.dice import Roll, div, roll_with
 from emulator.rules.spells import rooms as rules
 from emulator.rules.combat import AttackKind, Weapon, player_damage_taken
 from emulator.world.enchantments import Effect, Enchantment, Target
@@ -222,6 +231,75 @@ def _keep_occupants(world: World, enchantment: Enchantment, spell: SpellDefiniti
         events += world.disenchant(enchantment.target_id, spell.key, report=False)
 
 
+def _periodic(spell: SpellDefinition) -> bool:
+    """A room enchantment that hurts the room's players period after period (heat)."""
+    return spell.figure("hurts_armoured") > 0
+
+
+def _period_ms(spell: SpellDefinition, power: int) -> int:
+    return max(1, div(spell.figure("period_base") - power, spell.figure("period_divisor", 1) or 1)
+               * (spell.figure("period_unit", 1) or 1))
+
+
+def _may_be_hurt(world: World, player: Player) -> bool:
+    """Only one who may fight players, or anyone in a kill zone; nobody where death is safe
+    (the arenas' fighters, who would be, are not modelled)."""
+    from emulator.world.world import _pk_status
+
+    flags = world.definition.rooms[player.room].flags
+    return "safe_death" not in flags and (_pk_status(player).pkill_enabled or "kill_zone" in flags)
+
+
+def _armour_heat(world: World, player: Player, spell: SpellDefinition) -> int:
+    """The heat of the armour the player wears (the first worn that is armour)."""
+    for item in world.items.used(player.character_id):
+        heat = spell.figure(f"armour_heat_{item.kind or ''}")
+        if heat:
+            return heat
+    return 0
+
+
+def _hurt_by_heat(world: World, player: Player, spell: SpellDefinition, events: list[WorldEvent]) -> None:
+    """heat.kod StartEnchantment on one player: told, then hurt by its armour's heat as by
+    a blow (AssessDamage), told again if it dies of it (nobody is charged with the death)."""
+    from emulator.world.world import _pk_status
+
+    heat = _armour_heat(world, player, spell)
+    if not heat or player.stats.health <= 0 or not _may_be_hurt(world, player):
+        return
+    stats = player.stats
+    taken = player_damage_taken(heat, stats.health, stats.max_health, outlaw_or_murderer=not _pk_status(player).innocent)
+    events.append(SpellTold(player.object_id, spell.key, "heat_hurt"))
+    stats.health = max(0, stats.health - taken)
+    events.append(VitalsChanged(player.object_id))
+    if stats.health <= 0:
+        events.append(SpellTold(player.object_id, spell.key, "heat_killed"))
+        world._player_died(player, "", events)
+
+
+def _run_periods(world: World, enchantment: Enchantment, spell: SpellDefinition, now_ms: int,
+                 events: list[WorldEvent]) -> None:
+    """One entering the room is hurt at once (StartEnchantmentNewOccupant); each period
+    that falls before its whole time hurts everyone there (StartPeriodicEnchantment,
+    EnchantAllOccupants)."""
+    state = enchantment.state
+    here = [p for p in world.players_here(state["room"])]
+    known = set(state["occupants"])
+    for player in here:
+        if player.object_id not in known:
+            _hurt_by_heat(world, player, spell, events)
+    state["occupants"] = sorted(p.object_id for p in world.players_here(state["room"]))
+    if now_ms < int(state["next_ms"]):
+        return
+    state["elapsed_ms"] = int(state["elapsed_ms"]) + int(state["period_ms"])
+    state["next_ms"] = int(state["next_ms"]) + int(state["period_ms"])
+    if int(state["elapsed_ms"]) + int(state["period_ms"]) >= int(state["whole_ms"]):
+        state["next_ms"] = int(state["whole_ms"]) * 2 + now_ms  # the last period: it ends with its time
+        return
+    for player in list(world.players_here(state["room"])):
+        _hurt_by_heat(world, player, spell, events)
+
+
 def run_tick(world: World, events: list[WorldEvent]) -> None:
     """The concentrated room enchantments: each ends when its caster breaks off (gone from
     the room, resting, hurt since the last tick), or pays its drain when a period is due,
@@ -236,6 +314,8 @@ def run_tick(world: World, events: list[WorldEvent]) -> None:
     for enchantment in kept:
         if _occupying(spells[enchantment.spell]):
             _keep_occupants(world, enchantment, spells[enchantment.spell], events)
+        elif _periodic(spells[enchantment.spell]) and enchantment.target is Target.ROOM:
+            _run_periods(world, enchantment, spells[enchantment.spell], now_ms, events)
     concentrated = [e for e in kept if e.target is Target.ROOM and _concentrated(spells[e.spell])]
     for enchantment in concentrated:
         state, spell = enchantment.state, spells[enchantment.spell]
@@ -334,6 +414,9 @@ class _RoomEnchantment:
             return "room_already", 0  # its CanPayCosts: nothing paid
         if spell.figure("bars_monster_fights"):
             return truce_refusal(world, caster, spell)
+        if spell.figure("only_where_players_fight") and {"no_combat", "no_pk", "guild_pk_only"} & set(
+                world.definition.rooms[caster.room].flags):
+            return "spell_cast_here", 0  # its CanPayCosts: not where players may not fight
         return None
 
     def apply(
@@ -357,6 +440,11 @@ class _RoomEnchantment:
             state = {"power": power, "caster": caster.object_id}
         elif _occupying(spell):  # its room's players bear it
             state = {"power": power, "room": caster.room}
+        elif _periodic(spell):  # its periods, and who is in the room (those entering are hurt at once)
+            period = _period_ms(spell, power)
+            state = {"power": power, "room": caster.room, "period_ms": period, "elapsed_ms": 0, "whole_ms": duration,
+                     "next_ms": round(world.game_time * 1000) + period,
+                     "occupants": sorted(p.object_id for p in world.players_here(caster.room))}
         started = world.enchant(room, spell.key, duration, Effect(modifiers(spell, power), flags), state=state,
                                 caster_id=caster.object_id)
         events += started.events

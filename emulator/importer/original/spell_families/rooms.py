@@ -430,6 +430,105 @@ _PARTS["truce"] = _Part(
     own_words=(("towns_refused", "CanPayCosts", "MsgSendUser", "message_rsc", 2),),
 )
 
+def _assigned(cls: KodClass, handler: str, name: str, power: int) -> Any:
+    """The last value ``handler`` gives its local ``name`` at ``power``, for straight
+    assignments at its top (None otherwise)."""
+    found = cls.handler(handler)
+    env: dict[str, Any] = {"ispellpower": power}
+    if found is None:
+        return None
+    for statement in found.body:
+        if isinstance(statement, ast.Assign):
+            env[statement.target.casefold()] = _time_value(cls, statement.value, env)
+    return env.get(name.casefold())
+
+
+def _put_stepped(figures: Figures, name: str, values: list[Any]) -> bool:
+    """``(<name>_base - p) / <name>_divisor * <name>_unit`` giving every value (heat's period:
+    whole seconds falling with the power)."""
+    if not all(isinstance(v, int) and v > 0 for v in values):
+        return False
+    for unit in (1000, 1):
+        if any(v % unit for v in values):
+            continue
+        for divisor in range(1, 101):
+            for base in range(values[0] // unit * divisor, values[0] // unit * divisor + divisor):
+                if all(div(base - p, divisor) * unit == v for p, v in zip(_POWERS, values)):
+                    figures[f"{name}_base"], figures[f"{name}_divisor"], figures[f"{name}_unit"] = base, divisor, unit
+                    return True
+    return False
+
+
+def _armour_heat(cls: KodClass, figures: Figures) -> bool:
+    """What each kind of armour gives its wearer of a heat's harm (the armour classes'
+    GetHeatDamage; robes none): ``armour_heat_<kind>``."""
+    tree = cls.tree
+    if tree is None:
+        return False
+    for other in tree.classes.values():
+        if "armor" not in [c.name.casefold() for c in other.ancestry()][1:]:
+            continue
+        handler = other.handler("GetHeatDamage")
+        if handler is None or len(handler.body) != 1 or not isinstance(handler.body[0], ast.Return) \
+                or handler.body[0].value is None:
+            return False
+        heat = _value(other, handler.body[0].value, {})
+        if not isinstance(heat, int):
+            return False
+        if heat:
+            figures[f"armour_heat_{_key(other.name)}"] = heat
+    return True
+
+
+def _last_call_time(cls: KodClass) -> int | None:
+    """The whole time a periodic enchantment lasts: the state its last period's
+    RoomStartEnchantment keeps, less the power (``<time> + iPower``)."""
+    for site in find_sends(cls, "RoomStartEnchantment", "StartPeriodicEnchantment"):
+        last = _named(site.call, "lastcall")
+        state = _named(site.call, "state")
+        if last is not None and _value(cls, last, {}) in (1, True) and isinstance(state, ast.BinaryOp) and state.op == "+":
+            whole = _value(cls, state.left, {})
+            return whole if isinstance(whole, int) else None
+    return None
+
+
+def _heat(cls: KodClass, figures: Figures) -> bool:
+    """Every period (whole seconds, fewer with more power) until its whole time, each
+    player in the room hurt by the heat of its armour, and one entering at once."""
+    periods = [_assigned(cls, "CastSpell", "iPeriod", power) for power in _POWERS]
+    whole = _last_call_time(cls)
+    if whole is None or not _put_stepped(figures, "period", periods) or not _armour_heat(cls, figures):
+        return False
+    figures["duration_per"], figures["duration_divisor"], figures["duration_plus"] = 0, 1, whole
+    figures["hurts_armoured"] = 1
+    return _only_where_players_fight(cls, figures)
+
+
+def _only_where_players_fight(cls: KodClass, figures: Figures) -> bool:
+    """Its CanPayCosts refuses it in rooms where players may not fight one another (no
+    combat, no player killing, guild fights only)."""
+    asked = {flag.name.casefold() for site in find_sends(cls, "CheckRoomFlag", "CanPayCosts")
+             for flag in [_named(site.call, "flag")] if isinstance(flag, ast.Name)}
+    if not {"room_no_combat", "room_no_pk", "room_guild_pk_only"} <= asked:
+        return False
+    figures["only_where_players_fight"] = 1
+    return True
+
+
+_PARTS["heat"] = _Part(
+    {"castspell": {"getowner", "someonesaid", "roomstartenchantment"},
+     "canpaycosts": {"checkroomflag"},
+     "startperiodicenchantment": {"roomstartenchantment", "enchantalloccupants"},
+     "startenchantmentnewoccupant": {"startenchantment"},
+     "startenchantment": {"getarmor", "getowner", "checkplayerflag", "checkroomflag", "isvalidtarget", "getheatdamage",
+                          "msgsenduser", "assessdamage", "killed", "somethingkilled"},
+     "endroomenchantment": {"removeenchantment"}, "removeenchantment": set()},
+    lambda cls, figures: True,
+    duration=_heat,
+    own_words=(("heat_hurt", "StartEnchantment", "MsgSendUser", "message_rsc", 0),
+               ("heat_killed", "StartEnchantment", "MsgSendUser", "message_rsc", 1)),
+)
+
 _BANE = _Part(
     {"hurtcaster": {"checkplayerflag", "getowner", "checkroomflag", "isvalidtarget", "msgsenduser", "assessdamage",
                     "killed", "somethingkilled"}},
