@@ -41,12 +41,12 @@ LIGHTS = {"light": 1, "darkness": -1}
 #: Every room enchantment the server runs.
 ROOM_ENCHANTMENTS = {
     *LIGHTS, "antimagicaura", "killingfields", "shalillebane", "qorbane", "silence", "deathlink", "winds", "truce",
-    "heat",
+    "heat", "sandstorm",
 }
 #: Those that last their time in Jasper's streets (a silence lasts while its caster keeps it
 #: up; a truce is not made in a guild-only street without monsters; heat is not cast where
 #: only guilds fight).
-TIMED = ROOM_ENCHANTMENTS - {"silence", "truce", "heat"}
+TIMED = ROOM_ENCHANTMENTS - {"silence", "truce", "heat", "sandstorm"}
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_the_import_reads_the_room_enchantments(world: WorldDefinition) -> None:
     for key in ROOM_ENCHANTMENTS:
         spell = world.spells[key]
         assert spell.effect == "room_enchantment" and spell.targets == 0
-        assert spell.harmful == (key in ("shalillebane", "qorbane", "silence", "heat"))
+        assert spell.harmful == (key in ("shalillebane", "qorbane", "silence", "heat", "sandstorm"))
         for purpose in ("room_started", "room_ended", "room_entered", "room_already"):
             assert spell.text_id(purpose), (key, purpose)
     # the original's figures, lines of the power: the time, and what each adds
@@ -100,6 +100,13 @@ def test_the_import_reads_the_room_enchantments(world: WorldDefinition) -> None:
     assert {k: heat.figure(f"armour_heat_{k}") for k in ("leatherarmor", "chainarmor", "scalearmor", "platearmor")} == {
         "leatherarmor": 1, "chainarmor": 2, "scalearmor": 3, "platearmor": 4}
     assert not heat.figure("armour_heat_robe") and heat.text_id("heat_hurt") and heat.text_id("heat_killed")
+    sand = world.spells["sandstorm"]
+    assert _figures(world, "sandstorm", "duration") == (1_000, 1, 80_000) and sand.figure("period_base") == 10_000
+    assert _figures(world, "sandstorm", "occupant_aim") == (-1, 3, 0) and _figures(world, "sandstorm", "harm_damage") == (1, 30, 1)
+    assert [sand.figure(f"harm_exertion_{n}") for n in ("base", "sign", "divisor", "unit")] == [10, 1, 10, 10_000]
+    assert (sand.figure("client_effect"), sand.figure("client_effect_end")) == (12, 13)  # the client's sand, cleared
+    assert _figures(world, "sandstorm", "ruin_chance") == (1, 3, 10)
+    assert (sand.figure("ruin_chance_min"), sand.figure("ruin_chance_max")) == (15, 40) and sand.text_id("sand_hurt")
     truce = world.spells["truce"]
     assert _figures(world, "truce", "duration") == (1_000, 1, 20_000) and truce.figure("duration_drawn")
     assert truce.figure("bars_monster_fights") == 1
@@ -663,3 +670,48 @@ def test_heat_hurts_those_wearing_armour_each_period(fight: Fight) -> None:
     seen = until(heat.due_ms - 300_000 + heat.state["period_ms"] + 300)
     assert (fight.own("heat", "heat_killed"), []) in texts_of(seen) and caster.room != street
     assert [m for m in seen if m.name == "BP_PLAYER"]  # she left for the dead's place
+
+
+def test_a_sandstorm_wears_down_everyone_in_the_room(fight: Fight) -> None:
+    """In the rats' room (the rats taken away) Alanna, who may fight players, raises a
+    sandstorm: it wears her down at once as at no power (1 health), lowers her aim by a third
+    of the power and shows her client the sand; each ten seconds it hurts her by 1 and a
+    thirtieth of the power, in its words, until the period before its end (80 seconds and a
+    second per point of power); then the sand clears and her aim is back."""
+    live, caster = fight.live, fight.caster
+    spell = fight.world.spells["sandstorm"]
+    for monster in live._monsters.in_room(caster.room):
+        live._monsters.remove(monster)
+    live._monsters.rooms[caster.room].limit = 0  # none spawn meanwhile
+    caster.spells["sandstorm"] = 60
+    _give_reagents(fight, "sandstorm")
+    caster.stats.health = caster.stats.max_health
+    told = fight.cast("sandstorm")
+    room = live.room_enchantment_target(caster.room)
+    (storm,) = live.enchantments_of(room)
+    power = storm.state["power"]
+    hurt = (fight.own("sandstorm", "sand_hurt"), [])
+    assert (fight.own("sandstorm", "room_started"), []) in texts_of(told)
+    assert _room_icons(told, "BP_ADD_ENCHANTMENT") == [spell_object_id(spell.number)]
+    assert [m["effect"] for m in told if m.name == "BP_EFFECT"] == [12]
+    assert texts_of(told).count(hurt) == 1 and caster.stats.health == caster.stats.max_health - 1
+    assert live.enchantment_modifier(caster.object_id, "aim") == -(power // 3)
+    assert storm.due_ms is not None and storm.due_ms - round(live.game_time * 1000) <= (80 + power) * 1000
+    start = storm.due_ms - (80 + power) * 1000
+
+    def until(ms: int) -> list[Message]:
+        fight.server.advance((ms - round(live.game_time * 1000)) / 1000)
+        return fight.alice.read()
+
+    assert hurt not in texts_of(until(start + 10_000 - 300))
+    health, vigor = caster.stats.health, caster.stats.vigor
+    seen = until(start + 10_000 + 300)
+    assert texts_of(seen).count(hurt) == 1 and caster.stats.health == health - (1 + power // 30)
+    assert caster.stats.vigor < vigor
+    periods = sum(1 for k in range(2, 100) if (k + 1) * 10_000 < (80 + power) * 1000)
+    seen = until(storm.due_ms - 500)
+    assert texts_of(seen).count(hurt) == periods and live.is_enchanted(room, "sandstorm")
+    seen = until(storm.due_ms + 600)
+    assert (fight.own("sandstorm", "room_ended"), []) in texts_of(seen) and not live.enchantments_of(room)
+    assert [m["effect"] for m in seen if m.name == "BP_EFFECT"] == [13]
+    assert live.enchantment_modifier(caster.object_id, "aim") == 0

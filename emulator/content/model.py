@@ -351,6 +351,7 @@ SPELL_OWN_TEXTS = (
     "bane_hurt", "bane_killed",  # a bane's words to a caster of the school it is against, hurt or killed
     "attack_refused", "towns_refused",  # a truce: an attack on a monster stopped; its cast refused in a guild-only room
     "heat_hurt", "heat_killed",  # heat's words to one its armour's heat hurts or kills
+    "sand_hurt",  # a sandstorm's words to one it exerts and hurts
 )
 
 

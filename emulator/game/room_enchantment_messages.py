@@ -69,8 +69,20 @@ def _tell_room(ctx: GameContext, room: str, message: str, fields: dict[str, Any]
         session.queue(encoded)
 
 
+def _occupant_effect(ctx: GameContext, event: EnchantmentStarted | EnchantmentEnded, figure: str) -> None:
+    """A player bearing a room's enchantment (a sandstorm's) is shown its client effect as it
+    starts, and the effect's end as it ends (BP_EFFECT, the spell's EffectSendUser)."""
+    if event.target == Target.ROOM:
+        return
+    spell = ctx.definition.spells.get(event.spell)
+    session = ctx.in_world.get(event.target_id)
+    if spell is not None and spell.effect == "room_enchantment" and spell.figure(figure) and session is not None:
+        session.send("BP_EFFECT", effect=spell.figure(figure), args={})
+
+
 def started(ctx: GameContext, event: EnchantmentStarted) -> None:
     """Its words to the room; its light (after the icon, as the original adds it last)."""
+    _occupant_effect(ctx, event, "client_effect")
     spell = _room_spell(ctx, event)
     if spell is None:
         return
@@ -93,6 +105,7 @@ def _caster_named(ctx: GameContext, event: EnchantmentStarted) -> list[Any]:
 
 def ended(ctx: GameContext, event: EnchantmentEnded) -> None:
     """Its words to the room and the light back (its EndSpell, before the icon goes)."""
+    _occupant_effect(ctx, event, "client_effect_end")
     spell = _room_spell(ctx, event)
     if spell is None:
         return

@@ -60,6 +60,7 @@ _OWN = {
     "towns_refused": "There is nothing here to make a {spell} with.",
     "heat_hurt": "The {spell} here burns you through your armour.",
     "heat_killed": "The {spell} here burns you to death.",
+    "sand_hurt": "The {spell} here wears you down.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -72,7 +73,7 @@ _FILLS = {
     "something": "", "nothing": "", "room": "cap_player,his_her",
     "ended": "", "already_on": "cap_target", "not_here": "",
     "room_already": "", "bane_hurt": "", "bane_killed": "", "cast_silenced": "", "speech_silenced": "", "shot_ruined": "",
-    "attack_refused": "", "towns_refused": "", "heat_hurt": "", "heat_killed": "",
+    "attack_refused": "", "towns_refused": "", "heat_hurt": "", "heat_killed": "", "sand_hurt": "",
 }
 
 

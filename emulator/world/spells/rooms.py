@@ -48,6 +48,13 @@ power ``p * <name>_per / <name>_divisor + <name>_plus``:
     whole time (the last period hurts nobody), each player in the room wearing armour is
     hurt by the armour kind's heat, and one entering at once (:func:`run_tick`), when it may
     fight players or the room is a kill zone, never where death is safe; it may kill.
+``exerts`` (1), ``harm_exertion_*`` (stepped like the period), ``harm_damage`` (a line),
+``client_effect``, ``client_effect_end``
+    sandstorm: every period each player in the room is exerted and hurt (never past 1
+    health) by the power, one entering (or there at the cast) at once as at no power; while
+    there it bears the spell's ``occupant_aim`` and its client shows the effect (BP_EFFECT)
+    until it leaves or the storm ends; ranged shots may be snatched away as in winds, the
+    chance a line of the room's state (the power and the end of the current period).
 ``only_where_players_fight`` (1)
     refused where players may not fight one another (no combat, no player killing, guild
     fights only).
@@ -185,8 +192,8 @@ def _silence_told(world: World, player: Player, purpose: str) -> SpellTold | Non
 
 
 def _occupying(spell: SpellDefinition) -> bool:
-    """A room enchantment that enchants each player in the room (winds)."""
-    return spell.figure("occupant_duration") > 0
+    """A room enchantment that enchants each player in the room (winds, sandstorm)."""
+    return spell.figure("occupant_duration") > 0 or spell.figure("occupant_aim_per") != 0
 
 
 def _enchant_occupant(world: World, player: Player, spell: SpellDefinition, room: str, power: int,
@@ -195,7 +202,7 @@ def _enchant_occupant(world: World, player: Player, spell: SpellDefinition, room
     if world.is_enchanted(player.object_id, spell.key):
         return
     effect = Effect({"aim": rules.line(spell.figure, "occupant_aim", power)})
-    started = world.enchant(player.object_id, spell.key, spell.figure("occupant_duration"), effect,
+    started = world.enchant(player.object_id, spell.key, spell.figure("occupant_duration") or None, effect,
                             state={"room": room, "power": power})
     events += started.events
 
@@ -209,8 +216,11 @@ def shot_ruined(world: World, player: Player, weapon: Weapon | None, now: float)
         spell = world.definition.spells.get(enchantment.spell)
         if spell is None or not spell.figure("ruin_chance_max") or not isinstance(enchantment.state, dict):
             continue
+        state = enchantment.state
+        # the room's state: the power, and for a periodic one the end of its period too (a sandstorm's)
+        basis = int(state["power"]) + (int(state["elapsed_ms"]) + int(state["period_ms"]) if "period_ms" in state else 0)
         chance = max(spell.figure("ruin_chance_min"), min(spell.figure("ruin_chance_max"),
-                     rules.line(spell.figure, "ruin_chance", int(enchantment.state["power"]))))
+                     rules.line(spell.figure, "ruin_chance", basis)))
         roll = roll_with(random.Random(f"{world.seed}:winds:{world.tick_count}:{player.object_id}:{now!r}"))
         if roll(1, 100) < chance:
             return SpellTold(player.object_id, spell.key, "shot_ruined")
@@ -232,13 +242,41 @@ def _keep_occupants(world: World, enchantment: Enchantment, spell: SpellDefiniti
 
 
 def _periodic(spell: SpellDefinition) -> bool:
-    """A room enchantment that hurts the room's players period after period (heat)."""
-    return spell.figure("hurts_armoured") > 0
+    """A room enchantment that hurts the room's players period after period (heat, sandstorm)."""
+    return spell.figure("hurts_armoured") > 0 or spell.figure("exerts") > 0
+
+
+def _stepped(spell: SpellDefinition, name: str, power: int) -> int:
+    return div(spell.figure(f"{name}_base") + spell.figure(f"{name}_sign") * power, spell.figure(f"{name}_divisor", 1) or 1) \
+        * (spell.figure(f"{name}_unit", 1) or 1)
 
 
 def _period_ms(spell: SpellDefinition, power: int) -> int:
-    return max(1, div(spell.figure("period_base") - power, spell.figure("period_divisor", 1) or 1)
-               * (spell.figure("period_unit", 1) or 1))
+    return max(1, _stepped(spell, "period", power))
+
+
+def _exerted_by_sand(world: World, player: Player, spell: SpellDefinition, power: int, events: list[WorldEvent]) -> None:
+    """sandstor.kod StartEnchantment on one player: exertion and harm by lines of the power,
+    the harm never past 1 health left; then told."""
+    from emulator.world.world import _pk_status
+
+    if player.stats.health <= 0 or not _may_be_hurt(world, player):
+        return
+    stats = player.stats
+    world._exert(player, _stepped(spell, "harm_exertion", power))
+    damage = max(0, min(rules.line(spell.figure, "harm_damage", power), stats.health - 1))
+    if damage:
+        taken = player_damage_taken(damage, stats.health, stats.max_health, outlaw_or_murderer=not _pk_status(player).innocent)
+        stats.health = max(1, stats.health - taken)
+    events.append(VitalsChanged(player.object_id))
+    events.append(SpellTold(player.object_id, spell.key, "sand_hurt"))
+
+
+def _harm(world: World, player: Player, spell: SpellDefinition, power: int, events: list[WorldEvent]) -> None:
+    if spell.figure("hurts_armoured"):
+        _hurt_by_heat(world, player, spell, events)
+    else:
+        _exerted_by_sand(world, player, spell, power, events)
 
 
 def _may_be_hurt(world: World, player: Player) -> bool:
@@ -286,8 +324,8 @@ def _run_periods(world: World, enchantment: Enchantment, spell: SpellDefinition,
     here = [p for p in world.players_here(state["room"])]
     known = set(state["occupants"])
     for player in here:
-        if player.object_id not in known:
-            _hurt_by_heat(world, player, spell, events)
+        if player.object_id not in known:  # as at no power (StartEnchantment's default)
+            _harm(world, player, spell, 0, events)
     state["occupants"] = sorted(p.object_id for p in world.players_here(state["room"]))
     if now_ms < int(state["next_ms"]):
         return
@@ -297,7 +335,7 @@ def _run_periods(world: World, enchantment: Enchantment, spell: SpellDefinition,
         state["next_ms"] = int(state["whole_ms"]) * 2 + now_ms  # the last period: it ends with its time
         return
     for player in list(world.players_here(state["room"])):
-        _hurt_by_heat(world, player, spell, events)
+        _harm(world, player, spell, int(state["power"]), events)
 
 
 def run_tick(world: World, events: list[WorldEvent]) -> None:
@@ -314,7 +352,7 @@ def run_tick(world: World, events: list[WorldEvent]) -> None:
     for enchantment in kept:
         if _occupying(spells[enchantment.spell]):
             _keep_occupants(world, enchantment, spells[enchantment.spell], events)
-        elif _periodic(spells[enchantment.spell]) and enchantment.target is Target.ROOM:
+        if _periodic(spells[enchantment.spell]) and enchantment.target is Target.ROOM:
             _run_periods(world, enchantment, spells[enchantment.spell], now_ms, events)
     concentrated = [e for e in kept if e.target is Target.ROOM and _concentrated(spells[e.spell])]
     for enchantment in concentrated:
@@ -438,19 +476,21 @@ class _RoomEnchantment:
             duration = None
         elif spell.figure("kill_health_max") or spell.figure("names_caster"):  # it remembers its caster
             state = {"power": power, "caster": caster.object_id}
-        elif _occupying(spell):  # its room's players bear it
-            state = {"power": power, "room": caster.room}
         elif _periodic(spell):  # its periods, and who is in the room (those entering are hurt at once)
             period = _period_ms(spell, power)
+            greeted = [] if spell.figure("exerts") else sorted(p.object_id for p in world.players_here(caster.room))
             state = {"power": power, "room": caster.room, "period_ms": period, "elapsed_ms": 0, "whole_ms": duration,
-                     "next_ms": round(world.game_time * 1000) + period,
-                     "occupants": sorted(p.object_id for p in world.players_here(caster.room))}
+                     "next_ms": round(world.game_time * 1000) + period, "occupants": greeted}
+        elif _occupying(spell):  # its room's players bear it
+            state = {"power": power, "room": caster.room}
         started = world.enchant(room, spell.key, duration, Effect(modifiers(spell, power), flags), state=state,
                                 caster_id=caster.object_id)
         events += started.events
         if _occupying(spell) and started.enchantment is not None:  # EnchantAllOccupants
             for player in list(world.players_here(caster.room)):
                 _enchant_occupant(world, player, spell, caster.room, power, events)
+        if _periodic(spell) and started.enchantment is not None:  # a sandstorm's cast treats those there as entering
+            _run_periods(world, started.enchantment, spell, round(world.game_time * 1000), events)
 
 
 ROOM_ENCHANTMENT = _RoomEnchantment()

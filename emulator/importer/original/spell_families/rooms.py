@@ -17,6 +17,7 @@ from emulator.importer.blakod import ast
 from emulator.importer.blakod.calls import find_sends, iter_statements
 from emulator.importer.original.common import _key
 from emulator.importer.original.spells import _POWERS, _sent, _value
+from emulator.rules.casting import SPELLPOWER_MAXIMUM
 from emulator.rules.dice import div
 
 if TYPE_CHECKING:
@@ -444,19 +445,37 @@ def _assigned(cls: KodClass, handler: str, name: str, power: int) -> Any:
 
 
 def _put_stepped(figures: Figures, name: str, values: list[Any]) -> bool:
-    """``(<name>_base - p) / <name>_divisor * <name>_unit`` giving every value (heat's period:
-    whole seconds falling with the power)."""
+    """``(<name>_base + <name>_sign * p) / <name>_divisor * <name>_unit`` giving every value
+    (heat's period: whole seconds falling with the power; sandstorm's exertion: whole points
+    of vigor rising with it)."""
     if not all(isinstance(v, int) and v > 0 for v in values):
         return False
-    for unit in (1000, 1):
+    for unit in (10000, 1000, 1):
         if any(v % unit for v in values):
             continue
-        for divisor in range(1, 101):
-            for base in range(values[0] // unit * divisor, values[0] // unit * divisor + divisor):
-                if all(div(base - p, divisor) * unit == v for p, v in zip(_POWERS, values)):
-                    figures[f"{name}_base"], figures[f"{name}_divisor"], figures[f"{name}_unit"] = base, divisor, unit
-                    return True
+        for sign in (-1, 1):
+            for divisor in range(1, 101):
+                for base in range(values[0] // unit * divisor, values[0] // unit * divisor + divisor):
+                    if all(div(base + sign * p, divisor) * unit == v for p, v in zip(_POWERS, values)):
+                        figures[f"{name}_base"], figures[f"{name}_sign"] = base, sign
+                        figures[f"{name}_divisor"], figures[f"{name}_unit"] = divisor, unit
+                        return True
     return False
+
+
+def _arithmetic(cls: KodClass, expression: ast.Expression, env: dict[str, Any]) -> Any:
+    """A value with negation and ``mod`` too (as the original's interpreter computes them)."""
+    if isinstance(expression, ast.UnaryOp) and expression.op == "-":
+        found = _arithmetic(cls, expression.operand, env)
+        return -found if isinstance(found, int) else None
+    if isinstance(expression, ast.BinaryOp) and expression.op in ("mod", "/", "*", "+", "-"):
+        left, right = _arithmetic(cls, expression.left, env), _arithmetic(cls, expression.right, env)
+        if not (isinstance(left, int) and isinstance(right, int)) or (expression.op in ("mod", "/") and right == 0):
+            return None
+        if expression.op == "mod":
+            return abs(left - div(left, right) * right)
+        return {"/": div(left, right) if right else 0, "*": left * right, "+": left + right, "-": left - right}[expression.op]
+    return _value(cls, expression, env)
 
 
 def _armour_heat(cls: KodClass, figures: Figures) -> bool:
@@ -480,15 +499,14 @@ def _armour_heat(cls: KodClass, figures: Figures) -> bool:
     return True
 
 
-def _last_call_time(cls: KodClass) -> int | None:
-    """The whole time a periodic enchantment lasts: the state its last period's
-    RoomStartEnchantment keeps, less the power (``<time> + iPower``)."""
+def _last_call_times(cls: KodClass) -> list[Any] | None:
+    """The whole time a periodic enchantment lasts at each power: the state its last
+    period's RoomStartEnchantment keeps, less the power (``<time> + iPower``)."""
     for site in find_sends(cls, "RoomStartEnchantment", "StartPeriodicEnchantment"):
         last = _named(site.call, "lastcall")
         state = _named(site.call, "state")
         if last is not None and _value(cls, last, {}) in (1, True) and isinstance(state, ast.BinaryOp) and state.op == "+":
-            whole = _value(cls, state.left, {})
-            return whole if isinstance(whole, int) else None
+            return [_arithmetic(cls, state.left, {"ipower": power}) for power in _POWERS]
     return None
 
 
@@ -496,10 +514,11 @@ def _heat(cls: KodClass, figures: Figures) -> bool:
     """Every period (whole seconds, fewer with more power) until its whole time, each
     player in the room hurt by the heat of its armour, and one entering at once."""
     periods = [_assigned(cls, "CastSpell", "iPeriod", power) for power in _POWERS]
-    whole = _last_call_time(cls)
-    if whole is None or not _put_stepped(figures, "period", periods) or not _armour_heat(cls, figures):
+    wholes = _last_call_times(cls)
+    if wholes is None or not _put_stepped(figures, "period", periods) or not _armour_heat(cls, figures):
         return False
-    figures["duration_per"], figures["duration_divisor"], figures["duration_plus"] = 0, 1, whole
+    if not _put_line(figures, "duration", wholes):
+        return False
     figures["hurts_armoured"] = 1
     return _only_where_players_fight(cls, figures)
 
@@ -527,6 +546,79 @@ _PARTS["heat"] = _Part(
     duration=_heat,
     own_words=(("heat_hurt", "StartEnchantment", "MsgSendUser", "message_rsc", 0),
                ("heat_killed", "StartEnchantment", "MsgSendUser", "message_rsc", 1)),
+)
+
+def _ruin_chance(cls: KodClass, figures: Figures) -> bool:
+    """Its WindsRuinShot's chance, a line of the room's state within bounds, that a ranged
+    shot is snatched away."""
+    handler = cls.handler("WindsRuinShot")
+    if handler is None:
+        return False
+    assigned = [st for st in handler.body if isinstance(st, ast.Assign)]
+    # its power (the room's state), then a line of it, then bounded
+    if len(assigned) != 3 or not isinstance(assigned[2].value, ast.Call) or assigned[2].value.function.casefold() != "bound":
+        return False
+    chance = assigned[1]
+    if not _put_line(figures, "ruin_chance", [_value(cls, chance.value, {assigned[0].target.casefold(): p}) for p in _POWERS]):
+        return False
+    low, high = (_value(cls, arg, {}) for arg in assigned[2].value.positional[1:3])
+    if not (isinstance(low, int) and isinstance(high, int)):
+        return False
+    figures["ruin_chance_min"], figures["ruin_chance_max"] = low, high
+    return True
+
+
+def _sandstorm(cls: KodClass, figures: Figures) -> bool:
+    """Every period (its cast's first time) until its whole time (a line of the power), each
+    player in the room exerted and hurt by lines of the power (and one entering, or there at
+    the cast, at once, as at no power); while there its aim is lowered by a line of the power
+    and its client shows the sand; a ranged shot may be snatched away."""
+    cast = find_sends(cls, "RoomStartEnchantment", "CastSpell")
+    time = _named(cast[0].call, "time") if len(cast) == 1 else None
+    period = _value(cls, time, {}) if time is not None else None
+    wholes = _last_call_times(cls)
+    if not isinstance(period, int) or period <= 0 or wholes is None or not _put_line(figures, "duration", wholes):
+        return False
+    figures["period_base"], figures["period_sign"], figures["period_divisor"], figures["period_unit"] = period, 0, 1, 1
+    aims = find_sends(cls, "AddAim", "StartEnchantmentNewOccupant")
+    points = _named(aims[0].call, "points") if len(aims) == 1 else None
+    # the power its cast keeps in the state's last two digits (bounded to 0..99 there)
+    if points is None or not _put_line(figures, "occupant_aim", [_arithmetic(cls, points, {"state": period + p}) for p in _POWERS if p <= SPELLPOWER_MAXIMUM]):
+        return False
+    exertions = find_sends(cls, "AddExertion", "StartEnchantment")
+    amount = _named(exertions[0].call, "amount") if len(exertions) == 1 else None
+    if amount is None or not _put_stepped(figures, "harm_exertion", [_arithmetic(cls, amount, {"ispellpower": p}) for p in _POWERS]):
+        return False
+    handler = cls.handler("StartEnchantment")
+    damage = [st.value for st in iter_statements(handler.body if handler else ())
+              if isinstance(st, ast.Assign) and st.target.casefold() == "idamage"]
+    if not damage or not _put_line(figures, "harm_damage", [_arithmetic(cls, damage[0], {"ispellpower": p}) for p in _POWERS]):
+        return False
+    for handler_name, name in (("StartEnchantmentNewOccupant", "client_effect"), ("RemoveEnchantment", "client_effect_end")):
+        sends = find_sends(cls, "EffectSendUser", handler_name)
+        given = _named(sends[0].call, "effect") if len(sends) == 1 else None
+        effect = _value(cls, given, {}) if given is not None else None
+        if not isinstance(effect, int):
+            return False
+        figures[name] = effect
+    figures["exerts"] = 1
+    return _ruin_chance(cls, figures) and _only_where_players_fight(cls, figures)
+
+
+_PARTS["sandstorm"] = _Part(
+    {"castspell": {"getowner", "someonesaid", "roomstartenchantment", "getholderactive", "holderextractobject",
+                   "startenchantmentnewoccupant"},
+     "canpaycosts": {"checkroomflag"},
+     "startperiodicenchantment": {"roomstartenchantment", "enchantalloccupants"},
+     "startenchantmentnewoccupant": {"startenchantment", "addaim", "effectsenduser"},
+     "startenchantment": {"checkplayerflag", "getowner", "checkroomflag", "isvalidtarget", "addexertion", "gethealth",
+                          "assessdamage", "msgsenduser"},
+     "endspell": {"unenchantalloccupants"},
+     "endroomenchantment": {"removeenchantment"}, "removeenchantment": {"effectsenduser", "addaim"},
+     "windsruinshot": {"getowner", "getenchantmentstate", "msgsenduser"}},
+    lambda cls, figures: True,
+    duration=_sandstorm,
+    own_words=(("sand_hurt", "StartEnchantment", "MsgSendUser", "message_rsc", 0),),
 )
 
 _BANE = _Part(
