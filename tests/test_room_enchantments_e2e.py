@@ -9,7 +9,10 @@ beyond: an anti-magic aura's loss of spell power (seen in the light a light spel
 it gives), killing fields' bonus to the blows struck in the room, the banes' harm to the
 casters of the school they are against (to death), a silence stopping casts and speech
 while its caster pays for it period after period (and broken by its own cast), a death
-link feeding its caster at each death in the room."""
+link feeding its caster at each death in the room, winds lowering aims and snatching shots,
+a truce holding back the fights with monsters, heat burning the armoured and a sandstorm
+wearing everyone down period after period, forces of light raising the hit rolls of the
+good."""
 
 from __future__ import annotations
 
@@ -41,12 +44,12 @@ LIGHTS = {"light": 1, "darkness": -1}
 #: Every room enchantment the server runs.
 ROOM_ENCHANTMENTS = {
     *LIGHTS, "antimagicaura", "killingfields", "shalillebane", "qorbane", "silence", "deathlink", "winds", "truce",
-    "heat", "sandstorm",
+    "heat", "sandstorm", "forcesoflight",
 }
 #: Those that last their time in Jasper's streets (a silence lasts while its caster keeps it
 #: up; a truce is not made in a guild-only street without monsters; heat is not cast where
 #: only guilds fight).
-TIMED = ROOM_ENCHANTMENTS - {"silence", "truce", "heat", "sandstorm"}
+TIMED = ROOM_ENCHANTMENTS - {"silence", "truce", "heat", "sandstorm", "forcesoflight"}
 
 
 @pytest.fixture
@@ -67,7 +70,8 @@ def test_the_import_reads_the_room_enchantments(world: WorldDefinition) -> None:
         assert spell.effect == "room_enchantment" and spell.targets == 0
         assert spell.harmful == (key in ("shalillebane", "qorbane", "silence", "heat", "sandstorm"))
         for purpose in ("room_started", "room_ended", "room_entered", "room_already"):
-            assert spell.text_id(purpose), (key, purpose)
+            # forces of light says nothing to arrivals but to the good it fills
+            assert bool(spell.text_id(purpose)) == (purpose != "room_entered" or key != "forcesoflight"), (key, purpose)
     # the original's figures, lines of the power: the time, and what each adds
     for key, sign in LIGHTS.items():
         assert _figures(world, key, "light") == (sign, 1, 25 * sign)
@@ -107,6 +111,10 @@ def test_the_import_reads_the_room_enchantments(world: WorldDefinition) -> None:
     assert (sand.figure("client_effect"), sand.figure("client_effect_end")) == (12, 13)  # the client's sand, cleared
     assert _figures(world, "sandstorm", "ruin_chance") == (1, 3, 10)
     assert (sand.figure("ruin_chance_min"), sand.figure("ruin_chance_max")) == (15, 40) and sand.text_id("sand_hurt")
+    light = world.spells["forcesoflight"]
+    assert [light.figure(f"duration_steps_{n}") for n in ("base", "sign", "divisor", "unit")] == [3, 1, 3, 6000]
+    assert _figures(world, "forcesoflight", "occupant_offense") == (1, 1, 50) and light.figure("occupant_good_only")
+    assert light.text_id("occupant_on") and light.text_id("occupant_off")
     truce = world.spells["truce"]
     assert _figures(world, "truce", "duration") == (1_000, 1, 20_000) and truce.figure("duration_drawn")
     assert truce.figure("bars_monster_fights") == 1
@@ -715,3 +723,40 @@ def test_a_sandstorm_wears_down_everyone_in_the_room(fight: Fight) -> None:
     assert (fight.own("sandstorm", "room_ended"), []) in texts_of(seen) and not live.enchantments_of(room)
     assert [m["effect"] for m in seen if m.name == "BP_EFFECT"] == [13]
     assert live.enchantment_modifier(caster.object_id, "aim") == 0
+
+
+def test_forces_of_light_strengthen_the_blows_of_the_good_in_the_room(
+    scene: Scene, kod_tree: KodTree, world: WorldDefinition,
+) -> None:
+    """Alanna (good) calls the forces of light on Jasper's street: she is told she is filled
+    and her hit roll is the power and 50 higher while she is there; Bram (evil) and Carlo
+    (neutral, arriving) are not, and nobody arriving reads words of the room; its time is a
+    sixth of a minute per three points of power and one more; at its end she is told it left
+    her and her hit roll is back."""
+    caster, bob, live = scene.caster, scene.target, scene.server.hub.world
+    spell = world.spells["forcesoflight"]
+    bob.stats.karma = -10
+    told, onlooker = cast_room(scene, "forcesoflight")
+    room = live.room_enchantment_target(caster.room)
+    (light,) = live.enchantments_of(room)
+    power = light.state["power"]
+    for seen in (told, onlooker):
+        assert _started_words(scene, "forcesoflight") in texts_of(seen)
+        assert _room_icons(seen, "BP_ADD_ENCHANTMENT") == [spell_object_id(spell.number)]
+    filled, left = _words(scene, "forcesoflight", "occupant_on"), _words(scene, "forcesoflight", "occupant_off")
+    assert filled in texts_of(told) and filled not in texts_of(onlooker)
+    assert live.enchantment_modifier(caster.object_id, "offense") == power + 50
+    assert live.enchantment_modifier(bob.object_id, "offense") == 0
+    assert light.due_ms is not None
+    assert light.due_ms - round(live.game_time * 1000) <= (power // 3 + 1) * 6000
+    carl, burst = _arrive(scene, kod_tree, world)
+    scene.server.advance(0.5)
+    (newcomer,) = [p for p in live.players_here(caster.room) if p.name == "Carlo"]
+    assert newcomer.stats.karma <= 0 and live.enchantment_modifier(newcomer.object_id, "offense") == 0
+    own = {scene.server.hub.context.resources.id(text) for _, text in spell.texts}
+    assert not [f for f, _ in texts_of(burst + carl.read()) if f in own]  # no words of the room to one arriving
+    scene.server.advance((light.due_ms - round(live.game_time * 1000)) / 1000 + 0.6)
+    ended = scene.alice.read()
+    assert _words(scene, "forcesoflight", "room_ended") in texts_of(ended) and left in texts_of(ended)
+    assert left not in texts_of(scene.bob.read())
+    assert not live.enchantments_of(room) and live.enchantment_modifier(caster.object_id, "offense") == 0

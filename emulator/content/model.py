@@ -352,6 +352,7 @@ SPELL_OWN_TEXTS = (
     "attack_refused", "towns_refused",  # a truce: an attack on a monster stopped; its cast refused in a guild-only room
     "heat_hurt", "heat_killed",  # heat's words to one its armour's heat hurts or kills
     "sand_hurt",  # a sandstorm's words to one it exerts and hurts
+    "occupant_on", "occupant_off",  # forces of light's words to one it fills and leaves
 )
 
 

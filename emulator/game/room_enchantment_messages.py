@@ -119,7 +119,7 @@ def entered(ctx: GameContext, session: GameSession, room: str) -> None:
     world = ctx.world
     for enchantment in world.enchantments_of(world.room_enchantment_target(room)):
         spell = ctx.definition.spells.get(enchantment.spell)
-        if spell is not None and spell.effect == "room_enchantment":
-            fields = words(ctx, spell, "room_entered")
+        if spell is not None and spell.effect == "room_enchantment" and (spell.text("room_entered") or not spell.texts):
+            fields = words(ctx, spell, "room_entered")  # none where the original says nothing to arrivals
             if fields is not None:
                 session.send("BP_MESSAGE", **fields)

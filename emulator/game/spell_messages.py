@@ -61,6 +61,8 @@ _OWN = {
     "heat_hurt": "The {spell} here burns you through your armour.",
     "heat_killed": "The {spell} here burns you to death.",
     "sand_hurt": "The {spell} here wears you down.",
+    "occupant_on": "The {spell} here fills you.",
+    "occupant_off": "The {spell} leaves you.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -74,6 +76,7 @@ _FILLS = {
     "ended": "", "already_on": "cap_target", "not_here": "",
     "room_already": "", "bane_hurt": "", "bane_killed": "", "cast_silenced": "", "speech_silenced": "", "shot_ruined": "",
     "attack_refused": "", "towns_refused": "", "heat_hurt": "", "heat_killed": "", "sand_hurt": "",
+    "occupant_on": "", "occupant_off": "",
 }
 
 

@@ -13,7 +13,7 @@ from emulator.rules.dice import Roll, bound, div
 
 __all__ = [
     "BANES", "BANE_DIVISOR", "BANE_ROLL", "DRAINS_TO_GO_ON", "LIGHT_MAX", "LIGHT_MIN", "UNAFFECTED_BY_ANTIMAGIC",
-    "bane_damage", "duration_ms", "kill_gain", "last_period", "line", "power_after_loss", "room_light",
+    "bane_damage", "duration_ms", "stepped", "kill_gain", "last_period", "line", "power_after_loss", "room_light",
 ]
 
 #: The bounds of a room's light as the client is told it (blakston.khd LIGHT_MIN, LIGHT_MAX).
@@ -32,12 +32,19 @@ def line(figure: Figure, name: str, power: int) -> int:
     return div(power * figure(f"{name}_per", 0), figure(f"{name}_divisor", 1) or 1) + figure(f"{name}_plus", 0)
 
 
+def stepped(figure: Figure, name: str, power: int) -> int:
+    """A figure that moves with the power in whole steps, as the original divides it:
+    ``(<name>_base + <name>_sign * power) / <name>_divisor * <name>_unit``."""
+    return div(figure(f"{name}_base", 0) + figure(f"{name}_sign", 0) * power, figure(f"{name}_divisor", 1) or 1) \
+        * (figure(f"{name}_unit", 1) or 1)
+
+
 def duration_ms(roll: Roll, figure: Figure, power: int) -> int:
     """Its time at ``power``: the whole (in ``duration_unit`` ms), or when ``duration_drawn``
     a random count of units between half and all of it (each spell's GetDuration); plus,
     with ``duration_spread_steps``, a random count of that many ``duration_spread_step``
     ms (death link's cast)."""
-    whole = max(1, line(figure, "duration", power))
+    whole = max(1, stepped(figure, "duration_steps", power) if figure("duration_steps_unit", 0) else line(figure, "duration", power))
     units = roll(div(whole, 2), whole) if figure("duration_drawn", 0) else whole
     steps = figure("duration_spread_steps", 0)
     spread = roll(0, steps) * figure("duration_spread_step", 0) if steps else 0

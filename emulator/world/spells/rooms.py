@@ -48,6 +48,12 @@ power ``p * <name>_per / <name>_divisor + <name>_plus``:
     whole time (the last period hurts nobody), each player in the room wearing armour is
     hurt by the armour kind's heat, and one entering at once (:func:`run_tick`), when it may
     fight players or the room is a kill zone, never where death is safe; it may kill.
+``occupant_offense`` (a line), ``occupant_good_only`` (1)
+    forces of light: every player of good karma in the room bears the spell while there,
+    ``occupant_offense`` added to its hit roll, told as it starts and ends.
+``duration_steps_*``
+    a time that moves in whole steps of the power (:func:`rules.stepped`), instead of the
+    ``duration`` line.
 ``exerts`` (1), ``harm_exertion_*`` (stepped like the period), ``harm_damage`` (a line),
 ``client_effect``, ``client_effect_end``
     sandstorm: every period each player in the room is exerted and hurt (never past 1
@@ -193,7 +199,8 @@ def _silence_told(world: World, player: Player, purpose: str) -> SpellTold | Non
 
 def _occupying(spell: SpellDefinition) -> bool:
     """A room enchantment that enchants each player in the room (winds, sandstorm)."""
-    return spell.figure("occupant_duration") > 0 or spell.figure("occupant_aim_per") != 0
+    return spell.figure("occupant_duration") > 0 or spell.figure("occupant_aim_per") != 0 \
+        or spell.figure("occupant_offense_per") != 0
 
 
 def _enchant_occupant(world: World, player: Player, spell: SpellDefinition, room: str, power: int,
@@ -201,10 +208,15 @@ def _enchant_occupant(world: World, player: Player, spell: SpellDefinition, room
     """StartEnchantment on one player in the room: the spell on it, with its modifiers."""
     if world.is_enchanted(player.object_id, spell.key):
         return
-    effect = Effect({"aim": rules.line(spell.figure, "occupant_aim", power)})
+    if spell.figure("occupant_good_only") and player.stats.karma <= 0:
+        return  # only the good bear it (forces of light)
+    effect = Effect({m: rules.line(spell.figure, f"occupant_{m}", power) for m in ("aim", "offense")
+                     if spell.figure(f"occupant_{m}_per") or spell.figure(f"occupant_{m}_plus")})
     started = world.enchant(player.object_id, spell.key, spell.figure("occupant_duration") or None, effect,
                             state={"room": room, "power": power})
     events += started.events
+    if spell.figure("occupant_good_only"):
+        events.append(SpellTold(player.object_id, spell.key, "occupant_on"))
 
 
 def shot_ruined(world: World, player: Player, weapon: Weapon | None, now: float) -> SpellTold | None:
@@ -239,6 +251,8 @@ def _keep_occupants(world: World, enchantment: Enchantment, spell: SpellDefiniti
     if not isinstance(bearer, Player) or bearer.room != state.get("room") \
             or not world.is_enchanted(world.room_enchantment_target(bearer.room), spell.key):
         events += world.disenchant(enchantment.target_id, spell.key, report=False)
+        if spell.figure("occupant_good_only") and isinstance(bearer, Player):
+            events.append(SpellTold(bearer.object_id, spell.key, "occupant_off"))  # EndRoomEnchantment
 
 
 def _periodic(spell: SpellDefinition) -> bool:
@@ -247,8 +261,7 @@ def _periodic(spell: SpellDefinition) -> bool:
 
 
 def _stepped(spell: SpellDefinition, name: str, power: int) -> int:
-    return div(spell.figure(f"{name}_base") + spell.figure(f"{name}_sign") * power, spell.figure(f"{name}_divisor", 1) or 1) \
-        * (spell.figure(f"{name}_unit", 1) or 1)
+    return rules.stepped(spell.figure, name, power)
 
 
 def _period_ms(spell: SpellDefinition, power: int) -> int:

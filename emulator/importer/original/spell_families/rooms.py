@@ -2,11 +2,13 @@
 ``emulator/world/spells/rooms.py`` runs, each recognised when its class's own handlers do
 only what is run of it (its time, a room modifier such as the light or the spell power it
 takes, a bonus to the blows struck in the room, its words to the room, to arrivals and to a
-caster whose room already has it). Its figures are read by running its GetDuration, and
-the amounts its handlers give, at each power."""
+caster whose room already has it; a truce's barred fights, heat's and a sandstorm's periods
+and harm, the armour classes' heat, forces of light's hit bonus to the good). Its figures are
+read by running its GetDuration, and the amounts its handlers give, at each power."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -450,7 +452,7 @@ def _put_stepped(figures: Figures, name: str, values: list[Any]) -> bool:
     of vigor rising with it)."""
     if not all(isinstance(v, int) and v > 0 for v in values):
         return False
-    for unit in (10000, 1000, 1):
+    for unit in (math.gcd(*values), 10000, 1000, 1):
         if any(v % unit for v in values):
             continue
         for sign in (-1, 1):
@@ -619,6 +621,57 @@ _PARTS["sandstorm"] = _Part(
     lambda cls, figures: True,
     duration=_sandstorm,
     own_words=(("sand_hurt", "StartEnchantment", "MsgSendUser", "message_rsc", 0),),
+)
+
+def _first_given(call: ast.Call, name: str) -> ast.Expression | None:
+    """The first value given for ``#name``: a message handler's parameter takes the first of
+    the arguments named alike (the compiler keeps their order; the interpreter takes the
+    first match)."""
+    found = [a.value for a in call.args if isinstance(a, ast.NamedArgument) and a.name.casefold() == name]
+    return found[0] if found else None
+
+
+def _forces_of_light(cls: KodClass, figures: Figures) -> bool:
+    """Its time in whole steps of the power; each player of good karma in the room (at the
+    cast or entering) bears an attack modifier whose ModifyHitRoll adds the room's state and
+    a constant to the hit roll, the state being the power (its cast names the state twice,
+    the power first: the first counts); its ModifyDamage leaves the damage as it is."""
+    times = [_assigned(cls, "GetDuration", "iDuration", power) for power in _POWERS]
+    if not _put_stepped(figures, "duration_steps", times):
+        return False
+    cast = find_sends(cls, "RoomStartEnchantment", "CastSpell")
+    state = _first_given(cast[0].call, "state") if len(cast) == 1 else None
+    if state is None or _fit([_value(cls, state, {"ispellpower": p}) for p in _POWERS]) != (1, 1, 0):
+        return False
+    hit = cls.handler("ModifyHitRoll")
+    assigned = [st for st in hit.body if isinstance(st, ast.Assign)] if hit is not None else []
+    if len(assigned) != 2 or not _put_line(
+            figures, "occupant_offense", [_value(cls, assigned[1].value, {assigned[0].target.casefold(): p}) for p in _POWERS]):
+        return False
+    damage = cls.handler("ModifyDamage")
+    if damage is None or len(damage.body) != 1 or not isinstance(damage.body[0], ast.Return) \
+            or not (isinstance(damage.body[0].value, ast.Name) and damage.body[0].value.name.casefold() == "damage"):
+        return False
+    start = cls.handler("StartEnchantment")
+    test = start.body[0] if start is not None and start.body else None
+    condition = test.condition if isinstance(test, ast.If) else None
+    if not (isinstance(condition, ast.BinaryOp) and condition.op == ">" and isinstance(condition.right, ast.Number)
+            and condition.right.value == 0 and "getkarma" in _sent(cls, "StartEnchantment")):
+        return False
+    figures["occupant_good_only"] = 1
+    return True
+
+
+_PARTS["forcesoflight"] = _Part(
+    {"castspell": {"enchantalloccupants"}, "endspell": {"unenchantalloccupants"},
+     "startenchantmentnewoccupant": {"startenchantment"},
+     "startenchantment": {"getkarma", "addattackmodifier", "msgsenduser"},
+     "endroomenchantment": {"removeattackmodifier", "msgsenduser"},
+     "modifyhitroll": {"getowner", "getenchantedstate", "getenchantmentstate"}, "modifydamage": set()},
+    lambda cls, figures: True,
+    duration=_forces_of_light,
+    own_words=(("occupant_on", "StartEnchantment", "MsgSendUser", "message_rsc", 0),
+               ("occupant_off", "EndRoomEnchantment", "MsgSendUser", "message_rsc", 0)),
 )
 
 _BANE = _Part(
