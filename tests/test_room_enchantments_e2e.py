@@ -760,3 +760,49 @@ def test_forces_of_light_strengthen_the_blows_of_the_good_in_the_room(
     assert _words(scene, "forcesoflight", "room_ended") in texts_of(ended) and left in texts_of(ended)
     assert left not in texts_of(scene.bob.read())
     assert not live.enchantments_of(room) and live.enchantment_modifier(caster.object_id, "offense") == 0
+
+
+def test_a_sandstorm_snatches_away_ranged_shots(fight: Fight) -> None:
+    """Alanna shoots at a rat with a bow in a sandstorm: with the room's state as the original
+    keeps it (the end of the period in ms and the power), the chance is its most, 40 in
+    100: some shots are snatched away in its words, without a swing."""
+    live, caster = fight.live, fight.caster
+    bow = live.items.create_on_ground("bow", None, caster.room, caster.y, caster.x, 0, "t", [])
+    fight.alice.request("BP_REQ_GET", object={"id": bow.object_id, "amount": None})
+    fight.alice.request("BP_REQ_USE", object={"id": bow.object_id, "amount": None})
+    (rat,) = [m for m in live.monsters() if m.room == caster.room and m.kind == "giantrat"][:1]
+    rat.hit_points = 10_000
+    caster.spells["sandstorm"] = 60
+    _give_reagents(fight, "sandstorm")
+    fight.cast("sandstorm")
+    assert live.is_enchanted(live.room_enchantment_target(caster.room), "sandstorm")
+    seen = []
+    for instant in range(100):
+        caster.last_attack_at = None
+        caster.y, caster.x = rat.y, rat.x + 64
+        events = live.attack(caster.object_id, rat.object_id, 40_000.0 + instant)
+        seen += ["ruined" for e in events if isinstance(e, ev.SpellTold) and e.purpose == "shot_ruined"
+                 and e.spell == "sandstorm"]
+        seen += ["swung" for e in events if isinstance(e, ev.AttackResolved)]
+    assert len(seen) == 100 and 20 <= seen.count("ruined") <= 60
+
+
+def test_a_silence_is_refused_to_one_not_ready_to_fight_players_with_another_there(
+    scene: Scene, world: WorldDefinition,
+) -> None:
+    """Alanna, too new to fight players, may not silence the street while Bram is there: her
+    guardian angel's words, nothing paid; once she may fight players, she may."""
+    caster, live = scene.caster, scene.server.hub.world
+    assert world.spells["silence"].figure("no_newbie_offense") and not world.spells["light"].figure("no_newbie_offense")
+    caster.spells["silence"] = 40
+    for reagent in world.spells["silence"].reagents:
+        scene.give(reagent.kind, reagent.count)
+    caster.stats.max_health = caster.stats.health = 20
+    caster.stats.mana = 40
+    reply = scene.cast("silence")
+    assert texts_of(reply) == [_words(scene, "silence", "guardian_refused")] and caster.stats.mana == 40
+    room = live.room_enchantment_target(caster.room)
+    assert not live.enchantments_of(room)
+    caster.stats.max_health = caster.stats.health = 40
+    cast_room(scene, "silence")
+    assert live.is_enchanted(room, "silence")

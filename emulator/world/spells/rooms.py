@@ -61,6 +61,9 @@ power ``p * <name>_per / <name>_divisor + <name>_plus``:
     there it bears the spell's ``occupant_aim`` and its client shows the effect (BP_EFFECT)
     until it leaves or the storm ends; ranged shots may be snatched away as in winds, the
     chance a line of the room's state (the power and the end of the current period).
+``no_newbie_offense`` (1)
+    refused to one who may not fight players with another player in the room (heat,
+    sandstorm, silence), in its guardian angel's words.
 ``only_where_players_fight`` (1)
     refused where players may not fight one another (no combat, no player killing, guild
     fights only).
@@ -459,6 +462,18 @@ def truce_refusal(world: World, caster: Player, spell: SpellDefinition) -> tuple
     return None
 
 
+def _troubles_the_unready(world: World, caster: Player) -> bool:
+    """spell.kod CanPayCosts for a spell that must not trouble those not ready to fight
+    players (viNoNewbieOffense) cast on the whole room: one who may not fight players may
+    not cast it with another player in the room, save in a kill zone or where death is safe."""
+    from emulator.world.world import _pk_status
+
+    flags = world.definition.rooms[caster.room].flags
+    if _pk_status(caster).pkill_enabled or "safe_death" in flags or "kill_zone" in flags:
+        return False
+    return any(p is not caster for p in world.players_here(caster.room))
+
+
 class _RoomEnchantment:
     def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
         if world.is_enchanted(world.room_enchantment_target(caster.room), spell.key):
@@ -468,6 +483,8 @@ class _RoomEnchantment:
         if spell.figure("only_where_players_fight") and {"no_combat", "no_pk", "guild_pk_only"} & set(
                 world.definition.rooms[caster.room].flags):
             return "spell_cast_here", 0  # its CanPayCosts: not where players may not fight
+        if spell.figure("no_newbie_offense") and _troubles_the_unready(world, caster):
+            return "guardian_refused", 0  # then spell.kod's
         return None
 
     def apply(

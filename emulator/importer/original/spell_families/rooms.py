@@ -706,6 +706,10 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
     figures: Figures = {}
     if not ((part.duration or _read_duration)(cls, figures) and part.read(cls, figures)):
         return None
+    if cls.value("viNoNewbieOffense") in (1, True):  # spell.kod CanPayCosts: not on the unready
+        figures["no_newbie_offense"] = 1
+        importer.texts.put(table, "guardian_refused", importer.tree.classes["spell"], "spell_guardian", category="spell",
+                           max_bytes=MAX_DESCRIPTION_BYTES)
     table["figures"] = {**table.get("figures", {}), **figures}
     table["targets"] = 0  # the caster's room
     for purpose, owner, resource_name in part.words:
