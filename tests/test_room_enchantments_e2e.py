@@ -118,7 +118,7 @@ def test_the_import_reads_the_room_enchantments(world: WorldDefinition) -> None:
     truce = world.spells["truce"]
     assert _figures(world, "truce", "duration") == (1_000, 1, 20_000) and truce.figure("duration_drawn")
     assert truce.figure("bars_monster_fights") == 1
-    assert truce.text_id("attack_refused") and truce.text_id("towns_refused")
+    assert truce.text_id("attack_refused") and truce.text_id("towns_refused") and truce.text_id("room_left")
 
 
 def _figures(world: WorldDefinition, key: str, name: str) -> tuple[int, int, int]:
@@ -606,6 +606,10 @@ def test_a_truce_stops_the_fights_with_monsters_in_its_room(fight: Fight) -> Non
                                                       "amount": None}, targets=[{"id": rat.object_id, "amount": None}])
     assert texts_of(bolt) == [(fight.own("truce", "attack_refused"), [])]
     assert caster.stats.mana == 50 and rat.hit_points == rat_health
+    # one leaving is told it leaves the calm (coming back, it reads the words of the room again)
+    _out_and_back(live, caster, fight.server.hub.context)
+    fight.server.advance(0.5)
+    assert (fight.own("truce", "room_left"), []) in texts_of(fight.alice.read())
     # it ends: the room is told, and the rat strikes again
     fight.server.advance((truce.due_ms - round(live.game_time * 1000)) / 1000 + 0.5)
     assert (fight.own("truce", "room_ended"), []) in texts_of(fight.alice.read())
@@ -806,3 +810,48 @@ def test_a_silence_is_refused_to_one_not_ready_to_fight_players_with_another_the
     caster.stats.max_health = caster.stats.health = 40
     cast_room(scene, "silence")
     assert live.is_enchanted(room, "silence")
+
+
+def _out_and_back(live: object, player: object, context: object) -> None:
+    """The player takes a way out of its room and the way back in at once (its client told
+    as the server tells it)."""
+    from emulator.game.render import render
+
+    rooms = live._rooms  # type: ignore[attr-defined]
+    home = player.room  # type: ignore[attr-defined]
+    exits = [*rooms[home].square_exits.values(), *(e for found in rooms[home].edge_exits.values() for e in found)]
+    for out in exits:
+        there = out.target.room
+        back = [e for e in (*rooms[there].square_exits.values(), *(e for f in rooms[there].edge_exits.values() for e in f))
+                if e.target.room == home]
+        if there != home and back:
+            render(context, live._take_exit(player, out))  # type: ignore[attr-defined, arg-type]
+            assert player.room == there  # type: ignore[attr-defined]
+            render(context, live._take_exit(player, back[0]))  # type: ignore[attr-defined, arg-type]
+            assert player.room == home  # type: ignore[attr-defined]
+            return
+    raise AssertionError(f"no way out of {home} and back")
+
+
+def test_heat_burns_one_entering_at_once(fight: Fight) -> None:
+    """Alanna, in chain armour, leaves the heated room and comes back: she is burnt on
+    entering, before the first period is due."""
+    live, caster = fight.live, fight.caster
+    for monster in live._monsters.in_room(caster.room):
+        live._monsters.remove(monster)
+    live._monsters.rooms[caster.room].limit = 0
+    chain = live.items.create_on_ground("chainarmor", None, caster.room, caster.y, caster.x, 0, "t", [])
+    fight.alice.request("BP_REQ_GET", object={"id": chain.object_id, "amount": None})
+    fight.alice.request("BP_REQ_USE", object={"id": chain.object_id, "amount": None})
+    caster.spells["heat"] = 60
+    _give_reagents(fight, "heat")
+    fight.cast("heat")
+    (heat,) = live.enchantments_of(live.room_enchantment_target(caster.room))
+    burn = (fight.own("heat", "heat_hurt"), [])
+    fight.server.advance(0.5)
+    assert burn not in texts_of(fight.alice.read())  # no burn at the cast
+    health = caster.stats.health
+    _out_and_back(live, caster, fight.server.hub.context)
+    fight.server.advance(0.5)
+    assert round(live.game_time * 1000) < heat.due_ms - 300_000 + heat.state["period_ms"]
+    assert burn in texts_of(fight.alice.read()) and caster.stats.health == health - 2

@@ -353,6 +353,7 @@ SPELL_OWN_TEXTS = (
     "heat_hurt", "heat_killed",  # heat's words to one its armour's heat hurts or kills
     "sand_hurt",  # a sandstorm's words to one it exerts and hurts
     "occupant_on", "occupant_off",  # forces of light's words to one it fills and leaves
+    "room_left",  # a room enchantment's words to one leaving the room (a truce's)
     "guardian_refused",  # a room enchantment refused to one not ready to fight players, with another player there
 )
 

@@ -1581,6 +1581,7 @@ class World:
         counts for a gain (player.kod NewOwner), nor does a trance."""
         player.reset_gain_flags()
         casting.break_trance(player, events)
+        room_spells.player_left(self, player, room, events)  # a truce's words to a leaver; one coming back is new
         if not self._is_underworld(room):
             return
         cost = player.death_cost

@@ -94,7 +94,8 @@ if TYPE_CHECKING:
     from emulator.world.world import World
 
 __all__ = [
-    "EFFECTS", "ROOM_ENCHANTMENT", "after_cast", "monster_fight_refusal", "monsters_may_fight", "truce_refusal", "blow_bonus", "cast_check", "changes_light", "room_light", "run_tick",
+    "EFFECTS", "ROOM_ENCHANTMENT", "after_cast", "monster_fight_refusal", "monsters_may_fight", "player_left",
+    "truce_refusal", "blow_bonus", "cast_check", "changes_light", "room_light", "run_tick",
     "shot_ruined", "something_killed", "speech_refusal", "spell_power",
 ]
 
@@ -352,6 +353,20 @@ def _run_periods(world: World, enchantment: Enchantment, spell: SpellDefinition,
         return
     for player in list(world.players_here(state["room"])):
         _harm(world, player, spell, int(state["power"]), events)
+
+
+def player_left(world: World, player: Player, room: str, events: list[WorldEvent]) -> None:
+    """A player left ``room`` (room.kod LeaveHold's EndRoomEnchantment): a room enchantment
+    with words for one leaving (a truce's) tells it; it is no longer among the occupants
+    its periodic enchantments know, so coming back it is treated as entering (NewHold's
+    StartEnchantmentNewOccupant)."""
+    for enchantment in world.enchantments_of(world.room_enchantment_target(room)):
+        spell = world.definition.spells.get(enchantment.spell)
+        if spell is not None and spell.text_id("room_left") is not None:
+            events.append(SpellTold(player.object_id, spell.key, "room_left"))
+        state = enchantment.state
+        if isinstance(state, dict) and "occupants" in state and player.object_id in state["occupants"]:
+            state["occupants"] = [o for o in state["occupants"] if o != player.object_id]
 
 
 def run_tick(world: World, events: list[WorldEvent]) -> None:

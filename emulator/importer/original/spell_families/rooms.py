@@ -430,7 +430,8 @@ _PARTS["truce"] = _Part(
     # why an attack on a monster is stopped where monsters may not fight (room.kod ReqSomethingAttack)
     (("attack_refused", "room", "room_no_mob_attack"),),
     # its refusal of a cast where a guild-only room has no monster to make a truce with
-    own_words=(("towns_refused", "CanPayCosts", "MsgSendUser", "message_rsc", 2),),
+    own_words=(("towns_refused", "CanPayCosts", "MsgSendUser", "message_rsc", 2),
+               ("room_left", "EndRoomEnchantment", "MsgSendUser", "message_rsc", 0)),
 )
 
 def _assigned(cls: KodClass, handler: str, name: str, power: int) -> Any:
