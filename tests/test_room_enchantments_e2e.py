@@ -114,7 +114,7 @@ def test_the_import_reads_the_room_enchantments(world: WorldDefinition) -> None:
     light = world.spells["forcesoflight"]
     assert [light.figure(f"duration_steps_{n}") for n in ("base", "sign", "divisor", "unit")] == [3, 1, 3, 6000]
     assert _figures(world, "forcesoflight", "occupant_offense") == (1, 1, 50) and light.figure("occupant_good_only")
-    assert light.text_id("occupant_on") and light.text_id("occupant_off")
+    assert light.text_id("occupant_on") and light.text_id("room_left") and light.figure("leave_words_at_end")
     truce = world.spells["truce"]
     assert _figures(world, "truce", "duration") == (1_000, 1, 20_000) and truce.figure("duration_drawn")
     assert truce.figure("bars_monster_fights") == 1
@@ -735,8 +735,8 @@ def test_forces_of_light_strengthen_the_blows_of_the_good_in_the_room(
     """Alanna (good) calls the forces of light on Jasper's street: she is told she is filled
     and her hit roll is the power and 50 higher while she is there; Bram (evil) and Carlo
     (neutral, arriving) are not, and nobody arriving reads words of the room; its time is a
-    sixth of a minute per three points of power and one more; at its end she is told it left
-    her and her hit roll is back."""
+    tenth of a minute per three points of power and one more; at its end everyone there is
+    told it left (as the original tells each one still in the room) and her hit roll is back."""
     caster, bob, live = scene.caster, scene.target, scene.server.hub.world
     spell = world.spells["forcesoflight"]
     bob.stats.karma = -10
@@ -747,7 +747,7 @@ def test_forces_of_light_strengthen_the_blows_of_the_good_in_the_room(
     for seen in (told, onlooker):
         assert _started_words(scene, "forcesoflight") in texts_of(seen)
         assert _room_icons(seen, "BP_ADD_ENCHANTMENT") == [spell_object_id(spell.number)]
-    filled, left = _words(scene, "forcesoflight", "occupant_on"), _words(scene, "forcesoflight", "occupant_off")
+    filled, left = _words(scene, "forcesoflight", "occupant_on"), _words(scene, "forcesoflight", "room_left")
     assert filled in texts_of(told) and filled not in texts_of(onlooker)
     assert live.enchantment_modifier(caster.object_id, "offense") == power + 50
     assert live.enchantment_modifier(bob.object_id, "offense") == 0
@@ -762,7 +762,7 @@ def test_forces_of_light_strengthen_the_blows_of_the_good_in_the_room(
     scene.server.advance((light.due_ms - round(live.game_time * 1000)) / 1000 + 0.6)
     ended = scene.alice.read()
     assert _words(scene, "forcesoflight", "room_ended") in texts_of(ended) and left in texts_of(ended)
-    assert left not in texts_of(scene.bob.read())
+    assert left in texts_of(scene.bob.read())  # everyone there is told, filled or not
     assert not live.enchantments_of(room) and live.enchantment_modifier(caster.object_id, "offense") == 0
 
 

@@ -352,7 +352,7 @@ SPELL_OWN_TEXTS = (
     "attack_refused", "towns_refused",  # a truce: an attack on a monster stopped; its cast refused in a guild-only room
     "heat_hurt", "heat_killed",  # heat's words to one its armour's heat hurts or kills
     "sand_hurt",  # a sandstorm's words to one it exerts and hurts
-    "occupant_on", "occupant_off",  # forces of light's words to one it fills and leaves
+    "occupant_on",  # forces of light's words to one it fills
     "room_left",  # a room enchantment's words to one leaving the room (a truce's)
     "guardian_refused",  # a room enchantment refused to one not ready to fight players, with another player there
 )

@@ -110,6 +110,8 @@ def ended(ctx: GameContext, event: EnchantmentEnded) -> None:
     if spell is None:
         return
     _tell_room(ctx, event.room, "BP_MESSAGE", words(ctx, spell, "room_ended"))
+    if spell.figure("leave_words_at_end") and spell.text_id("room_left") is not None:  # UnenchantAllOccupants
+        _tell_room(ctx, event.room, "BP_MESSAGE", words(ctx, spell, "room_left"))
     if rooms.changes_light(spell):
         _tell_room(ctx, event.room, "BP_LIGHT_AMBIENT", light_fields(ctx, event.room))
 

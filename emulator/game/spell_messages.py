@@ -62,7 +62,6 @@ _OWN = {
     "heat_killed": "The {spell} here burns you to death.",
     "sand_hurt": "The {spell} here wears you down.",
     "occupant_on": "The {spell} here fills you.",
-    "occupant_off": "The {spell} leaves you.",
     "room_left": "You leave the {spell} behind.",
     "guardian_refused": "Your guardian angel holds back your {spell}: others here are not ready for it.",
 }
@@ -78,7 +77,7 @@ _FILLS = {
     "ended": "", "already_on": "cap_target", "not_here": "",
     "room_already": "", "bane_hurt": "", "bane_killed": "", "cast_silenced": "", "speech_silenced": "", "shot_ruined": "",
     "attack_refused": "", "towns_refused": "", "heat_hurt": "", "heat_killed": "", "sand_hurt": "",
-    "occupant_on": "", "occupant_off": "", "guardian_refused": "", "room_left": "",
+    "occupant_on": "", "guardian_refused": "", "room_left": "",
 }
 
 

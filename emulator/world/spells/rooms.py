@@ -50,7 +50,9 @@ power ``p * <name>_per / <name>_divisor + <name>_plus``:
     fight players or the room is a kill zone, never where death is safe; it may kill.
 ``occupant_offense`` (a line), ``occupant_good_only`` (1)
     forces of light: every player of good karma in the room bears the spell while there,
-    ``occupant_offense`` added to its hit roll, told as it starts and ends.
+    ``occupant_offense`` added to its hit roll, told as it starts; every player leaving is
+    told its ``room_left`` words (:func:`player_left`), and with ``leave_words_at_end``
+    everyone in the room at its end.
 ``duration_steps_*``
     a time that moves in whole steps of the power (:func:`rules.stepped`), instead of the
     ``duration`` line.
@@ -255,8 +257,6 @@ def _keep_occupants(world: World, enchantment: Enchantment, spell: SpellDefiniti
     if not isinstance(bearer, Player) or bearer.room != state.get("room") \
             or not world.is_enchanted(world.room_enchantment_target(bearer.room), spell.key):
         events += world.disenchant(enchantment.target_id, spell.key, report=False)
-        if spell.figure("occupant_good_only") and isinstance(bearer, Player):
-            events.append(SpellTold(bearer.object_id, spell.key, "occupant_off"))  # EndRoomEnchantment
 
 
 def _periodic(spell: SpellDefinition) -> bool:

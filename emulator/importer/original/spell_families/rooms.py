@@ -660,6 +660,8 @@ def _forces_of_light(cls: KodClass, figures: Figures) -> bool:
             and condition.right.value == 0 and "getkarma" in _sent(cls, "StartEnchantment")):
         return False
     figures["occupant_good_only"] = 1
+    if "unenchantalloccupants" in _sent(cls, "EndSpell"):  # its end tells everyone there what leaving does
+        figures["leave_words_at_end"] = 1
     return True
 
 
@@ -672,7 +674,7 @@ _PARTS["forcesoflight"] = _Part(
     lambda cls, figures: True,
     duration=_forces_of_light,
     own_words=(("occupant_on", "StartEnchantment", "MsgSendUser", "message_rsc", 0),
-               ("occupant_off", "EndRoomEnchantment", "MsgSendUser", "message_rsc", 0)),
+               ("room_left", "EndRoomEnchantment", "MsgSendUser", "message_rsc", 0)),
 )
 
 _BANE = _Part(
