@@ -417,6 +417,14 @@ SPELL_OWN_TEXTS = (
     "no_use",  # jig: nothing is used where it is sung
     "stuck_0", "stuck_1", "stuck_2", "stuck_3", "stuck_5", "wounds_healed",
     "already_sick", "sensed", "sick", "dazed", "vigor_affected",  # the sicknesses, mark of dishonor
+    "cast_silenced", "speech_silenced",  # why a cast or speech is stopped in a silenced room
+    "shot_ruined",  # winds snatched a ranged shot away
+    "attack_refused", "towns_refused",  # a truce: an attack on a monster stopped; its cast refused in a guild-only room
+    "heat_hurt", "heat_killed",  # heat's words to one its armour's heat hurts or kills
+    "sand_hurt",  # a sandstorm's words to one it exerts and hurts
+    "occupant_on",  # forces of light's words to one it fills
+    "room_left",  # a room enchantment's words to one leaving the room (a truce's)
+    "guardian_refused",  # a room enchantment refused to one not ready to fight players, with another player there
 )
 
 

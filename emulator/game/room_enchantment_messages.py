@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from emulator.content.model import SpellDefinition
-from emulator.game import views
+from emulator.game import fight_messages, views
 from emulator.game.context import GameContext
 from emulator.game.session import GameSession
 from emulator.world.enchantments import Target
@@ -69,22 +69,49 @@ def _tell_room(ctx: GameContext, room: str, message: str, fields: dict[str, Any]
         session.queue(encoded)
 
 
+def _occupant_effect(ctx: GameContext, event: EnchantmentStarted | EnchantmentEnded, figure: str) -> None:
+    """A player bearing a room's enchantment (a sandstorm's) is shown its client effect as it
+    starts, and the effect's end as it ends (BP_EFFECT, the spell's EffectSendUser)."""
+    if event.target == Target.ROOM:
+        return
+    spell = ctx.definition.spells.get(event.spell)
+    session = ctx.in_world.get(event.target_id)
+    if spell is not None and spell.effect == "room_enchantment" and spell.figure(figure) and session is not None:
+        session.send("BP_EFFECT", effect=spell.figure(figure), args={})
+
+
 def started(ctx: GameContext, event: EnchantmentStarted) -> None:
     """Its words to the room; its light (after the icon, as the original adds it last)."""
+    _occupant_effect(ctx, event, "client_effect")
     spell = _room_spell(ctx, event)
     if spell is None:
         return
-    _tell_room(ctx, event.room, "BP_MESSAGE", words(ctx, spell, "room_started"))
+    fields = words(ctx, spell, "room_started")
+    if fields is not None and spell.figure("names_caster") and spell.text_id("room_started") is not None:
+        fields["params"] = _caster_named(ctx, event)
+    _tell_room(ctx, event.room, "BP_MESSAGE", fields)
     if rooms.changes_light(spell):
         _tell_room(ctx, event.room, "BP_LIGHT_AMBIENT", light_fields(ctx, event.room))
 
 
+def _caster_named(ctx: GameContext, event: EnchantmentStarted) -> list[Any]:
+    """Its caster's capitalised article and name, as its words are filled (death link)."""
+    messages = ctx.definition.messages
+    enchantment = ctx.world.enchantments.find(event.target_id, event.spell)
+    if messages is None or enchantment is None or not isinstance(enchantment.state, dict):
+        return []
+    return [messages.id("cap_article_none"), fight_messages._player_name(ctx, int(enchantment.state["caster"]))]
+
+
 def ended(ctx: GameContext, event: EnchantmentEnded) -> None:
     """Its words to the room and the light back (its EndSpell, before the icon goes)."""
+    _occupant_effect(ctx, event, "client_effect_end")
     spell = _room_spell(ctx, event)
     if spell is None:
         return
     _tell_room(ctx, event.room, "BP_MESSAGE", words(ctx, spell, "room_ended"))
+    if spell.figure("leave_words_at_end") and spell.text_id("room_left") is not None:  # UnenchantAllOccupants
+        _tell_room(ctx, event.room, "BP_MESSAGE", words(ctx, spell, "room_left"))
     if rooms.changes_light(spell):
         _tell_room(ctx, event.room, "BP_LIGHT_AMBIENT", light_fields(ctx, event.room))
 
@@ -94,7 +121,7 @@ def entered(ctx: GameContext, session: GameSession, room: str) -> None:
     world = ctx.world
     for enchantment in world.enchantments_of(world.room_enchantment_target(room)):
         spell = ctx.definition.spells.get(enchantment.spell)
-        if spell is not None and spell.effect == "room_enchantment":
-            fields = words(ctx, spell, "room_entered")
+        if spell is not None and spell.effect == "room_enchantment" and (spell.text("room_entered") or not spell.texts):
+            fields = words(ctx, spell, "room_entered")  # none where the original says nothing to arrivals
             if fields is not None:
                 session.send("BP_MESSAGE", **fields)

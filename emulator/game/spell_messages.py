@@ -119,6 +119,17 @@ _OWN = {
     "stuck_0": "You pass the webs.", "stuck_1": "The webs catch you a moment.", "stuck_2": "The webs catch you.",
     "stuck_3": "The webs hold you.", "stuck_5": "The webs hold you fast.",
     "wounds_healed": "Some of your wounds were not real.",
+    "cast_silenced": "The {spell} here stops your words: you cannot cast.",
+    "speech_silenced": "The {spell} here stops your words: you cannot speak.",
+    "shot_ruined": "The {spell} here snatch your shot away.",
+    "attack_refused": "You cannot fight monsters here.",
+    "towns_refused": "There is nothing here to make a {spell} with.",
+    "heat_hurt": "The {spell} here burns you through your armour.",
+    "heat_killed": "The {spell} here burns you to death.",
+    "sand_hurt": "The {spell} here wears you down.",
+    "occupant_on": "The {spell} here fills you.",
+    "room_left": "You leave the {spell} behind.",
+    "guardian_refused": "Your guardian angel holds back your {spell}: others here are not ready for it.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -162,6 +173,9 @@ _FILLS = {
     "stuck_0": "", "stuck_1": "", "stuck_2": "", "stuck_3": "", "stuck_5": "", "wounds_healed": "",
     "already_sick": "", "sensed": "", "sick": "", "dazed": "cap_target",  # the sicknesses
     "vigor_affected": "cap_target",  # mark of dishonor
+    "cast_silenced": "", "speech_silenced": "", "shot_ruined": "",
+    "attack_refused": "", "towns_refused": "", "heat_hurt": "", "heat_killed": "", "sand_hurt": "",
+    "occupant_on": "", "guardian_refused": "", "room_left": "",
 }
 
 

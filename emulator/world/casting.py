@@ -66,6 +66,9 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
     room_flags = world.definition.rooms[player.room].flags
     if effect is None or "no_magic" in room_flags or (spell.harmful and world.no_combat(player.room)):
         return events + [SpellTold(player_id, spell.key, "spell_cast_here")]
+    silenced = room_spells.cast_check(world, player, spell, events)  # a silence: its caster breaks it, others are stopped
+    if silenced is not None:
+        return events + [silenced]
     targets = [world.object(t) or held_target(world, player, t) for t in target_ids]  # or an item it carries
     if spell.targets is not None and spell.targets > 0 and len(targets) != spell.targets:
         return events  # the client sent the wrong number of targets: nothing said
@@ -85,7 +88,8 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
     if refused is not None:
         return events + refused
     if spell.harmful:  # CheckPlayerAttack: a harmful spell at a player follows the rules of a blow
-        attack = _attack_refusal(world, player, found)
+        attack = _attack_refusal(world, player, found) or room_spells.monster_fight_refusal(
+            world, player, found, whole_room=spell.outlaw and not spell.targets)
         if attack is not None:
             return events + [attack]
         if any(isinstance(t, Player) and t is not player for t in found):

@@ -212,6 +212,8 @@ class MonsterPopulation:
         self.invisible: Callable[[int], bool] = lambda player_id: False
         #: What else a damaging hit on a player does (a poisoner's venom): the world sets it.
         self.on_hit: Callable[[Monster, Player, list[WorldEvent]], None] = lambda monster, player, events: None
+        #: Whether monsters may strike in a room (room.kod ReqSomethingAttack): the world sets it.
+        self.may_fight_in: Callable[[str], bool] = lambda room: True
 
     # ------------------------------------------------------------------ queries
 
@@ -390,7 +392,8 @@ class MonsterPopulation:
             t_row, t_col = square_of(target.y, target.x)
             reach = monster_attack_range(monster.difficulty)
             if within(row, col, t_row, t_col, reach) and line_of_sight(geometry, row, col, t_row, t_col):
-                self._attack(monster, target, roll, events, on_death)
+                if self.may_fight_in(monster.room):  # else its blow is refused, its turn spent (TryAttack)
+                    self._attack(monster, target, roll, events, on_death)
                 return monster_attack_delay_ms(monster.difficulty, monster.speed, roll)
             step = chase_step_on(self._graph(monster.room), row, col, *square_of(target.y, target.x), monster.vision)
             if step is not None and monster.moves:

@@ -256,6 +256,7 @@ class World:
         self._monsters.fights_as = lambda monster, roll: illusions.fights_as(self, monster, roll)  # an evil twin
         self._monsters.on_hit = lambda monster, player, events: poison.monster_hit(self, monster, player, events)
         self._monsters.may_strike = lambda monster, player, events: illusions.may_strike(self, monster, player, events)
+        self._monsters.may_fight_in = lambda room: room_spells.monsters_may_fight(self, room)  # a truce holds blows back
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)
         self._money_kinds = shopping.money_kinds(definition)
@@ -480,6 +481,9 @@ class World:
             return []
         if say_type not in (SAY, YELL, BROADCAST, EMOTE):
             return [SayRefused(player_id, SayRefusal.UNSUPPORTED.value)]
+        silenced = room_spells.speech_refusal(self, player)
+        if silenced is not None:
+            return [silenced]
         refused = self._speech_refusal(player, text, now)
         if refused is not None:
             return [refused]
@@ -505,6 +509,9 @@ class World:
         player = self._players.get(player_id)
         if player is None or not text:
             return []
+        silenced = room_spells.speech_refusal(self, player)
+        if silenced is not None:
+            return [silenced]
         refused = self._speech_refusal(player, text, now)
         if refused is not None:
             return [refused]
@@ -988,6 +995,9 @@ class World:
         monster = self._monsters.by_id.get(target_id)
         if monster is None or monster.room != player.room:
             return []
+        truce = room_spells.monster_fight_refusal(self, player, [monster])  # no fights with monsters here
+        if truce is not None:
+            return [truce]
         row, col = square_of(player.y, player.x)
         t_row, t_col = square_of(monster.y, monster.x)
         weapon, weapon_kind = self._wielded(player_id)
@@ -1000,6 +1010,9 @@ class World:
         player.last_attack_at = now
         broken: list[WorldEvent] = []
         casting.break_trance(player, broken, self, cause="attack")  # user.kod: an attack breaks a trance
+        ruined = room_spells.shot_ruined(self, player, weapon, now)  # winds snatch a shot away
+        if ruined is not None:
+            return [*broken, ruined]
         if player.kill_target != target_id:  # a new fight: what counts for a gain starts over
             player.reset_gain_flags()
             player.kill_target = target_id
@@ -1103,6 +1116,7 @@ class World:
         """The body and the treasure of a killed monster, reported before the monster
         goes (monster.kod Killed); a generator from stable facts, as for the swing.
         Returns the body's id, if the kind leaves one."""
+        room_spells.something_killed(self, monster.room, False, events)  # a death link in its room
         rng = random.Random(f"{self.seed}:remains:{self.tick_count}:{monster.object_id}:{now!r}")
         return self._remains.monster_died(
             monster.kind or "", monster.level, monster.difficulty, monster.room, monster.y, monster.x, monster.angle,
@@ -1146,6 +1160,9 @@ class World:
         refusal = attack_refusal(attacker_status, victim_status, player.safety, flags, self.rules.player_killing)
         if refusal is not None:
             return [PlayerAttackRefused(player_id, victim_id, refusal.value)]
+        ruined = room_spells.shot_ruined(self, player, weapon, now)  # winds snatch a shot away
+        if ruined is not None:
+            return [ruined]
         events: list[WorldEvent] = []
         player.attacked_player_at = self.game_time  # CheckStatusAndSafety records it
         if attack_makes_outlaw(attacker_status, victim_status):
@@ -1587,6 +1604,7 @@ class World:
         songs.run(self, events)
         self.eavesdroppers.run(events)
         self.focusers.run(events)
+        room_spells.run_tick(self, events)  # room enchantments kept up by their casters, borne by their occupants
         self._regenerate(events)
         self._expire_enchantments(events)
         walls.run(self, events)
@@ -1651,6 +1669,7 @@ class World:
         death cost to pay on leaving the Underworld (``mortality.die``); everyone is told;
         the monsters chasing them give up. They stay online (the players list is unchanged)."""
         from_room = player.room
+        room_spells.something_killed(self, from_room, True, events)  # a death link in its room
         events += self._trade_leave(player.object_id)  # the dead leave the room: a trade ends
         self._end_all_enchantments(player.object_id, events)  # a real death ends them (player.kod Killed)
         self._monsters.give_up_on(from_room, player.object_id)
@@ -1696,6 +1715,7 @@ class World:
         counts for a gain (player.kod NewOwner), nor does a trance."""
         player.reset_gain_flags()
         casting.break_trance(player, events, self)
+        room_spells.player_left(self, player, room, events)  # a truce's words to a leaver; one coming back is new
         if not self._is_underworld(room):
             return
         cost = player.death_cost

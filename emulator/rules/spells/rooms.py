@@ -2,7 +2,7 @@
 the room, from the spell's power and the figures the import read of each spell's
 GetDuration, CastSpell and attack-modifier handlers; the light a room shows with them, and
 the spell power left to a spell cast in an anti-magic room, a bane's harm to a caster of
-the school it is against."""
+the school it is against, the drain of a silence on its caster's mana, a death link's gains."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from emulator.rules.casting import SPELLPOWER_MAXIMUM, SPELLPOWER_MINIMUM
 from emulator.rules.dice import Roll, bound, div
 
 __all__ = [
-    "BANES", "BANE_DIVISOR", "BANE_ROLL", "bane_damage", "LIGHT_MAX", "LIGHT_MIN", "UNAFFECTED_BY_ANTIMAGIC", "duration_ms", "line", "power_after_loss", "room_light",
+    "BANES", "BANE_DIVISOR", "BANE_ROLL", "DRAINS_TO_GO_ON", "LIGHT_MAX", "LIGHT_MIN", "UNAFFECTED_BY_ANTIMAGIC",
+    "bane_damage", "duration_ms", "stepped", "kill_gain", "last_period", "line", "power_after_loss", "room_light",
 ]
 
 #: The bounds of a room's light as the client is told it (blakston.khd LIGHT_MIN, LIGHT_MAX).
@@ -31,12 +32,23 @@ def line(figure: Figure, name: str, power: int) -> int:
     return div(power * figure(f"{name}_per", 0), figure(f"{name}_divisor", 1) or 1) + figure(f"{name}_plus", 0)
 
 
+def stepped(figure: Figure, name: str, power: int) -> int:
+    """A figure that moves with the power in whole steps, as the original divides it:
+    ``(<name>_base + <name>_sign * power) / <name>_divisor * <name>_unit``."""
+    return div(figure(f"{name}_base", 0) + figure(f"{name}_sign", 0) * power, figure(f"{name}_divisor", 1) or 1) \
+        * (figure(f"{name}_unit", 1) or 1)
+
+
 def duration_ms(roll: Roll, figure: Figure, power: int) -> int:
     """Its time at ``power``: the whole (in ``duration_unit`` ms), or when ``duration_drawn``
-    a random count of units between half and all of it (each spell's GetDuration)."""
-    whole = max(1, line(figure, "duration", power))
+    a random count of units between half and all of it (each spell's GetDuration); plus,
+    with ``duration_spread_steps``, a random count of that many ``duration_spread_step``
+    ms (death link's cast)."""
+    whole = max(1, stepped(figure, "duration_steps", power) if figure("duration_steps_unit", 0) else line(figure, "duration", power))
     units = roll(div(whole, 2), whole) if figure("duration_drawn", 0) else whole
-    return max(1, units * (figure("duration_unit", 1) or 1))
+    steps = figure("duration_spread_steps", 0)
+    spread = roll(0, steps) * figure("duration_spread_step", 0) if steps else 0
+    return max(1, units * (figure("duration_unit", 1) or 1) + spread)
 
 
 def room_light(base: int, added: int) -> int:
@@ -64,3 +76,20 @@ BANE_DIVISOR = 300
 
 def bane_damage(roll: Roll, bane_power: int, spell_level: int) -> int:
     return div(bane_power * spell_level * roll(*BANE_ROLL), BANE_DIVISOR)
+
+
+#: A silence's caster pays its drain of mana each period while it concentrates; once it
+#: holds less than this many drains when one is paid, the next period is the last
+#: (silence.kod StartPeriodicEnchantment).
+DRAINS_TO_GO_ON = 2
+
+
+def last_period(mana: int, drain: int) -> bool:
+    return mana < drain * DRAINS_TO_GO_ON
+
+
+def kill_gain(roll: Roll, low: int, high: int, player_factor: int, victim_is_player: bool) -> int:
+    """What a death link's caster gains of health or mana from a death in its room
+    (dethlink.kod GiveKilledBenefits): a roll, times the factor for a player's death."""
+    gained = roll(low, high)
+    return gained * player_factor if victim_is_player else gained
