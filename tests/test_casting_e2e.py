@@ -125,9 +125,10 @@ def scene(imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree:
 
 def test_the_import_marks_the_instant_spells(world: WorldDefinition) -> None:
     from emulator.world.spells import illusions  # spells of looks: tests/test_looks_spells_e2e.py
+    from emulator.world.spells import summons  # summoned creatures: tests/test_summons_e2e.py
 
     effects = {key: spell.effect for key, spell in world.spells.items()
-               if spell.effect not in ("", "damage", "personal_enchantment", "touch", *illusions.EFFECTS)}
+               if spell.effect not in ("", "damage", "personal_enchantment", "touch", *illusions.EFFECTS, *summons.EFFECTS)}
     assert effects == {
         "heal": "heal", "breathoflife": "give_health", "mystictouch": "give_mana", "relay": "give_vigor",
         "createfood": "create_food", "blink": "teleport", "sweep": "gather_items",

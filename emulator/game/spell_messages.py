@@ -58,6 +58,7 @@ _OWN = {
     "wrong_target": "{target} cannot be given an evil twin.",
     "crowded": "Too much is summoned here already.",
     "trouble": "What you summoned has made trouble for you.",
+    "raised": "{item} rises beside {target}.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -71,6 +72,7 @@ _FILLS = {
     "ended": "", "already_on": "cap_target", "not_here": "",
     "already_have": "none_spell", "already_self": "", "trance_lost": "", "looks_taken": "",  # spells of looks
     "took_form": "form", "wrong_target": "target", "crowded": "", "trouble": "",
+    "raised": "form,indef_target",  # summoned creatures
 }
 
 
@@ -106,6 +108,8 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
                 params += [messages.id(f"article_{messages.kind(event.kind).indefinite}"), fight_messages._name(ctx, event.kind)]
             elif fill == "target":
                 params += _target_ids(ctx, event.target_id)
+            elif fill == "indef_target":  # GetIndef and GetName
+                params += _target_ids(ctx, event.target_id, indefinite=True)
             elif fill == "cap_target":  # GetCapDef and GetName
                 article, name = _target_ids(ctx, event.target_id)
                 params += [_capital(ctx, article), name]

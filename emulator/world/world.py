@@ -86,7 +86,7 @@ from emulator.world import mortality, shopping, trading
 from emulator.world import banking, casting, mortality, shopping, spellbook, vaults
 from emulator.world import enchantments as ench
 from emulator.world import disguise
-from emulator.world.spells import illusions
+from emulator.world.spells import illusions, summons
 from emulator.world.events import (
     SpellTold,
     AttackResolved,
@@ -236,6 +236,8 @@ class World:
         self._monsters.invisible = lambda player_id: self.enchantment_flag(player_id, "invisible")
         self._monsters.fights_as = lambda monster, roll: illusions.fights_as(self, monster, roll)  # an evil twin
         self._monsters.may_strike = lambda monster, player, events: illusions.may_strike(self, monster, player, events)
+        self._monsters.defends_as = lambda monster: illusions.defends_as(self, monster)  # monsters fighting monsters
+        self._monsters.on_slain = lambda victim, killer, events: summons.monster_slain(self, victim, killer, events)
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)
         self._money_kinds = shopping.money_kinds(definition)
@@ -1009,7 +1011,9 @@ class World:
     def _leave_remains(self, monster: Monster, now: float, events: list[WorldEvent]) -> int | None:
         """The body and the treasure of a killed monster, reported before the monster
         goes (monster.kod Killed); a generator from stable facts, as for the swing.
-        Returns the body's id, if the kind leaves one."""
+        Returns the body's id, if the kind leaves one. A summoned creature leaves none."""
+        if monster.summoned:
+            return None
         rng = random.Random(f"{self.seed}:remains:{self.tick_count}:{monster.object_id}:{now!r}")
         return self._remains.monster_died(
             monster.kind or "", monster.level, monster.difficulty, monster.room, monster.y, monster.x, monster.angle,
@@ -1466,6 +1470,7 @@ class World:
             events += self._trade_step(self.trades.tick(round(self.game_time * 1000)))
         casting.run_trances(self, events)
         illusions.run_tick(self, events)  # feign death's mana, period by period
+        summons.run_tick(self, events)  # summoned creatures whose victim or caster is gone
         self._regenerate(events)
         self._expire_enchantments(events)
 

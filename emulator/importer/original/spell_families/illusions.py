@@ -39,6 +39,7 @@ _EFFECTS = {
     "illusionaryform": "illusionary_form",
     "morph": "morph",
     "summoneviltwin": "evil_twin",
+    "summonapparition": "summon_apparition",
 }
 
 
@@ -49,7 +50,7 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
     figures: dict[str, int] = {}
     read = {"anonymity": _anonymity, "feign_death": _feign_death, "fade": _fade,
             "shadow_form": _shadow_form, "invisibility": _invisibility, "illusionary_form": _illusionary_form,
-            "morph": _morph, "evil_twin": _evil_twin}[effect]
+            "morph": _morph, "evil_twin": _evil_twin, "summon_apparition": _apparition}[effect]
     if not read(importer, cls, table, figures):
         return None
     table["figures"] = figures
@@ -175,6 +176,24 @@ def _evil_twin(importer: SpellImport, cls: KodClass, table: dict[str, Any], figu
     for purpose, variable in (("caster", "summonEvilTwin_cast_rsc"), ("not_on_self", "summonEvilTwin_no_self"),
                               ("wrong_target", "summonEvilTwin_bad_target"), ("crowded", "summonEvilTwin_failed_rsc"),
                               ("vanished", "EvilTwin_delete"), ("trouble", "EvilTwin_trouble")):
+        _put(importer, table, cls, purpose, variable)
+    return True
+
+
+def _apparition(importer: SpellImport, cls: KodClass, table: dict[str, Any], figures: dict[str, int]) -> bool:
+    """The creatures its power draws outside monster rooms must be the ones the server
+    draws (``rules/spells/summons.py``), with its words."""
+    from emulator.importer.blakod import ClassRef
+    from emulator.importer.blakod.calls import find_calls
+    from emulator.rules.spells.summons import apparition_kinds
+
+    args = [site.arg(0) for site in find_calls(cls, "Create", "CreateRandomMonster")]
+    made = {_key(arg.name) for arg in args if isinstance(arg, ClassRef)}
+    if made != apparition_kinds():
+        return False
+    table["targets"] = 1
+    for purpose, variable in (("raised", "summonapparition_cast_rsc"), ("crowded", "summonapparition_failed_rsc"),
+                              ("wrong_target", "summonapparition_failed_inanimate")):
         _put(importer, table, cls, purpose, variable)
     return True
 

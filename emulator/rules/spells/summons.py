@@ -1,0 +1,38 @@
+"""Figures of the summoning spells that live only in the original's code (apparitn.kod)."""
+
+from __future__ import annotations
+
+from emulator.rules.dice import Roll
+
+__all__ = ["APPARITION_HEALTH_DIVISOR", "APPARITION_ROOM_MONSTERS", "apparition_kind", "apparition_kinds"]
+
+#: An apparition's max hit points are its kind's divided by this (apparitn.kod CastSpell).
+APPARITION_HEALTH_DIVISOR = 5
+#: No apparition where more monsters than this are (apparitn.kod CanPayCosts).
+APPARITION_ROOM_MONSTERS = 15
+
+#: Outside a room with monsters of its own, the creature is drawn by power band: each band's
+#: (exclusive upper bound of a 1..60 roll, kind) steps, the last kind for the rest
+#: (apparitn.kod CreateRandomMonster).
+_BANDS: tuple[tuple[int, tuple[tuple[int, str], ...], str], ...] = (
+    (35, ((5, "scorpion"), (15, "spider"), (35, "spiderbaby")), "giantrat"),
+    (66, ((5, "redant"), (15, "slime"), (35, "spiderbaby")), "centipede"),
+    (10_000, ((5, "troll"), (15, "fungusbeast"), (35, "redant")), "slime"),
+)
+
+
+def apparition_kind(power: int, roll: Roll) -> str:
+    """The kind of creature an apparition takes where the room has no monsters of its own."""
+    die = roll(1, 60)
+    for below_power, steps, rest in _BANDS:
+        if power < below_power:
+            for below, kind in steps:
+                if die < below:
+                    return kind
+            return rest
+    return "giantrat"
+
+
+def apparition_kinds() -> set[str]:
+    """Every kind :func:`apparition_kind` may draw (the import checks them)."""
+    return {kind for _, steps, rest in _BANDS for kind in (rest, *(k for _, k in steps))} | {"giantrat"}
