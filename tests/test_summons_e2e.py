@@ -1,4 +1,7 @@
 """End to end on the imported original world: summoned creatures that fight monsters.
+Summon reflection: a creature drawn as its caster rises beside it, turns on the monster
+that goes for its caster and fights it with the caster's figures; its kill moves the
+caster's karma; it takes the caster's mana and goes when there is none left.
 Summon apparition cast with BP_REQ_CAST on a monster of a room where players fight: the
 creature rises beside it (one of the room's own kinds, with a fifth of its hit points),
 the caster reads the spell's own words naming both, the room sees it swing at its victim
@@ -72,9 +75,8 @@ def arena(imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree:
         caster = live.player(ids[0])
         caster.stats.max_health = caster.stats.base_max_health = caster.stats.health = 60
         caster.stats.intellect = caster.stats.mysticism = 50
-        caster.spells["summonapparition"] = 60
-        spell = world.spells["summonapparition"]
-        for reagent in spell.reagents:
+        caster.spells["summonapparition"] = caster.spells["summonreflection"] = 60
+        for reagent in (*world.spells["summonapparition"].reagents, *world.spells["summonreflection"].reagents):
             pile = live.items.create_on_ground(reagent.kind, 10 * reagent.count, caster.room, caster.y, caster.x, 0, "t", [])
             clients[0].request("BP_REQ_GET", object={"id": pile.object_id | 1 << 28, "amount": 10 * reagent.count})
         yield Arena(server, live, clients[0], clients[1], caster, rat)
@@ -83,8 +85,8 @@ def arena(imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree:
         server.stop()
 
 
-def _cast(arena: Arena, target: int) -> list[Message]:
-    spell = arena.live.definition.spells["summonapparition"]
+def _cast(arena: Arena, target: int | None, key: str = "summonapparition") -> list[Message]:
+    spell = arena.live.definition.spells[key]
     messages = arena.live.definition.messages
     assert messages is not None
     failed = messages.id("spell_failed")
@@ -94,10 +96,10 @@ def _cast(arena: Arena, target: int) -> list[Message]:
         arena.bob.read()
         arena.caster.stats.mana = 60
         reply = arena.alice.request("BP_REQ_CAST", spell={"id": spell_object_id(spell.number), "amount": None},
-                                    targets=[{"id": target, "amount": None}])
+                                    targets=[] if target is None else [{"id": target, "amount": None}])
         if not any(m.name == "BP_MESSAGE" and m["format"] == failed for m in reply):
             return reply + arena.alice.read()
-    raise AssertionError("summon apparition fizzled 30 times")
+    raise AssertionError(f"{key} fizzled 30 times")
 
 
 def _apparition(arena: Arena) -> Monster:
@@ -170,3 +172,51 @@ def test_an_apparition_fights_a_monster_to_the_death(arena: Arena, weak_rat: boo
     # the room hears the blows: the apparition's kind's sound at each swing
     sounds = [m for m in seen if m.name == "BP_PLAY_WAVE"]
     assert len(sounds) >= len(swings) > 0
+
+
+def test_a_reflection_fights_for_its_caster_and_goes_without_mana(arena: Arena) -> None:
+    from .test_looks_spells_e2e import _name_of_player
+
+    live, rat, bob, caster = arena.live, arena.rat, arena.bob, arena.caster
+    spell = live.definition.spells["summonreflection"]
+    resources = arena.server.hub.context.resources
+    told = _cast(arena, None, "summonreflection")
+    arena.server.advance((spell.cast_time or 0) * 1.5 / 1000 + 0.5)
+    told += arena.alice.read()
+    watched = bob.read()
+    assert (resources.id(spell.text("caster") or ""), []) in texts_of(told)
+    creature = _apparition(arena)
+    assert creature.kind == "reflection" and creature.room == caster.room
+    assert 1 <= creature.hit_points == creature.max_hit_points <= 150 // rules.REFLECTION_HEALTH_DIVISOR
+    # Bob sees Alice's double: her icon and name, a player's flags marked false
+    (created,) = [m for m in watched if m.name == "BP_CREATE" and m["id"] == creature.object_id]
+    assert created["icon"] == resources.id(live.definition.player_icon)
+    assert created["name"] == _name_of_player(arena.server, caster)
+    assert int(created["flags"]) & 0x4 and int(created["flags"]) & 0x800
+    # the rat goes for Alice: her reflection turns on it and fells it; the kill is hers
+    karma = (caster.stats.karma, caster.karma_fraction)
+    rat.hit_points, rat.target = 1, caster.object_id
+    caster.stats.mana = 60
+    seen: list[Message] = []
+    for _ in range(120):
+        arena.server.advance(0.5)
+        seen += bob.read()
+        caster.stats.health = caster.stats.max_health  # the rat's bites never fell her
+        if rat.object_id not in live._monsters.by_id:
+            break
+    assert rat.object_id not in live._monsters.by_id
+    assert rat.object_id in {m["id"] for m in seen if m.name == "BP_REMOVE"}
+    assert creature.object_id in live._monsters.by_id  # it fought on her side
+    assert (caster.stats.karma, caster.karma_fraction) != karma
+    # its upkeep: a point of mana each period; with none left it goes up in smoke
+    mana = caster.stats.mana
+    arena.server.advance(rules.REFLECTION_DRAIN_MS / 1000 + 0.5)
+    assert caster.stats.mana == mana - rules.REFLECTION_DRAIN_MANA
+    caster.stats.mana = 0
+    arena.server.advance(rules.REFLECTION_DRAIN_MS / 1000 + 0.5)
+    assert creature.object_id not in live._monsters.by_id and not live.enchantments_of(creature.object_id)
+    assert creature.object_id in {m["id"] for m in bob.read() if m.name == "BP_REMOVE"}
+    messages = live.definition.messages
+    assert messages is not None
+    vanished = resources.id(spell.text("vanished") or "")
+    assert (vanished, [messages.id("cap_article_none"), _name_of_player(arena.server, caster)]) in texts_of(arena.alice.read())

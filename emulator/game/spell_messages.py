@@ -59,6 +59,7 @@ _OWN = {
     "crowded": "Too much is summoned here already.",
     "trouble": "What you summoned has made trouble for you.",
     "raised": "{item} rises beside {target}.",
+    "guardian": "Your guardian angel keeps you from that spell.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -72,7 +73,7 @@ _FILLS = {
     "ended": "", "already_on": "cap_target", "not_here": "",
     "already_have": "none_spell", "already_self": "", "trance_lost": "", "looks_taken": "",  # spells of looks
     "took_form": "form", "wrong_target": "target", "crowded": "", "trouble": "",
-    "raised": "form,indef_target",  # summoned creatures
+    "raised": "form,indef_target", "guardian": "",  # summoned creatures
 }
 
 
@@ -195,8 +196,10 @@ def _capital(ctx: GameContext, article_id: int) -> int:
 
 
 def _spell_name_id(ctx: GameContext, spell: SpellDefinition) -> int:
+    """The id the spell's name reaches the client by: a name the original has under
+    several ids (the reflection spell's and creature's) is sent by the one the table keeps."""
     own = spell.text_id("name")
-    return own if own is not None else ctx.resources.id(spell.name)
+    return own if own is not None and ctx.resources.text(own) is not None else ctx.resources.id(spell.name)
 
 
 def _sound_id(ctx: GameContext, spell: SpellDefinition) -> int:

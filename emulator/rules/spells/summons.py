@@ -11,6 +11,16 @@ APPARITION_HEALTH_DIVISOR = 5
 #: No apparition where more monsters than this are (apparitn.kod CanPayCosts).
 APPARITION_ROOM_MONSTERS = 15
 
+#: A reflection's upkeep: this much of its caster's mana every this many milliseconds
+#: (reflectn.kod MANA_DRAIN_AMOUNT, MANA_DRAIN_DELAY).
+REFLECTION_DRAIN_MANA = 1
+REFLECTION_DRAIN_MS = 8_000
+#: No reflection where more monsters, or more reflections, than these are (summrefl.kod CanPayCosts).
+REFLECTION_ROOM_MONSTERS = 25
+REFLECTION_ROOM_REFLECTIONS = 10
+#: A reflection's hit points: its power divided by this, at least 1 (reflectn.kod SetOriginal).
+REFLECTION_HEALTH_DIVISOR = 5
+
 #: Outside a room with monsters of its own, the creature is drawn by power band: each band's
 #: (exclusive upper bound of a 1..60 roll, kind) steps, the last kind for the rest
 #: (apparitn.kod CreateRandomMonster).

@@ -6,6 +6,14 @@
   so a few blows banish it; it leaves no body and no treasure. It goes up in smoke once
   the one it was set on is dead or gone from its room, or its caster has left that room.
 
+* summon reflection: a creature drawn as its caster (its icon, name and flags, marked a
+  false player) rises on the caster's square with a fifth of the power in hit points; it
+  fights with its caster's own offence, damage and defence, turns on the monsters that go
+  for its caster, and its caster answers for it (its blows at an innocent and its kills
+  brand the caster, its monster kills move the caster's karma). It takes a point of its
+  caster's mana every few seconds and goes up in smoke when there is none left, or its
+  caster dies or logs off.
+
 Monsters fighting monsters (``MonsterPopulation._fight_foe``) swing by the monsters' rules;
 a monster one of them kills leaves its body and treasure as when a player kills it
 (:func:`monster_slain`), with no karma for anyone.
@@ -20,7 +28,9 @@ from emulator.content.model import SpellDefinition
 from emulator.rules.dice import roll_with
 from emulator.rules.spells import summons as rules
 from emulator.world.enchantments import Effect, Enchantment
-from emulator.world.events import MonsterKilled, ObjectEntered, ObjectLeft, SpellTold, WorldEvent
+from emulator.world.events import (
+    MonsterKilled, ObjectEntered, ObjectLeft, SpellTold, SummonVanished, VitalsChanged, WorldEvent,
+)
 from emulator.world.objects import Player, Thing
 
 if TYPE_CHECKING:
@@ -33,6 +43,10 @@ __all__ = ["EFFECTS", "monster_slain", "run_tick"]
 _FORBIDDING_FLAGS = frozenset({"no_combat", "no_pk", "guild_pk_only"})
 #: The flag of the enchantment that binds a summoned creature to its caster and victim.
 SUMMON = "summon"
+#: The flag of a reflection's enchantment (with ``mirror``: drawn and fighting as its caster).
+REFLECTION = "reflection"
+#: The creature summon reflection makes (summrefl.kod CastSpell: &Reflection; the import checks it).
+REFLECTION_KIND = "reflection"
 
 
 class _Apparition:
@@ -71,6 +85,33 @@ class _Apparition:
                    SpellTold(caster.object_id, spell.key, "raised", target.object_id, kind=kind)]
 
 
+class _Reflection:
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
+        from emulator.world.world import _pk_status
+
+        if not _pk_status(caster).pkill_enabled:
+            return "guardian", 0  # under a guardian angel's care, no reflection
+        here = world._monsters.in_room(caster.room)
+        mirrors = [m for m in here if m.kind == REFLECTION_KIND and m.summoned]
+        if len(here) > rules.REFLECTION_ROOM_MONSTERS or len(mirrors) > rules.REFLECTION_ROOM_REFLECTIONS:
+            return "crowded", 0
+        if REFLECTION_KIND not in world.definition.kinds:
+            return "spell_cast_here", 0
+        return None
+
+    def apply(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int,
+              events: list[WorldEvent]) -> None:
+        creature = world._monsters.summon(REFLECTION_KIND, caster.room, caster.y, caster.x, world.tick_count, None)
+        creature.aggressive = creature.karma_aggressive = False  # it fights for its caster, never at it
+        creature.max_hit_points = creature.hit_points = max(1, power // rules.REFLECTION_HEALTH_DIVISOR)
+        now_ms = round(world.game_time * 1000)
+        world.enchant(creature.object_id, spell.key, None, Effect({}, {"mirror", REFLECTION}, shown=False),
+                      state={"mirror": caster.object_id, "caster": caster.object_id,
+                             "next_ms": now_ms + rules.REFLECTION_DRAIN_MS},
+                      caster_id=caster.object_id)
+        events += [ObjectEntered(caster.room, creature.object_id), SpellTold(caster.object_id, spell.key, "caster")]
+
+
 def _kind(world: World, caster: Player, spell: SpellDefinition, power: int) -> str | None:
     """One of the room's own monster kinds at random, else one drawn by the power."""
     rng = random.Random(f"{world.seed}:apparition:{world.tick_count}:{caster.object_id}:{spell.number}")
@@ -84,9 +125,20 @@ def _kind(world: World, caster: Player, spell: SpellDefinition, power: int) -> s
 def monster_slain(world: World, victim: Monster, killer: Monster, events: list[WorldEvent]) -> None:
     """A monster another monster killed: its spells end, its body and treasure fall as
     when a player kills it (a summoned one leaves neither), the room sees it go."""
+    summoner = _reflection_caster(world, killer)
+    if summoner is not None:  # a reflection's kill is its caster's (reflectn.kod KilledSomething)
+        world._karma_for_kill(summoner, victim)
     world._end_all_enchantments(victim.object_id, events)
     corpse = world._leave_remains(victim, world.game_time, events)
     events.append(MonsterKilled(victim.room, victim.object_id, victim.kind or "", killer.object_id, corpse_id=corpse))
+
+
+def _reflection_caster(world: World, creature: Monster) -> Player | None:
+    for enchantment in world.enchantments.by_target.get(creature.object_id, ()):
+        state = enchantment.state
+        if REFLECTION in enchantment.effect.flags and isinstance(state, dict):
+            return world._players.get(state.get("caster", 0))
+    return None
 
 
 def _gone(world: World, object_id: int, room: str) -> bool:
@@ -99,9 +151,11 @@ def run_tick(world: World, events: list[WorldEvent]) -> None:
     Only enchanted targets are looked at."""
     bound: list[Enchantment] = [
         enchantment for found in world.enchantments.by_target.values() for enchantment in found
-        if SUMMON in enchantment.effect.flags and isinstance(enchantment.state, dict)
+        if enchantment.effect.flags & {SUMMON, REFLECTION} and isinstance(enchantment.state, dict)
     ]
-    for enchantment in bound:
+    for enchantment in [e for e in bound if REFLECTION in e.effect.flags]:
+        _reflection_turn(world, enchantment, events)
+    for enchantment in [e for e in bound if REFLECTION not in e.effect.flags]:
         creature = world._monsters.by_id.get(enchantment.target_id)
         if creature is None:
             continue
@@ -113,7 +167,38 @@ def run_tick(world: World, events: list[WorldEvent]) -> None:
             events.append(ObjectLeft(creature.room, creature.object_id))
 
 
-APPARITION = _Apparition()
+def _reflection_turn(world: World, enchantment: Enchantment, events: list[WorldEvent]) -> None:
+    """A reflection's upkeep and watch: it goes when its caster is offline or dead, or
+    short of mana when the drain is due; else it turns on a monster going for its caster."""
+    creature = world._monsters.by_id.get(enchantment.target_id)
+    state = dict(enchantment.state)
+    caster = world._players.get(state.get("caster", 0))
+    if creature is None:
+        return
+    now_ms = round(world.game_time * 1000)
+    due = state.get("next_ms", now_ms) <= now_ms
+    if caster is None or world._is_underworld(caster.room) or due and caster.stats.mana < rules.REFLECTION_DRAIN_MANA:
+        room = creature.room
+        world._monsters.remove(creature)
+        world._end_all_enchantments(creature.object_id, events)
+        events.append(ObjectLeft(room, creature.object_id))
+        if caster is not None:  # the room reads it go, naming the one it mirrored
+            hearers = tuple(p.object_id for p in world.players_here(room))
+            events.append(SummonVanished(room, enchantment.spell, caster.object_id, hearers))
+        return
+    if due:
+        caster.stats.mana -= rules.REFLECTION_DRAIN_MANA
+        state["next_ms"] = now_ms + rules.REFLECTION_DRAIN_MS
+        enchantment.state = state
+        events.append(VitalsChanged(caster.object_id))
+    if creature.foe is None and caster.room == creature.room:
+        attackers = sorted(m.object_id for m in world._monsters.in_room(creature.room)
+                           if m is not creature and (m.target == caster.object_id or m.foe == caster.object_id))
+        if attackers:
+            creature.foe = attackers[0]
+
+
+APPARITION, REFLECTION_SPELL = _Apparition(), _Reflection()
 
 #: The effects of this family by their ``spells.toml`` name.
-EFFECTS = {"summon_apparition": APPARITION}
+EFFECTS = {"summon_apparition": APPARITION, "summon_reflection": REFLECTION_SPELL}

@@ -40,6 +40,7 @@ _EFFECTS = {
     "morph": "morph",
     "summoneviltwin": "evil_twin",
     "summonapparition": "summon_apparition",
+    "summonreflection": "summon_reflection",
 }
 
 
@@ -50,7 +51,8 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
     figures: dict[str, int] = {}
     read = {"anonymity": _anonymity, "feign_death": _feign_death, "fade": _fade,
             "shadow_form": _shadow_form, "invisibility": _invisibility, "illusionary_form": _illusionary_form,
-            "morph": _morph, "evil_twin": _evil_twin, "summon_apparition": _apparition}[effect]
+            "morph": _morph, "evil_twin": _evil_twin, "summon_apparition": _apparition,
+            "summon_reflection": _reflection}[effect]
     if not read(importer, cls, table, figures):
         return None
     table["figures"] = figures
@@ -194,6 +196,23 @@ def _apparition(importer: SpellImport, cls: KodClass, table: dict[str, Any], fig
     table["targets"] = 1
     for purpose, variable in (("raised", "summonapparition_cast_rsc"), ("crowded", "summonapparition_failed_rsc"),
                               ("wrong_target", "summonapparition_failed_inanimate")):
+        _put(importer, table, cls, purpose, variable)
+    return True
+
+
+def _reflection(importer: SpellImport, cls: KodClass, table: dict[str, Any], figures: dict[str, int]) -> bool:
+    """The creature its CastSpell makes must be the one the server makes (``REFLECTION_KIND``
+    of ``emulator/world/spells/summons.py``), with its words and the creature's."""
+    from emulator.importer.blakod import ClassRef
+    from emulator.importer.blakod.calls import find_calls
+
+    made = [site.arg(0) for site in find_calls(cls, "Create", "CastSpell")]
+    if len(made) != 1 or not isinstance(made[0], ClassRef) or _key(made[0].name) != "reflection":
+        return False
+    table["targets"] = 0
+    for purpose, variable in (("caster", "summonreflection_cast_rsc"), ("crowded", "summonreflection_failed_rsc"),
+                              ("guardian", "spell_guardian"), ("vanished", "reflection_delete"),
+                              ("trouble", "Reflection_trouble")):
         _put(importer, table, cls, purpose, variable)
     return True
 
