@@ -25,6 +25,7 @@ from emulator.rules.spells import summons as rules
 from emulator.testing.memory_server import MemoryClient, MemoryServer
 from emulator.wire.codec import Message
 from emulator.world.casting import spell_object_id
+from emulator.world.events import ObjectEntered
 from emulator.world.monsters import Monster
 from emulator.world.objects import Player
 from emulator.world.world import World
@@ -220,3 +221,70 @@ def test_a_reflection_fights_for_its_caster_and_goes_without_mana(arena: Arena) 
     assert messages is not None
     vanished = resources.id(spell.text("vanished") or "")
     assert (vanished, [messages.id("cap_article_none"), _name_of_player(arena.server, caster)]) in texts_of(arena.alice.read())
+
+
+def test_a_seduced_monster_follows_and_fights_for_its_caster(arena: Arena) -> None:
+    from emulator.game.render import render
+
+    live, rat, bob, caster = arena.live, arena.rat, arena.bob, arena.caster
+    spell = live.definition.spells["seduce"]
+    assert spell.figure("refuse_yeti") and spell.figure("refuse_revenant") and not spell.figure("refuse_giantrat")
+    resources = arena.server.hub.context.resources
+    messages = live.definition.messages
+    assert messages is not None
+    caster.spells["seduce"] = 60
+    for reagent in spell.reagents:
+        pile = live.items.create_on_ground(reagent.kind, 10 * reagent.count, caster.room, caster.y, caster.x, 0, "t", [])
+        arena.alice.request("BP_REQ_GET", object={"id": pile.object_id | 1 << 28, "amount": 10 * reagent.count})
+    # not on oneself
+    refused = texts_of(_cast(arena, caster.object_id, "seduce"))
+    assert (resources.id(spell.text("not_on_self") or ""), [spell.text_id("name")]) in refused
+    rat.max_hit_points = rat.hit_points = 10  # a weak will: below the least hers reaches at this power
+    told = _cast(arena, rat.object_id, "seduce")
+    arena.server.advance(0.5)
+    told += arena.alice.read()
+    from emulator.game import item_messages
+
+    rat_name = item_messages.name_id(arena.server.hub.context, live.definition.kinds["giantrat"], plural=False)
+    seduced = (resources.id(spell.text("seduced") or ""), [messages.id("cap_article_the"), rat_name])
+    assert seduced in texts_of(told)
+    assert live.is_enchanted(rat.object_id, "seduce") and rat.leader == caster.object_id and not rat.aggressive
+    # again: it is already hers
+    again = _cast(arena, rat.object_id, "seduce")
+    assert (resources.id(spell.text("already_on") or ""), [messages.id("cap_article_the"), rat_name]) in texts_of(again)
+    # another monster goes for Alice: the seduced rat turns on it and kills it, the room seeing it go
+    other = live._monsters.summon("giantrat", rat.room, rat.y, rat.x, live.tick_count, caster.object_id)
+    other.summoned, other.hit_points = False, 1
+    render(arena.server.hub.context, [ObjectEntered(rat.room, other.object_id)])
+    seen: list[Message] = []
+    for _ in range(120):
+        arena.server.advance(0.5)
+        seen += bob.read()
+        caster.stats.health = caster.stats.max_health
+        if other.object_id not in live._monsters.by_id:
+            break
+    assert other.object_id not in live._monsters.by_id and rat.object_id in live._monsters.by_id
+    assert other.object_id in {m["id"] for m in seen if m.name == "BP_REMOVE"}
+    assert rat.target != caster.object_id  # it never turned on her
+    # Alice leaves the room: at the next renewal the spell ends and the rat is itself again
+    exits = [e for e in live._rooms[rat.room].square_exits.values() if e.target.room != rat.room]
+    assert exits
+    render(arena.server.hub.context, live._take_exit(caster, exits[0]))
+    arena.server.advance(rules.SEDUCE_PERIOD_MS / 1000 + 0.5)
+    assert not live.is_enchanted(rat.object_id, "seduce") and rat.leader is None
+
+
+def test_a_failed_seduction_is_told_in_one_line(arena: Arena) -> None:
+    live, rat, caster = arena.live, arena.rat, arena.caster
+    spell = live.definition.spells["seduce"]
+    caster.spells["seduce"] = 60
+    for reagent in spell.reagents:
+        pile = live.items.create_on_ground(reagent.kind, 10 * reagent.count, caster.room, caster.y, caster.x, 0, "t", [])
+        arena.alice.request("BP_REQ_GET", object={"id": pile.object_id | 1 << 28, "amount": 10 * reagent.count})
+    rat.max_hit_points = rat.hit_points = 1000  # a will far beyond hers
+    told = _cast(arena, rat.object_id, "seduce")
+    arena.server.advance(0.5)
+    told += arena.alice.read()
+    lines = [m["params"][0] for m in told if m.name == "BP_MESSAGE" and m["params"] and isinstance(m["params"][0], str)]
+    assert f"{spell.text('fail_1')}the giant rat{spell.text('fail_2')}" in lines
+    assert not live.is_enchanted(rat.object_id, "seduce") and rat.target == caster.object_id  # it hates her now

@@ -326,7 +326,7 @@ SPELL_EFFECTS = (
     "heal", "give_mana", "give_vigor", "give_health", "create_food", "teleport", "damage", "gather_items",
     "personal_enchantment", "touch",
     "anonymity", "feign_death", "fade", "shadow_form", "invisibility", "illusionary_form", "morph", "evil_twin",  # how a player looks (illusions.py)
-    "summon_apparition", "summon_reflection",  # summoned creatures that fight monsters too (summons.py)
+    "summon_apparition", "summon_reflection", "seduce",  # summoned creatures that fight monsters too (summons.py)
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -350,7 +350,7 @@ SPELL_OWN_TEXTS = (
     "already_have", "already_self", "trance_lost", "looks_taken", "blank_name", "killed_by", "prank_1", "prank_2",
     "prank_3", "body_male_icon", "body_female_icon", "took_form", "wrong_target", "crowded", "vanished",
     "trouble", "body_male_name", "body_female_name", "body_look",
-    "raised", "guardian",  # a summoned creature rose beside its victim: emulator/world/spells/summons.py
+    "raised", "guardian", "seduced", "player_first", "player_second", "fail_1", "fail_2",  # a summoned creature rose beside its victim: emulator/world/spells/summons.py
 )
 
 

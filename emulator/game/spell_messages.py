@@ -60,6 +60,9 @@ _OWN = {
     "trouble": "What you summoned has made trouble for you.",
     "raised": "{item} rises beside {target}.",
     "guardian": "Your guardian angel keeps you from that spell.",
+    "seduced": "{target} follows you now.",
+    "player_first": "You try your charms on {target}.",
+    "player_second": "{target} tries to charm you.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -74,6 +77,7 @@ _FILLS = {
     "already_have": "none_spell", "already_self": "", "trance_lost": "", "looks_taken": "",  # spells of looks
     "took_form": "form", "wrong_target": "target", "crowded": "", "trouble": "",
     "raised": "form,indef_target", "guardian": "",  # summoned creatures
+    "seduced": "cap_target", "player_first": "cap_target", "player_second": "cap_player,his_her",
 }
 
 
@@ -86,6 +90,9 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
     if event.fail_sound and messages is not None and "spell_fail_sound" in messages.texts:
         session.send("BP_PLAY_WAVE", wave=messages.id("spell_fail_sound"), source=0, flags=0, row=0, col=0, radius=0,
                      max_volume=0)
+    if event.purpose == "failed" and messages is not None and spell.text("fail_1"):
+        _told_failed(ctx, session, spell, event.target_id)
+        return
     fills = _FILLS.get(event.purpose, "spell").split(",")
     if event.purpose == "caster":  # the caster's words name the target, when there is one
         fills = ["target"] if event.target_id else []
@@ -129,6 +136,16 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
     text = "You cast {spell}." if event.purpose == "caster" and not event.target_id else _OWN.get(event.purpose, "{spell}")
     text = text.format(spell=spell.name, target=_target_text(ctx, event.target_id), item=f"A {item}")
     session.send("BP_MESSAGE", **views.text_message(ctx.resources, text))
+
+
+def _told_failed(ctx: GameContext, session: Any, spell: SpellDefinition, target_id: int) -> None:
+    """A failure told in one line the original composes from two of the spell's words
+    around the target's article and name (seduce.kod: a %q line)."""
+    messages = ctx.definition.messages
+    assert messages is not None
+    article, name = _target_ids(ctx, target_id)
+    line = f"{spell.text('fail_1')}{ctx.resources.text(article) or ''}{ctx.resources.text(name) or ''}{spell.text('fail_2')}"
+    session.send("BP_MESSAGE", **views.text_message(ctx.resources, line))
 
 
 def spell_cast(ctx: GameContext, event: SpellCast) -> None:

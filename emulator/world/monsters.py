@@ -130,6 +130,8 @@ class Monster(Thing):
     #: A monster it fights (a summoned creature set on one, or one that struck it back):
     #: while that one is alive in its room it chases and strikes it instead of players.
     foe: int | None = None
+    #: A player it follows about its room without striking it (a seduced monster).
+    leader: int | None = None
 
     @property
     def vision(self) -> int:
@@ -321,7 +323,7 @@ class MonsterPopulation:
         if self.by_id.get(monster.object_id) is monster:
             del self.by_id[monster.object_id]
             del self.rooms[monster.room].monsters[monster.object_id]
-        monster.target = monster.foe = None
+        monster.target = monster.foe = monster.leader = None
 
     def _schedule_room(self, room: SpawnRoom, tick: int) -> None:
         room.next_spawn = tick
@@ -369,6 +371,12 @@ class MonsterPopulation:
             fought = self._fight_foe(monster, row, col, roll, geometry, events)
             if fought is not None:
                 return fought
+        if monster.leader is not None and monster.leader in players:
+            leader = players[monster.leader]
+            step = chase_step_on(self._graph(monster.room), row, col, *square_of(leader.y, leader.x), monster.vision)
+            if step is not None and monster.moves:
+                self._step(monster, row, col, step, events)
+            return monster_chase_delay_ms(monster.difficulty, monster.speed, roll, step is not None and 0 not in step)
         target = players.get(monster.target) if monster.target is not None else None
         if target is not None and not self._still_in_range(monster, row, col, target):
             target = None

@@ -46,3 +46,17 @@ def apparition_kind(power: int, roll: Roll) -> str:
 def apparition_kinds() -> set[str]:
     """Every kind :func:`apparition_kind` may draw (the import checks them)."""
     return {kind for _, steps, rest in _BANDS for kind in (rest, *(k for _, k in steps))} | {"giantrat"}
+
+
+#: Every this many milliseconds a seduced monster's spell is renewed or ends (seduce.kod viDrainTime).
+SEDUCE_PERIOD_MS = 2_000
+#: The renewal costs the caster the monster's level divided by this in mana (seduce.kod EndEnchantment).
+SEDUCE_MANA_LEVEL_DIVISOR = 10
+
+
+def seduce_roll(max_health: int, intellect: int, power: int, roll: Roll) -> int:
+    """How strongly the caster's will reaches for a monster's (seduce.kod CastSpell): half
+    its max health, its intellect and 0..25, weighed by the power bound to 25..100
+    percent, at most twice its max health. It takes a monster of fewer hit points."""
+    strength = (max_health // 2 + intellect + roll(0, 25)) * max(25, min(power, 100)) // 100
+    return max(0, min(strength, max_health * 2))

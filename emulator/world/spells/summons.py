@@ -14,6 +14,15 @@
   caster's mana every few seconds and goes up in smoke when there is none left, or its
   caster dies or logs off.
 
+* seduce: on a monster of fewer hit points than the caster's will reaches (its max
+  health, intellect and the power), it follows its caster about the room and turns on the
+  monsters that go for its caster, not noticing players; every two seconds the spell is
+  renewed for a tenth of the monster's level in the caster's mana while both are in the
+  same room, else it ends and the monster goes for its caster. A failure leaves a monster
+  much stronger than the will hating its caster. The kinds the original refuses (its
+  bosses, spirits and brambles) are the ``refuse_<kind>`` figures. On a player it is only
+  words for the caster and the target (the others of the room are not told: not modelled).
+
 Monsters fighting monsters (``MonsterPopulation._fight_foe``) swing by the monsters' rules;
 a monster one of them kills leaves its body and treasure as when a player kills it
 (:func:`monster_slain`), with no karma for anyone.
@@ -112,6 +121,88 @@ class _Reflection:
         events += [ObjectEntered(caster.room, creature.object_id), SpellTold(caster.object_id, spell.key, "caster")]
 
 
+SEDUCED = "seduced"
+
+
+class _Seduce:
+    def refusal(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing]) -> tuple[str, int] | None:
+        from emulator.world.monsters import Monster
+
+        target = targets[0] if targets else None
+        if target is None or not isinstance(target, (Player, Monster)) or spell.figure(f"refuse_{target.kind}"):
+            return "spell_bad_target", 0 if target is None else target.object_id
+        if target is caster:
+            return "not_on_self", 0
+        if world.is_enchanted(target.object_id, spell.key):
+            return "already_on", target.object_id
+        if isinstance(target, Monster) and target.summoned:
+            return "spell_bad_target", target.object_id  # it has a master already
+        return None
+
+    def apply(self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int,
+              events: list[WorldEvent]) -> None:
+        from emulator.world.monsters import Monster
+
+        target = targets[0] if targets else None
+        if isinstance(target, Player):  # only words between the two
+            events += [SpellTold(caster.object_id, spell.key, "player_first", target.object_id),
+                       SpellTold(target.object_id, spell.key, "player_second", caster.object_id)]
+            return
+        if not isinstance(target, Monster) or world._monsters.by_id.get(target.object_id) is not target:
+            return
+        rng = random.Random(f"{world.seed}:seduce:{world.tick_count}:{caster.object_id}:{target.object_id}")
+        stats = world.effective_stats(caster.object_id)
+        will = rules.seduce_roll(stats.max_health, stats.intellect, power, roll_with(rng))
+        if will <= target.max_hit_points:
+            events.append(SpellTold(caster.object_id, spell.key, "failed", target.object_id))
+            if will < target.max_hit_points // 4:  # now it really hates its caster
+                target.foe, target.target = None, caster.object_id
+            return
+        state = {"caster": caster.object_id, "next_ms": round(world.game_time * 1000) + rules.SEDUCE_PERIOD_MS,
+                 "aggressive": target.aggressive, "karma_aggressive": target.karma_aggressive}
+        world.enchant(target.object_id, spell.key, None, Effect({}, {SEDUCED}, shown=False), state=state,
+                      caster_id=caster.object_id)
+        target.aggressive = target.karma_aggressive = False
+        target.target, target.foe, target.leader = None, None, caster.object_id
+        events.append(SpellTold(caster.object_id, spell.key, "seduced", target.object_id))
+
+
+def _seduced_turn(world: World, enchantment: Enchantment, events: list[WorldEvent]) -> None:
+    """Each period the seduction is paid for again or ends; between, the monster watches
+    for those going for its caster."""
+    monster = world._monsters.by_id.get(enchantment.target_id)
+    if monster is None:
+        return
+    state = dict(enchantment.state)
+    caster = world._players.get(state.get("caster", 0))
+    now_ms = round(world.game_time * 1000)
+    if caster is not None and caster.room == monster.room and monster.foe is None:
+        _defend(world, monster, caster)
+    if state.get("next_ms", now_ms) > now_ms:
+        return
+    cost = monster.level // rules.SEDUCE_MANA_LEVEL_DIVISOR
+    if caster is not None and caster.room == monster.room and caster.stats.mana >= cost:
+        caster.stats.mana -= cost
+        state["next_ms"] = now_ms + rules.SEDUCE_PERIOD_MS
+        enchantment.state = state
+        if cost:
+            events.append(VitalsChanged(caster.object_id))
+        return
+    events += world.disenchant(monster.object_id, enchantment.spell, report=False)
+    monster.aggressive, monster.karma_aggressive = bool(state.get("aggressive")), bool(state.get("karma_aggressive"))
+    monster.leader = None
+    if caster is not None and caster.room == monster.room:
+        monster.target = caster.object_id  # the honeymoon is over: it goes for its caster
+
+
+def _defend(world: World, creature: Monster, caster: Player) -> None:
+    """The creature turns on the first monster (by id) going for its caster."""
+    attackers = sorted(m.object_id for m in world._monsters.in_room(creature.room)
+                       if m is not creature and (m.target == caster.object_id or m.foe == caster.object_id))
+    if attackers:
+        creature.foe = attackers[0]
+
+
 def _kind(world: World, caster: Player, spell: SpellDefinition, power: int) -> str | None:
     """One of the room's own monster kinds at random, else one drawn by the power."""
     rng = random.Random(f"{world.seed}:apparition:{world.tick_count}:{caster.object_id}:{spell.number}")
@@ -151,8 +242,11 @@ def run_tick(world: World, events: list[WorldEvent]) -> None:
     Only enchanted targets are looked at."""
     bound: list[Enchantment] = [
         enchantment for found in world.enchantments.by_target.values() for enchantment in found
-        if enchantment.effect.flags & {SUMMON, REFLECTION} and isinstance(enchantment.state, dict)
+        if enchantment.effect.flags & {SUMMON, REFLECTION, SEDUCED} and isinstance(enchantment.state, dict)
     ]
+    for enchantment in [e for e in bound if SEDUCED in e.effect.flags]:
+        _seduced_turn(world, enchantment, events)
+    bound = [e for e in bound if SEDUCED not in e.effect.flags]
     for enchantment in [e for e in bound if REFLECTION in e.effect.flags]:
         _reflection_turn(world, enchantment, events)
     for enchantment in [e for e in bound if REFLECTION not in e.effect.flags]:
@@ -192,13 +286,10 @@ def _reflection_turn(world: World, enchantment: Enchantment, events: list[WorldE
         enchantment.state = state
         events.append(VitalsChanged(caster.object_id))
     if creature.foe is None and caster.room == creature.room:
-        attackers = sorted(m.object_id for m in world._monsters.in_room(creature.room)
-                           if m is not creature and (m.target == caster.object_id or m.foe == caster.object_id))
-        if attackers:
-            creature.foe = attackers[0]
+        _defend(world, creature, caster)
 
 
-APPARITION, REFLECTION_SPELL = _Apparition(), _Reflection()
+APPARITION, REFLECTION_SPELL, SEDUCE = _Apparition(), _Reflection(), _Seduce()
 
 #: The effects of this family by their ``spells.toml`` name.
-EFFECTS = {"summon_apparition": APPARITION, "summon_reflection": REFLECTION_SPELL}
+EFFECTS = {"summon_apparition": APPARITION, "summon_reflection": REFLECTION_SPELL, "seduce": SEDUCE}

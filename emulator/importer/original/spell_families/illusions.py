@@ -41,6 +41,7 @@ _EFFECTS = {
     "summoneviltwin": "evil_twin",
     "summonapparition": "summon_apparition",
     "summonreflection": "summon_reflection",
+    "seduce": "seduce",
 }
 
 
@@ -52,7 +53,7 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
     read = {"anonymity": _anonymity, "feign_death": _feign_death, "fade": _fade,
             "shadow_form": _shadow_form, "invisibility": _invisibility, "illusionary_form": _illusionary_form,
             "morph": _morph, "evil_twin": _evil_twin, "summon_apparition": _apparition,
-            "summon_reflection": _reflection}[effect]
+            "summon_reflection": _reflection, "seduce": _seduce}[effect]
     if not read(importer, cls, table, figures):
         return None
     table["figures"] = figures
@@ -213,6 +214,25 @@ def _reflection(importer: SpellImport, cls: KodClass, table: dict[str, Any], fig
     for purpose, variable in (("caster", "summonreflection_cast_rsc"), ("crowded", "summonreflection_failed_rsc"),
                               ("guardian", "spell_guardian"), ("vanished", "reflection_delete"),
                               ("trouble", "Reflection_trouble")):
+        _put(importer, table, cls, purpose, variable)
+    return True
+
+
+def _seduce(importer: SpellImport, cls: KodClass, table: dict[str, Any], figures: dict[str, int]) -> bool:
+    """The kinds its CanPayCosts refuses (``refuse_<kind>``), with its words."""
+    from emulator.importer.blakod import ClassRef
+    from emulator.importer.blakod.calls import find_calls
+
+    args = [site.arg(1) for site in find_calls(cls, "IsClass", "CanPayCosts")]
+    refused = {_key(arg.name) for arg in args if isinstance(arg, ClassRef)} - {"battler"}
+    if not refused:
+        return False
+    figures.update({f"refuse_{kind}": 1 for kind in sorted(refused)})
+    table["targets"] = 1
+    for purpose, variable in (("seduced", "seduce_caster"), ("already_on", "seduce_already_enchanted"),
+                              ("player_first", "seduce_player_first"), ("player_second", "seduce_player_second"),
+                              ("fail_1", "seduce_fail_1"), ("fail_2", "seduce_fail_2"),
+                              ("not_on_self", "spell_no_self_target")):
         _put(importer, table, cls, purpose, variable)
     return True
 
