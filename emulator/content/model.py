@@ -345,6 +345,7 @@ SPELL_EFFECTS = (
     "summon_fog", "bramble_wall", "poison_fog", "damage_wall", "ring_of_flames", "spore_burst", "spider_web", "illusion_wall",  # walls
     "cure_poison",  # poison
     "enfeeble", "dement", "vertigo", "dishonor", "night_vision",  # the personal family's sicknesses, mark and sight
+    "summon_apparition", "summon_reflection", "seduce",  # summoned creatures that fight monsters too (summons.py)
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -425,6 +426,7 @@ SPELL_OWN_TEXTS = (
     "occupant_on",  # forces of light's words to one it fills
     "room_left",  # a room enchantment's words to one leaving the room (a truce's)
     "guardian_refused",  # a room enchantment refused to one not ready to fight players, with another player there
+    "raised", "guardian", "seduced", "player_first", "player_second", "fail_1", "fail_2",  # a summoned creature rose beside its victim: emulator/world/spells/summons.py
 )
 
 

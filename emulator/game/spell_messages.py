@@ -130,6 +130,11 @@ _OWN = {
     "occupant_on": "The {spell} here fills you.",
     "room_left": "You leave the {spell} behind.",
     "guardian_refused": "Your guardian angel holds back your {spell}: others here are not ready for it.",
+    "raised": "{item} rises beside {target}.",
+    "guardian": "Your guardian angel keeps you from that spell.",
+    "seduced": "{target} follows you now.",
+    "player_first": "You try your charms on {target}.",
+    "player_second": "{target} tries to charm you.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -176,6 +181,8 @@ _FILLS = {
     "cast_silenced": "", "speech_silenced": "", "shot_ruined": "",
     "attack_refused": "", "towns_refused": "", "heat_hurt": "", "heat_killed": "", "sand_hurt": "",
     "occupant_on": "", "guardian_refused": "", "room_left": "",
+    "raised": "form,indef_target", "guardian": "",  # summoned creatures
+    "seduced": "cap_target", "player_first": "cap_target", "player_second": "cap_player,his_her",
 }
 
 
@@ -192,6 +199,9 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
     if event.fail_sound and messages is not None and "spell_fail_sound" in messages.texts:
         session.send("BP_PLAY_WAVE", wave=messages.id("spell_fail_sound"), source=0, flags=0, row=0, col=0, radius=0,
                      max_volume=0)
+    if event.purpose == "failed" and messages is not None and spell.text("fail_1"):
+        _told_failed(ctx, session, spell, event.target_id)
+        return
     fills = _FILLS.get(event.purpose, "spell").split(",")
     if event.purpose == "caster":  # the caster's words name the target, when there is one (and the spell, if they have room)
         named = ["spell", "target"] if (spell.text("caster") or "").count("%") >= 3 else ["target"]
@@ -223,6 +233,8 @@ def spell_told(ctx: GameContext, event: SpellTold) -> None:
                 params += _target_ids(ctx, event.target_id)
                 if "%q" in (own_text or ""):  # the name as a string (ring of flames' words)
                     params[-1] = _name_text(ctx, event.target_id)
+            elif fill == "indef_target":  # GetIndef and GetName
+                params += _target_ids(ctx, event.target_id, indefinite=True)
             elif fill == "cap_target":  # GetCapDef and GetName
                 article, name = _target_ids(ctx, event.target_id)
                 params += [_capital(ctx, article), name]
@@ -275,6 +287,16 @@ def _item_fill(ctx: GameContext, spell: SpellDefinition, fill: str, event: Spell
         return [item_messages.name_id(ctx, kind, plural=fill == "item_names")]
     article = messages.id(f"article_{messages.kind(event.kind).article}")
     return [_capital(ctx, article) if fill == "cap_item" or (fill == "thing" and first) else article, name]
+
+
+def _told_failed(ctx: GameContext, session: Any, spell: SpellDefinition, target_id: int) -> None:
+    """A failure told in one line the original composes from two of the spell's words
+    around the target's article and name (seduce.kod: a %q line)."""
+    messages = ctx.definition.messages
+    assert messages is not None
+    article, name = _target_ids(ctx, target_id)
+    line = f"{spell.text('fail_1')}{ctx.resources.text(article) or ''}{ctx.resources.text(name) or ''}{spell.text('fail_2')}"
+    session.send("BP_MESSAGE", **views.text_message(ctx.resources, line))
 
 
 def spell_cast(ctx: GameContext, event: SpellCast) -> None:
@@ -342,8 +364,10 @@ def _capital(ctx: GameContext, article_id: int) -> int:
 
 
 def _spell_name_id(ctx: GameContext, spell: SpellDefinition) -> int:
+    """The id the spell's name reaches the client by: a name the original has under
+    several ids (dement's; the reflection spell's and creature's) is sent by the one the
+    table keeps."""
     own = spell.text_id("name")
-    # a name the original has under several ids (dement's) is sent by the one the table keeps
     return own if own is not None and ctx.resources.text(own) is not None else ctx.resources.id(spell.name)
 
 

@@ -51,6 +51,8 @@ from emulator.rules.combat import (
     monster_attack_delay_ms,
     monster_attack_range,
     monster_damage,
+    monster_damage_taken,
+    monster_defense,
     monster_offense,
     armour_damage_reduction,
     player_damage_taken,
@@ -127,6 +129,11 @@ class Monster(Thing):
     #: Made by a spell (vbSummoned): it keeps to its target anywhere in the room, is not
     #: saved, and its spell's code (``emulator/world/spells/``) sends it away.
     summoned: bool = False
+    #: A monster it fights (a summoned creature set on one, or one that struck it back):
+    #: while that one is alive in its room it chases and strikes it instead of players.
+    foe: int | None = None
+    #: A player it follows about its room without striking it (a seduced monster).
+    leader: int | None = None
 
     @property
     def vision(self) -> int:
@@ -152,6 +159,11 @@ class SpawnRoom:
 PlayersIn = Callable[[str], Mapping[int, Player]]
 #: The world's handling of a player a monster's blow left at 0 health (it moves the player).
 OnDeath = Callable[[Player, "Monster", list[WorldEvent]], None]
+
+
+#: The world's handling of a monster another monster's blow left at 0 hit points (its
+#: body, its treasure, its leaving).
+OnSlain = Callable[["Monster", "Monster", list[WorldEvent]], None]
 
 
 #: A monster chasing an invisible player loses it once in this many chase steps.
@@ -208,6 +220,10 @@ class MonsterPopulation:
         #: Whether a monster may strike a player (one made by a player's spell strikes as
         #: its summoner would; the brands it earns go to it): the world sets it.
         self.may_strike: Callable[[Monster, Player, list[WorldEvent]], bool] = lambda monster, player, events: True
+        #: A monster's defence when another monster swings at it (None: its own): the world sets it.
+        self.defends_as: Callable[[Monster], int | None] = lambda monster: None
+        #: What happens to a monster killed by another: the world sets it.
+        self.on_slain: OnSlain | None = None
         #: Whether a player is invisible (a chase may lose it): the world sets it.
         self.invisible: Callable[[int], bool] = lambda player_id: False
         #: What else a damaging hit on a player does (a poisoner's venom): the world sets it.
@@ -327,7 +343,7 @@ class MonsterPopulation:
         if self.by_id.get(monster.object_id) is monster:
             del self.by_id[monster.object_id]
             del self.rooms[monster.room].monsters[monster.object_id]
-        monster.target = None
+        monster.target = monster.foe = monster.leader = None
 
     def _schedule_room(self, room: SpawnRoom, tick: int) -> None:
         room.next_spawn = tick
@@ -374,6 +390,16 @@ class MonsterPopulation:
         roll = roll_with(rng)
         row, col = square_of(monster.y, monster.x)
         geometry = self.geometry.get(monster.room)
+        if monster.foe is not None:
+            fought = self._fight_foe(monster, row, col, roll, geometry, events)
+            if fought is not None:
+                return fought
+        if monster.leader is not None and monster.leader in players:
+            leader = players[monster.leader]
+            step = chase_step_on(self._graph(monster.room), row, col, *square_of(leader.y, leader.x), monster.vision)
+            if step is not None and monster.moves:
+                self._step(monster, row, col, step, events)
+            return monster_chase_delay_ms(monster.difficulty, monster.speed, roll, step is not None and 0 not in step)
         target = players.get(monster.target) if monster.target is not None else None
         if target is not None and not self._still_in_range(monster, row, col, target):
             target = None
@@ -461,6 +487,50 @@ class MonsterPopulation:
                 on_death(target, monster, events)
         elif taken > 0:  # DidDamage: the hit's side effect
             self.on_hit(monster, target, events)
+
+    def _fight_foe(
+        self, monster: Monster, row: int, col: int, roll: Roll, geometry: RoomGeometry | None, events: list[WorldEvent]
+    ) -> float | None:
+        """A turn against the monster it fights: a swing when within its attack range and
+        in sight, else a chase step; None (and the foe forgotten) when that one is gone
+        from its room."""
+        foe = self.by_id.get(monster.foe) if monster.foe is not None else None
+        if foe is None or foe.room != monster.room:
+            monster.foe = None
+            return None
+        f_row, f_col = square_of(foe.y, foe.x)
+        if within(row, col, f_row, f_col, monster_attack_range(monster.difficulty)) and line_of_sight(
+                geometry, row, col, f_row, f_col):
+            self._strike_monster(monster, foe, roll, events)
+            return monster_attack_delay_ms(monster.difficulty, monster.speed, roll)
+        step = chase_step_on(self._graph(monster.room), row, col, f_row, f_col, monster.vision)
+        if step is not None and monster.moves:
+            self._step(monster, row, col, step, events)
+        return monster_chase_delay_ms(monster.difficulty, monster.speed, roll, step is not None and 0 not in step)
+
+    def _strike_monster(self, monster: Monster, foe: Monster, roll: Roll, events: list[WorldEvent]) -> None:
+        """One swing at another monster by the monsters' rules (battler.kod TryAttack
+        between monsters): its offence (or a player's it fights as) against the victim's
+        defence, the damage through the victim's AssessDamage. The victim turns on its
+        attacker when it fights nobody else; at 0 hit points the world takes the body."""
+        offense, damage = self.fights_as(monster, roll) or (
+            monster_offense(monster.level, monster.difficulty), lambda: monster_damage(monster.level, roll))
+        borrowed = self.defends_as(foe)
+        defense = monster_defense(foe.level, foe.difficulty) if borrowed is None else borrowed
+        swing = roll_attack(offense, defense, damage, roll)
+        taken = monster_damage_taken(swing.damage) if swing.hit else 0
+        foe.hit_points -= taken
+        if foe.foe is None:
+            foe.foe = monster.object_id
+        events.append(MonsterAttacked(
+            monster.room, monster.object_id, monster.kind or "", foe.object_id, swing.hit, taken, max(0, foe.hit_points),
+            damage_type=self._blow_type(monster.kind),
+        ))
+        if foe.hit_points <= 0:
+            monster.foe = None
+            self.remove(foe)
+            if self.on_slain is not None:
+                self.on_slain(foe, monster, events)
 
     def _wounded_step(
         self, monster: Monster, row: int, col: int, target: Player, geometry: RoomGeometry | None

@@ -88,7 +88,7 @@ from emulator.world import banking, casting, mortality, shopping, spellbook, vau
 from emulator.world import enchantments as ench
 from emulator.world import holding
 from emulator.world import disguise
-from emulator.world.spells import illusions
+from emulator.world.spells import illusions, summons
 from emulator.world import item_attributes
 from emulator.world.events import (
     SpellTold,
@@ -257,6 +257,8 @@ class World:
         self._monsters.on_hit = lambda monster, player, events: poison.monster_hit(self, monster, player, events)
         self._monsters.may_strike = lambda monster, player, events: illusions.may_strike(self, monster, player, events)
         self._monsters.may_fight_in = lambda room: room_spells.monsters_may_fight(self, room)  # a truce holds blows back
+        self._monsters.defends_as = lambda monster: illusions.defends_as(self, monster)  # monsters fighting monsters
+        self._monsters.on_slain = lambda victim, killer, events: summons.monster_slain(self, victim, killer, events)
         self._monsters.populate(self.tick_count)
         self.items = Items(definition)
         self._money_kinds = shopping.money_kinds(definition)
@@ -1115,7 +1117,9 @@ class World:
     def _leave_remains(self, monster: Monster, now: float, events: list[WorldEvent]) -> int | None:
         """The body and the treasure of a killed monster, reported before the monster
         goes (monster.kod Killed); a generator from stable facts, as for the swing.
-        Returns the body's id, if the kind leaves one."""
+        Returns the body's id, if the kind leaves one. A summoned creature leaves none."""
+        if monster.summoned:
+            return None
         room_spells.something_killed(self, monster.room, False, events)  # a death link in its room
         rng = random.Random(f"{self.seed}:remains:{self.tick_count}:{monster.object_id}:{now!r}")
         return self._remains.monster_died(
@@ -1605,6 +1609,7 @@ class World:
         self.eavesdroppers.run(events)
         self.focusers.run(events)
         room_spells.run_tick(self, events)  # room enchantments kept up by their casters, borne by their occupants
+        summons.run_tick(self, events)  # summoned creatures whose victim or caster is gone
         self._regenerate(events)
         self._expire_enchantments(events)
         walls.run(self, events)

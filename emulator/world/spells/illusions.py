@@ -448,8 +448,8 @@ def run_tick(world: World, events: list[WorldEvent]) -> None:
             state = enchantment.state
             if "feigning" in enchantment.effect.flags and isinstance(state, dict) and state.get("next_ms", now_ms) <= now_ms:
                 due.append(enchantment)
-            elif "mirror" in enchantment.effect.flags:
-                mirrors.append(enchantment)
+            elif "mirror" in enchantment.effect.flags and "reflection" not in enchantment.effect.flags:
+                mirrors.append(enchantment)  # a twin (a reflection keeps to its room: summons.py)
     for enchantment in mirrors:  # a twin stays while its player is in its room
         monster = world._monsters.by_id.get(enchantment.target_id)
         mirror = enchantment.state.get("mirror") if isinstance(enchantment.state, dict) else None

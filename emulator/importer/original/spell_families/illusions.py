@@ -39,6 +39,9 @@ _EFFECTS = {
     "illusionaryform": "illusionary_form",
     "morph": "morph",
     "summoneviltwin": "evil_twin",
+    "summonapparition": "summon_apparition",
+    "summonreflection": "summon_reflection",
+    "seduce": "seduce",
 }
 
 
@@ -49,7 +52,8 @@ def recognise(importer: SpellImport, cls: KodClass, table: dict[str, Any]) -> st
     figures: dict[str, int] = {}
     read = {"anonymity": _anonymity, "feign_death": _feign_death, "fade": _fade,
             "shadow_form": _shadow_form, "invisibility": _invisibility, "illusionary_form": _illusionary_form,
-            "morph": _morph, "evil_twin": _evil_twin}[effect]
+            "morph": _morph, "evil_twin": _evil_twin, "summon_apparition": _apparition,
+            "summon_reflection": _reflection, "seduce": _seduce}[effect]
     if not read(importer, cls, table, figures):
         return None
     table["figures"] = figures
@@ -175,6 +179,60 @@ def _evil_twin(importer: SpellImport, cls: KodClass, table: dict[str, Any], figu
     for purpose, variable in (("caster", "summonEvilTwin_cast_rsc"), ("not_on_self", "summonEvilTwin_no_self"),
                               ("wrong_target", "summonEvilTwin_bad_target"), ("crowded", "summonEvilTwin_failed_rsc"),
                               ("vanished", "EvilTwin_delete"), ("trouble", "EvilTwin_trouble")):
+        _put(importer, table, cls, purpose, variable)
+    return True
+
+
+def _apparition(importer: SpellImport, cls: KodClass, table: dict[str, Any], figures: dict[str, int]) -> bool:
+    """The creatures its power draws outside monster rooms must be the ones the server
+    draws (``rules/spells/summons.py``), with its words."""
+    from emulator.importer.blakod import ClassRef
+    from emulator.importer.blakod.calls import find_calls
+    from emulator.rules.spells.summons import apparition_kinds
+
+    args = [site.arg(0) for site in find_calls(cls, "Create", "CreateRandomMonster")]
+    made = {_key(arg.name) for arg in args if isinstance(arg, ClassRef)}
+    if made != apparition_kinds():
+        return False
+    table["targets"] = 1
+    for purpose, variable in (("raised", "summonapparition_cast_rsc"), ("crowded", "summonapparition_failed_rsc"),
+                              ("wrong_target", "summonapparition_failed_inanimate")):
+        _put(importer, table, cls, purpose, variable)
+    return True
+
+
+def _reflection(importer: SpellImport, cls: KodClass, table: dict[str, Any], figures: dict[str, int]) -> bool:
+    """The creature its CastSpell makes must be the one the server makes (``REFLECTION_KIND``
+    of ``emulator/world/spells/summons.py``), with its words and the creature's."""
+    from emulator.importer.blakod import ClassRef
+    from emulator.importer.blakod.calls import find_calls
+
+    made = [site.arg(0) for site in find_calls(cls, "Create", "CastSpell")]
+    if len(made) != 1 or not isinstance(made[0], ClassRef) or _key(made[0].name) != "reflection":
+        return False
+    table["targets"] = 0
+    for purpose, variable in (("caster", "summonreflection_cast_rsc"), ("crowded", "summonreflection_failed_rsc"),
+                              ("guardian", "spell_guardian"), ("vanished", "reflection_delete"),
+                              ("trouble", "Reflection_trouble")):
+        _put(importer, table, cls, purpose, variable)
+    return True
+
+
+def _seduce(importer: SpellImport, cls: KodClass, table: dict[str, Any], figures: dict[str, int]) -> bool:
+    """The kinds its CanPayCosts refuses (``refuse_<kind>``), with its words."""
+    from emulator.importer.blakod import ClassRef
+    from emulator.importer.blakod.calls import find_calls
+
+    args = [site.arg(1) for site in find_calls(cls, "IsClass", "CanPayCosts")]
+    refused = {_key(arg.name) for arg in args if isinstance(arg, ClassRef)} - {"battler"}
+    if not refused:
+        return False
+    figures.update({f"refuse_{kind}": 1 for kind in sorted(refused)})
+    table["targets"] = 1
+    for purpose, variable in (("seduced", "seduce_caster"), ("already_on", "seduce_already_enchanted"),
+                              ("player_first", "seduce_player_first"), ("player_second", "seduce_player_second"),
+                              ("fail_1", "seduce_fail_1"), ("fail_2", "seduce_fail_2"),
+                              ("not_on_self", "spell_no_self_target")):
         _put(importer, table, cls, purpose, variable)
     return True
 
