@@ -26,6 +26,7 @@ from emulator.world.casting import spell_object_id
 from emulator.world.ledger import check_ledger
 from emulator.world.objects import Player
 from emulator.world.spells.itemspells import EFFECTS as _ITEM_SPELL_EFFECTS
+from emulator.world.spells.wear import EFFECTS as _WEAR_EFFECTS
 
 from .test_consumables_e2e import bars, inventory, place, texts_of
 from .test_e2e_giant_rat import ROOM_FILES, _beside
@@ -129,6 +130,7 @@ def scene(imported: tuple[Path, ImportReport], world: WorldDefinition, kod_tree:
 def test_the_import_marks_the_instant_spells(world: WorldDefinition) -> None:
     effects = {key: spell.effect for key, spell in world.spells.items() if spell.effect not in ("", "damage", "personal_enchantment", "touch")}
     effects = {key: effect for key, effect in effects.items() if effect not in _ITEM_SPELL_EFFECTS}  # test_item_spells_e2e
+    effects = {key: effect for key, effect in effects.items() if effect not in _WEAR_EFFECTS}  # test_wear_e2e
     assert effects == {
         "heal": "heal", "breathoflife": "give_health", "mystictouch": "give_mana", "relay": "give_vigor",
         "createfood": "create_food", "blink": "teleport", "sweep": "gather_items",

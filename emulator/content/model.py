@@ -327,6 +327,7 @@ SPELL_EFFECTS = (
     "personal_enchantment", "touch",
     "create_weapon", "glow_weapon", "dedicate_weapon", "curse_weapon", "remove_curse",  # spells on items
     "shroud_item", "create_spiritual_weapon", "identify_item", "shatter_items", "swap_items",  # spells on items
+    "mend_item", "brittle_weapon",  # spells on a weapon's wear
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -361,6 +362,14 @@ SPELL_OWN_TEXTS = (
     "item_done", "dedicated", "item_cannot", "no_weapon", "item_already", "already_stronger", "no_curse", "resists",
     "your", "item_desc", "item_unknown", "item_ended", "item_clings", "cast_on", "looking",
     "point_failed", "pointed_at", "shattered", "shattered_plural", "shatter_done", "swapped", "is", "are",
+    # wear (mend, brittle): the item cannot be mended (``beyond_salvage``) or needs none
+    # (``perfect``), mended (``mended``); a weapon dulled (``dulled``: the target's and the
+    # weapon's names; ``weapon_dulled``: the caster's and the weapon's); mend also carries
+    # the weapons' words of wear: a look's ``condition_*`` after ``condition_this``, a
+    # weapon that broke (``weapon_broke``) or is broken (``already_broken``)
+    "beyond_salvage", "perfect", "mended", "dulled", "weapon_dulled", "condition_this", "condition_excellent",
+    "condition_mended", "condition_good", "condition_worn", "condition_poor", "condition_broken", "weapon_broke",
+    "already_broken",
 )
 
 

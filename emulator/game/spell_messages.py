@@ -68,6 +68,13 @@ _OWN = {
     "shattered": "Your {item_name} shatters!",
     "shattered_plural": "Your {item_name} shatter!",
     "shatter_done": "You shatter {target}'s {item_name}!",
+    "beyond_salvage": "The {item_name} is too far gone to mend.",
+    "perfect": "The {item_name} needs no mending.",
+    "mended": "The {item_name} is whole again.",
+    "dulled": "You dull the weapon of {target}.",
+    "weapon_dulled": "{target} dulls your {item_name}.",
+    "weapon_broke": "Your {item_name} breaks.",
+    "already_broken": "The {item_name} is broken.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -85,6 +92,9 @@ _FILLS = {
     "item_clings": "cap_item", "cast_on": "spell,target", "looking": "def_item",
     "point_failed": "target", "pointed_at": "cap_player", "shattered": "item_name", "shattered_plural": "item_names",
     "shatter_done": "target,item_name",
+    # wear (mend, brittle)
+    "beyond_salvage": "cap_item", "perfect": "cap_item", "mended": "def_item", "dulled": "target,item_name",
+    "weapon_dulled": "cap_target,item_name", "weapon_broke": "cap_item", "already_broken": "cap_item",
 }
 
 
@@ -232,8 +242,8 @@ def _capital(ctx: GameContext, article_id: int) -> int:
 
 
 def _spell_name_id(ctx: GameContext, spell: SpellDefinition) -> int:
-    own = spell.text_id("name")
-    return own if own is not None else ctx.resources.id(spell.name)
+    own = spell.text_id("name")  # a name the original has under several ids is sent by the one kept
+    return own if own is not None and ctx.resources.text(own) is not None else ctx.resources.id(spell.name)
 
 
 def _sound_id(ctx: GameContext, spell: SpellDefinition) -> int:

@@ -85,7 +85,7 @@ from emulator.rules.trade import Put, Step, Tell, TradeBook, TradeText
 from emulator.world import mortality, shopping, trading
 from emulator.world import banking, casting, mortality, shopping, spellbook, vaults
 from emulator.world import enchantments as ench
-from emulator.world import item_attributes
+from emulator.world import item_attributes, wear
 from emulator.world.events import (
     SpellTold,
     AttackResolved,
@@ -591,6 +591,7 @@ class World:
             return []
         events: list[WorldEvent] = []
         clinging = item_attributes.clinging(self, player, item_id, used)  # a cursed weapon stays in hand
+        clinging = clinging or wear.refuse_broken(self, player, item_id, used)  # a broken weapon is not wielded
         if clinging:
             return clinging
         operation = self.items.use if used else self.items.unuse
@@ -898,7 +899,7 @@ class World:
         counts towards the swing bonus, and with one a landed blow may improve the stroke
         or the proficiency.
 
-        Not modelled yet: weapon wear and bows' ammunition (arrows are assumed), line of
+        A damaging blow wears the wielded weapon (``wear.py``). Not modelled yet: bows' ammunition (arrows are assumed), line of
         sight for the swing count, boosts over base max health (max health is taken as
         base), resistances of monster kinds (none in the content).
         """
@@ -964,6 +965,8 @@ class World:
             ),
             *improved,  # told after the blow, as the original posts it
         ]
+        if taken > 0:  # a damaging blow wears the weapon (DidDamage)
+            wear.weapon_struck(self, player, f"{self.tick_count}:{player_id}:{target_id}:{now!r}", events)
         if self._exert(player, swing_exertion(weapon)):
             events.append(VitalsChanged(player_id))
         if monster.hit_points <= 0:
@@ -1109,6 +1112,8 @@ class World:
             victim_defence=victim_defence, sound=sound, weapon=weapon_kind, spell=touch[0].key if touch else "",
         ))
         events += improved
+        if taken > 0:  # a damaging blow wears the weapon (DidDamage)
+            wear.weapon_struck(self, player, f"{self.tick_count}:{player_id}:{victim_id}:{now!r}", events)
         if self._exert(player, swing_exertion(weapon)):
             events.append(VitalsChanged(player_id))
         if target.health <= 0:
