@@ -140,8 +140,12 @@ def test_mend_gives_a_worn_weapon_back_most_of_its_hits(scene: Scene) -> None:
     cast(scene, "mend", sword.object_id)
     again = rules.mended_hits(mended, power(scene, "mend"))
     assert wear.hits_of(live, sword) == (again, again) and again < mended
-    # it persists with the item: the row carries it
-    assert sword.attribute(wear.HITS) == ItemAttribute(wear.HITS, again)
+    # it is written with the item (its attributes, schema 10) and read back as it was
+    from emulator.store import items as stored_items
+
+    scene.server.advance(30.0)  # the item saver writes the pending operations
+    (row,) = [r for r in scene.server.store.run(stored_items.load_items).rows if r.id == sword.object_id]
+    assert set(row.attributes) == {ItemAttribute(wear.MAX_HITS, again), ItemAttribute(wear.HITS, again)}
 
 
 def test_brittle_ages_the_weapon_another_player_wields(field: Scene) -> None:

@@ -26,7 +26,10 @@ if TYPE_CHECKING:
     from emulator.world.objects import Player
     from emulator.world.world import World
 
-__all__ = ["HITS", "MAX_HITS", "broken", "hits_of", "refuse_broken", "set_hits", "weapon_struck", "wear_spell", "wears"]
+__all__ = [
+    "HITS", "MAX_HITS", "WEAR_WORDS_EFFECT", "break_weapon", "broken", "hits_of", "hits_range_min", "refuse_broken", "set_hits",
+    "weapon_struck", "wear_spell", "wears",
+]
 
 HITS = "hits"
 MAX_HITS = "max_hits"
@@ -70,8 +73,9 @@ def hits_of(world: World, item: Item) -> tuple[int, int]:
 
 def set_hits(world: World, item: Item, hits: int, max_hits: int | None = None) -> None:
     """Write the item's hits (and its most), each an item operation."""
-    _, most = hits_of(world, item)
-    world.items.set_attribute(item.object_id, ItemAttribute(MAX_HITS, most if max_hits is None else max_hits))
+    most = hits_of(world, item)[1] if max_hits is None else max_hits
+    if item.attribute(MAX_HITS) != ItemAttribute(MAX_HITS, most):  # a blow writes only the hits
+        world.items.set_attribute(item.object_id, ItemAttribute(MAX_HITS, most))
     world.items.set_attribute(item.object_id, ItemAttribute(HITS, max(0, hits)))
 
 
