@@ -181,3 +181,19 @@ def test_brittle_ages_the_weapon_another_player_wields(field: Scene) -> None:
     assert wear.hits_of(live, sword)[0] == 1 and sword.used
     # the roll is the rules' (a draw within power/2)
     assert rules.brittle_hits(roll_with(random.Random(1)), 100, 2) == 100 - 1 - rules.BRITTLE_EXTRA
+
+
+def test_the_wear_rules() -> None:
+    # condition by the share of hits left: above 90, 65, 30 percent, then poor while any is left
+    assert rules.condition(300, 300, 250) is rules.Condition.EXCELLENT
+    assert rules.condition(240, 240, 250) is rules.Condition.MENDED
+    # (whole percents, rounded down)
+    assert rules.condition(273, 300, 250) is rules.Condition.EXCELLENT and rules.condition(272, 300, 250) is rules.Condition.GOOD
+    assert rules.condition(198, 300, 250) is rules.Condition.GOOD and rules.condition(197, 300, 250) is rules.Condition.WORN
+    assert rules.condition(93, 300, 250) is rules.Condition.WORN and rules.condition(92, 300, 250) is rules.Condition.POOR
+    assert rules.condition(1, 300, 250) is rules.Condition.POOR and rules.condition(0, 300, 250) is rules.Condition.BROKEN
+    # a mend keeps 75% of the most at no power, a point more each 5 of power, at most 95%
+    assert rules.mended_hits(300, 0) == 225 and rules.mended_hits(300, 50) == 255 and rules.mended_hits(300, 200) == 285
+    # a blow wears three times in four (random(1, 100) below 75)
+    worn = sum(rules.worn_by_blow(roll_with(random.Random(n))) for n in range(2000))
+    assert 1400 < worn < 1560

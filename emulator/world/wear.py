@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from emulator.rules import wear as rules
 from emulator.rules.dice import roll_with
-from emulator.world.events import SpellTold, WorldEvent
-from emulator.world.items import Item, ItemAttribute
+from emulator.world.events import ItemRefused, SpellTold, WorldEvent
+from emulator.world.items import Item, ItemAttribute, ItemRefusal
 
 if TYPE_CHECKING:
     from emulator.content.model import SpellDefinition
@@ -138,4 +138,5 @@ def refuse_broken(world: World, player: Player, item_id: int, using: bool) -> li
         return []
     events: list[WorldEvent] = []
     _tell(world, player, "already_broken", item, events)
-    return events
+    # a world without the weapons' words refuses it as something that cannot be used
+    return events or [ItemRefused(player.object_id, ItemRefusal.CANNOT_USE.value, item.kind or "")]
