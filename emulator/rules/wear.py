@@ -12,7 +12,7 @@ __all__ = [
     "BRITTLE_EXTRA", "Condition", "WEAR_CHANCE_PERCENT", "brittle_hits", "condition", "mended_hits", "new_hits", "worn_by_blow",
 ]
 
-#: weapon.kod WeaponHitTarget: a blow that did damage wears the weapon by one hit when
+#: weapon.kod WeaponHitTarget: a landed blow (DidDamage) wears the weapon by one hit when
 #: random(1, 100) is below this.
 WEAR_CHANCE_PERCENT = 75
 
@@ -23,7 +23,7 @@ def new_hits(roll: Roll, hits_min: int, hits_max: int) -> int:
 
 
 def worn_by_blow(roll: Roll) -> int:
-    """What one damaging blow takes off the weapon's hits (0 or 1)."""
+    """What one landed blow takes off the weapon's hits (0 or 1)."""
     return 1 if roll(1, 100) < WEAR_CHANCE_PERCENT else 0
 
 

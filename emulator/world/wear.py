@@ -5,7 +5,8 @@ an attribute). A new weapon has none written: its most is drawn from its kind's
 ``hits_min``..``hits_max`` with a generator seeded by the item, so it stays the same until
 the first blow or spell writes it down.
 
-A player's blow that does damage wears the wielded weapon (75% of blows, one hit); at no
+A player's blow that lands and does not kill wears the wielded weapon (75% of them, one
+hit: battler.kod TryAttack sends DidDamage then, KilledSomething instead for a kill); at no
 hits left it breaks: its other attributes come off (its curse lets go), its wielder is
 told and it is put away; it stays in the pack, broken, and cannot be wielded again until
 mended. Nothing is made or destroyed, so the ledger does not change (each change of the
@@ -102,7 +103,7 @@ def _wielded(world: World, player: Player) -> Item | None:
 
 
 def weapon_struck(world: World, player: Player, seed: str, events: list[WorldEvent]) -> None:
-    """A player's blow did damage: the wielded weapon may lose a hit, and breaks at none
+    """A player's blow landed: the wielded weapon may lose a hit, and breaks at none
     left (player.kod DidDamage, weapon.kod WeaponHitTarget)."""
     weapon = _wielded(world, player)
     if weapon is None or not wears(world, weapon):

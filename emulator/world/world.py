@@ -899,7 +899,7 @@ class World:
         counts towards the swing bonus, and with one a landed blow may improve the stroke
         or the proficiency.
 
-        A damaging blow wears the wielded weapon (``wear.py``). Not modelled yet: bows' ammunition (arrows are assumed), line of
+        A landed blow wears the wielded weapon (``wear.py``). Not modelled yet: bows' ammunition (arrows are assumed), line of
         sight for the swing count, boosts over base max health (max health is taken as
         base), resistances of monster kinds (none in the content).
         """
@@ -965,7 +965,7 @@ class World:
             ),
             *improved,  # told after the blow, as the original posts it
         ]
-        if taken > 0:  # a damaging blow wears the weapon (DidDamage)
+        if swing.hit and monster.hit_points > 0:  # a blow that landed and did not kill wears the weapon (DidDamage)
             wear.weapon_struck(self, player, f"{self.tick_count}:{player_id}:{target_id}:{now!r}", events)
         if self._exert(player, swing_exertion(weapon)):
             events.append(VitalsChanged(player_id))
@@ -1112,7 +1112,7 @@ class World:
             victim_defence=victim_defence, sound=sound, weapon=weapon_kind, spell=touch[0].key if touch else "",
         ))
         events += improved
-        if taken > 0:  # a damaging blow wears the weapon (DidDamage)
+        if swing.hit and target.health > 0:  # a blow that landed and did not kill wears the weapon (DidDamage)
             wear.weapon_struck(self, player, f"{self.tick_count}:{player_id}:{victim_id}:{now!r}", events)
         if self._exert(player, swing_exertion(weapon)):
             events.append(VitalsChanged(player_id))
