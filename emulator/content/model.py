@@ -346,6 +346,7 @@ SPELL_EFFECTS = (
     "cure_poison",  # poison
     "enfeeble", "dement", "vertigo", "dishonor", "night_vision",  # the personal family's sicknesses, mark and sight
     "summon_apparition", "summon_reflection", "seduce",  # summoned creatures that fight monsters too (summons.py)
+    "mend_item", "brittle_weapon",  # spells on a weapon's wear
 )
 
 #: A spell's own words (spells.toml ``<purpose>`` and ``<purpose>_rsc``): what the caster
@@ -427,6 +428,14 @@ SPELL_OWN_TEXTS = (
     "room_left",  # a room enchantment's words to one leaving the room (a truce's)
     "guardian_refused",  # a room enchantment refused to one not ready to fight players, with another player there
     "raised", "guardian", "seduced", "player_first", "player_second", "fail_1", "fail_2",  # a summoned creature rose beside its victim: emulator/world/spells/summons.py
+    # wear (mend, brittle): the item cannot be mended (``beyond_salvage``) or needs none
+    # (``perfect``), mended (``mended``); a weapon dulled (``dulled``: the target's and the
+    # weapon's names; ``weapon_dulled``: the caster's and the weapon's); mend also carries
+    # the weapons' words of wear: a look's ``condition_*`` after ``condition_this``, a
+    # weapon that broke (``weapon_broke``) or is broken (``already_broken``)
+    "beyond_salvage", "perfect", "mended", "dulled", "weapon_dulled", "condition_this", "condition_excellent",
+    "condition_mended", "condition_good", "condition_worn", "condition_poor", "condition_broken", "weapon_broke",
+    "already_broken",
 )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.game import item_messages, light_messages, room_view, views
+from emulator.game import item_messages, light_messages, room_view, views, wear_messages
 from emulator.game.context import GameContext
 from emulator.world import item_attributes
 from emulator.world.events import ItemShown, ItemsSwapped, PlayerLightChanged
@@ -96,6 +96,5 @@ def description(ctx: GameContext, item: Item, base: str, every_attribute: bool =
         text = spell.text("item_desc")
         if text:
             words.append(text)
-    if not words:
-        return base
-    return base + _BEFORE_ATTRIBUTES + _BETWEEN_ATTRIBUTES.join(words)
+    shown = base + _BEFORE_ATTRIBUTES + _BETWEEN_ATTRIBUTES.join(words) if words else base
+    return shown + wear_messages.condition(ctx, item)  # a weapon's wear last

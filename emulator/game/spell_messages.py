@@ -135,6 +135,13 @@ _OWN = {
     "seduced": "{target} follows you now.",
     "player_first": "You try your charms on {target}.",
     "player_second": "{target} tries to charm you.",
+    "beyond_salvage": "The {item_name} is too far gone to mend.",
+    "perfect": "The {item_name} needs no mending.",
+    "mended": "The {item_name} is whole again.",
+    "dulled": "You dull the weapon of {target}.",
+    "weapon_dulled": "{target} dulls your {item_name}.",
+    "weapon_broke": "Your {item_name} breaks.",
+    "already_broken": "The {item_name} is broken.",
 }
 
 #: What fills each casting text of the original: the spell's name, the target's
@@ -183,6 +190,9 @@ _FILLS = {
     "occupant_on": "", "guardian_refused": "", "room_left": "",
     "raised": "form,indef_target", "guardian": "",  # summoned creatures
     "seduced": "cap_target", "player_first": "cap_target", "player_second": "cap_player,his_her",
+    # wear (mend, brittle)
+    "beyond_salvage": "cap_item", "perfect": "cap_item", "mended": "def_item", "dulled": "target,item_name",
+    "weapon_dulled": "cap_target,item_name", "weapon_broke": "cap_item", "already_broken": "cap_item",
 }
 
 

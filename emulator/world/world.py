@@ -89,7 +89,7 @@ from emulator.world import enchantments as ench
 from emulator.world import holding
 from emulator.world import disguise
 from emulator.world.spells import illusions, summons
-from emulator.world import item_attributes
+from emulator.world import item_attributes, wear
 from emulator.world.events import (
     SpellTold,
     AttackResolved,
@@ -669,6 +669,7 @@ class World:
             return []
         events: list[WorldEvent] = []
         clinging = item_attributes.clinging(self, player, item_id, used)  # a cursed weapon stays in hand
+        clinging = clinging or wear.refuse_broken(self, player, item_id, used)  # a broken weapon is not wielded
         if clinging:
             return clinging
         operation = self.items.use if used else self.items.unuse
@@ -977,7 +978,7 @@ class World:
         counts towards the swing bonus, and with one a landed blow may improve the stroke
         or the proficiency.
 
-        Not modelled yet: weapon wear and bows' ammunition (arrows are assumed), line of
+        A landed blow wears the wielded weapon (``wear.py``). Not modelled yet: bows' ammunition (arrows are assumed), line of
         sight for the swing count, boosts over base max health (max health is taken as
         base).
         """
@@ -1062,6 +1063,8 @@ class World:
             ),
             *improved,  # told after the blow, as the original posts it
         ]
+        if swing.hit and monster.hit_points > 0:  # a blow that landed and did not kill wears the weapon (DidDamage)
+            wear.weapon_struck(self, player, f"{self.tick_count}:{player_id}:{target_id}:{now!r}", events)
         if self._exert(player, swing_exertion(weapon)):
             events.append(VitalsChanged(player_id))
         if monster.hit_points <= 0:
@@ -1227,6 +1230,8 @@ class World:
         songs.wounded(self, events, len(events) - 1)  # a singer hurt stops singing
         events += gaze
         events += improved
+        if swing.hit and target.health > 0:  # a blow that landed and did not kill wears the weapon (DidDamage)
+            wear.weapon_struck(self, player, f"{self.tick_count}:{player_id}:{victim_id}:{now!r}", events)
         if self._exert(player, swing_exertion(weapon)):
             events.append(VitalsChanged(player_id))
         if target.health <= 0:
