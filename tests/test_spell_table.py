@@ -36,18 +36,6 @@ NOT_YET: dict[str, str] = {
     "nodeburst": "draws on the caster's mana nodes, which are not modelled",
     "artifice": "fakes the look of other item attributes, and that misdirection is not modelled",
     "martyrsbattleground": "revenants for those who die in the room, and revenants are not modelled",
-    "mend": "restores a weapon's wear, and weapon wear is not modelled",
-    "brittle": "ages a weapon's wear, and weapon wear is not modelled",
-    "summonreflection": "a creature that fights monsters for its caster: monsters do not fight monsters",
-    "summonapparition": "a creature set on any foe, monsters too: monsters do not fight monsters",
-    "seduce": "a monster that follows and fights for its caster: monsters do not fight monsters",
-    "heat": "harm by the armour worn, whose heat the server does not model",
-    "sandstorm": "periodic exertion and harm with the client's sand: not built yet",
-    "truce": "monsters held back from attacking for a while: not built yet",
-    "forcesoflight": "the hit bonus its cast gives is unclear in the original (its state is given twice, the last empty)",
-    "silence": "merged separately",
-    "winds": "merged separately",
-    "deathlink": "merged separately",
 }
 
 
