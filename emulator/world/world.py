@@ -2009,6 +2009,14 @@ def _pk_status(player: Player, world: World | None = None) -> PkStatus:
     return PkStatus(player.stats.max_health, outlaw=player.outlaw, murderer=player.murderer, disguised=disguised)
 
 
+def brand_attacker(attacker: Player, victim: Player, events: list[WorldEvent]) -> None:
+    """A harmful spell or strike at an innocent by an innocent brands the attacker an
+    outlaw, as a blow does (CheckStatusAndSafety)."""
+    if attack_makes_outlaw(_pk_status(attacker), _pk_status(victim)):
+        attacker.outlaw = True
+        events.append(PlayerOutlawed(attacker.object_id))
+
+
 def _path_clear(geometry: RoomGeometry, row: int, col: int, to_row: int, to_col: int) -> bool:
     """Follow the straight line of squares and ask the room about every single step, so a
     long move cannot use the teleport rule to skip a wall."""

@@ -24,10 +24,10 @@ from emulator.content.model import SpellDefinition, square_of
 from emulator.rules.combat import monster_damage_taken, player_damage_taken
 from emulator.rules.dice import roll_with
 from emulator.rules.feedback import blow_type
-from emulator.rules.pvp import attack_makes_outlaw, attack_refusal
+from emulator.rules.pvp import attack_refusal
 from emulator.rules.spells import area as rules
 from emulator.world.events import (
-    AttackResolved, MonsterKilled, PlayerAttackRefused, PlayerOutlawed, SpellReported, SpellTold, VitalsChanged, WorldEvent,
+    AttackResolved, MonsterKilled, PlayerAttackRefused, SpellReported, SpellTold, VitalsChanged, WorldEvent,
 )
 from emulator.world.objects import Player, Thing
 
@@ -55,12 +55,10 @@ def room_attack_refusal(world: World, caster: Player) -> PlayerAttackRefused | N
 def _struck(world: World, caster: Player, events: list[WorldEvent], victim: Player) -> None:
     """A player struck: the time is recorded, and an innocent struck by an innocent
     brands the caster an outlaw (as a blow does)."""
-    from emulator.world.world import _pk_status
+    from emulator.world.world import brand_attacker
 
     caster.attacked_player_at = world.game_time
-    if not caster.outlaw and attack_makes_outlaw(_pk_status(caster), _pk_status(victim)):
-        caster.outlaw = True
-        events.append(PlayerOutlawed(caster.object_id))
+    brand_attacker(caster, victim, events)
 
 
 class _ManaBomb:

@@ -21,8 +21,7 @@ from emulator.content.model import SpellDefinition
 from emulator.rules.dice import Roll, roll_with
 from emulator.rules.spells import itemspells as rules
 from emulator.world import item_attributes as attributes
-from emulator.rules.pvp import attack_makes_outlaw
-from emulator.world.events import ItemShown, ItemsSwapped, PlayerOutlawed, SpellTold, WorldEvent
+from emulator.world.events import ItemShown, ItemsSwapped, SpellTold, WorldEvent
 from emulator.world.items import Handover, Item, ItemAttribute
 from emulator.world.objects import Player, Thing
 
@@ -305,11 +304,9 @@ def _pointed(caster: Player, spell: SpellDefinition, victim: Player, events: lis
 
 def _brand(world: World, caster: Player, victim: Player, events: list[WorldEvent]) -> None:
     """An outlaw spell at an innocent brands its caster an outlaw, as a blow does."""
-    from emulator.world.world import _pk_status
+    from emulator.world.world import brand_attacker
 
-    if attack_makes_outlaw(_pk_status(caster), _pk_status(victim)):
-        caster.outlaw = True
-        events.append(PlayerOutlawed(caster.object_id))
+    brand_attacker(caster, victim, events)
 
 
 def _light_after(world: World, events: list[WorldEvent], *players: Player) -> None:
