@@ -29,6 +29,20 @@ Layout of the file (every key optional)::
     failed_logins_per_address = 20
     failed_login_address_refill_seconds = 15.0
 
+    [admin]
+    ssh_listen = "tcp:5960:interface=127.0.0.1"   # "" = no SSH console
+    ssh_host_key = "var/ssh/host_key"             # made on first start
+    ssh_authorized_keys = "var/ssh/authorized_keys"
+    ssh_passwords = true
+
+    [web]
+    listen = "tcp:9159:interface=127.0.0.1"       # metrics and the status page; "" = off
+
+    [backup]
+    dir = "var/backups"
+    every_hours = 6.0                             # 0 = no scheduled backups
+    keep = 14
+
     [timeouts]
     before_login = 60.0
     login_idle = 600.0
@@ -206,6 +220,39 @@ class WorldConfig:
 
 
 @attrs.frozen
+class AdminConfig:
+    """The operator's SSH console (``emulator.admin``)."""
+
+    #: Endpoint of the SSH console; loopback unless the operator says otherwise; "" = off.
+    ssh_listen: str = "tcp:5960:interface=127.0.0.1"
+    #: The server's host key (OpenSSH format), made on first start when missing.
+    ssh_host_key: str = "var/ssh/host_key"
+    #: Public keys allowed in, one per line as in OpenSSH's authorized_keys; a missing
+    #: file allows none. A key's comment is the name its commands are logged under.
+    ssh_authorized_keys: str = "var/ssh/authorized_keys"
+    #: Whether accounts with the admin level may log in with their game password.
+    ssh_passwords: bool = True
+
+
+@attrs.frozen
+class WebConfig:
+    """The Prometheus metrics (``/metrics``) and the status page (``/``), off the game port."""
+
+    listen: str = "tcp:9159:interface=127.0.0.1"
+
+
+@attrs.frozen
+class BackupConfig:
+    """Online backups of the store, with rotation."""
+
+    dir: str = "var/backups"
+    #: Hours between scheduled backups; 0 = only when asked for.
+    every_hours: float = attrs.field(default=6.0, validator=_non_negative)
+    #: Backups kept; older ones are deleted after each new one.
+    keep: int = attrs.field(default=14, validator=_positive)
+
+
+@attrs.frozen
 class Config:
     listen: str = DEFAULT_LISTEN
     database: str = attrs.field(factory=default_database_url)
@@ -218,6 +265,9 @@ class Config:
     timeouts: TimeoutsConfig = attrs.field(factory=TimeoutsConfig)
     requests: RequestsConfig = attrs.field(factory=RequestsConfig)
     world: WorldConfig = attrs.field(factory=WorldConfig)
+    admin: AdminConfig = attrs.field(factory=AdminConfig)
+    web: WebConfig = attrs.field(factory=WebConfig)
+    backup: BackupConfig = attrs.field(factory=BackupConfig)
 
 
 # TOML section -> (attrs class, Config attribute); [server] keys map to Config itself.
@@ -228,6 +278,9 @@ _SECTIONS: dict[str, tuple[type, str]] = {
     "timeouts": (TimeoutsConfig, "timeouts"),
     "requests": (RequestsConfig, "requests"),
     "world": (WorldConfig, "world"),
+    "admin": (AdminConfig, "admin"),
+    "web": (WebConfig, "web"),
+    "backup": (BackupConfig, "backup"),
 }
 _SERVER_KEYS = {"listen": "listen", "database": "database", "data": "data_dir", "log_level": "log_level"}
 

@@ -23,6 +23,8 @@ from twisted.internet import defer
 from twisted.python import usage
 
 from emulator import logs
+from emulator.admin.commands import build_registry
+from emulator.admin.control import ServerControl
 from emulator.config import (
     DEFAULT_DATA_DIR,
     DEFAULT_LISTEN,
@@ -148,4 +150,7 @@ def makeService(
     listener.setName("listener")
     listener.setServiceParent(top)
     top.factory = factory  # type: ignore[attr-defined]  # handy for tests and the admin console
+    registry = build_registry()
+    control = ServerControl(reactor, config, store, registry, hub=game.hub, factory=factory)
+    top.control = control  # type: ignore[attr-defined]  # the operator's doors and tests reach the server here
     return top
