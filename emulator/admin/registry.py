@@ -173,4 +173,4 @@ class CommandRegistry:
             return f"{command.name}: failed ({failure.getErrorMessage()}); see the server log"
 
         result.addErrback(failed)
-        return result
+        return result  # type: ignore[return-value]  # maybeDeferred flattens a returned Deferred
