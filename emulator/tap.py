@@ -25,6 +25,7 @@ from twisted.python import usage
 from emulator import logs
 from emulator.admin.commands import build_registry
 from emulator.admin.control import ServerControl
+from emulator.admin.reload import Reloader, ReloadOnHangup
 from emulator.config import (
     DEFAULT_DATA_DIR,
     DEFAULT_LISTEN,
@@ -114,8 +115,9 @@ def makeService(
     (default: on the global reactor only, i.e. not in tests) keeps what is loaded at start
     out of the garbage collector's full collections (``game.service.freeze_heap``).
     """
+    on_global_reactor = reactor is None
     if freeze_heap is None:
-        freeze_heap = reactor is None
+        freeze_heap = on_global_reactor
     if reactor is None:
         from twisted.internet import reactor as global_reactor
 
@@ -153,4 +155,8 @@ def makeService(
     registry = build_registry()
     control = ServerControl(reactor, config, store, registry, hub=game.hub, factory=factory)
     top.control = control  # type: ignore[attr-defined]  # the operator's doors and tests reach the server here
+    control.reloader = Reloader(game.hub, game, store, reactor, data_dir=config.data_dir,
+                                room_files=config.world.room_files, rsc_dir=Path(config.world.rsc_dir))
+    if on_global_reactor:
+        ReloadOnHangup(control.reloader, reactor).setServiceParent(top)
     return top

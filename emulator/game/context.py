@@ -99,6 +99,14 @@ class GameContext:
     def now(self) -> float:
         return self.clock.seconds()
 
+    def use_content(
+        self, world: World, definition: WorldDefinition, resources: ServerResources, security_of: Callable[[str], int]
+    ) -> None:
+        """Run on a reloaded content's world from now on (``emulator.admin.reload``)."""
+        self.world, self.definition, self.resources, self.security_of = world, definition, resources, security_of
+        self.reserved_names = tuple(kind.name for kind in definition.kinds.values())
+        self._static_messages.clear()  # texts may have changed under ids the content pins
+
     @property
     def motd(self) -> str:
         return self.config.motd or self.definition.motd

@@ -141,6 +141,14 @@ class ServerResources:
             del self._names[name]
             self.table.remove(resource_id)
 
+    def keep_names_of(self, old: ServerResources) -> None:
+        """The dynamic names ``old`` hands out, under the same ids (a reload of the
+        content: clients already know them by those ids)."""
+        self.table.next_dynamic = max(self.table.next_dynamic, old.table.next_dynamic)
+        for name, (resource_id, _holders) in old._names.items():
+            self.table.add(resource_id, name)
+        self._names.update(old._names)
+
     def held_name(self, name: str) -> int | None:
         """The dynamic id of a name someone holds, if anyone does."""
         held = self._names.get(name)

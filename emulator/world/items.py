@@ -1028,6 +1028,22 @@ class Items:
         """Operations the store did not take: first in line again."""
         self.pending[:0] = operations
 
+    def every_item(self) -> Iterator[Item]:
+        """Every item: in rooms, carried, and stored in vaults."""
+        yield from self.by_id.values()
+        yield from self._stored.values()
+
+    def take_over(self, old: Items, room_size: RoomSize) -> None:
+        """Everything of a running ``old`` under this one's content (a reload of the
+        content): loaded as the store would give it back after a restart, so what no
+        longer makes sense is destroyed the same way; the operations ``old`` has not
+        written yet stay first in line."""
+        unwritten = list(old.pending)
+        self.load([row_of(item) for item in old.every_item()], old.ledger.totals, room_size, None,
+                  old.next_seq - 1, old.balances.values())
+        self.pending[:0] = unwritten
+        self.next_id = max(self.next_id, old.next_id)
+
     def load(
         self, rows: Iterable[ItemRow], totals: Mapping[str, tuple[int, int]], room_size: RoomSize,
         characters: Collection[int] | None = None, last_seq: int = 0, balances: Iterable[BalanceRow] = (),

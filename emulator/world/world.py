@@ -1835,6 +1835,37 @@ class World:
                 raise
             raise WorldError(f"world snapshot is malformed: {error!r}") from error
 
+    def carry_on_from(self, old: World) -> None:
+        """Take over the state of a running world built from other content (a reload).
+
+        What a restart keeps comes through the same doors as at a restart (the snapshot,
+        the items as the store would give them back), so changed content is met the same
+        way: objects, monsters and bodies of kinds or rooms no longer defined are gone.
+        Players stay as they are (the same objects: vitals, posture, timers), with their
+        enchantments and trades. A player whose square the content no longer has is a
+        :class:`WorldError`: the caller checks that first. Only on a freshly built world;
+        ``old`` is only read, so on an error it runs on untouched.
+        """
+        if self._players:
+            raise WorldError("cannot carry a world over into one with players in it")
+        for player in old._players.values():
+            state = self._rooms.get(player.room)
+            if state is None or not state.inside(*square_of(player.y, player.x)):
+                raise WorldError(f"{player.name} stands where the new content has no square ({player.room})")
+        self.restore(old.snapshot())
+        self._next_tick_at = old._next_tick_at
+        self.items.take_over(old.items, self._room_size)
+        now_ms = round(self.game_time * 1000)
+        for room in self.items.ground_rooms():
+            self._remains.arm_dispose(room, now_ms)
+        for player_id, player in old._players.items():
+            self._players[player_id] = player
+            self._things[player_id] = player
+            self._rooms[player.room].players[player_id] = player
+        for player_id in old._players:
+            self._resume_enchantments(player_id, old.saved_enchantments(player_id))
+        self.trades = old.trades  # what is on the table is still carried by its owners
+
     def _room_size(self, room: str) -> tuple[int, int] | None:
         state = self._rooms.get(room)
         return None if state is None else (state.definition.rows, state.definition.cols)
