@@ -40,6 +40,7 @@ are as they were, and :class:`ReloadError` lists every problem found.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 from collections.abc import Callable, Iterable, Sequence
@@ -57,7 +58,7 @@ from emulator.game import room_view, sheet
 from emulator.game.hub import GameHub
 from emulator.game.render import render
 from emulator.game.resources import FIRST_STATIC_ID, RSC_FILE_NAME, ServerResources, content_texts
-from emulator.game.service import PreparedWorld, room_security
+from emulator.game.service import GameService, PreparedWorld, freeze_heap, room_security
 from emulator.game.storage import StoreCalls
 from emulator.game.systems.inventory import inventory
 from emulator.logs import logger
@@ -218,7 +219,7 @@ class Reloader:
     """Swaps a changed data folder into the running server (``control.reloader``)."""
 
     def __init__(
-        self, hub: GameHub, game: Any, store: StoreCalls, reactor: IReactorTime, *, data_dir: Path, room_files: str,
+        self, hub: GameHub, game: GameService, store: StoreCalls, reactor: IReactorTime, *, data_dir: Path, room_files: str,
         rsc_dir: Path,
     ) -> None:
         self.hub = hub
@@ -262,6 +263,8 @@ class Reloader:
 
     async def _reload(self, data_dir: Path, check_only: bool) -> ReloadOutcome:
         try:
+            if not self.game.running:
+                raise ReloadError(["the game is not running (starting or stopping)"])
             world = self.hub.world
             candidate = await self._off_thread(build_candidate, data_dir, self.room_files, world.seed, world.rules)
             problems = fit_problems(self.hub.world, candidate)
@@ -298,6 +301,8 @@ class Reloader:
         ctx = hub.context
         old_world, old_resources = ctx.world, ctx.resources
         problems = fit_problems(old_world, candidate)
+        if not self.game.running:
+            problems.append("the game stopped while the reload was being prepared")
         if problems:
             _discard(staged)
             raise ReloadError(problems)
@@ -319,6 +324,11 @@ class Reloader:
         changed = [(i, text) for i, text in resources.static_entries() if old_resources.text(i) != text]
         self._bring_up_to_date(changed[:MAX_PUSHED_TEXTS])
         hub.item_saver.soon()  # what was destroyed on carrying over
+        if self.game.freeze:
+            # The old world sits in the frozen heap, where no collection would ever free
+            # its cycles: thaw, collect it, and freeze what runs now (one pause, here).
+            gc.unfreeze()
+            freeze_heap()
         outcome = ReloadOutcome(candidate.data_dir, True, tuple(changes), len(changed), rsc_path, len(ctx.in_world))
         log.info("{text}", text=outcome.text)
         return outcome
