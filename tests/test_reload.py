@@ -11,11 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from emulator.admin.reload import ReloadError, build_candidate
 from emulator.config import DEFAULT_DATA_DIR
+from emulator.content.loader import load_world
 from emulator.content.model import square_centre
 from emulator.testing.admin import AdminWorld
 from emulator.testing.memory_server import MemoryClient
 from emulator.wire.codec import Message
+from emulator.world.world import WorldRules
+from tests.conftest import SHARED
 
 
 def REF(object_id: int) -> dict[str, int | None]:
@@ -228,3 +232,26 @@ def test_items_of_a_kind_the_new_folder_drops_are_refused(world: AdminWorld, dat
     assert "kind 'trinket' is gone, but 1 item(s) of it exist (a restart would destroy them)" in answer
     assert hub.context.definition is definition and hub.world.items.find(trinket.object_id) is trinket
     assert not bob.read()
+
+
+def test_every_room_that_does_not_fit_its_room_file_is_listed(data: Path, tmp_path: Path) -> None:
+    rooms = SHARED / "upstream" / "resource" / "rooms"
+    if not (rooms / "jasinn.roo").is_file():
+        pytest.fail(f"no original room files in {rooms}; set M59_SHARED to the shared folder")
+    folder = tmp_path / "roo"
+    folder.mkdir()
+    for name in ("jasinn.roo", "jastavrn.roo"):
+        shutil.copy(rooms / name, folder / name)
+    edit(data / "rooms" / "jasper_inn.toml", "rows = 10", "rows = 12")
+    edit(data / "rooms" / "jasper_tavern.toml", "rows = 18", "rows = 19")
+
+    with pytest.raises(ReloadError) as refused:
+        build_candidate(data, str(folder), 0, WorldRules())
+
+    rooms_now = load_world(data).rooms  # the content alone is valid
+    inn, tavern = rooms_now["jasper_inn"].source, rooms_now["jasper_tavern"].source
+    assert inn.startswith(f"{data / 'rooms' / 'jasper_inn.toml'}:")
+    assert refused.value.problems == (
+        f"{inn}: room 'jasper_inn' is 12 x 14, but jasinn.roo has 10 x 14",
+        f"{tavern}: room 'jasper_tavern' is 19 x 11, but jastavrn.roo has 18 x 11",
+    )

@@ -150,6 +150,7 @@ def build_candidate(data_dir: Path, room_files: str, seed: int, rules: WorldRule
                 problems.append(f"{path}: at offset {error.offset}: {error.problem} (room '{key}', {room.source})")
             except OSError as error:
                 problems.append(f"{path}: cannot read: {error.strerror or error}")
+    problems += _geometry_problems(definition, geometry)
     if problems:
         raise ReloadError(problems)
     try:
@@ -157,6 +158,24 @@ def build_candidate(data_dir: Path, room_files: str, seed: int, rules: WorldRule
     except WorldError as error:
         raise ReloadError([_located(str(error))]) from None
     return Candidate(data_dir, definition, geometry, world)
+
+
+def _geometry_problems(definition: WorldDefinition, geometry: dict[str, RoomGeometry]) -> list[str]:
+    """Every room that does not fit its room file (the world's own check stops at the first)."""
+    problems = []
+    for key, room in sorted(definition.rooms.items()):
+        found = geometry.get(key)
+        if found is None:
+            continue
+        if (found.rows, found.cols) != (room.rows, room.cols):
+            problems.append(f"{room.source}: room '{key}' is {room.rows} x {room.cols}, "
+                            f"but {room.roo_file} has {found.rows} x {found.cols}")
+            continue
+        for spawn in room.monster_spawns:
+            if not found.walkable(spawn.row, spawn.col):
+                problems.append(f"{room.source}: room '{key}': monster spawn square ({spawn.row}, {spawn.col}) "
+                                f"is a wall in {room.roo_file}")
+    return problems
 
 
 def fit_problems(world: World, candidate: Candidate) -> list[str]:
