@@ -15,6 +15,7 @@ from emulator.admin.reload import ReloadError, build_candidate
 from emulator.config import DEFAULT_DATA_DIR
 from emulator.content.loader import load_world
 from emulator.content.model import square_centre
+from emulator.store import items as stored_items
 from emulator.testing.admin import AdminWorld
 from emulator.testing.memory_server import MemoryClient
 from emulator.wire.codec import Message
@@ -89,6 +90,7 @@ def test_a_changed_folder_is_swapped_in_and_players_see_it(world: AdminWorld, da
 
     assert answer.startswith(f"reloaded {data}"), answer
     assert "kinds: 1 changed" in answer and "placed objects: 1 added" in answer and "rooms: 1 changed" in answer
+    assert "2 new or changed string(s): sent to everyone connected; players need the new " in answer
     assert hub.context.definition is not old_definition and hub.world is not old_world
     assert hub.context.definition.kinds["table"].description == NEW_TABLE_TEXT
     assert places(world) == before  # everyone still where they stood
@@ -255,3 +257,23 @@ def test_every_room_that_does_not_fit_its_room_file_is_listed(data: Path, tmp_pa
         f"{inn}: room 'jasper_inn' is 12 x 14, but jasinn.roo has 10 x 14",
         f"{tavern}: room 'jasper_tavern' is 19 x 11, but jastavrn.roo has 18 x 11",
     )
+
+
+def test_items_and_their_unwritten_operations_carry_over(world: AdminWorld) -> None:
+    hub = world.server.hub
+    old_items = hub.world.items
+    apples = old_items.create_on_ground("apple", 3, "jasper_inn", *square_centre(7, 7), 0, "test", [])
+    assert old_items.pending  # not yet written: the saver waits a moment after a change
+
+    assert world.run("reload").startswith("reloaded")
+
+    items = hub.world.items
+    assert items is not old_items and hub.item_saver.items is items
+    carried_over = items.find(apples.object_id)
+    assert carried_over is not None and (carried_over.kind, carried_over.number, carried_over.room) == ("apple", 3, "jasper_inn")
+    contents = last(world.clients["bob"].read(), "BP_ROOM_CONTENTS")
+    assert any(block["id"] & 0x0FFF_FFFF == apples.object_id for block in contents["objects"])
+    world.server.advance(5.0)
+    stored = world.server.store.run(stored_items.load_items)
+    assert [(row.kind, row.number) for row in stored.rows if row.id == apples.object_id] == [("apple", 3)]
+    assert stored.totals["apple"][0] >= 3  # the creation reached the ledger too

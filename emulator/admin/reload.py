@@ -112,8 +112,10 @@ class ReloadOutcome:
             return f"{self.data_dir} is valid and fits the running world ({changes}); nothing changed"
         lines = [f"reloaded {self.data_dir} ({changes}); {self.players} player(s) in the world brought up to date"]
         if self.new_texts:
-            lines.append(f"{self.new_texts} new or changed string(s): sent to everyone connected; players need "
-                         f"the new {self.rsc_path} in their client's resource folder before they log on again")
+            pushed = "sent to everyone connected" if self.new_texts <= MAX_PUSHED_TEXTS else \
+                f"the first {MAX_PUSHED_TEXTS} sent to everyone connected"
+            lines.append(f"{self.new_texts} new or changed string(s): {pushed}; players need the new "
+                         f"{self.rsc_path} in their client's resource folder before they log on again")
         return "\n".join(lines)
 
 
