@@ -263,6 +263,7 @@ class Reloader:
         """Validate ``data_dir`` (default: the folder the world runs on) and, unless
         ``check_only``, swap it in. Fails with :class:`ReloadError` when nothing changed."""
         if self.busy:
+            log.warn("reload refused: a reload is already running")
             return defer.fail(ReloadError(["a reload is already running"]))
         self.busy = True
         return defer.Deferred.fromCoroutine(self._reload(Path(data_dir or self.data_dir), check_only))
@@ -275,9 +276,7 @@ class Reloader:
             log.info("{text}", text=outcome.text)
 
         def failed(failure: Any) -> None:
-            if failure.check(ReloadError):
-                log.error("{text}", text=str(failure.value))
-            else:
+            if not failure.check(ReloadError):  # a refusal is logged where it is made
                 log.failure("reload failed", failure)
 
         self.reload().addCallbacks(done, failed)
@@ -310,6 +309,9 @@ class Reloader:
             except (OSError, ValueError) as error:
                 raise ReloadError([f"{staged}: cannot write: {error}"]) from None
             return self._swap(candidate, resources, staged, rsc_path, changes)
+        except ReloadError as error:
+            log.error("{text}", text=str(error))
+            raise
         finally:
             self.busy = False
 
