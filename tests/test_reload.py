@@ -8,9 +8,12 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from twisted.internet import defer
 
+from emulator.admin.registry import Caller
 from emulator.admin.reload import ReloadError, build_candidate
 from emulator.config import DEFAULT_DATA_DIR
 from emulator.content.loader import load_world
@@ -277,3 +280,44 @@ def test_items_and_their_unwritten_operations_carry_over(world: AdminWorld) -> N
     stored = world.server.store.run(stored_items.load_items)
     assert [(row.kind, row.number) for row in stored.rows if row.id == apples.object_id] == [("apple", 3)]
     assert stored.totals["apple"][0] >= 3  # the creation reached the ledger too
+
+
+class HeldStore:
+    """The store's calls, held until the test lets them through (a slow store thread)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.held: list[tuple[defer.Deferred[Any], Any, tuple[Any, ...]]] = []
+
+    def call(self, fn: Any, *args: Any) -> defer.Deferred[Any]:
+        waiting: defer.Deferred[Any] = defer.Deferred()
+        self.held.append((waiting, fn, args))
+        return waiting
+
+    def release(self) -> None:
+        for waiting, fn, args in self.held:
+            waiting.callback(self.store.run(fn, *args))
+        self.held.clear()
+
+
+def test_one_reload_at_a_time_and_the_world_runs_on_meanwhile(world: AdminWorld, data: Path) -> None:
+    hub = world.server.hub
+    reloader = world.control.reloader
+    held = HeldStore(world.server.store)
+    reloader.store = held
+    edit(data / "objects" / "kinds.toml", 'name = "table"', 'name = "oak table"')
+    answers: list[str] = []
+    world.control.registry.execute(world.control, Caller("alice", "ssh", 1), "reload").addCallback(answers.append)
+    world.server.reactor.advance(0)
+    assert not answers and held.held  # waiting for the new strings' ids
+    definition = hub.context.definition
+
+    assert world.run("reload") == "reload refused, nothing changed: 1 problem:\n  a reload is already running"
+    world.server.advance(2.0)  # the world ticks on the old content meanwhile
+    assert hub.context.definition is definition
+
+    held.release()
+    world.server.reactor.advance(0)
+    assert answers and answers[0].startswith("reloaded"), answers
+    assert hub.context.definition.kinds["table"].name == "oak table"
+    assert not reloader.busy
