@@ -61,6 +61,13 @@ def test_a_live_server_logs_json_lines_with_the_players_text_intact(tmp_path):
         player = server.connect()
         player.login_to_game(ODD_ACCOUNT, "secret1")
         player.close()
+        # As with twistd's text log file: SIGUSR1 starts a new file, the old one becomes .1.
+        server.process.send_signal(signal.SIGUSR1)
+        rotated = server.log_path.with_name(server.log_path.name + ".1")
+        deadline = time.monotonic() + 10
+        while not rotated.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert rotated.exists(), server.log()
         stranger = server.connect()
         stranger.expect("AP_GETLOGIN")
         stranger.send(stranger.codec.login(ODD_UNKNOWN, "guess"))
@@ -69,10 +76,11 @@ def test_a_live_server_logs_json_lines_with_the_players_text_intact(tmp_path):
     finally:
         status = server.stop()
     assert status in (0, -15), server.log()
-    raw = server.log_path.read_bytes()
+    raw = rotated.read_bytes() + server.log_path.read_bytes()
     assert b"\x1e" not in raw  # no record separator: one object per line
     events = json_lines(raw.decode("utf-8"))
 
+    assert session_events(json_lines(server.log()), "login_failed")  # the new file is in use
     (login,) = session_events(events, "login_ok")
     assert login["account"] == ODD_ACCOUNT
     assert login["log_namespace"] == "m59emu.net"
