@@ -97,6 +97,7 @@ class Options(usage.Options):
         else:
             logs.send_json_to(logfile or "twistd.log")  # twistd's own default for a daemon
         twistd["logger"] = logs.JSON_OBSERVER_NAME
+        self.config = attrs.evolve(self.config, log_format="json")  # twistd's --logger named ours
 
 
 class SessionCloser(Service):

@@ -192,6 +192,7 @@ def test_log_format_json_puts_our_observer_in_twistds_place(tmp_path, reset_json
     # Naming our observer to twistd directly honours --logfile too.
     options = _parse_twistd(["-n", f"--logfile={log_path}", "--logger", logs.JSON_OBSERVER_NAME, "m59emu"])
     assert options["logger"] is logs.json_observer and logs._json_file == str(log_path)
+    assert options.subOptions.config.log_format == "json"
 
 
 def test_the_default_leaves_twistds_logging_alone():
