@@ -6,6 +6,8 @@ Layout of the file (every key optional)::
     listen = "tcp:5959"
     database = "sqlite:///var/m59emu.db"
     data = "data"                      # relative paths are relative to the TOML file
+    log_level = "info"
+    log_format = "text"                # or "json": one JSON object per line
 
     [login]
     minimum_client_version = 0         # major*100 + minor, e.g. 736
@@ -259,6 +261,8 @@ class Config:
     data_dir: Path = DEFAULT_DATA_DIR
     #: Events below this level are not logged: "debug", "info", "warn" or "error".
     log_level: str = attrs.field(default="info", validator=attrs.validators.in_(("debug", "info", "warn", "error")))
+    #: "text": twistd's readable lines; "json": one JSON object per line (``emulator.logs``).
+    log_format: str = attrs.field(default="text", validator=attrs.validators.in_(("text", "json")))
     login: LoginConfig = attrs.field(factory=LoginConfig)
     security: SecurityConfig = attrs.field(factory=SecurityConfig)
     limits: LimitsConfig = attrs.field(factory=LimitsConfig)
@@ -282,7 +286,9 @@ _SECTIONS: dict[str, tuple[type, str]] = {
     "web": (WebConfig, "web"),
     "backup": (BackupConfig, "backup"),
 }
-_SERVER_KEYS = {"listen": "listen", "database": "database", "data": "data_dir", "log_level": "log_level"}
+_SERVER_KEYS = {
+    "listen": "listen", "database": "database", "data": "data_dir", "log_level": "log_level", "log_format": "log_format"
+}
 
 
 def load_config(path: str | Path) -> Config:

@@ -49,6 +49,7 @@ class Options(usage.Options):
         ["listen", "l", None, f"Game-port endpoint description [default: {DEFAULT_LISTEN}]."],
         ["database", "d", None, "Database URL [default: the config's, else sqlite:///var/m59emu.db]."],
         ["data", None, None, f"Data directory [default: {DEFAULT_DATA_DIR}]."],
+        ["log-format", None, None, "text or json (one JSON object per line) [default: the config's, else text]."],
     ]
 
     def postOptions(self) -> None:
@@ -64,7 +65,40 @@ class Options(usage.Options):
             overrides["database"] = self["database"]
         if self["data"]:
             overrides["data_dir"] = Path(self["data"])
+        if self["log-format"]:
+            if self["log-format"] not in logs.FORMATS:
+                raise usage.UsageError(f"--log-format must be one of {', '.join(logs.FORMATS)}")
+            overrides["log_format"] = self["log-format"]
         self.config = attrs.evolve(config, **overrides)
+        self._choose_log_output()
+
+    def _choose_log_output(self) -> None:
+        """JSON lines: point twistd's ``--logger`` at ours, in place of its text observer.
+
+        This runs before twistd reads its own options (and long before it starts logging),
+        so twistd installs one observer, ours, on its ``--logfile`` or standard output.
+        """
+        twistd = getattr(self, "parent", None)
+        if twistd is None:  # options built directly (tests), not on a command line
+            return
+        wants_json = self.config.log_format == "json" or twistd.get("logger") == logs.JSON_OBSERVER_NAME
+        if not wants_json:
+            return
+        if "logger" not in twistd:
+            raise usage.UsageError("JSON logs need twistd (under twist, use its own --log-format json)")
+        if twistd["logger"] not in (None, logs.JSON_OBSERVER_NAME):
+            raise usage.UsageError(f"log format json and twistd's --logger {twistd['logger']}: choose one")
+        if twistd.get("syslog"):
+            raise usage.UsageError("log format json and twistd's --syslog: choose one")
+        logfile, nodaemon = twistd.get("logfile"), twistd.get("nodaemon")
+        if logfile == "-" or (not logfile and nodaemon):
+            if not nodaemon:
+                raise usage.UsageError("a daemon cannot log to standard output: add -n or --logfile")
+            logs.send_json_to(None)
+        else:
+            logs.send_json_to(logfile or "twistd.log")  # twistd's own default for a daemon
+        twistd["logger"] = logs.JSON_OBSERVER_NAME
+        self.config = attrs.evolve(self.config, log_format="json")  # twistd's --logger named ours
 
 
 class SessionCloser(Service):
