@@ -100,7 +100,7 @@ def _log_off_account(call: Call, account_id: int, message: str, why: str) -> boo
         operator.log_off(ctx, session, message, why)
         return True
     protocol = factory.online.get(account_id)
-    if protocol is not None:  # logged in, not in game mode: no game text to show
+    if protocol is not None and not protocol.machine.closed:  # at the login menu: no game text to show
         protocol.kick(why)
         return True
     return False

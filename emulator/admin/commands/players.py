@@ -34,7 +34,7 @@ def _kick(call: Call) -> str | defer.Deferred[str]:
     assert factory is not None
     wanted = name.casefold()
     for protocol in list(factory.online.values()):
-        if (protocol.machine.account_name or "").casefold() == wanted:
+        if not protocol.machine.closed and (protocol.machine.account_name or "").casefold() == wanted:
             protocol.kick("kick")  # at the login menu: no game window to show text in
             return f"account {protocol.machine.account_name} disconnected (it was not in the game)"
 
