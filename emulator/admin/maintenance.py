@@ -120,10 +120,12 @@ class ShutdownCountdown:
         now = self.clock.seconds()
         self.ends_at = now + seconds
         self.lock.lock(self._notice(f"in {spoken(seconds)}") + " New logins are closed until then.", owner="shutdown")
-        for left in warning_times(seconds):
+        log.info("shutdown in {seconds} s: {message}", seconds=seconds, message=message)
+        first, *later = warning_times(seconds)
+        for left in later:
             self._calls.append(self.clock.callLater(seconds - left, self._warn, left))
         self._calls.append(self.clock.callLater(seconds, self._end))
-        log.info("shutdown in {seconds} s: {message}", seconds=seconds, message=message)
+        self._warn(first)  # the first warning at once
 
     def cancel(self) -> bool:
         """Stop the countdown (and the lock it set); False if none was running."""

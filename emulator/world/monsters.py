@@ -683,13 +683,15 @@ class MonsterPopulation:
         for monster in sorted(monsters, key=lambda m: m.object_id):
             if monster.object_id in self.by_id:
                 continue
+            if monster.room not in self.rooms:  # one put by hand where nothing spawns
+                self.rooms[monster.room] = SpawnRoom(monster.room, (), (), 0, 0, 0, 1, 0)
             monster.target = None
             monster.next_action = max(monster.next_action + offset, tick + 1)
             self._add(monster)
 
     def _restored(self, entry: Mapping[str, Any]) -> Monster | None:
         kind, room, object_id = entry["kind"], entry["room"], int(entry["id"])
-        if kind not in self.definition.kinds or room not in self.rooms:
+        if kind not in self.definition.kinds or room not in self.definition.rooms:
             return None
         if not FIRST_MONSTER_ID <= object_id <= LAST_MONSTER_ID:
             return None
