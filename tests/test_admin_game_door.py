@@ -171,3 +171,17 @@ def test_a_command_error_raised_in_the_console_is_text_too(world):
 
     world.control.registry.add(Command("refuse", "always refuses", refuse))
     assert admin_texts(world.clients["alice"].request("BP_REQ_ADMIN", command="refuse"))[1] == "refused: no\n"
+
+
+def test_the_dm_go_room_shortcut_takes_the_original_room_number(tmp_path):
+    from emulator.testing.admin import world_data
+
+    hall = world_data(tmp_path) / "rooms" / "jasper_hall.toml"
+    hall.write_text("number = 42\n" + hall.read_text())
+    world = AdminWorld(tmp_path)
+    try:
+        texts = admin_texts(world.clients["dave"].request("BP_REQ_DM", dm_type=DM_GO_ROOM, argument="42"))
+        assert texts[1].startswith("Davos is now in jasper_hall"), texts
+        assert "no room '43'" in world.run("teleport Davos 43")
+    finally:
+        world.stop()
