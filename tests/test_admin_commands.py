@@ -387,3 +387,18 @@ def test_log_off_of_a_player_still_choosing_a_character(world):
     log_off(ctx, session, "Bye.", "kick")
     assert "Bye." in said(erin.read())
     assert erin.closed_by_server
+
+
+def test_the_connection_machine_refuses_a_locked_login_with_the_locks_text():
+    from emulator.connection import Refusal
+    from emulator.testing.client import names
+    from tests.login_harness import Harness
+
+    harness = Harness()
+    harness.auto_verify = False
+    harness.start()
+    harness.send(harness.client.login("wire1", "wirepass1"))
+    replies = harness._handle(harness.session.login_refused(Refusal.LOCKED, 0.0, "Closed until six."))
+    assert names(replies) == ["AP_MESSAGE"]
+    assert (replies[0]["text"], replies[0]["action"]) == ("Closed until six.", 1)
+    assert harness.disconnected

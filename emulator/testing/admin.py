@@ -45,7 +45,8 @@ class AdminWorld:
     world; carol (a player, character Carolus) exists but is not connected."""
 
     def __init__(self, workdir: Path, config_text: str = "") -> None:
-        server_section = f'[server]\ndata = "{world_data(workdir)}"\n'
+        # A config naming its own [server] (another data folder) keeps it.
+        server_section = "" if "[server]" in config_text else f'[server]\ndata = "{world_data(workdir)}"\n'
         self.server = MemoryServer(workdir, server_section + operator_config(workdir) + config_text)
         self.server.create_account("carol", "pw-carol")
         self.server.create_character("carol", "Carolus")
