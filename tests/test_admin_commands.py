@@ -151,7 +151,7 @@ def test_account_shows_level_logins_ban_and_characters(world):
     assert "account alice" in text and "level admin" in text
     assert "last login 1970-01-12" in text and "from 127.0.0.1" in text
     assert "not banned" in text
-    assert "Alanna: health 20/20" in text and "in the world now" in text
+    assert "Alanna: health 20/20, in jasper_inn, in the world now" in text
     world.run("ban carol --reason 'spam'")
     text = world.run("account Carolus")
     assert "account carol" in text and "level user" in text and "last login never" in text

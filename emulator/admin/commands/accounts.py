@@ -138,17 +138,26 @@ def describe(view: AccountView, call: Call) -> str:
     if not view.characters:
         lines.append("no characters")
     for record in view.characters:
+        if record.id in in_world:
+            room, health, max_health = in_world[record.id]
+            lines.append(f"  {record.name}: health {health}/{max_health}, in {room}, in the world now")
+            continue
         where = f"in {record.room}" if record.room else "never played"
-        online = ", in the world now" if record.id in in_world else ""
-        lines.append(f"  {record.name}: health {record.health}/{record.max_health}, {where}{online}")
+        lines.append(f"  {record.name}: health {record.health}/{record.max_health}, {where}")
     return "\n".join(lines)
 
 
-def _characters_in_world(call: Call) -> set[int]:
+def _characters_in_world(call: Call) -> dict[int, tuple[str, int, int]]:
+    """Characters in the world by id: their room and health now (a running server only)."""
     hub = call.control.hub if call.control.online else None
     if hub is None:
-        return set()
-    return {s.avatar.character_id for s in hub.in_world.values() if s.avatar is not None}
+        return {}
+    found = {}
+    for session in hub.in_world.values():
+        if session.avatar is not None:
+            player = hub.world.player(session.avatar.player_id)
+            found[session.avatar.character_id] = (player.room, player.stats.health, player.stats.max_health)
+    return found
 
 
 def _on_account(call: Call, name: str, then: Callable[[AccountView], str | defer.Deferred[str]]) -> defer.Deferred[str]:
