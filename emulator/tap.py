@@ -23,6 +23,7 @@ from twisted.internet import defer
 from twisted.python import usage
 
 from emulator import logs
+from emulator.admin import game_door, maintenance
 from emulator.admin.commands import build_registry
 from emulator.admin.control import ServerControl
 from emulator.admin.reload import Reloader, ReloadOnHangup
@@ -188,6 +189,8 @@ def makeService(
     top.factory = factory  # type: ignore[attr-defined]  # handy for tests and the admin console
     registry = build_registry()
     control = ServerControl(reactor, config, store, registry, hub=game.hub, factory=factory)
+    maintenance.install(control)  # the login lock and the shutdown countdown
+    game_door.install(control)  # BP_REQ_ADMIN and BP_REQ_DM reach the registry
     top.control = control  # type: ignore[attr-defined]  # the operator's doors and tests reach the server here
     control.reloader = Reloader(game.hub, game, store, reactor, data_dir=config.data_dir,
                                 room_files=config.world.room_files, rsc_dir=Path(config.world.rsc_dir))

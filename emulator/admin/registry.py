@@ -104,6 +104,12 @@ class _ArgumentParser(argparse.ArgumentParser):
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         raise CommandError(message or "")
 
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        try:
+            return super().parse_known_args(args, namespace)
+        except argparse.ArgumentError as error:  # exit_on_error=False raises these (a bad int, a bad choice)
+            self.error(str(error))
+
     def print_help(self, file: Any = None) -> None:
         raise CommandError(self.format_help().rstrip())
 

@@ -86,6 +86,7 @@ class Refusal(enum.Enum):
 
     THROTTLED = "throttled"  # too many failed logins for this account or address
     UNAVAILABLE = "unavailable"  # the store failed
+    LOCKED = "locked"  # logins are locked (maintenance, a shutdown coming): the lock's text is sent
 
 
 class Verdict(Protocol):

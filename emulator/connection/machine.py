@@ -192,13 +192,17 @@ class ConnectionMachine:
             self._internal_error(out, "login_verified", error)
         return out
 
-    def login_refused(self, refusal: Refusal, now: float) -> list[Output]:
-        """The host did not ask the store (throttled) or the store failed."""
+    def login_refused(self, refusal: Refusal, now: float, message: str | None = None) -> list[Output]:
+        """The host did not ask the store (throttled), the store failed, or logins are
+        locked (``message`` is then the lock's text)."""
         if self.state is not State.VERIFYING:
             return []
         out: list[Output] = [Log("warn", "login_refused", {"reason": refusal.value})]
         if refusal is Refusal.THROTTLED:
             self._send(out, "AP_TOOMANYLOGINS")
+        elif refusal is Refusal.LOCKED:
+            text = message or self.config.login.unavailable_message
+            self._send(out, "AP_MESSAGE", text=text, action=LoginAction.LA_LOGOFF)
         else:
             self._send(out, "AP_MESSAGE", text=self.config.login.unavailable_message, action=LoginAction.LA_LOGOFF)
         self._disconnect(out, f"login refused: {refusal.value}")

@@ -51,6 +51,10 @@ class CharacterStore(Protocol):
         ...
 
 
+#: (the account, its character's player id, the command line) -> the text to show.
+OperatorConsole = Callable[[Account, int | None, str], defer.Deferred[str]]
+
+
 @attrs.frozen
 class GameConfig:
     tick_seconds: float = 1.0
@@ -95,6 +99,9 @@ class GameContext:
         self._static_messages: dict[tuple[int, tuple[int, ...]], Encoded] = {}
         self._flush_call: IDelayedCall | None = None
         self._flushed_at = float("-inf")
+        #: Runs an operator's command line for an in-game console (BP_REQ_ADMIN, BP_REQ_DM)
+        #: and gives its text; set by the server once its command registry is built.
+        self.operator_console: OperatorConsole | None = None
 
     def now(self) -> float:
         return self.clock.seconds()

@@ -59,6 +59,13 @@ log = logger("m59emu.net")
 VerdictT = TypeVar("VerdictT", bound=Verdict)
 
 
+class LoginGate(TypingProtocol):
+    """Whether logins are let in now (``emulator.admin.maintenance.LoginLock`` fits)."""
+
+    def refusal(self, admin_level: int) -> str | None:
+        """The text refusing a login of an account at this level; None lets it in."""
+
+
 class LoginVerifier(TypingProtocol[VerdictT]):
     """The slice of ``emulator.store.thread.StoreService`` the login needs."""
 
@@ -351,6 +358,7 @@ class M59Factory(Factory, Generic[VerdictT]):
         self.login_throttle = LoginThrottle(limits)
         self.connections: set[M59Protocol] = set()
         self.online: dict[int, M59Protocol] = {}  # account id -> its connection
+        self.login_gate: LoginGate | None = None  # the operator's login lock, when the server has one
 
     # -------------------------------------------------------------- connections
 
@@ -430,6 +438,12 @@ class M59Factory(Factory, Generic[VerdictT]):
             self.login_throttle.succeeded(admission, now)
         elif verdict.outcome != "bad_credentials":
             self.login_throttle.void(admission, now)  # banned: the password was right
+        locked = self.login_gate.refusal(verdict.admin_level) if self.login_gate and verdict.outcome == "ok" else None
+        if locked is not None:
+            log.info("login refused while logins are locked: account {account!r} peer={peer!r}",
+                     account=verdict.account_name, peer=protocol.host)
+            protocol.perform(protocol.machine.login_refused(Refusal.LOCKED, now, locked))
+            return
         in_use = False
         if verdict.outcome == "ok" and not protocol.machine.closed:
             account_id = verdict.account_id

@@ -379,6 +379,22 @@ def save_characters(db: peewee.Database, states: Iterable[CharacterState], now: 
     return sorted({state.character_id for state in states} - present)
 
 
+#: Stats an operator may write directly (``set_stats``).
+SETTABLE_STATS = frozenset({*ATTRIBUTES, "health", "max_health", "mana", "max_mana", "vigor", "karma"})
+
+
+@_on_database
+def set_stats(db: peewee.Database, character_id: int, values: Mapping[str, int]) -> None:
+    """Write some stats of a character (an operator's change, e.g. an attribute the
+    autosave does not carry)."""
+    unknown = set(values) - SETTABLE_STATS
+    if unknown:
+        raise InvalidCharacter(f"not settable: {', '.join(sorted(unknown))}")
+    with db.atomic():
+        if not Character.update(**values).where(Character.id == character_id).execute() and _find(character_id) is None:
+            raise NoSuchCharacter(f"no character {character_id}")
+
+
 @_on_database
 def save_world_state(db: peewee.Database, snapshot: Mapping[str, Any], now: datetime.datetime) -> None:
     """Replace the saved world snapshot (JSON) in one statement."""

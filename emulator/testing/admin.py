@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from emulator.admin.control import ServerControl
 from emulator.admin.registry import Caller
+from emulator.config import DEFAULT_DATA_DIR
 from emulator.store import accounts
 from emulator.testing.memory_server import MemoryClient, MemoryServer
 
@@ -19,11 +21,35 @@ def operator_config(workdir: Path) -> str:
     )
 
 
+#: A monster kind added to the bundled world (which has none), for the commands that make
+#: or move monsters; no room spawns it.
+TEST_MONSTER = "rat"
+_TEST_MONSTER_KIND = (
+    f'\n[{TEST_MONSTER}]\nname = "rat"\nicon = "rat.bgf"\ndescription = "A rat."\nflags = ["attackable"]\n'
+    f"\n[{TEST_MONSTER}.monster]\nlevel = 5\nbehaviour = [\"nomove\"]\n"
+)
+
+
+def world_data(workdir: Path) -> Path:
+    """The bundled data folder copied into the test's folder, with :data:`TEST_MONSTER`."""
+    data = workdir / "data"
+    if not data.exists():
+        shutil.copytree(DEFAULT_DATA_DIR, data)
+        with (data / "objects" / "kinds.toml").open("a") as kinds:
+            kinds.write(_TEST_MONSTER_KIND)
+    return data
+
+
 class AdminWorld:
-    """alice (admin) as Alanna, dave (DM) as Davos and bob (a player) as Bobbin, all in the world."""
+    """alice (admin) as Alanna, dave (DM) as Davos and bob (a player) as Bobbin, all in the
+    world; carol (a player, character Carolus) exists but is not connected."""
 
     def __init__(self, workdir: Path, config_text: str = "") -> None:
-        self.server = MemoryServer(workdir, operator_config(workdir) + config_text)
+        # A config naming its own [server] (another data folder) keeps it.
+        server_section = "" if "[server]" in config_text else f'[server]\ndata = "{world_data(workdir)}"\n'
+        self.server = MemoryServer(workdir, server_section + operator_config(workdir) + config_text)
+        self.server.create_account("carol", "pw-carol")
+        self.server.create_character("carol", "Carolus")
         self.clients: dict[str, MemoryClient] = {}
         for account, character, level in (
             ("alice", "Alanna", accounts.ADMIN),
@@ -56,4 +82,4 @@ class AdminWorld:
         self.server.stop()
 
 
-__all__ = ["AdminWorld", "operator_config"]
+__all__ = ["TEST_MONSTER", "AdminWorld", "operator_config", "world_data"]

@@ -325,6 +325,18 @@ class MonsterPopulation:
         self._add(monster)
         return monster
 
+    def place(self, kind_key: str, room: str, row: int, col: int, tick: int) -> Monster:
+        """A monster put on a square by hand (an operator's): it lives as a spawned one and
+        is saved with the world; a room without a monster table gets an empty one to hold it."""
+        state = self.rooms.get(room)
+        if state is None:
+            state = self.rooms[room] = SpawnRoom(room, (), (), 0, 0, 0, 1, 0)
+        rng = random.Random(f"{self.seed}:placed:{tick}:{self.next_serial}")
+        monster = self._make(self._fresh_id(), kind_key, room, row, col, rng)
+        monster.next_action = tick + self.ticks(monster_move_delay_ms(monster.speed, roll_with(rng)))
+        self._add(monster)
+        return monster
+
     def move_to(self, monster: Monster, room: str, y: int, x: int) -> None:
         """A summoned creature goes to another room (after its target): the rooms count it
         there; its timer runs on as it was."""
@@ -671,13 +683,15 @@ class MonsterPopulation:
         for monster in sorted(monsters, key=lambda m: m.object_id):
             if monster.object_id in self.by_id:
                 continue
+            if monster.room not in self.rooms:  # one put by hand where nothing spawns
+                self.rooms[monster.room] = SpawnRoom(monster.room, (), (), 0, 0, 0, 1, 0)
             monster.target = None
             monster.next_action = max(monster.next_action + offset, tick + 1)
             self._add(monster)
 
     def _restored(self, entry: Mapping[str, Any]) -> Monster | None:
         kind, room, object_id = entry["kind"], entry["room"], int(entry["id"])
-        if kind not in self.definition.kinds or room not in self.rooms:
+        if kind not in self.definition.kinds or room not in self.definition.rooms:
             return None
         if not FIRST_MONSTER_ID <= object_id <= LAST_MONSTER_ID:
             return None

@@ -2001,6 +2001,35 @@ class World:
                     return exit
         return None
 
+    # ------------------------------------------------------------------ the operator's hand
+
+    def teleport(self, player_id: int, room: str, row: int, col: int, angle: int | None = None) -> list[WorldEvent]:
+        """Move a player to a square of any room, as a travel spell does (the room change
+        its client sees on any exit). WorldError for a room or square that is not there."""
+        player = self._players.get(player_id)
+        if player is None:
+            raise WorldError(f"player {player_id} is not in the world")
+        state = self._rooms.get(room)
+        if state is None:
+            raise WorldError(f"no room {room!r}")
+        if not state.inside(row, col):
+            raise WorldError(f"room {room!r} has rows 1 to {state.definition.rows} and columns 1 to {state.definition.cols}")
+        return self._take_exit(player, Exit(Placement(room, row, col, player.angle if angle is None else angle)))
+
+    def create_monster(self, kind: str, room: str, row: int, col: int) -> tuple[int, list[WorldEvent]]:
+        """A monster of ``kind`` put on a square as the room's own spawns are; its id and
+        the events. WorldError for a kind that is no monster, a room or square not there."""
+        found = self.definition.kinds.get(kind)
+        if found is None or found.monster is None:
+            raise WorldError(f"no monster kind {kind!r}")
+        state = self._rooms.get(room)
+        if state is None:
+            raise WorldError(f"no room {room!r}")
+        if not state.inside(row, col):
+            raise WorldError(f"room {room!r} has rows 1 to {state.definition.rows} and columns 1 to {state.definition.cols}")
+        monster = self._monsters.place(kind, room, row, col, self.tick_count)
+        return monster.object_id, [ObjectEntered(room, monster.object_id)]
+
     def _take_exit(self, player: Player, exit: Exit) -> list[WorldEvent]:
         target = exit.target
         from_room = player.room

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from emulator.game.requests import System
 from emulator.game.systems import (
-    bank, casting, character_sheet, combat, enchantments, inventory, looking, movement, posture, presence, selection, shops,
+    admin, bank, casting, character_sheet, combat, enchantments, inventory, looking, movement, posture, presence, selection, shops,
     speech, trade,
 )
 
@@ -23,4 +23,5 @@ ALL_SYSTEMS: tuple[System, ...] = (
     bank.SYSTEM,
     enchantments.SYSTEM,
     casting.SYSTEM,
+    admin.SYSTEM,
 )
