@@ -7,11 +7,15 @@ from collections.abc import Sequence
 from twisted.web.template import Tag
 
 
-def sparkline(values: Sequence[float | None], *, width: int = 360, height: int = 60, label: str = "") -> Tag:
-    """``values`` left (oldest) to right (newest), scaled from 0 to their maximum; a None
-    (no sample) leaves a gap in the line."""
+def sparkline(
+    values: Sequence[float | None], *, width: int = 360, height: int = 60, label: str = "", from_zero: bool = True
+) -> Tag:
+    """``values`` left (oldest) to right (newest), scaled from 0 (or, ``from_zero=False``,
+    from their minimum) to their maximum; a None (no sample) leaves a gap in the line."""
     known = [value for value in values if value is not None]
-    top = max(known, default=0.0) or 1.0
+    top = max(known, default=1.0)
+    bottom = 0.0 if from_zero else min(known, default=0.0)
+    span = (top - bottom) or 1.0
     step = width / max(1, len(values) - 1)
     pad = 2  # keeps the line's width inside the box at 0 and at the top
     lines: list[Tag] = []
@@ -22,7 +26,7 @@ def sparkline(values: Sequence[float | None], *, width: int = 360, height: int =
             run = []
             continue
         x = index * step
-        y = pad + (height - 2 * pad) * (1 - value / top)
+        y = pad + (height - 2 * pad) * (1 - (value - bottom) / span)
         run.append(f"{x:.1f},{y:.1f}")
     lines += _polyline(run)
     svg = Tag(

@@ -217,19 +217,20 @@ def _charts(document: dict[str, Any]) -> Tag:
     padding: list[float | None] = [None] * (history["kept"] - len(samples))  # the time axis stays one hour wide
     ticks = padding + [sample["tick_p99"] for sample in samples]
     memory = padding + [sample["resident_bytes"] for sample in samples]
-    worst_tick = max((value for value in ticks if value is not None), default=None)
-    last_memory = next((value for value in reversed(memory) if value is not None), None)
+    known_ticks = [value for value in ticks if value is not None]
+    known_memory = [value for value in memory if value is not None]
     minutes = round(history["kept"] * history["every_seconds"] / 60)
     return tags.section(
         tags.h2(f"The last {minutes} minutes"),
         tags.figure(
             sparkline(ticks, label="tick latency, 99th percentile"),
-            tags.figcaption(f"Tick latency (99th percentile of each {history['every_seconds']:g} s): "
-                            f"worst {milliseconds(worst_tick)}"),
+            tags.figcaption(f"Tick latency, the 99th percentile of each {history['every_seconds']:g} s, from 0 to "
+                            f"{milliseconds(max(known_ticks, default=None))}"),
         ),
         tags.figure(
-            sparkline(memory, label="resident memory"),
-            tags.figcaption(f"Memory (resident): now {size(last_memory)}"),
+            sparkline(memory, label="resident memory", from_zero=False),
+            tags.figcaption(f"Memory (resident), from {size(min(known_memory, default=None))} to "
+                            f"{size(max(known_memory, default=None))}"),
         ),
     )
 
@@ -310,7 +311,9 @@ def timestamp(at: float | None) -> str:
 
 
 def milliseconds(seconds: float | None) -> str:
-    return "–" if seconds is None else f"{seconds * 1000:.1f} ms"
+    if seconds is None:
+        return "–"
+    return f"{seconds * 1000:.2f} ms" if seconds < 0.01 else f"{seconds * 1000:.0f} ms"
 
 
 def seconds_text(seconds: float | None) -> str:
@@ -320,8 +323,11 @@ def seconds_text(seconds: float | None) -> str:
 def size(count: float | None) -> str:
     if count is None:
         return "–"
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if count < 1024 or unit == "GiB":
-            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+    if count < 1024:
+        return f"{count:.0f} B"
+    unit = "KiB"
+    for unit in ("KiB", "MiB", "GiB"):
         count /= 1024
-    raise AssertionError("unreachable")
+        if count < 1024:
+            break
+    return f"{count:.1f} {unit}"

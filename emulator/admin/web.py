@@ -9,8 +9,8 @@ from typing import cast
 from twisted.application import strports
 from twisted.application.service import MultiService
 from twisted.internet.interfaces import IReactorCore
-from twisted.web import http
-from twisted.web.resource import Resource
+from twisted.web import http, pages
+from twisted.web.resource import IResource, Resource
 from twisted.web.server import Site
 
 from emulator.admin.control import ServerControl
@@ -28,9 +28,16 @@ class QuietSite(Site):
         pass
 
 
+class Root(Resource):
+    """Unknown paths get a plain 404 page."""
+
+    def getChild(self, path: bytes, request: http.Request) -> IResource:
+        return pages.notFound()
+
+
 def web_root(control: ServerControl, started_at: float, history: StatusHistory) -> Resource:
     status = ServerStatus(control, started_at, history)
-    root = Resource()
+    root = Root()
     root.putChild(b"", StatusPage(status))
     root.putChild(b"status.json", StatusJson(status))
     root.putChild(b"metrics", MetricsResource(metrics_registry(control, started_at)))

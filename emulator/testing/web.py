@@ -27,7 +27,7 @@ class Response:
 def get(root: Resource, path: str, accept: str | None = None) -> Response:
     """``GET path`` as the site would serve it; the page must finish within the call."""
     request = DummyRequest(path.encode().split(b"/")[1:])
-    request.uri = request.path = path.encode()
+    request.uri = path.encode()
     if accept is not None:
         request.requestHeaders.setRawHeaders(b"accept", [accept.encode()])
     resource = getChildForRequest(root, request)
