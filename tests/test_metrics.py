@@ -126,6 +126,7 @@ def test_ticks_and_saves_are_timed(world, pages):
     saves = sum(1 for record in hub.saves if record.finished is not None)
     assert saves >= 1
     assert scrape.value("m59emu_save_duration_seconds_count") == saves
+    assert scrape.value("m59emu_last_save_timestamp_seconds") == hub.saves[-1].at == world.server.reactor.seconds()
     assert scrape.value("m59emu_last_save_duration_seconds") == pytest.approx(
         hub.saves[-1].finished - hub.saves[-1].started
     )

@@ -6,6 +6,7 @@ Everything here reads the game's live objects and must run on the reactor thread
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -14,8 +15,7 @@ import attrs
 from prometheus_client.process_collector import ProcessCollector
 from twisted.internet.interfaces import IReactorTime
 
-from emulator.admin.timings import finished_saves
-from emulator.game.hub import GameHub
+from emulator.game.hub import GameHub, SaveRecord
 
 SAVES_SHOWN = 10
 BACKUPS_SHOWN = 10
@@ -51,22 +51,20 @@ class SaveEntry:
     seconds: float | None  # None while it runs
 
 
+def _save_entry(record: SaveRecord, clock: IReactorTime) -> SaveEntry:
+    # Records without the clock's time are placed by their perf_counter stamp.
+    at = record.at if record.at is not None else clock.seconds() - (time.perf_counter() - record.started)
+    return SaveEntry(at, None if record.finished is None else record.finished - record.started)
+
+
 def recent_saves(hub: GameHub, clock: IReactorTime, count: int = SAVES_SHOWN) -> list[SaveEntry]:
-    """The last autosaves, newest first (the hub stamps them with perf_counter)."""
-    offset = clock.seconds() - time.perf_counter()
-    entries = []
-    for record in reversed(hub.saves):
-        seconds = None if record.finished is None else record.finished - record.started
-        entries.append(SaveEntry(record.started + offset, seconds))
-        if len(entries) >= count:
-            break
-    return entries
+    """The last autosaves, newest first."""
+    return [_save_entry(record, clock) for record in itertools.islice(reversed(hub.saves), count)]
 
 
 def last_finished_save(hub: GameHub, clock: IReactorTime) -> SaveEntry | None:
-    for started, seconds in finished_saves(hub.saves):
-        return SaveEntry(started + clock.seconds() - time.perf_counter(), seconds)
-    return None
+    record = next((record for record in reversed(hub.saves) if record.finished is not None), None)
+    return None if record is None else _save_entry(record, clock)
 
 
 @attrs.frozen
