@@ -113,6 +113,10 @@ def test_an_hour_of_samples_saves_and_uptime(world, pages):
     samples = document["history"]["samples"]
     assert len(samples) == 11  # at start, then every 30 s
     assert [s["at"] for s in samples] == [samples[0]["at"] + 30 * i for i in range(11)]
+    # Each sample covers the ticks of its own 30 s (0.25 s each; a tick due with the sample may
+    # fall on either side), and every tick is in one.
+    assert all(abs(s["ticks"] - 120) <= 1 for s in samples[1:]), [s["ticks"] for s in samples]
+    assert 0 <= len(world.control.hub.ticks) - sum(s["ticks"] for s in samples) <= 1  # a tick after the last sample
     assert all(s["tick_p99"] is not None and s["players"] == 3 for s in samples[1:])
     assert samples[-1]["resident_bytes"] > 10_000_000
     assert document["uptime_seconds"] == pytest.approx(300.0)

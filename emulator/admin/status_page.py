@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import json
+import math
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +24,7 @@ from twisted.web.template import Element, Tag, TagLoader, renderElement, tags
 from emulator.admin.control import ServerControl
 from emulator.admin.server_state import MemoryReader, players_in_world, recent_backups, recent_saves
 from emulator.admin.sparkline import sparkline
-from emulator.admin.timings import quantile, tick_durations_since
+from emulator.admin.timings import quantile, tick_durations_since, ticks_after
 
 SAMPLE_EVERY = 30.0  # seconds between the charts' points ...
 SAMPLES_KEPT = 120  # ... for one hour
@@ -37,6 +38,7 @@ class Sample:
 
     at: float  # reactor clock (wall time in a running server)
     players: int
+    ticks: int  # the world's ticks in the period
     tick_p50: float | None  # seconds; None without ticks in the period
     tick_p99: float | None
     tick_max: float | None
@@ -54,6 +56,7 @@ class StatusHistory:
         self.every = every
         self.keep = keep
         self.samples: collections.deque[Sample] = collections.deque(maxlen=keep)
+        self._last_tick = -math.inf  # perf_counter start of the newest tick sampled so far
         self._loop = task.LoopingCall(self.sample)
         self._loop.clock = control.reactor
 
@@ -66,12 +69,17 @@ class StatusHistory:
             self._loop.stop()
 
     def sample(self) -> None:
+        """One sample: the ticks since the last sample, the players and the memory now."""
         hub = self.control.hub
-        durations = tick_durations_since(hub.ticks, time.perf_counter() - self.every) if hub is not None else []
+        ticks = ticks_after(hub.ticks, self._last_tick) if hub is not None else []
+        if ticks:
+            self._last_tick = ticks[-1].started
+        durations = [record.duration for record in ticks]
         self.samples.append(
             Sample(
                 at=self.control.reactor.seconds(),
                 players=len(hub.in_world) if hub is not None else 0,
+                ticks=len(durations),
                 tick_p50=quantile(durations, 0.5),
                 tick_p99=quantile(durations, 0.99),
                 tick_max=quantile(durations, 1.0),

@@ -29,6 +29,17 @@ def tick_durations_since(ticks: Reversible[TickRecord], since: float) -> list[fl
     return durations
 
 
+def ticks_after(ticks: Reversible[TickRecord], after: float) -> list[TickRecord]:
+    """The ticks that started after ``after`` (perf_counter seconds), oldest first."""
+    records = []
+    for record in reversed(ticks):
+        if record.started <= after:
+            break
+        records.append(record)
+    records.reverse()
+    return records
+
+
 def finished_saves(saves: Reversible[SaveRecord]) -> Iterable[tuple[float, float]]:
     """(started, seconds) of the finished saves, newest first."""
     for record in reversed(saves):
