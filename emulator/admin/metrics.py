@@ -10,7 +10,6 @@ worker thread, racing the game); a scrape costs well under a millisecond of it.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 from prometheus_client import CollectorRegistry
@@ -30,11 +29,10 @@ from emulator.admin.timings import (
     DurationHistogram,
     finished_saves,
     quantile,
-    tick_durations_since,
+    recent_tick_durations,
 )
 
 PREFIX = "m59emu_"
-RECENT_TICKS_SECONDS = 60.0
 
 
 class ServerCollector(Collector):
@@ -97,7 +95,7 @@ class ServerCollector(Collector):
         assert hub is not None
         self._ticks.absorb((record.started, record.duration) for record in reversed(hub.ticks))
         yield _histogram(PREFIX + "tick_duration_seconds", "Time the world's ticks took.", self._ticks)
-        recent = tick_durations_since(hub.ticks, time.perf_counter() - RECENT_TICKS_SECONDS)
+        recent = recent_tick_durations(hub.ticks)
         last_minute = GaugeMetricFamily(
             PREFIX + "tick_duration_last_minute_seconds", "Quantiles of the ticks of the last minute.",
             labels=["quantile"],

@@ -11,7 +11,6 @@ from __future__ import annotations
 import collections
 import json
 import math
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,11 +23,10 @@ from twisted.web.template import Element, Tag, TagLoader, renderElement, tags
 from emulator.admin.control import ServerControl
 from emulator.admin.server_state import MemoryReader, players_in_world, recent_backups, recent_saves
 from emulator.admin.sparkline import sparkline
-from emulator.admin.timings import quantile, tick_durations_since, ticks_after
+from emulator.admin.timings import quantile, recent_tick_durations, ticks_after
 
 SAMPLE_EVERY = 30.0  # seconds between the charts' points ...
 SAMPLES_KEPT = 120  # ... for one hour
-RECENT_TICKS_SECONDS = 60.0
 REFRESH_SECONDS = 30
 
 
@@ -101,7 +99,7 @@ class ServerStatus:
         now = control.reactor.seconds()
         hub, factory = control.hub, control.factory
         players = players_in_world(hub) if hub is not None else []
-        recent = tick_durations_since(hub.ticks, time.perf_counter() - RECENT_TICKS_SECONDS) if hub is not None else []
+        recent = recent_tick_durations(hub.ticks) if hub is not None else []
         backups = recent_backups(control.backups)
         counters = factory.counters if factory is not None else None
         return {

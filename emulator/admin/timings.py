@@ -10,23 +10,14 @@ from __future__ import annotations
 
 import bisect
 import math
+import time
 from collections.abc import Iterable, Reversible, Sequence
 
 from emulator.game.hub import SaveRecord, TickRecord
 
 TICK_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
 SAVE_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
-
-
-def tick_durations_since(ticks: Reversible[TickRecord], since: float) -> list[float]:
-    """Durations of the ticks that started at or after ``since`` (perf_counter seconds), oldest first."""
-    durations = []
-    for record in reversed(ticks):
-        if record.started < since:
-            break
-        durations.append(record.duration)
-    durations.reverse()
-    return durations
+RECENT_SECONDS = 60.0  # "the last minute" of the summaries
 
 
 def ticks_after(ticks: Reversible[TickRecord], after: float) -> list[TickRecord]:
@@ -38,6 +29,11 @@ def ticks_after(ticks: Reversible[TickRecord], after: float) -> list[TickRecord]
         records.append(record)
     records.reverse()
     return records
+
+
+def recent_tick_durations(ticks: Reversible[TickRecord], seconds: float = RECENT_SECONDS) -> list[float]:
+    """How long the ticks of the last ``seconds`` (real time) took, oldest first."""
+    return [record.duration for record in ticks_after(ticks, time.perf_counter() - seconds)]
 
 
 def finished_saves(saves: Reversible[SaveRecord]) -> Iterable[tuple[float, float]]:
