@@ -22,6 +22,8 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request
 
 from emulator.admin.control import ServerControl
+from emulator.game.hub import GameHub
+from emulator.net.protocol import M59Factory
 from emulator.admin.server_state import last_finished_save, recent_backups
 from emulator.admin.timings import (
     SAVE_BUCKETS,
@@ -52,19 +54,17 @@ class ServerCollector(Collector):
         )
         factory, hub = control.factory, control.hub
         if factory is not None:
-            yield from self._connections(control)
+            yield from self._connections(factory)
         if hub is not None:
             yield GaugeMetricFamily(PREFIX + "players_online", "Characters in the world.", value=len(hub.in_world))
             yield GaugeMetricFamily(
                 PREFIX + "game_sessions", "Connections in game mode (in the world or choosing a character).",
                 value=len(hub.sessions),
             )
-            yield from self._timings(control)
+            yield from self._timings(hub)
         yield from self._backups(control)
 
-    def _connections(self, control: ServerControl) -> Iterator[Metric]:
-        factory = control.factory
-        assert factory is not None
+    def _connections(self, factory: M59Factory) -> Iterator[Metric]:
         counters = factory.counters
         yield GaugeMetricFamily(PREFIX + "connections_open", "Open game-port connections.", value=len(factory.connections))
         yield CounterMetricFamily(
@@ -90,9 +90,7 @@ class ServerCollector(Collector):
             "kind", counters.requests_dropped,
         )
 
-    def _timings(self, control: ServerControl) -> Iterator[Metric]:
-        hub = control.hub
-        assert hub is not None
+    def _timings(self, hub: GameHub) -> Iterator[Metric]:
         self._ticks.absorb((record.started, record.duration) for record in reversed(hub.ticks))
         yield _histogram(PREFIX + "tick_duration_seconds", "Time the world's ticks took.", self._ticks)
         recent = recent_tick_durations(hub.ticks)
@@ -109,7 +107,7 @@ class ServerCollector(Collector):
         yield _histogram(
             PREFIX + "save_duration_seconds", "Time the autosaves took (characters and world state).", self._saves
         )
-        last = last_finished_save(hub, control.reactor)
+        last = last_finished_save(hub, self.control.reactor)
         if last is not None and last.seconds is not None:
             yield GaugeMetricFamily(
                 PREFIX + "last_save_timestamp_seconds", "When the last finished autosave started (Unix time).",
