@@ -27,6 +27,7 @@ from emulator.admin import game_door, maintenance
 from emulator.admin.commands import build_registry
 from emulator.admin.control import ServerControl
 from emulator.admin.reload import Reloader, ReloadOnHangup
+from emulator.admin.web import WebService
 from emulator.config import (
     DEFAULT_DATA_DIR,
     DEFAULT_LISTEN,
@@ -196,4 +197,6 @@ def makeService(
                                 room_files=config.world.room_files, rsc_dir=Path(config.world.rsc_dir))
     if on_global_reactor:
         ReloadOnHangup(control.reloader, reactor).setServiceParent(top)
+    if config.web.listen:
+        WebService(control).setServiceParent(top)  # last: its port closes first on shutdown
     return top

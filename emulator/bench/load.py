@@ -377,6 +377,8 @@ class LoadBench:
             f'rsc_dir = "{self.folder / "rsc"}"\n'
             f"autosave_seconds = {float(self.args.autosave)}\n"
             "tick_seconds = 1.0\n"
+            "[web]\n"
+            'listen = ""\n'
             "[limits]\n"  # every client comes from 127.0.0.1
             f"max_connections_per_address = {clients + 10}\n"
             f"max_connections_total = {max(500, clients + 10)}\n"

@@ -50,6 +50,7 @@ from emulator.connection.events import (
     Verdict,
     VerifyLogin,
 )
+from emulator.counters import ServerCounters
 from emulator.wire.codec import Message, ResourceLookup, table
 from emulator.wire.crc import crc16
 from emulator.wire.errors import DecodeError, FrameError
@@ -95,8 +96,11 @@ class ConnectionMachine:
         epoch: EpochSource = lambda: 1,
         *,
         debug: bool = False,
+        counters: ServerCounters | None = None,
     ) -> None:
         self.config = config
+        #: The server's counts (shared by every connection); its own when alone (tests).
+        self.counters = counters if counters is not None else ServerCounters()
         self._debug = debug  # debug records are built only when someone will read them
         self._budget = RequestBudget(config.requests)
         self._seed_source = seed_source
@@ -198,6 +202,7 @@ class ConnectionMachine:
         if self.state is not State.VERIFYING:
             return []
         out: list[Output] = [Log("warn", "login_refused", {"reason": refusal.value})]
+        self.counters.login_failures[refusal.value] += 1
         if refusal is Refusal.THROTTLED:
             self._send(out, "AP_TOOMANYLOGINS")
         elif refusal is Refusal.LOCKED:
@@ -330,6 +335,7 @@ class ConnectionMachine:
         if message is None:
             return
         name = message.name
+        self.counters.requests[name] += 1
         if name != "BP_REQ_QUIT" and not self._budget.allows(name, now):
             self._over_budget(out, name, now)
             return
@@ -346,6 +352,7 @@ class ConnectionMachine:
 
     def _over_budget(self, out: list[Output], name: str, now: float) -> None:
         """Drop the request; one line per window of drops, and a flood closes the connection."""
+        self.counters.requests_dropped[name] += 1
         report = self._budget.drop(name, now)
         if report is None:
             return
@@ -384,6 +391,7 @@ class ConnectionMachine:
         self.client_version = version
         if version < self.config.login.minimum_client_version:
             out.append(Log("info", "client_too_old", {"version": version, "account": fields["account"]}))
+            self.counters.login_failures["client_too_old"] += 1
             self._send(out, "AP_MESSAGE", text=self.config.login.old_version_message, action=LoginAction.LA_LOGOFF)
             self._disconnect(out, "client too old")
             return
@@ -396,6 +404,7 @@ class ConnectionMachine:
         if outcome == "ok" and account_in_use:
             self.state = State.AWAITING_LOGIN
             out.append(Log("info", "account_in_use", {"account": verdict.account_name}))
+            self.counters.login_failures["account_in_use"] += 1
             self._send(out, "AP_ACCOUNTUSED")
         elif outcome == "ok":
             assert verdict.account_id is not None and verdict.account_name is not None
@@ -404,16 +413,19 @@ class ConnectionMachine:
             self.account_name = verdict.account_name
             self.admin_level = verdict.admin_level
             out.append(Log("info", "login_ok", {"account": verdict.account_name, "account_id": verdict.account_id}))
+            self.counters.logins += 1
             out.append(LoggedIn(verdict.account_id, verdict.account_name, verdict.admin_level))
             self._send(out, "AP_LOGINOK", account_type=verdict.admin_level)
             self._menu(out)
         elif outcome == "banned":
             out.append(Log("info", "login_banned", {"account": verdict.account_name or self._pending_name}))
+            self.counters.login_failures["banned"] += 1
             self._send(out, "AP_MESSAGE", text=self.config.login.banned_message, action=LoginAction.LA_LOGOFF)
             self._disconnect(out, "banned")
         else:
             self.state = State.AWAITING_LOGIN
             self._failures += 1
+            self.counters.login_failures[outcome] += 1
             out.append(
                 Log(
                     "info",

@@ -49,6 +49,7 @@ class TickRecord:
 class SaveRecord:
     started: float  # perf_counter seconds
     finished: float | None = None
+    at: float | None = None  # the clock's time when it started (wall time in a running server)
 
 
 class GameHub:
@@ -176,7 +177,7 @@ class GameHub:
             log.warn("autosave skipped: the previous save is still running")
             return None
         ctx = self.context
-        record = SaveRecord(time.perf_counter())
+        record = SaveRecord(time.perf_counter(), at=ctx.now())
         self.saves.append(record)
         writes: list[defer.Deferred[Any]] = [
             ctx.store.save_characters(self.online_states()),

@@ -48,6 +48,7 @@ from emulator.connection.machine import (
     State,
     random_seed,
 )
+from emulator.counters import ServerCounters
 from emulator.game.ports import Account, GameGateway
 from emulator.logs import logger
 from emulator.net.game_link import GameLink
@@ -83,7 +84,9 @@ class M59Protocol(Protocol):
     def __init__(self, factory: M59Factory, host: str) -> None:
         self.factory = factory
         self.host = host
-        self.machine = ConnectionMachine(factory.config, factory.seed_source, factory.epoch, debug=logs.enabled("debug"))
+        self.machine = ConnectionMachine(
+            factory.config, factory.seed_source, factory.epoch, debug=logs.enabled("debug"), counters=factory.counters
+        )
         self.link: GameLink | None = None  # while in game mode
         self.connected_at = factory.reactor.seconds()
         self.recorder: SessionRecorder | None = None
@@ -359,6 +362,7 @@ class M59Factory(Factory, Generic[VerdictT]):
         self.connections: set[M59Protocol] = set()
         self.online: dict[int, M59Protocol] = {}  # account id -> its connection
         self.login_gate: LoginGate | None = None  # the operator's login lock, when the server has one
+        self.counters = ServerCounters()  # read by the metrics
 
     # -------------------------------------------------------------- connections
 
@@ -369,7 +373,9 @@ class M59Factory(Factory, Generic[VerdictT]):
         refusal = self.limiter.refusal(host)
         if refusal is not None:
             log.warn("connection refused: {limit} peer={peer!r}", limit=refusal, peer=host)  # noqa: G010 - twisted.logger.Logger has warn, not warning
+            self.counters.connections_refused[refusal] += 1
             return None  # Twisted closes the socket
+        self.counters.connections_accepted += 1
         self.limiter.acquire(host)
         protocol = M59Protocol(self, host)
         self.connections.add(protocol)

@@ -50,6 +50,8 @@ class LiveServer:
         self.port = free_port()
         self.workdir = workdir
         config = workdir / "m59emu.toml"
+        if "[web]" not in config_text:  # the web port's default is one fixed port: tests turn it on with their own
+            config_text += '\n[web]\nlisten = ""\n'
         config.write_text(config_text)
         twistd = Path(sys.executable).with_name("twistd")
         self.log_path = workdir / "twistd.log"
