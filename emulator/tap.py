@@ -25,6 +25,7 @@ from twisted.python import usage
 from emulator import logs
 from emulator.admin.commands import build_registry
 from emulator.admin.control import ServerControl
+from emulator.admin.ssh import console_service
 from emulator.config import (
     DEFAULT_DATA_DIR,
     DEFAULT_LISTEN,
@@ -153,4 +154,7 @@ def makeService(
     registry = build_registry()
     control = ServerControl(reactor, config, store, registry, hub=game.hub, factory=factory)
     top.control = control  # type: ignore[attr-defined]  # the operator's doors and tests reach the server here
+    ssh = console_service(control)
+    if ssh is not None:
+        ssh.setServiceParent(top)
     return top
