@@ -15,6 +15,7 @@ from pathlib import Path
 
 import paramiko
 import pytest
+from twisted.conch.ssh.keys import FingerprintFormats
 
 from emulator.admin.commands import build_registry
 from tests.live_server import LiveServer, free_port, run_cli
@@ -323,3 +324,59 @@ def _another_key(workdir: Path) -> Path:
     path.write_bytes(Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption()))
     return path
+
+
+# ------------------------------------------------------------------ without a server
+
+
+def test_authorized_keys_lines_with_options_comments_and_junk(tmp_path):
+    from emulator.admin.ssh_keys import parse_authorized_keys, read_authorized_keys
+
+    first = _public_line()
+    second = _public_line()
+    text = (f"# comment\n\n{first} alice at home\n"
+            f'from="127.0.0.1",no-pty {second}\n'
+            "ssh-ed25519 not-base64 broken\nssh-rsa\n")
+    keys = parse_authorized_keys(text)
+    assert len(keys) == 2 and keys[0].operator == "alice at home"
+    assert keys[1].operator == keys[1].key.fingerprint(FingerprintFormats.SHA256_BASE64)  # no comment
+    assert list(read_authorized_keys(tmp_path / "missing")) == []
+
+
+def test_the_host_key_is_made_once_in_a_new_folder(tmp_path):
+    from emulator.admin.ssh_keys import load_or_make_host_key
+
+    path = tmp_path / "deep" / "er" / "host_key"
+    made = load_or_make_host_key(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and made.type() == "Ed25519"
+    assert load_or_make_host_key(path) == made  # kept, not remade
+
+
+def test_the_console_listens_only_when_configured(tmp_path):
+    from emulator.testing.memory_server import MemoryServer
+
+    (tmp_path / "off").mkdir()
+    off = MemoryServer(tmp_path / "off")  # the test servers leave the console off unless asked
+    try:
+        assert "ssh" not in [service.name for service in off.service]
+    finally:
+        off.stop()
+    port = free_port()
+    (tmp_path / "on").mkdir()
+    config = (f'[admin]\nssh_listen = "tcp:{port}:interface=127.0.0.1"\n'
+              f'ssh_host_key = "{tmp_path / "key" / "host_key"}"\n')
+    on = MemoryServer(tmp_path / "on", config)
+    try:
+        (listening,) = [p for p in on.reactor.tcpServers if p[0] == port]
+        assert listening[3] == "127.0.0.1"
+        assert (tmp_path / "key" / "host_key").exists()
+    finally:
+        on.stop()
+
+
+def _public_line() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.generate().public_key().public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()

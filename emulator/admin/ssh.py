@@ -21,7 +21,7 @@ from typing import Any, cast
 
 import attrs
 from twisted.application import strports
-from twisted.application.service import IService
+from twisted.application.service import IService, Service
 from twisted.conch import avatar, error as conch_error, interfaces as conch_interfaces
 from twisted.conch.insults import insults
 from twisted.conch.recvline import HistoricRecvLine
@@ -455,16 +455,33 @@ class ConsoleFactory(factory.SSHFactory):
 components.registerAdapter(ConsoleSession, ConsoleAvatar, session.ISession)
 
 
-def console_service(control: ServerControl) -> IService | None:
-    """The SSH console's listener, or None when ``ssh_listen`` is empty. The host key is
-    read (or made) now, so a bad key stops the server at start."""
-    settings = control.config.admin
-    if not settings.ssh_listen:
-        return None
-    host_key = load_or_make_host_key(Path(settings.ssh_host_key))
-    service = strports.service(settings.ssh_listen, ConsoleFactory(control, host_key), reactor=cast(Any, control.reactor))
-    service.setName("ssh")
-    return service
+class ConsoleService(Service):
+    """Listens on ``ssh_listen`` once started; the host key is read (or made) then, so building
+    the server writes nothing, and a bad key stops the server as it starts."""
+
+    name = "ssh"
+
+    def __init__(self, control: ServerControl) -> None:
+        self.control = control
+        self._listener: IService | None = None
+
+    def startService(self) -> None:
+        settings = self.control.config.admin
+        host_key = load_or_make_host_key(Path(settings.ssh_host_key))
+        self._listener = strports.service(settings.ssh_listen, ConsoleFactory(self.control, host_key),
+                                          reactor=cast(Any, self.control.reactor))
+        self._listener.startService()
+        super().startService()
+
+    def stopService(self) -> defer.Deferred[None] | None:
+        super().stopService()
+        listener, self._listener = self._listener, None
+        return None if listener is None else listener.stopService()
+
+
+def console_service(control: ServerControl) -> ConsoleService | None:
+    """The SSH console, or None when ``ssh_listen`` is empty."""
+    return ConsoleService(control) if control.config.admin.ssh_listen else None
 
 
 __all__ = ["ConsoleFactory", "Operator", "console_service"]

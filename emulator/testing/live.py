@@ -50,6 +50,8 @@ class LiveServer:
         self.port = free_port()
         self.workdir = workdir
         config = workdir / "m59emu.toml"
+        if "[admin]" not in config_text:  # no SSH console unless asked: its port could be taken
+            config_text += '\n[admin]\nssh_listen = ""\n'
         config.write_text(config_text)
         twistd = Path(sys.executable).with_name("twistd")
         self.log_path = workdir / "twistd.log"
