@@ -7,6 +7,7 @@ the world, logged in over the game protocol, while the console runs every comman
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import socket
 import stat
@@ -153,11 +154,11 @@ class Console:
 
 
 def _connected(client) -> bool:
+    """Whether the server still holds the player's connection (without waiting)."""
     try:
-        return client.socket.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) != b""
-    except BlockingIOError:
-        return True
-    except OSError:
+        readable, _, _ = select.select([client.socket], [], [], 0)
+        return not readable or client.socket.recv(1, socket.MSG_PEEK) != b""
+    except (OSError, ValueError):  # reset, or closed here
         return False
 
 
@@ -380,3 +381,34 @@ def _public_line() -> str:
 
     return Ed25519PrivateKey.generate().public_key().public_bytes(
         serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
+
+
+def test_password_logins_can_be_turned_off(tmp_path):
+    from twisted.cred import credentials
+    from twisted.internet.task import Clock
+
+    from emulator.admin.control import ServerControl
+    from emulator.admin.ssh import ConsoleFactory
+    from emulator.admin.ssh_keys import load_or_make_host_key
+    from emulator.config import AdminConfig, Config
+
+    host_key = load_or_make_host_key(tmp_path / "host_key")
+
+    def offered(passwords: bool) -> set:
+        config = Config(admin=AdminConfig(ssh_passwords=passwords, ssh_authorized_keys=str(tmp_path / "keys")))
+        control = ServerControl(Clock(), config, store=None, registry=build_registry())  # type: ignore[arg-type]
+        return set(ConsoleFactory(control, host_key).portal.listCredentialsInterfaces())
+
+    assert offered(True) == {credentials.ISSHPrivateKey, credentials.IUsernamePassword}
+    assert offered(False) == {credentials.ISSHPrivateKey}
+
+
+def test_restore_brings_back_a_player_the_server_logged_off(console):
+    """The examples test relies on this to undo a kick or a ban between commands."""
+    bob = console.clients["bob"]
+    bob.socket.close()
+    assert not _connected(bob)
+    console.restore()
+    assert console.clients["bob"] is not bob and _connected(console.clients["bob"])
+    status, text = console.exec("who")
+    assert status == 0 and "3 in the world" in text, text

@@ -209,7 +209,7 @@ class ConsoleSession:
     def __init__(self, console: ConsoleAvatar) -> None:
         self.console = console
         self.pty_size: tuple[int, int] | None = None  # (columns, rows) once a pty is asked for
-        self.shell: LineShell | None = None  # the shell without a pty, told of the end of input
+        self.shell: _Console | None = None
         self.open = True
 
     @property
@@ -262,14 +262,17 @@ class ConsoleSession:
             return
         terminal = insults.ServerProtocol(ConsoleTerminal, self.console, process)
         terminal.makeConnection(_Pipe(process.write, process.loseConnection))
+        self.shell = cast(_Console, terminal.terminalProtocol)
         held.release_to(terminal.dataReceived)
 
     def eofReceived(self) -> None:
-        if self.shell is not None:
+        if isinstance(self.shell, LineShell):  # a pty's input ends with Ctrl-D instead
             self.shell.leave()
 
     def closed(self) -> None:
         self.open = False
+        if self.shell is not None:
+            self.shell.left = True  # answers still coming are dropped
 
 
 class _HeldInput:
