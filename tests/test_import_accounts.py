@@ -16,6 +16,7 @@ from emulator.importer.accounts_file import parse_accounts_file
 from emulator.store import accounts, open_database
 from emulator.store.models import Account
 from tests.live_server import LiveServer, free_port
+from tests.store_backends import database_url  # noqa: F401  (fixture)
 
 NOW = int(time.time())
 IN_A_MONTH = NOW + 30 * 86400
@@ -232,3 +233,11 @@ def _wait_for_port(port: int) -> None:
         except OSError:
             time.sleep(0.1)
     raise AssertionError(f"nothing listens on {port}")
+
+
+def test_every_backend(database_url, accounts_file, capsys):  # noqa: F811
+    assert run_import(database_url, accounts_file) == 1
+    assert "imported 7 account(s)" in capsys.readouterr().out  # alice is not there beforehand
+    assert login(database_url, "Grim", "grim-old").admin_level == accounts.ADMIN
+    assert login(database_url, "Tomas", "tomas-old").outcome == "banned"
+    assert account(database_url, "tomas").banned_until == datetime.datetime.fromtimestamp(IN_A_MONTH, datetime.UTC)
