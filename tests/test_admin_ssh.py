@@ -412,3 +412,15 @@ def test_restore_brings_back_a_player_the_server_logged_off(console):
     assert console.clients["bob"] is not bob and _connected(console.clients["bob"])
     status, text = console.exec("who")
     assert status == 0 and "3 in the world" in text, text
+
+
+def test_an_unusable_host_key_stops_the_server_with_the_reason(tmp_path, capsys):
+    from emulator.testing.memory_server import MemoryServer
+
+    key = tmp_path / "host_key"
+    key.write_text("not a key\n")
+    (tmp_path / "server").mkdir()
+    config = f'[admin]\nssh_listen = "tcp:{free_port()}:interface=127.0.0.1"\nssh_host_key = "{key}"\n'
+    with pytest.raises(SystemExit):
+        MemoryServer(tmp_path / "server", config)
+    assert f"SSH host key {key}: not a private key" in capsys.readouterr().err

@@ -16,6 +16,7 @@ when the command ran and 1 when it answered with an error. Never a Python prompt
 from __future__ import annotations
 
 import datetime
+import sys
 from pathlib import Path
 from typing import Any, cast
 
@@ -38,7 +39,7 @@ from zope.interface import implementer
 from emulator import auth
 from emulator.admin.control import ServerControl
 from emulator.admin.registry import Caller, Outcome
-from emulator.admin.ssh_keys import load_or_make_host_key, read_authorized_keys
+from emulator.admin.ssh_keys import HostKeyError, load_host_key, load_or_make_host_key, read_authorized_keys
 from emulator.logs import logger
 from emulator.net.limits import LoginThrottle
 from emulator.store import accounts
@@ -483,8 +484,19 @@ class ConsoleService(Service):
 
 
 def console_service(control: ServerControl) -> ConsoleService | None:
-    """The SSH console, or None when ``ssh_listen`` is empty."""
-    return ConsoleService(control) if control.config.admin.ssh_listen else None
+    """The SSH console, or None when ``ssh_listen`` is empty. A host key that is there but
+    unusable stops the server now, with the reason."""
+    settings = control.config.admin
+    if not settings.ssh_listen:
+        return None
+    key_path = Path(settings.ssh_host_key)
+    if key_path.exists():
+        try:
+            load_host_key(key_path)
+        except HostKeyError as error:
+            print(f"m59emu: cannot start:\n{error}", file=sys.stderr)
+            raise SystemExit(1) from None
+    return ConsoleService(control)
 
 
 __all__ = ["ConsoleFactory", "Operator", "console_service"]

@@ -21,6 +21,22 @@ from emulator.logs import logger
 log = logger("m59emu.admin.ssh")
 
 
+class HostKeyError(Exception):
+    """The host key file is there but cannot be used; the message names it."""
+
+
+def load_host_key(path: Path) -> keys.Key:
+    try:
+        key = keys.Key.fromFile(str(path))
+    except OSError as error:
+        raise HostKeyError(f"SSH host key {path}: cannot read: {error.strerror or error}") from None
+    except (keys.BadKeyError, keys.EncryptedKeyError, ValueError) as error:
+        raise HostKeyError(f"SSH host key {path}: not a private key without a passphrase ({error})") from None
+    if key.isPublic():
+        raise HostKeyError(f"SSH host key {path}: is a public key; the private one is needed")
+    return key
+
+
 def load_or_make_host_key(path: Path) -> keys.Key:
     """The private host key at ``path``; a new ed25519 key is written there (mode 0600) first if
     there is none."""
@@ -34,7 +50,7 @@ def load_or_make_host_key(path: Path) -> keys.Key:
         with os.fdopen(descriptor, "wb") as file:
             file.write(private)
         log.info("made the SSH host key {path}", path=str(path))
-    return keys.Key.fromFile(str(path))
+    return load_host_key(path)
 
 
 @attrs.frozen
