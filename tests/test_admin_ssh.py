@@ -254,7 +254,8 @@ def test_the_interactive_shell(console):
         assert b"'help' lists the commands" in seen
         shell.send(b"who\r")
         answer = _read_until(shell, b"m59> ")
-        assert b"Alanna" in answer and b"\r\n" in answer
+        assert b"Alanna" in answer and b"\r\n" in answer and b"\r\r" not in answer
+        assert b"\n" not in answer.replace(b"\r\n", b"")  # every line ends in CRLF on a pty
         shell.send(b"help who\r")
         assert b"usage: who" in _read_until(shell, b"m59> ")
         shell.send(b"exit\r")

@@ -400,7 +400,7 @@ class ConsoleTerminal(_Console, HistoricRecvLine):
     """The console on a pty: line editing and history (conch's recvline), CRLF line ends."""
 
     ps = (PROMPT, b"... ")
-    newline = b"\r\n"
+    newline = b"\n"  # the terminal (insults) writes every "\n" as CRLF
 
     def __init__(self, console: ConsoleAvatar, process: session.SSHSessionProcessProtocol) -> None:
         self.console = console
