@@ -425,3 +425,40 @@ def test_an_unusable_host_key_stops_the_server_with_the_reason(tmp_path, capsys)
     with pytest.raises(SystemExit):
         MemoryServer(tmp_path / "server", config)
     assert f"SSH host key {key}: not a private key" in capsys.readouterr().err
+
+
+def test_connections_are_capped_and_must_log_in_in_time(tmp_path):
+    from twisted.internet.address import IPv4Address
+    from twisted.internet.task import Clock
+    from twisted.internet.testing import StringTransport
+
+    from emulator.admin import ssh
+    from emulator.admin.control import ServerControl
+    from emulator.admin.ssh_keys import load_or_make_host_key
+    from emulator.config import AdminConfig, Config
+
+    clock = Clock()
+    config = Config(admin=AdminConfig(ssh_authorized_keys=str(tmp_path / "keys")))
+    control = ServerControl(clock, config, store=None, registry=build_registry())  # type: ignore[arg-type]
+    factory = ssh.ConsoleFactory(control, load_or_make_host_key(tmp_path / "host_key"))
+    factory.startFactory()
+    peer = IPv4Address("TCP", "127.0.0.1", 40000)
+    opened = []
+    for _ in range(ssh.MAX_CONNECTIONS):
+        connection = factory.buildProtocol(peer)
+        line = StringTransport(peerAddress=peer)
+        connection.makeConnection(line)
+        opened.append((connection, line))
+    assert factory.buildProtocol(peer) is None  # one too many
+
+    first, first_line = opened[0]
+    assert first_line.value().startswith(b"SSH-2.0-")
+    logged_in, logged_in_line = opened[1]
+    logged_in.avatar = object()  # what conch sets once a login succeeds
+    clock.advance(ssh.LOGIN_SECONDS - 1)
+    assert not first_line.disconnecting
+    clock.advance(1)
+    assert first_line.disconnecting  # never logged in: closed
+    assert not logged_in_line.disconnecting
+    first.connectionLost(None)
+    assert factory.buildProtocol(peer) is not None  # its place is free again

@@ -26,11 +26,12 @@ from twisted.application.service import IService, Service
 from twisted.conch import avatar, error as conch_error, interfaces as conch_interfaces
 from twisted.conch.insults import insults
 from twisted.conch.recvline import HistoricRecvLine
-from twisted.conch.ssh import connection, factory, keys, session, userauth
+from twisted.conch.ssh import connection, factory, keys, session, transport, userauth
 from twisted.conch.ssh.common import getNS
 from twisted.cred import credentials, error as cred_error, portal
 from twisted.cred.checkers import ICredentialsChecker
 from twisted.internet import defer
+from twisted.internet.interfaces import IDelayedCall
 from twisted.internet.error import ProcessDone, ProcessTerminated
 from twisted.python import components
 from twisted.python.failure import Failure
@@ -441,7 +442,39 @@ class ConsoleTerminal(_Console, HistoricRecvLine):
 # --------------------------------------------------------------------- the server
 
 
+#: At most this many SSH connections at once; more are closed as they arrive.
+MAX_CONNECTIONS = 16
+#: A connection that has not logged in by then is closed.
+LOGIN_SECONDS = 60.0
+
+
+class ConsoleTransport(transport.SSHServerTransport):
+    """conch's server side of a connection, closed if it does not log in in time."""
+
+    factory: ConsoleFactory
+    _login_deadline: IDelayedCall | None = None
+
+    def connectionMade(self) -> None:
+        super().connectionMade()
+        self._login_deadline = self.factory.control.reactor.callLater(
+            LOGIN_SECONDS, self._too_slow)
+
+    def _too_slow(self) -> None:
+        self._login_deadline = None
+        if getattr(self, "avatar", None) is None:  # conch sets it once a login succeeds
+            log.info("SSH console: closing a connection that did not log in within {seconds:.0f} s",
+                     seconds=LOGIN_SECONDS)
+            self.sendDisconnect(transport.DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE, b"login took too long")
+
+    def connectionLost(self, reason: Any = None) -> None:
+        if self._login_deadline is not None and self._login_deadline.active():
+            self._login_deadline.cancel()
+        self.factory.open_connections.discard(self)
+        super().connectionLost(reason)
+
+
 class ConsoleFactory(factory.SSHFactory):
+    protocol = ConsoleTransport
     services = {b"ssh-userauth": ConsoleUserAuth, b"ssh-connection": connection.SSHConnection}
 
     def __init__(self, control: ServerControl, host_key: keys.Key) -> None:
@@ -454,6 +487,16 @@ class ConsoleFactory(factory.SSHFactory):
         if control.config.admin.ssh_passwords:
             access.registerChecker(AdminPasswordChecker(control))
         self.portal = access
+        self.open_connections: set[ConsoleTransport] = set()
+
+    def buildProtocol(self, addr: Any) -> Any:
+        if len(self.open_connections) >= MAX_CONNECTIONS:
+            log.warn("SSH console: {count} connections open; refused one from {peer}",
+                     count=len(self.open_connections), peer=str(addr))
+            return None  # Twisted closes the connection
+        built = cast(ConsoleTransport, super().buildProtocol(addr))
+        self.open_connections.add(built)
+        return built
 
 
 components.registerAdapter(ConsoleSession, ConsoleAvatar, session.ISession)
