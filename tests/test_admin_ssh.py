@@ -332,7 +332,7 @@ def _another_key(workdir: Path) -> Path:
 
 
 def test_authorized_keys_lines_with_options_comments_and_junk(tmp_path):
-    from emulator.admin.ssh_keys import parse_authorized_keys, read_authorized_keys
+    from emulator.admin.ssh.keys import parse_authorized_keys, read_authorized_keys
 
     first = _public_line()
     second = _public_line()
@@ -346,7 +346,7 @@ def test_authorized_keys_lines_with_options_comments_and_junk(tmp_path):
 
 
 def test_the_host_key_is_made_once_in_a_new_folder(tmp_path):
-    from emulator.admin.ssh_keys import load_or_make_host_key
+    from emulator.admin.ssh.keys import load_or_make_host_key
 
     path = tmp_path / "deep" / "er" / "host_key"
     made = load_or_make_host_key(path)
@@ -390,7 +390,7 @@ def test_password_logins_can_be_turned_off(tmp_path):
 
     from emulator.admin.control import ServerControl
     from emulator.admin.ssh import ConsoleFactory
-    from emulator.admin.ssh_keys import load_or_make_host_key
+    from emulator.admin.ssh.keys import load_or_make_host_key
     from emulator.config import AdminConfig, Config
 
     host_key = load_or_make_host_key(tmp_path / "host_key")
@@ -434,7 +434,7 @@ def test_connections_are_capped_and_must_log_in_in_time(tmp_path):
 
     from emulator.admin import ssh
     from emulator.admin.control import ServerControl
-    from emulator.admin.ssh_keys import load_or_make_host_key
+    from emulator.admin.ssh.keys import load_or_make_host_key
     from emulator.config import AdminConfig, Config
 
     clock = Clock()
