@@ -28,6 +28,7 @@ from emulator.admin.commands import build_registry
 from emulator.admin.control import ServerControl
 from emulator.admin.reload import Reloader, ReloadOnHangup
 from emulator.admin.web import WebService
+from emulator.admin.ssh import console_service
 from emulator.config import (
     DEFAULT_DATA_DIR,
     DEFAULT_LISTEN,
@@ -197,6 +198,9 @@ def makeService(
                                 room_files=config.world.room_files, rsc_dir=Path(config.world.rsc_dir))
     if on_global_reactor:
         ReloadOnHangup(control.reloader, reactor).setServiceParent(top)
+    ssh = console_service(control)
+    if ssh is not None:
+        ssh.setServiceParent(top)
     if config.web.listen:
         WebService(control).setServiceParent(top)  # last: its port closes first on shutdown
     return top

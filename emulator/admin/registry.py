@@ -95,6 +95,14 @@ class Command:
         return tuple(self.name.split())
 
 
+@attrs.frozen
+class Outcome:
+    """What a command answered, and whether it ran (False: refused, bad arguments, failed)."""
+
+    text: str
+    ok: bool
+
+
 class _ArgumentParser(argparse.ArgumentParser):
     """argparse that reports errors and help as :class:`CommandError`, never exiting."""
 
@@ -158,6 +166,10 @@ class CommandRegistry:
 
     def execute(self, control: ServerControl, caller: Caller, line: str) -> defer.Deferred[str]:
         """Run one line for a caller; always fires with the text to show, never fails."""
+        return self.execute_with_outcome(control, caller, line).addCallback(lambda outcome: outcome.text)
+
+    def execute_with_outcome(self, control: ServerControl, caller: Caller, line: str) -> defer.Deferred[Outcome]:
+        """As :meth:`execute`, also telling whether the command ran (for the doors' exit status)."""
         try:
             command, rest = self.resolve(line)
             if not caller.may(command.rights):
@@ -168,15 +180,15 @@ class CommandRegistry:
                 raise CommandError(f"{command.name}: needs the running server (use the SSH console)")
             args = self._parsers[command.words].parse_args(rest)
         except CommandError as error:
-            return defer.succeed(str(error))
+            return defer.succeed(Outcome(str(error), ok=False))
         log.info("admin command by {caller}: {line}", caller=str(caller), line=line)
         result = defer.maybeDeferred(command.run, Call(control, caller, args, line))
 
-        def failed(failure: Failure) -> str:
+        def failed(failure: Failure) -> Outcome:
             if failure.check(CommandError):
-                return str(failure.value)
+                return Outcome(str(failure.value), ok=False)
             log.failure("admin command {line!r} by {caller} failed", failure, line=line, caller=str(caller))
-            return f"{command.name}: failed ({failure.getErrorMessage()}); see the server log"
+            return Outcome(f"{command.name}: failed ({failure.getErrorMessage()}); see the server log", ok=False)
 
-        result.addErrback(failed)
+        result.addCallbacks(lambda text: Outcome(text, ok=True), failed)
         return result  # type: ignore[return-value]  # maybeDeferred flattens a returned Deferred

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.capture import CaptureError, decode_capture, read_capture
 from emulator.cli.accounts import add_account_commands
+from emulator.cli.admin import add_admin_command
 from emulator.cli.characters import add_character_commands
+from emulator.cli.import_accounts import add_import_accounts_command
 from emulator.cli.importing import add_import_command
 from emulator.cli.ledger import add_ledger_command
 from emulator.wire.codec import plain
@@ -59,7 +61,9 @@ def _build_parser() -> argparse.ArgumentParser:
     add_account_commands(commands)
     add_character_commands(commands)
     add_import_command(commands)
+    add_import_accounts_command(commands)
     add_ledger_command(commands)
+    add_admin_command(commands)
     return parser
 
 

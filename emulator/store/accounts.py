@@ -148,6 +148,36 @@ def create_account(
     validate_name(name)
     _check_level(admin_level)
     password_hash = auth.hash_digest(_password_digest(password), cost)  # outside the transaction: slow
+    return _create(db, name, password_hash, admin_level, now or _now())
+
+
+@_on_database
+def create_account_from_digest(
+    db: peewee.Database,
+    name: str,
+    digest: bytes,
+    *,
+    admin_level: int = USER,
+    now: datetime.datetime | None = None,
+    last_login_at: datetime.datetime | None = None,
+    cost: auth.HashCost = auth.DEFAULT_COST,
+) -> AccountInfo:
+    """An account whose password is known only as the client's digest of it (one imported from
+    the original server); it is stored under the same salted slow hash as any other."""
+    validate_name(name)
+    _check_level(admin_level)
+    password_hash = auth.hash_digest(digest, cost)
+    return _create(db, name, password_hash, admin_level, now or _now(), last_login_at)
+
+
+def _create(
+    db: peewee.Database,
+    name: str,
+    password_hash: str,
+    admin_level: int,
+    now: datetime.datetime,
+    last_login_at: datetime.datetime | None = None,
+) -> AccountInfo:
     with db.atomic():
         if _find(name) is not None:
             raise AccountExists(f"account {name!r} exists")
@@ -157,7 +187,8 @@ def create_account(
                 name_key=name_key(name),
                 password_hash=password_hash,
                 admin_level=admin_level,
-                created_at=_to_db(now or _now()),
+                created_at=_to_db(now),
+                last_login_at=None if last_login_at is None else _to_db(last_login_at),
             )
         except peewee.IntegrityError:  # another process created it since the check
             raise AccountExists(f"account {name!r} exists") from None

@@ -52,6 +52,8 @@ class LiveServer:
         config = workdir / "m59emu.toml"
         if "[web]" not in config_text:  # the web port's default is one fixed port: tests turn it on with their own
             config_text += '\n[web]\nlisten = ""\n'
+        if "[admin]" not in config_text:  # no SSH console unless asked: its port could be taken
+            config_text += '\n[admin]\nssh_listen = ""\n'
         config.write_text(config_text)
         twistd = Path(sys.executable).with_name("twistd")
         self.log_path = workdir / "twistd.log"

@@ -44,6 +44,7 @@ class MemoryServer:
         config.write_text(
             f'[world]\nrsc_dir = "{workdir / "rsc"}"\nbroadcast_seconds = {broadcast_seconds!r}\n'
             f"broadcast_seconds_per_player = {broadcast_seconds_per_player!r}\n{config_text}"
+            + ("" if "[admin]" in config_text else '\n[admin]\nssh_listen = ""\n')  # no SSH console unless asked
         )
         options = Options()
         options.parseOptions(["--config", str(config), "--database", f"sqlite:///{workdir / 'm59emu.db'}"])
