@@ -19,6 +19,7 @@ import pytest
 from twisted.conch.ssh.keys import FingerprintFormats
 
 from emulator.admin.commands import build_registry
+from emulator.testing.admin import world_data
 from tests.live_server import LiveServer, free_port, run_cli
 
 PLAYERS = (("alice", "Alanna", 1), ("dave", "Davos", 2), ("bob", "Bobbin", 0))
@@ -44,11 +45,16 @@ class Console:
                     stdin=f"pw-{account}\n")
             run_cli("character", "create", account, character, "--database", self.url)
         run_cli("account", "create", GUARDED[0], "--level", "1", "--database", self.url, stdin=GUARDED[1] + "\n")
+        # As on the in-memory AdminWorld the examples are written for: carol is offline, and
+        # the world has a monster kind to create.
+        run_cli("account", "create", "carol", "--database", self.url, stdin="pw-carol\n")
+        run_cli("character", "create", "carol", "Carolus", "--database", self.url)
         # The world as the tests start it: restored when a command leaves it unusable
         # (the server stopped, a player banned or logins locked).
         self.baseline = workdir / "baseline.db"
         shutil.copyfile(self.database, self.baseline)
         self.config = (
+            f'[server]\ndata = "{world_data(workdir)}"\n'
             f'[admin]\nssh_listen = "tcp:{self.ssh_port}:interface=127.0.0.1"\n'
             f'ssh_host_key = "{self.ssh_dir / "host_key"}"\n'
             f'ssh_authorized_keys = "{self.ssh_dir / "authorized_keys"}"\n'
