@@ -20,9 +20,11 @@ import peewee
 from twisted.application import strports
 from twisted.application.service import IServiceCollection, MultiService, Service
 from twisted.internet import defer
+from twisted.internet.interfaces import IReactorFromThreads
 from twisted.python import usage
 
 from emulator import logs
+from emulator.admin.backups import Backups, run_inline
 from emulator.admin.commands import build_registry
 from emulator.admin.control import ServerControl
 from emulator.config import (
@@ -152,5 +154,9 @@ def makeService(
     top.factory = factory  # type: ignore[attr-defined]  # handy for tests and the admin console
     registry = build_registry()
     control = ServerControl(reactor, config, store, registry, hub=game.hub, factory=factory)
+    # Backups run on a thread of their own; a reactor with no threads (in memory) runs them inline.
+    control.backups = Backups(config.database, config.backup, reactor,
+                              runner=None if IReactorFromThreads.providedBy(reactor) else run_inline)
+    control.backups.setServiceParent(top)  # last: it stops first, cancelling a backup in progress
     top.control = control  # type: ignore[attr-defined]  # the operator's doors and tests reach the server here
     return top

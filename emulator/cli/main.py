@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.capture import CaptureError, decode_capture, read_capture
 from emulator.cli.accounts import add_account_commands
+from emulator.cli.backups import add_backup_commands
 from emulator.cli.characters import add_character_commands
 from emulator.cli.importing import add_import_command
 from emulator.cli.ledger import add_ledger_command
@@ -60,6 +61,7 @@ def _build_parser() -> argparse.ArgumentParser:
     add_character_commands(commands)
     add_import_command(commands)
     add_ledger_command(commands)
+    add_backup_commands(commands)
     return parser
 
 

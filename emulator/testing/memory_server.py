@@ -11,10 +11,12 @@ import itertools
 from pathlib import Path
 from typing import Any
 
+import attrs
 from twisted.internet.address import IPv4Address
 from twisted.internet.testing import MemoryReactorClock, StringTransport
 
 from emulator import auth
+from emulator.config import BackupConfig
 from emulator.game.hub import GameHub
 from emulator.game.service import GameService
 from emulator.net.protocol import M59Factory, M59Protocol
@@ -47,6 +49,9 @@ class MemoryServer:
         )
         options = Options()
         options.parseOptions(["--config", str(config), "--database", f"sqlite:///{workdir / 'm59emu.db'}"])
+        if options.config.backup.dir == BackupConfig().dir:  # backups stay in the test's folder
+            backup = attrs.evolve(options.config.backup, dir=str(workdir / "backups"))
+            options.config = attrs.evolve(options.config, backup=backup)
         self.reactor = MemoryReactorClock()
         self.reactor.advance(start_time)
         self.store = InlineStore(options.config.database, self.reactor)
