@@ -35,10 +35,14 @@ def add_backup_commands(subparsers: Any) -> None:
                         help=f"folder for the file (default: [backup] dir of --config, else {BackupConfig().dir})")
     backup.add_argument("--keep", type=int, metavar="N",
                         help="then delete all but the newest N backups in that folder (default: keep all)")
+    backup.add_argument("--dump", action="store_true",
+                        help="SQLite: write the portable dump (.jsonl.gz) instead of a database file, "
+                             "e.g. to move to MariaDB (MariaDB/MySQL always gives the dump)")
     backup.set_defaults(run=_backup)
 
     restoring = subparsers.add_parser("restore", help="restore a backup into a stopped server's database",
-                                      description=RESTORE_HELP)
+                                      description=RESTORE_HELP,
+                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     restoring.add_argument("file", type=Path, metavar="BACKUP", help="the backup file")
     _add_source_options(restoring)
     restoring.add_argument("--force", action="store_true",
@@ -63,7 +67,7 @@ def _backup(args: argparse.Namespace) -> int:
         config = _config(args)
         url = args.database or config.database
         directory = args.to or Path(config.backup.dir)
-        made = make_backup(url, directory, datetime.datetime.now(datetime.UTC))
+        made = make_backup(url, directory, datetime.datetime.now(datetime.UTC), dump=args.dump)
         print(f"backup written: {made.path} ({made.size} bytes)")
         if args.keep is not None:
             for deleted in rotate(directory, args.keep):

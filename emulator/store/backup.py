@@ -132,19 +132,23 @@ def rotate(directory: Path, keep: int) -> list[Path]:
 # ---------------------------------------------------------------------- taking a backup
 
 
-def make_backup(url: str, directory: Path, now: datetime.datetime, cancelled: Callable[[], bool] = never) -> BackupFile:
+def make_backup(
+    url: str, directory: Path, now: datetime.datetime, cancelled: Callable[[], bool] = never, *, dump: bool = False
+) -> BackupFile:
     """Back up the database at ``url`` into a new file in ``directory``, named for ``now``.
 
     Runs on the caller's thread with connections of its own; ``cancelled`` is asked between steps.
-    The file appears under its final name only once it is complete and checked.
+    The file appears under its final name only once it is complete and checked. SQLite gives a
+    database file unless ``dump`` (the portable dump, e.g. to move to MariaDB).
     """
     scheme = urlsplit(url).scheme
     directory.mkdir(parents=True, exist_ok=True)
-    suffix = SQLITE_SUFFIX if scheme == "sqlite" else DUMP_SUFFIX
+    as_file = scheme == "sqlite" and not dump
+    suffix = SQLITE_SUFFIX if as_file else DUMP_SUFFIX
     final = backup_path(directory, now, suffix)
     partial = final.with_name(f".{final.name}.{os.getpid()}.partial")
     try:
-        if scheme == "sqlite":
+        if as_file:
             _sqlite_backup(_sqlite_path(url), partial, cancelled)
         else:
             _dump(url, partial, now, cancelled)
@@ -166,7 +170,8 @@ def _sqlite_path(url: str) -> Path:
 def _sqlite_backup(source: Path, target: Path, cancelled: Callable[[], bool]) -> None:
     if not source.is_file():
         raise BackupError(f"no database at {source}")
-    reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True, isolation_level=None, timeout=5.0)
+    # Not mode=ro: a read-only connection cannot open a WAL database whose -shm file is gone.
+    reader = sqlite3.connect(source, isolation_level=None, timeout=5.0)
     try:
         # One read transaction over every step: the copy is one moment of the database, and a
         # write by the server does not restart it (it would, step after step, without one).
@@ -197,9 +202,17 @@ def _sqlite_backup(source: Path, target: Path, cancelled: Callable[[], bool]) ->
 def _dump(url: str, target: Path, now: datetime.datetime, cancelled: Callable[[], bool]) -> None:
     database = connect(url)
     try:
+        if isinstance(database, peewee.SqliteDatabase) and not _sqlite_path(url).is_file():
+            raise BackupError(f"no database at {_sqlite_path(url)}")
         database.connect()
-        database.execute_sql("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        database.execute_sql("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
+        if isinstance(database, peewee.MySQLDatabase):
+            database.execute_sql("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            database.execute_sql("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
+            source = "mysql"
+        else:  # one read transaction: the same moment of every table (WAL keeps the writer going)
+            database.execute_sql("BEGIN DEFERRED")
+            database.execute_sql("SELECT count(*) FROM sqlite_master")
+            source = "sqlite"
         present = set(database.get_tables())
         if SCHEMA_TABLE not in present:
             raise BackupError(f"{redact(url)} has no m59emu store (no {SCHEMA_TABLE} table)")
@@ -210,9 +223,10 @@ def _dump(url: str, target: Path, now: datetime.datetime, cancelled: Callable[[]
         with gzip.open(target, "wt", encoding="utf-8", compresslevel=6) as stream:
             _write_line(stream, {"format": DUMP_FORMAT, "format_version": DUMP_FORMAT_VERSION,
                                  "schema_version": version, "created_at": now.astimezone(datetime.UTC).isoformat(),
-                                 "source": "mysql", "tables": tables})
+                                 "source": source, "tables": tables})
             for table in tables:
-                cursor = database.connection().cursor(_unbuffered_cursor())
+                cursor = (database.connection().cursor(_unbuffered_cursor())
+                          if source == "mysql" else database.connection().cursor())
                 try:
                     cursor.execute(f"SELECT * FROM {_quoted(database, table)}")
                     columns = [description[0] for description in cursor.description]
@@ -236,7 +250,7 @@ def _dump(url: str, target: Path, now: datetime.datetime, cancelled: Callable[[]
                 _write_line(stream, {"end_of_table": table, "rows": count})
             _write_line(stream, {"end": True, "rows": counts})
         database.execute_sql("COMMIT")
-    except (peewee.PeeweeException, pymysql.err.Error, OSError) as error:
+    except (peewee.PeeweeException, pymysql.err.Error, sqlite3.Error, OSError) as error:
         raise BackupError(f"{redact(url)}: {error}") from None
     finally:
         database.close()

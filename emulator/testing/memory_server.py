@@ -38,6 +38,7 @@ class MemoryServer:
         broadcast_seconds: float = 0.0,
         broadcast_seconds_per_player: float = 0.0,
         freeze_heap: bool = False,
+        database: str | None = None,
     ) -> None:
         self.workdir = workdir
         config = workdir / "m59emu.toml"
@@ -48,7 +49,7 @@ class MemoryServer:
             f"broadcast_seconds_per_player = {broadcast_seconds_per_player!r}\n{config_text}"
         )
         options = Options()
-        options.parseOptions(["--config", str(config), "--database", f"sqlite:///{workdir / 'm59emu.db'}"])
+        options.parseOptions(["--config", str(config), "--database", database or f"sqlite:///{workdir / 'm59emu.db'}"])
         if options.config.backup.dir == BackupConfig().dir:  # backups stay in the test's folder
             backup = attrs.evolve(options.config.backup, dir=str(workdir / "backups"))
             options.config = attrs.evolve(options.config, backup=backup)
