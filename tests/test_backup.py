@@ -496,3 +496,23 @@ def test_the_backup_command_says_when_one_is_running(tmp_path):
 def test_store_tables_are_all_backed_up():
     """A new table in the models must be in the backup's list (and in the tests' list)."""
     assert set(backup.TABLES) == set(STORE_TABLES)
+
+
+def test_the_benchmark_backs_up_a_running_server_on_its_own_thread():
+    """The real server on the real reactor: backups on the backup thread while it ticks and
+    autosaves (the figures are not checked, only that each is printed and nothing failed)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    result = subprocess.run(
+        [sys.executable, "-m", "emulator.bench.backup", "--accounts", "20", "--items", "300", "--logins", "300",
+         "--seconds", "1.5"],
+        cwd=REPO, capture_output=True, text=True, timeout=180,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    for line in ("quiet: ", "backing up: ", "tick p50 ", "reactor lag p50 ", "backups: "):
+        assert line in output, output
+    assert "FAILED" not in output and "Traceback" not in output, output
