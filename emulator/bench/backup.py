@@ -122,7 +122,7 @@ async def scenario(reactor: Any, top: Any, seconds: float) -> None:
     if done:
         times = [r.seconds for r in done]
         print(f"backups: {len(done)} taken back to back, {min(times):.2f}-{max(times):.2f} s each, "
-              f"{done[-1].size / (1 << 20):.1f} MiB ({Path(done[-1].path).suffix})")
+              f"{done[-1].size / (1 << 20):.1f} MiB ({Path(done[-1].path).name.split('.', 1)[1]})")
     if failed:
         print(f"FAILED backups: {failed[:3]}")
 
