@@ -5,7 +5,9 @@ refusals of ``m59emu restore``."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import gzip
 import json
 import sqlite3
@@ -138,8 +140,19 @@ def find_everything(url: str, workdir: Path, expected: dict[str, Any], world_sta
 
 
 def empty_target(backend: str, folder: Path) -> str:
-    """A fresh empty database of ``backend``: a new SQLite file, or the test MariaDB emptied."""
-    return sqlite_url(folder) if backend == "sqlite" else mysql_url()
+    """A fresh empty database of ``backend``: a new SQLite file, or the test MariaDB emptied,
+    with no connection left over from earlier tests (a restore refuses a database in use)."""
+    if backend == "sqlite":
+        return sqlite_url(folder)
+    url = mysql_url()
+    gc.collect()  # connections of databases nobody closed
+    database = connect(url)
+    with database:
+        for (other,) in database.execute_sql("SELECT ID FROM information_schema.PROCESSLIST "
+                                             "WHERE DB = DATABASE() AND ID <> CONNECTION_ID()").fetchall():
+            with contextlib.suppress(peewee.DatabaseError):
+                database.execute_sql(f"KILL CONNECTION {int(other)}")
+    return url
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "mysql"])
@@ -193,7 +206,7 @@ def test_a_dump_moves_a_world_from_one_backend_to_the_other(tmp_path):
     server.stop()
     before = rows_at(url)
     assert dump.path.name.endswith(".jsonl.gz")
-    mariadb = mysql_url()
+    mariadb = empty_target("mysql", tmp_path)
     restore(dump.path, mariadb)
     assert rows_at(mariadb) == before
     back = make_backup(mariadb, tmp_path / "backups", NOW)
@@ -261,9 +274,10 @@ def test_restore_refuses_a_database_that_is_not_empty_unless_forced(backend, tmp
         database.close()
 
 
-def test_restore_refuses_an_sqlite_file_in_use(tmp_path, small_backup):
+@pytest.mark.parametrize("backend", ["sqlite", "mysql"])
+def test_restore_refuses_a_database_in_use(backend, tmp_path, small_backup):
     path, _ = small_backup
-    target = sqlite_url(tmp_path / "busy")
+    target = empty_target(backend, tmp_path / "busy")
     database = open_database(target)  # as a running server holds it
     try:
         with pytest.raises(BackupError, match="in use .*stop it first"):

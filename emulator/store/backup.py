@@ -535,11 +535,22 @@ def sqlite_in_use(path: Path) -> bool:
         probe.execute("PRAGMA locking_mode=EXCLUSIVE")
         probe.execute("BEGIN EXCLUSIVE")
         probe.execute("ROLLBACK")
-    except sqlite3.OperationalError:
-        return True
+    except sqlite3.OperationalError as error:
+        return "locked" in str(error) or "busy" in str(error)
+    except sqlite3.DatabaseError:  # not a database at all: nobody uses it as one
+        return False
     finally:
         probe.close()
     return False
+
+
+def mysql_connections(database: peewee.Database) -> int:
+    """Other connections to the same database that this account can see (a running server
+    usually logs in with the same account)."""
+    row = database.execute_sql(
+        "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()"
+    ).fetchone()
+    return int(row[0])
 
 
 def restore(path: Path, url: str, *, force: bool = False) -> Restored:
@@ -558,6 +569,12 @@ def restore(path: Path, url: str, *, force: bool = False) -> Restored:
     database = connect(url)
     try:
         database.connect()
+    except peewee.PeeweeException as error:
+        raise BackupError(f"cannot connect to {redact(url)}: {error}") from None
+    try:
+        others = mysql_connections(database)
+        if others:
+            raise BackupError(f"{redact(url)} is in use ({others} other connections: a running server?): stop it first")
         replaced = _check_empty(database, redact(url), force)
         _drop_store_tables(database)
         return _fill(database, path, summary, replaced)
