@@ -24,7 +24,10 @@ from emulator.admin.registry import Caller
 from emulator.cli.main import main
 from emulator.config import BackupConfig
 from emulator.content.model import square_centre
+from emulator import auth
 from emulator.store import accounts, backup, characters
+from emulator.store.models import BalanceRecord, ItemRecord, LedgerRecord
+from emulator.world.items import FIRST_ITEM_ID
 from emulator.store.backup import BackupError, NotEmpty, inspect_backup, make_backup, restore, rotate
 from emulator.store.database import connect, open_database
 from emulator.store.migrations import LATEST_VERSION, migrate, schema_version
@@ -53,13 +56,31 @@ def enter(server: MemoryServer, account: str, character: str) -> tuple[MemoryCli
     return client, client.enter_world(character).fields
 
 
+VAULT, BANK, VAULT_ITEM = 1, 1, FIRST_ITEM_ID + 1000
+
+
+def seed(url: str) -> None:
+    """Three accounts and four characters; Bobbin keeps 4 apples in a vault and 5 at a bank."""
+    database = open_database(url)
+    try:
+        for account, names in CHARACTERS.items():
+            level = accounts.ADMIN if account == "alice" else accounts.USER
+            accounts.create_account(database, account, PASSWORDS[account], admin_level=level, cost=auth.TEST_COST)
+            for name in names:
+                characters.create_character(database, account, name)
+        bobbin = characters.find_character(database, "Bobbin")
+        assert bobbin is not None
+        ItemRecord.create(id=VAULT_ITEM, kind="apple", number=4, room=None, y=0, x=0, angle=0, carrier=bobbin.id,
+                          slot=0, arrived_ms=0, vault=VAULT)
+        BalanceRecord.create(bank=BANK, character=bobbin.id, kind="apple", amount=5)
+        LedgerRecord.create(kind="apple", created=9, destroyed=0, reason="test", recorded_at=NOW.replace(tzinfo=None))
+    finally:
+        database.close()
+
+
 def build_world(server: MemoryServer) -> dict[str, Any]:
-    """Three accounts and four characters; Alanna walked and turned, then logged off; Bobbin
-    hurt, carrying a draught, online; apples on the ground; the world saved. What to find again."""
-    for account, names in CHARACTERS.items():
-        server.create_account(account, PASSWORDS[account], admin_level=accounts.ADMIN if account == "alice" else 0)
-        for name in names:
-            server.create_character(account, name)
+    """On a seeded database: Alanna walked and turned, then logged off; Bobbin hurt, carrying
+    a draught, online; apples on the ground; the world saved. What to find again."""
     alice, alanna = enter(server, "alice", "Alanna")
     y, x = square_centre(5, 10)
     alice.request("BP_REQ_MOVE", y=y, x=x, speed=18, room=REF(alanna["room_id"]))
@@ -128,6 +149,9 @@ def find_everything(url: str, workdir: Path, expected: dict[str, Any], world_sta
                     assert (thing.stats.health, thing.stats.karma) == (11, 7)
                     carried = [(item.object_id, item.kind) for item in world.items.carried(thing.character_id)]
                     assert (expected["draught"], "healing_draught") in carried
+                    boxed = [(item.object_id, item.kind, item.number) for item in world.items.box(VAULT, thing.character_id)]
+                    assert boxed == [(VAULT_ITEM, "apple", 4)]
+                    assert world.items.balance_of(BANK, thing.character_id) == 5
                 client.request("BP_LOGOFF")
                 client.close()
         spare = server.store.run(characters.find_character, "Spare")
@@ -158,6 +182,7 @@ def empty_target(backend: str, folder: Path) -> str:
 @pytest.mark.parametrize("backend", ["sqlite", "mysql"])
 def test_an_online_backup_restores_into_a_fresh_server_with_everything(backend, tmp_path, monkeypatch):
     url = backend_url(backend, tmp_path / "live")
+    seed(url)
     server = serve(tmp_path / "live", url)
     expected = build_world(server)
     world_state = server.store.run(characters.load_world_state)
@@ -198,6 +223,7 @@ def test_an_online_backup_restores_into_a_fresh_server_with_everything(backend, 
 def test_a_dump_moves_a_world_from_one_backend_to_the_other(tmp_path):
     """The portable dump: SQLite into MariaDB and back (MariaDB's own backups are dumps)."""
     url = sqlite_url(tmp_path / "live")
+    seed(url)
     server = serve(tmp_path / "live", url)
     expected = build_world(server)
     world_state = server.store.run(characters.load_world_state)
@@ -364,6 +390,14 @@ def test_the_cli_backs_up_beside_a_running_server_and_rotates(tmp_path, capsys):
         server.stop()
     assert main(["backup", "--database", sqlite_url(tmp_path / "nowhere"), "--to", str(tmp_path / "out")]) == 1
     assert "no database at" in capsys.readouterr().err
+    config = tmp_path / "server.toml"  # the server's own file: its database, folder and rotation
+    config.write_text(f'[server]\ndatabase = "{url}"\n[backup]\ndir = "{tmp_path / "configured"}"\nkeep = 1\n')
+    for _ in range(2):
+        assert main(["backup", "--config", str(config)]) == 0
+    assert len(backup.list_backups(tmp_path / "configured")) == 1
+    config.write_text("[backup]\nkeep = 0\n")
+    assert main(["backup", "--config", str(config)]) == 1
+    assert "keep" in capsys.readouterr().err
 
 
 def test_restore_help_says_to_stop_the_server(capsys):

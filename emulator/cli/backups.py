@@ -34,7 +34,8 @@ def add_backup_commands(subparsers: Any) -> None:
     backup.add_argument("--to", type=Path, metavar="DIR",
                         help=f"folder for the file (default: [backup] dir of --config, else {BackupConfig().dir})")
     backup.add_argument("--keep", type=int, metavar="N",
-                        help="then delete all but the newest N backups in that folder (default: keep all)")
+                        help="then delete all but the newest N backups in that folder (default: [backup] keep "
+                             "of --config, else keep all)")
     backup.add_argument("--dump", action="store_true",
                         help="SQLite: write the portable dump (.jsonl.gz) instead of a database file, "
                              "e.g. to move to MariaDB (MariaDB/MySQL always gives the dump)")
@@ -52,7 +53,7 @@ def add_backup_commands(subparsers: Any) -> None:
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, metavar="FILE",
-                        help="the server's TOML file: its database and [backup] section")
+                        help="the server's TOML file: its database and [backup] dir and keep")
     parser.add_argument("--database", metavar="URL",
                         help=f"sqlite:///PATH or mysql://USER:PW@HOST:PORT/DB (default: the config's, "
                              f"else {DEFAULT_DATABASE_URL})")
@@ -69,8 +70,9 @@ def _backup(args: argparse.Namespace) -> int:
         directory = args.to or Path(config.backup.dir)
         made = make_backup(url, directory, datetime.datetime.now(datetime.UTC), dump=args.dump)
         print(f"backup written: {made.path} ({made.size} bytes)")
-        if args.keep is not None:
-            for deleted in rotate(directory, args.keep):
+        keep = args.keep if args.keep is not None else config.backup.keep if args.config else None
+        if keep is not None:
+            for deleted in rotate(directory, keep):
                 print(f"deleted the older backup {deleted}")
     except (BackupError, ConfigError, DatabaseURLError, OSError) as error:
         print(f"m59emu backup: {error}", file=sys.stderr)
