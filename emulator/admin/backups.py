@@ -97,6 +97,9 @@ class Backups(Service):
         self._cancel.clear()
         if self.interval > 0:
             self._schedule(self._first_delay())
+            log.info("backups every {hours:g} h into {dir}, keeping {keep}; the next at {due}",
+                     hours=self.config.every_hours, dir=str(self.directory), keep=self.config.keep,
+                     due=_utc(self.next_due))
 
     def stopService(self) -> defer.Deferred[None] | None:
         """No more backups; a running one is cancelled (its partial file removed) and waited for."""
@@ -122,7 +125,10 @@ class Backups(Service):
 
     def _first_delay(self) -> float:
         """One interval after the newest backup in the folder, but not in the first minutes."""
-        newest = list_backups(self.directory)
+        try:
+            newest = list_backups(self.directory)
+        except OSError:  # unreadable: the backup itself will say why
+            newest = []
         taken = backup_time(newest[-1]) if newest else None
         if taken is None:
             return FIRST_DELAY_SECONDS
