@@ -564,3 +564,41 @@ def test_the_benchmark_backs_up_a_running_server_on_its_own_thread():
     for line in ("quiet: ", "backing up: ", "tick p50 ", "reactor lag p50 ", "backups: "):
         assert line in output, output
     assert "FAILED" not in output and "Traceback" not in output, output
+
+
+def test_the_real_server_backed_up_by_another_process_and_restored(tmp_path):
+    """twistd runs and saves on its store thread; `m59emu backup` in another process copies
+    the database under it; after a stop, `m59emu restore` into a new file and a new twistd
+    on it: bob logs in and finds Bobbin where he left him."""
+    from tests.live_server import LiveServer, run_cli
+    from tests.test_e2e_game import enter, last, position
+
+    url = sqlite_url(tmp_path / "live")
+    run_cli("account", "create", "bob", "--database", url, stdin="pw-bob\n")
+    run_cli("character", "create", "bob", "Bobbin", "--database", url)
+    fast = "[world]\nautosave_seconds = 0.5\ntick_seconds = 0.25\n" + NO_SCHEDULE
+    server = LiveServer(tmp_path, url, fast)
+    try:
+        bob = enter(server, "bob", "pw-bob")
+        y, x = square_centre(6, 9)
+        bob.request("BP_REQ_MOVE", y=y, x=x, speed=18, room=REF(bob.room_id))
+        bob.quiet_for(1.5)  # autosaved, and saving on
+        made = run_cli("backup", "--database", url, "--to", str(tmp_path / "backups"))
+        assert "backup written: " in made.stdout
+        bob.close()
+    finally:
+        server.stop()
+    (path,) = backup.list_backups(tmp_path / "backups")
+    restored_url = sqlite_url(tmp_path / "restored")
+    done = run_cli("restore", str(path), "--database", restored_url)
+    assert "restored " in done.stdout and "1 account" in done.stdout
+    again_dir = tmp_path / "again"
+    again_dir.mkdir()
+    restarted = LiveServer(again_dir, restored_url, fast)
+    try:
+        again = enter(restarted, "bob", "pw-bob")
+        contents = last(again.received, "BP_ROOM_CONTENTS")
+        assert position(contents, again.player_id)[:2] == (y, x)
+        again.close()
+    finally:
+        restarted.stop()
