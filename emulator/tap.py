@@ -20,10 +20,12 @@ import peewee
 from twisted.application import strports
 from twisted.application.service import IServiceCollection, MultiService, Service
 from twisted.internet import defer
+from twisted.internet.interfaces import IReactorFromThreads
 from twisted.python import usage
 
 from emulator import logs
 from emulator.admin import game_door, maintenance
+from emulator.admin.backups import Backups, run_inline
 from emulator.admin.commands import build_registry
 from emulator.admin.control import ServerControl
 from emulator.admin.reload import Reloader, ReloadOnHangup
@@ -198,6 +200,10 @@ def makeService(
                                 room_files=config.world.room_files, rsc_dir=Path(config.world.rsc_dir))
     if on_global_reactor:
         ReloadOnHangup(control.reloader, reactor).setServiceParent(top)
+    # Backups run on a thread of their own; a reactor with no threads (in memory) runs them inline.
+    control.backups = Backups(config.database, config.backup, reactor,
+                              runner=None if IReactorFromThreads.providedBy(reactor) else run_inline)
+    control.backups.setServiceParent(top)  # stops before the game saves, cancelling a backup in progress
     ssh = console_service(control)
     if ssh is not None:
         ssh.setServiceParent(top)

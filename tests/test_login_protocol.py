@@ -280,7 +280,7 @@ def test_make_service_wires_store_listener_and_clean_shutdown(tmp_path):
     store = FakeStoreService()
     service = tap.makeService(options, reactor=reactor, store=store)
     assert isinstance(service, MultiService)
-    assert [child.name for child in service] == ["store", "game", "sessions", "listener", "web"]
+    assert [child.name for child in service] == ["store", "game", "sessions", "listener", "backups", "web"]
     assert (tmp_path / "rsc" / "m59emu.rsc").exists()
     assert all(IService.providedBy(child) for child in service)
     service.startService()

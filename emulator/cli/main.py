@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.capture import CaptureError, decode_capture, read_capture
 from emulator.cli.accounts import add_account_commands
 from emulator.cli.admin import add_admin_command
+from emulator.cli.backups import add_backup_commands
 from emulator.cli.characters import add_character_commands
 from emulator.cli.import_accounts import add_import_accounts_command
 from emulator.cli.importing import add_import_command
@@ -64,6 +65,7 @@ def _build_parser() -> argparse.ArgumentParser:
     add_import_accounts_command(commands)
     add_ledger_command(commands)
     add_admin_command(commands)
+    add_backup_commands(commands)
     return parser
 
 

@@ -357,19 +357,20 @@ def schema_version(database: peewee.Database) -> int:
     return SchemaVersion.select(peewee.fn.MAX(SchemaVersion.version)).scalar() or 0
 
 
-def migrate(database: peewee.Database) -> int:
-    """Apply every step not yet applied; safe to call on every open, from several processes."""
+def migrate(database: peewee.Database, up_to: int = LATEST_VERSION) -> int:
+    """Apply every step not yet applied, up to ``up_to`` (a restore builds a backup's older
+    schema first); safe to call on every open, from several processes."""
     with _exclusive(database):
         SchemaVersion = _version_model(database)
         database.create_tables([SchemaVersion], safe=True)
         current = schema_version(database)
         if current > LATEST_VERSION:
             raise SchemaTooNew(f"database schema is version {current}; this m59emu knows up to {LATEST_VERSION}")
-        for version in range(current + 1, LATEST_VERSION + 1):
+        for version in range(current + 1, min(up_to, LATEST_VERSION) + 1):
             with database.atomic():
                 MIGRATIONS[version - 1](database)
                 SchemaVersion.create(version=version, applied_at=datetime.datetime.now(datetime.UTC).replace(tzinfo=None))
-    return LATEST_VERSION
+    return max(current, min(up_to, LATEST_VERSION))
 
 
 @contextlib.contextmanager

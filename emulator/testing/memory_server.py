@@ -11,10 +11,12 @@ import itertools
 from pathlib import Path
 from typing import Any
 
+import attrs
 from twisted.internet.address import IPv4Address
 from twisted.internet.testing import MemoryReactorClock, StringTransport
 
 from emulator import auth
+from emulator.config import BackupConfig
 from emulator.game.hub import GameHub
 from emulator.game.service import GameService
 from emulator.net.protocol import M59Factory, M59Protocol
@@ -36,6 +38,7 @@ class MemoryServer:
         broadcast_seconds: float = 0.0,
         broadcast_seconds_per_player: float = 0.0,
         freeze_heap: bool = False,
+        database: str | None = None,
     ) -> None:
         self.workdir = workdir
         config = workdir / "m59emu.toml"
@@ -47,7 +50,10 @@ class MemoryServer:
             + ("" if "[admin]" in config_text else '\n[admin]\nssh_listen = ""\n')  # no SSH console unless asked
         )
         options = Options()
-        options.parseOptions(["--config", str(config), "--database", f"sqlite:///{workdir / 'm59emu.db'}"])
+        options.parseOptions(["--config", str(config), "--database", database or f"sqlite:///{workdir / 'm59emu.db'}"])
+        if options.config.backup.dir == BackupConfig().dir:  # backups stay in the test's folder
+            backup = attrs.evolve(options.config.backup, dir=str(workdir / "backups"))
+            options.config = attrs.evolve(options.config, backup=backup)
         self.reactor = MemoryReactorClock()
         self.reactor.advance(start_time)
         self.store = InlineStore(options.config.database, self.reactor)
