@@ -16,13 +16,13 @@ from tests.live_server import run_cli
 
 
 def make_database(path: Path) -> str:
-    """alice (admin) with Alanna, dave (DM) with Davos, bob (player) with Bobbin: the accounts
-    the commands' examples name."""
+    """alice (admin) with Alanna, dave (DM) with Davos, bob and carol (players) with Bobbin and
+    Carolus: the accounts the commands' examples name (as on ``AdminWorld``)."""
     url = f"sqlite:///{path}"
     db = open_database(url)
     try:
         for account, character, level in (("alice", "Alanna", accounts.ADMIN), ("dave", "Davos", accounts.DM),
-                                          ("bob", "Bobbin", accounts.USER)):
+                                          ("bob", "Bobbin", accounts.USER), ("carol", "Carolus", accounts.USER)):
             accounts.create_account(db, account, f"pw-{account}", admin_level=level, cost=auth.TEST_COST)
             characters.create_character(db, account, character)
     finally:
