@@ -515,7 +515,7 @@ def test_the_backup_command_answers_with_the_file_and_its_size(tmp_path):
         text = world.run("backup")
         assert text.startswith("backup written: ") and "m59emu-" in text and "KiB" in text, text
         path = Path(text.split("backup written: ")[1].split(" (")[0])
-        assert path.parent == tmp_path / "backups" and inspect_backup(path).rows["account"] == 3
+        assert path.parent == tmp_path / "backups" and inspect_backup(path).rows["account"] == 4  # alice, dave, bob, carol
         listing = world.run("backups")
         assert "asked for" in listing and path.name in listing and "every_hours = 0" in listing
     finally:

@@ -270,6 +270,8 @@ def test_make_service_wires_store_listener_and_clean_shutdown(tmp_path):
     config_file = tmp_path / "m59.toml"
     config_file.write_text(
         f'[server]\nlisten = "tcp:5960"\n[login]\nmax_attempts = 5\n[world]\nrsc_dir = "{tmp_path / "rsc"}"\n'
+        f'[admin]\nssh_listen = "tcp:5961:interface=127.0.0.1"\nssh_host_key = "{tmp_path / "ssh" / "host_key"}"\n'
+        f'[backup]\ndir = "{tmp_path / "backups"}"\n'
     )
     database = f"sqlite:///{tmp_path / 'x.db'}"
     options = tap.Options()
@@ -280,7 +282,7 @@ def test_make_service_wires_store_listener_and_clean_shutdown(tmp_path):
     store = FakeStoreService()
     service = tap.makeService(options, reactor=reactor, store=store)
     assert isinstance(service, MultiService)
-    assert [child.name for child in service] == ["store", "game", "sessions", "listener", "backups", "web"]
+    assert [child.name for child in service] == ["store", "game", "sessions", "listener", "backups", "ssh", "web"]
     assert (tmp_path / "rsc" / "m59emu.rsc").exists()
     assert all(IService.providedBy(child) for child in service)
     service.startService()

@@ -149,6 +149,8 @@ class BackupRecord:
 
 
 def test_the_last_backups_are_shown_newest_first(world, pages):
+    assert "No backup yet." in pages.get("/").text  # the server has backups, none taken yet
+    world.control.backups = None
     assert "This server makes no backups." in pages.get("/").text
 
     class Backups:

@@ -215,6 +215,8 @@ class CrowdRun:
             "[world]\n"
             f'rsc_dir = "{self.folder / "rsc"}"\n'
             "autosave_seconds = 60.0\n"
+            # The operator's doors have fixed default ports: off, so runs side by side do not clash.
+            '[admin]\nssh_listen = ""\n[web]\nlisten = ""\n[backup]\nevery_hours = 0.0\n'
             "[limits]\n"  # every bot comes from 127.0.0.1
             f"max_connections_per_address = {clients + 10}\n"
             f"max_connections_total = {clients + 10}\n"

@@ -377,8 +377,8 @@ class LoadBench:
             f'rsc_dir = "{self.folder / "rsc"}"\n'
             f"autosave_seconds = {float(self.args.autosave)}\n"
             "tick_seconds = 1.0\n"
-            "[web]\n"
-            'listen = ""\n'
+            # The operator's doors have fixed default ports: off, so runs side by side do not clash.
+            '[admin]\nssh_listen = ""\n[web]\nlisten = ""\n[backup]\nevery_hours = 0.0\n'
             "[limits]\n"  # every client comes from 127.0.0.1
             f"max_connections_per_address = {clients + 10}\n"
             f"max_connections_total = {max(500, clients + 10)}\n"

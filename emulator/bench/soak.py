@@ -370,6 +370,8 @@ class SoakRun:
             "[world]\n"
             f'rsc_dir = "{self.folder / "rsc"}"\n'
             "autosave_seconds = 60.0\n"
+            # The operator's doors have fixed default ports: off, so runs side by side do not clash.
+            '[admin]\nssh_listen = ""\n[web]\nlisten = ""\n[backup]\nevery_hours = 0.0\n'
             "[limits]\n"  # every client, attackers included, comes from 127.0.0.1
             f"max_connections_per_address = {room}\n"
             f"max_connections_total = {room}\n"
