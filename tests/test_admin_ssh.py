@@ -142,11 +142,17 @@ class Console:
         host_key = paramiko.Ed25519Key.from_private_key_file(str(self.ssh_dir / "host_key"))
         client.get_host_keys().add(f"[127.0.0.1]:{self.ssh_port}", host_key.get_name(), host_key)
         client.set_missing_host_key_policy(paramiko.RejectPolicy())  # the server must show its own key
-        client.connect(
-            "127.0.0.1", port=self.ssh_port, username=username,
-            pkey=self.operator_key if key else None, password=password,
-            look_for_keys=False, allow_agent=False, timeout=10, banner_timeout=10, auth_timeout=10,
-        )
+        try:
+            client.connect(
+                "127.0.0.1", port=self.ssh_port, username=username,
+                pkey=self.operator_key if key else None, password=password,
+                look_for_keys=False, allow_agent=False, timeout=10, banner_timeout=10, auth_timeout=10,
+            )
+        except BaseException:
+            # A refused login leaves the connection open until closed here: left to the garbage
+            # collector, refused logins would fill the console's 16 connections for the next tests.
+            client.close()
+            raise
         return client
 
     def exec(self, line: str, **login) -> tuple[int, str]:
@@ -219,10 +225,12 @@ def test_an_unlisted_key_is_refused(console):
     stranger = paramiko.Ed25519Key.from_private_key_file(str(_another_key(console.workdir)))
     client = paramiko.SSHClient()
     client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-    with pytest.raises(paramiko.AuthenticationException):
-        client.connect("127.0.0.1", port=console.ssh_port, username="alice", pkey=stranger,
-                       look_for_keys=False, allow_agent=False, timeout=10, banner_timeout=10, auth_timeout=10)
-    client.close()
+    try:
+        with pytest.raises(paramiko.AuthenticationException):
+            client.connect("127.0.0.1", port=console.ssh_port, username="alice", pkey=stranger,
+                           look_for_keys=False, allow_agent=False, timeout=10, banner_timeout=10, auth_timeout=10)
+    finally:
+        client.close()
 
 
 def test_failed_passwords_are_throttled(console):
