@@ -23,7 +23,7 @@ from twisted.web.template import Element, Tag, TagLoader, renderElement, tags
 from emulator.admin.control import ServerControl
 from emulator.admin.server_state import MemoryReader, players_in_world, recent_backups, recent_saves
 from emulator.admin.sparkline import sparkline
-from emulator.admin.timings import quantile, recent_tick_durations, ticks_after
+from emulator.admin.timings import duration, quantile, recent_tick_durations, ticks_after
 
 SAMPLE_EVERY = 30.0  # seconds between the charts' points ...
 SAMPLES_KEPT = 120  # ... for one hour
@@ -293,18 +293,6 @@ figure { margin: 1em 0; } figcaption { color: #555; }
 # ---------------------------------------------------------------- figures as text
 
 
-def duration(seconds: float) -> str:
-    seconds = int(seconds)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes} min"
-    if minutes:
-        return f"{minutes} min {seconds} s"
-    return f"{seconds} s"
 
 
 def timestamp(at: float | None) -> str:

@@ -84,3 +84,17 @@ class DurationHistogram:
             running += count
             out.append((bound, float(running)))
         return out
+
+def duration(seconds: float) -> str:
+    """A span of time as people read it: "3 d 4 h", "2 h 5 min", "40 s"."""
+    seconds = max(0, int(seconds))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min {seconds} s"
+    return f"{seconds} s"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import collections
 import gc
-import resource
 import time
-from pathlib import Path
 from typing import Any
 
 from emulator.admin.maintenance import Maintenance
 from emulator.admin.registry import Call, Command, Rights
+from emulator.admin.server_state import MemoryReader
 from emulator.admin.targets import hub_of
+from emulator.admin.timings import duration, quantile, recent_tick_durations
 from emulator.game.hub import GameHub
 
 #: The window the tick figures cover.
@@ -24,7 +24,7 @@ def _status(call: Call) -> str:
     factory = control.factory
     assert factory is not None  # needs_world
     lines = [
-        f"up {_duration(time.time() - control.started)}",
+        f"up {duration(time.time() - control.started)}",
         f"players: {len(hub.in_world)} in the world, {len(hub.sessions)} in game mode, "
         f"{len(factory.connections)} connections",
         _ticks(hub),
@@ -37,23 +37,17 @@ def _status(call: Call) -> str:
         countdown = maintenance.countdown
         left = countdown.seconds_left() if countdown is not None else None
         if left is not None:
-            lines.append(f"shutdown in {_duration(left)}")
+            lines.append(f"shutdown in {duration(left)}")
     return "\n".join(lines)
 
 
 def _ticks(hub: GameHub) -> str:
-    since = time.perf_counter() - TICK_WINDOW_SECONDS
-    durations = sorted(record.duration for record in hub.ticks if record.started >= since)
+    durations = sorted(recent_tick_durations(hub.ticks, TICK_WINDOW_SECONDS))
     if not durations:
         return "ticks: none in the last minute"
-    return (f"ticks in the last minute: {len(durations)}, p50 {_ms(percentile(durations, 50))}, "
-            f"p99 {_ms(percentile(durations, 99))}, max {_ms(durations[-1])}")
-
-
-def percentile(ordered: list[float], percent: float) -> float:
-    """The nearest-rank percentile of sorted values."""
-    rank = max(1, -(-len(ordered) * percent // 100))
-    return ordered[int(rank) - 1]
+    p50, p99 = quantile(durations, 0.5), quantile(durations, 0.99)
+    assert p50 is not None and p99 is not None
+    return f"ticks in the last minute: {len(durations)}, p50 {_ms(p50)}, p99 {_ms(p99)}, max {_ms(durations[-1])}"
 
 
 def _last_save(hub: GameHub) -> str:
@@ -63,7 +57,7 @@ def _last_save(hub: GameHub) -> str:
         return "last save: none yet" + (" (one is running)" if running else "")
     last = finished[-1]
     assert last.finished is not None
-    text = (f"last save: {_duration(time.perf_counter() - last.finished)} ago, "
+    text = (f"last save: {duration(time.perf_counter() - last.finished)} ago, "
             f"took {_ms(last.finished - last.started)}")
     return text + (" (another is running)" if running else "")
 
@@ -99,7 +93,7 @@ def store_backlog(store: Any) -> int | None:
 
 
 def _memory(call: Call) -> str:
-    rss = resident_bytes()
+    rss = MemoryReader().resident_bytes()
     counts = gc.get_count()
     lines = [
         f"resident memory: {rss / 2**20:.1f} MiB" if rss is not None else "resident memory: unknown",
@@ -110,34 +104,6 @@ def _memory(call: Call) -> str:
         lines.append(f"generation {generation}: {stats['collections']:,} collections, "
                      f"{stats['collected']:,} collected, {stats['uncollectable']} uncollectable")
     return "\n".join(lines)
-
-
-def resident_bytes() -> int | None:
-    """The process's resident memory now (Linux), else its peak (other systems)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    except (OSError, ValueError):
-        return None
-
-
-def _duration(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h {minutes} min"
-    if hours:
-        return f"{hours} h {minutes} min"
-    if minutes:
-        return f"{minutes} min {seconds} s"
-    return f"{seconds} s"
 
 
 def _ms(seconds: float) -> str:
