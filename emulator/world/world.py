@@ -2009,11 +2009,7 @@ class World:
         player = self._players.get(player_id)
         if player is None:
             raise WorldError(f"player {player_id} is not in the world")
-        state = self._rooms.get(room)
-        if state is None:
-            raise WorldError(f"no room {room!r}")
-        if not state.inside(row, col):
-            raise WorldError(f"room {room!r} has rows 1 to {state.definition.rows} and columns 1 to {state.definition.cols}")
+        self._check_square(room, row, col)
         return self._take_exit(player, Exit(Placement(room, row, col, player.angle if angle is None else angle)))
 
     def create_monster(self, kind: str, room: str, row: int, col: int) -> tuple[int, list[WorldEvent]]:
@@ -2022,13 +2018,16 @@ class World:
         found = self.definition.kinds.get(kind)
         if found is None or found.monster is None:
             raise WorldError(f"no monster kind {kind!r}")
+        self._check_square(room, row, col)
+        monster = self._monsters.place(kind, room, row, col, self.tick_count)
+        return monster.object_id, [ObjectEntered(room, monster.object_id)]
+
+    def _check_square(self, room: str, row: int, col: int) -> None:
         state = self._rooms.get(room)
         if state is None:
             raise WorldError(f"no room {room!r}")
         if not state.inside(row, col):
             raise WorldError(f"room {room!r} has rows 1 to {state.definition.rows} and columns 1 to {state.definition.cols}")
-        monster = self._monsters.place(kind, room, row, col, self.tick_count)
-        return monster.object_id, [ObjectEntered(room, monster.object_id)]
 
     def _take_exit(self, player: Player, exit: Exit) -> list[WorldEvent]:
         target = exit.target
