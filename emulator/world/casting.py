@@ -16,12 +16,11 @@ item and shrine bonuses to spell power and the advancement cap.
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition, square_of
 from emulator.rules import casting as rules
-from emulator.rules.dice import div, roll_with
+from emulator.rules.dice import div
 from emulator.rules.pvp import attack_refusal
 from emulator.rules.vitals import EXERTION_PER_VIGOR
 from emulator.world.events import (
@@ -95,7 +94,7 @@ def cast(world: World, player_id: int, spell_object: int, target_ids: list[int],
         if any(isinstance(t, Player) and t is not player for t in found):
             player.attacked_player_at = world.game_time  # CheckStatusAndSafety records it
     # PayCosts: the chance to fizzle, then mana, exertion and reagents
-    roll = roll_with(random.Random(f"{world.seed}:cast:{world.tick_count}:{player_id}:{spell.number}:{now!r}"))
+    roll = world.roll_for("cast", player_id, spell.number, now)
     stats = player.stats
     vigor = spell.vigor or 0
     if roll(1, 100) > _success_chance(world, player, spell, found, power):
@@ -323,7 +322,7 @@ def _improve(world: World, player: Player, spell: SpellDefinition, targets: list
         requisite, spell.level or 1, sum(others.values()), ability, player.school_casts.get(spell.school, 0),
         difficulty=monster.level if monster is not None else rules.DEFAULT_DIFFICULTY,
     )
-    roll = roll_with(random.Random(f"{world.seed}:improve:{world.tick_count}:{player.object_id}:{spell.number}:{ability}"))
+    roll = world.roll_for("improve", player.object_id, spell.number, ability)
     if rules.improves(roll, rules.initial_improve_chance(spell.chance_to_increase, player.stats.intellect), ability, chance):
         player.spells[spell.key] = min(rules.MAX_ABILITY, ability + 1)
         player.school_casts[spell.school] = 0  # ResetSchoolCast

@@ -282,6 +282,11 @@ class World:
     def game_time(self) -> float:
         return self.tick_count * self.rules.tick_interval
 
+    def roll_for(self, purpose: str, *parts: object) -> Roll:
+        """Dice for one outcome, seeded by the world's seed, the tick, the purpose and who
+        it concerns: the same world and the same actions give the same outcomes."""
+        return roll_with(random.Random(":".join([str(self.seed), purpose, str(self.tick_count), *map(str, parts)])))
+
     @property
     def game_hour(self) -> int:
         """The hour of Meridian's day (0 to 23), from the clock the world is ticked by."""
@@ -627,7 +632,7 @@ class World:
         if use == "eat":
             self._exert(target, eating_exertion(info.get("nutrition") or 0))
         else:
-            roll = roll_with(random.Random(f"{self.seed}:heal:{self.tick_count}:{player.object_id}:{item.object_id}"))
+            roll = self.roll_for("heal", player.object_id, item.object_id)
             low = info.get("heal_min") or 0
             amount = roll(low, max(low, info.get("heal_max") or 0))
             stats.health = health_after_heal(stats.health, stats.max_health, amount)
@@ -1020,7 +1025,7 @@ class World:
             player.reset_gain_flags()
             player.kill_target = target_id
         # a generator per swing from stable facts: the same calls give the same fight
-        roll = roll_with(random.Random(f"{self.seed}:attack:{self.tick_count}:{player_id}:{target_id}:{now!r}"))
+        roll = self.roll_for("attack", player_id, target_id, now)
         stats = self.effective_stats(player_id)  # enchantments' attribute mods count in a fight
         stroke, proficiency = self._attack_abilities(player, weapon, touch, stats.mysticism)
         brawling = proficiency if weapon is None else 0
@@ -1175,7 +1180,7 @@ class World:
         if attack_makes_outlaw(attacker_status, victim_status):
             player.outlaw = True
             events.append(PlayerOutlawed(player_id))
-        roll = roll_with(random.Random(f"{self.seed}:attack:{self.tick_count}:{player_id}:{victim_id}:{now!r}"))
+        roll = self.roll_for("attack", player_id, victim_id, now)
         stats, target = self.effective_stats(player_id), victim.stats
         stroke, proficiency = self._attack_abilities(player, weapon, touch, stats.mysticism)
         brawling = proficiency if weapon is None else 0
@@ -1730,7 +1735,7 @@ class World:
             return
         cost = player.death_cost
         # a generator from stable facts: the same calls give the same penalty
-        roll = roll_with(random.Random(f"{self.seed}:penalty:{self.tick_count}:{player.object_id}"))
+        roll = self.roll_for("penalty", player.object_id)
         # no skills or spells yet: once they exist, pass the player's and apply what dropped
         penalty = mortality.pay_death_penalty(player, roll)
         events.append(DeathPenaltyPaid(player.object_id, cost, penalty.lost_health_point, penalty.base_max_health))

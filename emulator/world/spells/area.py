@@ -16,13 +16,11 @@ bosses spared by quakes not of a player, monsters noticing it."""
 
 from __future__ import annotations
 
-import random
 
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition, square_of
 from emulator.rules.combat import monster_damage_taken, player_damage_taken
-from emulator.rules.dice import roll_with
 from emulator.rules.feedback import blow_type
 from emulator.rules.pvp import attack_refusal
 from emulator.rules.spells import area as rules
@@ -98,7 +96,7 @@ class _Earthquake:
         from emulator.world.world import _pk_status
 
         room = caster.room
-        roll = roll_with(random.Random(f"{world.seed}:quake:{world.tick_count}:{caster.object_id}"))
+        roll = world.roll_for("quake", caster.object_id)
         severity = rules.earthquake_severity(power, spell.figure("severity_per", 1))
         row, col = square_of(caster.y, caster.x)
 

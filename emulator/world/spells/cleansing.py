@@ -8,11 +8,9 @@ the spell's ``harmful``."""
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
-from emulator.rules.dice import roll_with
 from emulator.rules.spells import cleansing as rules
 from emulator.world.enchantments import Enchantment
 from emulator.world.events import SpellReported, SpellTold, WorldEvent
@@ -45,7 +43,7 @@ def _removable(world: World, spell: SpellDefinition, player: Player, harmful: bo
 
 def _end(world: World, spell: SpellDefinition, target_id: int, found: list[Enchantment], power: int,
          songs: list[bool], events: list[WorldEvent]) -> None:
-    roll = roll_with(random.Random(f"{world.seed}:dispel:{world.tick_count}:{spell.key}:{target_id}"))
+    roll = world.roll_for("dispel", spell.key, target_id)
     for place in rules.dispelled(roll, _figures(spell), power, songs):
         events += world.disenchant(target_id, found[place].spell)
 
@@ -111,7 +109,7 @@ class _DispelIllusion:
 
         if _pk_status(caster).pkill_enabled:
             chance = rules.illusion_chance(power)
-            roll = roll_with(random.Random(f"{world.seed}:illusions:{world.tick_count}:{caster.object_id}"))
+            roll = world.roll_for("illusions", caster.object_id)
             room = caster.room
             holders = [world.room_enchantment_target(room)]
             holders += [p.object_id for p in world.players_in(room)]

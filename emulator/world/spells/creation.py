@@ -7,7 +7,7 @@ import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
-from emulator.rules.dice import div, roll_with
+from emulator.rules.dice import div
 from emulator.world.events import SpellTold, WorldEvent
 from emulator.world.objects import Player, Thing
 
@@ -37,7 +37,7 @@ class _CreateFood:
     def apply(
         self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
     ) -> None:
-        roll = roll_with(random.Random(f"{world.seed}:create:{world.tick_count}:{caster.object_id}:{spell.number}"))
+        roll = world.roll_for("create", caster.object_id, spell.number)
         kind = food_for(roll(div(power, 2), power), roll(1, 3) == 1)
         if kind not in world.definition.kinds:
             return  # a world without that food: nothing appears

@@ -11,14 +11,13 @@ health, the client's flashes), mana focus."""
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition, square_of
 from emulator.rules.casting import SPELLPOWER_MAXIMUM
 from emulator.rules.combat import monster_damage_taken, player_damage_taken
 from emulator.rules.pvp import attack_makes_outlaw
-from emulator.rules.dice import div, roll_with
+from emulator.rules.dice import div
 from emulator.rules.feedback import blow_type
 from emulator.world.events import AttackResolved, MonsterKilled, PlayerAttacked, PlayerOutlawed, WorldEvent
 from emulator.world.objects import Player, Thing
@@ -59,7 +58,7 @@ class _Damage:
         monster = world._monsters.by_id.get(targets[0].object_id)
         if monster is None or monster.room != caster.room:
             return
-        roll = roll_with(random.Random(f"{world.seed}:spell:{world.tick_count}:{caster.object_id}:{monster.object_id}"))
+        roll = world.roll_for("spell", caster.object_id, monster.object_id)
         if caster.kill_target != monster.object_id:  # SetKillTarget: a new fight
             caster.reset_gain_flags()
             caster.kill_target = monster.object_id
@@ -95,7 +94,7 @@ class _Damage:
         if victim is not caster and attack_makes_outlaw(attacker_status, victim_status):  # not one's own spell deflected
             caster.outlaw = True
             events.append(PlayerOutlawed(caster.object_id))
-        roll = roll_with(random.Random(f"{world.seed}:spell:{world.tick_count}:{caster.object_id}:{victim.object_id}"))
+        roll = world.roll_for("spell", caster.object_id, victim.object_id)
         target = victim.stats
         rolled = ward_damage(world, victim.object_id, spell_damage(roll(spell.damage_min, spell.damage_max), power), roll, spell=True,
                              typed=False)  # armor of Gort

@@ -4,11 +4,9 @@ the power in percent, never below 1."""
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
-from emulator.rules.dice import roll_with
 from emulator.rules.spells import hexes as rules
 from emulator.rules.vitals import health_after_heal
 from emulator.world.enchantments import Effect, Enchantment, Hooks
@@ -43,7 +41,7 @@ class _Denial:
     def apply(
         self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
     ) -> None:
-        roll = roll_with(random.Random(f"{world.seed}:denial:{world.tick_count}:{caster.object_id}"))
+        roll = world.roll_for("denial", caster.object_id)
         duration = rules.denial_duration_ms(roll, power)
         if world.is_enchanted(caster.object_id, spell.key):  # cast again: the old one's debt is paid first
             events += world.disenchant(caster.object_id, spell.key, report=False)

@@ -19,7 +19,7 @@ import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
-from emulator.rules.dice import Roll, roll_with
+from emulator.rules.dice import Roll
 from emulator.rules.spells import divination as rules
 from emulator.rules.spells import personal
 from emulator.world.enchantments import Effect
@@ -75,7 +75,7 @@ class _Seance:
         if killer is None:  # gone during the trance
             events.append(SpellReported(caster.object_id, spell.key, "no_murderer"))
             return
-        roll = roll_with(random.Random(f"{world.seed}:seance:{world.tick_count}:{caster.object_id}:{killer.object_id}"))
+        roll = world.roll_for("seance", caster.object_id, killer.object_id)
         room = killer.room
         remembered = world.enchantments.find(caster.object_id, spell.key)
         if remembered is not None:  # a misled caster keeps seeing the same wrong room
@@ -111,7 +111,7 @@ class _Cloak:
         target = targets[0] if targets else caster
         if not isinstance(target, Player):
             return
-        roll = roll_with(random.Random(f"{world.seed}:enchant:{world.tick_count}:{caster.object_id}:{spell.number}"))
+        roll = world.roll_for("enchant", caster.object_id, spell.number)
         duration = personal.duration_ms(roll, spell.key, spell.duration, power)
         started = world.enchant(target.object_id, spell.key, duration, Effect(), state=rules.cloak_factor(power),
                                 caster_id=caster.object_id)
@@ -147,7 +147,7 @@ class _Foresight:
         if count == 0:
             events.append(SpellReported(caster.object_id, spell.key, "nothing", (named,)))
             return
-        roll = roll_with(random.Random(f"{world.seed}:foresight:{world.tick_count}:{caster.object_id}:{target.object_id}"))
+        roll = world.roll_for("foresight", caster.object_id, target.object_id)
         limits = [spell.figure(purpose) for purpose in rules.ABILITY_WORDS]
         parts: list[tuple[str, int | str]] = [named]
         for listed, place in enumerate(rules.foresight_picks(roll, count, len(abilities)), start=1):

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 import attrs
 
 from emulator.content.model import SpellDefinition
-from emulator.rules.dice import roll_with
 from emulator.rules.spells import hexes as rules
 from emulator.world.enchantments import Effect, Enchantment, Hooks
 from emulator.world.events import SpellTold, VitalsChanged, WorldEvent
@@ -82,7 +81,7 @@ class Eavesdroppers:
 
     def _named(self, bearer_id: int, power: int, what: str) -> bool:
         world = self.world
-        roll = roll_with(random.Random(f"{world.seed}:eavesdrop:{world.tick_count}:{bearer_id}:{what}"))
+        roll = world.roll_for("eavesdrop", bearer_id, what)
         return rules.eavesdrop_names(roll, power)
 
     def overheard(self, speaker: Player, say_type: int, text: str) -> list[WorldEvent]:

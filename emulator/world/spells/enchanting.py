@@ -5,11 +5,9 @@ started through the enchantment engine (``World.enchant``); and the touch spells
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
-from emulator.rules.dice import roll_with
 from emulator.rules.spells import personal as rules
 from emulator.rules.spells import touch
 from emulator.world.enchantments import Effect
@@ -39,7 +37,7 @@ class _Personal:
         target = targets[0] if targets else caster
         if not isinstance(target, Player):
             return
-        roll = roll_with(random.Random(f"{world.seed}:enchant:{world.tick_count}:{caster.object_id}:{spell.number}"))
+        roll = world.roll_for("enchant", caster.object_id, spell.number)
         duration = rules.duration_ms(roll, spell.key, spell.duration, power)
         amount = rules.modifier_amount(spell.modifier_amount, power) if spell.modifier else 0
         effect = Effect({spell.modifier: amount} if spell.modifier else {}, spell.flags)
@@ -69,7 +67,7 @@ class _Touch:
         for other in world.enchantments_of(caster.object_id):  # one touch spell at a time
             if other.spell != spell.key and world.definition.spells[other.spell].effect == "touch":
                 events += world.disenchant(caster.object_id, other.spell, report=False)
-        roll = roll_with(random.Random(f"{world.seed}:enchant:{world.tick_count}:{caster.object_id}:{spell.number}"))
+        roll = world.roll_for("enchant", caster.object_id, spell.number)
         started = world.enchant(caster.object_id, spell.key, touch.duration_ms(roll, power), Effect(), state=power,
                                 caster_id=caster.object_id)
         events.append(SpellTold(caster.object_id, spell.key, "target"))

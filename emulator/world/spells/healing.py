@@ -4,11 +4,9 @@ another, as each spell's CastSpell moves it."""
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
-from emulator.rules.dice import roll_with
 from emulator.rules.spells import healing as rules
 from emulator.rules.vitals import health_after_heal
 from emulator.world.events import SpellTold, VitalsChanged, WorldEvent
@@ -41,7 +39,7 @@ class _Healing:
         if not isinstance(target, Player):
             return
         figures = figures_of(spell)
-        roll = roll_with(random.Random(f"{world.seed}:healing:{world.tick_count}:{caster.object_id}:{target.object_id}"))
+        roll = world.roll_for("healing", caster.object_id, target.object_id)
         amount = rules.heal_amount(roll, figures, power, target.stats.karma)
         if target is not caster:
             events.append(SpellTold(caster.object_id, spell.key, "caster", target.object_id))

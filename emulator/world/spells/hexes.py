@@ -14,7 +14,6 @@ import random
 from typing import TYPE_CHECKING, Any
 
 from emulator.content.model import SpellDefinition
-from emulator.rules.dice import roll_with
 from emulator.rules.spells import hexes as rules
 from emulator.world.enchantments import Effect
 from emulator.world.events import SpellTold, WorldEvent
@@ -82,7 +81,7 @@ class _Forget:
         target = targets[0]
         if not isinstance(target, Player):
             return
-        roll = roll_with(random.Random(f"{world.seed}:forget:{world.tick_count}:{caster.object_id}:{target.object_id}"))
+        roll = world.roll_for("forget", caster.object_id, target.object_id)
         duration = rules.forget_duration_ms(roll, spell.figure("base_ms"), spell.figure("per_power_ms"), power)
         spells, skills = sorted(target.spells), sorted(target.skills)
         if not spells and not skills:  # nothing to forget: the caster is told, no enchantment

@@ -18,7 +18,7 @@ import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
-from emulator.rules.dice import Roll, roll_with
+from emulator.rules.dice import Roll
 from emulator.rules.spells import itemspells as rules
 from emulator.world import item_attributes as attributes
 from emulator.world.events import ItemShown, ItemsSwapped, SpellTold, WorldEvent
@@ -44,7 +44,7 @@ def held_by(target: Thing, caster: Player) -> bool:
 
 
 def _roll(world: World, caster: Player, spell: SpellDefinition) -> Roll:
-    return roll_with(random.Random(f"{world.seed}:item spell:{world.tick_count}:{caster.object_id}:{spell.number}"))
+    return world.roll_for("item spell", caster.object_id, spell.number)
 
 
 def _now_ms(world: World) -> int:

@@ -13,11 +13,9 @@ monsters (spiders, dusk rats...) may poison a player they hurt, by their kind's 
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
-from emulator.rules.dice import roll_with
 from emulator.rules.spells import poison as rules
 from emulator.world.enchantments import Effect
 from emulator.world.events import SpellTold, VitalsChanged, WorldEvent
@@ -60,7 +58,7 @@ def make_poisoned(world: World, player: Player, rate: int, duration_ms: int, eve
     if POISON not in world.definition.spells or rate <= 0:
         return False
     held = len(doses(world, player.object_id))
-    roll = roll_with(random.Random(f"{world.seed}:poison:{world.tick_count}:{player.object_id}:{held}"))
+    roll = world.roll_for("poison", player.object_id, held)
     if rules.resisted(roll, resist_chance(world, player.object_id)):
         events.append(SpellTold(player.object_id, POISON, "resisted"))
         return False
@@ -122,7 +120,7 @@ def monster_hit(world: World, monster: Thing, player: Player, events: list[World
     kind = monster.kind or ""
     if spell is None or player.stats.health <= 0 or not spell.figure(f"{kind}_chance"):
         return
-    roll = roll_with(random.Random(f"{world.seed}:venom:{world.tick_count}:{monster.object_id}:{player.object_id}"))
+    roll = world.roll_for("venom", monster.object_id, player.object_id)
     if roll(1, spell.figure(f"{kind}_chance")) == 1:
         make_poisoned(world, player, spell.figure(f"{kind}_rate"), spell.figure(f"{kind}_ms"), events)
 
@@ -150,7 +148,7 @@ class _CurePoison:
         held = doses(world, target.object_id)
         if found is None or not held or not isinstance(found.state, dict):
             return
-        roll = roll_with(random.Random(f"{world.seed}:cure:{world.tick_count}:{caster.object_id}:{target.object_id}"))
+        roll = world.roll_for("cure", caster.object_id, target.object_id)
         rate, left = held[0]
         after = rules.cure(roll, rate, power)
         bite_in = int(found.state.get("bite_in", rules.POISON_PERIOD_MS))

@@ -85,7 +85,7 @@ import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
-from emulator.rules.dice import Roll, div, roll_with
+from emulator.rules.dice import Roll
 from emulator.rules.spells import rooms as rules
 from emulator.rules.combat import AttackKind, Weapon, player_damage_taken
 from emulator.world.enchantments import Effect, Enchantment, Target
@@ -158,7 +158,7 @@ def _hurt_by_bane(world: World, caster: Player, bane: Enchantment, spell: SpellD
     status = _pk_status(caster)
     if "safe_death" in flags or not (status.pkill_enabled or "kill_zone" in flags):
         return
-    roll = roll_with(random.Random(f"{world.seed}:bane:{world.tick_count}:{caster.object_id}:{spell.number}"))
+    roll = world.roll_for("bane", caster.object_id, spell.number)
     stats = caster.stats
     damage = rules.bane_damage(roll, int(bane.state or 0), spell.level or 1)
     taken = player_damage_taken(damage, stats.health, stats.max_health, outlaw_or_murderer=not status.innocent)
@@ -239,7 +239,7 @@ def shot_ruined(world: World, player: Player, weapon: Weapon | None, now: float)
         basis = int(state["power"]) + (int(state["elapsed_ms"]) + int(state["period_ms"]) if "period_ms" in state else 0)
         chance = max(spell.figure("ruin_chance_min"), min(spell.figure("ruin_chance_max"),
                      rules.line(spell.figure, "ruin_chance", basis)))
-        roll = roll_with(random.Random(f"{world.seed}:winds:{world.tick_count}:{player.object_id}:{now!r}"))
+        roll = world.roll_for("winds", player.object_id, now)
         if roll(1, 100) < chance:
             return SpellTold(player.object_id, spell.key, "shot_ruined")
     return None
@@ -421,7 +421,7 @@ def something_killed(world: World, room: str, victim_is_player: bool, events: li
         caster = world.object(int(enchantment.state["caster"]))
         if not isinstance(caster, Player) or caster.stats.health <= 0:
             continue  # logged off, or dying itself
-        roll = roll_with(random.Random(f"{world.seed}:link:{world.tick_count}:{caster.object_id}:{len(events)}"))
+        roll = world.roll_for("link", caster.object_id, len(events))
         factor = spell.figure("kill_player_factor", 1)
         health = rules.kill_gain(roll, spell.figure("kill_health_min"), spell.figure("kill_health_max"), factor, victim_is_player)
         mana = rules.kill_gain(roll, spell.figure("kill_mana_min"), spell.figure("kill_mana_max"), factor, victim_is_player)
@@ -509,7 +509,7 @@ class _RoomEnchantment:
         if world.is_enchanted(room, spell.key):  # cast by another during a trance (DoubleCheckAfterTrance)
             events.append(SpellTold(caster.object_id, spell.key, "room_already"))
             return
-        roll = roll_with(random.Random(f"{world.seed}:room:{world.tick_count}:{caster.object_id}:{spell.number}"))
+        roll = world.roll_for("room", caster.object_id, spell.number)
         duration: int | None = rules.duration_ms(roll, spell.figure, power)
         flags = {_SILENCED} if spell.figure("silences") else set()
         if spell.figure("bars_monster_fights"):

@@ -8,11 +8,9 @@ gave the sickness."""
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
-from emulator.rules.dice import roll_with
 from emulator.rules.spells import personal
 from emulator.rules.spells import sickness as rules
 from emulator.world.enchantments import Effect
@@ -54,7 +52,7 @@ class _Sickness:
         self, world: World, caster: Player, spell: SpellDefinition, targets: list[Thing], power: int, events: list[WorldEvent],
     ) -> None:
         target = targets[0]
-        roll = roll_with(random.Random(f"{world.seed}:sickness:{world.tick_count}:{caster.object_id}:{target.object_id}"))
+        roll = world.roll_for("sickness", caster.object_id, target.object_id)
         if self.name == "vertigo":
             whole = rules.vertigo_whole_ms(power)
             duration = roll(whole // 2, whole)

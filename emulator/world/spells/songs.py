@@ -25,13 +25,12 @@ those a jig has dancing.
 
 from __future__ import annotations
 
-import random
 import weakref
 from typing import TYPE_CHECKING, Any
 
 from emulator.content.model import SpellDefinition
 from emulator.rules.casting import SPELLPOWER_MAXIMUM, SPELLPOWER_MINIMUM
-from emulator.rules.dice import Roll, bound, div, roll_with
+from emulator.rules.dice import Roll, bound, div
 from emulator.rules.spells import songs as rules
 from emulator.world.enchantments import Effect, Enchantment, EnchantmentBook
 from emulator.world.events import (
@@ -173,7 +172,7 @@ def _touch(world: World, spell: SpellDefinition, enchantment: Enchantment, liste
     room = listener.room
     if spell.figure("mood"):  # moved with a chance of its power in percent
         moved = [i for i in state["moved"] if i != listener.object_id]
-        roll = roll_with(random.Random(f"{world.seed}:song:{world.tick_count}:{listener.object_id}:{spell.number}"))
+        roll = world.roll_for("song", listener.object_id, spell.number)
         if roll(1, 100) < _power(enchantment):
             moved.append(listener.object_id)
             events.append(SongTold(room, spell.key, "listener", (listener.object_id,), int(state["caster"])))
@@ -367,7 +366,7 @@ def success_chance(world: World, player: Player, spell: SpellDefinition, requisi
     chance = div((100 - requisite) * power, 100) + requisite
     song = _figure_song(world, player.room, "hinders")
     if song is not None and rules.SCHOOLS.get(world.definition.spells[song.spell].figure("hinders")) == spell.school:
-        roll = roll_with(random.Random(f"{world.seed}:hinder:{world.tick_count}:{player.object_id}:{spell.number}"))
+        roll = world.roll_for("hinder", player.object_id, spell.number)
         chance = rules.hindered_chance(chance, _power(song), roll)
     return bound(chance, 5, 95)
 

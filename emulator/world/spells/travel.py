@@ -9,11 +9,9 @@ paid. Not yet: the guild hall a strong caster may also name (guilds are not mode
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import Exit, Placement, SpellDefinition
-from emulator.rules.dice import roll_with
 from emulator.rules.spells import travel as rules
 from emulator.world.events import SpellReported, WorldEvent
 from emulator.world.objects import Player, Thing
@@ -49,7 +47,7 @@ class _Elusion:
                      events: list[WorldEvent]) -> tuple[tuple[int, ...], int]:
         """The destinations offered (the trance holds their room ids) and told, and the
         trance's own length."""
-        roll = roll_with(random.Random(f"{world.seed}:elusion:{world.tick_count}:{caster.object_id}"))
+        roll = world.roll_for("elusion", caster.object_id)
         most = spell.figure("most")
         count = rules.elusion_count(power, spell.figure("per_power", 1), most)
         refuge = world._rooms_by_number.get(spell.figure("refuge"))

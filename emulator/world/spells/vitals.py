@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
-from emulator.rules.dice import roll_with
 from emulator.rules.kills import karma_change_from_act
 from emulator.rules.spells import vitals as rules
 from emulator.rules.vitals import health_after_gain, health_after_heal
@@ -50,7 +48,7 @@ class _Heal:
         vitals = _vitals(world, target if isinstance(target, Player) else None)
         if vitals is None or not isinstance(target, Player):
             return
-        roll = roll_with(random.Random(f"{world.seed}:heal:{world.tick_count}:{caster.object_id}:{target.object_id}"))
+        roll = world.roll_for("heal", caster.object_id, target.object_id)
         amount = rules.heal_amount(roll, power, vitals)
         if target is not caster:
             events.append(SpellTold(caster.object_id, spell.key, "caster", target.object_id))

@@ -7,12 +7,11 @@ its strength as its state (``rules.spells.wards``)."""
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
 from emulator.rules.combat import AttackKind, Weapon
-from emulator.rules.dice import Roll, roll_with
+from emulator.rules.dice import Roll
 from emulator.rules.spells import personal
 from emulator.rules.spells import wards as rules
 from emulator.world.enchantments import Effect
@@ -39,7 +38,7 @@ class _Ward:
         target = targets[0] if targets else caster
         if not isinstance(target, Player):
             return
-        roll = roll_with(random.Random(f"{world.seed}:enchant:{world.tick_count}:{caster.object_id}:{spell.number}"))
+        roll = world.roll_for("enchant", caster.object_id, spell.number)
         fixed = rules.FIXED_DURATIONS.get(self.name)
         duration = fixed(power) if fixed is not None else personal.duration_ms(roll, spell.key, spell.duration, power)
         state = rules.STATES[self.name](power)
@@ -87,7 +86,7 @@ def deflection(
     if found is None or not isinstance(found[1], int):
         return targets, power
     key, chance = found
-    roll = roll_with(random.Random(f"{world.seed}:deflect:{world.tick_count}:{caster.object_id}:{victim.object_id}"))
+    roll = world.roll_for("deflect", caster.object_id, victim.object_id)
     if rules.deflects(roll, chance):
         events += [SpellTold(victim.object_id, key, "deflected", caster.object_id),
                    SpellTold(caster.object_id, key, "deflected_back", victim.object_id)]

@@ -5,12 +5,10 @@ it at once), an outlaw spell."""
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING
 
 from emulator.content.model import SpellDefinition
 from emulator.rules import wear as rules
-from emulator.rules.dice import roll_with
 from emulator.world import item_attributes, wear
 from emulator.world.events import SpellTold, WorldEvent
 from emulator.world.items import Item
@@ -87,7 +85,7 @@ class _Brittle:
         weapon = self._weapon(world, victim)
         if weapon is None or not wear.wears(world, weapon):
             return
-        roll = roll_with(random.Random(f"{world.seed}:brittle:{world.tick_count}:{caster.object_id}:{victim.object_id}"))
+        roll = world.roll_for("brittle", caster.object_id, victim.object_id)
         hits, most = wear.hits_of(world, weapon)
         wear.set_hits(world, weapon, rules.brittle_hits(roll, hits, power), most)
         events.append(SpellTold(victim.object_id, spell.key, "weapon_dulled", caster.object_id, kind=weapon.kind or ""))
