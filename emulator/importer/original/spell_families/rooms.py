@@ -379,21 +379,7 @@ def _winds(cls: KodClass, figures: Figures) -> bool:
     if not _put_line(figures, "occupant_aim", [_value(cls, points, {"ispellpower": p}) for p in _POWERS]):
         return False
     figures["occupant_duration"] = occupant
-    handler = cls.handler("WindsRuinShot")
-    if handler is None:
-        return False
-    assigned = [st for st in handler.body if isinstance(st, ast.Assign)]
-    # its power from the room's state, then a line of it, then bounded
-    if len(assigned) != 3 or not isinstance(assigned[2].value, ast.Call) or assigned[2].value.function.casefold() != "bound":
-        return False
-    chance = assigned[1]
-    if not _put_line(figures, "ruin_chance", [_value(cls, chance.value, {assigned[0].target.casefold(): p}) for p in _POWERS]):
-        return False
-    low, high = (_value(cls, arg, {}) for arg in assigned[2].value.positional[1:3])
-    if not (isinstance(low, int) and isinstance(high, int)):
-        return False
-    figures["ruin_chance_min"], figures["ruin_chance_max"] = low, high
-    return True
+    return _ruin_chance(cls, figures)
 
 
 _PARTS["winds"] = _Part(
