@@ -326,7 +326,7 @@ def _read_until(channel, marker: bytes) -> bytes:
 
 
 def _wait_for_log(console, fragment: str) -> str:
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 15
     while fragment not in console.log() and time.monotonic() < deadline:
         time.sleep(0.05)
     return console.log()

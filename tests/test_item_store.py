@@ -246,7 +246,7 @@ while True:
             world.pick_up(player, rng.choice(ids), rng.choice([None, 1, 2]), 1.0)
         elif choice == 2:
             world.drop(player, rng.choice(ids), rng.choice([None, 1, 2]), 1.0)
-        else:
+        elif len(ids) > 1:  # never the last: wherever the kill lands, the store holds items
             world.items.destroy(rng.choice(ids), "tidied", [])
     stored.apply_item_batch(db, world.items.take_operations(1000), now)
     written += 1
