@@ -125,6 +125,43 @@ def test_a_changed_folder_is_swapped_in_and_players_see_it(world: AdminWorld, da
     assert world.control.reloader.data_dir == data
 
 
+def test_a_renamed_spell_and_skill_reach_the_lists_of_those_who_know_them(data: Path, tmp_path: Path) -> None:
+    """The client keeps its spell and skill lists from BP_SPELLS and BP_SKILLS: a reload
+    that renames a spell or a skill sends both lists again, in the new names."""
+    (data / "spells.toml").write_text(
+        '[spark]\nnumber = 1\nname = "spark"\nicon = "spark.bgf"\nschool = "faren"\nlevel = 1\n')
+    (data / "skills.toml").write_text(
+        '[jab]\nnumber = 10\nname = "jab"\nicon = "jab.bgf"\nschool = 10\nlevel = 1\nrequisite = "might"\n')
+    (tmp_path / "server").mkdir()
+    admin_world = AdminWorld(tmp_path / "server", f'[server]\ndata = "{data}"\n')
+    try:
+        hub = admin_world.server.hub
+        session = next(s for s in hub.in_world.values() if s.avatar is not None and s.avatar.name == "Bobbin")
+        assert session.avatar is not None
+        bobbin = hub.world.player(session.avatar.player_id)
+        bobbin.spells["spark"], bobbin.skills["jab"] = 30, 20
+        for client in admin_world.clients.values():
+            client.read()
+        edit(data / "spells.toml", 'name = "spark"', 'name = "kindling spark"')
+        edit(data / "skills.toml", 'name = "jab"', 'name = "quick jab"')
+
+        answer = admin_world.run("reload")
+
+        assert "spells: 1 changed" in answer and "skills: 1 changed" in answer, answer
+        bob = admin_world.clients["bob"]
+        messages = bob.read()
+        (spell,) = last(messages, "BP_SPELLS")["spells"]
+        (skill,) = last(messages, "BP_SKILLS")["skills"]
+        assert (named(bob, spell["name"]), named(bob, skill["name"])) == ("kindling spark", "quick jab")
+        groups = {m["group"]: m["stats"] for m in messages if m.name == "BP_STAT_GROUP"}
+        assert [s["data"]["value"] for s in groups[3]] == [30] and [s["data"]["value"] for s in groups[4]] == [20]
+        # alice knows neither: her lists come again, empty
+        alices = admin_world.clients["alice"].read()
+        assert last(alices, "BP_SPELLS")["spells"] == [] and last(alices, "BP_SKILLS")["skills"] == []
+    finally:
+        admin_world.stop()
+
+
 def test_check_only_changes_nothing(world: AdminWorld, data: Path) -> None:
     hub = world.server.hub
     definition = hub.context.definition

@@ -21,7 +21,7 @@ A reload runs in three steps, and changes nothing unless all of them succeed:
    rename), and every client is brought up to date: strings new or changed since the
    old ``.rsc`` are pushed to every connection (``BP_CHANGE_RESOURCE``), and each player
    in the world is sent its room afresh (as after a teleport to where it stands), its
-   inventory and its condition.
+   inventory, its condition and its spell and skill lists.
 
 Why a new world rather than changing the definitions in place: the world and its parts
 (monsters, items, bodies, shops, spells, exits) derive indexes and timers from the
@@ -369,7 +369,12 @@ class Reloader:
             try:
                 room_view.send_room(ctx, session, avatar)
                 inventory(ctx, session, avatar, {})
-                sheet.send_condition(session, ctx.resources, ctx.world.player(avatar.player_id).stats)
+                player = ctx.world.player(avatar.player_id)
+                sheet.send_condition(session, ctx.resources, player.stats)
+                # unasked, as when a spell is learnt: a spell or skill renamed or given a
+                # new icon shows in the client's lists at once
+                sheet.send_spells(session, ctx.resources, ctx.definition, player)
+                sheet.send_skills(session, ctx.resources, ctx.definition, player)
                 render(ctx, holding.restarted(ctx.world, avatar.player_id))
             except Exception:  # noqa: BLE001 - one player's view must not stop the others'
                 log.failure("reload: bringing {name} up to date failed", name=avatar.name)
