@@ -233,6 +233,69 @@ def test_an_unlisted_key_is_refused(console):
         client.close()
 
 
+def test_a_keys_options_are_applied_as_openssh_would(console):
+    """from=, expiry-time=, command= and restrict on the real console; a key with an option
+    the console cannot honour is not taken at all."""
+    listed = console.ssh_dir / "authorized_keys"
+    kept = listed.read_text()
+    made = {name: _another_key(console.workdir, name) for name in ("far", "near", "old", "watcher", "env")}
+    public = {name: _public_of(path) for name, path in made.items()}
+    listed.write_text(kept + "".join([
+        f'from="10.9.9.9" {public["far"]} far\n',
+        f'from="10.0.0.0/8,127.0.0.0/8,!10.1.1.1" {public["near"]} near\n',
+        f'expiry-time="20200101" {public["old"]} old\n',
+        f'restrict,command="who" {public["watcher"]} watcher\n',
+        f'environment="LANG=C" {public["env"]} env\n',
+    ]))
+    try:
+        for refused in ("far", "old", "env"):
+            with pytest.raises(paramiko.AuthenticationException):
+                _connect_with(console, made[refused]).close()
+        assert "option 'environment' is not one the console can honour" in console.log()
+
+        client = _connect_with(console, made["near"])
+        try:
+            _, stdout, _ = client.exec_command("who", timeout=30)
+            assert stdout.channel.recv_exit_status() == 0 and "Bobbin" in stdout.read().decode()
+        finally:
+            client.close()
+
+        client = _connect_with(console, made["watcher"])
+        try:
+            # whatever is asked, the key runs its command; no terminal is given
+            _, stdout, _ = client.exec_command("lock --message nope", timeout=30)
+            assert stdout.channel.recv_exit_status() == 0 and "Bobbin" in stdout.read().decode()
+            channel = client.get_transport().open_session()
+            with pytest.raises(paramiko.SSHException):
+                channel.get_pty()
+            channel.close()
+        finally:
+            client.close()
+        log = _wait_for_log(console, "admin command by watcher (ssh): who")
+        assert "admin command by watcher (ssh): who" in log and "watcher (ssh): lock" not in log
+        assert "admin command by near (ssh): who" in log
+    finally:
+        listed.write_text(kept)
+
+
+def _connect_with(console, key_path: Path) -> paramiko.SSHClient:
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    try:
+        client.connect("127.0.0.1", port=console.ssh_port, username="whoever",
+                       pkey=paramiko.Ed25519Key.from_private_key_file(str(key_path)),
+                       look_for_keys=False, allow_agent=False, timeout=10, banner_timeout=10, auth_timeout=10)
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+def _public_of(key_path: Path) -> str:
+    key = paramiko.Ed25519Key.from_private_key_file(str(key_path))
+    return f"{key.get_name()} {key.get_base64()}"
+
+
 def test_failed_passwords_are_throttled(console):
     name, password = GUARDED
     for _ in range(2):
@@ -332,11 +395,11 @@ def _wait_for_log(console, fragment: str) -> str:
     return console.log()
 
 
-def _another_key(workdir: Path) -> Path:
+def _another_key(workdir: Path, name: str = "stranger") -> Path:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    path = workdir / "stranger_key"
+    path = workdir / f"{name}_key"
     path.write_bytes(Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption()))
     return path
@@ -357,6 +420,36 @@ def test_authorized_keys_lines_with_options_comments_and_junk(tmp_path):
     assert len(keys) == 2 and keys[0].operator == "alice at home"
     assert keys[1].operator == keys[1].key.fingerprint(FingerprintFormats.SHA256_BASE64)  # no comment
     assert list(read_authorized_keys(tmp_path / "missing")) == []
+
+
+def test_authorized_keys_options_are_read_as_openssh_writes_them():
+    import datetime
+
+    from emulator.admin.ssh.keys import address_matches, parse_authorized_keys
+
+    public = [_public_line() for _ in range(7)]
+    text = "".join([
+        f'FROM="192.168.1.*,2001:db8::/32,!192.168.1.13",No-Agent-Forwarding {public[0]} home\n',
+        f'command="broadcast \\"hello, all\\"",restrict,pty {public[1]} greeter\n',
+        f'expiry-time="202701021530Z",no-pty {public[2]}\n',
+        f'cert-authority {public[3]} ca\n',  # not honoured: the whole line is skipped
+        f'from=127.0.0.1 {public[4]} unquoted\n',
+        f'command="who {public[5]} unclosed\n',
+        f'expiry-time="2027" {public[6]} short\n',
+    ])
+    keys = parse_authorized_keys(text)
+    assert [k.operator for k in keys][:2] == ["home", "greeter"] and len(keys) == 3
+    home, greeter, dated = keys
+    assert home.sources == ("192.168.1.*", "2001:db8::/32", "!192.168.1.13") and home.pty and home.command is None
+    assert greeter.command == 'broadcast "hello, all"' and greeter.pty  # restrict, then pty gives it back
+    assert not dated.pty and dated.expires == datetime.datetime(2027, 1, 2, 15, 30, tzinfo=datetime.UTC)
+    now = datetime.datetime(2026, 12, 2, tzinfo=datetime.UTC)
+    assert dated.admits("203.0.113.9", now) and not dated.admits("203.0.113.9", dated.expires)
+    assert home.admits("192.168.1.20", now) and home.admits("::ffff:192.168.1.20", now)
+    assert not home.admits("192.168.1.13", now) and not home.admits("192.168.2.20", now)
+    assert home.admits("2001:db8::5", now) and not home.admits("not an address", now)
+    assert address_matches("10.0.0.1", ("10.0.0.?",)) and not address_matches("10.0.0.10", ("10.0.0.?",))
+    assert not address_matches("10.0.0.1", ("10.0.0.[1]",))  # no [...] sets in OpenSSH's patterns
 
 
 def test_the_host_key_is_made_once_in_a_new_folder(tmp_path):

@@ -32,6 +32,10 @@ class Operator:
 
     name: str
     method: str  # "key SHA256:..." or "password"
+    #: a terminal may be asked for (a key's ``no-pty`` or ``restrict`` says not)
+    pty: bool = True
+    #: a key's ``command="..."``: the one command line this login runs
+    command: str | None = None
 
 
 class PeerPassword(credentials.UsernamePassword):
@@ -42,14 +46,33 @@ class PeerPassword(credentials.UsernamePassword):
         self.address = address
 
 
+class _PeerPortal:
+    """The console's portal, handing the checkers the peer's address on every attempt
+    (conch's key credentials carry none; a key's ``from=`` needs it)."""
+
+    def __init__(self, portal: Any, address: str) -> None:
+        self.portal = portal
+        self.address = address
+
+    def listCredentialsInterfaces(self) -> Any:
+        return self.portal.listCredentialsInterfaces()
+
+    def login(self, attempt: Any, mind: Any, *interfaces: Any) -> defer.Deferred[Any]:
+        if not hasattr(attempt, "address"):
+            attempt.address = self.address
+        return cast(defer.Deferred[Any], self.portal.login(attempt, mind, *interfaces))
+
+
 class ConsoleUserAuth(userauth.SSHUserAuthServer):
-    """conch's user authentication, with the peer's address on password attempts and
+    """conch's user authentication, with the peer's address on every attempt and
     the server's reactor for the delay after a wrong one."""
 
     def serviceStarted(self) -> None:
         super().serviceStarted()
         server: Any = self.transport
         self.clock = server.factory.control.reactor
+        peer = server.transport.getPeer()
+        self.portal = _PeerPortal(self.portal, getattr(peer, "host", str(peer)))
 
     def auth_password(self, packet: bytes) -> defer.Deferred[Any]:
         password = getNS(packet[1:])[0]
@@ -74,7 +97,10 @@ class AuthorizedKeyChecker:
             key = keys.Key.fromString(offered.blob)
         except (keys.BadKeyError, ValueError):
             return defer.fail(cred_error.UnauthorizedLogin("not a key"))
-        listed = next((k for k in read_authorized_keys(self.path) if k.key == key), None)
+        address = getattr(offered, "address", "")
+        now = datetime.datetime.now(datetime.UTC)
+        # as OpenSSH: the first line of this key whose options let this peer in, now
+        listed = next((k for k in read_authorized_keys(self.path) if k.key == key and k.admits(address, now)), None)
         if listed is None:
             return defer.fail(cred_error.UnauthorizedLogin("key not authorized"))
         if not offered.signature:
@@ -82,7 +108,7 @@ class AuthorizedKeyChecker:
         if not key.verify(offered.signature, offered.sigData):
             return defer.fail(cred_error.UnauthorizedLogin("bad signature"))
         fingerprint = key.fingerprint(keys.FingerprintFormats.SHA256_BASE64)
-        return defer.succeed(Operator(listed.operator, f"key {fingerprint}"))
+        return defer.succeed(Operator(listed.operator, f"key {fingerprint}", listed.pty, listed.command))
 
 
 @implementer(ICredentialsChecker)

@@ -37,10 +37,22 @@ class ConsoleAvatar(avatar.ConchUser):
         self.control = control
         self.operator = operator
         self.caller = Caller(operator.name, DOOR, accounts.ADMIN)
-        self.channelLookup[b"session"] = session.SSHSession
+        self.channelLookup[b"session"] = ConsoleChannel
 
     def run(self, line: str) -> defer.Deferred[Outcome]:
         return self.control.registry.execute_with_outcome(self.control, self.caller, line)
+
+
+class ConsoleChannel(session.SSHSession):
+    """conch's session channel, refusing a terminal to a key given none (``no-pty`` or
+    ``restrict``): the request fails and a shell runs line by line."""
+
+    def request_pty_req(self, data: bytes) -> int:
+        if not cast(ConsoleAvatar, self.avatar).operator.pty:
+            log.info("SSH console: no terminal for {operator} (its key says no-pty)",
+                     operator=cast(ConsoleAvatar, self.avatar).operator.name)
+            return 0
+        return super().request_pty_req(data)
 
 
 @implementer(portal.IRealm)
@@ -84,6 +96,9 @@ class ConsoleSession:
         self.pty_size = (window_size[1] or 80, window_size[0] or 24)
 
     def execCommand(self, process: session.SSHSessionProcessProtocol, command: bytes) -> None:
+        forced = self.console.operator.command
+        if forced is not None:  # a key's command="...": that, whatever was asked
+            command = forced.encode("utf-8")
         process.makeConnection(_Pipe(lambda data: None))  # input to a one-off command is ignored
         # Answered on the next turn of the reactor: the exec request's reply goes first.
         self.console.control.reactor.callLater(0, self._exec, process, command)
@@ -105,6 +120,9 @@ class ConsoleSession:
         done.addCallback(answer).addErrback(lambda failure: log.failure("SSH exec answer failed", failure))
 
     def openShell(self, process: session.SSHSessionProcessProtocol) -> None:
+        if self.console.operator.command is not None:  # as OpenSSH: the forced command instead
+            self.execCommand(process, b"")
+            return
         # Input is held until the shell starts on the next turn of the reactor (after the
         # shell request's reply).
         held = _HeldInput()
