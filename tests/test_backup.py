@@ -301,6 +301,42 @@ def test_restore_refuses_a_database_that_is_not_empty_unless_forced(backend, tmp
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "mysql"])
+def test_a_restore_that_fails_half_way_leaves_the_target_as_it_was(backend, tmp_path, small_backup):
+    """A dump whose structure is sound but whose rows the database refuses (one account
+    twice): the restore fails part way, and the target is left empty, so the next try
+    with a good backup needs no --force."""
+    good, source = small_backup
+    dump = make_backup(source, tmp_path / "dumps", NOW, dump=True).path
+    lines = [json.loads(line) for line in gzip.decompress(dump.read_bytes()).decode().splitlines()]
+    at = next(i for i, record in enumerate(lines) if isinstance(record, dict) and record.get("table") == "account")
+    lines.insert(at + 1, lines[at + 1])  # the first account's row, twice
+    for record in lines:
+        if isinstance(record, dict) and record.get("end_of_table") == "account":
+            record["rows"] += 1
+        if isinstance(record, dict) and record.get("end") is True:
+            record["rows"]["account"] += 1
+    twice = tmp_path / "twice.jsonl.gz"
+    twice.write_bytes(gzip.compress("".join(json.dumps(record) + "\n" for record in lines).encode()))
+    target = empty_target(backend, tmp_path / "target")
+
+    with pytest.raises(BackupError, match=r"table account: the database refused rows 1-2: .*(?i:duplicate|unique).* as it was$"):
+        restore(twice, target)
+
+    if backend == "mysql":
+        database = connect(target)
+        with database:
+            assert not set(database.get_tables()) & set(STORE_TABLES)  # nothing it made is left
+    else:
+        assert not Path(target.removeprefix("sqlite:///")).exists()
+    restore(good, target)  # no --force needed
+    database = open_database(target)
+    try:
+        assert [info.name for info in accounts.list_accounts(database)] == ["alice"]
+    finally:
+        database.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "mysql"])
 def test_restore_refuses_a_database_in_use(backend, tmp_path, small_backup):
     path, _ = small_backup
     target = empty_target(backend, tmp_path / "busy")

@@ -572,17 +572,32 @@ def restore(path: Path, url: str, *, force: bool = False) -> Restored:
     except peewee.PeeweeException as error:
         raise BackupError(f"cannot connect to {redact(url)}: {error}") from None
     try:
-        others = mysql_connections(database)
-        if others:
-            raise BackupError(f"{redact(url)} is in use ({others} other connections: a running server?): stop it first")
-        replaced = _check_empty(database, redact(url), force)
-        _drop_store_tables(database)
-        return _fill(database, path, summary, replaced)
-    except peewee.PeeweeException as error:
-        raise BackupError(f"{redact(url)}: {error}; the database may be left half restored: "
-                          f"restore again with --force") from None
+        try:
+            others = mysql_connections(database)
+            if others:
+                raise BackupError(f"{redact(url)} is in use ({others} other connections: a running server?): "
+                                  f"stop it first")
+            replaced = _check_empty(database, redact(url), force)
+            _drop_store_tables(database)
+        except peewee.PeeweeException as error:
+            raise BackupError(f"{redact(url)}: {error}") from None
+        try:
+            return _fill(database, path, summary, replaced)
+        except (peewee.PeeweeException, pymysql.err.Error, BackupError) as error:
+            reason = str(error) if isinstance(error, BackupError) else f"{redact(url)}: {error}"
+            raise BackupError(f"{reason}; {_undo_fill(database, bool(replaced))}") from None
     finally:
         database.close()
+
+
+def _undo_fill(database: peewee.Database, replaced: bool) -> str:
+    """Drop what a failed restore made (MariaDB commits each CREATE TABLE at once), so a
+    second try needs no --force; what to tell the operator."""
+    try:
+        _drop_store_tables(database)
+    except (peewee.PeeweeException, pymysql.err.Error) as error:
+        return f"the database may be left half restored ({error}): restore again with --force"
+    return "what it held was replaced, and it is left empty" if replaced else "it is left empty, as it was"
 
 
 def _check_empty(database: peewee.Database, where: str, force: bool) -> dict[str, int]:
@@ -629,6 +644,8 @@ def _restore_sqlite(path: Path, summary: BackupSummary, target: Path, force: boo
         os.replace(fresh, target)
     except peewee.PeeweeException as error:
         raise BackupError(f"{target}: {error}; it is left as it was") from None
+    except BackupError as error:
+        raise BackupError(f"{error}; {target} is left as it was") from None
     finally:
         database.close()
         for leftover in _sqlite_files(fresh):
@@ -663,7 +680,11 @@ def _fill(database: peewee.Database, path: Path, summary: BackupSummary, replace
             count = 0
             for batch in batches:
                 cursor = database.cursor()
-                cursor.executemany(statement, [tuple(row) for row in batch])
+                try:
+                    cursor.executemany(statement, [tuple(row) for row in batch])
+                except (sqlite3.Error, pymysql.err.Error) as error:  # the driver's own: peewee is bypassed here
+                    raise BackupError(f"{path}: table {table}: the database refused rows "
+                                      f"{count + 1}-{count + len(batch)}: {error}") from None
                 count += len(batch)
             rows[table] = count
     migrated_to = migrate(database)
