@@ -146,6 +146,15 @@ def test_uptime_memory_and_openmetrics(world, pages):
     assert openmetrics.value("m59emu_players_online") == 3
 
 
+def test_the_store_queue_is_shown_when_the_store_runs_a_thread(world, pages, monkeypatch):
+    assert "m59emu_store_calls_waiting" not in Scrape(pages).families  # in memory: no thread, no queue
+    monkeypatch.setattr(world.control.store, "calls_waiting", 4, raising=False)  # as StoreService counts them
+    scrape = Scrape(pages)
+    assert scrape.value("m59emu_store_calls_waiting") == 4
+    assert scrape.families["m59emu_store_calls_waiting"].type == "gauge"
+    assert "store calls waiting: 4" in world.run("show usage")
+
+
 @attrs.frozen
 class BackupRecord:
     started_at: float

@@ -290,6 +290,17 @@ class StoreServiceMixin:
         self.assertNotEqual(idents[0], threading.get_ident())
 
     @defer.inlineCallbacks
+    def test_calls_waiting_counts_calls_until_they_are_answered(self):
+        gate = threading.Event()
+        held = self.service.call(lambda db: gate.wait(10))  # the one worker is busy with this
+        queued = [self.service.call(lambda db: None) for _ in range(3)]
+        failing = self.service.call(lambda db: 1 / 0)
+        self.assertEqual(self.service.calls_waiting, 5)
+        gate.set()
+        yield defer.DeferredList([held, *queued, failing], consumeErrors=True)
+        self.assertEqual(self.service.calls_waiting, 0)  # answered, failed ones too
+
+    @defer.inlineCallbacks
     def test_verify_login(self):
         created = self.service.call(accounts.create_account, "Bob", PASSWORD, cost=COST)
         self.assertIsInstance(created, defer.Deferred)

@@ -24,7 +24,7 @@ from twisted.web.server import Request
 from emulator.admin.control import ServerControl
 from emulator.game.hub import GameHub
 from emulator.net.protocol import M59Factory
-from emulator.admin.server_state import last_finished_save, recent_backups
+from emulator.admin.server_state import last_finished_save, recent_backups, store_backlog
 from emulator.admin.timings import (
     SAVE_BUCKETS,
     TICK_BUCKETS,
@@ -62,6 +62,10 @@ class ServerCollector(Collector):
                 value=len(hub.sessions),
             )
             yield from self._timings(hub)
+        waiting = store_backlog(control.store)
+        if waiting is not None:
+            yield GaugeMetricFamily(PREFIX + "store_calls_waiting",
+                                    "Database calls queued or running on the store's thread.", value=waiting)
         yield from self._backups(control)
 
     def _connections(self, factory: M59Factory) -> Iterator[Metric]:

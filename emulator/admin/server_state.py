@@ -1,5 +1,5 @@
-"""What the metrics and the status page read of the running server: the players and their
-rooms, the saves and the backups, the process's memory.
+"""What the metrics, the status page and ``show`` read of the running server: the players
+and their rooms, the saves and the backups, the store's queue, the process's memory.
 
 Everything here reads the game's live objects and must run on the reactor thread.
 """
@@ -130,3 +130,9 @@ def _sample_value(families: Iterable[Any], name: str) -> float | None:
             if sample.name == name:
                 return float(sample.value)
     return None
+
+
+def store_backlog(store: Any) -> int | None:
+    """Calls waiting on the store's thread, when the store runs one (not in memory)."""
+    waiting = getattr(store, "calls_waiting", None)
+    return waiting if isinstance(waiting, int) else None

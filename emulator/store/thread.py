@@ -54,6 +54,8 @@ class StoreService(Service):
         self._open_error: BaseException | None = None
         self._accepting = False
         self.ready: Deferred[None] = Deferred()  # fires once the database is open and migrated
+        #: calls made and not yet answered (queued or running), counted on the reactor thread
+        self.calls_waiting = 0
 
     def startService(self) -> None:
         super().startService()
@@ -91,7 +93,13 @@ class StoreService(Service):
         """Run ``fn(db, *args, **kwargs)`` on the store thread."""
         if not self._accepting or self._pool is None:
             raise StoreNotRunning("the store service is not running")
-        return deferToThreadPool(self._reactor, self._pool, self._run, fn, args, kwargs)
+        self.calls_waiting += 1
+        answered = deferToThreadPool(self._reactor, self._pool, self._run, fn, args, kwargs)
+        return answered.addBoth(self._answered)
+
+    def _answered(self, result: T) -> T:
+        self.calls_waiting -= 1
+        return result
 
     def verify_login(self, name: str, digest: bytes, address: str) -> Deferred[accounts.LoginVerdict]:
         """Look up, hash, record: the hash (tens of ms) runs on the hash threads, so a wave of

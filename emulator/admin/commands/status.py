@@ -5,11 +5,10 @@ from __future__ import annotations
 import collections
 import gc
 import time
-from typing import Any
 
 from emulator.admin.maintenance import Maintenance
 from emulator.admin.registry import Call, Command, Rights
-from emulator.admin.server_state import MemoryReader
+from emulator.admin.server_state import MemoryReader, store_backlog
 from emulator.admin.targets import hub_of
 from emulator.admin.timings import duration, quantile, recent_tick_durations
 from emulator.game.hub import GameHub
@@ -80,16 +79,6 @@ def _usage(call: Call) -> str:
     if queued is not None:
         lines.append(f"store calls waiting: {queued}")
     return "\n".join(lines)
-
-
-def store_backlog(store: Any) -> int | None:
-    """Calls queued on the store's thread, when the store runs one (not in memory)."""
-    pool = getattr(store, "_pool", None)
-    team = getattr(pool, "_team", None)
-    statistics = getattr(team, "statistics", None)
-    if statistics is None:
-        return None
-    return int(statistics().backloggedWorkCount)
 
 
 def _memory(call: Call) -> str:
