@@ -81,7 +81,7 @@ from emulator.store import accounts, characters
 from emulator.store.characters import CharacterState
 from emulator.testing.memory_server import MemoryClient, MemoryServer
 from emulator.wire.framing import MAX_SERVER_PAYLOAD, FrameDecoder
-from emulator.world.monsters import STEPS, Monster, can_walk, chase_step
+from emulator.world.monsters import STEPS, Monster, WalkGraph, chase_step_on
 from emulator.world.roofile import RoomGeometry
 from emulator.world.world import World
 
@@ -177,6 +177,9 @@ class FightBench:
         self.tick_cpu: list[float] = []  # each tick's CPU time: its wall time less any preemption
         self.collections: list[tuple[int, float]] = []  # (generation, seconds) of each garbage collection
         self.rng = random.Random(seed)
+        # the players' own step tables, one a room (room files do not change): their path
+        # searches cost the client, not the server, so kept apart from the monsters' ones
+        self.walk_graphs: dict[str, WalkGraph] = {}
         self._time_flushes()
         self._time_tick_cpu()
         self._gc_started = 0.0
@@ -397,14 +400,15 @@ class FightBench:
 
     def step_towards(self, room: str, row: int, col: int, to_row: int, to_col: int) -> tuple[int, int]:
         """One square along a shortest walk towards the target, else a random free one."""
-        definition = self.world.definition.rooms[room]
-        size = (definition.rows, definition.cols)
-        geometry = self.geometry.get(room)
-        step = chase_step(geometry, size, row, col, to_row, to_col, CHASE_RADIUS)
+        graph = self.walk_graphs.get(room)
+        if graph is None:
+            definition = self.world.definition.rooms[room]
+            graph = self.walk_graphs[room] = WalkGraph(self.geometry.get(room), (definition.rows, definition.cols))
+        step = chase_step_on(graph, row, col, to_row, to_col, CHASE_RADIUS)
         if step is not None:
             return row + step[0], col + step[1]
         for d_row, d_col, _ in self.rng.sample(STEPS, len(STEPS)):
-            if can_walk(geometry, size, row, col, row + d_row, col + d_col):
+            if graph.can_walk(row, col, row + d_row, col + d_col):
                 return row + d_row, col + d_col
         return row, col
 
