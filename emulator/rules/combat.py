@@ -692,10 +692,14 @@ def player_damage(
     return _universal(damage, universal_percent)
 
 
+#: A bare-handed blow's attack type (made once: combining flags costs more than the lookup).
+UNARMED_ATTACK_TYPE = WeaponDamage.UNARMED | WeaponDamage.PUNCH
+
+
 def player_attack_type(weapon: Weapon | None) -> int:
     """The attack type of a player's blow: the weapon's, or unarmed punch (player.kod GetDamageType)."""
     if weapon is None:
-        return WeaponDamage.UNARMED | WeaponDamage.PUNCH
+        return UNARMED_ATTACK_TYPE
     return weapon.attack_type
 
 
