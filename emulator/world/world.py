@@ -1551,7 +1551,8 @@ class World:
                     )))
             else:
                 player.mana_due_ms = None
-            threshold = rest_threshold(self, player)  # lowered by a mark of dishonor
+            # lowered by a mark of dishonor; asked only of a resting player (most are not)
+            threshold = rest_threshold(self, player) if player.resting else 0
             if player.resting and stats.vigor < threshold:
                 if player.rest_due_ms is None:
                     player.rest_due_ms = now_ms + songs.rest_delay_ms(self, player, rest_delay_ms(stats.stamina))
