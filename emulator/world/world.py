@@ -1352,6 +1352,8 @@ class World:
         """A player's figures with its enchantments' attribute mods, each within 1 and
         MAXIMUM_STAT (player.kod GetMight and the others); its own stats are unchanged."""
         stats = self._players[player_id].stats
+        if not self.enchantments.by_target.get(player_id):
+            return stats  # nothing on: no mods (most players, most blows)
         mods = {name: self.enchantments.modifier(player_id, name) for name in ATTRIBUTES}
         if not any(mods.values()):
             return stats
