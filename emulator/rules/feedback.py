@@ -71,8 +71,9 @@ WEAPON_WORD_FAMILIES: tuple[tuple[int, str], ...] = (
 WORD_FAMILIES = tuple(dict.fromkeys(name for _, name in SPELL_WORD_FAMILIES + WEAPON_WORD_FAMILIES))
 
 
-#: The original's mask of a blow's spell type (made once: asked on every blow).
-_SPELL_TYPE_MASK = ~SpellDamage.HUNTERSWORD | ~SpellDamage.ALL
+#: The original's mask of a blow's spell type, as a plain int (made once: asked on every
+#: blow, and an int mask spares enum.IntFlag's operators).
+_SPELL_TYPE_MASK = int(~SpellDamage.HUNTERSWORD | ~SpellDamage.ALL)
 
 
 def blow_type(weapon_type: int, spell_type: int) -> int:
