@@ -522,6 +522,10 @@ class KindMessages:
     indefinite: str = "a"  # its indefinite article (viIndefinite): "a", "an", "some", ...
 
 
+#: What a kind without its own entry is named by: one shared (frozen) default, not one made per blow.
+_DEFAULT_KIND_MESSAGES = KindMessages()
+
+
 def combat_text_keys() -> tuple[str, ...]:
     """Every purpose key of messages.toml ``[texts]``: the renderer uses each of them."""
     from emulator.rules.feedback import OUCH_HEALTH_PERCENTS, SOUND_VARIANTS, WORD_FAMILIES, Defence, Severity
@@ -626,7 +630,7 @@ class CombatMessages:
         return self.texts[key].resource_id
 
     def kind(self, key: str) -> KindMessages:
-        return self.kinds.get(key) or KindMessages()
+        return self.kinds.get(key) or _DEFAULT_KIND_MESSAGES  # asked on every blow
 
 
 @attrs.frozen
