@@ -22,7 +22,7 @@ _settings = settings(max_examples=40, deadline=None, suppress_health_check=[Heal
 
 def test_hot_messages_have_fast_paths():
     game_c2s, game_s2c = table(GAME, C2S), table(GAME, S2C)
-    for name in ("BP_REQ_MOVE", "BP_REQ_TURN", "BP_SAY_TO", "BP_SEND_ROOM_CONTENTS", "BP_PING"):
+    for name in ("BP_REQ_MOVE", "BP_REQ_TURN", "BP_SAY_TO", "BP_SEND_ROOM_CONTENTS", "BP_PING", "BP_REQ_ATTACK"):
         assert game_c2s.spec_named(name).opcode in game_c2s._fast_decoders, name
     for name in ("BP_MOVE", "BP_TURN", "BP_ROOM_CONTENTS", "BP_CREATE", "BP_CHANGE", "BP_REMOVE", "BP_STAT"):
         assert name in game_s2c._fast_encoders, name

@@ -81,7 +81,7 @@ from emulator.store import accounts, characters
 from emulator.store.characters import CharacterState
 from emulator.testing.memory_server import MemoryClient, MemoryServer
 from emulator.wire.framing import MAX_SERVER_PAYLOAD, FrameDecoder
-from emulator.world.monsters import STEPS, Monster, can_walk, chase_step
+from emulator.world.monsters import STEPS, Monster, WalkGraph, can_walk, chase_step_on
 from emulator.world.roofile import RoomGeometry
 from emulator.world.world import World
 
@@ -125,6 +125,37 @@ class Fighter:
     next_attack_at: float = 0.0
     next_move_at: float = 0.0
     next_ping_at: float = 0.0
+
+
+#: The (d_row, d_col) of the steps a mask of STEPS indexes allows, in STEPS order.
+_STEPS_OF_MASK = tuple(
+    tuple((d_row, d_col) for index, (d_row, d_col, _) in enumerate(STEPS) if mask >> index & 1) for mask in range(256)
+)
+
+
+class PlayerSteps(WalkGraph):
+    """The players' step table: the monsters' walk graph, but keeping a square's allowed
+    steps as a byte (STEPS order) rather than tuples, so that the benchmark's own
+    clients add little to the resident memory it reports; the steps, and so the walks
+    found, are the same."""
+
+    def __init__(self, geometry: RoomGeometry | None, size: tuple[int, int]) -> None:
+        super().__init__(geometry, size)
+        self._asked = bytearray(size[0] * size[1])  # 1: the square's mask is known
+        self._masks = bytearray(size[0] * size[1])
+
+    def steps(self, row: int, col: int) -> tuple[tuple[int, int, int, int], ...]:
+        rows, cols = self.size
+        if not (1 <= row <= rows and 1 <= col <= cols):
+            return super().steps(row, col)  # off the grid: not kept, as the monsters' graph does
+        index = (row - 1) * cols + col - 1
+        if not self._asked[index]:
+            self._masks[index] = sum(
+                1 << i for i, (d_row, d_col, _) in enumerate(STEPS)
+                if can_walk(self.geometry, self.size, row, col, row + d_row, col + d_col)
+            )
+            self._asked[index] = 1
+        return tuple((d_row, d_col, row + d_row, col + d_col) for d_row, d_col in _STEPS_OF_MASK[self._masks[index]])
 
 
 @attrs.define
@@ -177,6 +208,9 @@ class FightBench:
         self.tick_cpu: list[float] = []  # each tick's CPU time: its wall time less any preemption
         self.collections: list[tuple[int, float]] = []  # (generation, seconds) of each garbage collection
         self.rng = random.Random(seed)
+        # the players' own step tables, one a room (room files do not change): their path
+        # searches cost the client, not the server, so kept apart from the monsters' ones
+        self.walk_graphs: dict[str, PlayerSteps] = {}
         self._time_flushes()
         self._time_tick_cpu()
         self._gc_started = 0.0
@@ -397,14 +431,15 @@ class FightBench:
 
     def step_towards(self, room: str, row: int, col: int, to_row: int, to_col: int) -> tuple[int, int]:
         """One square along a shortest walk towards the target, else a random free one."""
-        definition = self.world.definition.rooms[room]
-        size = (definition.rows, definition.cols)
-        geometry = self.geometry.get(room)
-        step = chase_step(geometry, size, row, col, to_row, to_col, CHASE_RADIUS)
+        graph = self.walk_graphs.get(room)
+        if graph is None:
+            definition = self.world.definition.rooms[room]
+            graph = self.walk_graphs[room] = PlayerSteps(self.geometry.get(room), (definition.rows, definition.cols))
+        step = chase_step_on(graph, row, col, to_row, to_col, CHASE_RADIUS)
         if step is not None:
             return row + step[0], col + step[1]
         for d_row, d_col, _ in self.rng.sample(STEPS, len(STEPS)):
-            if can_walk(geometry, size, row, col, row + d_row, col + d_col):
+            if graph.can_walk(row, col, row + d_row, col + d_col):
                 return row + d_row, col + d_col
         return row, col
 

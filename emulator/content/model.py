@@ -10,6 +10,7 @@ resource ids when it loads them.
 from __future__ import annotations
 
 from enum import Enum
+from typing import TypeVar
 
 import attrs
 
@@ -249,6 +250,18 @@ class Reagent:
     count: int
 
 
+
+_V = TypeVar("_V")
+_D = TypeVar("_D")
+
+
+def _last_of(pairs: tuple[tuple[str, _V], ...], name: str, default: _D) -> _V | _D:
+    """The value of the last pair named ``name`` (what ``dict(pairs).get`` gives)."""
+    for key, value in reversed(pairs):
+        if key == name:
+            return value
+    return default
+
 @attrs.frozen
 class SpellDefinition:
     key: str
@@ -303,15 +316,19 @@ class SpellDefinition:
     #: e.g. a wall's damage or a song's rate; sorted pairs.
     figures: tuple[tuple[str, int], ...] = ()
 
+    # These are asked on blows and ticks (a poisoner's chance on every damaging hit): a
+    # scan of the pairs, the last of a name counting as in a dict, rather than a dict
+    # built per question.
+
     def figure(self, name: str, default: int = 0) -> int:
         """A figure of the spell's family, ``default`` when the data has none."""
-        return dict(self.figures).get(name, default)
+        return _last_of(self.figures, name, default)
 
     def text(self, purpose: str) -> str | None:
-        return dict(self.texts).get(purpose)
+        return _last_of(self.texts, purpose, None)
 
     def text_id(self, purpose: str) -> int | None:
-        return dict(self.resource_ids).get(purpose)
+        return _last_of(self.resource_ids, purpose, None)
 
 
 #: The effects a spell's data may name (spells.toml ``effect``): the server's code for each
@@ -505,6 +522,10 @@ class KindMessages:
     indefinite: str = "a"  # its indefinite article (viIndefinite): "a", "an", "some", ...
 
 
+#: What a kind without its own entry is named by: one shared (frozen) default, not one made per blow.
+_DEFAULT_KIND_MESSAGES = KindMessages()
+
+
 def combat_text_keys() -> tuple[str, ...]:
     """Every purpose key of messages.toml ``[texts]``: the renderer uses each of them."""
     from emulator.rules.feedback import OUCH_HEALTH_PERCENTS, SOUND_VARIANTS, WORD_FAMILIES, Defence, Severity
@@ -609,7 +630,7 @@ class CombatMessages:
         return self.texts[key].resource_id
 
     def kind(self, key: str) -> KindMessages:
-        return self.kinds.get(key) or KindMessages()
+        return self.kinds.get(key) or _DEFAULT_KIND_MESSAGES  # asked on every blow
 
 
 @attrs.frozen

@@ -254,7 +254,9 @@ def _name(ctx: GameContext, kind_key: str) -> int:
     kind = ctx.definition.kinds.get(kind_key)
     if kind is None:
         return 0
-    own = dict(kind.resource_ids).get("name")
+    # asked on every blow: a scan of the few pairs (the last one counts, as in a dict),
+    # not a dict built each time
+    own = next((resource_id for field, resource_id in reversed(kind.resource_ids) if field == "name"), None)
     return own if own is not None else ctx.resources.id(kind.name)
 
 

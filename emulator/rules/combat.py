@@ -147,6 +147,9 @@ def resistance_entries(entries: Iterable[tuple[int, Iterable[str]]]) -> list[Res
     return found
 
 
+_ALL_SPELL_TYPES, _ALL_WEAPON_TYPES = int(SpellDamage.ALL), int(WeaponDamage.ALL)  # the ALL entries, as ints
+
+
 def resistance_modifier(resistances: Iterable[Resistance], weapon_type: int, spell_type: int = 0) -> int:
     """The strongest matching resistance plus the worst matching weakness.
 
@@ -158,7 +161,7 @@ def resistance_modifier(resistances: Iterable[Resistance], weapon_type: int, spe
     worst = NO_RESISTANCE
     for entry in resistances:
         attack = spell_type if entry.spell else weapon_type
-        everything = SpellDamage.ALL if entry.spell else WeaponDamage.ALL
+        everything = _ALL_SPELL_TYPES if entry.spell else _ALL_WEAPON_TYPES
         if (attack & entry.against) or (attack and entry.against == everything):
             best = max(best, entry.value)
             worst = min(worst, entry.value)
@@ -692,10 +695,15 @@ def player_damage(
     return _universal(damage, universal_percent)
 
 
+#: A bare-handed blow's attack type, as a plain int: made once, and the resistance checks
+#: on every blow then mask ints rather than go through enum.IntFlag's operators.
+UNARMED_ATTACK_TYPE = int(WeaponDamage.UNARMED | WeaponDamage.PUNCH)
+
+
 def player_attack_type(weapon: Weapon | None) -> int:
     """The attack type of a player's blow: the weapon's, or unarmed punch (player.kod GetDamageType)."""
     if weapon is None:
-        return WeaponDamage.UNARMED | WeaponDamage.PUNCH
+        return UNARMED_ATTACK_TYPE
     return weapon.attack_type
 
 

@@ -71,11 +71,16 @@ WEAPON_WORD_FAMILIES: tuple[tuple[int, str], ...] = (
 WORD_FAMILIES = tuple(dict.fromkeys(name for _, name in SPELL_WORD_FAMILIES + WEAPON_WORD_FAMILIES))
 
 
+#: The original's mask of a blow's spell type, as a plain int (made once: asked on every
+#: blow, and an int mask spares enum.IntFlag's operators).
+_SPELL_TYPE_MASK = int(~SpellDamage.HUNTERSWORD | ~SpellDamage.ALL)
+
+
 def blow_type(weapon_type: int, spell_type: int) -> int:
     """The type GetDamageDesc is given (battler.kod AssessHit): the weapon type when the
     blow has no spell type, else the spell type negated. The original's test masks the
     spell type with ``~HUNTERSWORD | ~ALL``, which keeps every bit: any spell type counts."""
-    if spell_type & (~SpellDamage.HUNTERSWORD | ~SpellDamage.ALL) == 0:
+    if spell_type & _SPELL_TYPE_MASK == 0:
         return weapon_type
     return -spell_type
 

@@ -5,7 +5,9 @@ of microseconds per message, too much for a busy server. So:
 
 * for every *flat* schema (fixed-width integers, object references, and at most one
   trailing string) a :mod:`struct`-based codec is **generated from the schema** at import;
-* the object blocks of ``BP_ROOM_CONTENTS`` / ``BP_CREATE`` are encoded by hand.
+* the object blocks of ``BP_ROOM_CONTENTS`` / ``BP_CREATE`` are encoded by hand;
+* ``BP_REQ_ATTACK`` (its optional trailing byte keeps it off the flat path) is decoded
+  by hand: every swing of every player comes in as one.
 
 ``tests/test_fastpath.py`` proves with hypothesis that every fast path produces exactly
 what its schema produces. A decoder returns ``None`` for anything it does not handle
@@ -296,6 +298,25 @@ def _encode_stat(values: Mapping[str, Any]) -> bytes | None:
     return None  # the schema refuses it, with the reason
 
 
+_req_attack = struct.Struct("<bI").unpack_from  # attack type, target id
+_REQ_ATTACK_SIZE = 1 + 5  # opcode, attack type, target id; the stock client adds a byte
+
+
+def _decode_req_attack(payload: bytes) -> dict[str, Any] | None:
+    if len(payload) not in (_REQ_ATTACK_SIZE, _REQ_ATTACK_SIZE + 1):
+        return None  # a number-item target or a malformed request: the schema's
+    attack_type, target = _req_attack(payload, 1)
+    if target >> _TAG_SHIFT == _NUMBER_TAG:
+        return None
+    trailing = payload[_REQ_ATTACK_SIZE] if len(payload) > _REQ_ATTACK_SIZE else None
+    return {"attack_type": attack_type, "target": {"id": target, "amount": None}, "trailing": trailing}
+
+
+_HAND_WRITTEN_DECODERS: dict[tuple[Mode, Direction, str], Decoder] = {
+    (Mode.GAME, Direction.CLIENT_TO_SERVER, "BP_REQ_ATTACK"): _decode_req_attack,
+}
+
+
 _HAND_WRITTEN_ENCODERS: dict[tuple[Mode, Direction, str], Encoder] = {
     (Mode.GAME, Direction.SERVER_TO_CLIENT, "BP_ROOM_CONTENTS"): _encode_room_contents,
     (Mode.GAME, Direction.SERVER_TO_CLIENT, "BP_CREATE"): _encode_create,
@@ -308,7 +329,7 @@ def decoders(specs: list[MessageSpec]) -> dict[int, Decoder]:
     """Fast decoders for the given specs (one table's worth), keyed by opcode."""
     found = {}
     for spec in specs:
-        decoder = _flat_decoder(spec)
+        decoder = _HAND_WRITTEN_DECODERS.get((spec.mode, spec.direction, spec.name)) or _flat_decoder(spec)
         if decoder is not None:
             found[spec.opcode] = decoder
     return found

@@ -100,7 +100,7 @@ def noticeable(world: World, players: Mapping[int, Player]) -> Mapping[int, Play
     """The players of a room the monsters may notice and keep chasing: not those
     feigning death. The room's own mapping when nobody feigns (no copy)."""
     by_target = world.enchantments.by_target
-    if not by_target or not any(player_id in by_target for player_id in players):
+    if not by_target or by_target.keys().isdisjoint(players):  # every monster turn: no generator
         return players
     if not any(world.enchantment_flag(player_id, "feigning") for player_id in players):
         return players

@@ -190,11 +190,15 @@ class EnchantmentBook:
             if enchantment in self.by_target.get(enchantment.target_id, ()):
                 yield enchantment
 
+    # Asked many times a blow, mostly of targets with nothing on: those answer at once.
+
     def modifier(self, target_id: int, name: str) -> int:
-        return sum(e.effect.modifiers.get(name, 0) for e in self.by_target.get(target_id, ()))
+        found = self.by_target.get(target_id)
+        return sum(e.effect.modifiers.get(name, 0) for e in found) if found else 0
 
     def flag(self, target_id: int, flag: str) -> bool:
-        return any(flag in e.effect.flags for e in self.by_target.get(target_id, ()))
+        found = self.by_target.get(target_id)
+        return any(flag in e.effect.flags for e in found) if found else False
 
     def hook(self, spell: str) -> Hooks:
         return self.hooks.get(spell, Hooks())

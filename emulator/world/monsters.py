@@ -473,8 +473,8 @@ class MonsterPopulation:
         if swing.hit:  # the shield (on a block check) and worn armour take their share (ModifyDefenseDamage)
             blocked = self.fighting is not None and self.fighting.shield_blocks(target, gear, roll)
             reduce = armour_reduce + (gear.shield_reduce if blocked else 0)
-            swing = attrs.evolve(swing, damage=armour_damage_reduction(swing.damage, reduce, roll))
-            swing = attrs.evolve(swing, damage=self.ward_damage(target.object_id, swing.damage, roll))
+            reduced = armour_damage_reduction(swing.damage, reduce, roll)
+            swing = attrs.evolve(swing, damage=self.ward_damage(target.object_id, reduced, roll))
         warded = self.defended(monster, target, swing.damage if swing.hit else 0, events)
         resisted = self.resistance_of(target.object_id, *self._attack_types(monster))
         taken = player_damage_taken(warded, stats.health, stats.max_health, resisted) if swing.hit else 0

@@ -6,6 +6,7 @@ attack's weapon and spell types make the modifier the damage rules take."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,7 @@ def resistance_against(world: World, target_id: int, weapon_type: int = 0, spell
     if monster is not None:
         info = _info(world, monster.kind)
         if info is not None and info.resistances:
-            entries += resistance_entries(info.resistances)
+            entries += _kind_entries(info.resistances)
     return resistance_modifier(entries, weapon_type, spell_type) if entries else 0
 
 
@@ -45,6 +46,13 @@ def attack_types(names: Iterable[str]) -> tuple[int, int]:
             else:
                 weapon |= bit
     return weapon, spell
+
+
+@functools.lru_cache(maxsize=1024)
+def _kind_entries(resistances: tuple[tuple[int, tuple[str, ...]], ...]) -> tuple[Resistance, ...]:
+    """A monster kind's resistance list from its data, asked on every blow at it: worked out
+    once per list (keyed by the immutable data itself, so a reloaded kind is its own key)."""
+    return tuple(resistance_entries(resistances))
 
 
 def _enchanted(world: World, target_id: int) -> list[Resistance]:

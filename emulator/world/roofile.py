@@ -74,9 +74,12 @@ class RoomGeometry:
         the source square's bit for that direction. ``monster`` uses the monster grid when
         the file has one.
         """
-        if self.inside(to_row, to_col) and not self.walkable(to_row, to_col):
+        # inside() and walkable() written out: every monster step, chase search and line of
+        # sight asks this, square by square
+        rows, cols = self.rows, self.cols
+        if 1 <= to_row <= rows and 1 <= to_col <= cols and not self.flag_grid[(to_row - 1) * cols + to_col - 1] & WALKABLE:
             return False
-        if not self.inside(from_row, from_col):
+        if not (1 <= from_row <= rows and 1 <= from_col <= cols):
             return True
         d_row, d_col = to_row - from_row, to_col - from_col
         if abs(d_row) > 1 or abs(d_col) > 1:
@@ -84,7 +87,7 @@ class RoomGeometry:
         if d_row == 0 and d_col == 0:
             return True
         grid = self.monster_grid if monster and self.monster_grid is not None else self.move_grid
-        return bool(grid[(from_row - 1) * self.cols + from_col - 1] & DIRECTION_BITS[(d_row, d_col)])
+        return bool(grid[(from_row - 1) * cols + from_col - 1] & DIRECTION_BITS[(d_row, d_col)])
 
     @classmethod
     def open_floor(

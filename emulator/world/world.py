@@ -1352,6 +1352,8 @@ class World:
         """A player's figures with its enchantments' attribute mods, each within 1 and
         MAXIMUM_STAT (player.kod GetMight and the others); its own stats are unchanged."""
         stats = self._players[player_id].stats
+        if not self.enchantments.by_target.get(player_id):
+            return stats  # nothing on: no mods (most players, most blows)
         mods = {name: self.enchantments.modifier(player_id, name) for name in ATTRIBUTES}
         if not any(mods.values()):
             return stats
@@ -1551,7 +1553,8 @@ class World:
                     )))
             else:
                 player.mana_due_ms = None
-            threshold = rest_threshold(self, player)  # lowered by a mark of dishonor
+            # lowered by a mark of dishonor; asked only of a resting player (most are not)
+            threshold = rest_threshold(self, player) if player.resting else 0
             if player.resting and stats.vigor < threshold:
                 if player.rest_due_ms is None:
                     player.rest_due_ms = now_ms + songs.rest_delay_ms(self, player, rest_delay_ms(stats.stamina))

@@ -49,6 +49,8 @@ def _forgotten(world: World, player_id: int) -> list[list[Any]]:
 def forgets(world: World, player_id: int, kind: str, key: str) -> bool:
     """Whether the player has forgotten that spell or skill (``kind`` "spell" or "skill")
     for now (player.kod HasForgetEnchantment)."""
+    if not world.enchantments.by_target.get(player_id):
+        return False  # nothing on, nothing forgotten: asked for each skill of every swing
     return [kind, key] in _forgotten(world, player_id)
 
 

@@ -327,13 +327,13 @@ def may_strike(world: World, monster: Monster, victim: Player, events: list[Worl
     """A creature made by a player's spell strikes a player only as its summoner may, and
     an innocent struck brands its summoner an outlaw, who reads of the trouble
     (eviltwin.kod TryAttack); any other monster strikes as it will."""
+    found = _summoner(world, monster)
+    if found is None:
+        return True  # asked on every monster's swing: the imports below only for a summoned one
     from emulator.rules.pvp import attack_makes_outlaw, attack_refusal
     from emulator.world.events import PlayerOutlawed
     from emulator.world.world import _pk_status
 
-    found = _summoner(world, monster)
-    if found is None:
-        return True
     caster, spell = found
     caster_status, victim_status = _pk_status(caster), _pk_status(victim, world)
     flags = world.definition.rooms[monster.room].flags

@@ -312,6 +312,8 @@ def wounded(world: World, events: list[WorldEvent], since: int) -> None:
 def trance_broken(world: World, player: Player, events: list[WorldEvent], cause: str = "", what: str = "") -> None:
     """The singer's trance broke (BreakTrance, ``cause`` and ``what`` as casting's
     break_trance says): its song ends, unless a necklace of Jala bears it."""
+    if not _sung(world):
+        return  # no song on anywhere (asked on every swing)
     if cause and _sings_on(world, player, cause, what):
         return
     for room_id in list(_sung(world)):

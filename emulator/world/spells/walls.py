@@ -342,10 +342,12 @@ def heal_wounds(world: World, events: list[WorldEvent]) -> None:
     bearer is away); when it is up the health they took comes back (illwound.kod
     EndEnchantmentEffects) and a player reads that they were illusions."""
     step = round(world.rules.tick_interval * 1000)
-    keys = {key for key, spell in world.definition.spells.items() if spell.effect == "illusion_wall"}
-    if not keys:
-        return
-    wounds = [e for found in world.enchantments.by_target.values() for e in found if e.spell in keys]
+    spells = world.definition.spells
+    # every tick: asked of the few enchantments on, not of the whole spell table
+    wounds = [
+        e for found in world.enchantments.by_target.values() for e in found
+        if (spell := spells.get(e.spell)) is not None and spell.effect == "illusion_wall"
+    ]
     for wound in wounds:
         if not isinstance(wound.state, dict):
             continue
