@@ -222,15 +222,8 @@ def test_refused_passwords(console, username, password):
 
 
 def test_an_unlisted_key_is_refused(console):
-    stranger = paramiko.Ed25519Key.from_private_key_file(str(_another_key(console.workdir)))
-    client = paramiko.SSHClient()
-    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-    try:
-        with pytest.raises(paramiko.AuthenticationException):
-            client.connect("127.0.0.1", port=console.ssh_port, username="alice", pkey=stranger,
-                           look_for_keys=False, allow_agent=False, timeout=10, banner_timeout=10, auth_timeout=10)
-    finally:
-        client.close()
+    with pytest.raises(paramiko.AuthenticationException):
+        _connect_with(console, _another_key(console.workdir), username="alice").close()
 
 
 def test_a_keys_options_are_applied_as_openssh_would(console):
@@ -278,11 +271,11 @@ def test_a_keys_options_are_applied_as_openssh_would(console):
         listed.write_text(kept)
 
 
-def _connect_with(console, key_path: Path) -> paramiko.SSHClient:
+def _connect_with(console, key_path: Path, username: str = "whoever") -> paramiko.SSHClient:
     client = paramiko.SSHClient()
     client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
     try:
-        client.connect("127.0.0.1", port=console.ssh_port, username="whoever",
+        client.connect("127.0.0.1", port=console.ssh_port, username=username,
                        pkey=paramiko.Ed25519Key.from_private_key_file(str(key_path)),
                        look_for_keys=False, allow_agent=False, timeout=10, banner_timeout=10, auth_timeout=10)
     except BaseException:
@@ -336,10 +329,7 @@ def test_the_interactive_shell(console):
         shell.send(b"help who\r")
         assert b"usage: who" in _read_until(shell, b"m59> ")
         shell.send(b"exit\r")
-        deadline = time.monotonic() + 10
-        while not shell.exit_status_ready() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert shell.recv_exit_status() == 0
+        assert _exit_status(shell) == 0
     finally:
         client.close()
     assert "admin command by alice (ssh): help who" in _wait_for_log(console, "alice (ssh): help who")
@@ -352,10 +342,7 @@ def test_control_d_leaves_the_shell(console):
         shell.settimeout(10)
         _read_until(shell, b"m59> ")
         shell.send(b"\x04")
-        deadline = time.monotonic() + 10
-        while not shell.exit_status_ready() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert shell.recv_exit_status() == 0
+        assert _exit_status(shell) == 0
     finally:
         client.close()
 
@@ -386,6 +373,14 @@ def _read_until(channel, marker: bytes) -> bytes:
         data += channel.recv(4096)
     assert marker in data, data
     return data
+
+
+def _exit_status(channel) -> int:
+    """The shell's exit status, waiting at most 10 s for it to end."""
+    deadline = time.monotonic() + 10
+    while not channel.exit_status_ready() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return channel.recv_exit_status()
 
 
 def _wait_for_log(console, fragment: str) -> str:

@@ -121,6 +121,14 @@ def _same(value: Any) -> Any:
     return value
 
 
+def account_names(url: str) -> list[str]:
+    database = open_database(url)
+    try:
+        return [info.name for info in accounts.list_accounts(database)]
+    finally:
+        database.close()
+
+
 def rows_at(url: str) -> dict[str, list[tuple[Any, ...]]]:
     database = connect(url)
     with database:
@@ -294,11 +302,7 @@ def test_restore_refuses_a_database_that_is_not_empty_unless_forced(backend, tmp
     assert main(["restore", str(path), "--database", target, "--force"]) == 0
     out = capsys.readouterr().out
     assert "replaced what" in out and "1 account" in out and "restored" in out
-    database = open_database(target)
-    try:
-        assert [info.name for info in accounts.list_accounts(database)] == ["alice"]
-    finally:
-        database.close()
+    assert account_names(target) == ["alice"]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "mysql"])
@@ -330,11 +334,7 @@ def test_a_restore_that_fails_half_way_leaves_the_target_as_it_was(backend, tmp_
     else:
         assert not Path(target.removeprefix("sqlite:///")).exists()
     restore(good, target)  # no --force needed
-    database = open_database(target)
-    try:
-        assert [info.name for info in accounts.list_accounts(database)] == ["alice"]
-    finally:
-        database.close()
+    assert account_names(target) == ["alice"]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "mysql"])
